@@ -1,0 +1,30 @@
+# The KYC agent portal. `make run` and `make test` are all a fresh machine needs.
+SHELL := /bin/bash
+BIN   := bin/portal
+
+.PHONY: run test build generate lint clean
+
+## run: the portal on http://127.0.0.1:8080 with its own PostgreSQL cluster under .data/
+run: build
+	$(BIN) serve
+
+## test: tools, vet, staticcheck, templ freshness, unit, integration and browser tests
+test:
+	scripts/test.sh
+
+## build: the portal binary (generated templ code is committed)
+build:
+	CGO_ENABLED=0 go build -trimpath -o $(BIN) ./cmd/portal
+
+## generate: regenerate templ components after editing *.templ
+generate:
+	go tool templ generate
+
+## lint: go vet and staticcheck
+lint:
+	go vet ./...
+	go tool staticcheck ./...
+
+## clean: remove build output, the local data folder and installed test tools
+clean:
+	rm -rf bin .data .tools tools/playwright/node_modules

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"kycportal/internal/auth"
+	"kycportal/internal/config"
+	"kycportal/internal/handlers"
+	"kycportal/internal/session"
+	"kycportal/internal/store"
+)
+
+func runServe(ctx context.Context, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("%w: portal serve takes no arguments; it reads its settings from the environment", errUsage)
+	}
+	cfg, err := loadConfig(os.Getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	slog.SetDefault(log)
+	db, closeDB, err := openDB(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info("database ready", "migrations_applied", n, "embedded", cfg.Embedded())
+	hasher := auth.NewHasher(cfg.HashConcurrency)
+	if cfg.Embedded() {
+		if err := createDemoAccounts(ctx, db, hasher, cfg.DataDir); err != nil {
+			return err
+		}
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	sessions := &session.Manager{DB: db, Now: time.Now, Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute}
+	app := handlers.New(handlers.Deps{
+		DB: db, Sessions: sessions, Log: log, Metrics: reg, Now: time.Now, TLS: cfg.TLS(),
+		Auth: &auth.Service{DB: db, Hasher: hasher, Now: time.Now, RequireTOTP: cfg.RequireTOTP},
+	})
+	go sweepSessions(ctx, log, db, cfg.SessionIdle)
+	if cfg.MetricsAddr != "" {
+		go serveMetrics(ctx, log, cfg.MetricsAddr, reg)
+	}
+	return listenAndServe(ctx, log, cfg, app)
+}
+
+// newHTTPServer bounds every phase of a connection, so a slow client cannot hold one open.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       60 * time.Second, // uploads of a few MB on a slow branch line
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+// listenAndServe serves until ctx ends, then lets requests in flight finish.
+func listenAndServe(ctx context.Context, log *slog.Logger, cfg config.Config, h http.Handler) error {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := newHTTPServer(h, log)
+	scheme := "http"
+	if cfg.TLS() {
+		scheme = "https"
+	}
+	log.Info("portal listening", "url", scheme+"://"+ln.Addr().String())
+	fmt.Fprintf(os.Stderr, "portal: listening on %s://%s (Ctrl-C stops it)\n", scheme, ln.Addr())
+	done := make(chan error, 1)
+	go func() {
+		if cfg.TLS() {
+			done <- srv.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
+		} else {
+			done <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func serveMetrics(ctx context.Context, log *slog.Logger, addr string, reg *prometheus.Registry) {
+	srv := newHTTPServer(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), log)
+	srv.Addr = addr
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		log.Error("metrics server stopped", "error", err.Error())
+	}
+}
+
+// sweepSessions deletes sessions idle for longer than the timeout; they would be refused
+// anyway, this only keeps the table small.
+func sweepSessions(ctx context.Context, log *slog.Logger, db *store.DB, idle time.Duration) {
+	tick := time.NewTicker(5 * time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			n, err := store.DeleteSessionsIdleSince(ctx, db.Pool, time.Now().Add(-idle))
+			if err != nil {
+				log.Warn("session sweep failed", "error", err.Error())
+			} else if n > 0 {
+				log.Info("expired sessions removed", "count", n)
+			}
+		}
+	}
+}

@@ -1,0 +1,67 @@
+package audit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Result of walking the chain. BrokenID is the first row whose link fails, 0 when none.
+type Result struct {
+	Verified int64
+	BrokenID int64
+	Problem  string
+}
+
+// OK tells whether the whole chain holds.
+func (r Result) OK() bool { return r.BrokenID == 0 }
+
+// Verify walks the trail in order and recomputes every link.
+func Verify(ctx context.Context, tx pgx.Tx) (Result, error) {
+	var res Result
+	rows, err := tx.Query(ctx, `SELECT id, occurred_at, coalesce(actor_user_id, 0), actor_username,
+		actor_role, session_ref, request_id, client_ip, action, entity_type, entity_id, before, after,
+		reason, outcome, prev_hash, hash FROM audit_events ORDER BY id`)
+	if err != nil {
+		return res, fmt.Errorf("audit.Verify: %w", err)
+	}
+	defer rows.Close()
+	prev := genesis
+	for rows.Next() {
+		var r row
+		var action string
+		var before, after []byte
+		var at time.Time
+		if err := rows.Scan(&r.ID, &at, &r.UserID, &r.Username, &r.Role, &r.SessionRef,
+			&r.RequestID, &r.ClientIP, &action, &r.EntityType, &r.EntityID, &before, &after,
+			&r.Reason, &r.Outcome, &r.PrevHash, &r.Hash); err != nil {
+			return res, fmt.Errorf("audit.Verify: %w", err)
+		}
+		r.Action, r.OccurredAt = Action(action), at.UTC()
+		r.Before, r.After = rawOrNil(before), rawOrNil(after)
+		stored := r.Hash
+		switch {
+		case !bytes.Equal(r.PrevHash, prev):
+			return Result{Verified: res.Verified, BrokenID: r.ID, Problem: "prev_hash does not match the row before"}, nil
+		case !bytes.Equal(r.hash(), stored):
+			return Result{Verified: res.Verified, BrokenID: r.ID, Problem: "content does not match its hash"}, nil
+		}
+		prev = stored
+		res.Verified++
+	}
+	if err := rows.Err(); err != nil {
+		return res, fmt.Errorf("audit.Verify: %w", err)
+	}
+	return res, nil
+}
+
+func rawOrNil(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return json.RawMessage(b)
+}

@@ -1,0 +1,144 @@
+// Package auth checks who a user is: password hashing, the password policy, login
+// throttling and the second factor.
+package auth
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	_ "embed"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// OWASP's argon2id parameters: 19 MiB, 2 passes, 1 lane.
+const (
+	argonMemory  = 19 * 1024
+	argonTime    = 2
+	argonThreads = 1
+	argonKeyLen  = 32
+	saltLen      = 16
+)
+
+// Hasher hashes and checks passwords, at most a fixed number at once: each costs ~20 MB,
+// so a login storm queues instead of exhausting memory.
+type Hasher struct {
+	slots chan struct{}
+}
+
+// NewHasher allows concurrent hashes at once.
+func NewHasher(concurrent int) *Hasher {
+	return &Hasher{slots: make(chan struct{}, concurrent)}
+}
+
+func (h *Hasher) acquire(ctx context.Context) error {
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (h *Hasher) release() { <-h.slots }
+
+// Hash returns the PHC string of password.
+func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
+	salt := make([]byte, saltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	if err := h.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer h.release()
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime,
+		argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+var b64 = base64.RawStdEncoding
+
+// dummyHash is checked against when the user does not exist, so that the answer takes as
+// long as for a real user and does not reveal which usernames exist.
+const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2a3vHqI1c5b4hM0VUH1bV3iX0J6bC0cN0kqf9B8pQ2c"
+
+// Verify tells whether password matches the PHC string encoded. An empty encoded value
+// (no such user) is checked against a dummy and never matches.
+func (h *Hasher) Verify(ctx context.Context, encoded, password string) (bool, error) {
+	match := encoded != ""
+	if !match {
+		encoded = dummyHash
+	}
+	var m, t uint32
+	var p uint8
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, errors.New("auth: unknown password hash format")
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false, fmt.Errorf("auth: password hash parameters: %w", err)
+	}
+	salt, err1 := b64.DecodeString(parts[4])
+	want, err2 := b64.DecodeString(parts[5])
+	if err := errors.Join(err1, err2); err != nil {
+		return false, fmt.Errorf("auth: password hash encoding: %w", err)
+	}
+	if err := h.acquire(ctx); err != nil {
+		return false, err
+	}
+	defer h.release()
+	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	return match && subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// Password policy after ASVS 6.2 / NIST 800-63B: length, no composition rules, and a
+// refusal of the commonest passwords.
+const (
+	MinPasswordLength = 12
+	MaxPasswordLength = 128
+)
+
+//go:embed common-passwords.txt
+var commonPasswordsFile string
+
+var commonPasswords = func() map[string]bool {
+	set := map[string]bool{}
+	sc := bufio.NewScanner(strings.NewReader(commonPasswordsFile))
+	for sc.Scan() {
+		if w := strings.TrimSpace(sc.Text()); w != "" && !strings.HasPrefix(w, "#") {
+			set[strings.ToLower(w)] = true
+		}
+	}
+	return set
+}()
+
+// CheckPolicy explains why password is not acceptable for username, or returns nil.
+func CheckPolicy(password, username string) error {
+	n := utf8.RuneCountInString(password)
+	lower := strings.ToLower(password)
+	switch {
+	case n < MinPasswordLength:
+		return fmt.Errorf("the password must have at least %d characters", MinPasswordLength)
+	case n > MaxPasswordLength:
+		return fmt.Errorf("the password must have at most %d characters", MaxPasswordLength)
+	case commonPasswords[lower]:
+		return errors.New("this password is among the most common ones: choose another")
+	case username != "" && strings.Contains(lower, strings.ToLower(username)):
+		return errors.New("the password must not contain the username")
+	}
+	return nil
+}
+
+// GeneratePassword returns a random password that meets the policy.
+func GeneratePassword() string {
+	b := make([]byte, 15)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b) // 20 characters, 120 bits
+}

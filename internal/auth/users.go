@@ -1,0 +1,120 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/pquerna/otp/totp"
+
+	"kycportal/internal/audit"
+	"kycportal/internal/store"
+)
+
+// NewUser is what an administrator gives to create an account.
+type NewUser struct {
+	Username, DisplayName, Role, Branch string
+	Countries                           []string
+}
+
+var (
+	usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
+	countryPattern  = regexp.MustCompile(`^[A-Z]{2}$`)
+)
+
+// Validate explains what is wrong with n, or returns nil.
+func (n NewUser) Validate() error {
+	var errs []error
+	if !usernamePattern.MatchString(n.Username) {
+		errs = append(errs, errors.New("username: 2 to 64 characters of a-z, 0-9, dot, dash or underscore, starting with a letter or digit"))
+	}
+	switch n.Role {
+	case store.RoleAgent, store.RoleSupervisor, store.RoleAdmin:
+	default:
+		errs = append(errs, fmt.Errorf("role: %q is not agent, supervisor or admin", n.Role))
+	}
+	if n.Branch == "" || len(n.Branch) > 50 {
+		errs = append(errs, errors.New("branch: 1 to 50 characters"))
+	}
+	if len(n.DisplayName) > 100 {
+		errs = append(errs, errors.New("display name: at most 100 characters"))
+	}
+	for _, c := range n.Countries {
+		if !countryPattern.MatchString(c) {
+			errs = append(errs, fmt.Errorf("countries: %q is not an ISO 3166-1 alpha-2 code such as AE", c))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ParseCountries reads a list such as "AE, my".
+func ParseCountries(list string) []string {
+	var out []string
+	for _, c := range strings.Split(list, ",") {
+		if c = strings.ToUpper(strings.TrimSpace(c)); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// CreateUser checks n and password, then creates the account and its audit event together.
+func CreateUser(ctx context.Context, db *store.DB, h *Hasher, n NewUser, password, reason string) (store.User, error) {
+	if n.DisplayName == "" {
+		n.DisplayName = n.Username
+	}
+	if err := errors.Join(n.Validate(), CheckPolicy(password, n.Username)); err != nil {
+		return store.User{}, err
+	}
+	hash, err := h.Hash(ctx, password)
+	if err != nil {
+		return store.User{}, err
+	}
+	var created store.User
+	err = audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		created, err = store.CreateUser(ctx, tx, store.User{Username: n.Username, DisplayName: n.DisplayName,
+			Role: n.Role, Branch: n.Branch, Countries: n.Countries, PasswordHash: hash})
+		return audit.Event{Action: audit.UserCreated, EntityType: "user", EntityID: fmt.Sprint(created.ID),
+			After:  map[string]any{"username": n.Username, "role": n.Role, "branch": n.Branch, "countries": n.Countries},
+			Reason: reason}, err
+	})
+	return created, err
+}
+
+// SetActive disables (ending every session at once) or re-enables an account, audited.
+func SetActive(ctx context.Context, db *store.DB, username string, active bool, reason string) error {
+	return audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		u, err := store.UserByUsername(ctx, tx, username)
+		if err != nil {
+			return audit.Event{}, err
+		}
+		action := audit.UserEnabled
+		if !active {
+			action = audit.UserDisabled
+		}
+		return audit.Event{Action: action, EntityType: "user", EntityID: fmt.Sprint(u.ID),
+			Before: map[string]bool{"active": u.Active}, After: map[string]bool{"active": active},
+			Reason: reason}, store.SetUserActive(ctx, tx, u.ID, active)
+	})
+}
+
+// EnrollTOTP gives username a new second-factor secret and returns its otpauth:// URL, to be
+// shown once as text or a QR code.
+func EnrollTOTP(ctx context.Context, db *store.DB, username string) (string, error) {
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "KYC agent portal", AccountName: username})
+	if err != nil {
+		return "", err
+	}
+	err = audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		u, err := store.UserByUsername(ctx, tx, username)
+		if err != nil {
+			return audit.Event{}, err
+		}
+		return audit.Event{Action: audit.UserTOTPSet, EntityType: "user", EntityID: fmt.Sprint(u.ID)},
+			store.SetTOTPSecret(ctx, tx, u.ID, key.Secret())
+	})
+	return key.URL(), err
+}

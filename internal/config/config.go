@@ -1,0 +1,138 @@
+// Package config reads the portal's settings from the environment. Every variable is listed,
+// with its default, in the README; a malformed value stops the portal with a clear message.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the portal's configuration.
+type Config struct {
+	DatabaseURL      string        // DATABASE_URL; empty: the embedded private cluster
+	DataDir          string        // PORTAL_DATA_DIR
+	Addr             string        // PORTAL_ADDR
+	MetricsAddr      string        // PORTAL_METRICS_ADDR; empty: /metrics behind admin login
+	TLSCert, TLSKey  string        // PORTAL_TLS_CERT, PORTAL_TLS_KEY; both or neither
+	SessionIdle      time.Duration // PORTAL_SESSION_IDLE
+	SessionAbsolute  time.Duration // PORTAL_SESSION_ABSOLUTE
+	RequireTOTP      bool          // PORTAL_REQUIRE_TOTP: supervisors and admins need a second factor
+	HashConcurrency  int           // PORTAL_HASH_CONCURRENCY: password hashes computed at once
+	ShutdownTimeout  time.Duration // PORTAL_SHUTDOWN_TIMEOUT
+	LogLevel         slog.Level    // PORTAL_LOG_LEVEL
+}
+
+// Embedded tells whether the portal runs its own private database.
+func (c Config) Embedded() bool { return c.DatabaseURL == "" }
+
+// TLS tells whether the portal serves HTTPS itself.
+func (c Config) TLS() bool { return c.TLSCert != "" }
+
+// FromEnv reads the configuration through getenv (os.Getenv in production).
+func FromEnv(getenv func(string) string) (Config, error) {
+	p := parser{getenv: getenv}
+	c := Config{
+		DatabaseURL:     p.str("DATABASE_URL", ""),
+		DataDir:         p.str("PORTAL_DATA_DIR", ".data"),
+		Addr:            p.addr("PORTAL_ADDR", "127.0.0.1:8080"),
+		MetricsAddr:     p.addr("PORTAL_METRICS_ADDR", ""),
+		TLSCert:         p.str("PORTAL_TLS_CERT", ""),
+		TLSKey:          p.str("PORTAL_TLS_KEY", ""),
+		SessionIdle:     p.duration("PORTAL_SESSION_IDLE", 30*time.Minute),
+		SessionAbsolute: p.duration("PORTAL_SESSION_ABSOLUTE", 12*time.Hour),
+		RequireTOTP:     p.boolean("PORTAL_REQUIRE_TOTP", false),
+		HashConcurrency: p.positive("PORTAL_HASH_CONCURRENCY", 4),
+		ShutdownTimeout: p.duration("PORTAL_SHUTDOWN_TIMEOUT", 15*time.Second),
+		LogLevel:        p.level("PORTAL_LOG_LEVEL", slog.LevelInfo),
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		p.fail("PORTAL_TLS_CERT and PORTAL_TLS_KEY", "set both or neither")
+	}
+	if c.SessionIdle > c.SessionAbsolute {
+		p.fail("PORTAL_SESSION_IDLE", "must not exceed PORTAL_SESSION_ABSOLUTE")
+	}
+	return c, errors.Join(p.errs...)
+}
+
+type parser struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (p *parser) fail(name, why string) {
+	p.errs = append(p.errs, fmt.Errorf("%s: %s", name, why))
+}
+
+func (p *parser) str(name, def string) string {
+	if v := strings.TrimSpace(p.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (p *parser) addr(name, def string) string {
+	v := p.str(name, def)
+	if v == "" {
+		return v
+	}
+	if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+		p.fail(name, fmt.Sprintf("%q is not host:port", v))
+	}
+	return v
+}
+
+func (p *parser) duration(name string, def time.Duration) time.Duration {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		p.fail(name, fmt.Sprintf("%q is not a positive duration such as 30m", v))
+		return def
+	}
+	return d
+}
+
+func (p *parser) boolean(name string, def bool) bool {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		p.fail(name, fmt.Sprintf("%q is not true or false", v))
+	}
+	return b
+}
+
+func (p *parser) positive(name string, def int) int {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		p.fail(name, fmt.Sprintf("%q is not a positive whole number", v))
+		return def
+	}
+	return n
+}
+
+func (p *parser) level(name string, def slog.Level) slog.Level {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(v)); err != nil {
+		p.fail(name, fmt.Sprintf("%q is not one of debug, info, warn, error", v))
+		return def
+	}
+	return l
+}

@@ -1,0 +1,43 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := FromEnv(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Embedded() || c.Addr != "127.0.0.1:8080" || c.DataDir != ".data" ||
+		c.SessionIdle != 30*time.Minute || c.SessionAbsolute != 12*time.Hour || c.TLS() {
+		t.Errorf("defaults = %+v", c)
+	}
+}
+
+func TestMalformedValuesAreNamed(t *testing.T) {
+	for name, value := range map[string]string{
+		"PORTAL_ADDR":             "8080",
+		"PORTAL_SESSION_IDLE":     "soon",
+		"PORTAL_REQUIRE_TOTP":     "maybe",
+		"PORTAL_HASH_CONCURRENCY": "0",
+		"PORTAL_LOG_LEVEL":        "loud",
+		"PORTAL_TLS_CERT":         "cert.pem",
+	} {
+		_, err := FromEnv(env(map[string]string{name: value}))
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%q: err = %v, want one naming the variable", name, value, err)
+		}
+	}
+}
+
+func TestIdleLongerThanAbsoluteIsRefused(t *testing.T) {
+	_, err := FromEnv(env(map[string]string{"PORTAL_SESSION_IDLE": "13h"}))
+	if err == nil {
+		t.Fatal("idle timeout above the absolute one was accepted")
+	}
+}

@@ -1,0 +1,244 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"kycportal/internal/auth"
+	"kycportal/internal/session"
+	"kycportal/internal/store"
+	"kycportal/internal/testdb"
+)
+
+// fakeClock lets tests move time instead of sleeping.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// syncBuffer collects log output written from several goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+type env struct {
+	t      *testing.T
+	db     *store.DB
+	clock  *fakeClock
+	hasher *auth.Hasher
+	echo   *echo.Echo
+	srv    *httptest.Server
+	logs   *syncBuffer
+}
+
+// newEnv serves the real handler stack over loopback on a fresh database.
+func newEnv(t *testing.T, configure ...func(*Deps)) *env {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, testdb.New(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	e := &env{t: t, db: db, clock: &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)},
+		hasher: auth.NewHasher(2), logs: &syncBuffer{}}
+	d := Deps{
+		DB:       db,
+		Sessions: &session.Manager{DB: db, Now: e.clock.Now, Idle: 30 * time.Minute, Absolute: 12 * time.Hour},
+		Auth:     &auth.Service{DB: db, Hasher: e.hasher, Now: e.clock.Now},
+		Log:      slog.New(slog.NewJSONHandler(e.logs, nil)),
+		Metrics:  prometheus.NewRegistry(),
+		Now:      e.clock.Now,
+	}
+	for _, f := range configure {
+		f(&d)
+	}
+	e.echo = New(d)
+	e.srv = httptest.NewServer(e.echo)
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// user creates an account of role and returns its username and password.
+func (e *env) user(role string) (string, string) {
+	e.t.Helper()
+	name := role + "-" + strings.ToLower(strings.ReplaceAll(e.t.Name(), "/", "-"))
+	name = strings.Map(func(r rune) rune {
+		if strings.ContainsRune("abcdefghijklmnopqrstuvwxyz0123456789-", r) {
+			return r
+		}
+		return '-'
+	}, name)
+	if len(name) > 60 {
+		name = name[:60]
+	}
+	password := "correct horse " + role + " staple"
+	_, err := auth.CreateUser(context.Background(), e.db, e.hasher,
+		auth.NewUser{Username: name, Role: role, Branch: "DXB-01", Countries: []string{"AE"}}, password, "test")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return name, password
+}
+
+// client is a browser stand-in: it keeps the session cookie (Go's jar will not send a
+// Secure cookie over plain HTTP) and the page's CSRF token, and never follows redirects.
+type client struct {
+	e       *env
+	cookie  string
+	csrf    string
+	headers map[string]string
+}
+
+func (e *env) client() *client { return &client{e: e, headers: map[string]string{}} }
+
+func (c *client) do(method, path string, form url.Values, extra ...string) *http.Response {
+	c.e.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, c.e.srv.URL+path, body)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if c.cookie != "" {
+		req.AddCookie(&http.Cookie{Name: session.CookieName, Value: c.cookie})
+	}
+	for k, v := range c.headers {
+		req.Header.Set(k, v)
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		req.Header.Set(extra[i], extra[i+1])
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	c.keepCookie(resp)
+	return resp
+}
+
+func (c *client) keepCookie(resp *http.Response) {
+	for _, ck := range resp.Cookies() {
+		if ck.Name != session.CookieName {
+			continue
+		}
+		c.cookie = ck.Value
+		if ck.MaxAge < 0 {
+			c.cookie = ""
+		}
+	}
+}
+
+// page GETs path and returns the document, keeping its CSRF token.
+func (c *client) page(path string) (*http.Response, *goquery.Document) {
+	c.e.t.Helper()
+	resp := c.do(http.MethodGet, path, nil)
+	defer resp.Body.Close()
+	doc, err := goquery.NewDocumentFromReader(resp.Body)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	if tok, ok := doc.Find(`input[name="_csrf"]`).First().Attr("value"); ok {
+		c.csrf = tok
+	}
+	return resp, doc
+}
+
+// post sends a form with the page's CSRF token.
+func (c *client) post(path string, form url.Values, extra ...string) *http.Response {
+	c.e.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if form.Get("_csrf") == "" {
+		form.Set("_csrf", c.csrf)
+	}
+	return c.do(http.MethodPost, path, form, extra...)
+}
+
+// login signs in and loads the home page, as a browser would.
+func (c *client) login(username, password string) {
+	c.e.t.Helper()
+	c.page("/login")
+	resp := c.post("/login", url.Values{"username": {username}, "password": {password}})
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		c.e.t.Fatalf("login as %s: status %d, location %q", username, resp.StatusCode, resp.Header.Get("Location"))
+	}
+	c.page("/")
+}
+
+func readBody(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// auditActions lists the actions recorded so far, oldest first.
+func (e *env) auditActions() []string {
+	e.t.Helper()
+	rows, err := e.db.Pool.Query(context.Background(), `SELECT action FROM audit_events ORDER BY id`)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			e.t.Fatal(err)
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func isLoginRedirect(resp *http.Response) bool {
+	return resp.StatusCode == http.StatusSeeOther && resp.Header.Get("Location") == "/login"
+}

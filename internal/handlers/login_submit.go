@@ -1,0 +1,54 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/auth"
+	"kycportal/internal/views/pages"
+)
+
+// loginSubmit checks the posted credentials and starts a new session.
+func (s *Server) loginSubmit(c echo.Context) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	form := c.Request().PostForm
+	attempt := auth.Attempt{
+		Username: strings.ToLower(strings.TrimSpace(form.Get("username"))),
+		Password: form.Get("password"),
+		OTP:      strings.TrimSpace(form.Get("otp")),
+		ClientIP: c.RealIP(),
+	}
+	if len(attempt.Username) > 64 || len(attempt.Password) > auth.MaxPasswordLength*4 || len(attempt.OTP) > 10 {
+		return echo.NewHTTPError(http.StatusBadRequest, "The username, password or code is too long.")
+	}
+	user, err := s.Auth.Login(c.Request().Context(), attempt)
+	if err != nil {
+		return s.loginRefused(c, attempt, err)
+	}
+	if _, err := s.Sessions.Login(c.Request(), c.Response(), sessionOf(c), user); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+// loginRefused shows the form again with the reason, keeping the username typed.
+func (s *Server) loginRefused(c echo.Context, a auth.Attempt, err error) error {
+	view := pages.Login{Username: a.Username, Error: err.Error()}
+	status := http.StatusUnauthorized
+	var locked auth.LockedError
+	switch {
+	case errors.Is(err, auth.ErrOTPNeeded):
+		view.AskOTP, view.Error, status = true, "", http.StatusOK
+	case errors.As(err, &locked):
+		status = http.StatusTooManyRequests
+	case errors.Is(err, auth.ErrBadCredentials), errors.Is(err, auth.ErrOTPNotEnrolled):
+	default:
+		return err
+	}
+	return render(c, status, pages.LoginPage(s.chrome(c, "Sign in", ""), view))
+}

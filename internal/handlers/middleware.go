@@ -1,0 +1,250 @@
+package handlers
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"slices"
+
+	"github.com/gorilla/sessions"
+	"github.com/jackc/pgx/v5"
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/audit"
+	"kycportal/internal/session"
+	"kycportal/internal/store"
+)
+
+// Keys of values kept on the echo context.
+const (
+	keyRequestID = "request_id"
+	keySession   = "session"
+	keyUser      = "user"
+)
+
+const sessionName = "kyc"
+
+func requestIDOf(c echo.Context) string {
+	id, _ := c.Get(keyRequestID).(string)
+	return id
+}
+
+func sessionOf(c echo.Context) *sessions.Session {
+	s, _ := c.Get(keySession).(*sessions.Session)
+	return s
+}
+
+func userOf(c echo.Context) (store.User, bool) {
+	u, ok := c.Get(keyUser).(store.User)
+	return u, ok
+}
+
+// requestID names every request, answers with the name, and starts the audit actor. An
+// inbound id is not trusted: it could carry anything into our logs.
+func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		b := make([]byte, 12)
+		_, _ = rand.Read(b)
+		id := hex.EncodeToString(b)
+		c.Set(keyRequestID, id)
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		r := c.Request()
+		ctx := audit.WithActor(r.Context(), audit.Actor{Username: "anonymous", Role: "anonymous", RequestID: id, ClientIP: c.RealIP()})
+		c.SetRequest(r.WithContext(ctx))
+		return next(c)
+	}
+}
+
+// logRequests writes one line a request: never the query string, body or headers, which
+// may carry ID numbers or secrets; the route pattern names the page.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := s.Now()
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		took := s.Now().Sub(start)
+		route, status := c.Path(), c.Response().Status
+		if route == "" {
+			route = "unmatched"
+		}
+		var userID int64
+		if u, ok := userOf(c); ok {
+			userID = u.ID
+		}
+		s.httpMetrics.observe(c.Request().Method, route, status, took)
+		s.Log.InfoContext(c.Request().Context(), "request", "method", c.Request().Method, "route", route,
+			"status", status, "duration_ms", float64(took.Microseconds())/1000, "user_id", userID,
+			"request_id", requestIDOf(c))
+		return nil
+	}
+}
+
+// recoverPanic turns a panic into a 500 for the error adapter, which logs it.
+func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+			}
+		}()
+		return next(c)
+	}
+}
+
+const contentSecurityPolicy = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if s.TLS {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		return next(c)
+	}
+}
+
+// rejectCrossOrigin refuses unsafe requests that a browser marks as coming from another
+// site or origin (net/http's CrossOriginProtection), before anything else reads them.
+func (s *Server) rejectCrossOrigin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := s.crossOrigin.Check(c.Request()); err != nil {
+			return echo.NewHTTPError(http.StatusForbidden, "Requests from other sites are refused.")
+		}
+		return next(c)
+	}
+}
+
+// privatePage keeps pages out of every cache and tells caches that htmx requests differ.
+func (s *Server) privatePage(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Cache-Control", "no-store")
+		h.Add("Vary", "HX-Request")
+		return next(c)
+	}
+}
+
+// formBodyLimit bounds an ordinary form post.
+const formBodyLimit = 64 << 10
+
+// bodyLimit refuses a body larger than n before reading it, and stops reading at n.
+func bodyLimit(n int64) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if r.ContentLength > n {
+				return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+			}
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, n)
+			return next(c)
+		}
+	}
+}
+
+// parseForm reads the posted form, turning an oversized body into a 413.
+func parseForm(c echo.Context) error {
+	if err := c.Request().ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+		}
+		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+	}
+	return nil
+}
+
+// loadSession finds the request's session and its user; a disabled user's session is ended.
+func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		sess, err := s.Sessions.Get(r, sessionName)
+		if err != nil && !errors.Is(err, session.ErrExpired) {
+			return err
+		}
+		c.Set(keySession, sess)
+		uid := session.UserID(sess)
+		if uid == 0 {
+			return next(c)
+		}
+		u, err := store.UserByID(r.Context(), s.DB.Pool, uid)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if err != nil || !u.Active { // disabling ends sessions too; this covers a race with it
+			sess.Options.MaxAge = -1
+			if err := s.Sessions.Save(r, c.Response(), sess); err != nil {
+				return err
+			}
+			return errSignIn
+		}
+		c.Set(keyUser, u)
+		actor := audit.ActorFrom(r.Context())
+		actor.UserID, actor.Username, actor.Role, actor.SessionRef = u.ID, u.Username, u.Role, session.Ref(sess)
+		c.SetRequest(r.WithContext(audit.WithActor(r.Context(), actor)))
+		return next(c)
+	}
+}
+
+// checkCSRF requires the session's token on every unsafe request, from the form field
+// _csrf or, for htmx, the X-CSRF-Token header.
+func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		switch c.Request().Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			return next(c)
+		}
+		sent := c.Request().Header.Get("X-CSRF-Token")
+		if sent == "" {
+			if err := parseForm(c); err != nil {
+				return err
+			}
+			sent = c.Request().PostForm.Get("_csrf")
+		}
+		sess := sessionOf(c)
+		want := session.CSRFToken(sess)
+		if sess.IsNew || sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(want)) != 1 {
+			return echo.NewHTTPError(http.StatusForbidden, "This form has expired or did not come from the portal. Reload the page and try again.")
+		}
+		return next(c)
+	}
+}
+
+// requireRole lets through signed-in users of the given roles; others are sent to sign in
+// or refused, and a refusal is audited.
+func (s *Server) requireRole(roles ...string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u, ok := userOf(c)
+			if !ok {
+				return errSignIn
+			}
+			if slices.Contains(roles, u.Role) {
+				return next(c)
+			}
+			ctx := c.Request().Context()
+			err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+				return audit.Record(ctx, tx, audit.Event{Action: audit.AccessDenied, EntityType: "route",
+					EntityID: c.Request().Method + " " + c.Path(), Outcome: audit.Denied,
+					Reason: "role " + u.Role + " not in " + fmt.Sprint(roles)})
+			})
+			if err != nil {
+				return err
+			}
+			return echo.NewHTTPError(http.StatusForbidden)
+		}
+	}
+}

@@ -1,0 +1,40 @@
+package handlers
+
+import (
+	"bytes"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/session"
+	"kycportal/internal/views"
+)
+
+// render writes a component after it rendered in full, so that a failing template
+// becomes a clean 500 rather than half a page.
+func render(c echo.Context, status int, comp templ.Component) error {
+	var buf bytes.Buffer
+	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// isHTMX tells whether the request wants a fragment: an htmx request that is neither a
+// boosted navigation nor a history restore.
+func isHTMX(c echo.Context) bool {
+	h := c.Request().Header
+	return h.Get("HX-Request") == "true" && h.Get("HX-Boosted") == "" && h.Get("HX-History-Restore-Request") == ""
+}
+
+// chrome gathers what the layout shows for this request.
+func (s *Server) chrome(c echo.Context, title, nav string) views.Chrome {
+	ch := views.Chrome{Title: title, Sandbox: s.Sandbox, Nav: nav}
+	if sess := sessionOf(c); sess != nil {
+		ch.CSRF = session.CSRFToken(sess)
+	}
+	if u, ok := userOf(c); ok {
+		ch.Viewer = &views.Viewer{DisplayName: u.DisplayName, Username: u.Username, Role: u.Role, Branch: u.Branch}
+	}
+	return ch
+}

@@ -1,0 +1,62 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/store"
+)
+
+// access says who may use a route.
+type access int
+
+const (
+	open      access = iota // no session at all: probes and static files
+	anonymous               // a session (perhaps not signed in) and CSRF checks: the login form
+	anyUser                 // any signed-in user
+	adminOnly
+)
+
+type route struct {
+	method, path string
+	who          access
+	handler      echo.HandlerFunc
+}
+
+// routes is every route of the portal, on one screen. The authorization matrix test
+// (testdata/authz.csv) must have a row for each.
+func (s *Server) routes() []route {
+	return []route{
+		{http.MethodGet, "/healthz", open, s.healthz},
+		{http.MethodGet, "/readyz", open, s.readyz},
+		{http.MethodGet, "/static/*", open, staticFiles()},
+		{http.MethodGet, "/login", anonymous, s.loginShow},
+		{http.MethodPost, "/login", anonymous, s.loginSubmit},
+		{http.MethodPost, "/logout", anyUser, s.logout},
+		{http.MethodGet, "/", anyUser, s.homeShow},
+		{http.MethodGet, "/metrics", adminOnly, s.metrics},
+	}
+}
+
+func (s *Server) register(e *echo.Echo) {
+	for _, r := range s.routes() {
+		e.Add(r.method, r.path, r.handler, s.guard(r.who)...)
+	}
+}
+
+// guard is the middleware a level of access needs, outermost first.
+func (s *Server) guard(who access) []echo.MiddlewareFunc {
+	limit := bodyLimit(formBodyLimit)
+	switch who {
+	case open:
+		return nil
+	case anonymous:
+		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF}
+	case adminOnly:
+		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF, s.requireRole(store.RoleAdmin)}
+	default:
+		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF,
+			s.requireRole(store.RoleAgent, store.RoleSupervisor, store.RoleAdmin)}
+	}
+}

@@ -1,0 +1,153 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"kycportal/internal/auth"
+	"kycportal/internal/store"
+)
+
+func TestSessionCookieAttributes(t *testing.T) {
+	e := newEnv(t)
+	name, pw := e.user(store.RoleAgent)
+	c := e.client()
+	c.page("/login")
+	resp := c.post("/login", map[string][]string{"username": {name}, "password": {pw}})
+	resp.Body.Close()
+	raw := resp.Header.Get("Set-Cookie")
+	ck, err := http.ParseSetCookie(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(ck.Name, "__Host-") || !ck.Secure || !ck.HttpOnly ||
+		ck.SameSite != http.SameSiteLaxMode || ck.Path != "/" || ck.Domain != "" {
+		t.Errorf("session cookie %q lacks __Host-, Secure, HttpOnly, SameSite=Lax, Path=/ or has a Domain", raw)
+	}
+	if len(ck.Value) < 43 { // 32 random bytes in base64
+		t.Errorf("session token %q is shorter than 256 bits", ck.Value)
+	}
+}
+
+func TestLoginRotatesTheSession(t *testing.T) {
+	e := newEnv(t)
+	name, pw := e.user(store.RoleAgent)
+	c := e.client()
+	c.page("/login")
+	before, beforeCSRF := c.cookie, c.csrf
+	c.login(name, pw)
+	if c.cookie == before || c.csrf == beforeCSRF {
+		t.Fatal("login kept the pre-login session id or CSRF token")
+	}
+	fixed := e.client()
+	fixed.cookie = before
+	resp := fixed.do(http.MethodGet, "/", nil)
+	resp.Body.Close()
+	if !isLoginRedirect(resp) {
+		t.Errorf("the pre-login session id still works after login: status %d", resp.StatusCode)
+	}
+}
+
+func TestIdleTimeout(t *testing.T) {
+	e := newEnv(t)
+	name, pw := e.user(store.RoleAgent)
+	c := e.client()
+	c.login(name, pw)
+	e.clock.Advance(29 * time.Minute)
+	if resp := c.do(http.MethodGet, "/", nil); resp.StatusCode != 200 {
+		t.Fatalf("after 29 idle minutes: status %d, want 200", resp.StatusCode)
+	}
+	e.clock.Advance(31 * time.Minute)
+	resp := c.do(http.MethodGet, "/", nil, "HX-Request", "true")
+	resp.Body.Close()
+	if resp.StatusCode != 401 || resp.Header.Get("HX-Redirect") != "/login" {
+		t.Fatalf("htmx request after 31 idle minutes: status %d, HX-Redirect %q; want 401 and /login",
+			resp.StatusCode, resp.Header.Get("HX-Redirect"))
+	}
+	if !slices.Contains(e.auditActions(), "session.expired") {
+		t.Errorf("audit actions = %v, want session.expired", e.auditActions())
+	}
+}
+
+func TestAbsoluteTimeout(t *testing.T) {
+	e := newEnv(t)
+	name, pw := e.user(store.RoleAgent)
+	c := e.client()
+	c.login(name, pw)
+	for elapsed := time.Duration(0); elapsed < 12*time.Hour-20*time.Minute; elapsed += 20 * time.Minute {
+		e.clock.Advance(20 * time.Minute)
+		resp := c.do(http.MethodGet, "/", nil)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("active session refused after %s: status %d", elapsed+20*time.Minute, resp.StatusCode)
+		}
+	}
+	e.clock.Advance(21 * time.Minute) // past 12 h since login, though active
+	resp := c.do(http.MethodGet, "/", nil)
+	resp.Body.Close()
+	if !isLoginRedirect(resp) {
+		t.Fatalf("session older than 12 h: status %d, want a redirect to /login", resp.StatusCode)
+	}
+}
+
+func TestLogout(t *testing.T) {
+	e := newEnv(t)
+	name, pw := e.user(store.RoleAgent)
+	c := e.client()
+	c.login(name, pw)
+	old := c.cookie
+	resp := c.post("/logout", nil)
+	resp.Body.Close()
+	if !isLoginRedirect(resp) {
+		t.Fatalf("logout: status %d location %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if got := resp.Header.Get("Clear-Site-Data"); !strings.Contains(got, `"cache"`) || !strings.Contains(got, `"storage"`) {
+		t.Errorf("Clear-Site-Data = %q", got)
+	}
+	if c.cookie != "" {
+		t.Errorf("the session cookie was not cleared")
+	}
+	replay := e.client()
+	replay.cookie = old
+	resp = replay.do(http.MethodGet, "/", nil)
+	resp.Body.Close()
+	if !isLoginRedirect(resp) {
+		t.Errorf("replayed session after logout: status %d", resp.StatusCode)
+	}
+	if got := e.auditActions(); !slices.Contains(got, "logout") {
+		t.Errorf("audit actions = %v, want logout", got)
+	}
+}
+
+func TestDisablingAUserEndsAllTheirSessions(t *testing.T) {
+	e := newEnv(t)
+	name, pw := e.user(store.RoleAgent)
+	first, second := e.client(), e.client()
+	first.login(name, pw)
+	second.login(name, pw)
+	if err := auth.SetActive(context.Background(), e.db, name, false, "left the bank"); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range []*client{first, second} {
+		resp := c.do(http.MethodGet, "/", nil)
+		resp.Body.Close()
+		if !isLoginRedirect(resp) {
+			t.Errorf("session %d after disabling: status %d", i+1, resp.StatusCode)
+		}
+	}
+	var n int
+	if err := e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM sessions WHERE user_id IS NOT NULL`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("sessions left = %d (%v), want 0", n, err)
+	}
+	c := e.client()
+	c.page("/login")
+	resp := c.post("/login", map[string][]string{"username": {name}, "password": {pw}})
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("disabled user signing in: status %d, want 401", resp.StatusCode)
+	}
+}

@@ -1,0 +1,236 @@
+// Package session keeps sessions in PostgreSQL behind the gorilla/sessions Store interface,
+// so that the server can end any of them at once (a cookie-only store cannot be revoked).
+// The cookie holds a 256-bit random token; the table holds only its SHA-256.
+package session
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/jackc/pgx/v5"
+
+	"kycportal/internal/audit"
+	"kycportal/internal/store"
+)
+
+// CookieName carries the __Host- prefix: the browser then insists on Secure, Path=/ and no
+// Domain, so no other host or path can set or read it.
+const CookieName = "__Host-kyc_session"
+
+// ErrExpired is returned with a fresh session when the cookie named one that timed out.
+var ErrExpired = errors.New("session expired")
+
+// touchEvery limits last-seen writes to one a minute per session; the idle timeout is
+// therefore exact to within a minute.
+const touchEvery = time.Minute
+
+const (
+	keyUserID = "user_id"
+	keyCSRF   = "csrf"
+)
+
+// Manager is the Store.
+type Manager struct {
+	DB       *store.DB
+	Now      func() time.Time
+	Idle     time.Duration
+	Absolute time.Duration
+}
+
+var _ sessions.Store = (*Manager)(nil)
+
+// Get returns the request's session, loaded once per request.
+func (m *Manager) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return sessions.GetRegistry(r).Get(m, name)
+}
+
+// New loads the session named by the request's cookie, or starts an unsaved one.
+func (m *Manager) New(r *http.Request, name string) (*sessions.Session, error) {
+	s := m.fresh(name)
+	c, err := r.Cookie(CookieName)
+	if err != nil {
+		return s, nil
+	}
+	hash := hashToken(c.Value)
+	row, err := store.SessionByHash(r.Context(), m.DB.Pool, hash)
+	if errors.Is(err, store.ErrNotFound) {
+		return s, nil
+	}
+	if err != nil {
+		return s, err
+	}
+	now := m.Now()
+	if now.Sub(row.LastSeenAt) > m.Idle || now.Sub(row.CreatedAt) > m.Absolute {
+		return s, m.expire(r.Context(), row)
+	}
+	if now.Sub(row.LastSeenAt) > touchEvery {
+		if err := store.TouchSession(r.Context(), m.DB.Pool, hash, now); err != nil {
+			return s, err
+		}
+	}
+	s.ID, s.IsNew = c.Value, false
+	for k, v := range row.Values {
+		s.Values[k] = v
+	}
+	s.Values[keyCSRF] = row.CSRFToken
+	if row.UserID != 0 {
+		s.Values[keyUserID] = row.UserID
+	}
+	return s, nil
+}
+
+// expire deletes a timed-out session and records it, if it belonged to a user.
+func (m *Manager) expire(ctx context.Context, row store.SessionRow) error {
+	err := m.DB.InTx(ctx, func(tx pgx.Tx) error {
+		if err := store.DeleteSession(ctx, tx, row.IDHash); err != nil {
+			return err
+		}
+		if row.UserID == 0 {
+			return nil
+		}
+		return audit.Record(ctx, tx, audit.Event{
+			Actor:  audit.Actor{UserID: row.UserID, Username: "session", Role: "system", SessionRef: ref(row.IDHash)},
+			Action: audit.SessionExpired, EntityType: "user", EntityID: strconv.FormatInt(row.UserID, 10),
+		})
+	})
+	if err != nil {
+		return err
+	}
+	return ErrExpired
+}
+
+func (m *Manager) fresh(name string) *sessions.Session {
+	s := sessions.NewSession(m, name)
+	s.IsNew = true
+	s.Options = &sessions.Options{Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode}
+	s.Values[keyCSRF] = randomToken()
+	return s
+}
+
+// Save stores the session and sets its cookie; MaxAge < 0 ends it.
+func (m *Manager) Save(r *http.Request, w http.ResponseWriter, s *sessions.Session) error {
+	ctx := r.Context()
+	if s.Options.MaxAge < 0 {
+		if s.ID != "" {
+			if err := store.DeleteSession(ctx, m.DB.Pool, hashToken(s.ID)); err != nil {
+				return err
+			}
+		}
+		http.SetCookie(w, sessions.NewCookie(CookieName, "", s.Options))
+		return nil
+	}
+	return m.save(ctx, m.DB.Pool, r, w, s)
+}
+
+func (m *Manager) save(ctx context.Context, q store.Querier, r *http.Request, w http.ResponseWriter, s *sessions.Session) error {
+	now := m.Now()
+	row := store.SessionRow{CSRFToken: CSRFToken(s), UserID: UserID(s), Values: map[string]string{},
+		ClientIP: clientIP(r), CreatedAt: now, LastSeenAt: now}
+	for k, v := range s.Values {
+		if ks, ok := k.(string); ok && ks != keyCSRF && ks != keyUserID {
+			if vs, ok := v.(string); ok {
+				row.Values[ks] = vs
+			}
+		}
+	}
+	if s.ID == "" {
+		s.ID = randomToken()
+	}
+	row.IDHash = hashToken(s.ID)
+	if err := store.SaveSession(ctx, q, row); err != nil {
+		return err
+	}
+	http.SetCookie(w, sessions.NewCookie(CookieName, s.ID, s.Options))
+	return nil
+}
+
+// Login replaces the request's session by a new one for user (a new id and CSRF token, so a
+// session fixed before login is dead after it) and records the login in the same
+// transaction.
+func (m *Manager) Login(r *http.Request, w http.ResponseWriter, old *sessions.Session, user store.User) (*sessions.Session, error) {
+	ctx := r.Context()
+	s := m.fresh(old.Name())
+	s.Values[keyUserID] = user.ID
+	s.ID = randomToken()
+	err := m.DB.InTx(ctx, func(tx pgx.Tx) error {
+		if old.ID != "" {
+			if err := store.DeleteSession(ctx, tx, hashToken(old.ID)); err != nil {
+				return err
+			}
+		}
+		if err := m.save(ctx, tx, r, w, s); err != nil {
+			return err
+		}
+		actor := audit.ActorFrom(ctx)
+		actor.UserID, actor.Username, actor.Role, actor.SessionRef = user.ID, user.Username, user.Role, Ref(s)
+		return audit.Record(ctx, tx, audit.Event{Actor: actor, Action: audit.LoginSuccess,
+			EntityType: "user", EntityID: strconv.FormatInt(user.ID, 10)})
+	})
+	return s, err
+}
+
+// Logout ends s and records it in the same transaction.
+func (m *Manager) Logout(r *http.Request, w http.ResponseWriter, s *sessions.Session) error {
+	ctx := r.Context()
+	err := audit.Apply(ctx, m.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		e := audit.Event{Action: audit.Logout, EntityType: "user", EntityID: strconv.FormatInt(UserID(s), 10)}
+		return e, store.DeleteSession(ctx, tx, hashToken(s.ID))
+	})
+	if err != nil {
+		return err
+	}
+	s.Options.MaxAge = -1
+	http.SetCookie(w, sessions.NewCookie(CookieName, "", s.Options))
+	return nil
+}
+
+// UserID is the signed-in user of s, 0 before login.
+func UserID(s *sessions.Session) int64 {
+	id, _ := s.Values[keyUserID].(int64)
+	return id
+}
+
+// CSRFToken is the token that unsafe requests of this session must carry.
+func CSRFToken(s *sessions.Session) string {
+	t, _ := s.Values[keyCSRF].(string)
+	return t
+}
+
+// Ref is a short, non-secret reference to a session for logs and the audit trail.
+func Ref(s *sessions.Session) string {
+	if s.ID == "" {
+		return ""
+	}
+	return ref(hashToken(s.ID))
+}
+
+func ref(hash []byte) string { return hex.EncodeToString(hash[:6]) }
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// clientIP is the peer address: the portal does not trust forwarding headers.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

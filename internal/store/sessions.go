@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// SessionRow is a server-side session. IDHash is the SHA-256 of the cookie's token.
+type SessionRow struct {
+	IDHash     []byte
+	UserID     int64 // 0 before login
+	CSRFToken  string
+	Values     map[string]string
+	ClientIP   string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+}
+
+// SessionByHash loads a session.
+func SessionByHash(ctx context.Context, q Querier, idHash []byte) (SessionRow, error) {
+	s := SessionRow{IDHash: idHash}
+	err := q.QueryRow(ctx, `SELECT coalesce(user_id, 0), csrf_token, values, client_ip, created_at, last_seen_at
+		FROM sessions WHERE id_hash = $1`, idHash).
+		Scan(&s.UserID, &s.CSRFToken, &s.Values, &s.ClientIP, &s.CreatedAt, &s.LastSeenAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return s, fmt.Errorf("store.SessionByHash: %w", err)
+	}
+	return s, nil
+}
+
+// SaveSession inserts or updates a session.
+func SaveSession(ctx context.Context, q Querier, s SessionRow) error {
+	_, err := q.Exec(ctx, `INSERT INTO sessions (id_hash, user_id, csrf_token, values, client_ip, created_at, last_seen_at)
+		VALUES ($1, nullif($2, 0), $3, $4, $5, $6, $7)
+		ON CONFLICT (id_hash) DO UPDATE SET values = excluded.values, last_seen_at = excluded.last_seen_at`,
+		s.IDHash, s.UserID, s.CSRFToken, s.Values, s.ClientIP, s.CreatedAt, s.LastSeenAt)
+	if err != nil {
+		return fmt.Errorf("store.SaveSession: %w", err)
+	}
+	return nil
+}
+
+// TouchSession records activity on a session.
+func TouchSession(ctx context.Context, q Querier, idHash []byte, at time.Time) error {
+	if _, err := q.Exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1`, idHash, at); err != nil {
+		return fmt.Errorf("store.TouchSession: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession ends one session.
+func DeleteSession(ctx context.Context, q Querier, idHash []byte) error {
+	if _, err := q.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, idHash); err != nil {
+		return fmt.Errorf("store.DeleteSession: %w", err)
+	}
+	return nil
+}
+
+// DeleteUserSessions ends every session of a user.
+func DeleteUserSessions(ctx context.Context, q Querier, userID int64) error {
+	if _, err := q.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+		return fmt.Errorf("store.DeleteUserSessions(%d): %w", userID, err)
+	}
+	return nil
+}
+
+// DeleteSessionsIdleSince removes sessions unused since the given time; it returns how many.
+func DeleteSessionsIdleSince(ctx context.Context, q Querier, since time.Time) (int64, error) {
+	tag, err := q.Exec(ctx, `DELETE FROM sessions WHERE last_seen_at < $1`, since)
+	if err != nil {
+		return 0, fmt.Errorf("store.DeleteSessionsIdleSince: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}

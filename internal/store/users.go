@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Roles a user can hold.
+const (
+	RoleAgent      = "agent"
+	RoleSupervisor = "supervisor"
+	RoleAdmin      = "admin"
+)
+
+// User is an account of the portal.
+type User struct {
+	ID                 int64
+	Username           string
+	DisplayName        string
+	Role               string
+	Branch             string
+	Countries          []string
+	PasswordHash       string
+	MustChangePassword bool
+	TOTPSecret         string
+	Active             bool
+	CreatedAt          time.Time
+}
+
+const userColumns = `id, username, display_name, role, branch, countries, password_hash,
+	must_change_password, coalesce(totp_secret, ''), active, created_at`
+
+func scanUser(row pgx.Row) (User, error) {
+	var u User
+	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Branch, &u.Countries,
+		&u.PasswordHash, &u.MustChangePassword, &u.TOTPSecret, &u.Active, &u.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return u, ErrNotFound
+	}
+	return u, err
+}
+
+// CreateUser inserts u and returns it with its id.
+func CreateUser(ctx context.Context, q Querier, u User) (User, error) {
+	row := q.QueryRow(ctx, `INSERT INTO users (username, display_name, role, branch, countries,
+		password_hash, must_change_password, totp_secret, active)
+		VALUES ($1, $2, $3, $4, coalesce($5, '{}'::text[]), $6, $7, nullif($8, ''), true) RETURNING `+userColumns,
+		u.Username, u.DisplayName, u.Role, u.Branch, u.Countries, u.PasswordHash,
+		u.MustChangePassword, u.TOTPSecret)
+	created, err := scanUser(row)
+	if isUniqueViolation(err) {
+		return created, fmt.Errorf("store.CreateUser(%q): %w", u.Username, ErrConflict)
+	}
+	if err != nil {
+		return created, fmt.Errorf("store.CreateUser(%q): %w", u.Username, err)
+	}
+	return created, nil
+}
+
+// UserByUsername finds an account by its username.
+func UserByUsername(ctx context.Context, q Querier, username string) (User, error) {
+	u, err := scanUser(q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE username = $1`, username))
+	if err != nil {
+		return u, fmt.Errorf("store.UserByUsername(%q): %w", username, err)
+	}
+	return u, nil
+}
+
+// UserByID finds an account by its id.
+func UserByID(ctx context.Context, q Querier, id int64) (User, error) {
+	u, err := scanUser(q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	if err != nil {
+		return u, fmt.Errorf("store.UserByID(%d): %w", id, err)
+	}
+	return u, nil
+}
+
+// ListUsers returns every account ordered by username.
+func ListUsers(ctx context.Context, q Querier) ([]User, error) {
+	rows, err := q.Query(ctx, `SELECT `+userColumns+` FROM users ORDER BY username`)
+	if err != nil {
+		return nil, fmt.Errorf("store.ListUsers: %w", err)
+	}
+	users, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (User, error) { return scanUser(r) })
+	if err != nil {
+		return nil, fmt.Errorf("store.ListUsers: %w", err)
+	}
+	return users, nil
+}
+
+// SetUserActive enables or disables an account; disabling also ends all its sessions.
+func SetUserActive(ctx context.Context, q Querier, id int64, active bool) error {
+	tag, err := q.Exec(ctx, `UPDATE users SET active = $2, updated_at = now() WHERE id = $1`, id, active)
+	if err != nil {
+		return fmt.Errorf("store.SetUserActive(%d): %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("store.SetUserActive(%d): %w", id, ErrNotFound)
+	}
+	if !active {
+		return DeleteUserSessions(ctx, q, id)
+	}
+	return nil
+}
+
+// CountUsers tells how many accounts exist.
+func CountUsers(ctx context.Context, q Querier) (int, error) {
+	var n int
+	if err := q.QueryRow(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store.CountUsers: %w", err)
+	}
+	return n, nil
+}
+
+// SetTOTPSecret stores a user's second-factor secret.
+func SetTOTPSecret(ctx context.Context, q Querier, id int64, secret string) error {
+	tag, err := q.Exec(ctx, `UPDATE users SET totp_secret = $2, updated_at = now() WHERE id = $1`, id, secret)
+	if err != nil {
+		return fmt.Errorf("store.SetTOTPSecret(%d): %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("store.SetTOTPSecret(%d): %w", id, ErrNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,185 @@
+// Package testdb gives each test a fresh, migrated PostgreSQL database cloned from a
+// template, dropped when the test ends. It talks to a real server: the one named by
+// TEST_DATABASE_URL (make test starts a throwaway cluster and sets it), or else a private
+// cluster it starts under the temporary folder and leaves running for the next test run.
+package testdb
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"kycportal/internal/pgcluster"
+	"kycportal/internal/store"
+	"kycportal/migrations"
+)
+
+var (
+	once      sync.Once
+	adminURL  string
+	template  string
+	onceError error
+)
+
+// New returns the URL of a new database holding the current schema and no rows.
+func New(t testing.TB) string {
+	t.Helper()
+	once.Do(func() { adminURL, template, onceError = prepare(context.Background()) })
+	if onceError != nil {
+		t.Fatalf("testdb: %v", onceError)
+	}
+	ctx := context.Background()
+	name := "test_" + randomHex(8)
+	admin, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, template)); err != nil {
+		t.Fatalf("testdb: create %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, adminURL)
+		if err != nil {
+			t.Errorf("testdb: drop %s: %v", name, err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, fmt.Sprintf(`DROP DATABASE %s WITH (FORCE)`, name)); err != nil {
+			t.Errorf("testdb: drop %s: %v", name, err)
+		}
+	})
+	return withDatabase(adminURL, name)
+}
+
+// AdminURL is the URL of the maintenance database of the test server.
+func AdminURL(t testing.TB) string {
+	t.Helper()
+	New(t) // makes sure the server and template exist
+	return adminURL
+}
+
+func prepare(ctx context.Context) (admin, tmpl string, err error) {
+	admin = os.Getenv("TEST_DATABASE_URL")
+	if admin == "" {
+		if admin, err = ownCluster(ctx); err != nil {
+			return "", "", err
+		}
+	}
+	tmpl, err = ensureTemplate(ctx, admin)
+	return admin, tmpl, err
+}
+
+// ownCluster starts (once per machine, whatever the number of test processes) a private
+// cluster for tests run without make.
+func ownCluster(ctx context.Context) (string, error) {
+	dir := filepath.Join(os.TempDir(), "kycportal-test-cluster-"+strconv.Itoa(os.Getuid()))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	lock, err := os.OpenFile(dir+".lock", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return "", err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return "", err
+	}
+	c, err := pgcluster.Start(ctx, dir, pgcluster.Options{Fast: true, Port: 5433})
+	if err != nil {
+		return "", err
+	}
+	return c.URL("postgres"), nil
+}
+
+// ensureTemplate creates the migrated template database once per schema version. Its name
+// carries a hash of the migrations, so a changed migration never reuses a stale template.
+func ensureTemplate(ctx context.Context, admin string) (string, error) {
+	sum, err := migrationsHash()
+	if err != nil {
+		return "", err
+	}
+	name := "template_kyc_" + sum
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(7301)`); err != nil {
+		return "", err
+	}
+	var ready *bool
+	_ = conn.QueryRow(ctx, `SELECT datistemplate FROM pg_database WHERE datname = $1`, name).Scan(&ready)
+	if ready != nil && *ready {
+		return name, nil
+	}
+	if ready != nil { // a run died half-way: start again
+		if _, err := conn.Exec(ctx, `DROP DATABASE `+name+` WITH (FORCE)`); err != nil {
+			return "", err
+		}
+	}
+	if _, err := conn.Exec(ctx, `CREATE DATABASE `+name); err != nil {
+		return "", err
+	}
+	if err := migrate(ctx, withDatabase(admin, name)); err != nil {
+		return "", err
+	}
+	if _, err := conn.Exec(ctx, `ALTER DATABASE `+name+` WITH IS_TEMPLATE true`); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+func migrate(ctx context.Context, url string) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	db, err := store.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.Migrate(ctx)
+	return err
+}
+
+func migrationsHash() (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(migrations.FS, path)
+		h.Write([]byte(path))
+		h.Write(b)
+		return err
+	})
+	return hex.EncodeToString(h.Sum(nil))[:12], err
+}
+
+func withDatabase(u, db string) string {
+	parsed, err := url.Parse(u)
+	if err != nil {
+		panic(err) // the admin URL was used to connect already
+	}
+	parsed.Path = "/" + db
+	return parsed.String()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
