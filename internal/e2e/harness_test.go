@@ -1,0 +1,270 @@
+package e2e
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/testdb"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// chromiumArgs keep Chromium, run as root, quiet on a machine without a network.
+var chromiumArgs = []string{
+	"--no-sandbox", "--disable-gpu", "--disable-background-networking",
+	"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+}
+
+// repoRoot is the module root, seen from this package's folder (go test's working directory).
+var repoRoot, _ = filepath.Abs(filepath.Join("..", ".."))
+
+// expect asserts on pages and locators, retrying until its timeout (milliseconds).
+var expect = playwright.NewPlaywrightAssertions(10_000)
+
+// suite holds what the test binary sets up once, on first use, and TestMain tears down.
+var suite struct {
+	once    sync.Once
+	err     error
+	tmp     string
+	binary  string
+	pw      *playwright.Playwright
+	browser playwright.Browser
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if suite.browser != nil {
+		_ = suite.browser.Close()
+	}
+	if suite.pw != nil {
+		_ = suite.pw.Stop()
+	}
+	if suite.tmp != "" {
+		_ = os.RemoveAll(suite.tmp)
+	}
+	os.Exit(code)
+}
+
+// setup builds the portal and launches Chromium, once per test binary.
+func setup(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end journey: skipped with -short")
+	}
+	var missing []string
+	driver := os.Getenv("PLAYWRIGHT_DRIVER_PATH")
+	if driver == "" {
+		missing = append(missing, "PLAYWRIGHT_DRIVER_PATH is not set")
+	} else if _, err := os.Stat(filepath.Join(driver, "package", "cli.js")); err != nil {
+		missing = append(missing, "no Playwright driver: "+err.Error())
+	}
+	if _, err := os.Stat(chromiumPath); err != nil {
+		missing = append(missing, err.Error())
+	}
+	if missing != nil {
+		t.Fatalf("end-to-end tools missing (%s): run `make test`, or scripts/install-e2e-tools.sh "+
+			"and export the PLAYWRIGHT_DRIVER_PATH it prints", strings.Join(missing, "; "))
+	}
+	suite.once.Do(func() { suite.err = startSuite(driver) })
+	if suite.err != nil {
+		t.Fatal(suite.err)
+	}
+}
+
+func startSuite(driver string) error {
+	var err error
+	if suite.tmp, err = os.MkdirTemp("", "kycportal-e2e-"); err != nil {
+		return err
+	}
+	suite.binary = filepath.Join(suite.tmp, "portal")
+	build := exec.Command("go", "build", "-o", suite.binary, "./cmd/portal")
+	build.Dir = repoRoot
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build ./cmd/portal: %v\n%s", err, out)
+	}
+	// Run only checks the driver's version: it never downloads (that is Install, never called).
+	suite.pw, err = playwright.Run(&playwright.RunOptions{
+		DriverDirectory:     driver,
+		SkipInstallBrowsers: true,
+	})
+	if err != nil {
+		return fmt.Errorf("start the Playwright driver in %s (rerun scripts/install-e2e-tools.sh): %w", driver, err)
+	}
+	suite.browser, err = suite.pw.Chromium.Launch(playwright.BrowserTypeLaunchOptions{
+		ExecutablePath: playwright.String(chromiumPath),
+		Headless:       playwright.Bool(true),
+		Args:           chromiumArgs,
+	})
+	if err != nil {
+		return fmt.Errorf("launch %s: %w", chromiumPath, err)
+	}
+	return nil
+}
+
+// Portal is a running portal server with its own fresh database.
+type Portal struct {
+	URL string // base URL, without a trailing slash
+	DSN string // its database
+	Out string // the test's output folder: screenshots and portal.log
+
+	t     *testing.T
+	users int
+	shots int
+}
+
+// User is an account created through `portal user add`.
+type User struct {
+	Username    string
+	DisplayName string
+	Password    string
+	Role        string
+}
+
+// Start serves the portal on a free loopback port and a fresh database until t ends.
+func Start(t *testing.T) *Portal {
+	t.Helper()
+	setup(t)
+	p := &Portal{DSN: testdb.New(t), Out: outputDir(t), t: t}
+	addr := freeAddr(t)
+	p.URL = "http://" + addr
+
+	logPath := filepath.Join(p.Out, "portal.log")
+	log, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(suite.binary, "serve")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+p.DSN, "PORTAL_ADDR="+addr, "CDP_BASE_URL=sandbox")
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		defer log.Close()
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Errorf("portal serve exited with %v after SIGTERM; see %s", err, logPath)
+			}
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+			t.Errorf("portal serve still running 15s after SIGTERM, killed; see %s", logPath)
+		}
+	})
+	waitHealthy(t, p.URL+"/healthz", exited, logPath)
+	return p
+}
+
+func waitHealthy(t *testing.T, url string, exited <-chan error, logPath string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			t.Fatalf("portal serve exited before it was healthy (%v); see %s", err, logPath)
+		case <-time.After(100 * time.Millisecond):
+		}
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+	}
+	t.Fatalf("GET %s not 200 within 30s; see %s", url, logPath)
+}
+
+// NewUser adds an active user of the given role (agent, supervisor or admin) through the
+// CLI, with a random password, and returns it.
+func (p *Portal) NewUser(role string) User {
+	p.t.Helper()
+	p.users++
+	u := User{
+		Username:    fmt.Sprintf("%s%d", role, p.users),
+		DisplayName: fmt.Sprintf("Test %s %d", role, p.users),
+		Password:    rand.Text(),
+		Role:        role,
+	}
+	cmd := exec.Command(suite.binary, "user", "add", "--username", u.Username, "--display-name", u.DisplayName,
+		"--role", role, "--branch", "DXB", "--countries", "AE,MY")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+p.DSN)
+	cmd.Stdin = strings.NewReader(u.Password + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		p.t.Fatalf("portal user add %s: %v\n%s", u.Username, err, out)
+	}
+	return u
+}
+
+// Page opens a page in a new browser context (its own cookies) on the portal, closed when
+// t ends, after a screenshot named "failed" if t failed.
+func (p *Portal) Page(t *testing.T) playwright.Page {
+	t.Helper()
+	ctx, err := suite.browser.NewContext(playwright.BrowserNewContextOptions{
+		BaseURL:  playwright.String(p.URL),
+		Viewport: &playwright.Size{Width: 1366, Height: 768},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := ctx.NewPage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			p.Screenshot(page, "failed")
+		}
+		_ = ctx.Close()
+	})
+	return page
+}
+
+// Screenshot writes a full-page screenshot of page to the output folder as NN-name.png.
+func (p *Portal) Screenshot(page playwright.Page, name string) {
+	p.t.Helper()
+	p.shots++
+	path := filepath.Join(p.Out, fmt.Sprintf("%02d-%s.png", p.shots, name))
+	if _, err := page.Screenshot(playwright.PageScreenshotOptions{Path: &path, FullPage: playwright.Bool(true)}); err != nil {
+		p.t.Errorf("screenshot %s: %v", name, err)
+	}
+}
+
+// outputDir empties and returns the test's output folder.
+func outputDir(t *testing.T) string {
+	base := os.Getenv("E2E_OUT")
+	if base == "" {
+		base = filepath.Join(repoRoot, ".data", "e2e-output")
+	}
+	dir := filepath.Join(base, t.Name())
+	if err := errors.Join(os.RemoveAll(dir), os.MkdirAll(dir, 0o755)); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
