@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"kycportal/internal/config"
@@ -36,7 +37,11 @@ func openDB(ctx context.Context, cfg config.Config, stopCluster bool) (db *store
 	return db, func() {
 		db.Close()
 		if cluster != nil && (cluster.Started || stopCluster) {
-			_ = cluster.Stop(context.Background())
+			if err := cluster.Stop(context.Background()); err != nil {
+				fmt.Fprintln(os.Stderr, "portal:", err)
+			} else {
+				fmt.Fprintln(os.Stderr, "portal: database cluster stopped")
+			}
 		}
 	}, nil
 }

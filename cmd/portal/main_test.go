@@ -1,0 +1,244 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"kycportal/internal/testdb"
+)
+
+// These tests run the real binary, as an operator would.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "portal-bin-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "portal")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// portal runs the binary with env added to a clean environment and stdin as input.
+func portal(t *testing.T, env []string, stdin string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return string(out), exit.ExitCode()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), 0
+}
+
+func TestUserCommands(t *testing.T) {
+	env := []string{"DATABASE_URL=" + testdb.New(t)}
+	out, code := portal(t, env, "a fine long passphrase\n", "user", "add", "--username", "amina", "--role", "agent",
+		"--branch", "DXB-01", "--countries", "ae,my", "--display-name", "Amina K")
+	if code != 0 || !strings.Contains(out, `created agent "amina"`) || strings.Contains(out, "passphrase") {
+		t.Fatalf("user add: exit %d\n%s", code, out)
+	}
+	out, code = portal(t, env, "", "user", "add", "--username", "boss", "--role", "supervisor", "--branch", "DXB-01")
+	if code != 0 || !strings.Contains(out, "password (shown once): ") {
+		t.Fatalf("user add with a generated password: exit %d\n%s", code, out)
+	}
+	for _, bad := range [][]string{
+		{"--username", "amina", "--role", "agent", "--branch", "B"},        // taken
+		{"--username", "x y", "--role", "agent", "--branch", "B"},          // malformed
+		{"--username", "newbie", "--role", "king", "--branch", "B"},        // no such role
+		{"--username", "newbie", "--role", "agent", "--branch", "B", "-z"}, // unknown flag
+	} {
+		if out, code := portal(t, env, "a fine long passphrase\n", append([]string{"user", "add"}, bad...)...); code == 0 {
+			t.Errorf("user add %v succeeded:\n%s", bad, out)
+		}
+	}
+	if out, code := portal(t, env, "short\n", "user", "add", "--username", "weak", "--role", "agent", "--branch", "B"); code == 0 || !strings.Contains(out, "at least 12") {
+		t.Errorf("weak password accepted or unexplained: exit %d\n%s", code, out)
+	}
+	if out, code := portal(t, env, "", "user", "disable", "--reason", "left", "amina"); code != 0 || !strings.Contains(out, "sessions are ended") {
+		t.Errorf("user disable: exit %d\n%s", code, out)
+	}
+	out, _ = portal(t, env, "", "user", "list")
+	if !strings.Contains(out, "amina") || !strings.Contains(out, "AE,MY") || !strings.Contains(out, "false") || !strings.Contains(out, "boss") {
+		t.Errorf("user list:\n%s", out)
+	}
+}
+
+func TestAuditVerify(t *testing.T) {
+	url := testdb.New(t)
+	env := []string{"DATABASE_URL=" + url}
+	if out, code := portal(t, env, "", "audit", "verify"); code != 0 || !strings.Contains(out, "intact: 0 events") {
+		t.Fatalf("verify on a fresh database: exit %d\n%s", code, out)
+	}
+	for _, name := range []string{"ann", "bob", "cyd"} {
+		if out, code := portal(t, env, "", "user", "add", "--username", name, "--role", "agent", "--branch", "B"); code != 0 {
+			t.Fatalf("user add: %s", out)
+		}
+	}
+	if out, code := portal(t, env, "", "audit", "verify"); code != 0 || !strings.Contains(out, "intact: 3 events") {
+		t.Fatalf("verify: exit %d\n%s", code, out)
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var id int64
+	if err := conn.QueryRow(ctx, `SELECT id FROM audit_events ORDER BY id OFFSET 1 LIMIT 1`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, `ALTER TABLE audit_events DISABLE TRIGGER USER;
+		UPDATE audit_events SET after = '{"role":"admin"}' WHERE id = `+fmt.Sprint(id)); err != nil {
+		t.Fatal(err)
+	}
+	out, code := portal(t, env, "", "audit", "verify")
+	if code == 0 || !strings.Contains(out, fmt.Sprintf("BROKEN at event %d", id)) {
+		t.Fatalf("verify after tampering with row %d: exit %d\n%s", id, code, out)
+	}
+}
+
+func TestServeRefusesBadConfiguration(t *testing.T) {
+	cases := map[string]string{
+		"PORTAL_ADDR=8080":          "PORTAL_ADDR",
+		"PORTAL_SESSION_IDLE=never": "PORTAL_SESSION_IDLE",
+	}
+	for setting, named := range cases {
+		out, code := portal(t, []string{setting, "PORTAL_DATA_DIR=" + t.TempDir()}, "", "serve")
+		if code == 0 || !strings.Contains(out, named) {
+			t.Errorf("%s: exit %d, output:\n%s", setting, code, out)
+		}
+	}
+	if out, code := portal(t, nil, "", "frobnicate"); code != 2 || !strings.Contains(out, "unknown command") {
+		t.Errorf("unknown command: exit %d\n%s", code, out)
+	}
+}
+
+// TestEmbeddedDefault is what `make run` does on a fresh machine, run twice.
+func TestEmbeddedDefault(t *testing.T) {
+	tmp := t.TempDir()
+	// Let the postgres user walk to the cluster, so it stays inside the test's folder.
+	for _, dir := range []string{tmp, filepath.Dir(tmp)} {
+		if err := os.Chmod(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data := filepath.Join(tmp, "data")
+	addr := freeAddr(t)
+	env := []string{"PORTAL_DATA_DIR=" + data, "PORTAL_ADDR=" + addr}
+
+	log1 := serveUntilHealthy(t, env, addr)
+	creds := filepath.Join(data, "demo-credentials.txt")
+	info, err := os.Stat(creds)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("demo credentials file: %v, mode %v", err, info)
+	}
+	first, _ := os.ReadFile(creds)
+	for _, role := range []string{"agent", "supervisor", "admin"} {
+		if !strings.Contains(string(first), role) {
+			t.Errorf("no %s account in the credentials file", role)
+		}
+	}
+	resp, err := http.Get("http://" + addr + "/login")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET /login: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	stopServer(t, log1)
+
+	start := time.Now()
+	log2 := serveUntilHealthy(t, env, addr)
+	t.Logf("second start healthy after %s", time.Since(start).Round(time.Millisecond))
+	if time.Since(start) > 10*time.Second {
+		t.Errorf("second start took %s, want under 10 s", time.Since(start))
+	}
+	stopServer(t, log2)
+	again, _ := os.ReadFile(creds)
+	if !bytes.Equal(first, again) || strings.Contains(log2.out.String(), "demo accounts created") {
+		t.Error("the second run created demo accounts again")
+	}
+}
+
+type server struct {
+	cmd  *exec.Cmd
+	out  *bytes.Buffer
+	done chan error
+}
+
+func serveUntilHealthy(t *testing.T, env []string, addr string) *server {
+	t.Helper()
+	s := &server{cmd: exec.Command(binary, "serve"), out: &bytes.Buffer{}, done: make(chan error, 1)}
+	s.cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
+	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { s.done <- s.cmd.Wait() }()
+	t.Cleanup(func() { _ = s.cmd.Process.Kill() })
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-s.done:
+			t.Fatalf("portal serve exited: %v\n%s", err, s.out)
+		case <-time.After(100 * time.Millisecond):
+		}
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return s
+			}
+		}
+	}
+	t.Fatalf("not healthy within 60 s:\n%s", s.out)
+	return nil
+}
+
+// stopServer sends what Ctrl-C sends and expects the portal and its cluster to stop cleanly.
+func stopServer(t *testing.T, s *server) {
+	t.Helper()
+	_ = s.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Errorf("portal serve exited with %v after SIGINT\n%s", err, s.out)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("portal serve still running 30 s after SIGINT\n%s", s.out)
+	}
+	if !strings.Contains(s.out.String(), "database cluster stopped") {
+		t.Errorf("the embedded cluster was not stopped:\n%s", s.out)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
