@@ -1,0 +1,166 @@
+package packs
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"kycportal/internal/idnumber"
+)
+
+// Problem is one thing wrong with a draft, in words for the agent.
+type Problem struct {
+	Field   string
+	Section string
+	Message string
+}
+
+var (
+	namePattern  = regexp.MustCompile(`^[\p{L}\p{M}]+(?:[ '’-]+[\p{L}\p{M}]+)*['’]?$`)
+	phonePattern = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+	spaceRuns    = regexp.MustCompile(`\s+`)
+)
+
+// Clean turns what was typed into the value to keep: trimmed, NFC, inner spaces folded
+// (but in a textarea), numbers normalised. It refuses only what must not be stored: text
+// that is too long or holds control characters. Everything else is kept and judged by Invalid.
+func (p *Pack) Clean(f *Field, raw string) (string, error) {
+	v := norm.NFC.String(strings.TrimSpace(raw))
+	if f.Type != TypeTextarea {
+		v = spaceRuns.ReplaceAllString(v, " ")
+	}
+	switch f.Type {
+	case TypePhone:
+		v = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(v)
+	case TypeIDNumber:
+		if n, err := idnumber.Normalise(f.IDKind, v); err == nil {
+			v = n
+		}
+	case TypeBoolean:
+		if v != "" {
+			v = "yes"
+		}
+	}
+	if n := len([]rune(v)); n > f.MaxLength {
+		return "", fmt.Errorf("at most %d characters (this has %d)", f.MaxLength, n)
+	}
+	if strings.ContainsFunc(v, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' }) {
+		return "", errors.New("contains control characters")
+	}
+	return v, nil
+}
+
+// Required reports whether f must have a value, given the draft's other values.
+func (p *Pack) Required(f *Field, values map[string]string) bool {
+	if f.Required {
+		return true
+	}
+	c := f.RequiredWhen
+	return c != nil && slices.Contains(c.In, values[c.Field])
+}
+
+// Invalid says what is wrong with a non-empty value of f, or "".
+func (p *Pack) Invalid(f *Field, v string, today time.Time) string {
+	if v == "" {
+		return ""
+	}
+	switch f.Type {
+	case TypeName:
+		if !namePattern.MatchString(v) {
+			return "use letters, spaces, apostrophes and hyphens only"
+		}
+	case TypeDate:
+		return checkDate(f, v, today)
+	case TypeSelect, TypeCountry:
+		list := f.List
+		if f.Type == TypeCountry {
+			list = TypeCountry
+		}
+		if !p.hasOption(list, v) {
+			return "choose one of the listed values"
+		}
+	case TypeEmail:
+		if a, err := mail.ParseAddress(v); err != nil || a.Address != v || !strings.Contains(v[strings.LastIndex(v, "@"):], ".") {
+			return "enter an e-mail address such as name@example.com"
+		}
+	case TypePhone:
+		if !phonePattern.MatchString(v) {
+			return "enter the number with + and the country code, such as +971501234567"
+		}
+	case TypeInteger:
+		if n, err := strconv.Atoi(v); err != nil || n < 0 {
+			return "enter a whole number"
+		}
+	case TypeIDNumber:
+		if _, err := idnumber.Normalise(f.IDKind, v); err != nil {
+			return err.Error()
+		}
+	}
+	if f.pattern != nil && !f.pattern.MatchString(v) {
+		return f.PatternHint
+	}
+	return ""
+}
+
+func checkDate(f *Field, v string, today time.Time) string {
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return "enter a date as YYYY-MM-DD"
+	}
+	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	if f.Date == "past" && d.After(day) {
+		return "cannot be in the future"
+	}
+	if f.Date == "future" && !d.After(day) {
+		return "must be after today: this document has expired"
+	}
+	return ""
+}
+
+// Check lists everything still missing or invalid in values, in the order of the form.
+func (p *Pack) Check(values map[string]string, today time.Time) []Problem {
+	var out []Problem
+	for _, s := range p.Sections {
+		for i := range s.Fields {
+			f := &s.Fields[i]
+			v := values[f.Name]
+			msg := p.Invalid(f, v, today)
+			if v == "" && p.Required(f, values) {
+				msg = "required"
+			}
+			if msg != "" {
+				out = append(out, Problem{Field: f.Name, Section: s.Key, Message: msg})
+			}
+		}
+	}
+	return out
+}
+
+// RequiredDocuments lists the kinds of document a draft with ID type idType must hold.
+func (p *Pack) RequiredDocuments(idType string) []string {
+	t, _ := p.IDType(idType)
+	var out []string
+	for _, d := range p.Documents {
+		if d.Required == Always || (d.Required == IfIDHasBack && t.HasBack) {
+			out = append(out, d.Kind)
+		}
+	}
+	return out
+}
+
+// Document returns the pack's entry for kind.
+func (p *Pack) Document(kind string) (Document, bool) {
+	i := slices.IndexFunc(p.Documents, func(d Document) bool { return d.Kind == kind })
+	if i < 0 {
+		return Document{}, false
+	}
+	return p.Documents[i], true
+}
