@@ -1,0 +1,90 @@
+// Package documents checks and prepares what agents upload to a draft: ID sides and face
+// photos (JPEG or PNG, decoded in full, turned upright, stripped of metadata by
+// re-encoding, with a thumbnail and quality hints) and e-KYC reports (PDF, checked for
+// structure and active content). Nothing here trusts a file's name or declared type.
+package documents
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// Limits of an upload.
+const (
+	MaxFileSize = 10 << 20   // bytes, per file
+	MaxPixels   = 40_000_000 // decoded area of a photo
+	MaxUploads  = 30         // files a draft may receive, replaced ones included
+)
+
+// Rejection is an upload refused for a reason the agent can act on.
+type Rejection struct {
+	Status  int
+	Message string
+}
+
+func (r *Rejection) Error() string { return r.Message }
+
+func reject(format string, args ...any) error {
+	return &Rejection{Status: http.StatusUnprocessableEntity, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrTooLarge is the rejection of a file over MaxFileSize.
+var ErrTooLarge = &Rejection{Status: http.StatusRequestEntityTooLarge,
+	Message: fmt.Sprintf("The file is larger than %d MiB. Take the photo at a lower resolution or scan the report again.", MaxFileSize>>20)}
+
+// ReadFile reads r up to MaxFileSize, refusing as soon as more arrives: nothing larger
+// is ever held in memory.
+func ReadFile(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) || len(data) > MaxFileSize {
+		return nil, ErrTooLarge
+	}
+	return data, err
+}
+
+// Prepared is an accepted upload, ready to store.
+type Prepared struct {
+	ContentType   string // image/jpeg (every photo is stored as JPEG) or application/pdf
+	Data          []byte
+	Thumb         []byte // JPEG; nil for a report
+	Width, Height int
+	SHA256        []byte // of Data
+	Warnings      []string
+}
+
+// Prepare checks data as a document of kind and returns what to store.
+func Prepare(kind string, data []byte) (Prepared, error) {
+	if len(data) == 0 {
+		return Prepared{}, reject("The file is empty (0 bytes). Choose the file again.")
+	}
+	var p Prepared
+	var err error
+	if kind == "ekyc_report" {
+		p, err = preparePDF(data)
+	} else {
+		p, err = preparePhoto(kind, data)
+	}
+	if err != nil {
+		return Prepared{}, err
+	}
+	sum := sha256.Sum256(p.Data)
+	p.SHA256 = sum[:]
+	return p, nil
+}
+
+// Scanner looks for malware in a file before it is stored. An error refuses the upload:
+// a scanner that cannot answer fails closed.
+type Scanner interface {
+	Scan(ctx context.Context, data []byte) error
+}
+
+// NoScanner is the scanner of a deployment without an antivirus engine: it accepts all.
+type NoScanner struct{}
+
+// Scan accepts data.
+func (NoScanner) Scan(context.Context, []byte) error { return nil }

@@ -1,0 +1,191 @@
+package documents
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"image"
+	"image/jpeg"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// Case is one row of testdata/uploads/expected.csv.
+type Case struct {
+	File, Kind, Answer, Message string
+	Data                        []byte
+}
+
+// corpus reads the upload corpus; the 11 MiB file is a valid JPEG padded past the limit.
+func corpus(t *testing.T) []Case {
+	t.Helper()
+	f, err := os.Open("testdata/uploads/expected.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comment = '#'
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Case
+	for _, row := range rows[1:] {
+		c := Case{File: row[0], Kind: row[1], Answer: row[2], Message: row[3]}
+		if c.File == "11MiB.jpg" {
+			c.Data = append(readFile(t, "id-front.jpg"), make([]byte, 11<<20)...)
+		} else {
+			c.Data = readFile(t, c.File)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func readFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/uploads/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestCorpus(t *testing.T) {
+	for _, c := range corpus(t) {
+		t.Run(c.File+" as "+c.Kind, func(t *testing.T) {
+			data, err := ReadFile(bytes.NewReader(c.Data))
+			var p Prepared
+			if err == nil {
+				p, err = Prepare(c.Kind, data)
+			}
+			if c.Answer == "ok" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				if len(p.Data) == 0 || len(p.SHA256) != 32 {
+					t.Errorf("prepared %d bytes, sha %x", len(p.Data), p.SHA256)
+				}
+				return
+			}
+			var rej *Rejection
+			if !errors.As(err, &rej) {
+				t.Fatalf("err = %v, want a rejection", err)
+			}
+			if strconv.Itoa(rej.Status) != c.Answer || !strings.Contains(rej.Message, c.Message) {
+				t.Errorf("refused with %d %q; want %s containing %q", rej.Status, rej.Message, c.Answer, c.Message)
+			}
+		})
+	}
+}
+
+// TestMetadataStrippedAndUpright: the GPS photo, taken with the phone turned (EXIF
+// orientation 6), is stored upright and without any EXIF.
+func TestMetadataStrippedAndUpright(t *testing.T) {
+	src := readFile(t, "gps-rotated.jpg")
+	if orientation(src) != 6 || !bytes.Contains(src, []byte("Exif")) {
+		t.Fatal("the corpus file lost its EXIF orientation 6")
+	}
+	p, err := Prepare("id_front", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(p.Data, []byte("Exif")) || bytes.Contains(p.Thumb, []byte("Exif")) {
+		t.Error("the stored copy still carries EXIF")
+	}
+	img, err := jpeg.Decode(bytes.NewReader(p.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The source is 1000×640 with a red block top-left; turned clockwise it is 640×1000
+	// with the block top-right.
+	if b := img.Bounds(); b.Dx() != 640 || b.Dy() != 1000 || p.Width != 640 || p.Height != 1000 {
+		t.Fatalf("stored %v (recorded %dx%d), want 640×1000", b, p.Width, p.Height)
+	}
+	if !reddish(img, 600, 40) || reddish(img, 40, 40) {
+		t.Error("the red corner is not where an upright image has it")
+	}
+}
+
+func reddish(img image.Image, x, y int) bool {
+	r, g, _, _ := img.At(x, y).RGBA()
+	return r>>8 > 180 && g>>8 < 80
+}
+
+func TestOrientations(t *testing.T) {
+	// A 3×2 image whose pixels are numbered, turned by each orientation.
+	src := image.NewRGBA(image.Rect(0, 0, 3, 2))
+	for i := range 6 {
+		src.Pix[i*4] = uint8(i + 1)
+	}
+	want := map[int][]uint8{
+		1: {1, 2, 3, 4, 5, 6},
+		2: {3, 2, 1, 6, 5, 4},
+		3: {6, 5, 4, 3, 2, 1},
+		4: {4, 5, 6, 1, 2, 3},
+		5: {1, 4, 2, 5, 3, 6},
+		6: {4, 1, 5, 2, 6, 3},
+		7: {6, 3, 5, 2, 4, 1},
+		8: {3, 6, 2, 5, 1, 4},
+	}
+	for o, w := range want {
+		got := orient8(src, o)
+		var seq []uint8
+		for i := 0; i < len(got.Pix); i += 4 {
+			seq = append(seq, got.Pix[i])
+		}
+		if !bytes.Equal(seq, w) {
+			t.Errorf("orientation %d: %v, want %v", o, seq, w)
+		}
+	}
+}
+
+func TestQualityWarnings(t *testing.T) {
+	sharp, err := Prepare("id_front", readFile(t, "id-front.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sharp.Warnings) != 0 {
+		t.Errorf("a sharp card got warnings %v", sharp.Warnings)
+	}
+	flat, err := Prepare("id_front", readFile(t, "blurred.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(flat.Warnings) != 1 || !strings.Contains(flat.Warnings[0], "blurred") {
+		t.Errorf("a featureless photo got warnings %v, want one about blur", flat.Warnings)
+	}
+	white := image.NewRGBA(image.Rect(0, 0, 100, 100))
+	for i := range white.Pix {
+		white.Pix[i] = 255
+	}
+	if w := qualityWarnings("face", white); len(w) != 2 || !strings.Contains(w[1], "glare") {
+		t.Errorf("a white photo got %v, want blur and glare", w)
+	}
+}
+
+// FuzzPrepare: no input panics or is accepted as something it is not.
+func FuzzPrepare(f *testing.F) {
+	for _, name := range []string{"id-front.jpg", "id-back.png", "report.pdf", "gps-rotated.jpg", "truncated.jpg", "huge-header.png"} {
+		b, err := os.ReadFile("testdata/uploads/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b[:min(len(b), 4096)])
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, kind := range []string{"face", "ekyc_report"} {
+			p, err := Prepare(kind, data)
+			var rej *Rejection
+			if err != nil && !errors.As(err, &rej) {
+				t.Fatalf("Prepare(%s) = %v, want a Rejection", kind, err)
+			}
+			if err == nil && kind == "face" && sniff(p.Data) != formatJPEG {
+				t.Fatalf("accepted a photo stored as %s", sniff(p.Data))
+			}
+		}
+	})
+}

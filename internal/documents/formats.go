@@ -1,0 +1,129 @@
+package documents
+
+import (
+	"bytes"
+	"encoding/binary"
+)
+
+// Formats a file can be recognised as, by its first bytes.
+const (
+	formatJPEG    = "a JPEG image"
+	formatPNG     = "a PNG image"
+	formatPDF     = "a PDF document"
+	formatHTML    = "an HTML page"
+	formatSVG     = "an SVG drawing"
+	formatGIF     = "a GIF image"
+	formatWebP    = "a WebP image"
+	formatZip     = "a ZIP archive or Office document"
+	formatUnknown = "not a file type the portal recognises"
+)
+
+var signatures = []struct {
+	prefix []byte
+	format string
+}{
+	{[]byte{0xFF, 0xD8, 0xFF}, formatJPEG},
+	{[]byte("\x89PNG\r\n\x1a\n"), formatPNG},
+	{[]byte("%PDF-"), formatPDF},
+	{[]byte("GIF8"), formatGIF},
+	{[]byte("PK\x03\x04"), formatZip},
+}
+
+// sniff names what data is, from its content alone.
+func sniff(data []byte) string {
+	for _, s := range signatures {
+		if bytes.HasPrefix(data, s.prefix) {
+			return s.format
+		}
+	}
+	if len(data) >= 12 && bytes.Equal(data[:4], []byte("RIFF")) && bytes.Equal(data[8:12], []byte("WEBP")) {
+		return formatWebP
+	}
+	head := bytes.ToLower(bytes.TrimLeft(data[:min(len(data), 1024)], " \t\r\n\xef\xbb\xbf"))
+	switch {
+	case bytes.Contains(head, []byte("<svg")):
+		return formatSVG
+	case bytes.HasPrefix(head, []byte("<")):
+		return formatHTML
+	}
+	return formatUnknown
+}
+
+// foreignMarkers are signs of another format hidden inside a file: markup a browser would
+// run, a PDF, an archive or a script.
+var foreignMarkers = [][]byte{
+	[]byte("<script"), []byte("<html"), []byte("<svg"), []byte("<?php"), []byte("<iframe"),
+	[]byte("javascript:"), []byte("%PDF-"), []byte("PK\x03\x04"),
+}
+
+// hiddenContent reports whether data, of format, carries another format inside.
+func hiddenContent(data []byte, format string) bool {
+	lower := bytes.ToLower(data)
+	for _, m := range foreignMarkers {
+		if format == formatPDF && string(m) == "%PDF-" {
+			continue
+		}
+		if bytes.Contains(lower, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// jpegEnd is the offset just past a JPEG's end-of-image marker, walking its segments (so
+// that an EXIF thumbnail's own end marker is skipped), or -1.
+func jpegEnd(b []byte) int {
+	i := 2
+	for i+2 <= len(b) {
+		if b[i] != 0xFF {
+			return -1
+		}
+		marker := b[i+1]
+		switch {
+		case marker == 0xFF: // fill byte
+			i++
+			continue
+		case marker == 0xD9:
+			return i + 2
+		case marker >= 0xD0 && marker <= 0xD7 || marker == 0x01:
+			i += 2
+			continue
+		}
+		if i+4 > len(b) {
+			return -1
+		}
+		length := int(binary.BigEndian.Uint16(b[i+2:]))
+		i += 2 + length
+		if marker == 0xDA { // entropy-coded data runs to the next marker that is not a restart
+			for i+1 < len(b) && (b[i] != 0xFF || b[i+1] == 0x00 || (b[i+1] >= 0xD0 && b[i+1] <= 0xD7)) {
+				i++
+			}
+		}
+	}
+	return -1
+}
+
+// pngEnd is the offset just past a PNG's IEND chunk, or -1.
+func pngEnd(b []byte) int {
+	i := 8
+	for i+12 <= len(b) {
+		length := int(binary.BigEndian.Uint32(b[i:]))
+		if length < 0 || length > len(b) {
+			return -1
+		}
+		next := i + 12 + length
+		if string(b[i+4:i+8]) == "IEND" {
+			return next
+		}
+		i = next
+	}
+	return -1
+}
+
+// trailing reports whether bytes follow the image's end, other than zero or 0xFF padding.
+func trailing(b []byte, end int) bool {
+	if end < 0 || end > len(b) {
+		return false // a damaged file: the decoder says so
+	}
+	return len(bytes.Trim(b[end:], "\x00\xff")) > 0
+}

@@ -1,0 +1,78 @@
+package documents
+
+import (
+	"fmt"
+	"image"
+)
+
+// thresholds are per kind: an ID card is flat, printed and glossy; a face is soft-edged.
+type thresholds struct {
+	minSharpness float64 // variance of the Laplacian of the grey image, scaled to 512 px
+	maxGlare     float64 // share of blown-out pixels
+}
+
+var qualityOf = map[string]thresholds{
+	"id_front": {minSharpness: 100, maxGlare: 0.05},
+	"id_back":  {minSharpness: 100, maxGlare: 0.05},
+	"face":     {minSharpness: 40, maxGlare: 0.10},
+}
+
+const qualityEdge = 512 // judged at one scale, so that the numbers mean the same for any camera
+
+// qualityWarnings are hints, not refusals: the agent may go on with a reason.
+func qualityWarnings(kind string, img *image.RGBA) []string {
+	t, ok := qualityOf[kind]
+	if !ok {
+		return nil
+	}
+	grey := luma(fit(img, qualityEdge))
+	var out []string
+	if s := sharpness(grey); s < t.minSharpness {
+		out = append(out, fmt.Sprintf("The photo looks blurred (sharpness %.0f, want at least %.0f): hold still and retake it.", s, t.minSharpness))
+	}
+	if g := glare(grey.Pix); g > t.maxGlare {
+		out = append(out, fmt.Sprintf("Part of the photo is blown out by glare (%.0f%% of it, at most %.0f%%): tilt the card away from the light.", g*100, t.maxGlare*100))
+	}
+	return out
+}
+
+func luma(img *image.RGBA) *image.Gray {
+	b := img.Bounds()
+	g := image.NewGray(b)
+	for i := 0; i < len(img.Pix); i += 4 {
+		r, gr, bl := int(img.Pix[i]), int(img.Pix[i+1]), int(img.Pix[i+2])
+		g.Pix[i/4] = uint8((299*r + 587*gr + 114*bl) / 1000)
+	}
+	return g
+}
+
+// sharpness is the variance of the 4-neighbour Laplacian: low when edges are soft.
+func sharpness(g *image.Gray) float64 {
+	w, h := g.Bounds().Dx(), g.Bounds().Dy()
+	if w < 3 || h < 3 {
+		return 0
+	}
+	var sum, sumSq float64
+	for y := 1; y < h-1; y++ {
+		for x := 1; x < w-1; x++ {
+			i := y*g.Stride + x
+			l := float64(int(g.Pix[i-1]) + int(g.Pix[i+1]) + int(g.Pix[i-g.Stride]) + int(g.Pix[i+g.Stride]) - 4*int(g.Pix[i]))
+			sum += l
+			sumSq += l * l
+		}
+	}
+	n := float64((w - 2) * (h - 2))
+	mean := sum / n
+	return sumSq/n - mean*mean
+}
+
+// glare is the share of pixels at or near pure white.
+func glare(pix []uint8) float64 {
+	blown := 0
+	for _, p := range pix {
+		if p >= 250 {
+			blown++
+		}
+	}
+	return float64(blown) / float64(len(pix))
+}
