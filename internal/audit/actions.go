@@ -16,12 +16,27 @@ const (
 	UserDisabled   Action = "user.disabled"
 	UserEnabled    Action = "user.enabled"
 	UserTOTPSet    Action = "user.totp_enrolled"
+
+	DraftCreated             Action = "draft.created"
+	DraftUpdated             Action = "draft.updated" // field-level before/after
+	DraftViewed              Action = "draft.viewed"
+	DraftDiscarded           Action = "draft.discarded"
+	DraftTamperAttempt       Action = "draft.tamper_attempt" // a read-only field was posted
+	DocumentUploaded         Action = "document.uploaded"
+	DocumentReplaced         Action = "document.replaced"
+	DocumentRemoved          Action = "document.removed"
+	DocumentViewed           Action = "document.viewed"
+	DocumentRejected         Action = "document.rejected"
+	DocumentWarningsAccepted Action = "document.warnings_accepted"
 )
 
 var catalogue = map[Action]bool{
 	LoginSuccess: true, LoginFailure: true, LoginLocked: true, Logout: true,
 	SessionExpired: true, AccessDenied: true, UserCreated: true, UserDisabled: true,
 	UserEnabled: true, UserTOTPSet: true,
+	DraftCreated: true, DraftUpdated: true, DraftViewed: true, DraftDiscarded: true, DraftTamperAttempt: true,
+	DocumentUploaded: true, DocumentReplaced: true, DocumentRemoved: true, DocumentViewed: true,
+	DocumentRejected: true, DocumentWarningsAccepted: true,
 }
 
 func (a Action) known() bool { return catalogue[a] }

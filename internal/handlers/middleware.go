@@ -200,7 +200,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // checkCSRF requires the session's token on every unsafe request, from the form field
-// _csrf or, for htmx, the X-CSRF-Token header.
+// _csrf (the first part of a multipart upload) or, for htmx, the X-CSRF-Token header.
 func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		switch c.Request().Method {
@@ -209,10 +209,10 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		sent := c.Request().Header.Get("X-CSRF-Token")
 		if sent == "" {
-			if err := parseForm(c); err != nil {
+			var err error
+			if sent, err = formToken(c); err != nil {
 				return err
 			}
-			sent = c.Request().PostForm.Get("_csrf")
 		}
 		sess := sessionOf(c)
 		want := session.CSRFToken(sess)

@@ -16,6 +16,8 @@ const (
 	anonymous               // a session (perhaps not signed in) and CSRF checks: the login form
 	anyUser                 // any signed-in user
 	adminOnly
+	agentOnly   // agents: they build onboarding drafts
+	agentUpload // an agent sending a document: the body may hold one file
 )
 
 type route struct {
@@ -36,6 +38,19 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/logout", anyUser, s.logout},
 		{http.MethodGet, "/", anyUser, s.homeShow},
 		{http.MethodGet, "/metrics", adminOnly, s.metrics},
+		{http.MethodGet, "/drafts", agentOnly, s.draftList},
+		{http.MethodGet, "/drafts/new", agentOnly, s.draftNew},
+		{http.MethodPost, "/drafts", agentOnly, s.draftCreate},
+		{http.MethodPost, "/drafts/id-check", agentOnly, s.draftIDCheck},
+		{http.MethodGet, "/drafts/:id", agentOnly, s.draftShow},
+		{http.MethodPost, "/drafts/:id", agentOnly, s.draftSave},
+		{http.MethodPost, "/drafts/:id/discard", agentOnly, s.draftDiscard},
+		{http.MethodGet, "/drafts/:id/history", agentOnly, s.draftHistory},
+		{http.MethodPost, "/drafts/:id/documents/:kind", agentUpload, s.documentUpload},
+		{http.MethodGet, "/drafts/:id/documents/:kind", agentOnly, s.documentShow},
+		{http.MethodGet, "/drafts/:id/documents/:kind/view", agentOnly, s.documentView},
+		{http.MethodPost, "/drafts/:id/documents/:kind/remove", agentOnly, s.documentRemove},
+		{http.MethodPost, "/drafts/:id/documents/:kind/accept", agentOnly, s.documentAccept},
 	}
 }
 
@@ -55,6 +70,10 @@ func (s *Server) guard(who access) []echo.MiddlewareFunc {
 		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF}
 	case adminOnly:
 		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF, s.requireRole(store.RoleAdmin)}
+	case agentOnly:
+		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF, s.requireRole(store.RoleAgent)}
+	case agentUpload:
+		return []echo.MiddlewareFunc{s.privatePage, uploadLimit, s.loadSession, s.checkCSRF, s.requireRole(store.RoleAgent)}
 	default:
 		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF,
 			s.requireRole(store.RoleAgent, store.RoleSupervisor, store.RoleAdmin)}

@@ -11,6 +11,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"kycportal/internal/auth"
+	"kycportal/internal/documents"
+	"kycportal/internal/drafts"
+	"kycportal/internal/packs"
 	"kycportal/internal/session"
 	"kycportal/internal/store"
 )
@@ -23,8 +26,11 @@ type Deps struct {
 	Log      *slog.Logger
 	Metrics  *prometheus.Registry
 	Now      func() time.Time
-	Sandbox  bool // the CDP in use is the sandbox: every page says so
-	TLS      bool // served over HTTPS: send HSTS
+	Sandbox  bool              // the CDP in use is the sandbox: every page says so
+	TLS      bool              // served over HTTPS: send HSTS
+	Packs    *packs.Registry   // nil: the packs built into the binary
+	Blobs    drafts.BlobStore  // nil: document bytes in PostgreSQL
+	Scanner  documents.Scanner // nil: no antivirus engine
 }
 
 // Server holds the dependencies of the handlers.
@@ -32,11 +38,13 @@ type Server struct {
 	Deps
 	crossOrigin *http.CrossOriginProtection
 	httpMetrics *httpMetrics
+	drafts      *drafts.Service
 }
 
 // New builds the portal's HTTP handler.
 func New(d Deps) *echo.Echo {
-	s := &Server{Deps: d, crossOrigin: http.NewCrossOriginProtection(), httpMetrics: newHTTPMetrics(d.Metrics)}
+	s := &Server{Deps: d, crossOrigin: http.NewCrossOriginProtection(), httpMetrics: newHTTPMetrics(d.Metrics),
+		drafts: newDraftService(d)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = echo.ExtractIPDirect() // forwarding headers are not trusted

@@ -164,3 +164,6 @@ func (p *Pack) Document(kind string) (Document, bool) {
 	}
 	return p.Documents[i], true
 }
+
+// ValidCountry reports whether code is an ISO 3166-1 alpha-2 code of the country list.
+func (p *Pack) ValidCountry(code string) bool { return p.hasOption(TypeCountry, code) }

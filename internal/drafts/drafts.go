@@ -1,0 +1,176 @@
+// Package drafts is the onboarding-draft service: creating a draft under a country's pack,
+// saving what agents type without ever overwriting a colleague silently, discarding, and
+// the documents a draft holds. Every change commits in one transaction with its audit event.
+package drafts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"kycportal/internal/audit"
+	"kycportal/internal/documents"
+	"kycportal/internal/idnumber"
+	"kycportal/internal/packs"
+	"kycportal/internal/store"
+)
+
+// BlobStore keeps document bytes. q is the transaction of the change the blob belongs to:
+// the PostgreSQL store writes in it; a store elsewhere (S3) may ignore it, since keys are
+// never reused and a blob no row names is garbage.
+type BlobStore interface {
+	Put(ctx context.Context, q store.Querier, key string, data []byte) error
+	Get(ctx context.Context, q store.Querier, key string) ([]byte, error)
+}
+
+// Service holds what drafts need.
+type Service struct {
+	DB      *store.DB
+	Packs   *packs.Registry
+	Blobs   BlobStore
+	Scanner documents.Scanner
+	Now     func() time.Time
+}
+
+// ErrNotFound answers every request for a draft the user may not see, so that a guessed
+// id tells nothing.
+var ErrNotFound = errors.New("draft not found")
+
+// ErrClosed refuses a change to a discarded or submitted draft.
+var ErrClosed = errors.New("this draft is no longer open: it was discarded or submitted")
+
+// FieldErrors are messages for the agent, by form field.
+type FieldErrors map[string]string
+
+func (f FieldErrors) Error() string { return fmt.Sprintf("%d fields need attention", len(f)) }
+
+// NewDraft is what starts a draft.
+type NewDraft struct {
+	Country, IDType, IDNumber, IssuedCountry string
+}
+
+// Draft is a stored draft with the pack it is pinned to.
+type Draft struct {
+	store.Draft
+	Pack *packs.Pack
+}
+
+// visible is the object-level rule: agents see the drafts of their branch, for the
+// countries they onboard.
+func visible(u store.User, d store.Draft) bool {
+	return d.Branch == u.Branch && slices.Contains(u.Countries, d.Country)
+}
+
+// Identity checks the country, ID type and number of in, and returns the normalised number
+// and the issuing country.
+func (s *Service) Identity(u store.User, in NewDraft) (*packs.Pack, string, string, error) {
+	p, ok := s.Packs.Latest(in.Country)
+	if !ok || !slices.Contains(u.Countries, in.Country) {
+		return nil, "", "", FieldErrors{"country": "Choose a country you onboard for."}
+	}
+	t, ok := p.IDType(in.IDType)
+	if !ok {
+		return nil, "", "", FieldErrors{"id_type": "Choose an ID type of " + p.Name + "."}
+	}
+	number, err := idnumber.Normalise(t.Kind, in.IDNumber)
+	if err != nil {
+		return nil, "", "", FieldErrors{"id_number": err.Error()}
+	}
+	issued := t.IssuedCountry
+	if issued == "" {
+		issued = in.IssuedCountry
+		if !p.ValidCountry(issued) {
+			return nil, "", "", FieldErrors{"issued_country": "Choose the country that issued the " + t.Label + "."}
+		}
+	}
+	return p, number, issued, nil
+}
+
+// Create starts a draft under the latest pack of its country.
+func (s *Service) Create(ctx context.Context, u store.User, in NewDraft) (int64, error) {
+	p, number, issued, err := s.Identity(u, in)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		id, err = store.CreateDraft(ctx, tx, store.Draft{Country: p.Country, PackVersion: p.Version,
+			IDType: in.IDType, IDNumber: number, IssuedCountry: issued, Branch: u.Branch, CreatedBy: u.ID,
+			CreatedAt: s.Now()})
+		return audit.Event{Action: audit.DraftCreated, EntityType: "draft", EntityID: strconv.FormatInt(id, 10),
+			After: map[string]any{"country": p.Country, "pack_version": p.Version, "id_type": in.IDType,
+				"id_number": number, "issued_country": issued, "branch": u.Branch}}, err
+	})
+	return id, err
+}
+
+// load reads a draft the user may see, with its pack, in q.
+func (s *Service) load(ctx context.Context, q store.Querier, u store.User, id int64, forUpdate bool) (Draft, error) {
+	d, err := store.DraftByID(ctx, q, id, forUpdate)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !visible(u, d)) {
+		return Draft{}, ErrNotFound
+	}
+	if err != nil {
+		return Draft{}, err
+	}
+	p, ok := s.Packs.Get(d.Country, d.PackVersion)
+	if !ok {
+		return Draft{}, fmt.Errorf("drafts: draft %d is pinned to %s pack v%d, which this build lacks", id, d.Country, d.PackVersion)
+	}
+	return Draft{Draft: d, Pack: p}, nil
+}
+
+// View reads a draft for display and records that the user saw it.
+func (s *Service) View(ctx context.Context, u store.User, id int64) (Draft, error) {
+	var d Draft
+	err := audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		var err error
+		d, err = s.load(ctx, tx, u, id, false)
+		return audit.Event{Action: audit.DraftViewed, EntityType: "draft", EntityID: strconv.FormatInt(id, 10)}, err
+	})
+	return d, err
+}
+
+// Discard closes an open draft for good, with the agent's reason.
+func (s *Service) Discard(ctx context.Context, u store.User, id int64, reason string) error {
+	if l := len([]rune(reason)); l < 3 || l > 500 {
+		return FieldErrors{"reason": "Say in 3 to 500 characters why this draft is discarded."}
+	}
+	return audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		d, err := s.load(ctx, tx, u, id, true)
+		if err == nil && d.Status != store.DraftOpen {
+			err = ErrClosed
+		}
+		if err == nil {
+			err = store.DiscardDraft(ctx, tx, id, u.ID, s.Now(), reason)
+		}
+		return audit.Event{Action: audit.DraftDiscarded, EntityType: "draft", EntityID: strconv.FormatInt(id, 10),
+			Before: map[string]any{"status": d.Status}, After: map[string]any{"status": store.DraftDiscarded},
+			Reason: reason}, err
+	})
+}
+
+// Reuse lists the other drafts of the same identity document.
+func (s *Service) Reuse(ctx context.Context, issuedCountry, idType, number string, except int64) ([]store.DraftSummary, error) {
+	return store.DraftsWithIDNumber(ctx, s.DB.Pool, issuedCountry, idType, number, except)
+}
+
+// Mine lists the open drafts the user started.
+func (s *Service) Mine(ctx context.Context, u store.User) ([]store.DraftSummary, error) {
+	return store.OpenDraftsOf(ctx, s.DB.Pool, u.ID)
+}
+
+// History is the audit trail of a draft the user may see.
+func (s *Service) History(ctx context.Context, u store.User, id int64) (Draft, []audit.Entry, error) {
+	d, err := s.load(ctx, s.DB.Pool, u, id, false)
+	if err != nil {
+		return d, nil, err
+	}
+	entries, err := audit.History(ctx, s.DB.Pool, "draft", strconv.FormatInt(id, 10), 1000)
+	return d, entries, err
+}

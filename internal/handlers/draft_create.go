@@ -1,0 +1,65 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/drafts"
+	"kycportal/internal/views/pages"
+)
+
+// draftCreate starts a draft from a country, an ID type and an ID number.
+func (s *Server) draftCreate(c echo.Context) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	in := newDraftInput(c)
+	id, err := s.drafts.Create(c.Request().Context(), signedIn(c), in)
+	var fe drafts.FieldErrors
+	if errors.As(err, &fe) {
+		v := s.newDraftForm(signedIn(c))
+		v.Country, v.IDType, v.IDNumber, v.IssuedCountry, v.Errors = in.Country, in.IDType, in.IDNumber, in.IssuedCountry, fe
+		return render(c, http.StatusUnprocessableEntity, pages.NewDraftPage(s.chrome(c, "New onboarding", "new-draft"), v))
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/drafts/%d", id))
+}
+
+func newDraftInput(c echo.Context) drafts.NewDraft {
+	f := c.Request().PostForm
+	return drafts.NewDraft{Country: strings.TrimSpace(f.Get("country")), IDType: strings.TrimSpace(f.Get("id_type")),
+		IDNumber: f.Get("id_number"), IssuedCountry: strings.TrimSpace(f.Get("issued_country"))}
+}
+
+// draftIDCheck answers the new-draft form as the ID number is typed: whether it is valid
+// and, once it is, which other drafts hold the same identity document. It is a POST so
+// that the number stays out of URLs and logs.
+func (s *Server) draftIDCheck(c echo.Context) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	in := newDraftInput(c)
+	v := pages.NewDraft{Errors: map[string]string{}}
+	_, number, issued, err := s.drafts.Identity(signedIn(c), in)
+	var fe drafts.FieldErrors
+	switch {
+	case errors.As(err, &fe):
+		v.Errors = fe
+	case err != nil:
+		return err
+	default:
+		v.Checked = true
+		list, err := s.drafts.Reuse(c.Request().Context(), issued, in.IDType, number, 0)
+		if err != nil {
+			return err
+		}
+		v.Reuse = reuseItems(list)
+	}
+	return render(c, http.StatusOK, pages.IDCheck(v))
+}

@@ -1,0 +1,106 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/drafts"
+	"kycportal/internal/views/pages"
+)
+
+// draftSave stores what the agent typed: one field at a time from htmx autosave, or a
+// whole step from the form without JavaScript. Someone else's newer value is never
+// overwritten silently: the answer is a 409 with both values.
+func (s *Server) draftSave(c echo.Context) error {
+	id, err := draftParam(c)
+	if err != nil {
+		return err
+	}
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	form := c.Request().PostForm
+	seen, _ := strconv.Atoi(form.Get("version"))
+	posted := lastValues(form, "_csrf", "version", "step")
+	res, err := s.drafts.Save(c.Request().Context(), signedIn(c), id, seen, posted)
+	if err != nil {
+		return draftFailure(err)
+	}
+	status := http.StatusOK
+	switch {
+	case len(res.Conflicts) > 0:
+		status = http.StatusConflict
+	case len(res.Refused) > 0:
+		status = http.StatusUnprocessableEntity
+	}
+	if isHTMX(c) {
+		return render(c, status, pages.AutosaveResult(s.autosaveView(res, posted)))
+	}
+	step := form.Get("step")
+	if !slices.Contains(steps(res.Draft.Pack), step) {
+		step = steps(res.Draft.Pack)[0]
+	}
+	if status != http.StatusOK {
+		return s.renderSaveProblems(c, status, res, posted, step)
+	}
+	for _, p := range res.Draft.Pack.Check(res.Draft.Values, s.Now()) {
+		if p.Section == step {
+			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/drafts/%d?step=%s&check=1", id, step))
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/drafts/%d?step=%s", id, nextStep(res.Draft.Pack, step)))
+}
+
+// fieldAfterSave is a posted field as the agent should now see it.
+func (s *Server) fieldAfterSave(res drafts.Saved, name, posted string) (pages.Field, bool) {
+	f, ok := res.Draft.Pack.Field(name)
+	if !ok {
+		return pages.Field{}, false
+	}
+	v := s.fieldView(res.Draft, f, res.Draft.Values[name], false)
+	if msg, refused := res.Refused[name]; refused {
+		v.Value, v.Error = posted, msg
+	}
+	if c, conflict := res.Conflicts[name]; conflict {
+		v.Value, v.Error, v.Conflict = c.Yours, "", &pages.Conflict{Theirs: c.Theirs, Yours: c.Yours}
+	}
+	return v, true
+}
+
+func (s *Server) autosaveView(res drafts.Saved, posted map[string]string) pages.Autosave {
+	a := pages.Autosave{DraftID: res.Draft.ID, Version: res.Draft.Version}
+	if res.Draft.Version > 1 {
+		a.SavedAt = "Saved " + clock(res.Draft.UpdatedAt) + " UTC"
+	}
+	for name, value := range posted {
+		if v, ok := s.fieldAfterSave(res, name, value); ok {
+			a.Messages = append(a.Messages, v)
+		}
+	}
+	for _, name := range res.Refreshed {
+		f, _ := res.Draft.Pack.Field(name)
+		v := s.fieldView(res.Draft, f, res.Draft.Values[name], false)
+		v.Note = "Updated by another save while this page was open."
+		a.Refreshed = append(a.Refreshed, v)
+	}
+	return a
+}
+
+// renderSaveProblems shows the step again with what was refused or in conflict.
+func (s *Server) renderSaveProblems(c echo.Context, status int, res drafts.Saved, posted map[string]string, step string) error {
+	v, err := s.draftView(c.Request().Context(), res.Draft, step, false)
+	if err != nil {
+		return err
+	}
+	for i, f := range v.Fields {
+		if after, ok := s.fieldAfterSave(res, f.Name, posted[f.Name]); ok && (after.Conflict != nil || res.Refused[f.Name] != "") {
+			v.Fields[i] = after
+		}
+	}
+	v.Flash = "Some values were not saved: see the messages below."
+	return render(c, status, pages.DraftPage(s.chrome(c, "Draft", "drafts"), v))
+}

@@ -1,0 +1,31 @@
+package handlers
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/views/pages"
+)
+
+// draftShow is one step of a draft; viewing it is audited.
+func (s *Server) draftShow(c echo.Context) error {
+	id, err := draftParam(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.drafts.View(c.Request().Context(), signedIn(c), id)
+	if err != nil {
+		return draftFailure(err)
+	}
+	step := c.QueryParam("step")
+	if !slices.Contains(steps(d.Pack), step) {
+		step = steps(d.Pack)[0]
+	}
+	v, err := s.draftView(c.Request().Context(), d, step, c.QueryParam("check") == "1")
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, pages.DraftPage(s.chrome(c, "Draft", "drafts"), v))
+}

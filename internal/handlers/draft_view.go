@@ -1,0 +1,170 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"kycportal/internal/drafts"
+	"kycportal/internal/packs"
+	"kycportal/internal/store"
+	"kycportal/internal/views/pages"
+)
+
+const stepReview = "review"
+
+// steps are the keys of a draft's steps, in order: the pack's sections, documents, review.
+func steps(p *packs.Pack) []string {
+	var out []string
+	for _, s := range p.Sections {
+		out = append(out, s.Key)
+	}
+	return append(out, drafts.StepDocuments, stepReview)
+}
+
+func stepTitle(p *packs.Pack, key string) string {
+	switch key {
+	case drafts.StepDocuments:
+		return "Documents"
+	case stepReview:
+		return "Review"
+	}
+	s, _ := p.Section(key)
+	return s.Title
+}
+
+// nextStep is the step after key, or review.
+func nextStep(p *packs.Pack, key string) string {
+	all := steps(p)
+	if i := slices.Index(all, key); i >= 0 && i+1 < len(all) {
+		return all[i+1]
+	}
+	return stepReview
+}
+
+// draftView builds the page of one step. showRequired marks empty required fields too,
+// as when the agent arrives from the review or tried to continue.
+func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, showRequired bool) (pages.Draft, error) {
+	docs, err := s.drafts.Documents(ctx, d.ID)
+	if err != nil {
+		return pages.Draft{}, err
+	}
+	reuse, err := s.drafts.Reuse(ctx, d.IssuedCountry, d.IDType, d.IDNumber, d.ID)
+	if err != nil {
+		return pages.Draft{}, err
+	}
+	issues := drafts.Review(d, docs, s.Now())
+	t, _ := d.Pack.IDType(d.IDType)
+	v := pages.Draft{ID: d.ID, Country: d.Country, IDLabel: t.Label, IDNumber: d.IDNumber,
+		PackLabel: fmt.Sprintf("%s requirements v%d", d.Pack.Name, d.PackVersion), Version: d.Version,
+		Open: d.Status == store.DraftOpen, Status: d.Status, Step: step, StepTitle: stepTitle(d.Pack, step),
+		MakerChecker: d.Pack.MakerChecker, Reuse: reuseItems(reuse)}
+	if d.Version > 1 {
+		v.SavedAt = "Saved " + clock(d.UpdatedAt) + " UTC"
+	}
+	for _, key := range steps(d.Pack) {
+		n := 0
+		for _, i := range issues {
+			if i.Step == key {
+				n++
+			}
+		}
+		v.Steps = append(v.Steps, pages.StepLink{Key: key, Title: stepTitle(d.Pack, key), Current: key == step, Issues: n})
+	}
+	switch step {
+	case drafts.StepDocuments:
+		v.Docs = docViews(d, docs)
+	case stepReview:
+		v.Issues = issueViews(d.ID, issues)
+	default:
+		sec, _ := d.Pack.Section(step)
+		for i := range sec.Fields {
+			v.Fields = append(v.Fields, s.fieldView(d, &sec.Fields[i], d.Values[sec.Fields[i].Name], showRequired))
+		}
+	}
+	return v, nil
+}
+
+// fieldView is a field as its step shows it, with the message for value.
+func (s *Server) fieldView(d drafts.Draft, f *packs.Field, value string, showRequired bool) pages.Field {
+	p := d.Pack
+	v := pages.Field{Name: f.Name, Label: f.Label, Type: f.Type, Value: value, Help: f.Help, Required: f.Required,
+		MaxLength: f.MaxLength, Error: p.Invalid(f, value, s.Now())}
+	if c := f.RequiredWhen; c != nil {
+		other, _ := p.Field(c.Field)
+		var labels []string
+		for _, code := range c.In {
+			labels = append(labels, p.Label(other.List, code))
+		}
+		v.RequiredNote = "required when " + strings.ToLower(other.Label) + " is " + strings.Join(labels, " or ")
+	}
+	if value == "" && showRequired && p.Required(f, d.Values) {
+		v.Error = "Required."
+	}
+	list := f.List
+	if f.Type == packs.TypeCountry {
+		list = packs.TypeCountry
+	}
+	for _, o := range p.Lists[list].Options {
+		v.Options = append(v.Options, pages.Choice{Code: o.Code, Label: o.Label})
+	}
+	return v
+}
+
+func docViews(d drafts.Draft, docs []store.Document) []pages.Doc {
+	required := d.Pack.RequiredDocuments(d.IDType)
+	t, _ := d.Pack.IDType(d.IDType)
+	var out []pages.Doc
+	for _, meta := range d.Pack.Documents {
+		i := slices.IndexFunc(docs, func(doc store.Document) bool { return doc.Kind == meta.Kind })
+		if meta.Kind == packs.DocIDBack && !t.HasBack && i < 0 {
+			continue // this ID has no back to photograph
+		}
+		v := pages.Doc{Kind: meta.Kind, Label: meta.Label, Required: slices.Contains(required, meta.Kind),
+			Accept: "image/jpeg,image/png", Capture: "environment", IsImage: true}
+		switch meta.Kind {
+		case packs.DocFace:
+			v.Capture = "user"
+		case packs.DocEKYCReport:
+			v.Accept, v.Capture, v.IsImage = "application/pdf", "", false
+		}
+		if i >= 0 {
+			fillDoc(&v, docs[i])
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func fillDoc(v *pages.Doc, doc store.Document) {
+	v.Present, v.Warnings, v.WarningReason = true, doc.Warnings, doc.WarningReason
+	v.Size = fmt.Sprintf("%.1f MB", float64(doc.Size)/1e6)
+	v.Uploaded = day(doc.UploadedAt) + " UTC"
+	if doc.Width > 0 {
+		v.Dims = fmt.Sprintf("%d×%d", doc.Width, doc.Height)
+	} else {
+		v.Dims = "PDF"
+	}
+}
+
+func issueViews(id int64, issues []drafts.Issue) []pages.Issue {
+	var out []pages.Issue
+	for _, i := range issues {
+		href := fmt.Sprintf("/drafts/%d?step=%s&check=1#field-%s", id, i.Step, i.Field)
+		if i.Step == drafts.StepDocuments {
+			href = fmt.Sprintf("/drafts/%d?step=%s#doc-%s", id, i.Step, i.Field)
+		}
+		out = append(out, pages.Issue{Label: i.Label, Message: i.Message, Href: href})
+	}
+	return out
+}
+
+func reuseItems(list []store.DraftSummary) []pages.ReuseItem {
+	var out []pages.ReuseItem
+	for _, r := range list {
+		out = append(out, pages.ReuseItem{ID: r.ID, Who: r.CreatedByName, Branch: r.Branch, When: day(r.CreatedAt) + " UTC",
+			Status: r.Status})
+	}
+	return out
+}

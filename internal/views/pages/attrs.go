@@ -1,0 +1,56 @@
+package pages
+
+import (
+	"strconv"
+
+	"github.com/a-h/templ"
+)
+
+func oobAttr(oob bool) templ.Attributes {
+	if oob {
+		return templ.Attributes{"hx-swap-oob": "true"}
+	}
+	return templ.Attributes{}
+}
+
+// autosave makes a field post itself, alone with the draft's version, when it changes.
+func autosave(draftID int64, f Field) templ.Attributes {
+	trigger := "change"
+	switch f.Type {
+	case "text", "name", "email", "phone", "integer", "textarea":
+		trigger = "input changed delay:800ms, change"
+	}
+	return templ.Attributes{
+		"hx-post":    "/drafts/" + strconv.FormatInt(draftID, 10),
+		"hx-trigger": trigger,
+		"hx-params":  f.Name + ",version,step",
+		"hx-swap":    "none",
+	}
+}
+
+func inputType(t string) string {
+	switch t {
+	case "date", "email":
+		return t
+	case "phone":
+		return "tel"
+	}
+	return "text"
+}
+
+func inputHints(t string) templ.Attributes {
+	switch t {
+	case "integer":
+		return templ.Attributes{"inputmode": "numeric"}
+	case "phone":
+		return templ.Attributes{"autocomplete": "off", "inputmode": "tel"}
+	}
+	return templ.Attributes{}
+}
+
+func captureAttr(capture string) templ.Attributes {
+	if capture == "" {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"capture": capture}
+}

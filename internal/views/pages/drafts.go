@@ -1,0 +1,122 @@
+package pages
+
+import "strconv"
+
+// Choice is one option of a select.
+type Choice struct{ Code, Label string }
+
+// CountryChoice is a country an agent may onboard for, with its ID types.
+type CountryChoice struct {
+	Code, Name string
+	IDTypes    []Choice
+}
+
+// ReuseItem is another draft of the same identity document.
+type ReuseItem struct {
+	ID                int64
+	Who, When, Status string
+	Branch, Name      string
+}
+
+// NewDraft is the form that starts a draft.
+type NewDraft struct {
+	Countries                                []CountryChoice
+	AllCountries                             []Choice
+	Country, IDType, IDNumber, IssuedCountry string
+	Errors                                   map[string]string
+	Reuse                                    []ReuseItem
+	Checked                                  bool // the ID number was checked and is valid
+}
+
+// DraftRow is a draft in "My drafts".
+type DraftRow struct {
+	ID                     int64
+	Country, Name, Updated string
+}
+
+// StepLink is one step of the draft form.
+type StepLink struct {
+	Key, Title string
+	Current    bool
+	Issues     int
+}
+
+// Field is one input of a step.
+type Field struct {
+	Name, Label, Type, Value, Help, Error string
+	Required                              bool
+	RequiredNote                          string // when it is required only in some cases
+	MaxLength                             int
+	Options                               []Choice
+	Conflict                              *Conflict
+	Note                                  string // why the value changed under the agent's eyes
+}
+
+// Conflict shows both values of a field two people saved at once.
+type Conflict struct{ Theirs, Yours string }
+
+// Doc is a document slot of the documents step.
+type Doc struct {
+	Kind, Label, Accept, Capture string
+	Required, Present, IsImage   bool
+	Size, Dims, Uploaded         string
+	Warnings                     []string
+	WarningReason                string
+	Error                        string
+}
+
+// Issue is something still missing or invalid, with a link to where it is fixed.
+type Issue struct{ Label, Message, Href string }
+
+// Draft is one step of a draft's form.
+type Draft struct {
+	ID                                    int64
+	Country, PackLabel, IDLabel, IDNumber string
+	Version                               int
+	Open                                  bool
+	Status                                string
+	Steps                                 []StepLink
+	Step, StepTitle                       string
+	Fields                                []Field
+	Docs                                  []Doc
+	Issues                                []Issue
+	Reuse                                 []ReuseItem
+	MakerChecker                          bool
+	Flash, SavedAt, DiscardError          string
+}
+
+// Autosave is the answer to an htmx save: out-of-band updates of the page.
+type Autosave struct {
+	DraftID   int64
+	Version   int
+	SavedAt   string
+	Messages  []Field // the fields posted: their message slots
+	Refreshed []Field // fields someone else changed: replaced whole
+}
+
+// HistoryRow is one audit event of a draft.
+type HistoryRow struct {
+	When, Who, Action, Reason, Outcome string
+	Changes                            []Change
+}
+
+// Change is one field's before and after.
+type Change struct{ Field, Before, After string }
+
+// History is a draft's audit trail.
+type History struct {
+	DraftID int64
+	Rows    []HistoryRow
+}
+
+// Viewer shows one document with zoom and rotate.
+type Viewer struct {
+	DraftID int64
+	Doc     Doc
+}
+
+func draftURL(id int64) string { return "/drafts/" + strconv.FormatInt(id, 10) }
+
+func stepURL(id int64, step string) string { return draftURL(id) + "?step=" + step }
+
+func docURL(id int64, kind string) string { return draftURL(id) + "/documents/" + kind }
