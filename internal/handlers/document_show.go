@@ -29,7 +29,7 @@ func (s *Server) documentShow(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "sandbox")
+	h.Set("Content-Security-Policy", "sandbox; "+contentSecurityPolicy)
 	h.Set("Content-Disposition", fmt.Sprintf(`inline; filename="draft-%d-%s%s"`, id, kind, ext))
 	return c.Blob(http.StatusOK, contentType, data)
 }

@@ -213,3 +213,35 @@ func TestIDNumberField(t *testing.T) {
 		t.Errorf("Invalid = %q, want the PAN rule", msg)
 	}
 }
+
+// FuzzClean: whatever is posted to whichever field, cleaning does not panic, keeps within
+// the field's limit, keeps no control characters, and cleaning the result changes nothing.
+func FuzzClean(f *testing.F) {
+	for _, seed := range []string{"  Zoë   Anne ", "+971 50 210-6707", "abcpe 1234 f", "2026-03-02", "on", "a\x00b", "\u00a0x\u2028y"} {
+		f.Add(0, seed)
+		f.Add(7, seed)
+	}
+	var fields []*Field
+	for _, p := range Default().Countries() {
+		for _, s := range p.Sections {
+			for i := range s.Fields {
+				fields = append(fields, &s.Fields[i])
+			}
+		}
+	}
+	p, _ := Default().Latest("IN")
+	f.Fuzz(func(t *testing.T, i int, raw string) {
+		field := fields[(i%len(fields)+len(fields))%len(fields)]
+		v, err := p.Clean(field, raw)
+		if err != nil {
+			return
+		}
+		if len([]rune(v)) > field.MaxLength || strings.ContainsAny(v, "\x00\x1b") {
+			t.Fatalf("Clean(%s, %q) = %q: over the limit or with control characters", field.Name, raw, v)
+		}
+		if again, err := p.Clean(field, v); err != nil || again != v {
+			t.Fatalf("Clean(%s, %q) = %q, then %q (%v): not stable", field.Name, raw, v, again, err)
+		}
+		_ = p.Invalid(field, v, today)
+	})
+}

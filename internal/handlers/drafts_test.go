@@ -1,0 +1,345 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"kycportal/internal/auth"
+	"kycportal/internal/session"
+	"kycportal/internal/store"
+)
+
+const emiratesID = "784-1990-1234567-6"
+
+// agent signs in a new agent of branch, onboarding for countries.
+func (e *env) agent(name, branch string, countries ...string) *client {
+	e.t.Helper()
+	password := "correct horse agent staple"
+	_, err := auth.CreateUser(context.Background(), e.db, e.hasher,
+		auth.NewUser{Username: name, Role: store.RoleAgent, Branch: branch, Countries: countries}, password, "test")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	c := e.client()
+	c.login(name, password)
+	return c
+}
+
+// createDraft starts a draft through the new-draft form and returns its id.
+func (c *client) createDraft(country, idType, number string) int64 {
+	c.e.t.Helper()
+	c.page("/drafts/new")
+	resp := c.post("/drafts", url.Values{"country": {country}, "id_type": {idType}, "id_number": {number}})
+	body := readBody(c.e.t, resp)
+	m := regexp.MustCompile(`^/drafts/(\d+)$`).FindStringSubmatch(resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusSeeOther || m == nil {
+		c.e.t.Fatalf("create draft: %d %q\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	id, _ := strconv.ParseInt(m[1], 10, 64)
+	return id
+}
+
+// autosave posts one field as htmx does, with the version the page was loaded at.
+func (c *client) autosave(id int64, version int, field, value string) (int, string) {
+	c.e.t.Helper()
+	resp := c.post(fmt.Sprintf("/drafts/%d", id), url.Values{field: {value}, "version": {strconv.Itoa(version)}},
+		"HX-Request", "true", "X-CSRF-Token", c.csrf)
+	return resp.StatusCode, readBody(c.e.t, resp)
+}
+
+var versionInput = regexp.MustCompile(`id="draft-version" value="(\d+)"`)
+
+func versionIn(t *testing.T, html string) int {
+	t.Helper()
+	m := versionInput.FindStringSubmatch(html)
+	if m == nil {
+		t.Fatalf("no draft-version input in:\n%s", html)
+	}
+	v, _ := strconv.Atoi(m[1])
+	return v
+}
+
+func TestCreateDraftNormalisesAndPins(t *testing.T) {
+	e := newEnv(t)
+	c := e.agent("amal", "DXB-01", "AE")
+	id := c.createDraft("AE", "4", " 784 1990 1234567 6 ")
+	d, err := store.DraftByID(context.Background(), e.db.Pool, id, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.IDNumber != "784199012345676" || d.IssuedCountry != "AE" || d.PackVersion != 1 || d.Branch != "DXB-01" {
+		t.Errorf("draft = %+v", d)
+	}
+	if got := e.auditActions(); !slices.Contains(got, "draft.created") {
+		t.Errorf("audit = %v, want draft.created", got)
+	}
+}
+
+func TestCreateDraftRefusals(t *testing.T) {
+	e := newEnv(t)
+	c := e.agent("amal", "DXB-01", "AE")
+	tests := []struct{ country, idType, number, field, message string }{
+		{"AE", "4", "784-1990-1234567-7", "id_number", "check digit"},
+		{"MY", "28", "900101-14-5678", "country", "country you onboard for"},
+		{"AE", "28", "900101-14-5678", "id_type", "ID type of United Arab Emirates"},
+		{"AE", "1", "K1234567", "issued_country", "country that issued the Passport"},
+	}
+	for _, tt := range tests {
+		c.page("/drafts/new")
+		resp := c.post("/drafts", url.Values{"country": {tt.country}, "id_type": {tt.idType}, "id_number": {tt.number}})
+		body := readBody(t, resp)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="error-`+tt.field+`"`) ||
+			!strings.Contains(body, tt.message) {
+			t.Errorf("%s %s %s: status %d, want 422 with %q next to %s", tt.country, tt.idType, tt.number, resp.StatusCode, tt.message, tt.field)
+		}
+	}
+}
+
+func TestIDReuseWarning(t *testing.T) {
+	e := newEnv(t)
+	first := e.agent("amal", "DXB-01", "AE")
+	first.createDraft("AE", "4", emiratesID)
+	other := e.agent("badr", "AUH-01", "AE")
+	other.page("/drafts/new")
+	resp := other.post("/drafts/id-check", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"7841990-1234567-6"}},
+		"HX-Request", "true")
+	body := readBody(t, resp)
+	if !strings.Contains(body, `data-testid="id-valid"`) || !strings.Contains(body, `data-testid="id-reuse"`) ||
+		!strings.Contains(body, "amal") || !strings.Contains(body, "DXB-01") || !strings.Contains(body, "open") {
+		t.Errorf("id check for a used number did not warn with who, branch and status:\n%s", body)
+	}
+	resp = other.post("/drafts/id-check", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"784-1995-5458609-1"}},
+		"HX-Request", "true")
+	if body := readBody(t, resp); strings.Contains(body, "id-reuse") || !strings.Contains(body, "id-valid") {
+		t.Errorf("a fresh number was reported as reused:\n%s", body)
+	}
+}
+
+func TestAutosaveRoundTrip(t *testing.T) {
+	e := newEnv(t)
+	c := e.agent("amal", "DXB-01", "AE")
+	id := c.createDraft("AE", "4", emiratesID)
+	_, doc := c.page(fmt.Sprintf("/drafts/%d", id))
+	if doc.Find(`#f-first_name[hx-post]`).Length() != 1 {
+		t.Fatal("the first-name input does not autosave")
+	}
+	status, body := c.autosave(id, 1, "first_name", "  Zoë  ")
+	if status != http.StatusOK || versionIn(t, body) != 2 || !strings.Contains(body, "Saved 09:00:00 UTC") {
+		t.Fatalf("autosave: %d\n%s", status, body)
+	}
+	status, body = c.autosave(id, 2, "date_of_birth", "2030-01-01")
+	if status != http.StatusOK || !strings.Contains(body, "cannot be in the future") {
+		t.Errorf("an invalid date was not explained next to the field: %d\n%s", status, body)
+	}
+	_, doc = c.page(fmt.Sprintf("/drafts/%d", id)) // as after closing the tab
+	if v, _ := doc.Find("#f-first_name").Attr("value"); v != "Zoë" {
+		t.Errorf("first name after reload = %q, want Zoë (trimmed)", v)
+	}
+	if got := doc.Find(`[data-testid="error-date_of_birth"]`).Text(); !strings.Contains(got, "future") {
+		t.Errorf("the invalid date's message is not shown after reload: %q", got)
+	}
+	var before, after string
+	err := e.db.Pool.QueryRow(context.Background(), `SELECT before::text, after::text FROM audit_events
+		WHERE action = 'draft.updated' ORDER BY id LIMIT 1`).Scan(&before, &after)
+	if err != nil || before != `{"first_name": ""}` || after != `{"first_name": "Zoë"}` {
+		t.Errorf("field-level audit = %s → %s (%v)", before, after, err)
+	}
+}
+
+func TestAutosaveRefusesTooLong(t *testing.T) {
+	e := newEnv(t)
+	c := e.agent("amal", "DXB-01", "AE")
+	id := c.createDraft("AE", "4", emiratesID)
+	status, body := c.autosave(id, 1, "first_name", strings.Repeat("a", 101))
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "at most 100 characters") || versionIn(t, body) != 1 {
+		t.Errorf("status %d, want 422 with the limit and no new version:\n%s", status, body)
+	}
+}
+
+func TestTwoTabsNeverOverwriteSilently(t *testing.T) {
+	e := newEnv(t)
+	a := e.agent("amal", "DXB-01", "AE")
+	id := a.createDraft("AE", "4", emiratesID)
+	b := e.agent("badr", "DXB-01", "AE") // a colleague of the same branch, same page version
+	b.page(fmt.Sprintf("/drafts/%d", id))
+
+	if status, _ := a.autosave(id, 1, "first_name", "Alice"); status != http.StatusOK {
+		t.Fatalf("first save: %d", status)
+	}
+	status, body := b.autosave(id, 1, "first_name", "Bob")
+	if status != http.StatusConflict || !strings.Contains(body, "Alice") || !strings.Contains(body, "Bob") ||
+		!strings.Contains(body, `data-testid="conflict-first_name"`) {
+		t.Fatalf("stale save of the same field: %d, want 409 with both values\n%s", status, body)
+	}
+	// Another field from the stale page saves, and the page learns the colleague's value.
+	status, body = b.autosave(id, 1, "last_name", "Baker")
+	if status != http.StatusOK || !strings.Contains(body, `id="field-first_name"`) || !strings.Contains(body, `value="Alice"`) {
+		t.Fatalf("stale save of another field: %d, want 200 refreshing first_name\n%s", status, body)
+	}
+	d, _ := store.DraftByID(context.Background(), e.db.Pool, id, false)
+	if d.Values["first_name"] != "Alice" || d.Values["last_name"] != "Baker" {
+		t.Errorf("values = %v", d.Values)
+	}
+	// Having seen Alice (version 3), B may now deliberately replace it.
+	if status, _ := b.autosave(id, versionIn(t, body), "first_name", "Bob"); status != http.StatusOK {
+		t.Errorf("a save after seeing the other value: %d, want 200", status)
+	}
+}
+
+func TestSavingReadOnlyFieldsIsAuditedAndIgnored(t *testing.T) {
+	e := newEnv(t)
+	c := e.agent("amal", "DXB-01", "AE")
+	id := c.createDraft("AE", "4", emiratesID)
+	c.page(fmt.Sprintf("/drafts/%d", id))
+	resp := c.post(fmt.Sprintf("/drafts/%d", id), url.Values{"version": {"1"}, "step": {"personal"},
+		"id_number": {"784199554586091"}, "first_name": {"Zoë"}})
+	resp.Body.Close()
+	d, _ := store.DraftByID(context.Background(), e.db.Pool, id, false)
+	if d.IDNumber != "784199012345676" || d.Values["first_name"] != "Zoë" {
+		t.Errorf("id number %s, first name %q: the read-only field changed or the rest was lost", d.IDNumber, d.Values["first_name"])
+	}
+	if got := e.auditActions(); !slices.Contains(got, "draft.tamper_attempt") {
+		t.Errorf("audit = %v, want draft.tamper_attempt", got)
+	}
+}
+
+func TestStepFormWithoutJavaScript(t *testing.T) {
+	e := newEnv(t)
+	c := e.agent("amal", "DXB-01", "AE")
+	id := c.createDraft("AE", "4", emiratesID)
+	c.page(fmt.Sprintf("/drafts/%d?step=personal", id))
+	resp := c.post(fmt.Sprintf("/drafts/%d", id), url.Values{"version": {"1"}, "step": {"personal"}, "first_name": {"Zoë"}})
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != fmt.Sprintf("/drafts/%d?step=personal&check=1", id) {
+		t.Fatalf("incomplete step: %d %q, want to stay with the messages", resp.StatusCode, loc)
+	}
+	_, doc := c.page(resp.Header.Get("Location"))
+	if got := doc.Find(`[data-testid="error-last_name"]`).Text(); !strings.Contains(got, "Required") {
+		t.Errorf("last name message = %q, want Required", got)
+	}
+}
+
+func TestDiscardIsASoftDeleteWithAReason(t *testing.T) {
+	e := newEnv(t)
+	c := e.agent("amal", "DXB-01", "AE")
+	id := c.createDraft("AE", "4", emiratesID)
+	c.page(fmt.Sprintf("/drafts/%d", id))
+	resp := c.post(fmt.Sprintf("/drafts/%d/discard", id), url.Values{"reason": {""}})
+	if body := readBody(t, resp); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "why this draft is discarded") {
+		t.Fatalf("discard without a reason: %d", resp.StatusCode)
+	}
+	resp = c.post(fmt.Sprintf("/drafts/%d/discard", id), url.Values{"reason": {"customer left"}})
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("discard: %d", resp.StatusCode)
+	}
+	_, doc := c.page("/drafts")
+	if n := doc.Find(`[data-testid="draft-row"]`).Length(); n != 0 {
+		t.Errorf("My drafts lists %d drafts after the discard", n)
+	}
+	if status, _ := c.autosave(id, 2, "first_name", "Late"); status != http.StatusConflict {
+		t.Errorf("save to a discarded draft: %d, want 409", status)
+	}
+	d, err := store.DraftByID(context.Background(), e.db.Pool, id, false)
+	if err != nil || d.Status != store.DraftDiscarded || d.DiscardReason != "customer left" {
+		t.Errorf("draft after discard: %+v, %v", d, err)
+	}
+	var reason string
+	_ = e.db.Pool.QueryRow(context.Background(), `SELECT reason FROM audit_events WHERE action = 'draft.discarded'`).Scan(&reason)
+	if reason != "customer left" {
+		t.Errorf("audited reason = %q", reason)
+	}
+}
+
+func TestMyDraftsListsOwnOpenDrafts(t *testing.T) {
+	e := newEnv(t)
+	c := e.agent("amal", "DXB-01", "AE")
+	id := c.createDraft("AE", "4", emiratesID)
+	c.autosave(id, 1, "first_name", "Zoë")
+	e.agent("badr", "DXB-01", "AE").createDraft("AE", "4", "784-1995-5458609-1")
+	_, doc := c.page("/drafts")
+	rows := doc.Find(`[data-testid="draft-row"]`)
+	if rows.Length() != 1 || !strings.Contains(rows.Text(), "Zoë") {
+		t.Errorf("My drafts = %q, want amal's one draft", rows.Text())
+	}
+}
+
+// TestOtherBranchesSeeNothing: every draft route answers 404 to an agent of another branch,
+// or of the branch but not the country, as for an id that does not exist.
+func TestOtherBranchesSeeNothing(t *testing.T) {
+	e := newEnv(t)
+	owner := e.agent("amal", "DXB-01", "AE")
+	id := owner.createDraft("AE", "4", emiratesID)
+	if resp := owner.upload(id, "face", "face.jpg", readUpload(t, "face.jpg"), false); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("owner's upload: %d", resp.StatusCode)
+	}
+	strangers := map[string]*client{
+		"other branch":  e.agent("badr", "AUH-01", "AE"),
+		"other country": e.agent("chen", "DXB-01", "MY"),
+	}
+	base := fmt.Sprintf("/drafts/%d", id)
+	for who, c := range strangers {
+		for _, r := range []struct{ method, path string }{
+			{"GET", base}, {"POST", base}, {"POST", base + "/discard"}, {"GET", base + "/history"},
+			{"GET", base + "/documents/face"}, {"GET", base + "/documents/face/view"},
+			{"POST", base + "/documents/face/remove"}, {"POST", base + "/documents/face/accept"},
+		} {
+			resp := c.do(r.method, r.path, formFor(r.method, c.csrf))
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusNotFound {
+				t.Errorf("%s: %s %s = %d, want 404", who, r.method, r.path, resp.StatusCode)
+			}
+		}
+		if resp := c.upload(id, "face", "face.jpg", readUpload(t, "face.jpg"), false); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: upload = %d, want 404", who, resp.StatusCode)
+		}
+	}
+	if n := len(e.auditActions()); n == 0 {
+		t.Fatal("no audit at all")
+	}
+	if got, _ := e.db.Pool.Exec(context.Background(), `SELECT 1 FROM draft_documents WHERE removed_at IS NOT NULL`); got.RowsAffected() != 0 {
+		t.Error("a stranger removed the owner's document")
+	}
+}
+
+// upload sends a file as the browser's form does: the _csrf field first, then "file" with
+// a name and type the server must not trust; or, like htmx, with the token in a header.
+func (c *client) upload(id int64, kind, filename string, data []byte, tokenInHeader bool) *http.Response {
+	c.e.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	if !tokenInHeader {
+		_ = w.WriteField("_csrf", c.csrf)
+	}
+	part, _ := w.CreateFormFile("file", filename)
+	_, _ = part.Write(data)
+	_ = w.Close()
+	req, err := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/drafts/%d/documents/%s", c.e.srv.URL, id, kind), &body)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	if tokenInHeader {
+		req.Header.Set("X-CSRF-Token", c.csrf)
+	}
+	return c.send(req)
+}
+
+func (c *client) send(req *http.Request) *http.Response {
+	c.e.t.Helper()
+	req.AddCookie(&http.Cookie{Name: session.CookieName, Value: c.cookie})
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	return resp
+}
