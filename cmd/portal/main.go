@@ -18,10 +18,11 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"serve":   {runServe, "run the portal (the default)"},
-	"migrate": {runMigrate, "apply pending database migrations"},
-	"user":    {runUser, "manage accounts: add, disable, enable, list, totp"},
-	"audit":   {runAudit, "audit verify: check the audit trail's hash chain"},
+	"serve":       {runServe, "run the portal (the default)"},
+	"migrate":     {runMigrate, "apply pending database migrations"},
+	"user":        {runUser, "manage accounts: add, disable, enable, list, totp"},
+	"audit":       {runAudit, "audit verify: check the audit trail's hash chain"},
+	"cdp-sandbox": {runCDPSandbox, "run the CDP sandbox alone (--addr 127.0.0.1:9090)"},
 }
 
 // errUsage marks a mistake in the command line: exit code 2.

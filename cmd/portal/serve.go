@@ -29,6 +29,10 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	cdpCfg, useSandbox, err := cdpConfig(cfg)
+	if err != nil {
+		return err // before any database work: a misconfigured deployment starts nothing
+	}
 	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	slog.SetDefault(log)
 	db, closeDB, err := openDB(ctx, cfg, true)
@@ -49,9 +53,14 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	cdpClient, err := newCDPClient(ctx, log, cfg, cdpCfg, useSandbox, reg)
+	if err != nil {
+		return err
+	}
 	sessions := &session.Manager{DB: db, Now: time.Now, Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute}
 	app := handlers.New(handlers.Deps{
 		DB: db, Sessions: sessions, Log: log, Metrics: reg, Now: time.Now, TLS: cfg.TLS(),
+		CDP: cdpClient, Sandbox: useSandbox,
 		Auth: &auth.Service{DB: db, Hasher: hasher, Now: time.Now, RequireTOTP: cfg.RequireTOTP},
 	})
 	go sweepSessions(ctx, log, db, cfg.SessionIdle)

@@ -18,28 +18,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"kycportal/internal/auth"
+	"kycportal/internal/cdp/cdptest"
 	"kycportal/internal/session"
 	"kycportal/internal/store"
 	"kycportal/internal/testdb"
 )
-
-// fakeClock lets tests move time instead of sleeping.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // syncBuffer collects log output written from several goroutines.
 type syncBuffer struct {
@@ -62,7 +45,7 @@ func (b *syncBuffer) String() string {
 type env struct {
 	t      *testing.T
 	db     *store.DB
-	clock  *fakeClock
+	clock  *cdptest.Clock
 	hasher *auth.Hasher
 	echo   *echo.Echo
 	srv    *httptest.Server
@@ -78,7 +61,7 @@ func newEnv(t *testing.T, configure ...func(*Deps)) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	e := &env{t: t, db: db, clock: &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)},
+	e := &env{t: t, db: db, clock: cdptest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)),
 		hasher: auth.NewHasher(2), logs: &syncBuffer{}}
 	d := Deps{
 		DB:       db,

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"kycportal/internal/auth"
+	"kycportal/internal/cdp"
 	"kycportal/internal/documents"
 	"kycportal/internal/drafts"
 	"kycportal/internal/packs"
@@ -23,6 +24,7 @@ type Deps struct {
 	DB       *store.DB
 	Sessions *session.Manager
 	Auth     *auth.Service
+	CDP      *cdp.Client
 	Log      *slog.Logger
 	Metrics  *prometheus.Registry
 	Now      func() time.Time
