@@ -139,7 +139,10 @@ func docViews(d drafts.Draft, docs []store.Document) []pages.Doc {
 
 func fillDoc(v *pages.Doc, doc store.Document) {
 	v.Present, v.Warnings, v.WarningReason = true, doc.Warnings, doc.WarningReason
-	v.Size = fmt.Sprintf("%.1f MB", float64(doc.Size)/1e6)
+	v.Size = fmt.Sprintf("%d KB", (doc.Size+999)/1000)
+	if doc.Size >= 1e6 {
+		v.Size = fmt.Sprintf("%.1f MB", float64(doc.Size)/1e6)
+	}
 	v.Uploaded = day(doc.UploadedAt) + " UTC"
 	if doc.Width > 0 {
 		v.Dims = fmt.Sprintf("%d×%d", doc.Width, doc.Height)
