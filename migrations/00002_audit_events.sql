@@ -5,6 +5,7 @@ CREATE TABLE audit_events (
     actor_user_id  bigint,
     actor_username text NOT NULL,
     actor_role     text NOT NULL,
+    actor_branch   text NOT NULL,
     session_ref    text NOT NULL,
     request_id     text NOT NULL,
     client_ip      text NOT NULL,
@@ -21,6 +22,7 @@ CREATE TABLE audit_events (
 CREATE SEQUENCE audit_events_id_seq OWNED BY audit_events.id;
 CREATE INDEX audit_events_occurred_at ON audit_events (occurred_at);
 CREATE INDEX audit_events_actor ON audit_events (actor_user_id, id);
+CREATE INDEX audit_events_branch ON audit_events (actor_branch, id);
 CREATE INDEX audit_events_entity ON audit_events (entity_type, entity_id, id);
 
 -- The trail is append-only: no role, the owner included, may change or remove a row.

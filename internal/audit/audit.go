@@ -26,6 +26,7 @@ type Actor struct {
 	UserID     int64 // 0 for the system or an anonymous caller
 	Username   string
 	Role       string
+	Branch     string // the actor's branch: supervisors review their branches' events
 	SessionRef string // a short, non-secret reference to the session
 	RequestID  string
 	ClientIP   string
@@ -83,10 +84,10 @@ func Record(ctx context.Context, tx pgx.Tx, e Event) error {
 	}
 	r.Hash = r.hash()
 	_, err = tx.Exec(ctx, `INSERT INTO audit_events (id, occurred_at, actor_user_id, actor_username,
-		actor_role, session_ref, request_id, client_ip, action, entity_type, entity_id, before, after,
-		reason, outcome, prev_hash, hash)
-		VALUES ($1, $2, nullif($3, 0), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-		r.ID, r.OccurredAt, r.UserID, r.Username, r.Role, r.SessionRef, r.RequestID, r.ClientIP,
+		actor_role, actor_branch, session_ref, request_id, client_ip, action, entity_type, entity_id,
+		before, after, reason, outcome, prev_hash, hash)
+		VALUES ($1, $2, nullif($3, 0), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+		r.ID, r.OccurredAt, r.UserID, r.Username, r.Role, r.Branch, r.SessionRef, r.RequestID, r.ClientIP,
 		string(r.Action), r.EntityType, r.EntityID, r.beforeJSON, r.afterJSON, r.Reason, r.Outcome,
 		r.PrevHash, r.Hash)
 	if err != nil {
@@ -127,7 +128,7 @@ func (r *row) hash() []byte {
 	r.beforeJSON = canonicalJSON(r.Before)
 	r.afterJSON = canonicalJSON(r.After)
 	fields := []any{r.ID, r.OccurredAt.Format("2006-01-02T15:04:05.000000Z"), r.UserID, r.Username,
-		r.Role, r.SessionRef, r.RequestID, r.ClientIP, string(r.Action), r.EntityType, r.EntityID,
+		r.Role, r.Branch, r.SessionRef, r.RequestID, r.ClientIP, string(r.Action), r.EntityType, r.EntityID,
 		json.RawMessage(orNull(r.beforeJSON)), json.RawMessage(orNull(r.afterJSON)), r.Reason, r.Outcome}
 	enc, err := json.Marshal(fields)
 	if err != nil {

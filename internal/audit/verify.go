@@ -24,8 +24,8 @@ func (r Result) OK() bool { return r.BrokenID == 0 }
 func Verify(ctx context.Context, tx pgx.Tx) (Result, error) {
 	var res Result
 	rows, err := tx.Query(ctx, `SELECT id, occurred_at, coalesce(actor_user_id, 0), actor_username,
-		actor_role, session_ref, request_id, client_ip, action, entity_type, entity_id, before, after,
-		reason, outcome, prev_hash, hash FROM audit_events ORDER BY id`)
+		actor_role, actor_branch, session_ref, request_id, client_ip, action, entity_type, entity_id,
+		before, after, reason, outcome, prev_hash, hash FROM audit_events ORDER BY id`)
 	if err != nil {
 		return res, fmt.Errorf("audit.Verify: %w", err)
 	}
@@ -36,7 +36,7 @@ func Verify(ctx context.Context, tx pgx.Tx) (Result, error) {
 		var action string
 		var before, after []byte
 		var at time.Time
-		if err := rows.Scan(&r.ID, &at, &r.UserID, &r.Username, &r.Role, &r.SessionRef,
+		if err := rows.Scan(&r.ID, &at, &r.UserID, &r.Username, &r.Role, &r.Branch, &r.SessionRef,
 			&r.RequestID, &r.ClientIP, &action, &r.EntityType, &r.EntityID, &before, &after,
 			&r.Reason, &r.Outcome, &r.PrevHash, &r.Hash); err != nil {
 			return res, fmt.Errorf("audit.Verify: %w", err)

@@ -98,8 +98,9 @@ func (s *Service) fail(ctx context.Context, a Attempt, user store.User, reason e
 				locked = &LockedError{Until: f.LockedUntil}
 			}
 		}
-		e := audit.Event{Action: audit.LoginFailure, EntityType: "user", EntityID: entityID(user),
-			Reason: reason.Error(), Outcome: audit.Failure}
+		e := audit.Event{Actor: audit.ActorFrom(ctx), Action: audit.LoginFailure, EntityType: "user",
+			EntityID: entityID(user), Reason: reason.Error(), Outcome: audit.Failure}
+		e.Branch = user.Branch // the supervisor of the account's branch sees attempts on it
 		if err := audit.Record(ctx, tx, e); err != nil {
 			return err
 		}

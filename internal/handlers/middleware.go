@@ -193,7 +193,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		c.Set(keyUser, u)
 		actor := audit.ActorFrom(r.Context())
-		actor.UserID, actor.Username, actor.Role, actor.SessionRef = u.ID, u.Username, u.Role, session.Ref(sess)
+		actor.UserID, actor.Username, actor.Role, actor.Branch, actor.SessionRef = u.ID, u.Username, u.Role, u.Branch, session.Ref(sess)
 		c.SetRequest(r.WithContext(audit.WithActor(r.Context(), actor)))
 		return next(c)
 	}

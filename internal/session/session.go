@@ -171,7 +171,7 @@ func (m *Manager) Login(r *http.Request, w http.ResponseWriter, old *sessions.Se
 			return err
 		}
 		actor := audit.ActorFrom(ctx)
-		actor.UserID, actor.Username, actor.Role, actor.SessionRef = user.ID, user.Username, user.Role, Ref(s)
+		actor.UserID, actor.Username, actor.Role, actor.Branch, actor.SessionRef = user.ID, user.Username, user.Role, user.Branch, Ref(s)
 		return audit.Record(ctx, tx, audit.Event{Actor: actor, Action: audit.LoginSuccess,
 			EntityType: "user", EntityID: strconv.FormatInt(user.ID, 10)})
 	})
