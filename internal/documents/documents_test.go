@@ -2,7 +2,6 @@ package documents
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"image"
 	"image/jpeg"
@@ -10,52 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"kycportal/internal/documents/corpus"
 )
 
-// Case is one row of testdata/uploads/expected.csv.
-type Case struct {
-	File, Kind, Answer, Message string
-	Data                        []byte
-}
-
-// corpus reads the upload corpus; the 11 MiB file is a valid JPEG padded past the limit.
-func corpus(t *testing.T) []Case {
-	t.Helper()
-	f, err := os.Open("testdata/uploads/expected.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comment = '#'
-	rows, err := r.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []Case
-	for _, row := range rows[1:] {
-		c := Case{File: row[0], Kind: row[1], Answer: row[2], Message: row[3]}
-		if c.File == "11MiB.jpg" {
-			c.Data = append(readFile(t, "id-front.jpg"), make([]byte, 11<<20)...)
-		} else {
-			c.Data = readFile(t, c.File)
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
-func readFile(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile("testdata/uploads/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestCorpus(t *testing.T) {
-	for _, c := range corpus(t) {
+	for _, c := range corpus.Load(t) {
 		t.Run(c.File+" as "+c.Kind, func(t *testing.T) {
 			data, err := ReadFile(bytes.NewReader(c.Data))
 			var p Prepared
@@ -85,7 +44,7 @@ func TestCorpus(t *testing.T) {
 // TestMetadataStrippedAndUpright: the GPS photo, taken with the phone turned (EXIF
 // orientation 6), is stored upright and without any EXIF.
 func TestMetadataStrippedAndUpright(t *testing.T) {
-	src := readFile(t, "gps-rotated.jpg")
+	src := corpus.File(t, "gps-rotated.jpg")
 	if orientation(src) != 6 || !bytes.Contains(src, []byte("Exif")) {
 		t.Fatal("the corpus file lost its EXIF orientation 6")
 	}
@@ -144,14 +103,14 @@ func TestOrientations(t *testing.T) {
 }
 
 func TestQualityWarnings(t *testing.T) {
-	sharp, err := Prepare("id_front", readFile(t, "id-front.jpg"))
+	sharp, err := Prepare("id_front", corpus.File(t, "id-front.jpg"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(sharp.Warnings) != 0 {
 		t.Errorf("a sharp card got warnings %v", sharp.Warnings)
 	}
-	flat, err := Prepare("id_front", readFile(t, "blurred.jpg"))
+	flat, err := Prepare("id_front", corpus.File(t, "blurred.jpg"))
 	if err != nil {
 		t.Fatal(err)
 	}

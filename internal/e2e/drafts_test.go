@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/documents/corpus"
 )
 
 // step is what an agent types on one step of a draft, by field name.
@@ -14,8 +16,6 @@ type step struct {
 	key    string
 	values map[string]string
 }
-
-var uploads = filepath.Join(repoRoot, "internal", "documents", "testdata", "uploads")
 
 func TestAgentCompletesAnAEDraft(t *testing.T) {
 	completeDraft(t, "AE", "4", "784-1990-1234567-6", []step{
@@ -84,7 +84,7 @@ func completeDraft(t *testing.T, country, idType, idNumber string, steps []step,
 	check(t, err)
 	for _, f := range files {
 		kind, name := splitPair(f)
-		check(t, page.GetByTestId("file-"+kind).SetInputFiles(filepath.Join(uploads, name)))
+		check(t, page.GetByTestId("file-"+kind).SetInputFiles(filepath.Join(corpus.Dir(), name)))
 		check(t, page.GetByTestId("upload-submit-"+kind).Click())
 		check(t, expect.Locator(page.GetByTestId("doc-present-"+kind)).ToBeVisible())
 	}

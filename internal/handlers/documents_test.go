@@ -3,66 +3,38 @@ package handlers
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"kycportal/internal/documents"
+	"kycportal/internal/documents/corpus"
 )
 
-const corpusDir = "../documents/testdata/uploads/"
-
-func readUpload(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(corpusDir + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func readUpload(t *testing.T, name string) []byte { return corpus.File(t, name) }
 
 // TestUploadCorpus sends every file of the corpus through the real stack, as a browser
 // form does, and expects the answer written next to it.
 func TestUploadCorpus(t *testing.T) {
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
-	f, err := os.Open(corpusDir + "expected.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comment = '#'
-	rows, err := r.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, row := range rows[1:] {
-		file, kind, answer, message := row[0], row[1], row[2], row[3]
-		t.Run(file+" as "+kind, func(t *testing.T) {
+	for _, cs := range corpus.Load(t) {
+		t.Run(cs.File+" as "+cs.Kind, func(t *testing.T) {
 			id := c.createDraft("AE", "4", emiratesID)
-			var data []byte
-			if file == "11MiB.jpg" {
-				data = append(readUpload(t, "id-front.jpg"), make([]byte, 11<<20)...)
-			} else {
-				data = readUpload(t, file)
-			}
-			resp := c.upload(id, kind, file, data, false)
+			resp := c.upload(id, cs.Kind, cs.File, cs.Data, false)
 			body := readBody(t, resp)
-			if answer == "ok" {
+			if cs.Answer == "ok" {
 				if resp.StatusCode != http.StatusSeeOther {
 					t.Fatalf("status %d, want 303; %s", resp.StatusCode, errorText(body))
 				}
 				return
 			}
-			if fmt.Sprint(resp.StatusCode) != answer || !strings.Contains(body, message) {
-				t.Errorf("status %d (%s), want %s with %q", resp.StatusCode, errorText(body), answer, message)
+			if fmt.Sprint(resp.StatusCode) != cs.Answer || !strings.Contains(body, cs.Message) {
+				t.Errorf("status %d (%s), want %s with %q", resp.StatusCode, errorText(body), cs.Answer, cs.Message)
 			}
 		})
 	}

@@ -1,0 +1,64 @@
+// Package corpus reads the upload corpus (internal/documents/testdata/uploads) for the
+// tests of the documents package and of the HTTP handlers: each file, the kind it is sent
+// as, and the answer it must get.
+package corpus
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// Case is one row of expected.csv with the file's bytes.
+type Case struct {
+	File, Kind string
+	Answer     string // "ok", or the HTTP status of the refusal
+	Message    string // a part of the refusal's message
+	Data       []byte
+}
+
+// Oversize is the corpus entry made at run time rather than committed.
+const Oversize = "11MiB.jpg"
+
+// Dir is the folder of the corpus files, found from this source file so that any test
+// package can read it.
+func Dir() string {
+	_, here, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(here), "..", "testdata", "uploads")
+}
+
+// File reads one file of the corpus; Oversize is a valid JPEG padded past 11 MiB.
+func File(t testing.TB, name string) []byte {
+	t.Helper()
+	if name == Oversize {
+		return append(File(t, "id-front.jpg"), make([]byte, 11<<20)...)
+	}
+	b, err := os.ReadFile(filepath.Join(Dir(), name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// Load reads every case of the corpus.
+func Load(t testing.TB) []Case {
+	t.Helper()
+	f, err := os.Open(filepath.Join(Dir(), "expected.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comment = '#'
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Case
+	for _, row := range rows[1:] {
+		out = append(out, Case{File: row[0], Kind: row[1], Answer: row[2], Message: row[3], Data: File(t, row[0])})
+	}
+	return out
+}
