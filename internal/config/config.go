@@ -14,17 +14,17 @@ import (
 
 // Config is the portal's configuration.
 type Config struct {
-	DatabaseURL      string        // DATABASE_URL; empty: the embedded private cluster
-	DataDir          string        // PORTAL_DATA_DIR
-	Addr             string        // PORTAL_ADDR
-	MetricsAddr      string        // PORTAL_METRICS_ADDR; empty: /metrics behind admin login
-	TLSCert, TLSKey  string        // PORTAL_TLS_CERT, PORTAL_TLS_KEY; both or neither
-	SessionIdle      time.Duration // PORTAL_SESSION_IDLE
-	SessionAbsolute  time.Duration // PORTAL_SESSION_ABSOLUTE
-	RequireTOTP      bool          // PORTAL_REQUIRE_TOTP: supervisors and admins need a second factor
-	HashConcurrency  int           // PORTAL_HASH_CONCURRENCY: password hashes computed at once
-	ShutdownTimeout  time.Duration // PORTAL_SHUTDOWN_TIMEOUT
-	LogLevel         slog.Level    // PORTAL_LOG_LEVEL
+	DatabaseURL     string        // DATABASE_URL; empty: the embedded private cluster
+	DataDir         string        // PORTAL_DATA_DIR
+	Addr            string        // PORTAL_ADDR
+	MetricsAddr     string        // PORTAL_METRICS_ADDR; empty: /metrics behind admin login
+	TLSCert, TLSKey string        // PORTAL_TLS_CERT, PORTAL_TLS_KEY; both or neither
+	SessionIdle     time.Duration // PORTAL_SESSION_IDLE
+	SessionAbsolute time.Duration // PORTAL_SESSION_ABSOLUTE
+	RequireTOTP     bool          // PORTAL_REQUIRE_TOTP: supervisors and admins need a second factor
+	HashConcurrency int           // PORTAL_HASH_CONCURRENCY: password hashes computed at once
+	ShutdownTimeout time.Duration // PORTAL_SHUTDOWN_TIMEOUT
+	LogLevel        slog.Level    // PORTAL_LOG_LEVEL
 }
 
 // Embedded tells whether the portal runs its own private database.
