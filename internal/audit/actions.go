@@ -17,6 +17,12 @@ const (
 	UserEnabled    Action = "user.enabled"
 	UserTOTPSet    Action = "user.totp_enrolled"
 
+	UserUpdated         Action = "user.updated" // field-level before/after
+	UserPasswordReset   Action = "user.password_reset"
+	UserPasswordChanged Action = "user.password_changed"
+	UserTOTPReset       Action = "user.totp_reset"
+	SessionEnded        Action = "session.ended" // by an administrator
+
 	DraftCreated             Action = "draft.created"
 	DraftUpdated             Action = "draft.updated" // field-level before/after
 	DraftViewed              Action = "draft.viewed"
@@ -34,6 +40,7 @@ var catalogue = map[Action]bool{
 	LoginSuccess: true, LoginFailure: true, LoginLocked: true, Logout: true,
 	SessionExpired: true, AccessDenied: true, UserCreated: true, UserDisabled: true,
 	UserEnabled: true, UserTOTPSet: true,
+	UserUpdated: true, UserPasswordReset: true, UserPasswordChanged: true, UserTOTPReset: true, SessionEnded: true,
 	DraftCreated: true, DraftUpdated: true, DraftViewed: true, DraftDiscarded: true, DraftTamperAttempt: true,
 	DocumentUploaded: true, DocumentReplaced: true, DocumentRemoved: true, DocumentViewed: true,
 	DocumentRejected: true, DocumentWarningsAccepted: true,

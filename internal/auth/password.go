@@ -119,19 +119,24 @@ var commonPasswords = func() map[string]bool {
 	return set
 }()
 
+// PolicyError says why a password is refused.
+type PolicyError string
+
+func (e PolicyError) Error() string { return string(e) }
+
 // CheckPolicy explains why password is not acceptable for username, or returns nil.
 func CheckPolicy(password, username string) error {
 	n := utf8.RuneCountInString(password)
 	lower := strings.ToLower(password)
 	switch {
 	case n < MinPasswordLength:
-		return fmt.Errorf("the password must have at least %d characters", MinPasswordLength)
+		return PolicyError(fmt.Sprintf("the password must have at least %d characters", MinPasswordLength))
 	case n > MaxPasswordLength:
-		return fmt.Errorf("the password must have at most %d characters", MaxPasswordLength)
+		return PolicyError(fmt.Sprintf("the password must have at most %d characters", MaxPasswordLength))
 	case commonPasswords[lower]:
-		return errors.New("this password is among the most common ones: choose another")
+		return PolicyError("this password is among the most common ones: choose another")
 	case username != "" && strings.Contains(lower, strings.ToLower(username)):
-		return errors.New("the password must not contain the username")
+		return PolicyError("the password must not contain the username")
 	}
 	return nil
 }

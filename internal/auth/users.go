@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -18,6 +20,7 @@ import (
 type NewUser struct {
 	Username, DisplayName, Role, Branch string
 	Countries                           []string
+	MustChangePassword                  bool // the first login asks for a new password
 }
 
 var (
@@ -25,29 +28,44 @@ var (
 	countryPattern  = regexp.MustCompile(`^[A-Z]{2}$`)
 )
 
+// InvalidError says, field by field, what is wrong with an account's details.
+type InvalidError map[string]string
+
+func (e InvalidError) Error() string {
+	fields := slices.Sorted(maps.Keys(e))
+	lines := make([]string, len(fields))
+	for i, f := range fields {
+		lines[i] = strings.ReplaceAll(f, "_", " ") + ": " + e[f]
+	}
+	return strings.Join(lines, "\n")
+}
+
 // Validate explains what is wrong with n, or returns nil.
 func (n NewUser) Validate() error {
-	var errs []error
+	bad := InvalidError{}
 	if !usernamePattern.MatchString(n.Username) {
-		errs = append(errs, errors.New("username: 2 to 64 characters of a-z, 0-9, dot, dash or underscore, starting with a letter or digit"))
+		bad["username"] = "2 to 64 characters of a-z, 0-9, dot, dash or underscore, starting with a letter or digit"
 	}
 	switch n.Role {
 	case store.RoleAgent, store.RoleSupervisor, store.RoleAdmin:
 	default:
-		errs = append(errs, fmt.Errorf("role: %q is not agent, supervisor or admin", n.Role))
+		bad["role"] = fmt.Sprintf("%q is not agent, supervisor or admin", n.Role)
 	}
 	if n.Branch == "" || len(n.Branch) > 50 {
-		errs = append(errs, errors.New("branch: 1 to 50 characters"))
+		bad["branch"] = "1 to 50 characters"
 	}
 	if len(n.DisplayName) > 100 {
-		errs = append(errs, errors.New("display name: at most 100 characters"))
+		bad["display_name"] = "at most 100 characters"
 	}
 	for _, c := range n.Countries {
 		if !countryPattern.MatchString(c) {
-			errs = append(errs, fmt.Errorf("countries: %q is not an ISO 3166-1 alpha-2 code such as AE", c))
+			bad["countries"] = fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 code such as AE", c)
 		}
 	}
-	return errors.Join(errs...)
+	if len(bad) == 0 {
+		return nil
+	}
+	return bad
 }
 
 // ParseCountries reads a list such as "AE, my".
@@ -76,7 +94,8 @@ func CreateUser(ctx context.Context, db *store.DB, h *Hasher, n NewUser, passwor
 	var created store.User
 	err = audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		created, err = store.CreateUser(ctx, tx, store.User{Username: n.Username, DisplayName: n.DisplayName,
-			Role: n.Role, Branch: n.Branch, Countries: n.Countries, PasswordHash: hash})
+			Role: n.Role, Branch: n.Branch, Countries: n.Countries, PasswordHash: hash,
+			MustChangePassword: n.MustChangePassword})
 		return audit.Event{Action: audit.UserCreated, EntityType: "user", EntityID: fmt.Sprint(created.ID),
 			After:  map[string]any{"username": n.Username, "role": n.Role, "branch": n.Branch, "countries": n.Countries},
 			Reason: reason}, err

@@ -233,7 +233,7 @@ func (s *Server) requireRole(roles ...string) echo.MiddlewareFunc {
 				return errSignIn
 			}
 			if slices.Contains(roles, u.Role) {
-				return next(c)
+				return s.passwordChangeFirst(c, u, next)
 			}
 			ctx := c.Request().Context()
 			err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
@@ -247,4 +247,17 @@ func (s *Server) requireRole(roles ...string) echo.MiddlewareFunc {
 			return echo.NewHTTPError(http.StatusForbidden)
 		}
 	}
+}
+
+// passwordChangeFirst holds a user whose password an administrator set on the password
+// page until they choose their own; only that page and logout stay open.
+func (s *Server) passwordChangeFirst(c echo.Context, u store.User, next echo.HandlerFunc) error {
+	if !u.MustChangePassword || c.Path() == "/account/password" || c.Path() == "/logout" {
+		return next(c)
+	}
+	if c.Request().Header.Get("HX-Request") == "true" {
+		c.Response().Header().Set("HX-Redirect", "/account/password")
+		return c.NoContent(http.StatusForbidden)
+	}
+	return c.Redirect(http.StatusSeeOther, "/account/password")
 }

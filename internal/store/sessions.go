@@ -79,3 +79,38 @@ func DeleteSessionsIdleSince(ctx context.Context, q Querier, since time.Time) (i
 	}
 	return tag.RowsAffected(), nil
 }
+
+// UserSession is an active session as an administrator sees it: never its token.
+type UserSession struct {
+	Ref        string // hex of the first 6 bytes of the token's hash
+	ClientIP   string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+}
+
+// ListUserSessions lists a user's sessions, most recently used first.
+func ListUserSessions(ctx context.Context, q Querier, userID int64) ([]UserSession, error) {
+	rows, err := q.Query(ctx, `SELECT encode(substring(id_hash from 1 for 6), 'hex'), client_ip, created_at, last_seen_at
+		FROM sessions WHERE user_id = $1 ORDER BY last_seen_at DESC`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store.ListUserSessions(%d): %w", userID, err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[UserSession])
+	if err != nil {
+		return nil, fmt.Errorf("store.ListUserSessions(%d): %w", userID, err)
+	}
+	return list, nil
+}
+
+// DeleteUserSessionByRef ends one session of a user, named by its reference.
+func DeleteUserSessionByRef(ctx context.Context, q Querier, userID int64, ref string) error {
+	tag, err := q.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1
+		AND encode(substring(id_hash from 1 for 6), 'hex') = $2`, userID, ref)
+	if err != nil {
+		return fmt.Errorf("store.DeleteUserSessionByRef(%d): %w", userID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("store.DeleteUserSessionByRef(%d): %w", userID, ErrNotFound)
+	}
+	return nil
+}

@@ -116,14 +116,41 @@ func CountUsers(ctx context.Context, q Querier) (int, error) {
 	return n, nil
 }
 
-// SetTOTPSecret stores a user's second-factor secret.
+// SetTOTPSecret stores a user's second-factor secret; an empty one removes it.
 func SetTOTPSecret(ctx context.Context, q Querier, id int64, secret string) error {
-	tag, err := q.Exec(ctx, `UPDATE users SET totp_secret = $2, updated_at = now() WHERE id = $1`, id, secret)
+	tag, err := q.Exec(ctx, `UPDATE users SET totp_secret = nullif($2, ''), updated_at = now() WHERE id = $1`, id, secret)
 	if err != nil {
 		return fmt.Errorf("store.SetTOTPSecret(%d): %w", id, err)
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("store.SetTOTPSecret(%d): %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// UpdateUserProfile changes what an administrator may edit of an account.
+func UpdateUserProfile(ctx context.Context, q Querier, u User) error {
+	tag, err := q.Exec(ctx, `UPDATE users SET display_name = $2, role = $3, branch = $4,
+		countries = coalesce($5, '{}'::text[]), updated_at = now() WHERE id = $1`,
+		u.ID, u.DisplayName, u.Role, u.Branch, u.Countries)
+	if err != nil {
+		return fmt.Errorf("store.UpdateUserProfile(%d): %w", u.ID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("store.UpdateUserProfile(%d): %w", u.ID, ErrNotFound)
+	}
+	return nil
+}
+
+// SetPassword replaces a password hash; mustChange makes the next login ask for a new one.
+func SetPassword(ctx context.Context, q Querier, id int64, hash string, mustChange bool) error {
+	tag, err := q.Exec(ctx, `UPDATE users SET password_hash = $2, must_change_password = $3,
+		updated_at = now() WHERE id = $1`, id, hash, mustChange)
+	if err != nil {
+		return fmt.Errorf("store.SetPassword(%d): %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("store.SetPassword(%d): %w", id, ErrNotFound)
 	}
 	return nil
 }

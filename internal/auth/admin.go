@@ -1,0 +1,138 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"kycportal/internal/audit"
+	"kycportal/internal/store"
+)
+
+// What administrators do to accounts. Each change and its audit event, with the reason,
+// commit together.
+
+// ErrSelf refuses an administrator's change that would lock themselves out.
+var ErrSelf = errors.New("you cannot do this to your own account: ask another administrator")
+
+// Profile is what an administrator may edit of an account.
+type Profile struct {
+	DisplayName, Role, Branch string
+	Countries                 []string
+}
+
+func (p Profile) validate() error {
+	return NewUser{Username: "placeholder", DisplayName: p.DisplayName, Role: p.Role, Branch: p.Branch, Countries: p.Countries}.Validate()
+}
+
+// UpdateProfile edits an account and records the fields that changed, before and after.
+func UpdateProfile(ctx context.Context, db *store.DB, actorID, id int64, p Profile, reason string) error {
+	if err := p.validate(); err != nil {
+		return err
+	}
+	return audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		u, err := store.UserByID(ctx, tx, id)
+		if err != nil {
+			return audit.Event{}, err
+		}
+		if id == actorID && p.Role != u.Role {
+			return audit.Event{}, ErrSelf
+		}
+		before, after := profileDiff(u, p)
+		u.DisplayName, u.Role, u.Branch, u.Countries = p.DisplayName, p.Role, p.Branch, p.Countries
+		return userEvent(audit.UserUpdated, id, reason, before, after), store.UpdateUserProfile(ctx, tx, u)
+	})
+}
+
+// profileDiff keeps the fields that change, so the trail shows a field-level history.
+func profileDiff(u store.User, p Profile) (before, after map[string]any) {
+	before, after = map[string]any{}, map[string]any{}
+	add := func(name string, old, new any, same bool) {
+		if !same {
+			before[name], after[name] = old, new
+		}
+	}
+	add("display_name", u.DisplayName, p.DisplayName, u.DisplayName == p.DisplayName)
+	add("role", u.Role, p.Role, u.Role == p.Role)
+	add("branch", u.Branch, p.Branch, u.Branch == p.Branch)
+	add("countries", u.Countries, p.Countries, slices.Equal(u.Countries, p.Countries))
+	return before, after
+}
+
+// SetActiveByID disables (ending every session) or re-enables an account from the admin pages.
+func SetActiveByID(ctx context.Context, db *store.DB, actorID, id int64, active bool, reason string) error {
+	if id == actorID && !active {
+		return ErrSelf
+	}
+	u, err := store.UserByID(ctx, db.Pool, id)
+	if err != nil {
+		return err
+	}
+	return SetActive(ctx, db, u.Username, active, reason)
+}
+
+// ResetPassword gives an account a new random password, to be shown once, that must be
+// changed at the next login. Its sessions end: the old password may be known to someone.
+func ResetPassword(ctx context.Context, db *store.DB, h *Hasher, id int64, reason string) (string, error) {
+	password := GeneratePassword()
+	hash, err := h.Hash(ctx, password)
+	if err != nil {
+		return "", err
+	}
+	err = audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		if err := store.SetPassword(ctx, tx, id, hash, true); err != nil {
+			return audit.Event{}, err
+		}
+		return userEvent(audit.UserPasswordReset, id, reason, nil, nil), store.DeleteUserSessions(ctx, tx, id)
+	})
+	return password, err
+}
+
+// ResetTOTP removes an account's second factor; it enrols a new one with `portal user totp`.
+func ResetTOTP(ctx context.Context, db *store.DB, id int64, reason string) error {
+	return audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		return userEvent(audit.UserTOTPReset, id, reason, nil, nil), store.SetTOTPSecret(ctx, tx, id, "")
+	})
+}
+
+// EndSession ends one session of an account.
+func EndSession(ctx context.Context, db *store.DB, id int64, ref, reason string) error {
+	return audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		e := userEvent(audit.SessionEnded, id, reason, map[string]string{"session": ref}, nil)
+		return e, store.DeleteUserSessionByRef(ctx, tx, id, ref)
+	})
+}
+
+// ErrWrongPassword refuses a change of password whose current password is wrong.
+var ErrWrongPassword = errors.New("the current password is not right")
+
+// ChangePassword replaces the user's own password after checking the current one.
+func ChangePassword(ctx context.Context, db *store.DB, h *Hasher, u store.User, current, next string) error {
+	ok, err := h.Verify(ctx, u.PasswordHash, current)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrWrongPassword
+	}
+	if current == next {
+		return PolicyError("the new password must differ from the current one")
+	}
+	if err := CheckPolicy(next, u.Username); err != nil {
+		return err
+	}
+	hash, err := h.Hash(ctx, next)
+	if err != nil {
+		return err
+	}
+	return audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		return userEvent(audit.UserPasswordChanged, u.ID, "", nil, nil), store.SetPassword(ctx, tx, u.ID, hash, false)
+	})
+}
+
+func userEvent(a audit.Action, id int64, reason string, before, after any) audit.Event {
+	return audit.Event{Action: a, EntityType: "user", EntityID: fmt.Sprint(id), Reason: reason, Before: before, After: after}
+}

@@ -1,0 +1,37 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/auth"
+	"kycportal/internal/views/pages"
+)
+
+// accountPasswordShow is where users change their own password, and where a password set
+// by an administrator must be changed before anything else.
+func (s *Server) accountPasswordShow(c echo.Context) error {
+	u, _ := userOf(c)
+	return render(c, http.StatusOK, pages.AccountPasswordPage(s.chrome(c, "Change your password", ""), u.MustChangePassword, ""))
+}
+
+// accountPasswordChange checks the current password and the policy, then saves the new one.
+func (s *Server) accountPasswordChange(c echo.Context) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	u, _ := userOf(c)
+	form := c.Request().PostForm
+	err := auth.ChangePassword(c.Request().Context(), s.DB, s.Auth.Hasher, u, form.Get("current_password"), form.Get("new_password"))
+	var policy auth.PolicyError
+	switch {
+	case errors.Is(err, auth.ErrWrongPassword), errors.As(err, &policy):
+		page := pages.AccountPasswordPage(s.chrome(c, "Change your password", ""), u.MustChangePassword, err.Error())
+		return render(c, http.StatusUnprocessableEntity, page)
+	case err != nil:
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/")
+}

@@ -1,0 +1,67 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/auth"
+	"kycportal/internal/store"
+	"kycportal/internal/views/pages"
+)
+
+// userAction is an administrative action on one account. It returns the notice to show and,
+// for a password reset, the new password to show once.
+type userAction func(c echo.Context, actorID, id int64, reason string) (notice, password string, err error)
+
+// adminUserAction runs act with the posted reason and shows the account page again. Every
+// action is audited with that reason by the auth package.
+func (s *Server) adminUserAction(act userAction) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := userIDParam(c)
+		if err != nil {
+			return err
+		}
+		if err := parseForm(c); err != nil {
+			return err
+		}
+		reason := strings.TrimSpace(c.Request().PostForm.Get("reason"))
+		if err := reasonError(reason); err != nil {
+			return s.renderUser(c, id, pages.UserDetail{Form: pages.UserForm{Error: err.Error()}})
+		}
+		me, _ := userOf(c)
+		notice, password, err := act(c, me.ID, id, reason)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return echo.NewHTTPError(http.StatusNotFound)
+		case errors.Is(err, auth.ErrSelf):
+			return s.renderUser(c, id, pages.UserDetail{Form: pages.UserForm{Error: err.Error()}})
+		case err != nil:
+			return err
+		}
+		return s.renderUser(c, id, pages.UserDetail{Notice: notice, Password: password})
+	}
+}
+
+func (s *Server) disableUser(c echo.Context, actorID, id int64, reason string) (string, string, error) {
+	return "Account disabled; its sessions have ended.", "", auth.SetActiveByID(c.Request().Context(), s.DB, actorID, id, false, reason)
+}
+
+func (s *Server) enableUser(c echo.Context, actorID, id int64, reason string) (string, string, error) {
+	return "Account enabled.", "", auth.SetActiveByID(c.Request().Context(), s.DB, actorID, id, true, reason)
+}
+
+func (s *Server) resetPassword(c echo.Context, _, id int64, reason string) (string, string, error) {
+	password, err := auth.ResetPassword(c.Request().Context(), s.DB, s.Auth.Hasher, id, reason)
+	return "Password reset; the account's sessions have ended.", password, err
+}
+
+func (s *Server) resetTOTP(c echo.Context, _, id int64, reason string) (string, string, error) {
+	return "Second factor removed; enrol a new one with portal user totp.", "", auth.ResetTOTP(c.Request().Context(), s.DB, id, reason)
+}
+
+func (s *Server) endSession(c echo.Context, _, id int64, reason string) (string, string, error) {
+	return "Session ended.", "", auth.EndSession(c.Request().Context(), s.DB, id, c.Param("ref"), reason)
+}
