@@ -29,7 +29,7 @@ func runAudit(ctx context.Context, args []string) error {
 		if _, err := tx.Exec(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY`); err != nil {
 			return err
 		}
-		res, err = audit.Verify(ctx, tx)
+		res, err = audit.Verify(ctx, tx, "")
 		return err
 	})
 	if err != nil {

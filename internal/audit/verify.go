@@ -20,37 +20,39 @@ type Result struct {
 // OK tells whether the whole chain holds.
 func (r Result) OK() bool { return r.BrokenID == 0 }
 
-// Verify walks the trail in order and recomputes every link.
-func Verify(ctx context.Context, tx pgx.Tx) (Result, error) {
+// Verify recomputes every link of the trail; with a branch, only the links of that branch's
+// events, each against its true predecessor in the whole chain, so that a supervisor can check
+// their scope without seeing other branches' rows.
+func Verify(ctx context.Context, tx pgx.Tx, branch string) (Result, error) {
 	var res Result
-	rows, err := tx.Query(ctx, `SELECT id, occurred_at, coalesce(actor_user_id, 0), actor_username,
-		actor_role, actor_branch, session_ref, request_id, client_ip, action, entity_type, entity_id,
-		before, after, reason, outcome, prev_hash, hash FROM audit_events ORDER BY id`)
+	rows, err := tx.Query(ctx, `SELECT * FROM (
+		SELECT id, occurred_at, coalesce(actor_user_id, 0), actor_username, actor_role, actor_branch,
+			session_ref, request_id, client_ip, action, entity_type, entity_id, before, after, reason,
+			outcome, prev_hash, hash, coalesce(lag(hash) OVER (ORDER BY id), $1) AS true_prev
+		FROM audit_events) chain
+		WHERE $2 = '' OR actor_branch = $2 ORDER BY id`, genesis, branch)
 	if err != nil {
 		return res, fmt.Errorf("audit.Verify: %w", err)
 	}
 	defer rows.Close()
-	prev := genesis
 	for rows.Next() {
 		var r row
 		var action string
-		var before, after []byte
+		var before, after, truePrev []byte
 		var at time.Time
 		if err := rows.Scan(&r.ID, &at, &r.UserID, &r.Username, &r.Role, &r.Branch, &r.SessionRef,
 			&r.RequestID, &r.ClientIP, &action, &r.EntityType, &r.EntityID, &before, &after,
-			&r.Reason, &r.Outcome, &r.PrevHash, &r.Hash); err != nil {
+			&r.Reason, &r.Outcome, &r.PrevHash, &r.Hash, &truePrev); err != nil {
 			return res, fmt.Errorf("audit.Verify: %w", err)
 		}
 		r.Action, r.OccurredAt = Action(action), at.UTC()
 		r.Before, r.After = rawOrNil(before), rawOrNil(after)
-		stored := r.Hash
 		switch {
-		case !bytes.Equal(r.PrevHash, prev):
+		case !bytes.Equal(r.PrevHash, truePrev):
 			return Result{Verified: res.Verified, BrokenID: r.ID, Problem: "prev_hash does not match the row before"}, nil
-		case !bytes.Equal(r.hash(), stored):
+		case !bytes.Equal(r.hash(), r.Hash):
 			return Result{Verified: res.Verified, BrokenID: r.ID, Problem: "content does not match its hash"}, nil
 		}
-		prev = stored
 		res.Verified++
 	}
 	if err := rows.Err(); err != nil {
