@@ -34,6 +34,24 @@ const (
 	DocumentViewed           Action = "document.viewed"
 	DocumentRejected         Action = "document.rejected"
 	DocumentWarningsAccepted Action = "document.warnings_accepted"
+
+	// Submission to the CDP (internal/submission): entity "submission", id the draft's.
+	SubmissionSubmitted   Action = "submission.submitted"
+	SubmissionResubmitted Action = "submission.resubmitted"
+	SubmissionReopened    Action = "submission.reopened" // back to a draft for a correction
+	SubmissionClaimed     Action = "submission.claimed"
+	SubmissionApproved    Action = "submission.approved"
+	SubmissionReturned    Action = "submission.returned"
+	SubmissionRejected    Action = "submission.rejected"
+	SubmissionQueued      Action = "submission.queued"
+	SubmissionSending     Action = "submission.sending"
+	SubmissionRetried     Action = "submission.retried" // by a supervisor, after "needs attention"
+	SubmissionRefused     Action = "submission.refused" // a change the rules refuse: maker = checker, a taken claim
+	StepUpFailed          Action = "submission.step_up_failed"
+	CDPAttempt            Action = "cdp.attempt" // one call: status, code, latency, request id
+	CDPOutcome            Action = "cdp.outcome" // the state the attempts led to
+	CDPCallback           Action = "cdp.callback"
+	CDPCallbackRefused    Action = "cdp.callback_refused"
 )
 
 var catalogue = map[Action]bool{
@@ -44,6 +62,10 @@ var catalogue = map[Action]bool{
 	DraftCreated: true, DraftUpdated: true, DraftViewed: true, DraftDiscarded: true, DraftTamperAttempt: true,
 	DocumentUploaded: true, DocumentReplaced: true, DocumentRemoved: true, DocumentViewed: true,
 	DocumentRejected: true, DocumentWarningsAccepted: true,
+	SubmissionSubmitted: true, SubmissionResubmitted: true, SubmissionReopened: true, SubmissionClaimed: true,
+	SubmissionApproved: true, SubmissionReturned: true, SubmissionRejected: true, SubmissionQueued: true,
+	SubmissionSending: true, SubmissionRetried: true, SubmissionRefused: true, StepUpFailed: true,
+	CDPAttempt: true, CDPOutcome: true, CDPCallback: true, CDPCallbackRefused: true,
 }
 
 func (a Action) known() bool { return catalogue[a] }

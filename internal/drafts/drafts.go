@@ -118,11 +118,30 @@ func (s *Service) load(ctx context.Context, q store.Querier, u store.User, id in
 	if err != nil {
 		return Draft{}, err
 	}
+	return s.withPack(d)
+}
+
+func (s *Service) withPack(d store.Draft) (Draft, error) {
 	p, ok := s.Packs.Get(d.Country, d.PackVersion)
 	if !ok {
-		return Draft{}, fmt.Errorf("drafts: draft %d is pinned to %s pack v%d, which this build lacks", id, d.Country, d.PackVersion)
+		return Draft{}, fmt.Errorf("drafts: draft %d is pinned to %s pack v%d, which this build lacks", d.ID, d.Country, d.PackVersion)
 	}
 	return Draft{Draft: d, Pack: p}, nil
+}
+
+// ForUpdate reads a draft the user may see, with its pack, and locks it until tx ends: the
+// submission service judges one change of a draft at a time.
+func (s *Service) ForUpdate(ctx context.Context, tx pgx.Tx, u store.User, id int64) (Draft, error) {
+	return s.load(ctx, tx, u, id, true)
+}
+
+// Pinned reads any draft with its pack, for the system's own work (the submission worker).
+func (s *Service) Pinned(ctx context.Context, q store.Querier, id int64) (Draft, error) {
+	d, err := store.DraftByID(ctx, q, id, false)
+	if err != nil {
+		return Draft{}, err
+	}
+	return s.withPack(d)
 }
 
 // View reads a draft for display and records that the user saw it.

@@ -1,0 +1,288 @@
+package submission
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"kycportal/internal/auth"
+	"kycportal/internal/cdp"
+	"kycportal/internal/cdp/cdptest"
+	"kycportal/internal/cdp/sandbox"
+	"kycportal/internal/documents"
+	"kycportal/internal/drafts"
+	"kycportal/internal/packs"
+	"kycportal/internal/store"
+	"kycportal/internal/testdb"
+)
+
+// env is a database, the AE pack, an agent and two supervisors of one branch, and the
+// submission service; a CDP sandbox and a worker come with start.
+type env struct {
+	t           *testing.T
+	dsn         string
+	db          *store.DB
+	clock       *cdptest.Clock
+	svc         *Service
+	agent       store.User
+	supervisors [2]store.User
+}
+
+const password = "correct horse battery staple"
+
+// newEnv builds the environment; makerChecker is the AE pack's flag.
+func newEnv(t *testing.T, makerChecker bool) *env {
+	t.Helper()
+	ctx := context.Background()
+	e := &env{t: t, dsn: testdb.New(t), clock: cdptest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))}
+	var err error
+	if e.db, err = store.Open(ctx, e.dsn); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.db.Close)
+	hasher := auth.NewHasher(2)
+	queue, err := NewQueue(e.db.Pool, QueueConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.svc = &Service{DB: e.db, Queue: queue, Hasher: hasher, Now: e.clock.Now, Rules: DefaultRules,
+		Drafts: &drafts.Service{DB: e.db, Packs: aePack(t, makerChecker), Blobs: store.PGBlobs{},
+			Scanner: documents.NoScanner{}, Now: e.clock.Now}}
+	e.agent = e.user(hasher, "agent", store.RoleAgent)
+	e.supervisors = [2]store.User{e.user(hasher, "sup-a", store.RoleSupervisor), e.user(hasher, "sup-b", store.RoleSupervisor)}
+	return e
+}
+
+// aePack is the embedded AE pack, with maker-checker on or off.
+func aePack(t *testing.T, makerChecker bool) *packs.Registry {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for _, name := range []string{"countries.json", "ae-v1.json"} {
+		b, err := os.ReadFile("../packs/data/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys["data/"+name] = &fstest.MapFile{Data: b}
+	}
+	ae := string(fsys["data/ae-v1.json"].Data)
+	if !strings.Contains(ae, `"maker_checker": true`) {
+		t.Fatal("the AE pack no longer asks for a checker: adjust aePack")
+	}
+	ae = strings.Replace(ae, `"maker_checker": true`, fmt.Sprintf(`"maker_checker": %t`, makerChecker), 1)
+	fsys["data/ae-v1.json"] = &fstest.MapFile{Data: []byte(ae)}
+	r, err := packs.Load(fs.FS(fsys), "data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func (e *env) user(h *auth.Hasher, name, role string) store.User {
+	e.t.Helper()
+	u, err := auth.CreateUser(context.Background(), e.db, h, auth.NewUser{Username: name, DisplayName: name,
+		Role: role, Branch: "DXB-01", Countries: []string{"AE"}}, password, "test")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u
+}
+
+// emiratesID is a valid Emirates ID number (784, a birth year, seven digits, a Luhn check
+// digit) that no demo customer of the sandbox holds.
+func emiratesID(n int) string {
+	return withLuhn(fmt.Sprintf("7841985%07d", n))
+}
+
+func withLuhn(digits string) string {
+	sum := 0
+	for i := len(digits) - 1; i >= 0; i-- {
+		d := int(digits[i] - '0')
+		if (len(digits)-i)%2 == 1 {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return digits + fmt.Sprint((10-sum%10)%10)
+}
+
+// completeValues fill every required field of the AE pack.
+var completeValues = map[string]string{
+	"first_name": "Fatima", "last_name": "Hassan", "gender": "Female", "date_of_birth": "1990-05-17",
+	"nationality": "IN", "country_of_birth": "IN", "resident_type_id": "100",
+	"primary_mobile_number": "+971501112233", "email_id": "fatima@example.com", "occupation_id": "224",
+	"current_city": "Dubai", "current_country": "AE", "current_po_box": "12345",
+	"permanent_city": "Kochi", "permanent_country": "IN",
+	"name_as_per_id": "FATIMA HASSAN", "date_of_expiry": "2029-05-01", "visa_number": "201/2022/1234567",
+	"visa_expiry_date": "2028-01-31", "visa_type": "1",
+	"income_type": "2", "annual_income_range_id": "2", "reason_for_acc": "SAVINGS", "txn_count_month": "5",
+	"txn_vol_month": "3000",
+}
+
+// draft creates a complete AE draft for the Emirates ID number; its documents are small
+// files whose first bytes match their type, stored directly (the upload checks are the
+// drafts package's tests).
+func (e *env) draft(number string) int64 {
+	e.t.Helper()
+	ctx := context.Background()
+	id, err := e.svc.Drafts.Create(ctx, e.agent, drafts.NewDraft{Country: "AE", IDType: "4", IDNumber: number})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	saved, err := e.svc.Drafts.Save(ctx, e.agent, id, 1, completeValues)
+	if err != nil || len(saved.Refused) > 0 || len(saved.Conflicts) > 0 {
+		e.t.Fatalf("save draft: %v %v %v", err, saved.Refused, saved.Conflicts)
+	}
+	for kind, f := range map[string]*cdp.File{packs.DocIDFront: cdptest.JPEG("front " + number),
+		packs.DocIDBack: cdptest.JPEG("back"), packs.DocFace: cdptest.JPEG("face")} {
+		e.document(id, kind, f)
+	}
+	return id
+}
+
+func (e *env) document(draftID int64, kind string, f *cdp.File) {
+	e.t.Helper()
+	ctx := context.Background()
+	key := fmt.Sprintf("test-%d-%s", draftID, kind)
+	err := e.db.InTx(ctx, func(tx pgx.Tx) error {
+		if err := (store.PGBlobs{}).Put(ctx, tx, key, f.Data); err != nil {
+			return err
+		}
+		_, err := store.AddDocument(ctx, tx, store.Document{DraftID: draftID, Kind: kind, ContentType: f.ContentType,
+			BlobKey: key, Size: len(f.Data), SHA256: []byte("test"), UploadedBy: e.agent.ID, UploadedAt: e.clock.Now()})
+		return err
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// cdpServer is the sandbox over loopback HTTP behind a recorder, and a client for it.
+type cdpServer struct {
+	*recorder
+	srv    *httptest.Server
+	client *cdp.Client
+}
+
+func (e *env) startSandbox(cfg sandbox.Config, loseAnswers float64) *cdpServer {
+	e.t.Helper()
+	sb, err := sandbox.New(cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	rec := newRecorder(sb, loseAnswers)
+	srv := httptest.NewServer(rec)
+	e.t.Cleanup(srv.Close)
+	c := cdp.Config{BaseURL: srv.URL, Scope: cdp.DefaultScope, Timeout: 5 * time.Second}.WithSandboxDefaults()
+	client, err := cdp.New(c, cdp.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return &cdpServer{recorder: rec, srv: srv, client: client}
+}
+
+// sandboxConfig is the sandbox with no latency, seeded so a run's draws repeat.
+func sandboxConfig(failRate, dropRate float64) sandbox.Config {
+	c := sandbox.DefaultConfig()
+	c.FailRate, c.DropRate, c.Seed = failRate, dropRate, 6
+	return c
+}
+
+// startWorker works the queue against client until the test ends.
+func (e *env) startWorker(client *cdp.Client, maxAttempts int) *river.Client[pgx.Tx] {
+	e.t.Helper()
+	e.svc.Rules.MaxAttempts = maxAttempts
+	w, err := NewWorker(e.svc, client, slog.New(slog.DiscardHandler), nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	w.RetryBase, w.RetryMax = 2*time.Millisecond, 20*time.Millisecond
+	q, err := NewQueue(e.db.Pool, QueueConfig{Worker: w, Concurrency: 8, Log: slog.New(slog.DiscardHandler),
+		PollInterval: 20 * time.Millisecond})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := q.Start(ctx); err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() {
+		cancel()
+		<-q.Stopped()
+	})
+	return q
+}
+
+// settled waits, up to a deadline, until none of drafts is queued or sending, and returns
+// their states.
+func (e *env) settled(ids []int64) map[int64]State {
+	e.t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		states := e.states(ids)
+		busy := 0
+		for _, s := range states {
+			if s == Queued || s == Sending {
+				busy++
+			}
+		}
+		if busy == 0 {
+			return states
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("%d of %d submissions still queued or sending after 90s", busy, len(ids))
+		}
+		<-tick.C
+	}
+}
+
+func (e *env) states(ids []int64) map[int64]State {
+	e.t.Helper()
+	out := map[int64]State{}
+	for _, id := range ids {
+		out[id] = e.submission(id).State
+	}
+	return out
+}
+
+// sub is a submission as tests read it.
+type sub struct {
+	State State
+	store.Submission
+}
+
+func (e *env) submission(id int64) sub {
+	e.t.Helper()
+	s, err := store.SubmissionByDraft(context.Background(), e.db.Pool, id, false)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return sub{State: State(s.State), Submission: s}
+}
+
+// actions lists the audit actions of a submission's timeline, oldest first.
+func (e *env) actions(id int64) []string {
+	e.t.Helper()
+	entries, err := e.svc.Timeline(context.Background(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var out []string
+	for _, en := range entries {
+		out = append(out, string(en.Action))
+	}
+	return out
+}

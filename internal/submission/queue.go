@@ -1,0 +1,40 @@
+package submission
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+)
+
+// QueueName is the river queue of the CDP sends.
+const QueueName = "cdp"
+
+// QueueConfig is how a process takes part in the queue.
+type QueueConfig struct {
+	Worker       *Worker // nil: the client only inserts jobs
+	Concurrency  int     // sends at once
+	Log          *slog.Logger
+	JobTimeout   time.Duration // one run: a lookup and an onboard, each within the CDP client's timeout
+	RescueAfter  time.Duration // a run still marked running this long after it started died with its process
+	PollInterval time.Duration // how often to look for due retries; 0: river's default
+}
+
+// NewQueue is a river client on pool: one that works the CDP queue when c has a worker.
+func NewQueue(pool *pgxpool.Pool, c QueueConfig) (*river.Client[pgx.Tx], error) {
+	cfg := &river.Config{Logger: c.Log, SkipUnknownJobCheck: c.Worker == nil}
+	if c.Worker != nil {
+		workers := river.NewWorkers()
+		if err := river.AddWorkerSafely(workers, c.Worker); err != nil {
+			return nil, err
+		}
+		cfg.Workers = workers
+		cfg.Queues = map[string]river.QueueConfig{QueueName: {MaxWorkers: max(c.Concurrency, 1)}}
+		cfg.JobTimeout, cfg.RescueStuckJobsAfter = c.JobTimeout, c.RescueAfter
+		cfg.FetchPollInterval, cfg.FetchCooldown = c.PollInterval, min(c.PollInterval, river.FetchCooldownDefault)
+	}
+	return river.NewClient(riverpgxv5.New(pool), cfg)
+}

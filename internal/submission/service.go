@@ -1,0 +1,180 @@
+package submission
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"kycportal/internal/audit"
+	"kycportal/internal/auth"
+	"kycportal/internal/drafts"
+	"kycportal/internal/store"
+)
+
+// Rules are the configurable limits of submission and approval.
+type Rules struct {
+	MaxReturns  int           // a checker may return one draft this many times, then approves or rejects
+	ClaimFor    time.Duration // how long a supervisor's claim on a case holds
+	MaxAttempts int           // CDP attempts of one sending before "needs attention"
+}
+
+// DefaultRules are the limits of a plain deployment.
+var DefaultRules = Rules{MaxReturns: 3, ClaimFor: 15 * time.Minute, MaxAttempts: 10}
+
+// Service moves submissions through the state machine. Every change commits in one
+// transaction with its audit event and, when it queues the submission, its job.
+type Service struct {
+	DB     *store.DB
+	Drafts *drafts.Service
+	Queue  *river.Client[pgx.Tx] // inserts jobs in the caller's transaction; need not work them
+	Hasher *auth.Hasher
+	Now    func() time.Time
+	Rules  Rules
+}
+
+// Refusals a user can meet; handlers turn them into answers.
+var (
+	ErrIncomplete   = errors.New("this draft is not complete yet")
+	ErrNotAwaiting  = errors.New("this case is not waiting for approval")
+	ErrOwnCase      = errors.New("you prepared this case: another supervisor must check it")
+	ErrClaimed      = errors.New("another supervisor is reviewing this case")
+	ErrNotClaimed   = errors.New("claim this case before deciding on it; your claim may have expired")
+	ErrStepUp       = errors.New("the password is not right")
+	ErrReturnCap    = errors.New("this case was returned as often as allowed: approve or reject it")
+	ErrNotAttention = errors.New("this case does not need attention")
+)
+
+func entityID(draftID int64) string { return strconv.FormatInt(draftID, 10) }
+
+// move takes sub from its state to to, if the machine allows it, saves it and records
+// the change as action with facts. Callers set any other columns on sub before.
+func (s *Service) move(ctx context.Context, tx pgx.Tx, sub *store.Submission, to State, action audit.Action, facts map[string]any, reason string) error {
+	from := State(sub.State)
+	if err := check(from, to); err != nil {
+		return err
+	}
+	sub.State, sub.UpdatedAt = string(to), s.Now()
+	if err := store.SaveSubmission(ctx, tx, *sub); err != nil {
+		return err
+	}
+	after := map[string]any{"state": string(to)}
+	maps.Copy(after, facts)
+	return audit.Record(ctx, tx, audit.Event{Action: action, EntityType: "submission", EntityID: entityID(sub.DraftID),
+		Before: map[string]any{"state": string(from)}, After: after, Reason: reason, OccurredAt: sub.UpdatedAt})
+}
+
+// enqueue queues sub and its job in tx: both commit, or neither.
+func (s *Service) enqueue(ctx context.Context, tx pgx.Tx, sub *store.Submission, action audit.Action) error {
+	res, err := s.Queue.InsertTx(ctx, tx, SendArgs{DraftID: sub.DraftID}, &river.InsertOpts{MaxAttempts: s.Rules.MaxAttempts})
+	if err != nil {
+		return err
+	}
+	return s.move(ctx, tx, sub, Queued, action, map[string]any{"job_id": res.Job.ID}, "")
+}
+
+// Submit sends a complete draft on: to its branch's approval queue when its pack asks for a
+// checker, else straight to the CDP queue. A submission that is already on its way is left
+// as it is, so two clicks, two tabs or a retried POST make one submission.
+func (s *Service) Submit(ctx context.Context, u store.User, draftID int64) error {
+	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		d, err := s.Drafts.ForUpdate(ctx, tx, u, draftID)
+		if err != nil {
+			return err
+		}
+		sub, err := store.SubmissionByDraft(ctx, tx, draftID, true)
+		first := errors.Is(err, store.ErrNotFound)
+		switch {
+		case first:
+			sub, err = s.create(ctx, tx, d)
+		case err == nil && sub.State != string(Draft) && sub.State != string(Returned):
+			return nil // on its way already
+		}
+		if err != nil {
+			return err
+		}
+		if d.Status == store.DraftDiscarded {
+			return drafts.ErrClosed
+		}
+		if err := s.complete(ctx, d); err != nil {
+			return err
+		}
+		return s.send(ctx, tx, u, d, &sub, first)
+	})
+}
+
+func (s *Service) create(ctx context.Context, tx pgx.Tx, d drafts.Draft) (store.Submission, error) {
+	sub := store.Submission{DraftID: d.ID, State: string(Draft), Country: d.Country, Branch: d.Branch,
+		MakerID: d.CreatedBy, Round: 1, SubmittedAt: s.Now()}
+	return sub, store.CreateSubmission(ctx, tx, sub)
+}
+
+func (s *Service) complete(ctx context.Context, d drafts.Draft) error {
+	docs, err := s.Drafts.Documents(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	if len(drafts.Review(d, docs, s.Now())) > 0 {
+		return ErrIncomplete
+	}
+	return nil
+}
+
+// send moves a submission from the agent's hands on, closing the draft to edits.
+func (s *Service) send(ctx context.Context, tx pgx.Tx, u store.User, d drafts.Draft, sub *store.Submission, first bool) error {
+	facts := map[string]any{"draft_version": d.Version, "pack_version": d.PackVersion}
+	if sub.State == string(Returned) {
+		if err := s.move(ctx, tx, sub, Draft, audit.SubmissionReopened, nil, "corrected after a return"); err != nil {
+			return err
+		}
+	}
+	action := audit.SubmissionSubmitted
+	if !first {
+		sub.Round++
+		facts["round"] = sub.Round
+		if err := s.move(ctx, tx, sub, Resubmitted, audit.SubmissionResubmitted, facts, ""); err != nil {
+			return err
+		}
+		action = audit.SubmissionQueued
+	}
+	sub.MakerID, sub.CheckerID, sub.ReturnNote, sub.SubmittedAt = u.ID, 0, nil, s.Now()
+	if err := store.SetDraftStatus(ctx, tx, d.ID, store.DraftSubmitted, s.Now()); err != nil {
+		return err
+	}
+	if d.Pack.MakerChecker {
+		return s.move(ctx, tx, sub, AwaitingApproval, action, facts, "")
+	}
+	return s.enqueue(ctx, tx, sub, action)
+}
+
+// Of reads the submission of a draft the user may see; store.ErrNotFound when it has none.
+func (s *Service) Of(ctx context.Context, u store.User, draftID int64) (store.Submission, error) {
+	var sub store.Submission
+	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		if _, err := s.Drafts.ForUpdate(ctx, tx, u, draftID); err != nil {
+			return err
+		}
+		var err error
+		sub, err = store.SubmissionByDraft(ctx, tx, draftID, false)
+		return err
+	})
+	return sub, err
+}
+
+// Timeline is the submission's history: every change with who and when, every CDP attempt.
+func (s *Service) Timeline(ctx context.Context, draftID int64) ([]audit.Entry, error) {
+	return audit.History(ctx, s.DB.Pool, "submission", entityID(draftID), 1000)
+}
+
+// refuse records, in its own transaction, a change the rules refused, and returns why.
+func (s *Service) refuse(ctx context.Context, action audit.Action, draftID int64, why error) error {
+	err := audit.Apply(ctx, s.DB.Pool, func(pgx.Tx) (audit.Event, error) {
+		return audit.Event{Action: action, EntityType: "submission", EntityID: entityID(draftID),
+			Outcome: audit.Denied, Reason: why.Error()}, nil
+	})
+	return errors.Join(why, err)
+}
