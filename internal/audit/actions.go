@@ -23,6 +23,17 @@ const (
 	UserTOTPReset       Action = "user.totp_reset"
 	SessionEnded        Action = "session.ended" // by an administrator
 
+	AuditViewed   Action = "audit.viewed" // the trail, or one event of it, was read
+	AuditExported Action = "audit.exported"
+	AuditVerified Action = "audit.verified"
+
+	// Customer search (internal/search): the ID number only as audit.IDRef.
+	CustomerSearched      Action = "customer.searched"       // a CDP lookup by ID and our own matches
+	CustomerLookupLimited Action = "customer.lookup_limited" // refused: the user's lookup limit
+	CustomerViewed        Action = "customer.viewed"         // the customer page, by ECRN
+	CustomerIDRevealed    Action = "customer.id_revealed"    // the agent pressed "reveal"
+	RecordsSearched       Action = "records.searched"        // our own records by name, phone or partial ID
+
 	DraftCreated             Action = "draft.created"
 	DraftUpdated             Action = "draft.updated" // field-level before/after
 	DraftViewed              Action = "draft.viewed"
@@ -59,6 +70,9 @@ var catalogue = map[Action]bool{
 	SessionExpired: true, AccessDenied: true, UserCreated: true, UserDisabled: true,
 	UserEnabled: true, UserTOTPSet: true,
 	UserUpdated: true, UserPasswordReset: true, UserPasswordChanged: true, UserTOTPReset: true, SessionEnded: true,
+	AuditViewed: true, AuditExported: true, AuditVerified: true,
+	CustomerSearched: true, CustomerLookupLimited: true, CustomerViewed: true,
+	CustomerIDRevealed: true, RecordsSearched: true,
 	DraftCreated: true, DraftUpdated: true, DraftViewed: true, DraftDiscarded: true, DraftTamperAttempt: true,
 	DocumentUploaded: true, DocumentReplaced: true, DocumentRemoved: true, DocumentViewed: true,
 	DocumentRejected: true, DocumentWarningsAccepted: true,

@@ -186,3 +186,8 @@ func Apply(ctx context.Context, db Beginner, change func(tx pgx.Tx) (Event, erro
 		return Record(ctx, tx, e)
 	})
 }
+
+// RecordAlone writes an event that goes with no change of its own: a refusal, an export.
+func RecordAlone(ctx context.Context, db Beginner, e Event) error {
+	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error { return Record(ctx, tx, e) })
+}

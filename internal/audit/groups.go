@@ -9,7 +9,7 @@ var Groups = []struct {
 	Prefixes    []string
 }{
 	{"sessions", "Sessions", []string{"login.", "logout", "session.", "access."}},
-	{"searches", "Searches", []string{"search.", "customer."}},
+	{"searches", "Searches", []string{"search.", "customer.", "records."}},
 	{"drafts", "Drafts", []string{"draft."}},
 	{"documents", "Documents", []string{"document."}},
 	{"submissions", "Submissions", []string{"submission.", "approval."}},

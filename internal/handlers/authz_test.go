@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"kycportal/internal/store"
@@ -14,6 +15,7 @@ import (
 type matrixRow struct {
 	method, route, request string
 	want                   map[string]int
+	location               map[string]string // where a 303 leads, when the cell says ("303:/audit")
 }
 
 var matrixRoles = []string{"anonymous", store.RoleAgent, store.RoleSupervisor, store.RoleAdmin}
@@ -33,9 +35,11 @@ func readMatrix(t *testing.T) []matrixRow {
 	}
 	var rows []matrixRow
 	for _, rec := range records[1:] {
-		row := matrixRow{method: rec[0], route: rec[1], request: rec[2], want: map[string]int{}}
+		row := matrixRow{method: rec[0], route: rec[1], request: rec[2], want: map[string]int{}, location: map[string]string{}}
 		for i, role := range matrixRoles {
-			code, err := strconv.Atoi(rec[3+i])
+			cell, location, _ := strings.Cut(rec[3+i], ":")
+			row.location[role] = location
+			code, err := strconv.Atoi(cell)
 			if err != nil {
 				t.Fatalf("authz.csv %s %s: %v", rec[0], rec[1], err)
 			}
@@ -92,6 +96,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 				wantLocation := "/login" // refused, or signed out by /logout
 				if row.route == "/login" {
 					wantLocation = "/" // already signed in
+				}
+				if row.location[role] != "" {
+					wantLocation = row.location[role]
 				}
 				if resp.StatusCode == 303 && resp.Header.Get("Location") != wantLocation {
 					t.Errorf("redirect to %q, want %q", resp.Header.Get("Location"), wantLocation)

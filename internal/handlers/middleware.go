@@ -11,7 +11,6 @@ import (
 	"slices"
 
 	"github.com/gorilla/sessions"
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/audit"
@@ -236,11 +235,9 @@ func (s *Server) requireRole(roles ...string) echo.MiddlewareFunc {
 				return s.passwordChangeFirst(c, u, next)
 			}
 			ctx := c.Request().Context()
-			err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
-				return audit.Record(ctx, tx, audit.Event{Action: audit.AccessDenied, EntityType: "route",
-					EntityID: c.Request().Method + " " + c.Path(), Outcome: audit.Denied,
-					Reason: "role " + u.Role + " not in " + fmt.Sprint(roles)})
-			})
+			err := audit.RecordAlone(ctx, s.DB.Pool, audit.Event{Action: audit.AccessDenied, EntityType: "route",
+				EntityID: c.Request().Method + " " + c.Path(), Outcome: audit.Denied,
+				Reason: "role " + u.Role + " not in " + fmt.Sprint(roles)})
 			if err != nil {
 				return err
 			}

@@ -16,6 +16,7 @@ const (
 	anonymous               // a session (perhaps not signed in) and CSRF checks: the login form
 	anyUser                 // any signed-in user
 	adminOnly
+	reviewer    // supervisors and admins: they review what agents did
 	agentOnly   // agents: they build onboarding drafts
 	agentUpload // an agent sending a document: the body may hold one file
 )
@@ -38,6 +39,11 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/logout", anyUser, s.logout},
 		{http.MethodGet, "/", anyUser, s.homeShow},
 		{http.MethodGet, "/metrics", adminOnly, s.metrics},
+		{http.MethodGet, "/audit", reviewer, s.auditList},
+		{http.MethodGet, "/audit/export", reviewer, s.auditExport},
+		{http.MethodPost, "/audit/export", reviewer, s.auditExport},
+		{http.MethodPost, "/audit/verify", reviewer, s.auditVerify},
+		{http.MethodGet, "/audit/:id", reviewer, s.auditShow},
 		{http.MethodGet, "/account/password", anyUser, s.accountPasswordShow},
 		{http.MethodPost, "/account/password", anyUser, s.accountPasswordChange},
 		{http.MethodGet, "/admin/users", adminOnly, s.adminUsersList},
@@ -82,6 +88,9 @@ func (s *Server) guard(who access) []echo.MiddlewareFunc {
 		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF}
 	case adminOnly:
 		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF, s.requireRole(store.RoleAdmin)}
+	case reviewer:
+		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF,
+			s.requireRole(store.RoleSupervisor, store.RoleAdmin)}
 	case agentOnly:
 		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF, s.requireRole(store.RoleAgent)}
 	case agentUpload:

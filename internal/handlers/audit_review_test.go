@@ -1,0 +1,288 @@
+package handlers
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"runtime"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/jackc/pgx/v5"
+
+	"kycportal/internal/audit"
+	"kycportal/internal/auth"
+	"kycportal/internal/store"
+)
+
+// record appends n events by actor of branch, with after as their change.
+func (e *env) record(n int, username, branch string, action audit.Action, after any) {
+	e.t.Helper()
+	ctx := context.Background()
+	for i := range n {
+		err := e.db.InTx(ctx, func(tx pgx.Tx) error {
+			return audit.Record(ctx, tx, audit.Event{Actor: audit.Actor{Username: username, Role: "agent", Branch: branch},
+				Action: action, EntityType: "draft", EntityID: fmt.Sprint(i), After: after})
+		})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+	}
+}
+
+// reviewer signs in a user of role in branch.
+func (e *env) reviewer(role, branch string) *client {
+	e.t.Helper()
+	name := fmt.Sprintf("%s-%s-%d", role, strings.ToLower(branch), time.Now().UnixNano()%1e6)
+	_, err := auth.CreateUser(context.Background(), e.db, e.hasher, auth.NewUser{Username: name, Role: role, Branch: branch},
+		"a reviewer's long passphrase", "test")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	c := e.client()
+	c.login(name, "a reviewer's long passphrase")
+	return c
+}
+
+func auditActionsShown(doc *goquery.Document) []string {
+	return doc.Find(`[data-testid="audit-row"] [data-testid="audit-action"]`).Map(func(_ int, s *goquery.Selection) string { return s.Text() })
+}
+
+func TestAuditScopeIsTheSupervisorsBranch(t *testing.T) {
+	e := newEnv(t)
+	e.record(3, "agent-a", "A", audit.DraftCreated, nil)
+	e.record(2, "agent-b", "B", audit.DraftUpdated, nil)
+	sup := e.reviewer(store.RoleSupervisor, "A")
+	for _, path := range []string{"/audit", "/audit?branch=B", "/audit?agent=agent-b"} {
+		_, doc := sup.page(path)
+		if slices.Contains(auditActionsShown(doc), "draft.updated") {
+			t.Errorf("%s shows branch B's events to a supervisor of A", path)
+		}
+	}
+	var idB int64
+	if err := e.db.Pool.QueryRow(context.Background(), `SELECT max(id) FROM audit_events WHERE actor_branch = 'B'`).Scan(&idB); err != nil {
+		t.Fatal(err)
+	}
+	if r := sup.do(http.MethodGet, fmt.Sprintf("/audit/%d", idB), nil); r.StatusCode != 404 {
+		t.Errorf("branch B's event for a supervisor of A: %d, want 404", r.StatusCode)
+	}
+	admin := e.reviewer(store.RoleAdmin, "HQ")
+	_, doc := admin.page("/audit?branch=B")
+	if got := auditActionsShown(doc); len(got) != 2 || got[0] != "draft.updated" {
+		t.Errorf("admin filtering branch B sees %v", got)
+	}
+	if r := admin.do(http.MethodGet, fmt.Sprintf("/audit/%d", idB), nil); r.StatusCode != 200 {
+		t.Errorf("branch B's event for an admin: %d", r.StatusCode)
+	}
+}
+
+func TestAuditFilters(t *testing.T) {
+	e := newEnv(t)
+	e.record(2, "amira", "A", audit.DraftCreated, map[string]string{"ecrn": "7841003233051516"})
+	e.record(1, "amira", "A", audit.LoginFailure, nil)
+	e.record(1, "basil", "A", audit.DocumentUploaded, nil)
+	admin := e.reviewer(store.RoleAdmin, "HQ")
+	cases := map[string][]string{
+		"/audit?agent=amira&group=drafts":        {"draft.created", "draft.created"},
+		"/audit?agent=basil":                     {"document.uploaded"},
+		"/audit?customer=7841003233051516":       {"draft.created", "draft.created"},
+		"/audit?group=sessions&branch=A":         {"login.failure"},
+		"/audit?outcome=failure&agent=amira":     {}, // recorded as success: the outcome is the event's, not the action's
+		"/audit?from=2000-01-01&to=2000-01-02":   {},
+		"/audit?group=no-such-group&agent=basil": {"document.uploaded"}, // an unknown group is ignored
+	}
+	for path, want := range cases {
+		_, doc := admin.page(path)
+		if got := auditActionsShown(doc); !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Errorf("%s shows %v, want %v", path, got, want)
+		}
+	}
+	resp := admin.do(http.MethodGet, "/audit?agent=basil", nil, "HX-Request", "true")
+	if body := readBody(t, resp); strings.Contains(body, "<html") || !strings.Contains(body, `id="audit-results"`) {
+		t.Error("an htmx filter request does not get the results region alone")
+	}
+	if !slices.Contains(e.auditActions(), "audit.viewed") {
+		t.Error("viewing the audit was not recorded")
+	}
+}
+
+// New events arriving between pages neither repeat nor hide older ones.
+func TestAuditPagesStayStableWhileEventsArrive(t *testing.T) {
+	e := newEnv(t)
+	e.record(120, "amira", "A", audit.DraftUpdated, nil)
+	admin := e.reviewer(store.RoleAdmin, "HQ")
+	seen := map[string]bool{}
+	path := "/audit?agent=amira"
+	for page := 1; path != ""; page++ {
+		_, doc := admin.page(path)
+		doc.Find(`[data-testid="audit-row"] td:first-child a`).Each(func(_ int, s *goquery.Selection) {
+			href, _ := s.Attr("href")
+			if seen[href] {
+				t.Errorf("page %d repeats %s", page, href)
+			}
+			seen[href] = true
+		})
+		e.record(7, "amira", "A", audit.DraftUpdated, nil) // arriving meanwhile
+		path, _ = doc.Find(`[data-testid="audit-older"]`).Attr("href")
+	}
+	if len(seen) != 120 {
+		t.Errorf("pages showed %d distinct events, want the 120 that existed when paging began", len(seen))
+	}
+}
+
+func TestAuditEventShowsTheChangeFieldByField(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	err := audit.RecordAlone(ctx, e.db.Pool, audit.Event{Actor: audit.Actor{Username: "amira", Role: "agent", Branch: "A"},
+		Action: audit.DraftUpdated, EntityType: "draft", EntityID: "17", Reason: "typo",
+		Before: map[string]string{"last_name": "HASAN"}, After: map[string]string{"last_name": "HASSAN", "city": "Dubai"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := e.reviewer(store.RoleAdmin, "HQ")
+	_, list := admin.page("/audit?agent=amira")
+	href, _ := list.Find(`[data-testid="audit-row"] a`).First().Attr("href")
+	_, doc := admin.page(href)
+	rows := doc.Find(`[data-testid="event-changes"] tbody tr`).Map(func(_ int, s *goquery.Selection) string {
+		return strings.Join(s.Children().Map(func(_ int, cell *goquery.Selection) string { return cell.Text() }), "|")
+	})
+	if !slices.Equal(rows, []string{"city||Dubai", "last_name|HASAN|HASSAN"}) || doc.Find(`[data-testid="event-reason"]`).Text() != "typo" {
+		t.Errorf("changes = %q", rows)
+	}
+}
+
+func TestAuditExport(t *testing.T) {
+	e := newEnv(t)
+	e.record(3, "amira", "A", audit.DraftUpdated, map[string]string{"id_number": "784199012345676", "city": "=HYPERLINK(1)"})
+	sup := e.reviewer(store.RoleSupervisor, "A")
+	records := readCSV(t, sup.do(http.MethodGet, "/audit/export?agent=amira", nil))
+	if len(records) != 4 {
+		t.Fatalf("masked export: %d lines, want a header and 3 rows", len(records))
+	}
+	after := records[1][14]
+	if strings.Contains(after, "784199012345676") || !strings.Contains(after, "5676") {
+		t.Errorf("masked export shows %q", after)
+	}
+	if _, _, got := e.lastEvent("audit.exported"); !strings.Contains(got, `"rows": 3`) || !strings.Contains(got, `"masked"`) {
+		t.Errorf("audit.exported after = %s", got)
+	}
+	sup.page("/audit")
+	records = readCSV(t, sup.post("/audit/export?agent=amira", url.Values{"reason": {"FIU request 2026-118"}}))
+	if !strings.Contains(records[1][14], "784199012345676") {
+		t.Errorf("unmasked export shows %q", records[1][14])
+	}
+	if reason, _, got := e.lastEvent("audit.exported"); reason != "FIU request 2026-118" || !strings.Contains(got, "unmasked") {
+		t.Errorf("unmasked export recorded as %q %s", reason, got)
+	}
+	if r := sup.post("/audit/export", url.Values{"reason": {""}}); r.StatusCode != 422 {
+		t.Errorf("unmasked export without a reason: %d", r.StatusCode)
+	}
+	for _, rec := range records[1:] {
+		for _, cell := range rec {
+			if strings.HasPrefix(cell, "=") {
+				t.Errorf("cell %q would run as a spreadsheet formula", cell)
+			}
+		}
+	}
+}
+
+func readCSV(t *testing.T, resp *http.Response) [][]string {
+	t.Helper()
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("export: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	records, err := csv.NewReader(resp.Body).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return records
+}
+
+// TestAuditExportMemoryStaysBounded streams 100,000 events and samples the heap meanwhile.
+func TestAuditExportMemoryStaysBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("100,000 events")
+	}
+	e := newEnv(t)
+	_, err := e.db.Pool.Exec(context.Background(), `INSERT INTO audit_events (id, occurred_at, actor_username,
+		actor_role, actor_branch, session_ref, request_id, client_ip, action, entity_type, entity_id, after,
+		reason, outcome, prev_hash, hash)
+		SELECT nextval('audit_events_id_seq'), now(), 'bulk', 'agent', 'A', 's', 'r', '127.0.0.1', 'draft.updated',
+			'draft', g::text, jsonb_build_object('city', repeat('x', 200), 'n', g), '', 'success',
+			'\x00'::bytea, sha256(g::text::bytea)
+		FROM generate_series(1, 100000) g`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := e.reviewer(store.RoleAdmin, "HQ")
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	go func() {
+		var m runtime.MemStats
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(5 * time.Millisecond):
+				runtime.ReadMemStats(&m)
+				if m.HeapInuse > peak.Load() {
+					peak.Store(m.HeapInuse)
+				}
+			}
+		}
+	}()
+	start := time.Now()
+	resp := admin.do(http.MethodGet, "/audit/export?agent=bulk", nil)
+	n, err := io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	close(done)
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	growth := int64(peak.Load()) - int64(base.HeapInuse)
+	t.Logf("exported 100000 events, %d MiB of CSV in %s (%.0f rows/s); heap in use grew by at most %d MiB",
+		n>>20, took.Round(time.Millisecond), 100000/took.Seconds(), growth>>20)
+	if growth > int64(n)/2 {
+		t.Errorf("heap grew by %d bytes while streaming %d bytes: the export is buffered", growth, n)
+	}
+}
+
+func TestAuditVerifyFromThePage(t *testing.T) {
+	e := newEnv(t)
+	e.record(4, "amira", "A", audit.DraftUpdated, nil)
+	admin := e.reviewer(store.RoleAdmin, "HQ")
+	_, doc := admin.page("/audit")
+	if !strings.Contains(doc.Find(`[data-testid="chain-banner"]`).Text(), "not been verified") {
+		t.Errorf("banner before any check: %q", doc.Find(`[data-testid="chain-banner"]`).Text())
+	}
+	r := admin.post("/audit/verify", nil)
+	r.Body.Close()
+	_, doc = admin.page("/audit")
+	if banner := doc.Find(`[data-testid="chain-banner"]`).Text(); !strings.Contains(banner, "Chain intact") || !strings.Contains(banner, "whole chain") {
+		t.Errorf("banner after verify: %q", banner)
+	}
+	_, err := e.db.Pool.Exec(context.Background(), `ALTER TABLE audit_events DISABLE TRIGGER USER;
+		UPDATE audit_events SET reason = 'edited' WHERE id = (SELECT min(id) FROM audit_events);
+		ALTER TABLE audit_events ENABLE TRIGGER USER`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup := e.reviewer(store.RoleSupervisor, "A")
+	sup.post("/audit/verify", nil).Body.Close()
+	_, doc = sup.page("/audit")
+	if banner := doc.Find(`[data-testid="chain-banner"]`).Text(); !strings.Contains(banner, "BROKEN") || !strings.Contains(banner, "branch A") {
+		t.Errorf("supervisor's banner after tampering: %q", banner)
+	}
+}

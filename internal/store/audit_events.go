@@ -1,0 +1,177 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// The audit trail is written by internal/audit only; here are the reviewers' reads.
+
+// AuditFilter selects events. Zero fields do not filter.
+type AuditFilter struct {
+	Branch   string   // scope: the actor's branch
+	Username string   // the actor
+	Prefixes []string // action prefixes of a review group
+	Customer string   // an ECRN or a draft reference: the event's entity or the ECRN it names
+	Outcome  string
+	From, To time.Time // occurred_at in [From, To)
+	BeforeID int64     // keyset cursor: events older than this one
+	Limit    int
+}
+
+// AuditRow is one event as reviewers read it.
+type AuditRow struct {
+	ID                     int64
+	OccurredAt             time.Time
+	Username, Role, Branch string
+	SessionRef, RequestID  string
+	ClientIP, Action       string
+	EntityType, EntityID   string
+	Before, After          []byte // JSON, nil when absent
+	Reason, Outcome        string
+}
+
+const auditColumns = `id, occurred_at, actor_username, actor_role, actor_branch, session_ref, request_id,
+	client_ip, action, entity_type, entity_id, before, after, reason, outcome`
+
+func scanAuditRow(row pgx.Row) (AuditRow, error) {
+	var r AuditRow
+	err := row.Scan(&r.ID, &r.OccurredAt, &r.Username, &r.Role, &r.Branch, &r.SessionRef, &r.RequestID,
+		&r.ClientIP, &r.Action, &r.EntityType, &r.EntityID, &r.Before, &r.After, &r.Reason, &r.Outcome)
+	return r, err
+}
+
+// where builds the filter's condition; ids only grow, so "id < cursor" pages stay stable
+// while new events arrive.
+func (f AuditFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, arg any) {
+		args = append(args, arg)
+		conds = append(conds, strings.ReplaceAll(cond, "$?", "$"+strconv.Itoa(len(args))))
+	}
+	if f.Branch != "" {
+		add("actor_branch = $?", f.Branch)
+	}
+	if f.Username != "" {
+		add("actor_username = $?", f.Username)
+	}
+	if len(f.Prefixes) > 0 {
+		likes := make([]string, len(f.Prefixes))
+		for i, p := range f.Prefixes {
+			likes[i] = strings.ReplaceAll(p, "_", `\_`) + "%"
+		}
+		add("action LIKE ANY($?)", likes)
+	}
+	if f.Customer != "" {
+		add("(entity_id = $? OR after->>'ecrn' = $?)", f.Customer)
+	}
+	if f.Outcome != "" {
+		add("outcome = $?", f.Outcome)
+	}
+	if !f.From.IsZero() {
+		add("occurred_at >= $?", f.From)
+	}
+	if !f.To.IsZero() {
+		add("occurred_at < $?", f.To)
+	}
+	if f.BeforeID > 0 {
+		add("id < $?", f.BeforeID)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// ListAuditEvents returns up to f.Limit events, newest first.
+func ListAuditEvents(ctx context.Context, q Querier, f AuditFilter) ([]AuditRow, error) {
+	where, args := f.where()
+	args = append(args, f.Limit)
+	rows, err := q.Query(ctx, `SELECT `+auditColumns+` FROM audit_events`+where+
+		` ORDER BY id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store.ListAuditEvents: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditRow, error) { return scanAuditRow(r) })
+	if err != nil {
+		return nil, fmt.Errorf("store.ListAuditEvents: %w", err)
+	}
+	return list, nil
+}
+
+// EachAuditEvent calls fn for every event of f, newest first, one row in memory at a time.
+func EachAuditEvent(ctx context.Context, q Querier, f AuditFilter, fn func(AuditRow) error) error {
+	where, args := f.where()
+	rows, err := q.Query(ctx, `SELECT `+auditColumns+` FROM audit_events`+where+` ORDER BY id DESC`, args...)
+	if err != nil {
+		return fmt.Errorf("store.EachAuditEvent: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanAuditRow(rows)
+		if err != nil {
+			return fmt.Errorf("store.EachAuditEvent: %w", err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store.EachAuditEvent: %w", err)
+	}
+	return nil
+}
+
+// AuditEventByID reads one event; a branch other than "" limits it to that scope.
+func AuditEventByID(ctx context.Context, q Querier, id int64, branch string) (AuditRow, error) {
+	r, err := scanAuditRow(q.QueryRow(ctx, `SELECT `+auditColumns+` FROM audit_events
+		WHERE id = $1 AND ($2 = '' OR actor_branch = $2)`, id, branch))
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return r, fmt.Errorf("store.AuditEventByID(%d): %w", id, err)
+	}
+	return r, nil
+}
+
+// Verification is the outcome of one check of the chain.
+type Verification struct {
+	At       time.Time
+	By       string
+	Scope    string // a branch, or "" for the whole chain
+	Verified int64
+	BrokenID int64
+}
+
+// SaveVerification keeps the outcome of a check for the reviewers' banner.
+func SaveVerification(ctx context.Context, q Querier, v Verification) error {
+	_, err := q.Exec(ctx, `INSERT INTO audit_verifications (at, by_username, scope, verified, broken_id)
+		VALUES ($1, $2, $3, $4, nullif($5, 0))`, v.At, v.By, v.Scope, v.Verified, v.BrokenID)
+	if err != nil {
+		return fmt.Errorf("store.SaveVerification: %w", err)
+	}
+	return nil
+}
+
+// LastVerification is the newest check covering scope (or the whole chain).
+func LastVerification(ctx context.Context, q Querier, scope string) (Verification, error) {
+	var v Verification
+	err := q.QueryRow(ctx, `SELECT at, by_username, scope, verified, coalesce(broken_id, 0)
+		FROM audit_verifications WHERE scope = $1 OR scope = '' ORDER BY at DESC, id DESC LIMIT 1`, scope).
+		Scan(&v.At, &v.By, &v.Scope, &v.Verified, &v.BrokenID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return v, ErrNotFound
+	}
+	if err != nil {
+		return v, fmt.Errorf("store.LastVerification: %w", err)
+	}
+	return v, nil
+}
