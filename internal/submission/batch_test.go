@@ -16,6 +16,7 @@ import (
 func TestBatchUnderFaults(t *testing.T) {
 	const n = 50
 	e := newEnv(t, false)
+	e.svc.Rules.MaxAttempts = 25
 	cdpSrv := e.startSandbox(sandboxConfig(1.0/3, 0.1), 0.2)
 	ctx := context.Background()
 	var ids []int64
@@ -31,7 +32,7 @@ func TestBatchUnderFaults(t *testing.T) {
 			}
 		}
 	}
-	e.startWorker(cdpSrv.client, 25)
+	e.startWorker(cdpSrv.client)
 	states := e.settled(ids)
 
 	onboarded, attempts, ecrns := 0, 0, map[string]int64{}

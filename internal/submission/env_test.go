@@ -135,6 +135,12 @@ var completeValues = map[string]string{
 // drafts package's tests).
 func (e *env) draft(number string) int64 {
 	e.t.Helper()
+	return e.draftWithFront(number, cdptest.JPEG("front "+number))
+}
+
+// draftWithFront is draft with the given ID front.
+func (e *env) draftWithFront(number string, front *cdp.File) int64 {
+	e.t.Helper()
 	ctx := context.Background()
 	id, err := e.svc.Drafts.Create(ctx, e.agent, drafts.NewDraft{Country: "AE", IDType: "4", IDNumber: number})
 	if err != nil {
@@ -144,7 +150,7 @@ func (e *env) draft(number string) int64 {
 	if err != nil || len(saved.Refused) > 0 || len(saved.Conflicts) > 0 {
 		e.t.Fatalf("save draft: %v %v %v", err, saved.Refused, saved.Conflicts)
 	}
-	for kind, f := range map[string]*cdp.File{packs.DocIDFront: cdptest.JPEG("front " + number),
+	for kind, f := range map[string]*cdp.File{packs.DocIDFront: front,
 		packs.DocIDBack: cdptest.JPEG("back"), packs.DocFace: cdptest.JPEG("face")} {
 		e.document(id, kind, f)
 	}
@@ -200,9 +206,8 @@ func sandboxConfig(failRate, dropRate float64) sandbox.Config {
 }
 
 // startWorker works the queue against client until the test ends.
-func (e *env) startWorker(client *cdp.Client, maxAttempts int) *river.Client[pgx.Tx] {
+func (e *env) startWorker(client *cdp.Client) *river.Client[pgx.Tx] {
 	e.t.Helper()
-	e.svc.Rules.MaxAttempts = maxAttempts
 	w, err := NewWorker(e.svc, client, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		e.t.Fatal(err)

@@ -139,7 +139,9 @@ func (s *Service) send(ctx context.Context, tx pgx.Tx, u store.User, d drafts.Dr
 		if err := s.move(ctx, tx, sub, Resubmitted, audit.SubmissionResubmitted, facts, ""); err != nil {
 			return err
 		}
-		action = audit.SubmissionQueued
+		if !d.Pack.MakerChecker {
+			action = audit.SubmissionQueued
+		}
 	}
 	sub.MakerID, sub.CheckerID, sub.ReturnNote, sub.SubmittedAt = u.ID, 0, nil, s.Now()
 	if err := store.SetDraftStatus(ctx, tx, d.ID, store.DraftSubmitted, s.Now()); err != nil {

@@ -1,0 +1,135 @@
+package submission
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"kycportal/internal/audit"
+	"kycportal/internal/drafts"
+)
+
+func (e *env) submitted() int64 {
+	e.t.Helper()
+	id := e.draft(emiratesID(int(time.Now().UnixNano() % 1e6)))
+	if err := e.svc.Submit(context.Background(), e.agent, id); err != nil {
+		e.t.Fatal(err)
+	}
+	if s := e.submission(id); s.State != AwaitingApproval {
+		e.t.Fatalf("state %s after submit, want awaiting_approval", s.State)
+	}
+	return id
+}
+
+var review = Review{Reasons: map[string]string{"date_of_birth": "mismatch", "face": "illegible"}, Comment: "Check the birth date"}
+
+func TestMakerCannotCheck(t *testing.T) {
+	e := newEnv(t, true)
+	id := e.submitted()
+	maker := e.agent
+	maker.Role = "supervisor" // were the maker a supervisor, the server still refuses
+	if err := e.svc.Claim(context.Background(), maker, id); !errors.Is(err, ErrOwnCase) {
+		t.Fatalf("claim by the maker = %v, want ErrOwnCase", err)
+	}
+	if !slices.Contains(e.actions(id), string(audit.SubmissionRefused)) {
+		t.Errorf("refusal not audited: %v", e.actions(id))
+	}
+}
+
+func TestExpiredClaimIsReleased(t *testing.T) {
+	e := newEnv(t, true)
+	ctx := context.Background()
+	id := e.submitted()
+	a, b := e.supervisors[0], e.supervisors[1]
+	if err := e.svc.Claim(ctx, a, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Claim(ctx, b, id); !errors.Is(err, ErrClaimed) {
+		t.Fatalf("second claim = %v, want ErrClaimed", err)
+	}
+	e.clock.Advance(e.svc.Rules.ClaimFor + time.Second)
+	if err := e.svc.Approve(ctx, a, id, password); !errors.Is(err, ErrNotClaimed) {
+		t.Fatalf("approve on an expired claim = %v, want ErrNotClaimed", err)
+	}
+	if err := e.svc.Claim(ctx, b, id); err != nil {
+		t.Fatalf("claim after expiry: %v", err)
+	}
+	if err := e.svc.Approve(ctx, b, id, password); err != nil {
+		t.Fatal(err)
+	}
+	if s := e.submission(id); s.State != Queued || s.CheckerID != b.ID {
+		t.Errorf("state %s checker %d, want queued by %d", s.State, s.CheckerID, b.ID)
+	}
+	var jobs int
+	if err := e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE (args->>'draft_id')::bigint = $1`, id).Scan(&jobs); err != nil || jobs != 1 {
+		t.Errorf("%d jobs queued (%v), want 1", jobs, err)
+	}
+}
+
+func TestStepUpWithAWrongPasswordIsRefusedAndAudited(t *testing.T) {
+	e := newEnv(t, true)
+	ctx := context.Background()
+	id := e.submitted()
+	sup := e.supervisors[0]
+	if err := e.svc.Claim(ctx, sup, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Approve(ctx, sup, id, "wrong password"); !errors.Is(err, ErrStepUp) {
+		t.Fatalf("approve = %v, want ErrStepUp", err)
+	}
+	if s := e.submission(id); s.State != AwaitingApproval {
+		t.Errorf("state %s, want still awaiting_approval", s.State)
+	}
+	if !slices.Contains(e.actions(id), string(audit.StepUpFailed)) {
+		t.Errorf("step-up failure not audited: %v", e.actions(id))
+	}
+}
+
+func TestReturnNeedsReasonsAndIsCapped(t *testing.T) {
+	e := newEnv(t, true)
+	ctx := context.Background()
+	e.svc.Rules.MaxReturns = 1
+	id := e.submitted()
+	sup := e.supervisors[0]
+	if err := e.svc.Claim(ctx, sup, id); err != nil {
+		t.Fatal(err)
+	}
+	var fe drafts.FieldErrors
+	if err := e.svc.Return(ctx, sup, id, Review{Comment: "no reasons"}); !errors.As(err, &fe) || fe["reasons"] == "" {
+		t.Fatalf("return without reasons = %v", err)
+	}
+	bad := Review{Reasons: map[string]string{"date_of_birth": "because"}, Comment: "typed?"}
+	if err := e.svc.Return(ctx, sup, id, bad); !errors.As(err, &fe) {
+		t.Fatalf("return with an unknown reason type = %v", err)
+	}
+	if err := e.svc.Return(ctx, sup, id, review); err != nil {
+		t.Fatal(err)
+	}
+	s := e.submission(id)
+	if s.State != Returned || s.ReturnNote.Fields["face"] != "illegible" || s.Returns != 1 {
+		t.Fatalf("after return: %s %+v", s.State, s.ReturnNote)
+	}
+	// The agent corrects and resubmits; the second return is over the cap.
+	if _, err := e.svc.Drafts.Save(ctx, e.agent, id, 100, map[string]string{"date_of_birth": "1990-05-18"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Submit(ctx, e.agent, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Claim(ctx, sup, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Return(ctx, sup, id, review); !errors.Is(err, ErrReturnCap) {
+		t.Fatalf("second return = %v, want ErrReturnCap", err)
+	}
+	if err := e.svc.Reject(ctx, sup, id, review); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"submission.submitted", "submission.claimed", "submission.returned", "submission.reopened",
+		"submission.resubmitted", "submission.submitted", "submission.claimed", "submission.refused", "submission.rejected"}
+	if got := e.actions(id); !slices.Equal(got, want) {
+		t.Errorf("timeline %v\nwant %v", got, want)
+	}
+}

@@ -1,0 +1,108 @@
+package submission
+
+import (
+	"context"
+	"testing"
+
+	"kycportal/internal/cdp"
+	"kycportal/internal/packs"
+)
+
+// TestSandboxOutcomes sends the sandbox's demo customers, one per onboarding outcome, over
+// real HTTP and checks the state each ends in.
+func TestSandboxOutcomes(t *testing.T) {
+	e := newEnv(t, false)
+	e.svc.Rules.MaxAttempts = 3
+	cdpSrv := e.startSandbox(sandboxConfig(0, 0), 0)
+	cases := []struct {
+		name, number string
+		want         State
+		ecrn         string // "new": any; "": none
+	}{
+		{"accepted", emiratesID(900), Onboarded, "new"},
+		{"already onboarded links", "784199012345676", Onboarded, "7841003233051516"},
+		{"already onboarded, subscription pending, links", "784198823456789", Onboarded, "7841003235214285"},
+		{"already onboarded and blocked", "784197734567890", Rejected, "7841001220007002"},
+		{"already onboarded, under investigation", "784196645678903", UnderInvestigation, "7841004455667788"},
+		{"created under investigation", "784200167890126", UnderInvestigation, "new"},
+		{"blocked", "784199378901237", Rejected, ""},
+		{"backend failure every time", "784195556789014", NeedsAttention, ""},
+	}
+	ids := map[string]int64{}
+	for _, c := range cases {
+		ids[c.name] = e.draft(c.number)
+		if err := e.svc.Submit(context.Background(), e.agent, ids[c.name]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// the CDP finds the ID front's bytes are not a JPEG
+	missing := e.draftWithFront(emiratesID(901), &cdp.File{ContentType: "image/jpeg", Data: []byte("not a picture")})
+	if err := e.svc.Submit(context.Background(), e.agent, missing); err != nil {
+		t.Fatal(err)
+	}
+	e.startWorker(cdpSrv.client)
+	var all []int64
+	for _, id := range ids {
+		all = append(all, id)
+	}
+	e.settled(append(all, missing))
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := e.submission(ids[c.name])
+			if s.State != c.want {
+				t.Errorf("state %s, want %s", s.State, c.want)
+			}
+			if (c.ecrn == "new" && len(s.ECRN) != 16) || (c.ecrn != "new" && s.ECRN != c.ecrn) {
+				t.Errorf("ECRN %q, want %q", s.ECRN, c.ecrn)
+			}
+		})
+	}
+	t.Run("missing field returned with the CDP's message on the field", func(t *testing.T) {
+		s := e.submission(missing)
+		if s.State != Returned || s.ReturnNote == nil || s.ReturnNote.By != "cdp" || s.ReturnNote.Fields[packs.DocIDFront] == "" {
+			t.Fatalf("state %s, note %+v; want returned with a message on id_front", s.State, s.ReturnNote)
+		}
+		d, err := e.svc.Drafts.View(context.Background(), e.agent, missing)
+		if err != nil || d.Status != "open" {
+			t.Errorf("draft status %q (%v), want open for the correction", d.Status, err)
+		}
+	})
+}
+
+// TestDecide is the outcome mapping, answer by answer, without a network.
+func TestDecide(t *testing.T) {
+	res := func(o cdp.Outcome) cdp.Result { return cdp.Result{Outcome: o} }
+	lookup := func(o cdp.Outcome) *cdp.Result { r := res(o); return &r }
+	cases := []struct {
+		name   string
+		res    cdp.Result
+		lk     *cdp.Result
+		to     State
+		lookup bool
+	}{
+		{"accepted", res(cdp.Accepted), nil, Onboarded, false},
+		{"under investigation keeps the ECRN", res(cdp.UnderInvestigation), nil, UnderInvestigation, false},
+		{"blocked is final", res(cdp.Blocked), nil, Rejected, false},
+		{"invalid master data returns", res(cdp.InvalidMasterData), nil, Returned, false},
+		{"missing fields return", res(cdp.MissingFields), nil, Returned, false},
+		{"update failed needs attention", res(cdp.UpdateFailed), nil, NeedsAttention, false},
+		{"auth failed retries, nothing registered", res(cdp.AuthFailed), nil, "", false},
+		{"unavailable retries after a lookup", res(cdp.Unavailable), nil, "", true},
+		{"unknown answer retries after a lookup", res(cdp.CDPError), nil, "", true},
+		{"already exists, not looked up yet", res(cdp.AlreadyExists), nil, "", true},
+		{"already exists and found", res(cdp.AlreadyExists), lookup(cdp.Found), Onboarded, false},
+		{"already exists and blocked", res(cdp.AlreadyExists), lookup(cdp.Blocked), Rejected, false},
+		{"already exists under investigation", res(cdp.AlreadyExists), lookup(cdp.UnderInvestigation), UnderInvestigation, false},
+		{"already exists but not found", res(cdp.AlreadyExists), lookup(cdp.NotFound), NeedsAttention, false},
+		{"already exists, lookup unavailable", res(cdp.AlreadyExists), lookup(cdp.Unavailable), "", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			to, lk := decide(c.res, c.lk)
+			if to != c.to || lk != c.lookup {
+				t.Errorf("decide = %q, %v; want %q, %v", to, lk, c.to, c.lookup)
+			}
+		})
+	}
+}
+
