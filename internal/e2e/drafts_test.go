@@ -113,6 +113,12 @@ func completeDraft(t *testing.T, country, idType, idNumber string, steps []step,
 	check(t, err)
 	check(t, expect.Locator(page.GetByTestId("history-change").Filter(playwright.LocatorFilterOptions{HasText: "first_name"}).First()).ToBeVisible())
 	p.Screenshot(page, "history")
+
+	stored, err := page.Evaluate("() => localStorage.length + sessionStorage.length")
+	check(t, err)
+	if stored != 0 {
+		t.Errorf("the browser keeps %v items of web storage: htmx history must stay off", stored)
+	}
 }
 
 func login(t *testing.T, page playwright.Page, u User) {

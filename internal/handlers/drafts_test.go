@@ -82,6 +82,9 @@ func TestCreateDraftNormalisesAndPins(t *testing.T) {
 	if got := e.auditActions(); !slices.Contains(got, "draft.created") {
 		t.Errorf("audit = %v, want draft.created", got)
 	}
+	if strings.Contains(e.logs.String(), "784199012345676") || strings.Contains(e.logs.String(), "1234567") {
+		t.Error("the ID number reached the logs")
+	}
 }
 
 func TestCreateDraftRefusals(t *testing.T) {
