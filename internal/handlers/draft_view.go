@@ -83,7 +83,9 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 			v.Fields = append(v.Fields, s.fieldView(d, &sec.Fields[i], d.Values[sec.Fields[i].Name], showRequired))
 		}
 	}
-	return v, nil
+	v.Submission, err = s.submissionView(ctx, d, len(issues) == 0)
+	markReturned(&v)
+	return v, err
 }
 
 // fieldView is a field as its step shows it, with the message for value.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"kycportal/internal/cdp"
 	"kycportal/internal/store"
 )
 
@@ -19,6 +20,8 @@ const (
 	reviewer    // supervisors and admins: they review what agents did
 	agentOnly   // agents: they build onboarding drafts
 	agentUpload // an agent sending a document: the body may hold one file
+	checker     // supervisors: they approve their branch's submissions
+	cdpCallback // the CDP, server to server: no session or CSRF token, its own HMAC signature
 )
 
 type route struct {
@@ -69,6 +72,15 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/drafts/:id/documents/:kind/view", agentOnly, s.documentView},
 		{http.MethodPost, "/drafts/:id/documents/:kind/remove", agentOnly, s.documentRemove},
 		{http.MethodPost, "/drafts/:id/documents/:kind/accept", agentOnly, s.documentAccept},
+		{http.MethodPost, "/drafts/:id/submit", agentOnly, s.draftSubmit},
+		{http.MethodGet, "/approvals", checker, s.approvalList},
+		{http.MethodGet, "/approvals/:id", checker, s.approvalShow},
+		{http.MethodPost, "/approvals/:id/claim", checker, s.approvalClaim},
+		{http.MethodPost, "/approvals/:id/approve", checker, s.approvalApprove},
+		{http.MethodPost, "/approvals/:id/return", checker, s.approvalReturn},
+		{http.MethodPost, "/approvals/:id/reject", checker, s.approvalReject},
+		{http.MethodPost, "/approvals/:id/retry", checker, s.approvalRetry},
+		{http.MethodPost, cdp.CallbackPath, cdpCallback, s.amlAlertClosure},
 	}
 }
 
@@ -93,6 +105,10 @@ func (s *Server) guard(who access) []echo.MiddlewareFunc {
 			s.requireRole(store.RoleSupervisor, store.RoleAdmin)}
 	case agentOnly:
 		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF, s.requireRole(store.RoleAgent)}
+	case checker:
+		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF, s.requireRole(store.RoleSupervisor)}
+	case cdpCallback:
+		return []echo.MiddlewareFunc{limit}
 	case agentUpload:
 		return []echo.MiddlewareFunc{s.privatePage, uploadLimit, s.loadSession, s.checkCSRF, s.requireRole(store.RoleAgent)}
 	default:

@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
 
 	"kycportal/internal/auth"
 	"kycportal/internal/cdp"
@@ -17,6 +19,7 @@ import (
 	"kycportal/internal/packs"
 	"kycportal/internal/session"
 	"kycportal/internal/store"
+	"kycportal/internal/submission"
 )
 
 // Deps are what the handlers need; cmd/portal wires them.
@@ -33,6 +36,10 @@ type Deps struct {
 	Packs    *packs.Registry   // nil: the packs built into the binary
 	Blobs    drafts.BlobStore  // nil: document bytes in PostgreSQL
 	Scanner  documents.Scanner // nil: no antivirus engine
+
+	Queue          *river.Client[pgx.Tx] // nil: a client that only inserts jobs (no worker here)
+	Rules          submission.Rules      // zero: submission.DefaultRules
+	CallbackSecret string                // CDP_CALLBACK_SECRET: signs the AML alert closure callback
 }
 
 // Server holds the dependencies of the handlers.
@@ -41,12 +48,17 @@ type Server struct {
 	crossOrigin *http.CrossOriginProtection
 	httpMetrics *httpMetrics
 	drafts      *drafts.Service
+	submissions *submission.Service
 }
 
 // New builds the portal's HTTP handler.
 func New(d Deps) *echo.Echo {
 	s := &Server{Deps: d, crossOrigin: http.NewCrossOriginProtection(), httpMetrics: newHTTPMetrics(d.Metrics),
 		drafts: newDraftService(d)}
+	s.submissions = newSubmissionService(d, s.drafts)
+	// The CDP calls the callback server to server: its own signature check stands in for
+	// the browser checks, which a proxy's added headers must not turn against it.
+	s.crossOrigin.AddInsecureBypassPattern(http.MethodPost + " " + cdp.CallbackPath)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = echo.ExtractIPDirect() // forwarding headers are not trusted

@@ -105,4 +105,3 @@ func TestDecide(t *testing.T) {
 		})
 	}
 }
-

@@ -167,6 +167,12 @@ func (s *Service) Of(ctx context.Context, u store.User, draftID int64) (store.Su
 	return sub, err
 }
 
+// Current reads the submission of a draft whose user the caller has checked already;
+// store.ErrNotFound when it has none.
+func (s *Service) Current(ctx context.Context, draftID int64) (store.Submission, error) {
+	return store.SubmissionByDraft(ctx, s.DB.Pool, draftID, false)
+}
+
 // Timeline is the submission's history: every change with who and when, every CDP attempt.
 func (s *Service) Timeline(ctx context.Context, draftID int64) ([]audit.Entry, error) {
 	return audit.History(ctx, s.DB.Pool, "submission", entityID(draftID), 1000)

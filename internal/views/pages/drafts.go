@@ -83,6 +83,7 @@ type Draft struct {
 	Reuse                                 []ReuseItem
 	MakerChecker                          bool
 	Flash, SavedAt, DiscardError          string
+	Submission                            Submission
 }
 
 // Autosave is the answer to an htmx save: out-of-band updates of the page.

@@ -1,0 +1,96 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/drafts"
+	"kycportal/internal/store"
+	"kycportal/internal/submission"
+	"kycportal/internal/views/pages"
+)
+
+// decide runs a checker's decision on the case of the path, then shows the case again: a
+// refusal is shown on it with its reason.
+func (s *Server) decide(do func(ctx context.Context, u store.User, id int64, form map[string][]string) error) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := draftParam(c)
+		if err != nil {
+			return err
+		}
+		if err := parseForm(c); err != nil {
+			return err
+		}
+		err = do(c.Request().Context(), signedIn(c), id, c.Request().PostForm)
+		var fe drafts.FieldErrors
+		if errors.As(err, &fe) {
+			return s.approvalRefused(c, id, http.StatusUnprocessableEntity, fe["reasons"]+" "+fe["comment"])
+		}
+		if err != nil {
+			return submissionFailure(err)
+		}
+		return c.Redirect(http.StatusSeeOther, "/approvals/"+strconv.FormatInt(id, 10))
+	}
+}
+
+func (s *Server) approvalRefused(c echo.Context, id int64, status int, msg string) error {
+	a, err := s.approvalView(c, id)
+	if err != nil {
+		return err
+	}
+	a.Error = strings.TrimSpace(msg)
+	return render(c, status, pages.ApprovalPage(s.chrome(c, "Case", "approvals"), a))
+}
+
+func (s *Server) approvalClaim(c echo.Context) error {
+	return s.decide(func(ctx context.Context, u store.User, id int64, _ map[string][]string) error {
+		return s.submissions.Claim(ctx, u, id)
+	})(c)
+}
+
+func (s *Server) approvalApprove(c echo.Context) error {
+	return s.decide(func(ctx context.Context, u store.User, id int64, form map[string][]string) error {
+		return s.submissions.Approve(ctx, u, id, first(form["password"]))
+	})(c)
+}
+
+func (s *Server) approvalReturn(c echo.Context) error {
+	return s.decide(func(ctx context.Context, u store.User, id int64, form map[string][]string) error {
+		return s.submissions.Return(ctx, u, id, reviewOf(form))
+	})(c)
+}
+
+func (s *Server) approvalReject(c echo.Context) error {
+	return s.decide(func(ctx context.Context, u store.User, id int64, form map[string][]string) error {
+		return s.submissions.Reject(ctx, u, id, reviewOf(form))
+	})(c)
+}
+
+func (s *Server) approvalRetry(c echo.Context) error {
+	return s.decide(func(ctx context.Context, u store.User, id int64, _ map[string][]string) error {
+		return s.submissions.Retry(ctx, u, id)
+	})(c)
+}
+
+// reviewOf reads the review form: reason_<name> = a reason code, for each flagged item.
+func reviewOf(form map[string][]string) submission.Review {
+	r := submission.Review{Reasons: map[string]string{}, Comment: first(form["comment"])}
+	for k, v := range form {
+		if name, ok := strings.CutPrefix(k, "reason_"); ok && first(v) != "" {
+			r.Reasons[name] = first(v)
+		}
+	}
+	return r
+}
+
+func first(v []string) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return v[0]
+}

@@ -1,0 +1,64 @@
+package handlers
+
+import (
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/submission"
+	"kycportal/internal/views/pages"
+)
+
+// approvalShow is one case as its checker reviews it; viewing it is audited as a draft view.
+func (s *Server) approvalShow(c echo.Context) error {
+	id, err := draftParam(c)
+	if err != nil {
+		return err
+	}
+	a, err := s.approvalView(c, id)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, pages.ApprovalPage(s.chrome(c, "Case", "approvals"), a))
+}
+
+func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) {
+	ctx, u := c.Request().Context(), signedIn(c)
+	sub, err := s.submissions.Of(ctx, u, id)
+	if err != nil {
+		return pages.Approval{}, submissionFailure(err)
+	}
+	d, err := s.drafts.View(ctx, u, id)
+	if err != nil {
+		return pages.Approval{}, draftFailure(err)
+	}
+	t, _ := d.Pack.IDType(d.IDType)
+	a := pages.Approval{DraftID: id, Country: d.Country, IDLabel: t.Label, IDNumber: d.IDNumber, Maker: sub.MakerName,
+		Customer: strings.TrimSpace(d.Values["first_name"] + " " + d.Values["last_name"]),
+		State:    submission.State(sub.State).Label(), Mine: sub.MakerID == u.ID}
+	if sub.ClaimExpiresAt.After(s.Now()) {
+		a.ClaimedBy, a.ClaimedByMe, a.ClaimUntil = sub.ClaimedByName, sub.ClaimedBy == u.ID, clock(sub.ClaimExpiresAt)
+	}
+	for _, sec := range d.Pack.Sections {
+		for _, f := range sec.Fields {
+			a.Items = append(a.Items, pages.ReviewItem{Name: f.Name, Label: f.Label, Value: d.Values[f.Name]})
+		}
+	}
+	docs, err := s.drafts.Documents(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	for _, doc := range docs {
+		a.Items = append(a.Items, pages.ReviewItem{Name: doc.Kind, Label: reasonLabel(d.Pack, doc.Kind),
+			Value: doc.ContentType + ", uploaded " + day(doc.UploadedAt) + " UTC"})
+	}
+	for _, code := range slices.Sorted(maps.Keys(submission.ReasonTypes)) {
+		a.ReasonTypes = append(a.ReasonTypes, pages.Choice{Code: code, Label: submission.ReasonTypes[code]})
+	}
+	entries, err := s.submissions.Timeline(ctx, id)
+	a.Timeline = timelineRows(entries)
+	return a, err
+}

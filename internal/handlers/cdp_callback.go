@@ -1,0 +1,85 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/audit"
+	"kycportal/internal/cdp"
+	"kycportal/internal/submission"
+)
+
+// amlAlertClosure receives the CDP's closure of an AML alert (decisions.md): server to
+// server, so no session and no CSRF token; the HMAC signature over timestamp and body, the
+// clock skew and the alert id's novelty are the checks. Every answer is JSON, and every
+// call is audited, refusals included.
+func (s *Server) amlAlertClosure(c echo.Context) error {
+	r := c.Request()
+	ctx := audit.WithActor(r.Context(), audit.Actor{Username: "cdp", Role: "system", RequestID: requestIDOf(c), ClientIP: c.RealIP()})
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return callbackAnswer(c, http.StatusRequestEntityTooLarge, "Body too large")
+	}
+	err = cdp.VerifyCallback(s.CallbackSecret, r.Header.Get(cdp.HeaderCallbackTimestamp), r.Header.Get(cdp.HeaderCallbackSignature), body, s.Now())
+	var closure cdp.AlertClosure
+	if err == nil {
+		if json.Unmarshal(body, &closure) != nil || closure.AlertID == "" || closure.ECRN == "" {
+			err = errMalformedClosure
+		}
+	}
+	if err == nil {
+		err = s.submissions.CloseAlert(ctx, closure)
+	}
+	status, msg := callbackStatus(err)
+	if status != http.StatusOK {
+		s.Log.WarnContext(ctx, "AML alert closure refused", "status", status, "reason", msg, "alert_id", closure.AlertID,
+			"request_id", requestIDOf(c))
+		if aerr := s.recordRefusedCallback(ctx, closure, msg); aerr != nil {
+			return aerr
+		}
+	}
+	return callbackAnswer(c, status, msg)
+}
+
+var errMalformedClosure = errors.New("want JSON with ecrn and alert_id")
+
+func callbackStatus(err error) (int, string) {
+	var forbidden *submission.ForbiddenError
+	switch {
+	case err == nil:
+		return http.StatusOK, "Customer status updated"
+	case errors.Is(err, cdp.ErrCallbackStale), errors.Is(err, cdp.ErrCallbackSignature), errors.Is(err, cdp.ErrCallbackNoSecret):
+		return http.StatusUnauthorized, err.Error()
+	case errors.Is(err, submission.ErrReplay):
+		return http.StatusConflict, err.Error()
+	case errors.Is(err, submission.ErrUnknownECRN):
+		return http.StatusNotFound, "Customer not found"
+	case errors.As(err, &forbidden):
+		return http.StatusConflict, "Customer is not under investigation"
+	case errors.Is(err, errMalformedClosure):
+		return http.StatusBadRequest, err.Error()
+	}
+	return http.StatusInternalServerError, "Internal error"
+}
+
+func (s *Server) recordRefusedCallback(ctx context.Context, c cdp.AlertClosure, why string) error {
+	return audit.Apply(ctx, s.DB.Pool, func(pgx.Tx) (audit.Event, error) {
+		return audit.Event{Action: audit.CDPCallbackRefused, EntityType: "cdp_alert", EntityID: c.AlertID,
+			After: map[string]any{"ecrn": c.ECRN}, Outcome: audit.Denied, Reason: why}, nil
+	})
+}
+
+// callbackAnswer is the decisions.md acknowledgement shape, for success and refusal alike.
+func callbackAnswer(c echo.Context, status int, msg string) error {
+	word := "success"
+	if status != http.StatusOK {
+		word = "failure"
+	}
+	return c.JSON(status, map[string]any{"status_code": status, "status": word, "message": msg})
+}

@@ -1,0 +1,66 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/drafts"
+	"kycportal/internal/store"
+	"kycportal/internal/submission"
+	"kycportal/internal/views/pages"
+)
+
+// draftSubmit sends a complete draft on; a repeated submit lands on the same page.
+func (s *Server) draftSubmit(c echo.Context) error {
+	id, err := draftParam(c)
+	if err != nil {
+		return err
+	}
+	if err := s.submissions.Submit(c.Request().Context(), signedIn(c), id); err != nil {
+		return submissionFailure(err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/drafts/"+strconv.FormatInt(id, 10))
+}
+
+// submissionView is the submission panel of a draft's page.
+func (s *Server) submissionView(ctx context.Context, d drafts.Draft, complete bool) (pages.Submission, error) {
+	v := pages.Submission{DraftID: d.ID}
+	sub, err := s.submissions.Current(ctx, d.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		v.CanSubmit = complete && d.Status == store.DraftOpen
+		return v, nil
+	}
+	if err != nil {
+		return v, err
+	}
+	state := submission.State(sub.State)
+	v.State, v.Label, v.ECRN = sub.State, state.Label(), sub.ECRN
+	v.Resubmit = state == submission.Returned || state == submission.Draft
+	v.CanSubmit = complete && v.Resubmit
+	if sub.ReturnNote != nil && v.Resubmit {
+		v.ReturnedBy, v.Comment, v.Reasons = sub.ReturnNote.By, sub.ReturnNote.Comment, reasons(d.Pack, sub.ReturnNote)
+	}
+	entries, err := s.submissions.Timeline(ctx, d.ID)
+	v.Timeline = timelineRows(entries)
+	return v, err
+}
+
+// markReturned puts each reason of a return under its field or document.
+func markReturned(v *pages.Draft) {
+	for _, r := range v.Submission.Reasons {
+		for i := range v.Fields {
+			if v.Fields[i].Name == r.Name {
+				v.Fields[i].Error = "Returned: " + r.Reason
+			}
+		}
+		for i := range v.Docs {
+			if v.Docs[i].Kind == r.Name {
+				v.Docs[i].Error = "Returned: " + r.Reason
+			}
+		}
+	}
+}

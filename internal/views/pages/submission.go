@@ -1,0 +1,61 @@
+package pages
+
+import "strconv"
+
+// Submission is where a draft's submission stands, for the draft page.
+type Submission struct {
+	DraftID     int64
+	State       string // the machine's name, for tests and styles
+	Label       string // as people read it
+	ECRN        string
+	CanSubmit   bool // the draft is complete and with the agent
+	Resubmit    bool
+	ReturnedBy  string // "checker" or "cdp" when it came back
+	Comment     string
+	Reasons     []Reason
+	Timeline    []TimelineRow
+	SubmitError string
+}
+
+// Reason is what a checker or the CDP said about one field or document.
+type Reason struct{ Name, Label, Reason string }
+
+// TimelineRow is one change or CDP attempt of a submission: never a payload or an image.
+type TimelineRow struct {
+	When, Who, What, Detail, Outcome string
+	Attempt                          bool
+}
+
+// ApprovalRow is a case of the supervisor's queue.
+type ApprovalRow struct {
+	DraftID                         int64
+	Customer, Country, Maker, State string
+	Submitted, ClaimedBy            string
+	NeedsAttention                  bool
+}
+
+// ReviewItem is a field or document the checker may flag, with its value.
+type ReviewItem struct {
+	Name, Label, Value string
+}
+
+// Approval is one case as its checker reviews it.
+type Approval struct {
+	DraftID     int64
+	Customer    string
+	Country     string
+	IDLabel     string
+	IDNumber    string
+	Maker       string
+	State       string
+	ClaimedBy   string
+	ClaimedByMe bool
+	ClaimUntil  string
+	Mine        bool // the viewer prepared it: they may not check it
+	Items       []ReviewItem
+	ReasonTypes []Choice
+	Timeline    []TimelineRow
+	Error       string
+}
+
+func approvalURL(id int64) string { return "/approvals/" + strconv.FormatInt(id, 10) }
