@@ -50,6 +50,9 @@ func startSandbox(ctx context.Context, log *slog.Logger, cfg config.Config, c cd
 	if cfg.Embedded() && sbCfg.StorePath == "" {
 		sbCfg.StorePath = filepath.Join(cfg.DataDir, "cdp-sandbox.json")
 	}
+	if cfg.Embedded() && sbCfg.CallbackURL == "" {
+		sbCfg.CallbackURL = ownCallbackURL(cfg)
+	}
 	sb, err := sandbox.New(sbCfg)
 	if err != nil {
 		return c, err
@@ -82,4 +85,17 @@ func newCDPClient(ctx context.Context, log *slog.Logger, cfg config.Config, c cd
 		}
 	}
 	return cdp.New(c, cdp.Options{Registerer: reg, Logger: log})
+}
+
+// ownCallbackURL is the portal's AML alert closure route at its own listening address.
+func ownCallbackURL(cfg config.Config) string {
+	scheme := "http"
+	if cfg.TLS() {
+		scheme = "https"
+	}
+	host, port, err := net.SplitHostPort(cfg.Addr)
+	if err != nil || host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port) + cdp.CallbackPath
 }

@@ -57,10 +57,18 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if useSandbox {
+		cdpCfg = cdpCfg.WithSandboxDefaults() // the callback secret the sandbox signs with
+	}
+	queue, stopQueue, err := startQueue(ctx, log, db, cdpClient, cdpCfg, reg)
+	if err != nil {
+		return err
+	}
+	defer stopQueue()
 	sessions := &session.Manager{DB: db, Now: time.Now, Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute}
 	app := handlers.New(handlers.Deps{
 		DB: db, Sessions: sessions, Log: log, Metrics: reg, Now: time.Now, TLS: cfg.TLS(),
-		CDP: cdpClient, Sandbox: useSandbox,
+		CDP: cdpClient, Sandbox: useSandbox, Queue: queue, CallbackSecret: cdpCfg.CallbackSecret,
 		Auth: &auth.Service{DB: db, Hasher: hasher, Now: time.Now, RequireTOTP: cfg.RequireTOTP},
 	})
 	go sweepSessions(ctx, log, db, cfg.SessionIdle)
