@@ -1,0 +1,159 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"kycportal/internal/cdp"
+	"kycportal/internal/documents/corpus"
+	"kycportal/internal/store"
+)
+
+// completeDraft fills every required field and document of a new AE draft through the forms.
+func (c *client) completeDraft(number string) int64 {
+	c.e.t.Helper()
+	id := c.createDraft("AE", "4", number)
+	c.page(fmt.Sprintf("/drafts/%d", id))
+	values := url.Values{"version": {"1"}}
+	for k, v := range map[string]string{"first_name": "Fatima", "last_name": "Hassan", "gender": "Female",
+		"date_of_birth": "1990-05-17", "nationality": "IN", "country_of_birth": "IN", "resident_type_id": "101",
+		"primary_mobile_number": "+971501112233", "email_id": "fatima@example.com", "occupation_id": "224",
+		"current_city": "Dubai", "current_country": "AE", "permanent_city": "Kochi", "permanent_country": "IN",
+		"name_as_per_id": "FATIMA HASSAN", "date_of_expiry": "2029-05-01", "income_type": "2",
+		"annual_income_range_id": "2", "reason_for_acc": "SAVINGS", "txn_count_month": "5", "txn_vol_month": "3000"} {
+		values.Set(k, v)
+	}
+	readBody(c.e.t, c.post(fmt.Sprintf("/drafts/%d", id), values))
+	for kind, file := range map[string]string{"id_front": "id-front.jpg", "id_back": "id-back.jpg", "face": "face.jpg"} {
+		if resp := c.upload(id, kind, file, corpus.File(c.e.t, file), false); resp.StatusCode != http.StatusSeeOther {
+			c.e.t.Fatalf("upload %s: %d %s", kind, resp.StatusCode, readBody(c.e.t, resp))
+		}
+	}
+	_, doc := c.page(fmt.Sprintf("/drafts/%d?step=review", id))
+	if doc.Find(`[data-testid="submit"]`).Length() != 1 {
+		c.e.t.Fatalf("no submit button on a complete draft's review:\n%s", doc.Find(`[data-testid="review-issue"]`).Text())
+	}
+	return id
+}
+
+// TestDoubleSubmitMakesOneSubmission: two tabs post the submit at once, then a retried POST.
+func TestDoubleSubmitMakesOneSubmission(t *testing.T) {
+	e := newEnv(t)
+	c := e.agent("amal", "DXB-01", "AE")
+	id := c.completeDraft("784-1985-0000001-7")
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			resp := c.post(fmt.Sprintf("/drafts/%d/submit", id), nil)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusSeeOther {
+				t.Errorf("submit: %d", resp.StatusCode)
+			}
+		})
+	}
+	wg.Wait()
+	var subs, jobs, events int
+	ctx := context.Background()
+	_ = e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM submissions WHERE draft_id = $1`, id).Scan(&subs)
+	_ = e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job`).Scan(&jobs)
+	_ = e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE action = 'submission.submitted'`).Scan(&events)
+	if subs != 1 || events != 1 {
+		t.Errorf("%d submissions, %d submit events; want 1 and 1", subs, events)
+	}
+	if jobs != 0 { // AE asks for a checker: nothing is queued before the approval
+		t.Errorf("%d jobs before approval, want 0", jobs)
+	}
+	_, doc := c.page(fmt.Sprintf("/drafts/%d", id))
+	if got := doc.Find(`[data-testid="submission-state"]`).Text(); got != "awaiting approval" {
+		t.Errorf("state shown %q, want awaiting approval", got)
+	}
+}
+
+// underInvestigation stores a submitted draft that the CDP holds under investigation.
+func (e *env) underInvestigation(ecrn string) int64 {
+	e.t.Helper()
+	ctx := context.Background()
+	u, err := store.CreateUser(ctx, e.db.Pool, store.User{Username: "maker-" + ecrn, DisplayName: "Maker",
+		Role: store.RoleAgent, Branch: "DXB-01", Countries: []string{"AE"}, PasswordHash: "unused"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	id, err := store.CreateDraft(ctx, e.db.Pool, store.Draft{Country: "AE", PackVersion: 1, IDType: "4",
+		IDNumber: "784198500000017", IssuedCountry: "AE", Branch: "DXB-01", CreatedBy: u.ID, CreatedAt: e.clock.Now()})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	sub := store.Submission{DraftID: id, State: "under_investigation", Country: "AE", Branch: "DXB-01", MakerID: u.ID,
+		Round: 1, ECRN: ecrn, SubmittedAt: e.clock.Now(), UpdatedAt: e.clock.Now()}
+	if err := store.CreateSubmission(ctx, e.db.Pool, sub); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := store.SaveSubmission(ctx, e.db.Pool, sub); err != nil {
+		e.t.Fatal(err)
+	}
+	return id
+}
+
+func TestAMLAlertClosureCallback(t *testing.T) {
+	const secret = "callback-secret"
+	e := newEnv(t, func(d *Deps) { d.CallbackSecret = secret })
+	const ecrn = "7841004455667788"
+	id := e.underInvestigation(ecrn)
+	closure := func(alert, ecrn string) []byte {
+		b, _ := json.Marshal(cdp.AlertClosure{ECRN: ecrn, AMLScanStatus: "Accepted", CustomerStatus: "ACTIVE",
+			AlertID: alert, ClosedAt: e.clock.Now()})
+		return b
+	}
+	send := func(body []byte, sign string, at time.Time) int {
+		ts, sig := cdp.SignCallback(sign, at, body)
+		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+cdp.CallbackPath, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(cdp.HeaderCallbackTimestamp, ts)
+		req.Header.Set(cdp.HeaderCallbackSignature, sig)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		readBody(t, resp)
+		return resp.StatusCode
+	}
+	cases := []struct {
+		name   string
+		body   []byte
+		secret string
+		at     time.Time
+		want   int
+	}{
+		{"bad signature", closure("AML-1", ecrn), "another secret", e.clock.Now(), http.StatusUnauthorized},
+		{"stale timestamp", closure("AML-1", ecrn), secret, e.clock.Now().Add(-6 * time.Minute), http.StatusUnauthorized},
+		{"unknown ECRN", closure("AML-2", "7841000000000000"), secret, e.clock.Now(), http.StatusNotFound},
+		{"valid", closure("AML-1", ecrn), secret, e.clock.Now(), http.StatusOK},
+		{"replayed alert id", closure("AML-1", ecrn), secret, e.clock.Now(), http.StatusConflict},
+		{"new alert, no longer under investigation", closure("AML-3", ecrn), secret, e.clock.Now(), http.StatusConflict},
+	}
+	for _, c := range cases {
+		if got := send(c.body, c.secret, c.at); got != c.want {
+			t.Errorf("%s: status %d, want %d", c.name, got, c.want)
+		}
+	}
+	var state string
+	_ = e.db.Pool.QueryRow(context.Background(), `SELECT state FROM submissions WHERE draft_id = $1`, id).Scan(&state)
+	if state != "onboarded" {
+		t.Errorf("state %q after the closure, want onboarded", state)
+	}
+	actions := strings.Join(e.auditActions(), " ")
+	if strings.Count(actions, "cdp.callback_refused") != 5 || strings.Count(actions, "cdp.callback ") != 1 {
+		t.Errorf("audit %s: want 5 refusals and one callback", actions)
+	}
+	if !strings.Contains(e.logs.String(), "AML alert closure refused") {
+		t.Error("refusals are not logged")
+	}
+}
