@@ -22,6 +22,7 @@ var commands = map[string]command{
 	"migrate":     {runMigrate, "apply pending database migrations"},
 	"user":        {runUser, "manage accounts: add, disable, enable, list, totp"},
 	"audit":       {runAudit, "audit verify: check the audit trail's hash chain"},
+	"retention":   {runRetention, "retention purge [--dry-run], hold, release, holds"},
 	"cdp-sandbox": {runCDPSandbox, "run the CDP sandbox alone (--addr 127.0.0.1:9090)"},
 }
 

@@ -78,7 +78,8 @@ func Record(ctx context.Context, tx pgx.Tx, e Event) error {
 	}
 	r := row{Event: e, PrevHash: genesis}
 	err := tx.QueryRow(ctx, `SELECT nextval('audit_events_id_seq'),
-		coalesce((SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1), $1)`, genesis).Scan(&r.ID, &r.PrevHash)
+		coalesce((SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1),
+			(SELECT hash FROM audit_anchors ORDER BY up_to_id DESC LIMIT 1), $1)`, genesis).Scan(&r.ID, &r.PrevHash)
 	if err != nil {
 		return fmt.Errorf("audit.Record(%s): %w", e.Action, err)
 	}

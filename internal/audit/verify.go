@@ -20,7 +20,8 @@ type Result struct {
 // OK tells whether the whole chain holds.
 func (r Result) OK() bool { return r.BrokenID == 0 }
 
-// Verify recomputes every link of the trail; with a branch, only the links of that branch's
+// Verify recomputes every link of the trail, the first one against the genesis or, after a
+// retention purge, against the anchor the purge kept; with a branch, only the links of that branch's
 // events, each against its true predecessor in the whole chain, so that a supervisor can check
 // their scope without seeing other branches' rows.
 func Verify(ctx context.Context, tx pgx.Tx, branch string) (Result, error) {
@@ -28,7 +29,9 @@ func Verify(ctx context.Context, tx pgx.Tx, branch string) (Result, error) {
 	rows, err := tx.Query(ctx, `SELECT * FROM (
 		SELECT id, occurred_at, coalesce(actor_user_id, 0), actor_username, actor_role, actor_branch,
 			session_ref, request_id, client_ip, action, entity_type, entity_id, before, after, reason,
-			outcome, prev_hash, hash, coalesce(lag(hash) OVER (ORDER BY id), $1) AS true_prev
+			outcome, prev_hash, hash,
+			coalesce(lag(hash) OVER (ORDER BY id),
+				(SELECT hash FROM audit_anchors ORDER BY up_to_id DESC LIMIT 1), $1) AS true_prev
 		FROM audit_events) chain
 		WHERE $2 = '' OR actor_branch = $2 ORDER BY id`, genesis, branch)
 	if err != nil {

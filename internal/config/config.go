@@ -14,17 +14,24 @@ import (
 
 // Config is the portal's configuration.
 type Config struct {
-	DatabaseURL     string        // DATABASE_URL; empty: the embedded private cluster
-	DataDir         string        // PORTAL_DATA_DIR
-	Addr            string        // PORTAL_ADDR
-	MetricsAddr     string        // PORTAL_METRICS_ADDR; empty: /metrics behind admin login
-	TLSCert, TLSKey string        // PORTAL_TLS_CERT, PORTAL_TLS_KEY; both or neither
-	SessionIdle     time.Duration // PORTAL_SESSION_IDLE
-	SessionAbsolute time.Duration // PORTAL_SESSION_ABSOLUTE
-	RequireTOTP     bool          // PORTAL_REQUIRE_TOTP: supervisors and admins need a second factor
-	HashConcurrency int           // PORTAL_HASH_CONCURRENCY: password hashes computed at once
-	ShutdownTimeout time.Duration // PORTAL_SHUTDOWN_TIMEOUT
-	LogLevel        slog.Level    // PORTAL_LOG_LEVEL
+	DatabaseURL         string        // DATABASE_URL; empty: the embedded private cluster
+	DataDir             string        // PORTAL_DATA_DIR
+	Addr                string        // PORTAL_ADDR
+	MetricsAddr         string        // PORTAL_METRICS_ADDR; empty: /metrics behind admin login
+	TLSCert, TLSKey     string        // PORTAL_TLS_CERT, PORTAL_TLS_KEY; both or neither
+	SessionIdle         time.Duration // PORTAL_SESSION_IDLE
+	SessionAbsolute     time.Duration // PORTAL_SESSION_ABSOLUTE
+	RequireTOTP         bool          // PORTAL_REQUIRE_TOTP: supervisors and admins need a second factor
+	HashConcurrency     int           // PORTAL_HASH_CONCURRENCY: password hashes computed at once
+	ShutdownTimeout     time.Duration // PORTAL_SHUTDOWN_TIMEOUT
+	LogLevel            slog.Level    // PORTAL_LOG_LEVEL
+	RetainAuditDays     int           // PORTAL_RETAIN_AUDIT_DAYS: audit events, at least 366
+	RetainDiscardedDays int           // PORTAL_RETAIN_DISCARDED_DAYS: discarded drafts and their documents
+
+	// Customer search (docs/search.md).
+	AuditHMACKey    string        // PORTAL_AUDIT_HMAC_KEY or _FILE: keys the hash of ID numbers in the audit trail
+	CDPLookupLimit  int           // PORTAL_CDP_LOOKUP_LIMIT: CDP lookups a user may make per window
+	CDPLookupWindow time.Duration // PORTAL_CDP_LOOKUP_WINDOW
 }
 
 // Embedded tells whether the portal runs its own private database.
@@ -37,19 +44,24 @@ func (c Config) TLS() bool { return c.TLSCert != "" }
 func FromEnv(getenv func(string) string) (Config, error) {
 	p := parser{getenv: getenv}
 	c := Config{
-		DatabaseURL:     p.str("DATABASE_URL", ""),
-		DataDir:         p.str("PORTAL_DATA_DIR", ".data"),
-		Addr:            p.addr("PORTAL_ADDR", "127.0.0.1:8080"),
-		MetricsAddr:     p.addr("PORTAL_METRICS_ADDR", ""),
-		TLSCert:         p.str("PORTAL_TLS_CERT", ""),
-		TLSKey:          p.str("PORTAL_TLS_KEY", ""),
-		SessionIdle:     p.duration("PORTAL_SESSION_IDLE", 30*time.Minute),
-		SessionAbsolute: p.duration("PORTAL_SESSION_ABSOLUTE", 12*time.Hour),
-		RequireTOTP:     p.boolean("PORTAL_REQUIRE_TOTP", false),
-		HashConcurrency: p.positive("PORTAL_HASH_CONCURRENCY", 4),
-		ShutdownTimeout: p.duration("PORTAL_SHUTDOWN_TIMEOUT", 15*time.Second),
-		LogLevel:        p.level("PORTAL_LOG_LEVEL", slog.LevelInfo),
+		DatabaseURL:         p.str("DATABASE_URL", ""),
+		DataDir:             p.str("PORTAL_DATA_DIR", ".data"),
+		Addr:                p.addr("PORTAL_ADDR", "127.0.0.1:8080"),
+		MetricsAddr:         p.addr("PORTAL_METRICS_ADDR", ""),
+		TLSCert:             p.str("PORTAL_TLS_CERT", ""),
+		TLSKey:              p.str("PORTAL_TLS_KEY", ""),
+		SessionIdle:         p.duration("PORTAL_SESSION_IDLE", 30*time.Minute),
+		SessionAbsolute:     p.duration("PORTAL_SESSION_ABSOLUTE", 12*time.Hour),
+		RequireTOTP:         p.boolean("PORTAL_REQUIRE_TOTP", false),
+		HashConcurrency:     p.positive("PORTAL_HASH_CONCURRENCY", 4),
+		ShutdownTimeout:     p.duration("PORTAL_SHUTDOWN_TIMEOUT", 15*time.Second),
+		LogLevel:            p.level("PORTAL_LOG_LEVEL", slog.LevelInfo),
+		RetainAuditDays:     p.positive("PORTAL_RETAIN_AUDIT_DAYS", 5*365+2),
+		RetainDiscardedDays: p.positive("PORTAL_RETAIN_DISCARDED_DAYS", 30),
 	}
+	c.AuditHMACKey = p.auditKey("PORTAL_AUDIT_HMAC_KEY")
+	c.CDPLookupLimit = p.positive("PORTAL_CDP_LOOKUP_LIMIT", 60)
+	c.CDPLookupWindow = p.duration("PORTAL_CDP_LOOKUP_WINDOW", time.Minute)
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		p.fail("PORTAL_TLS_CERT and PORTAL_TLS_KEY", "set both or neither")
 	}
