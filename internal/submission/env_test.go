@@ -36,6 +36,7 @@ type env struct {
 	svc         *Service
 	agent       store.User
 	supervisors [2]store.User
+	queue       QueueConfig // startWorker's, with its worker and test speeds
 }
 
 const password = "correct horse battery staple"
@@ -51,16 +52,23 @@ func newEnv(t *testing.T, makerChecker bool) *env {
 	}
 	t.Cleanup(e.db.Close)
 	hasher := auth.NewHasher(2)
-	queue, err := NewQueue(e.db.Pool, QueueConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.svc = &Service{DB: e.db, Queue: queue, Hasher: hasher, Now: e.clock.Now, Rules: DefaultRules,
-		Drafts: &drafts.Service{DB: e.db, Packs: aePack(t, makerChecker), Blobs: store.PGBlobs{},
-			Scanner: documents.NoScanner{}, Now: e.clock.Now}}
+	e.svc = newEnvService(t, e.db, e.clock.Now, makerChecker)
+	e.svc.Hasher = hasher
 	e.agent = e.user(hasher, "agent", store.RoleAgent)
 	e.supervisors = [2]store.User{e.user(hasher, "sup-a", store.RoleSupervisor), e.user(hasher, "sup-b", store.RoleSupervisor)}
 	return e
+}
+
+// newEnvService is the submission service on db, with an insert-only queue client.
+func newEnvService(t *testing.T, db *store.DB, now func() time.Time, makerChecker bool) *Service {
+	t.Helper()
+	queue, err := NewQueue(db.Pool, QueueConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Service{DB: db, Queue: queue, Now: now, Rules: DefaultRules,
+		Drafts: &drafts.Service{DB: db, Packs: aePack(t, makerChecker), Blobs: store.PGBlobs{},
+			Scanner: documents.NoScanner{}, Now: now}}
 }
 
 // aePack is the embedded AE pack, with maker-checker on or off.
@@ -213,8 +221,9 @@ func (e *env) startWorker(client *cdp.Client) *river.Client[pgx.Tx] {
 		e.t.Fatal(err)
 	}
 	w.RetryBase, w.RetryMax = 2*time.Millisecond, 20*time.Millisecond
-	q, err := NewQueue(e.db.Pool, QueueConfig{Worker: w, Concurrency: 8, Log: slog.New(slog.DiscardHandler),
-		PollInterval: 20 * time.Millisecond})
+	e.queue.Worker, e.queue.Concurrency, e.queue.Log = w, 8, slog.New(slog.DiscardHandler)
+	e.queue.PollInterval = 20 * time.Millisecond
+	q, err := NewQueue(e.db.Pool, e.queue)
 	if err != nil {
 		e.t.Fatal(err)
 	}
