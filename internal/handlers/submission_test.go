@@ -75,6 +75,12 @@ func TestDoubleSubmitMakesOneSubmission(t *testing.T) {
 	if got := doc.Find(`[data-testid="submission-state"]`).Text(); got != "awaiting approval" {
 		t.Errorf("state shown %q, want awaiting approval", got)
 	}
+	// Submitted, the draft is read-only: a save of any field is refused.
+	resp := c.post(fmt.Sprintf("/drafts/%d", id), url.Values{"version": {"99"}, "first_name": {"Changed"}})
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusConflict {
+		t.Errorf("save after submit: %d, want 409", resp.StatusCode)
+	}
 }
 
 // underInvestigation stores a submitted draft that the CDP holds under investigation.
