@@ -286,3 +286,35 @@ func TestAuditVerifyFromThePage(t *testing.T) {
 		t.Errorf("supervisor's banner after tampering: %q", banner)
 	}
 }
+
+// A customer named by its ECRN brings the events of its draft and submission, which do not
+// carry the ECRN themselves.
+func TestAuditCustomerStoryByECRN(t *testing.T) {
+	e := newEnv(t)
+	agent, _ := e.user(store.RoleAgent)
+	id := e.submission(agent, "DXB-01", "onboarded", time.Hour, time.Minute, "")
+	ctx := context.Background()
+	if _, err := e.db.Pool.Exec(ctx, `UPDATE submissions SET ecrn = '7841003235214285' WHERE draft_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range []audit.Event{
+		{Action: audit.DraftCreated, EntityType: "draft", EntityID: fmt.Sprint(id)},
+		{Action: audit.SubmissionApproved, EntityType: "submission", EntityID: fmt.Sprint(id)},
+		{Action: audit.CDPOutcome, EntityType: "submission", EntityID: fmt.Sprint(id), After: map[string]string{"ecrn": "7841003235214285"}},
+		{Action: audit.DraftCreated, EntityType: "draft", EntityID: fmt.Sprint(id + 1000)}, // another customer
+		{Action: audit.UserCreated, EntityType: "user", EntityID: fmt.Sprint(id)},          // same number, not a draft
+	} {
+		ev.Actor = audit.Actor{Username: "amira", Role: "agent", Branch: "DXB-01"}
+		if err := audit.RecordAlone(ctx, e.db.Pool, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := e.reviewer(store.RoleAdmin, "HQ")
+	for _, ref := range []string{"7841003235214285", fmt.Sprint(id)} {
+		_, doc := admin.page("/audit?customer=" + ref)
+		got := auditActionsShown(doc)
+		if want := []string{"cdp.outcome", "submission.approved", "draft.created"}; !slices.Equal(got, want) {
+			t.Errorf("customer %s: %v, want %v", ref, got, want)
+		}
+	}
+}

@@ -13,8 +13,8 @@ import (
 )
 
 // submission inserts a draft of maker in branch and its submission in state, submitted
-// ago before the env's clock and last changed changedAgo before it.
-func (e *env) submission(maker, branch, state string, ago, changedAgo time.Duration, note string) {
+// ago before the env's clock and last changed changedAgo before it, and returns the draft id.
+func (e *env) submission(maker, branch, state string, ago, changedAgo time.Duration, note string) int64 {
 	e.t.Helper()
 	ctx := context.Background()
 	now := e.clock.Now()
@@ -37,6 +37,7 @@ func (e *env) submission(maker, branch, state string, ago, changedAgo time.Durat
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	return draftID
 }
 
 func TestSupervisorDashboard(t *testing.T) {

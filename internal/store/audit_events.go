@@ -18,7 +18,7 @@ type AuditFilter struct {
 	Branch   string   // scope: the actor's branch
 	Username string   // the actor
 	Prefixes []string // action prefixes of a review group
-	Customer string   // an ECRN or a draft reference: the event's entity or the ECRN it names
+	Customer string   // a draft reference (its number) or an ECRN: see customerEvents
 	Outcome  string
 	From, To time.Time // occurred_at in [From, To)
 	BeforeID int64     // keyset cursor: events older than this one
@@ -47,6 +47,12 @@ func scanAuditRow(row pgx.Row) (AuditRow, error) {
 	return r, err
 }
 
+// customerEvents are the events of one customer named by a draft reference or an ECRN: its
+// drafts and submissions, the CDP answers that carry its ECRN, and views of it by ECRN.
+const customerEvents = `((entity_type IN ('draft', 'submission') AND (entity_id = $?
+		OR entity_id IN (SELECT draft_id::text FROM submissions WHERE ecrn = $?)))
+	OR (entity_type = 'customer' AND entity_id = $?) OR after->>'ecrn' = $?)`
+
 // where builds the filter's condition; ids only grow, so "id < cursor" pages stay stable
 // while new events arrive.
 func (f AuditFilter) where() (string, []any) {
@@ -70,7 +76,7 @@ func (f AuditFilter) where() (string, []any) {
 		add("action LIKE ANY($?)", likes)
 	}
 	if f.Customer != "" {
-		add("(entity_id = $? OR after->>'ecrn' = $?)", f.Customer)
+		add(customerEvents, f.Customer)
 	}
 	if f.Outcome != "" {
 		add("outcome = $?", f.Outcome)
