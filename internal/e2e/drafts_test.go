@@ -51,6 +51,43 @@ func completeDraft(t *testing.T, country, idType, idNumber string, steps []step,
 	page := p.Page(t)
 	login(t, page, agent)
 
+	draftURL := buildDraft(t, p, page, country, idType, idNumber, steps, files)
+
+	_, err := page.Reload()
+	check(t, err)
+	for _, f := range files {
+		kind, _ := splitPair(f)
+		check(t, expect.Locator(page.GetByTestId("doc-present-"+kind)).ToBeVisible())
+	}
+	for _, s := range steps {
+		_, err := page.Goto(fmt.Sprintf("%s?step=%s", draftURL, s.key))
+		check(t, err)
+		for name, value := range s.values {
+			expectValue(t, page, name, value)
+		}
+	}
+	_, err = page.Goto(draftURL + "?step=review")
+	check(t, err)
+	check(t, expect.Locator(page.GetByTestId("review-complete")).ToBeVisible())
+	check(t, expect.Locator(page.GetByTestId("review-issue")).ToHaveCount(0))
+	p.Screenshot(page, "review")
+
+	_, err = page.Goto(draftURL + "/history")
+	check(t, err)
+	check(t, expect.Locator(page.GetByTestId("history-change").Filter(playwright.LocatorFilterOptions{HasText: "first_name"}).First()).ToBeVisible())
+	p.Screenshot(page, "history")
+
+	stored, err := page.Evaluate("() => localStorage.length + sessionStorage.length")
+	check(t, err)
+	if stored != 0 {
+		t.Errorf("the browser keeps %v items of web storage: htmx history must stay off", stored)
+	}
+}
+
+// buildDraft starts a draft from the home page of a signed-in agent, fills its steps and
+// uploads its files, and returns the draft's URL.
+func buildDraft(t *testing.T, p *Portal, page playwright.Page, country, idType, idNumber string, steps []step, files []string) string {
+	t.Helper()
 	check(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "New onboarding"}).First().Click())
 	selectValue(t, page.GetByTestId("new-country"), country)
 	selectValue(t, page.GetByTestId("new-id-type"), idType)
@@ -89,36 +126,7 @@ func completeDraft(t *testing.T, country, idType, idNumber string, steps []step,
 		check(t, expect.Locator(page.GetByTestId("doc-present-"+kind)).ToBeVisible())
 	}
 	p.Screenshot(page, "documents")
-
-	_, err = page.Reload()
-	check(t, err)
-	for _, f := range files {
-		kind, _ := splitPair(f)
-		check(t, expect.Locator(page.GetByTestId("doc-present-"+kind)).ToBeVisible())
-	}
-	for _, s := range steps {
-		_, err := page.Goto(fmt.Sprintf("%s?step=%s", draftURL, s.key))
-		check(t, err)
-		for name, value := range s.values {
-			expectValue(t, page, name, value)
-		}
-	}
-	_, err = page.Goto(draftURL + "?step=review")
-	check(t, err)
-	check(t, expect.Locator(page.GetByTestId("review-complete")).ToBeVisible())
-	check(t, expect.Locator(page.GetByTestId("review-issue")).ToHaveCount(0))
-	p.Screenshot(page, "review")
-
-	_, err = page.Goto(draftURL + "/history")
-	check(t, err)
-	check(t, expect.Locator(page.GetByTestId("history-change").Filter(playwright.LocatorFilterOptions{HasText: "first_name"}).First()).ToBeVisible())
-	p.Screenshot(page, "history")
-
-	stored, err := page.Evaluate("() => localStorage.length + sessionStorage.length")
-	check(t, err)
-	if stored != 0 {
-		t.Errorf("the browser keeps %v items of web storage: htmx history must stay off", stored)
-	}
+	return draftURL
 }
 
 func login(t *testing.T, page playwright.Page, u User) {

@@ -26,6 +26,18 @@ func (s *Server) draftSubmit(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/drafts/"+strconv.FormatInt(id, 10))
 }
 
+// draftCorrect reopens an onboarded customer's draft for a correction, sent as an update.
+func (s *Server) draftCorrect(c echo.Context) error {
+	id, err := draftParam(c)
+	if err != nil {
+		return err
+	}
+	if err := s.submissions.Correct(c.Request().Context(), signedIn(c), id); err != nil {
+		return submissionFailure(err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/drafts/"+strconv.FormatInt(id, 10))
+}
+
 // submissionView is the submission panel of a draft's page.
 func (s *Server) submissionView(ctx context.Context, d drafts.Draft, complete bool) (pages.Submission, error) {
 	v := pages.Submission{DraftID: d.ID}
@@ -41,6 +53,7 @@ func (s *Server) submissionView(ctx context.Context, d drafts.Draft, complete bo
 	v.State, v.Label, v.ECRN = sub.State, state.Label(), sub.ECRN
 	v.Resubmit = state == submission.Returned || state == submission.Draft
 	v.CanSubmit = complete && v.Resubmit
+	v.CanCorrect = state == submission.Onboarded
 	if sub.ReturnNote != nil && v.Resubmit {
 		v.ReturnedBy, v.Comment, v.Reasons = sub.ReturnNote.By, sub.ReturnNote.Comment, reasons(d.Pack, sub.ReturnNote)
 	}

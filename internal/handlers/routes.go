@@ -73,6 +73,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/drafts/:id/documents/:kind/remove", agentOnly, s.documentRemove},
 		{http.MethodPost, "/drafts/:id/documents/:kind/accept", agentOnly, s.documentAccept},
 		{http.MethodPost, "/drafts/:id/submit", agentOnly, s.draftSubmit},
+		{http.MethodPost, "/drafts/:id/correct", agentOnly, s.draftCorrect},
 		{http.MethodGet, "/approvals", checker, s.approvalList},
 		{http.MethodGet, "/approvals/:id", checker, s.approvalShow},
 		{http.MethodPost, "/approvals/:id/claim", checker, s.approvalClaim},

@@ -212,3 +212,25 @@ func (s *Service) Retry(ctx context.Context, u store.User, draftID int64) error 
 func (s *Service) Approvals(ctx context.Context, u store.User) ([]store.Submission, error) {
 	return store.SubmissionsOfBranch(ctx, s.DB.Pool, u.Branch, []string{string(AwaitingApproval), string(NeedsAttention)})
 }
+
+// Correct reopens the draft of an onboarded customer for a correction, which the worker
+// then sends as an update under the customer's ECRN.
+func (s *Service) Correct(ctx context.Context, u store.User, draftID int64) error {
+	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		if _, err := s.Drafts.ForUpdate(ctx, tx, u, draftID); err != nil {
+			return err
+		}
+		sub, err := store.SubmissionByDraft(ctx, tx, draftID, true)
+		if errors.Is(err, store.ErrNotFound) {
+			return drafts.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if err := store.SetDraftStatus(ctx, tx, draftID, store.DraftOpen, s.Now()); err != nil {
+			return err
+		}
+		return s.move(ctx, tx, &sub, Draft, audit.SubmissionReopened, map[string]any{"ecrn": sub.ECRN},
+			"correction of an onboarded customer")
+	})
+}

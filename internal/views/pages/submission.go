@@ -9,6 +9,7 @@ type Submission struct {
 	Label       string // as people read it
 	ECRN        string
 	CanSubmit   bool // the draft is complete and with the agent
+	CanCorrect  bool // onboarded: a correction goes out as an update
 	Resubmit    bool
 	ReturnedBy  string // "checker" or "cdp" when it came back
 	Comment     string
