@@ -65,15 +65,23 @@ func (s *Service) decision(ctx context.Context, tx pgx.Tx, u store.User, draftID
 	return d, sub, err
 }
 
-func (s *Service) awaiting(ctx context.Context, tx pgx.Tx, u store.User, draftID int64) (drafts.Draft, store.Submission, error) {
+// locked reads, for user u, a draft and its submission, and locks both until tx ends; a
+// draft without a submission is not found.
+func (s *Service) locked(ctx context.Context, tx pgx.Tx, u store.User, draftID int64) (drafts.Draft, store.Submission, error) {
 	d, err := s.Drafts.ForUpdate(ctx, tx, u, draftID)
 	if err != nil {
 		return d, store.Submission{}, err
 	}
 	sub, err := store.SubmissionByDraft(ctx, tx, draftID, true)
+	if errors.Is(err, store.ErrNotFound) {
+		err = drafts.ErrNotFound
+	}
+	return d, sub, err
+}
+
+func (s *Service) awaiting(ctx context.Context, tx pgx.Tx, u store.User, draftID int64) (drafts.Draft, store.Submission, error) {
+	d, sub, err := s.locked(ctx, tx, u, draftID)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return d, sub, drafts.ErrNotFound
 	case err != nil:
 		return d, sub, err
 	case sub.State != string(AwaitingApproval):
@@ -191,13 +199,7 @@ func (s *Service) Reject(ctx context.Context, u store.User, draftID int64, r Rev
 // Retry queues again a case that needs attention, by a supervisor's decision.
 func (s *Service) Retry(ctx context.Context, u store.User, draftID int64) error {
 	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := s.Drafts.ForUpdate(ctx, tx, u, draftID); err != nil {
-			return err
-		}
-		sub, err := store.SubmissionByDraft(ctx, tx, draftID, true)
-		if errors.Is(err, store.ErrNotFound) {
-			return drafts.ErrNotFound
-		}
+		_, sub, err := s.locked(ctx, tx, u, draftID)
 		if err != nil {
 			return err
 		}
@@ -217,13 +219,7 @@ func (s *Service) Approvals(ctx context.Context, u store.User) ([]store.Submissi
 // then sends as an update under the customer's ECRN.
 func (s *Service) Correct(ctx context.Context, u store.User, draftID int64) error {
 	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := s.Drafts.ForUpdate(ctx, tx, u, draftID); err != nil {
-			return err
-		}
-		sub, err := store.SubmissionByDraft(ctx, tx, draftID, true)
-		if errors.Is(err, store.ErrNotFound) {
-			return drafts.ErrNotFound
-		}
+		_, sub, err := s.locked(ctx, tx, u, draftID)
 		if err != nil {
 			return err
 		}

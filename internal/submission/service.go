@@ -153,15 +153,12 @@ func (s *Service) send(ctx context.Context, tx pgx.Tx, u store.User, d drafts.Dr
 	return s.enqueue(ctx, tx, sub, action)
 }
 
-// Of reads the submission of a draft the user may see; store.ErrNotFound when it has none.
+// Of reads the submission of a draft the user may see; drafts.ErrNotFound when it has none.
 func (s *Service) Of(ctx context.Context, u store.User, draftID int64) (store.Submission, error) {
 	var sub store.Submission
 	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := s.Drafts.ForUpdate(ctx, tx, u, draftID); err != nil {
-			return err
-		}
 		var err error
-		sub, err = store.SubmissionByDraft(ctx, tx, draftID, false)
+		_, sub, err = s.locked(ctx, tx, u, draftID)
 		return err
 	})
 	return sub, err

@@ -77,6 +77,3 @@ func (s State) Label() string {
 	}
 	return string(s)
 }
-
-// Final reports whether nothing will move the submission on its own again.
-func (s State) Final() bool { return s == Rejected || s == Onboarded }

@@ -4,18 +4,17 @@ import "strconv"
 
 // Submission is where a draft's submission stands, for the draft page.
 type Submission struct {
-	DraftID     int64
-	State       string // the machine's name, for tests and styles
-	Label       string // as people read it
-	ECRN        string
-	CanSubmit   bool // the draft is complete and with the agent
-	CanCorrect  bool // onboarded: a correction goes out as an update
-	Resubmit    bool
-	ReturnedBy  string // "checker" or "cdp" when it came back
-	Comment     string
-	Reasons     []Reason
-	Timeline    []TimelineRow
-	SubmitError string
+	DraftID    int64
+	State      string // the machine's name, for tests and styles
+	Label      string // as people read it
+	ECRN       string
+	CanSubmit  bool // the draft is complete and with the agent
+	CanCorrect bool // onboarded: a correction goes out as an update
+	Resubmit   bool
+	ReturnedBy string // "checker" or "cdp" when it came back
+	Comment    string
+	Reasons    []Reason
+	Timeline   []TimelineRow
 }
 
 // Reason is what a checker or the CDP said about one field or document.
@@ -32,7 +31,6 @@ type ApprovalRow struct {
 	DraftID                         int64
 	Customer, Country, Maker, State string
 	Submitted, ClaimedBy            string
-	NeedsAttention                  bool
 }
 
 // ReviewItem is a field or document the checker may flag, with its value.
