@@ -1,0 +1,38 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// secret reads name, or the file that name_FILE names (a container secret); its trailing
+// newline goes. Both set is refused: which one wins would be a guess.
+func (p *parser) secret(name string) string {
+	value, file := p.getenv(name), p.getenv(name+"_FILE")
+	if file == "" {
+		return value
+	}
+	if value != "" {
+		p.fail(name, "set it or "+name+"_FILE, not both")
+		return ""
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		p.fail(name+"_FILE", err.Error())
+		return ""
+	}
+	return strings.TrimRight(string(b), "\r\n")
+}
+
+// minAuditKey is the shortest audit HMAC key accepted: 32 characters, as `openssl rand -hex
+// 16` prints at least; shorter keys make the hashes of ID numbers guessable offline.
+const minAuditKey = 32
+
+func (p *parser) auditKey(name string) string {
+	key := p.secret(name)
+	if key != "" && len(key) < minAuditKey {
+		p.fail(name, fmt.Sprintf("at least %d characters (openssl rand -hex 32 makes one)", minAuditKey))
+	}
+	return key
+}
