@@ -1,0 +1,163 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"kycportal/internal/store"
+	"kycportal/internal/testdb"
+)
+
+// seededRecords is how many drafts the plan tests seed: enough that reading the whole table
+// costs the planner far more than an index, as at a million.
+const seededRecords = 100_000
+
+// seedDrafts fills drafts with varied names, phones and Emirates ID numbers, then ANALYZEs.
+func seedDrafts(t *testing.T, pool *pgxpool.Pool) {
+	t.Helper()
+	ctx := context.Background()
+	u, err := store.CreateUser(ctx, pool, store.User{Username: "seed", DisplayName: "Seed", Role: store.RoleAgent,
+		Branch: "B0", PasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Letters from md5 make names of many prefixes; phones and ID numbers are spread by a
+	// multiplier that is prime to their ranges, so every fragment is rare.
+	_, err = pool.Exec(ctx, `INSERT INTO drafts (country, pack_version, id_type, id_number, issued_country,
+		branch, values, created_by, updated_by, created_at, updated_at)
+		SELECT 'AE', 1, '4', '784' || lpad(((i * 7919) % 1000000000000)::text, 12, '0'), 'AE', 'B' || (i % 40),
+			jsonb_build_object(
+				'first_name', initcap(translate(substr(md5(i::text), 1, 7), '0123456789', 'ghijklmnop')),
+				'last_name', initcap(translate(substr(md5(i::text), 8, 9), '0123456789', 'qrstuvwxyz')),
+				'primary_mobile_number', '+9715' || lpad(((i * 104729) % 100000000)::text, 8, '0')),
+			$1, $1, now() - i * interval '1 minute', now() - i * interval '1 minute'
+		FROM generate_series(1::bigint, $2) AS i`, u.ID, seededRecords)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `ANALYZE drafts`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// captured is the last statement a traced pool sent, with its arguments.
+type captured struct {
+	sql  string
+	args []any
+}
+
+func (c *captured) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	c.sql, c.args = d.SQL, d.Args
+	return ctx
+}
+
+func (c *captured) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// TestSearchesUseTheirIndexes explains each search as the portal runs it: the store
+// function's own statement and values, planned with those values. Each must read its
+// index, never the whole drafts table. The searches by pattern must also stay out of the
+// prepared-statement cache, where a generic plan, blind to the pattern, reads the table.
+func TestSearchesUseTheirIndexes(t *testing.T) {
+	ctx := context.Background()
+	cfg, err := pgxpool.ParseConfig(testdb.New(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := &captured{}
+	cfg.ConnConfig.Tracer = last
+	cfg.MaxConns = 1 // one connection: its prepared statements are the pool's
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	seedDrafts(t, pool)
+	var name, phone, number string
+	err = pool.QueryRow(ctx, `SELECT draft_search_name(values), draft_search_phone(values), id_number
+		FROM drafts ORDER BY id OFFSET 1234 LIMIT 1`).Scan(&name, &phone, &number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent := store.RecordScope{Branch: "B7", Countries: []string{"AE"}}
+	tests := []struct {
+		name, index string
+		search      func() error
+	}{
+		{"name prefix", "drafts_name_prefix", func() error {
+			_, err := store.RecordsByName(ctx, pool, agent, name[:4], store.NameCursor{}, 21)
+			return err
+		}},
+		{"phone digits", "drafts_phone_trgm", func() error {
+			_, err := store.RecordsByPhone(ctx, pool, agent, phone[4:12], 0, 21)
+			return err
+		}},
+		{"partial ID number", "drafts_id_number_trgm", func() error {
+			_, err := store.RecordsByIDNumber(ctx, pool, agent, number[5:13], 0, 21)
+			return err
+		}},
+		{"exact ID number", "drafts_identity_key", func() error {
+			_, err := store.DraftsWithIDNumber(ctx, pool, "AE", "4", number, 0)
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for range 7 { // more than the 5 runs after which a cached statement may go generic
+				if err := tt.search(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var plan []byte
+			args := append([]any{pgx.QueryExecModeExec}, last.args...)
+			if err := pool.QueryRow(ctx, "EXPLAIN (FORMAT JSON) "+last.sql, args...).Scan(&plan); err != nil {
+				t.Fatal(err)
+			}
+			var indexes []string
+			for _, n := range planNodes(t, plan) {
+				if index, ok := n["Index Name"].(string); ok {
+					indexes = append(indexes, index)
+				}
+				if n["Node Type"] == "Seq Scan" && n["Relation Name"] == "drafts" {
+					t.Errorf("plan reads the drafts table whole:\n%s", plan)
+				}
+			}
+			if !slices.Contains(indexes, tt.index) {
+				t.Errorf("plan reads indexes %v, want %s:\n%s", indexes, tt.index, plan)
+			}
+		})
+	}
+	var cached int
+	err = pool.QueryRow(ctx, `SELECT count(*) FROM pg_prepared_statements WHERE strpos(statement, $1) > 0`,
+		"draft_search_name(d.values)").Scan(&cached)
+	if err != nil || cached != 0 {
+		t.Errorf("%d searches of our own records were prepared and cached (%v)", cached, err)
+	}
+}
+
+// planNodes lists every node of an EXPLAIN (FORMAT JSON) plan.
+func planNodes(t *testing.T, plan []byte) []map[string]any {
+	t.Helper()
+	var doc []struct{ Plan map[string]any }
+	if err := json.Unmarshal(plan, &doc); err != nil || len(doc) != 1 {
+		t.Fatalf("plan: %v\n%s", err, plan)
+	}
+	var out []map[string]any
+	var walk func(node map[string]any)
+	walk = func(node map[string]any) {
+		out = append(out, node)
+		children, _ := node["Plans"].([]any)
+		for _, c := range children {
+			if m, ok := c.(map[string]any); ok {
+				walk(m)
+			}
+		}
+	}
+	walk(doc[0].Plan)
+	return out
+}
