@@ -83,6 +83,10 @@ func Normalise(kind, raw string) (string, error) {
 	return n, nil
 }
 
+// Strip removes what people type between groups of digits and upper-cases the rest,
+// without checking anything: the customer search matches parts of numbers with it.
+func Strip(raw string) string { return strip(raw) }
+
 // strip removes what people type between groups of digits and upper-cases the rest.
 func strip(raw string) string {
 	return strings.Map(func(r rune) rune {
