@@ -17,6 +17,7 @@ import (
 	"kycportal/internal/documents"
 	"kycportal/internal/drafts"
 	"kycportal/internal/packs"
+	"kycportal/internal/search"
 	"kycportal/internal/session"
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
@@ -37,6 +38,9 @@ type Deps struct {
 	Blobs    drafts.BlobStore  // nil: document bytes in PostgreSQL
 	Scanner  documents.Scanner // nil: no antivirus engine
 
+	AuditKey    []byte       // keys the hash of ID numbers in the audit trail (audit.IDRef)
+	LookupLimit search.Limit // CDP lookups a user may make; zero: search.DefaultLimit
+
 	Queue          *river.Client[pgx.Tx] // nil: a client that only inserts jobs (no worker here)
 	Rules          submission.Rules      // zero: submission.DefaultRules
 	CallbackSecret string                // CDP_CALLBACK_SECRET: signs the AML alert closure callback
@@ -48,13 +52,14 @@ type Server struct {
 	crossOrigin *http.CrossOriginProtection
 	httpMetrics *httpMetrics
 	drafts      *drafts.Service
+	search      *search.Service
 	submissions *submission.Service
 }
 
 // New builds the portal's HTTP handler.
 func New(d Deps) *echo.Echo {
 	s := &Server{Deps: d, crossOrigin: http.NewCrossOriginProtection(), httpMetrics: newHTTPMetrics(d.Metrics),
-		drafts: newDraftService(d)}
+		drafts: newDraftService(d), search: newSearchService(d)}
 	s.submissions = newSubmissionService(d, s.drafts)
 	// The CDP calls the callback server to server: its own signature check stands in for
 	// the browser checks, which a proxy's added headers must not turn against it.

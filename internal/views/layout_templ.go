@@ -35,7 +35,7 @@ type navItem struct {
 
 // navFor lists the entries a role may use; features add theirs here with their routes.
 func navFor(role string) []navItem {
-	items := []navItem{{Key: "home", Label: "Home", Href: "/"}}
+	items := []navItem{{Key: "home", Label: "Home", Href: "/"}, {Key: "search", Label: "Search", Href: "/search"}}
 	if role == "agent" {
 		items = append(items, navItem{Key: "drafts", Label: "My drafts", Href: "/drafts"},
 			navItem{Key: "new-draft", Label: "New onboarding", Href: "/drafts/new"})
@@ -54,9 +54,9 @@ func navFor(role string) []navItem {
 
 // htmxConfig keeps htmx to our own origin, without eval, and without its history cache,
 // which would copy customer data into localStorage. Indicator styles are ours (CSP). A 409
-// (a save conflict) and a 422 (a refused value) are swapped like a 200: they carry the
-// messages to show next to the fields.
-const htmxConfig = `{"selfRequestsOnly":true,"allowEval":false,"allowScriptTags":false,"historyCacheSize":0,"refreshOnHistoryMiss":true,"includeIndicatorStyles":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"409","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":false,"error":true}]}`
+// (a save conflict), a 422 (a refused value) and a 429 (the CDP lookup limit) are swapped
+// like a 200: they carry the messages to show next to the fields.
+const htmxConfig = `{"selfRequestsOnly":true,"allowEval":false,"allowScriptTags":false,"historyCacheSize":0,"refreshOnHistoryMiss":true,"includeIndicatorStyles":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"409","swap":true},{"code":"422","swap":true},{"code":"429","swap":true},{"code":"[45]..","swap":false,"error":true}]}`
 
 func csrfHeaders(token string) string {
 	b, _ := json.Marshal(map[string]string{"X-CSRF-Token": token})

@@ -1,0 +1,150 @@
+package handlers
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/cdp"
+	"kycportal/internal/search"
+	"kycportal/internal/session"
+	"kycportal/internal/store"
+	"kycportal/internal/views/pages"
+)
+
+// newSearchService wires the customer search.
+func newSearchService(d Deps) *search.Service {
+	svc := &search.Service{DB: d.DB, Key: d.AuditKey, Limit: d.LookupLimit, Now: d.Now}
+	if d.CDP != nil {
+		svc.CDP = d.CDP
+	}
+	return svc
+}
+
+// answerSearch answers with the whole search page, or under htmx with the section posted to.
+func (s *Server) answerSearch(c echo.Context, status int, page pages.Search, section templ.Component) error {
+	if isHTMX(c) {
+		return render(c, status, section)
+	}
+	return render(c, status, pages.SearchPage(s.chrome(c, "Search", "search"), page))
+}
+
+// idSearchForm is the empty search by ID for an agent: their countries, the first chosen.
+func (s *Server) idSearchForm(c echo.Context) *pages.IDSearch {
+	u := signedIn(c)
+	if u.Role != store.RoleAgent {
+		return nil
+	}
+	f := s.newDraftForm(u)
+	v := &pages.IDSearch{CSRF: csrfOf(c), Countries: f.Countries, AllCountries: f.AllCountries,
+		Errors: map[string]string{}}
+	if len(f.Countries) > 0 {
+		v.Country = f.Countries[0].Code
+	}
+	v.IDTypes = idTypesOf(f.Countries, v.Country)
+	return v
+}
+
+// idTypesOf are the ID types of country among the agent's countries.
+func idTypesOf(countries []pages.CountryChoice, country string) []pages.Choice {
+	i := slices.IndexFunc(countries, func(ct pages.CountryChoice) bool { return ct.Code == country })
+	if i < 0 {
+		return nil
+	}
+	return countries[i].IDTypes
+}
+
+// recordsForm is the empty search of our own records.
+func (s *Server) recordsForm(c echo.Context) pages.RecordSearch {
+	return pages.RecordSearch{CSRF: csrfOf(c), By: search.ByName, Errors: map[string]string{}}
+}
+
+// csrfOf is the token forms of the request's session carry.
+func csrfOf(c echo.Context) string { return session.CSRFToken(sessionOf(c)) }
+
+// masked shows only the last four characters of an ID number.
+func masked(number string) string {
+	return "•••• " + number[max(0, len(number)-4):]
+}
+
+// customerCard is what the pages show of a customer the CDP knows.
+func customerCard(res cdp.Result, now time.Time) *pages.CustomerCard {
+	r := res.Customer
+	card := &pages.CustomerCard{ECRN: res.ECRN, CustomerStatus: r.CustomerStatus, AMLStatus: r.AMLScanStatus,
+		IDStatus: r.IDStatus, IDExpiry: r.IDDateOfExpiry, Phone: r.PrimaryMobileNumber, Email: r.EmailID,
+		AgentLocation: r.AgentLocationID,
+		Name:          strings.Join(strings.Fields(r.FirstName+" "+r.MiddleName+" "+r.LastName), " ")}
+	// The CDP sends 2027-08-08T00:00:00.000+00:00; the day is what matters.
+	if len(r.IDDateOfExpiry) >= 10 {
+		if day, err := time.Parse(time.DateOnly, r.IDDateOfExpiry[:10]); err == nil {
+			card.IDExpiry, card.Expired = day.Format(time.DateOnly), day.Before(now.UTC().Truncate(24*time.Hour))
+		}
+	}
+	return card
+}
+
+// canOpen tells whether u may open a draft of branch and country (drafts are agents' pages).
+func canOpen(u store.User, branch, country string) bool {
+	return u.Role == store.RoleAgent && search.ScopeOf(u).Includes(branch, country)
+}
+
+// ownMatches are our drafts of the searched document; only those the viewer may open link.
+func ownMatches(list []store.DraftSummary, u store.User) []pages.OwnMatch {
+	out := make([]pages.OwnMatch, 0, len(list))
+	for _, d := range list {
+		verb := "saved on "
+		if d.Status == store.DraftSubmitted {
+			verb = "submitted on "
+		}
+		out = append(out, pages.OwnMatch{DraftID: d.ID, Link: canOpen(u, d.Branch, d.Country),
+			Who: d.CreatedByName, Branch: d.Branch, Status: d.Status, On: verb + day(d.UpdatedAt) + " UTC"})
+	}
+	return out
+}
+
+// The customers a session found by ID, newest first: the customer page is open only for
+// them, so an ECRN cannot be guessed into a view, and they hold the number the page masks.
+const (
+	keyFound = "found_customers"
+	maxFound = 10
+)
+
+type foundCustomer struct {
+	ECRN string          `json:"ecrn"`
+	Doc  search.Document `json:"doc"`
+}
+
+func foundCustomers(c echo.Context) []foundCustomer {
+	var list []foundCustomer
+	if raw, ok := sessionOf(c).Values[keyFound].(string); ok {
+		_ = json.Unmarshal([]byte(raw), &list) // unreadable: as if nothing was found
+	}
+	return list
+}
+
+// rememberFound adds a customer to those the session found.
+func (s *Server) rememberFound(c echo.Context, ecrn string, doc search.Document) error {
+	list := slices.DeleteFunc(foundCustomers(c), func(f foundCustomer) bool { return f.ECRN == ecrn })
+	list = append([]foundCustomer{{ECRN: ecrn, Doc: doc}}, list...)
+	b, err := json.Marshal(list[:min(len(list), maxFound)])
+	if err != nil {
+		return err
+	}
+	sess := sessionOf(c)
+	sess.Values[keyFound] = string(b)
+	return s.Sessions.Save(c.Request(), c.Response(), sess)
+}
+
+// foundDocument is the document by which the session found the customer ecrn.
+func foundDocument(c echo.Context, ecrn string) (search.Document, bool) {
+	for _, f := range foundCustomers(c) {
+		if f.ECRN == ecrn {
+			return f.Doc, true
+		}
+	}
+	return search.Document{}, false
+}

@@ -1,0 +1,72 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/cdp"
+	"kycportal/internal/drafts"
+	"kycportal/internal/search"
+	"kycportal/internal/views/pages"
+)
+
+// searchByID asks the CDP and our own records about one identity document. It is a POST,
+// so the number stays out of URLs, logs and the browser's history.
+func (s *Server) searchByID(c echo.Context) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	u, in, v := signedIn(c), newDraftInput(c), s.idSearchForm(c)
+	v.Country, v.IDType, v.IDNumber, v.IssuedCountry = in.Country, in.IDType, in.IDNumber, in.IssuedCountry
+	v.IDTypes = idTypesOf(v.Countries, in.Country)
+	_, number, issued, err := s.drafts.Identity(u, in)
+	var fe drafts.FieldErrors
+	if errors.As(err, &fe) {
+		v.Errors = fe // nothing is sent to the CDP
+		return s.answerIDSearch(c, http.StatusUnprocessableEntity, v)
+	}
+	if err != nil {
+		return err
+	}
+	doc := search.Document{Country: in.Country, IDType: in.IDType, IssuedCountry: issued, Number: number}
+	found, err := s.search.ByID(cdp.WithRequestID(c.Request().Context(), requestIDOf(c)), u, doc)
+	var limited search.LimitedError
+	if errors.As(err, &limited) {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(limited.RetryAfter.Seconds()))))
+		v.Result = &pages.IDResult{Outcome: "rate_limited", Wait: retryIn(limited.RetryAfter)}
+		return s.answerIDSearch(c, http.StatusTooManyRequests, v)
+	}
+	if err != nil {
+		return err
+	}
+	v.Result = &pages.IDResult{Outcome: found.CDP.Outcome.String(), Own: ownMatches(found.Own, u)}
+	switch found.CDP.Outcome {
+	case cdp.Found:
+		v.Result.Customer = customerCard(found.CDP, s.Now())
+		if err := s.rememberFound(c, found.CDP.ECRN, doc); err != nil {
+			return err
+		}
+	case cdp.NotFound:
+		v.Result.Onboard = &pages.Onboard{CSRF: v.CSRF, Country: doc.Country, IDType: doc.IDType,
+			IDNumber: doc.Number, IssuedCountry: doc.IssuedCountry}
+	}
+	return s.answerIDSearch(c, http.StatusOK, v)
+}
+
+func (s *Server) answerIDSearch(c echo.Context, status int, v *pages.IDSearch) error {
+	return s.answerSearch(c, status, pages.Search{ID: v, Records: s.recordsForm(c)}, pages.IDSearchSection(*v))
+}
+
+// retryIn says a duration as an agent reads it: whole seconds, or minutes past two.
+func retryIn(d time.Duration) string {
+	if d > 2*time.Minute {
+		return fmt.Sprintf("%d minutes", int(math.Ceil(d.Minutes())))
+	}
+	return fmt.Sprintf("%d seconds", int(math.Ceil(d.Seconds())))
+}
