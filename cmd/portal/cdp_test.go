@@ -23,7 +23,8 @@ func TestProductionNeedsARealCDPAddress(t *testing.T) {
 
 func TestEmbeddedDefaultSaysItUsesTheSandbox(t *testing.T) {
 	addr := freeAddr(t)
-	s := serveUntilHealthy(t, []string{"DATABASE_URL=" + testdb.New(t), "PORTAL_ADDR=" + addr, "CDP_BASE_URL=sandbox"}, addr)
+	s := serveUntilHealthy(t, []string{"DATABASE_URL=" + testdb.New(t), "PORTAL_ADDR=" + addr, "CDP_BASE_URL=sandbox",
+		"PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32)}, addr)
 	defer func() { _ = s.cmd.Process.Kill() }()
 	resp, err := http.Get("http://" + addr + "/login")
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"kycportal/internal/auth"
 	"kycportal/internal/config"
 	"kycportal/internal/handlers"
+	"kycportal/internal/search"
 	"kycportal/internal/session"
 	"kycportal/internal/store"
 )
@@ -32,6 +33,9 @@ func runServe(ctx context.Context, args []string) error {
 	cdpCfg, useSandbox, err := cdpConfig(cfg)
 	if err != nil {
 		return err // before any database work: a misconfigured deployment starts nothing
+	}
+	if cfg.AuditHMACKey == "" && !cfg.Embedded() {
+		return errNoAuditKey
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	slog.SetDefault(log)
@@ -50,6 +54,10 @@ func runServe(ctx context.Context, args []string) error {
 		if err := createDemoAccounts(ctx, db, hasher, cfg.DataDir); err != nil {
 			return err
 		}
+	}
+	auditKey, err := loadAuditKey(cfg)
+	if err != nil {
+		return err
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -70,6 +78,7 @@ func runServe(ctx context.Context, args []string) error {
 		DB: db, Sessions: sessions, Log: log, Metrics: reg, Now: time.Now, TLS: cfg.TLS(),
 		CDP: cdpClient, Sandbox: useSandbox, Queue: queue, CallbackSecret: cdpCfg.CallbackSecret,
 		Auth: &auth.Service{DB: db, Hasher: hasher, Now: time.Now, RequireTOTP: cfg.RequireTOTP},
+		AuditKey: auditKey, LookupLimit: search.Limit{Lookups: cfg.CDPLookupLimit, Window: cfg.CDPLookupWindow},
 	})
 	go sweepSessions(ctx, log, db, cfg.SessionIdle)
 	if cfg.MetricsAddr != "" {

@@ -114,6 +114,9 @@ func startSuite(driver string) error {
 	return nil
 }
 
+// AuditKey is the portals' audit HMAC key: tests hash ID numbers with it to find their events.
+const AuditKey = "the e2e portals' audit key, 32 characters or more"
+
 // Portal is a running portal server with its own fresh database.
 type Portal struct {
 	URL string // base URL, without a trailing slash
@@ -147,7 +150,8 @@ func Start(t *testing.T) *Portal {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(suite.binary, "serve")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+p.DSN, "PORTAL_ADDR="+addr, "CDP_BASE_URL=sandbox")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+p.DSN, "PORTAL_ADDR="+addr, "CDP_BASE_URL=sandbox",
+		"PORTAL_AUDIT_HMAC_KEY="+AuditKey)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

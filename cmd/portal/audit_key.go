@@ -1,0 +1,43 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"kycportal/internal/config"
+)
+
+// errNoAuditKey keeps a production deployment from hashing ID numbers under a key nobody
+// keeps: the audit trail's references to them would be lost with it.
+var errNoAuditKey = errors.New("configuration refused:\nPORTAL_AUDIT_HMAC_KEY: required when DATABASE_URL is set " +
+	"(or PORTAL_AUDIT_HMAC_KEY_FILE; at least 32 characters, e.g. from `openssl rand -hex 32`)")
+
+// auditKeyFile holds the key of the embedded default, made on the first run, owner-only.
+const auditKeyFile = "audit-hmac.key"
+
+// loadAuditKey is the configured key or, in the embedded default, the one kept in the data
+// folder: the same on every run, so that later hashes still match earlier ones.
+func loadAuditKey(cfg config.Config) ([]byte, error) {
+	if cfg.AuditHMACKey != "" {
+		return []byte(cfg.AuditHMACKey), nil
+	}
+	path := filepath.Join(cfg.DataDir, auditKeyFile)
+	if b, err := os.ReadFile(path); err == nil || !errors.Is(err, os.ErrNotExist) {
+		return []byte(strings.TrimSpace(string(b))), err
+	}
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	key := hex.EncodeToString(b)
+	// O_EXCL: two first runs at once cannot each keep their own key.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	_, err = f.WriteString(key + "\n")
+	return []byte(key), err
+}
