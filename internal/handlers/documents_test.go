@@ -120,6 +120,11 @@ func TestDocumentServing(t *testing.T) {
 	if b := readBody(t, thumb); len(b) >= len(stored) || thumb.StatusCode != http.StatusOK {
 		t.Errorf("thumbnail: %d, %d bytes (full %d)", thumb.StatusCode, len(b), len(stored))
 	}
+	_, viewer := c.page(fmt.Sprintf("/drafts/%d/documents/id_front/view", id))
+	if viewer.Find(`[data-testid="viewer-image"]`).Length() != 1 || viewer.Find(`#rot-90`).Length() != 1 ||
+		viewer.Find(`a[download]`).Length() != 0 {
+		t.Error("the viewer lacks the image or the rotate control, or offers a download")
+	}
 	c.page(fmt.Sprintf("/drafts/%d?step=documents", id))
 	c.upload(id, "id_front", "front.jpg", readUpload(t, "id-front.jpg"), false).Body.Close()
 	c.post(fmt.Sprintf("/drafts/%d/documents/id_front/remove", id), nil).Body.Close()
@@ -174,4 +179,20 @@ func TestScannerFailsClosed(t *testing.T) {
 	}
 }
 
-var _ documents.Scanner = refusingScanner{}
+// TestUploadCountIsBounded: a draft takes MaxUploads files in all, replacements included.
+func TestUploadCountIsBounded(t *testing.T) {
+	e := newEnv(t)
+	c := e.agent("amal", "DXB-01", "AE")
+	id := c.createDraft("AE", "4", emiratesID)
+	_, err := e.db.Pool.Exec(context.Background(), `INSERT INTO draft_documents (draft_id, kind, content_type,
+		blob_key, size_bytes, sha256, uploaded_by, uploaded_at, removed_at)
+		SELECT $1, 'face', 'image/jpeg', 'old-' || n, 1, '\x00', created_by, now(), now()
+		FROM drafts, generate_series(1, $2) n WHERE drafts.id = $1`, id, documents.MaxUploads)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := c.upload(id, "face", "face.jpg", readUpload(t, "face.jpg"), false)
+	if body := readBody(t, resp); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "most uploads allowed") {
+		t.Errorf("upload number %d: %d, want 400", documents.MaxUploads+1, resp.StatusCode)
+	}
+}
