@@ -3,35 +3,23 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-
-	"github.com/jackc/pgx/v5"
 
 	"kycportal/internal/audit"
+	"kycportal/internal/config"
+	"kycportal/internal/store"
 )
 
 func runAudit(ctx context.Context, args []string) error {
 	if len(args) != 1 || args[0] != "verify" {
 		return fmt.Errorf("%w: portal audit verify", errUsage)
 	}
-	cfg, err := loadConfig(os.Getenv)
-	if err != nil {
-		return err
-	}
-	db, closeDB, err := openDB(ctx, cfg, false)
-	if err != nil {
-		return err
-	}
-	defer closeDB()
-	var res audit.Result
-	err = db.InTx(ctx, func(tx pgx.Tx) error {
-		// One snapshot for the whole walk, so rows appended meanwhile do not confuse it.
-		if _, err := tx.Exec(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY`); err != nil {
-			return err
-		}
-		res, err = audit.Verify(ctx, tx, "")
-		return err
+	return withDB(ctx, func(_ config.Config, db *store.DB) error {
+		return verifyChain(ctx, db)
 	})
+}
+
+func verifyChain(ctx context.Context, db *store.DB) error {
+	res, err := audit.Verify(ctx, db.Pool, "")
 	if err != nil {
 		return err
 	}

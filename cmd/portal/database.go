@@ -54,3 +54,17 @@ func loadConfig(getenv func(string) string) (config.Config, error) {
 	}
 	return cfg, nil
 }
+
+// withDB runs fn with the configuration and database of an administrative command.
+func withDB(ctx context.Context, fn func(config.Config, *store.DB) error) error {
+	cfg, err := loadConfig(os.Getenv)
+	if err != nil {
+		return err
+	}
+	db, closeDB, err := openDB(ctx, cfg, false)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	return fn(cfg, db)
+}

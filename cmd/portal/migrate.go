@@ -3,26 +3,21 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
+
+	"kycportal/internal/config"
+	"kycportal/internal/store"
 )
 
 func runMigrate(ctx context.Context, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("%w: portal migrate takes no arguments", errUsage)
 	}
-	cfg, err := loadConfig(os.Getenv)
-	if err != nil {
-		return err
-	}
-	db, closeDB, err := openDB(ctx, cfg, false)
-	if err != nil {
-		return err
-	}
-	defer closeDB()
-	n, err := db.Migrate(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("%d migration(s) applied; schema is current\n", n)
-	return nil
+	return withDB(ctx, func(_ config.Config, db *store.DB) error {
+		n, err := db.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%d migration(s) applied; schema is current\n", n)
+		return nil
+	})
 }

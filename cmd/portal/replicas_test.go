@@ -58,7 +58,7 @@ func (b *browser) token(page string) string {
 // TestTwoReplicasShareSessions runs two portals on one database, as behind a load balancer.
 func TestTwoReplicasShareSessions(t *testing.T) {
 	dsn := testdb.New(t)
-	env := []string{"DATABASE_URL=" + dsn, "CDP_BASE_URL=sandbox"}
+	env := []string{"DATABASE_URL=" + dsn, "CDP_BASE_URL=sandbox", "PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32)}
 	if out, code := portal(t, env, "replica pass phrase\n", "user", "add", "--username", "rana", "--role", "agent", "--branch", "B"); code != 0 {
 		t.Fatal(out)
 	}

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"kycportal/internal/config"
 	"kycportal/internal/retention"
 	"kycportal/internal/store"
 )
@@ -18,20 +19,17 @@ func runRetention(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return fmt.Errorf("%w: portal retention purge [--dry-run] | hold | release | holds", errUsage)
 	}
-	cfg, err := loadConfig(os.Getenv)
-	if err != nil {
-		return err
-	}
-	policy := retention.Policy{AuditDays: cfg.RetainAuditDays, DiscardedDays: cfg.RetainDiscardedDays}
-	if err := policy.Validate(); err != nil {
-		return fmt.Errorf("configuration refused: %w", err)
-	}
-	db, closeDB, err := openDB(ctx, cfg, false)
-	if err != nil {
-		return err
-	}
-	defer closeDB()
-	switch sub, rest := args[0], args[1:]; sub {
+	return withDB(ctx, func(cfg config.Config, db *store.DB) error {
+		policy := retention.Policy{AuditDays: cfg.RetainAuditDays, DiscardedDays: cfg.RetainDiscardedDays}
+		if err := policy.Validate(); err != nil {
+			return fmt.Errorf("configuration refused: %w", err)
+		}
+		return retentionCommand(ctx, db, policy, args[0], args[1:])
+	})
+}
+
+func retentionCommand(ctx context.Context, db *store.DB, policy retention.Policy, sub string, rest []string) error {
+	switch sub {
 	case "purge":
 		return retentionPurge(ctx, db, policy, rest)
 	case "hold":

@@ -77,7 +77,7 @@ func runServe(ctx context.Context, args []string) error {
 	app := handlers.New(handlers.Deps{
 		DB: db, Sessions: sessions, Log: log, Metrics: reg, Now: time.Now, TLS: cfg.TLS(),
 		CDP: cdpClient, Sandbox: useSandbox, Queue: queue, CallbackSecret: cdpCfg.CallbackSecret,
-		Auth: &auth.Service{DB: db, Hasher: hasher, Now: time.Now, RequireTOTP: cfg.RequireTOTP},
+		Auth:     &auth.Service{DB: db, Hasher: hasher, Now: time.Now, RequireTOTP: cfg.RequireTOTP},
 		AuditKey: auditKey, LookupLimit: search.Limit{Lookups: cfg.CDPLookupLimit, Window: cfg.CDPLookupWindow},
 	})
 	go sweepSessions(ctx, log, db, cfg.SessionIdle)

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"kycportal/internal/auth"
+	"kycportal/internal/config"
 	"kycportal/internal/store"
 )
 
@@ -18,16 +19,13 @@ func runUser(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return fmt.Errorf("%w: portal user add|disable|enable|list|totp", errUsage)
 	}
-	cfg, err := loadConfig(os.Getenv)
-	if err != nil {
-		return err
-	}
-	db, closeDB, err := openDB(ctx, cfg, false)
-	if err != nil {
-		return err
-	}
-	defer closeDB()
-	switch sub, rest := args[0], args[1:]; sub {
+	return withDB(ctx, func(_ config.Config, db *store.DB) error {
+		return userCommand(ctx, db, args[0], args[1:])
+	})
+}
+
+func userCommand(ctx context.Context, db *store.DB, sub string, rest []string) error {
+	switch sub {
 	case "add":
 		return userAdd(ctx, db, auth.NewHasher(1), rest, os.Stdin)
 	case "disable", "enable":

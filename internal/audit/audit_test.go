@@ -17,12 +17,7 @@ import (
 
 func openDB(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), testdb.New(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	return db
+	return testdb.Open(t)
 }
 
 func countEvents(t *testing.T, db *store.DB) int {
@@ -112,11 +107,7 @@ func record(t *testing.T, db *store.DB, n int) {
 
 func verify(t *testing.T, db *store.DB) audit.Result {
 	t.Helper()
-	var res audit.Result
-	err := db.InTx(context.Background(), func(tx pgx.Tx) (err error) {
-		res, err = audit.Verify(context.Background(), tx, "")
-		return err
-	})
+	res, err := audit.Verify(context.Background(), db.Pool, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,8 +182,7 @@ func TestVerifyByBranchChecksTrueLinks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var res audit.Result
-	err := db.InTx(ctx, func(tx pgx.Tx) (err error) { res, err = audit.Verify(ctx, tx, "A"); return err })
+	res, err := audit.Verify(ctx, db.Pool, "A")
 	if err != nil || !res.OK() || res.Verified != 2 {
 		t.Fatalf("branch A: %+v %v, want 2 verified", res, err)
 	}
@@ -209,7 +199,7 @@ func TestVerifyByBranchChecksTrueLinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Branch A's second row follows the altered B row: its link no longer holds.
-	err = db.InTx(ctx, func(tx pgx.Tx) (err error) { res, err = audit.Verify(ctx, tx, "A"); return err })
+	res, err = audit.Verify(ctx, db.Pool, "A")
 	if err != nil || res.OK() || res.BrokenID != idB+1 {
 		t.Fatalf("branch A after altering B's row %d: %+v %v", idB, res, err)
 	}

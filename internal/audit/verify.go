@@ -24,7 +24,21 @@ func (r Result) OK() bool { return r.BrokenID == 0 }
 // retention purge, against the anchor the purge kept; with a branch, only the links of that branch's
 // events, each against its true predecessor in the whole chain, so that a supervisor can check
 // their scope without seeing other branches' rows.
-func Verify(ctx context.Context, tx pgx.Tx, branch string) (Result, error) {
+//
+// It reads one snapshot (a repeatable-read, read-only transaction), so rows appended
+// meanwhile do not confuse it.
+func Verify(ctx context.Context, db interface {
+	BeginTx(context.Context, pgx.TxOptions) (pgx.Tx, error)
+}, branch string) (res Result, err error) {
+	err = pgx.BeginTxFunc(ctx, db, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+		func(tx pgx.Tx) (err error) {
+			res, err = verify(ctx, tx, branch)
+			return err
+		})
+	return res, err
+}
+
+func verify(ctx context.Context, tx pgx.Tx, branch string) (Result, error) {
 	var res Result
 	rows, err := tx.Query(ctx, `SELECT * FROM (
 		SELECT id, occurred_at, coalesce(actor_user_id, 0), actor_username, actor_role, actor_branch,

@@ -55,12 +55,7 @@ type env struct {
 // newEnv serves the real handler stack over loopback on a fresh database.
 func newEnv(t *testing.T, configure ...func(*Deps)) *env {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, testdb.New(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
+	db := testdb.Open(t)
 	e := &env{t: t, db: db, clock: cdptest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)),
 		hasher: auth.NewHasher(2), logs: &syncBuffer{}}
 	d := Deps{

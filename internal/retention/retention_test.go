@@ -17,12 +17,7 @@ var now = time.Date(2031, 6, 1, 12, 0, 0, 0, time.UTC)
 
 func setup(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), testdb.New(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	return db
+	return testdb.Open(t)
 }
 
 // event appends one audit event that happened at.
@@ -81,11 +76,7 @@ func count(t *testing.T, db *store.DB, table string) int {
 
 func verify(t *testing.T, db *store.DB) audit.Result {
 	t.Helper()
-	var res audit.Result
-	err := db.InTx(context.Background(), func(tx pgx.Tx) (err error) {
-		res, err = audit.Verify(context.Background(), tx, "")
-		return err
-	})
+	res, err := audit.Verify(context.Background(), db.Pool, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -183,3 +183,14 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// Open connects to a new database made by New; the pool closes when the test ends.
+func Open(t testing.TB) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), New(t))
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	t.Cleanup(db.Close)
+	return db
+}
