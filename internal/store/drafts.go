@@ -129,8 +129,7 @@ func collectSummaries(rows pgx.Rows, err error) ([]DraftSummary, error) {
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (DraftSummary, error) {
 		var s DraftSummary
-		err := r.Scan(&s.ID, &s.Country, &s.IDType, &s.Status, &s.FirstName, &s.LastName, &s.CreatedByName,
-			&s.Branch, &s.CreatedAt, &s.UpdatedAt)
+		err := r.Scan(summaryFields(&s)...)
 		return s, err
 	})
 }
