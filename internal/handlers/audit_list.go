@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/audit"
+	"kycportal/internal/idnumber"
 	"kycportal/internal/store"
 	"kycportal/internal/views/pages"
 )
@@ -17,14 +18,39 @@ import (
 // auditList is the reviewers' view of the trail: filtered, newest first, a page at a time.
 // Looking is itself recorded.
 func (s *Server) auditList(c echo.Context) error {
-	ctx := c.Request().Context()
 	f, q := auditFilter(c)
+	return s.showAudit(c, f, q, filterRecord(q))
+}
+
+// auditByID lists the events about one ID number, typed in a form so that it never lands in
+// an address, a history or a log. The trail records the number's reference, not the number.
+func (s *Server) auditByID(c echo.Context) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	number := idnumber.Strip(c.Request().PostForm.Get("id_number"))
+	if number == "" || len(number) > 30 {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, "Enter the ID number, at most 30 characters.")
+	}
+	f, q := auditFilter(c)
+	ref := audit.NewIDRef(s.AuditKey, number)
+	f.IDNumber, f.IDHMAC, f.Limit, q.IDLast4 = number, ref.HMAC, auditIDPageSize, ref.Last4
+	return s.showAudit(c, f, q, map[string]any{"filter": filterRecord(q), "id": ref})
+}
+
+// auditIDPageSize bounds the events of one ID number shown at once; they are not paged, as
+// paging would carry the number in the next page's address.
+const auditIDPageSize = 200
+
+// showAudit lists the events of f, records that they were looked at, and renders the page
+// (or, for htmx, the results region).
+func (s *Server) showAudit(c echo.Context, f store.AuditFilter, q pages.AuditQuery, viewed any) error {
+	ctx := c.Request().Context()
 	var rows []store.AuditRow
 	err := audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		var err error
 		rows, err = store.ListAuditEvents(ctx, tx, f)
-		return audit.Event{Action: audit.AuditViewed, EntityType: "audit", EntityID: "list",
-			After: filterRecord(q)}, err
+		return audit.Event{Action: audit.AuditViewed, EntityType: "audit", EntityID: "list", After: viewed}, err
 	})
 	if err != nil {
 		return err
@@ -33,7 +59,7 @@ func (s *Server) auditList(c echo.Context) error {
 	for _, r := range rows {
 		l.Rows = append(l.Rows, eventRow(r))
 	}
-	if len(rows) == auditPageSize {
+	if len(rows) == auditPageSize && f.IDNumber == "" {
 		older := queryOf(q)
 		older.Set("before", strconv.FormatInt(rows[len(rows)-1].ID, 10))
 		l.OlderURL = "/audit?" + older.Encode()

@@ -49,6 +49,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/customers/:ecrn", agentOnly, s.customerShow},
 		{http.MethodPost, "/customers/:ecrn/reveal", agentOnly, s.customerReveal},
 		{http.MethodGet, "/audit", reviewer, s.auditList},
+		{http.MethodPost, "/audit/by-id", reviewer, s.auditByID},
 		{http.MethodGet, "/audit/export", reviewer, s.auditExport},
 		{http.MethodPost, "/audit/export", reviewer, s.auditExport},
 		{http.MethodPost, "/audit/verify", reviewer, s.auditVerify},

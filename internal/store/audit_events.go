@@ -19,6 +19,8 @@ type AuditFilter struct {
 	Username string   // the actor
 	Prefixes []string // action prefixes of a review group
 	Customer string   // a draft reference (its number) or an ECRN: see customerEvents
+	IDNumber string   // a normalised ID number: the drafts that hold it
+	IDHMAC   string   // and the events that name it by its keyed hash (audit.IDRef)
 	Outcome  string
 	From, To time.Time // occurred_at in [From, To)
 	BeforeID int64     // keyset cursor: events older than this one
@@ -58,9 +60,19 @@ const customerEvents = `((entity_type IN ('draft', 'submission') AND (entity_id 
 func (f AuditFilter) where() (string, []any) {
 	var conds []string
 	var args []any
-	add := func(cond string, arg any) {
-		args = append(args, arg)
-		conds = append(conds, strings.ReplaceAll(cond, "$?", "$"+strconv.Itoa(len(args))))
+	// add appends a condition whose placeholders "$?" take args in order; with one arg, every
+	// "$?" is that arg.
+	add := func(cond string, vals ...any) {
+		parts := strings.Split(cond, "$?")
+		var b strings.Builder
+		for i, part := range parts[:len(parts)-1] {
+			if i < len(vals) {
+				args = append(args, vals[i])
+			}
+			b.WriteString(part + "$" + strconv.Itoa(len(args)))
+		}
+		b.WriteString(parts[len(parts)-1])
+		conds = append(conds, b.String())
 	}
 	if f.Branch != "" {
 		add("actor_branch = $?", f.Branch)
@@ -77,6 +89,10 @@ func (f AuditFilter) where() (string, []any) {
 	}
 	if f.Customer != "" {
 		add(customerEvents, f.Customer)
+	}
+	if f.IDNumber != "" {
+		add(`(after->>'id_hmac' = $? OR (entity_type IN ('draft', 'submission')
+			AND entity_id IN (SELECT id::text FROM drafts WHERE id_number = $?)))`, f.IDHMAC, f.IDNumber)
 	}
 	if f.Outcome != "" {
 		add("outcome = $?", f.Outcome)
