@@ -66,7 +66,9 @@ func (s *Server) fieldAfterSave(res drafts.Saved, name, posted string) (pages.Fi
 		v.Value, v.Error = posted, msg
 	}
 	if c, conflict := res.Conflicts[name]; conflict {
-		v.Value, v.Error, v.Conflict = c.Yours, "", &pages.Conflict{Theirs: c.Theirs, Yours: c.Yours}
+		v.Error = ""
+		v.Conflict = &pages.Conflict{Theirs: c.Theirs, Yours: c.Yours,
+			Advice: "Save again to keep yours, or reload the page to take the saved value."}
 	}
 	return v, true
 }
@@ -97,9 +99,14 @@ func (s *Server) renderSaveProblems(c echo.Context, status int, res drafts.Saved
 		return err
 	}
 	for i, f := range v.Fields {
-		if after, ok := s.fieldAfterSave(res, f.Name, posted[f.Name]); ok && (after.Conflict != nil || res.Refused[f.Name] != "") {
-			v.Fields[i] = after
+		after, ok := s.fieldAfterSave(res, f.Name, posted[f.Name])
+		if !ok || (after.Conflict == nil && res.Refused[f.Name] == "") {
+			continue
 		}
+		if after.Conflict != nil { // the page shows the saved value: a stale copy never wins by a second click
+			after.Conflict.Advice = "The field shows the saved value; type yours again to replace it."
+		}
+		v.Fields[i] = after
 	}
 	v.Flash = "Some values were not saved: see the messages below."
 	return render(c, status, pages.DraftPage(s.chrome(c, "Draft", "drafts"), v))

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"kycportal/internal/auth"
 	"kycportal/internal/session"
 	"kycportal/internal/store"
@@ -195,6 +197,36 @@ func TestTwoTabsNeverOverwriteSilently(t *testing.T) {
 	// Having seen Alice (version 3), B may now deliberately replace it.
 	if status, _ := b.autosave(id, versionIn(t, body), "first_name", "Bob"); status != http.StatusOK {
 		t.Errorf("a save after seeing the other value: %d, want 200", status)
+	}
+}
+
+// TestConflictWithoutJavaScript: a whole step posted from a stale page shows the saved
+// value in the field, so that saving again cannot bring the stale copy back.
+func TestConflictWithoutJavaScript(t *testing.T) {
+	e := newEnv(t)
+	a := e.agent("amal", "DXB-01", "AE")
+	id := a.createDraft("AE", "4", emiratesID)
+	b := e.agent("badr", "DXB-01", "AE")
+	b.page(fmt.Sprintf("/drafts/%d", id))
+	a.autosave(id, 1, "first_name", "Alice")
+	resp := b.post(fmt.Sprintf("/drafts/%d", id), url.Values{"version": {"1"}, "step": {"personal"},
+		"first_name": {"Bob"}, "last_name": {"Baker"}})
+	doc, err := goquery.NewDocumentFromReader(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusConflict {
+		t.Fatalf("status %d, want 409", resp.StatusCode)
+	}
+	if v, _ := doc.Find("#f-first_name").Attr("value"); v != "Alice" {
+		t.Errorf("first name input shows %q, want the saved Alice", v)
+	}
+	if got := doc.Find(`[data-testid="conflict-yours"]`).Text(); got != "Bob" {
+		t.Errorf("conflict shows yours as %q, want Bob", got)
+	}
+	if v, _ := doc.Find("#f-last_name").Attr("value"); v != "Baker" {
+		t.Errorf("last name %q: the field without conflict was not saved", v)
 	}
 }
 

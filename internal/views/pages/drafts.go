@@ -52,8 +52,8 @@ type Field struct {
 	Note                                  string // why the value changed under the agent's eyes
 }
 
-// Conflict shows both values of a field two people saved at once.
-type Conflict struct{ Theirs, Yours string }
+// Conflict shows both values of a field two people saved at once, and what to do.
+type Conflict struct{ Theirs, Yours, Advice string }
 
 // Doc is a document slot of the documents step.
 type Doc struct {
