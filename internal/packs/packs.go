@@ -128,7 +128,6 @@ type Field struct {
 	CDP          string     `json:"cdp,omitempty"` // the onboarding payload field it feeds
 
 	pattern *regexp.Regexp
-	section string
 }
 
 // Condition holds when another field's value is one of In.
@@ -136,9 +135,6 @@ type Condition struct {
 	Field string   `json:"field"`
 	In    []string `json:"in"`
 }
-
-// Section returns the key of the section that holds the field.
-func (f *Field) Section() string { return f.section }
 
 // Field returns the field called name.
 func (p *Pack) Field(name string) (*Field, bool) {

@@ -98,7 +98,6 @@ func (p *Pack) checkSections() error {
 		keys = append(keys, s.Key)
 		for fi := range s.Fields {
 			f := &s.Fields[fi]
-			f.section = s.Key
 			if p.fields[f.Name] != nil {
 				errs = append(errs, fmt.Errorf("field %s appears twice", f.Name))
 			}
