@@ -54,6 +54,7 @@ func entityID(draftID int64) string { return strconv.FormatInt(draftID, 10) }
 // move takes sub from its state to to, if the machine allows it, saves it and records
 // the change as action with facts. Callers set any other columns on sub before.
 func (s *Service) move(ctx context.Context, tx pgx.Tx, sub *store.Submission, to State, action audit.Action, facts map[string]any, reason string) error {
+	ctx = inBranch(ctx, sub.Branch)
 	from := State(sub.State)
 	if err := check(from, to); err != nil {
 		return err
@@ -66,6 +67,18 @@ func (s *Service) move(ctx context.Context, tx pgx.Tx, sub *store.Submission, to
 	maps.Copy(after, facts)
 	return audit.Record(ctx, tx, audit.Event{Action: action, EntityType: "submission", EntityID: entityID(sub.DraftID),
 		Before: map[string]any{"state": string(from)}, After: after, Reason: reason, OccurredAt: sub.UpdatedAt})
+}
+
+// inBranch attributes the system's events about a submission (the worker's, the CDP
+// callback's) to the submission's branch, whose supervisors review them; a person's events
+// keep their own branch.
+func inBranch(ctx context.Context, branch string) context.Context {
+	a := audit.ActorFrom(ctx)
+	if a.Branch != "" {
+		return ctx
+	}
+	a.Branch = branch
+	return audit.WithActor(ctx, a)
 }
 
 // enqueue queues sub and its job in tx: both commit, or neither.

@@ -86,6 +86,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	if err != nil || sub == nil {
 		return err
 	}
+	ctx = inBranch(ctx, sub.Branch)
 	d, err := w.Drafts.Pinned(ctx, w.DB.Pool, sub.DraftID)
 	if err != nil {
 		return err
