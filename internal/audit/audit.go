@@ -73,14 +73,9 @@ func Record(ctx context.Context, tx pgx.Tx, e Event) error {
 	if err := e.complete(ctx); err != nil {
 		return fmt.Errorf("audit.Record(%s): %w", e.Action, err)
 	}
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(chainLock)); err != nil {
-		return fmt.Errorf("audit.Record(%s): %w", e.Action, err)
-	}
-	r := row{Event: e, PrevHash: genesis}
-	err := tx.QueryRow(ctx, `SELECT nextval('audit_events_id_seq'),
-		coalesce((SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1),
-			(SELECT hash FROM audit_anchors ORDER BY up_to_id DESC LIMIT 1), $1)`, genesis).Scan(&r.ID, &r.PrevHash)
-	if err != nil {
+	r := row{Event: e}
+	var err error
+	if r.ID, r.PrevHash, err = chainEnd(ctx, tx); err != nil {
 		return fmt.Errorf("audit.Record(%s): %w", e.Action, err)
 	}
 	r.Hash = r.hash()
@@ -95,6 +90,18 @@ func Record(ctx context.Context, tx pgx.Tx, e Event) error {
 		return fmt.Errorf("audit.Record(%s): %w", e.Action, err)
 	}
 	return nil
+}
+
+// chainEnd takes chainLock, then the next id and the hash the new row links to: the last
+// row's, else the anchor a retention purge kept, else the genesis.
+func chainEnd(ctx context.Context, tx pgx.Tx) (id int64, prev []byte, err error) {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(chainLock)); err != nil {
+		return 0, nil, err
+	}
+	err = tx.QueryRow(ctx, `SELECT nextval('audit_events_id_seq'),
+		coalesce((SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1),
+			(SELECT hash FROM audit_anchors ORDER BY up_to_id DESC LIMIT 1), $1)`, genesis).Scan(&id, &prev)
+	return id, prev, err
 }
 
 // complete fills what the caller may leave out and checks the rest.
