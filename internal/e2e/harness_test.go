@@ -156,15 +156,18 @@ func Start(t *testing.T) *Portal {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	// exited is closed once the process has ended, with its result in exitErr; a closed
+	// channel answers every reader, so waitHealthy and the cleanup can both watch it.
+	exited := make(chan struct{})
+	var exitErr error
+	go func() { exitErr = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		defer log.Close()
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("portal serve exited with %v after SIGTERM; see %s", err, logPath)
+		case <-exited:
+			if exitErr != nil {
+				t.Errorf("portal serve exited with %v after SIGTERM; see %s", exitErr, logPath)
 			}
 		case <-time.After(15 * time.Second):
 			_ = cmd.Process.Kill()
@@ -176,13 +179,13 @@ func Start(t *testing.T) *Portal {
 	return p
 }
 
-func waitHealthy(t *testing.T, url string, exited <-chan error, logPath string) {
+func waitHealthy(t *testing.T, url string, exited <-chan struct{}, logPath string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
-		case err := <-exited:
-			t.Fatalf("portal serve exited before it was healthy (%v); see %s", err, logPath)
+		case <-exited:
+			t.Fatalf("portal serve exited before it was healthy; see %s", logPath)
 		case <-time.After(100 * time.Millisecond):
 		}
 		resp, err := http.Get(url)
