@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/views/pages"
@@ -32,8 +33,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	status := http.StatusInternalServerError
 	var he *echo.HTTPError
-	if errors.As(err, &he) {
+	var down *pgconn.ConnectError
+	switch {
+	case errors.As(err, &he):
 		status = he.Code
+	case errors.As(err, &down):
+		status = http.StatusServiceUnavailable // the database is away: try again, nothing is lost
 	}
 	if status >= 500 {
 		s.Log.ErrorContext(c.Request().Context(), "request failed", "request_id", requestIDOf(c), "error", err.Error())
