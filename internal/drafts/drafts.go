@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -35,6 +36,7 @@ type Service struct {
 	Blobs   BlobStore
 	Scanner documents.Scanner
 	Now     func() time.Time
+	Key     []byte // the audit HMAC key: the trail names ID numbers only as audit.IDRef
 }
 
 // ErrNotFound answers every request for a draft the user may not see, so that a guessed
@@ -102,11 +104,19 @@ func (s *Service) Create(ctx context.Context, u store.User, in NewDraft) (int64,
 		id, err = store.CreateDraft(ctx, tx, store.Draft{Country: p.Country, PackVersion: p.Version,
 			IDType: in.IDType, IDNumber: number, IssuedCountry: issued, Branch: u.Branch, CreatedBy: u.ID,
 			CreatedAt: s.Now()})
+		after := s.idFields(number)
+		maps.Copy(after, map[string]any{"country": p.Country, "pack_version": p.Version, "id_type": in.IDType,
+			"issued_country": issued, "branch": u.Branch})
 		return audit.Event{Action: audit.DraftCreated, EntityType: "draft", EntityID: strconv.FormatInt(id, 10),
-			After: map[string]any{"country": p.Country, "pack_version": p.Version, "id_type": in.IDType,
-				"id_number": number, "issued_country": issued, "branch": u.Branch}}, err
+			After: after}, err
 	})
 	return id, err
+}
+
+// idFields names an ID number in an event as the trail allows: its last 4 and keyed hash.
+func (s *Service) idFields(number string) map[string]any {
+	ref := audit.NewIDRef(s.Key, number)
+	return map[string]any{"id_last4": ref.Last4, "id_hmac": ref.HMAC}
 }
 
 // load reads a draft the user may see, with its pack, in q.

@@ -37,16 +37,18 @@ type Saved struct {
 // before and after. Unknown form keys are ignored; read-only ones are audited as tampering.
 func (s *Service) Save(ctx context.Context, u store.User, id int64, seen int, posted map[string]string) (Saved, error) {
 	var out Saved
+	closed := false
 	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
 		d, err := s.load(ctx, tx, u, id, true)
 		if err != nil {
 			return err
 		}
-		if d.Status != store.DraftOpen {
-			return ErrClosed
-		}
+		// The attempt is recorded even on a closed draft: a submitted ID number is the prize.
 		if err := s.recordTampering(ctx, tx, id, posted); err != nil {
 			return err
+		}
+		if closed = d.Status != store.DraftOpen; closed {
+			return nil
 		}
 		out = s.merge(d, seen, posted)
 		if len(out.Changed) == 0 {
@@ -54,6 +56,9 @@ func (s *Service) Save(ctx context.Context, u store.User, id int64, seen int, po
 		}
 		return s.write(ctx, tx, u, &out)
 	})
+	if err == nil && closed {
+		err = ErrClosed
+	}
 	return out, err
 }
 
@@ -111,7 +116,12 @@ func (s *Service) write(ctx context.Context, tx pgx.Tx, u store.User, out *Saved
 func (s *Service) recordTampering(ctx context.Context, tx pgx.Tx, id int64, posted map[string]string) error {
 	tampered := map[string]any{}
 	for _, name := range readOnly {
-		if v, ok := posted[name]; ok {
+		v, ok := posted[name]
+		switch {
+		case !ok:
+		case name == "id_number": // the number tried, findable by an ID search, never in full
+			maps.Copy(tampered, s.idFields(v))
+		default:
 			tampered[name] = v
 		}
 	}

@@ -17,7 +17,7 @@ import (
 
 // newDraftService wires the draft service, with the defaults of a plain deployment.
 func newDraftService(d Deps) *drafts.Service {
-	svc := &drafts.Service{DB: d.DB, Packs: d.Packs, Blobs: d.Blobs, Scanner: d.Scanner, Now: d.Now}
+	svc := &drafts.Service{DB: d.DB, Packs: d.Packs, Blobs: d.Blobs, Scanner: d.Scanner, Now: d.Now, Key: d.AuditKey}
 	if svc.Packs == nil {
 		svc.Packs = packs.Default()
 	}

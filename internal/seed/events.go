@@ -90,8 +90,9 @@ func (g *events) draftViewed(c int64, e *audit.Event) { g.onDraft(c, e, audit.Dr
 func (g *events) draftCreated(c int64, e *audit.Event) {
 	g.onDraft(c, e, audit.DraftCreated)
 	b := branches[branchOf(c)]
+	ref := audit.NewIDRef(g.key, idNumber(b.Country, c)) // as drafts.Service records it
 	e.After = map[string]any{"country": b.Country, "pack_version": 1, "id_type": national[b.Country].code,
-		"id_number": idNumber(b.Country, c), "issued_country": b.Country, "branch": b.Code}
+		"id_last4": ref.Last4, "id_hmac": ref.HMAC, "issued_country": b.Country, "branch": b.Code}
 }
 
 func (g *events) customerSearched(c int64, e *audit.Event) {
