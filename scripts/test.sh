@@ -18,6 +18,9 @@ go vet ./...
 step "staticcheck"
 go tool staticcheck ./...
 
+step "gosec (each exception is a #nosec comment with its reason)"
+go run github.com/securego/gosec/v2/cmd/gosec@v2.30.0 -quiet -exclude-generated ./...
+
 step "throwaway PostgreSQL cluster"
 dir=$(mktemp -d /tmp/kycportal-test-XXXXXX)
 chmod 755 "$dir"

@@ -30,7 +30,7 @@ func createDemoAccounts(ctx context.Context, db *store.DB, h *auth.Hasher, dataD
 		return err
 	}
 	path := filepath.Join(dataDir, demoCredentialsFile)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- a fixed name in the configured data folder
 	if errors.Is(err, os.ErrExist) {
 		return nil
 	}

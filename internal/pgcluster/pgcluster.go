@@ -102,10 +102,10 @@ func (c *Cluster) EnsureDatabase(ctx context.Context, name string) error {
 // the socket path would be too long.
 func (c *Cluster) placeForPostgres(ctx context.Context) error {
 	parent := filepath.Dir(c.Dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	if err := os.MkdirAll(parent, 0o755); err != nil { // #nosec G301 -- the postgres user walks through it to its cluster
 		return fmt.Errorf("pgcluster: %w", err)
 	}
-	walkable := exec.CommandContext(ctx, c.asUser[0], append(c.asUser[1:], "test", "-x", parent)...).Run() == nil
+	walkable := exec.CommandContext(ctx, c.asUser[0], append(c.asUser[1:], "test", "-x", parent)...).Run() == nil // #nosec G204 -- fixed programs, no shell
 	if walkable && len(c.socketPath()) <= maxSocketPath {
 		return nil
 	}
@@ -183,7 +183,7 @@ func (c *Cluster) URL(db string) string {
 
 func (c *Cluster) run(ctx context.Context, name string, args ...string) error {
 	argv := append(append([]string{}, c.asUser...), append([]string{filepath.Join(c.bin, name)}, args...)...)
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...) // #nosec G204 -- PostgreSQL's own programs from its bin folder, no shell
 	cmd.Dir = os.TempDir() // postgres cannot always read our working folder
 	out, err := cmd.CombinedOutput()
 	if err != nil {

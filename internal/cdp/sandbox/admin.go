@@ -89,6 +89,5 @@ func (s *Sandbox) callback(ctx context.Context, closure cdp.AlertClosure) (int, 
 	if err != nil {
 		return 0, err
 	}
-	resp.Body.Close()
-	return resp.StatusCode, nil
+	return resp.StatusCode, resp.Body.Close()
 }
