@@ -25,6 +25,7 @@ var commands = map[string]command{
 	"retention":   {runRetention, "retention purge [--dry-run], hold, release, holds"},
 	"cdp-sandbox": {runCDPSandbox, "run the CDP sandbox alone (--addr 127.0.0.1:9090)"},
 	"seed":        {runSeed, "seed --customers N --audit N: synthetic data for demos and benchmarks"},
+	"config":      {runConfig, "config check: the effective configuration, secrets redacted"},
 }
 
 // errUsage marks a mistake in the command line: exit code 2.
