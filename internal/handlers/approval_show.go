@@ -55,6 +55,11 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 		a.Items = append(a.Items, pages.ReviewItem{Name: doc.Kind, Label: reasonLabel(d.Pack, doc.Kind),
 			Value: doc.ContentType + ", uploaded " + day(doc.UploadedAt) + " UTC"})
 	}
+	for _, v := range docViews(d, docs) {
+		if v.Present {
+			a.Docs = append(a.Docs, v)
+		}
+	}
 	for _, code := range slices.Sorted(maps.Keys(submission.ReasonTypes)) {
 		a.ReasonTypes = append(a.ReasonTypes, pages.Choice{Code: code, Label: submission.ReasonTypes[code]})
 	}

@@ -10,13 +10,19 @@ import (
 )
 
 // documentShow serves a document's bytes (or its thumbnail with ?size=thumb) to an agent
-// who may see the draft, and to nobody else: never cached, never sniffed, inline under a
-// name of ours, and sandboxed so that a hostile file could run nothing.
+// who may see the draft, and to nobody else.
 func (s *Server) documentShow(c echo.Context) error {
 	id, err := draftParam(c)
 	if err != nil {
 		return err
 	}
+	return s.sendDocument(c, id)
+}
+
+// sendDocument serves the route's document of draft id to a user who may see the draft,
+// recording the view: never cached, never sniffed, inline under a name of ours, and
+// sandboxed so that a hostile file could run nothing.
+func (s *Server) sendDocument(c echo.Context, id int64) error {
 	kind, thumb := c.Param("kind"), c.QueryParam("size") == "thumb"
 	doc, data, err := s.drafts.Document(c.Request().Context(), signedIn(c), id, kind, thumb)
 	if err != nil {
@@ -40,17 +46,24 @@ func (s *Server) documentView(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.drafts.View(c.Request().Context(), signedIn(c), id)
+	return s.renderViewer(c, pages.Viewer{DraftID: id}, "drafts")
+}
+
+// renderViewer shows the route's document of draft v.DraftID in the viewer, recording a
+// view of the draft; a document the draft lacks is not found.
+func (s *Server) renderViewer(c echo.Context, v pages.Viewer, nav string) error {
+	d, err := s.drafts.View(c.Request().Context(), signedIn(c), v.DraftID)
 	if err != nil {
 		return draftFailure(err)
 	}
-	docs, err := s.drafts.Documents(c.Request().Context(), id)
+	docs, err := s.drafts.Documents(c.Request().Context(), v.DraftID)
 	if err != nil {
 		return err
 	}
-	for _, v := range docViews(d, docs) {
-		if v.Kind == c.Param("kind") && v.Present {
-			return render(c, http.StatusOK, pages.ViewerPage(s.chrome(c, v.Label, "drafts"), pages.Viewer{DraftID: id, Doc: v}))
+	for _, doc := range docViews(d, docs) {
+		if doc.Kind == c.Param("kind") && doc.Present {
+			v.Doc = doc
+			return render(c, http.StatusOK, pages.ViewerPage(s.chrome(c, doc.Label, nav), v))
 		}
 	}
 	return echo.NewHTTPError(http.StatusNotFound)

@@ -83,6 +83,8 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/drafts/:id/correct", agentOnly, s.draftCorrect},
 		{http.MethodGet, "/approvals", checker, s.approvalList},
 		{http.MethodGet, "/approvals/:id", checker, s.approvalShow},
+		{http.MethodGet, "/approvals/:id/documents/:kind", checker, s.approvalDocumentShow},
+		{http.MethodGet, "/approvals/:id/documents/:kind/view", checker, s.approvalDocumentView},
 		{http.MethodPost, "/approvals/:id/claim", checker, s.approvalClaim},
 		{http.MethodPost, "/approvals/:id/approve", checker, s.approvalApprove},
 		{http.MethodPost, "/approvals/:id/return", checker, s.approvalReturn},

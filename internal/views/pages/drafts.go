@@ -1,6 +1,10 @@
 package pages
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/a-h/templ"
+)
 
 // Choice is one option of a select.
 type Choice struct{ Code, Label string }
@@ -110,10 +114,28 @@ type History struct {
 	Rows    []HistoryRow
 }
 
-// Viewer shows one document with zoom and rotate.
+// Viewer shows one document with zoom and rotate: an agent's of their draft, or a
+// checker's of a case.
 type Viewer struct {
 	DraftID int64
+	Case    bool // a checker's view, under /approvals
 	Doc     Doc
+}
+
+// src is the address of the viewed document.
+func (v Viewer) src() string {
+	if v.Case {
+		return caseDocURL(v.DraftID, v.Doc.Kind)
+	}
+	return docURL(v.DraftID, v.Doc.Kind)
+}
+
+// back is where the viewer was opened from, and its link's words.
+func (v Viewer) back() (templ.SafeURL, string) {
+	if v.Case {
+		return templ.SafeURL(approvalURL(v.DraftID)), "Back to the case"
+	}
+	return templ.SafeURL(stepURL(v.DraftID, "documents")), "Back to the documents"
 }
 
 func draftURL(id int64) string { return "/drafts/" + strconv.FormatInt(id, 10) }

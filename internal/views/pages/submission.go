@@ -53,8 +53,11 @@ type Approval struct {
 	Mine        bool // the viewer prepared it: they may not check it
 	Items       []ReviewItem
 	ReasonTypes []Choice
+	Docs        []Doc // the documents the case holds
 	Timeline    []TimelineRow
 	Error       string
 }
 
 func approvalURL(id int64) string { return "/approvals/" + strconv.FormatInt(id, 10) }
+
+func caseDocURL(id int64, kind string) string { return approvalURL(id) + "/documents/" + kind }
