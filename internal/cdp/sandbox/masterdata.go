@@ -15,7 +15,9 @@ type masterData struct {
 	DocumentIDs   []string          `json:"document_ids"`
 	ECRNPrefixes  map[string]string `json:"ecrn_prefixes"` // by issued country; others get "100"
 	Countries     []string          `json:"countries"`
-	idTypeCodes   []string
+	// NotNationalities are countries (uninhabited territories) that are nobody's nationality.
+	NotNationalities []string `json:"not_nationalities"`
+	idTypeCodes      []string
 }
 
 type idType struct {

@@ -69,6 +69,9 @@ func (k *checker) person(top map[string]any, c *customer) {
 	for _, key := range []string{"nationality", "country_of_birth", "country_of_residence"} {
 		k.code(top, "", key, true, k.md.Countries)
 	}
+	if n, _ := top["nationality"].(string); slices.Contains(k.md.NotNationalities, n) {
+		k.master["nationality"] = fmt.Sprintf("%q is an uninhabited territory, not a nationality", n)
+	}
 	k.code(top, "", "second_nationality", false, k.md.Countries)
 	if dob := k.date(top, "", "date_of_birth", true); !dob.IsZero() && !dob.Before(k.now) {
 		k.format["date_of_birth"] = "must be in the past"

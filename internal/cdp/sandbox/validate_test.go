@@ -84,6 +84,7 @@ func TestOnboardRefusesMalformedPayloads(t *testing.T) {
 		{"face photo absent", func(m map[string]any) { delete(obj(m, "customer_classification"), "profile_photo") }, 40002, "customer_classification.profile_photo"},
 		{"report without its data", func(m map[string]any) { delete(obj(m, "additional_docs", 1), "base64_data") }, 40002, "additional_docs[1].base64_data"},
 		{"unknown nationality", func(m map[string]any) { m["nationality"] = "XX" }, 45053, "nationality"},
+		{"a territory for a nationality", func(m map[string]any) { m["nationality"] = "AQ" }, 45053, "nationality"},
 		{"country in lower case", func(m map[string]any) { m["country_of_residence"] = "ae" }, 45053, "country_of_residence"},
 		{"unknown address country", func(m map[string]any) { obj(m, "address_list", 0)["country"] = "ZZ" }, 45053, "address_list[0].country"},
 		{"unknown resident type", func(m map[string]any) { m["resident_type_id"] = 999 }, 45053, "resident_type_id"},
