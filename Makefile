@@ -12,6 +12,11 @@ run: build
 test:
 	scripts/test.sh
 
+.PHONY: fuzz
+## fuzz: every fuzz target for 30 s each (FUZZTIME=…); not part of make test
+fuzz:
+	scripts/fuzz.sh
+
 ## build: the portal binary (generated templ code is committed)
 build:
 	CGO_ENABLED=0 go build -trimpath -o $(BIN) ./cmd/portal
