@@ -12,6 +12,7 @@ import (
 	mathrand "math/rand/v2"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -46,9 +47,13 @@ type Client struct {
 	log      *slog.Logger
 	now      func() time.Time
 	duration *prometheus.HistogramVec
+	tokenUp  prometheus.Gauge
 
-	sem chan struct{} // held while the token is read or fetched: one token request at a time
-	tok token         // guarded by sem
+	sem    chan struct{} // held while the token is read or fetched: one token request at a time
+	tok    token         // guarded by sem
+	health tokenHealth   // guarded by sem
+
+	failingSince atomic.Int64 // unix nanoseconds of health.since while failing, else 0: read by pages
 }
 
 // New checks cfg and returns a client for it.
@@ -56,14 +61,27 @@ func New(cfg Config, opts Options) (*Client, error) {
 	if err := checkClientConfig(cfg); err != nil {
 		return nil, err
 	}
-	duration, err := newDurationMetric(opts.Registerer)
+	duration, err := register(opts.Registerer, prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "cdp_request_duration_seconds",
+		Help:    "Duration of CDP calls, retries included, by endpoint and outcome.",
+		Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20},
+	}, []string{"endpoint", "outcome"}))
 	if err != nil {
 		return nil, err
 	}
+	tokenUp, err := register(opts.Registerer, prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "cdp_token_endpoint_up",
+		Help: "1 while the CDP's token endpoint answers, 0 while it fails: no CDP call can be made. Alert on 0.",
+	}))
+	if err != nil {
+		return nil, err
+	}
+	tokenUp.Set(1)
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	c := &Client{cfg: cfg, http: opts.HTTPClient, log: opts.Logger, now: opts.Now, duration: duration, sem: make(chan struct{}, 1)}
+	c := &Client{cfg: cfg, http: opts.HTTPClient, log: opts.Logger, now: opts.Now, duration: duration, tokenUp: tokenUp,
+		sem: make(chan struct{}, 1)}
 	if c.http == nil {
 		c.http = &http.Client{}
 	}
@@ -91,23 +109,19 @@ func checkClientConfig(cfg Config) error {
 	return errors.Join(missing...)
 }
 
-func newDurationMetric(reg prometheus.Registerer) (*prometheus.HistogramVec, error) {
-	h := prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    "cdp_request_duration_seconds",
-		Help:    "Duration of CDP calls, retries included, by endpoint and outcome.",
-		Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20},
-	}, []string{"endpoint", "outcome"})
+// register registers m on reg; a second client on the same registry shares the first's.
+func register[M prometheus.Collector](reg prometheus.Registerer, m M) (M, error) {
 	if reg == nil {
-		return h, nil
+		return m, nil
 	}
-	err := reg.Register(h)
+	err := reg.Register(m)
 	var already prometheus.AlreadyRegisteredError
 	if errors.As(err, &already) {
-		if existing, ok := already.ExistingCollector.(*prometheus.HistogramVec); ok {
+		if existing, ok := already.ExistingCollector.(M); ok {
 			return existing, nil
 		}
 	}
-	return h, err
+	return m, err
 }
 
 type lookupRequest struct {

@@ -62,12 +62,78 @@ func (c *Client) accessToken(ctx context.Context, stale string) (string, error) 
 	if c.tok.access != "" && c.tok.access != stale && c.now().Before(c.tok.refreshAt) {
 		return c.tok.access, nil
 	}
+	if err := c.health.wait(c.now()); err != nil {
+		return "", err
+	}
 	t, err := c.newToken(ctx)
+	c.noteToken(ctx, err)
 	if err != nil {
 		return "", err
 	}
 	c.tok = t
 	return t.access, nil
+}
+
+// tokenHealth remembers a failing token endpoint, so that while it fails the calls of
+// every user and worker are answered at once with its last error instead of each asking
+// again: one token request per cool-down, however many calls arrive.
+type tokenHealth struct {
+	failures int       // consecutive failed token requests
+	since    time.Time // when the first of them failed
+	retryAt  time.Time // no token request before this
+	err      error     // the last failure
+}
+
+// tokenCooldown is 1 s after the first failure, doubling to at most a minute.
+func tokenCooldown(failures int) time.Duration {
+	return min(time.Second<<min(failures-1, 6), time.Minute)
+}
+
+// wait is the remembered failure while the cool-down lasts, else nil.
+func (h *tokenHealth) wait(now time.Time) error {
+	if h.failures == 0 || !now.Before(h.retryAt) {
+		return nil
+	}
+	return fmt.Errorf("token endpoint failing since %s, not asked again before %s: %w",
+		h.since.UTC().Format(time.TimeOnly), h.retryAt.UTC().Format(time.TimeOnly), h.err)
+}
+
+// noteToken records how a token request went and tells operators when the endpoint starts
+// failing (one ERROR line, the gauge at 0, TokenFailingSince for the admins' banner) and
+// when it recovers. A caller that gave up is no news about the endpoint.
+func (c *Client) noteToken(ctx context.Context, err error) {
+	h := &c.health
+	switch {
+	case err == nil && h.failures > 0:
+		c.log.InfoContext(ctx, "CDP token endpoint recovered", "endpoint", "token", "failed_requests", h.failures,
+			"down_ms", c.now().Sub(h.since).Milliseconds())
+		fallthrough
+	case err == nil:
+		*h = tokenHealth{}
+		c.failingSince.Store(0)
+		c.tokenUp.Set(1)
+		return
+	case errors.Is(err, context.Canceled):
+		return
+	case h.failures == 0:
+		h.since = c.now()
+		c.failingSince.Store(h.since.UnixNano())
+		c.tokenUp.Set(0)
+		c.log.ErrorContext(ctx, "CDP token endpoint failing: no CDP call can be made until it answers; "+
+			"check the CDP's status, CDP_CLIENT_ID, CDP_USERNAME and their secrets", "endpoint", "token", "error", err.Error())
+	}
+	h.failures++
+	h.err = err
+	h.retryAt = c.now().Add(tokenCooldown(h.failures))
+}
+
+// TokenFailingSince is when the CDP's token endpoint started failing; zero while it answers.
+func (c *Client) TokenFailingSince() time.Time {
+	n := c.failingSince.Load()
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
 }
 
 // newToken refreshes while the refresh token lives and falls back to the password grant when

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -119,20 +120,55 @@ func TestUnavailableRetriesOnlyIdempotentCalls(t *testing.T) {
 	}
 }
 
-// A call whose token cannot be had never left, so even onboard may try again.
+// A call whose token cannot be had never left, so even onboard may try again; but the
+// failure is remembered for a cool-down, so the retries ask the endpoint nothing more.
 func TestTokenEndpointDownIsUnavailableAfterBoundedRetries(t *testing.T) {
 	h := newHarness(t, withSandbox(func(c *sandbox.Config) { c.TokenFail = true }))
 	for name, call := range map[string]func() cdp.Result{
 		"lookup":  func() cdp.Result { return h.client.Lookup(t.Context(), "4", "784199012345676") },
 		"onboard": func() cdp.Result { return h.client.Onboard(t.Context(), cdptest.AECustomer()) },
 	} {
+		h.clock.Advance(2 * time.Minute) // past any cool-down
 		h.forget()
 		if res := call(); res.Outcome != cdp.Unavailable || res.Status != 0 {
 			t.Errorf("%s: got %v HTTP %d; want unavailable", name, res.Outcome, res.Status)
 		}
-		if got := h.statuses(cdp.TokenPath); !slices.Equal(got, []int{503, 503, 503}) {
-			t.Errorf("%s: token answers %v; want three 503s", name, got)
+		if got := h.statuses(cdp.TokenPath); !slices.Equal(got, []int{503}) {
+			t.Errorf("%s: token answers %v; want one 503, the retries waiting out the cool-down", name, got)
 		}
+	}
+}
+
+// TestTokenEndpointDownMakesNoRetryStorm: 50 calls at once while the token endpoint fails
+// make one token request; operators get one ERROR line, the gauge at 0 and the time it
+// started; after the cool-down one request finds it back, and everything says so.
+func TestTokenEndpointDownMakesNoRetryStorm(t *testing.T) {
+	h := newHarness(t, withSandbox(func(c *sandbox.Config) { c.TokenFail = true }))
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Go(func() {
+			if res := h.client.Lookup(t.Context(), "4", "784199012345676"); res.Outcome != cdp.Unavailable {
+				t.Errorf("lookup while the token endpoint fails: %v", res.Outcome)
+			}
+		})
+	}
+	wg.Wait()
+	failing := h.client.TokenFailingSince()
+	t.Logf("50 lookups: %d token requests, %d lookups sent", len(h.requests(cdp.TokenPath)), len(h.requests(cdp.LookupPath)))
+	if n := len(h.requests(cdp.TokenPath)); n != 1 || len(h.requests(cdp.LookupPath)) != 0 {
+		t.Errorf("%d token requests, %d lookups sent; want 1 and 0", n, len(h.requests(cdp.LookupPath)))
+	}
+	if !failing.Equal(h.clock.Now()) || gauge(t, h, "cdp_token_endpoint_up") != 0 || strings.Count(h.logText(), `"level":"ERROR"`) != 1 {
+		t.Errorf("operator signal: failing since %v, gauge %v, log:\n%s", failing, gauge(t, h, "cdp_token_endpoint_up"), h.logText())
+	}
+	h.sbCfg.TokenFail = false
+	h.restart()
+	h.clock.Advance(time.Second)
+	if res := h.client.Lookup(t.Context(), "4", "784199012345676"); res.Outcome != cdp.Found {
+		t.Fatalf("after the cool-down: %v (%v)", res.Outcome, res.Err)
+	}
+	if !h.client.TokenFailingSince().IsZero() || gauge(t, h, "cdp_token_endpoint_up") != 1 || !strings.Contains(h.logText(), "token endpoint recovered") {
+		t.Errorf("recovery not signalled: since %v, gauge %v", h.client.TokenFailingSince(), gauge(t, h, "cdp_token_endpoint_up"))
 	}
 }
 
@@ -148,4 +184,22 @@ func TestTimeoutBoundsTheWholeCall(t *testing.T) {
 	if d := time.Since(start); d > 500*time.Millisecond {
 		t.Errorf("call took %v with a 100 ms timeout", d)
 	}
+}
+
+func (h *harness) logText() string { return h.logs.String() }
+
+// gauge is the value of the unlabelled gauge name on the harness's registry.
+func gauge(t *testing.T, h *harness, name string) float64 {
+	t.Helper()
+	families, err := h.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == name {
+			return f.GetMetric()[0].GetGauge().GetValue()
+		}
+	}
+	t.Fatalf("no gauge %s", name)
+	return 0
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // unreachable closes every connection unanswered while down is set, as a CDP that is down.
@@ -48,6 +49,7 @@ func TestCDPDownForTheWholeRun(t *testing.T) {
 		}
 	}
 	gate.down.Store(false)
+	e.clock.Advance(time.Minute) // past the client's cool-down after its failed token requests
 	queue, err := e.svc.Approvals(ctx, e.supervisors[0])
 	if err != nil || len(queue) != len(ids) {
 		t.Fatalf("supervisor sees %d cases (%v), want %d", len(queue), err, len(ids))

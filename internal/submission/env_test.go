@@ -199,7 +199,8 @@ func (e *env) startSandbox(cfg sandbox.Config, loseAnswers float64) *cdpServer {
 	srv := httptest.NewServer(rec)
 	e.t.Cleanup(srv.Close)
 	c := cdp.Config{BaseURL: srv.URL, Scope: cdp.DefaultScope, Timeout: 5 * time.Second}.WithSandboxDefaults()
-	client, err := cdp.New(c, cdp.Options{Logger: slog.New(slog.DiscardHandler)})
+	// The test's clock ages the client's tokens and its cool-down after a failed token request.
+	client, err := cdp.New(c, cdp.Options{Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now})
 	if err != nil {
 		e.t.Fatal(err)
 	}
