@@ -183,7 +183,8 @@ func (c *Cluster) URL(db string) string {
 
 func (c *Cluster) run(ctx context.Context, name string, args ...string) error {
 	argv := append(append([]string{}, c.asUser...), append([]string{filepath.Join(c.bin, name)}, args...)...)
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...) // #nosec G204 -- PostgreSQL's own programs from its bin folder, no shell
+	// #nosec G204 -- PostgreSQL's own programs from its bin folder, no shell
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Dir = os.TempDir() // postgres cannot always read our working folder
 	out, err := cmd.CombinedOutput()
 	if err != nil {
