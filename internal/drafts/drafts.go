@@ -119,14 +119,22 @@ func (s *Service) idFields(number string) map[string]any {
 	return map[string]any{"id_last4": ref.Last4, "id_hmac": ref.HMAC}
 }
 
-// load reads a draft the user may see, with its pack, in q.
+// load reads a draft the user may see, with its pack, in q. Another branch's draft is not
+// found either, but asking for it is a denial the trail keeps, in a transaction of its own.
 func (s *Service) load(ctx context.Context, q store.Querier, u store.User, id int64, forUpdate bool) (Draft, error) {
 	d, err := store.DraftByID(ctx, q, id, forUpdate)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !visible(u, d)) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		return Draft{}, ErrNotFound
-	}
-	if err != nil {
+	case err != nil:
 		return Draft{}, err
+	case !visible(u, d):
+		err := audit.RecordAlone(ctx, s.DB.Pool, audit.Event{Action: audit.AccessDenied, EntityType: "draft",
+			EntityID: strconv.FormatInt(id, 10), Outcome: audit.Denied, Reason: "a draft of another branch or country"})
+		if err != nil {
+			return Draft{}, err
+		}
+		return Draft{}, ErrNotFound
 	}
 	return s.withPack(d)
 }

@@ -1,14 +1,19 @@
 package handlers
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
+	"net/http"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/cdp"
 	"kycportal/internal/store"
 )
 
@@ -79,6 +84,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		name, pw := e.user(role)
 		users[role] = [2]string{name, pw}
 	}
+	other := e.otherBranchCase()
 	for _, row := range readMatrix(t) {
 		for _, role := range matrixRoles {
 			t.Run(fmt.Sprintf("%s %s as %s", row.method, row.request, role), func(t *testing.T) {
@@ -88,10 +94,20 @@ func TestAuthorizationMatrix(t *testing.T) {
 				} else {
 					c.login(users[role][0], users[role][1])
 				}
-				resp := c.do(row.method, row.request, formFor(row.method, c.csrf))
+				resp := c.do(row.method, strings.ReplaceAll(row.request, "{other}", other), formFor(row.method, c.csrf))
 				resp.Body.Close()
 				if resp.StatusCode != row.want[role] {
 					t.Errorf("status = %d, want %d", resp.StatusCode, row.want[role])
+				}
+				wantDenials := 0
+				switch {
+				case resp.StatusCode == http.StatusForbidden,
+					resp.StatusCode == http.StatusNotFound && strings.Contains(row.request, "{other}"),
+					resp.StatusCode == http.StatusUnauthorized && row.route == cdp.CallbackPath: // a bad signature
+					wantDenials = 1
+				}
+				if got := e.denials(resp.Header.Get(echo.HeaderXRequestID)); got != wantDenials {
+					t.Errorf("%d denied events in the trail, want %d", got, wantDenials)
 				}
 				wantLocation := "/login" // refused, or signed out by /logout
 				if row.route == "/login" {
@@ -106,6 +122,34 @@ func TestAuthorizationMatrix(t *testing.T) {
 			})
 		}
 	}
+}
+
+// otherBranchCase is a complete draft of branch AUH-01, submitted and awaiting approval
+// there, with its documents: what the matrix's {other} rows ask for from branch DXB-01.
+func (e *env) otherBranchCase() string {
+	e.t.Helper()
+	// Draft 1 of the matrix stays one that does not exist.
+	if _, err := e.db.Pool.Exec(context.Background(), `ALTER TABLE drafts ALTER COLUMN id RESTART WITH 1001`); err != nil {
+		e.t.Fatal(err)
+	}
+	c := e.agent("other-branch-agent", "AUH-01", "AE")
+	id := c.completeDraft("784-1985-0000003-3")
+	if resp := c.post(fmt.Sprintf("/drafts/%d/submit", id), nil); resp.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("submit the other branch's draft: %d", resp.StatusCode)
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// denials counts the denied events recorded for one request.
+func (e *env) denials(requestID string) int {
+	e.t.Helper()
+	var n int
+	err := e.db.Pool.QueryRow(context.Background(),
+		`SELECT count(*) FROM audit_events WHERE request_id = $1 AND outcome = 'denied'`, requestID).Scan(&n)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return n
 }
 
 func formFor(method, csrf string) map[string][]string {
