@@ -123,9 +123,10 @@ type Portal struct {
 	DSN string // its database
 	Out string // the test's output folder: screenshots and portal.log
 
-	t     *testing.T
-	users int
-	shots int
+	t       *testing.T
+	users   int
+	shots   int
+	secrets []string // passwords and cookies of the journey: its log must hold none (checkLeaks)
 }
 
 // User is an account created through `portal user add`.
@@ -174,6 +175,7 @@ func Start(t *testing.T) *Portal {
 			<-exited
 			t.Errorf("portal serve still running 15s after SIGTERM, killed; see %s", logPath)
 		}
+		p.checkLeaks(logPath)
 	})
 	waitHealthy(t, p.URL+"/healthz", exited, logPath)
 	return p
@@ -210,6 +212,7 @@ func (p *Portal) NewUser(role string) User {
 		Password:    rand.Text(),
 		Role:        role,
 	}
+	p.secrets = append(p.secrets, u.Password)
 	cmd := exec.Command(suite.binary, "user", "add", "--username", u.Username, "--display-name", u.DisplayName,
 		"--role", role, "--branch", "DXB", "--countries", "AE,MY")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+p.DSN)
@@ -239,6 +242,7 @@ func (p *Portal) Page(t *testing.T) playwright.Page {
 		if t.Failed() {
 			p.Screenshot(page, "failed")
 		}
+		p.noteCookies(ctx)
 		_ = ctx.Close()
 	})
 	return page

@@ -1,0 +1,174 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/cdp"
+	"kycportal/internal/session"
+)
+
+// tokenShapes are secrets whose values the harness cannot know: a bearer token, an OAuth
+// answer, a cookie or authorization header copied into a log line.
+var tokenShapes = regexp.MustCompile(`(?i)bearer [a-z0-9._~+/-]{8}|"(access|refresh)_token"\s*:|` +
+	regexp.QuoteMeta(session.CookieName) + `=|"(cookie|set-cookie|authorization)"\s*:`)
+
+// noteCookies keeps the browser's cookies of a journey, which its log must never hold.
+func (p *Portal) noteCookies(ctx playwright.BrowserContext) {
+	cookies, err := ctx.Cookies()
+	if err != nil {
+		p.t.Errorf("read the journey's cookies: %v", err)
+	}
+	for _, c := range cookies {
+		p.secrets = append(p.secrets, c.Value)
+	}
+}
+
+// checkLeaks fails the journey when the portal's log holds a password, a cookie, a CSRF
+// token, a secret, a token or a full ID number, or the audit trail holds a full ID number.
+// It runs once the portal has stopped, on its whole log.
+func (p *Portal) checkLeaks(logPath string) {
+	p.t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, p.DSN)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	numbers := idNumberForms(append(p.column(conn, `SELECT id_number FROM drafts`), demoIDNumbers(p)...))
+	secrets := append(p.column(conn, `SELECT csrf_token FROM sessions`), p.secrets...)
+	secrets = append(secrets, AuditKey, cdp.SandboxClientSecret, cdp.SandboxPassword, cdp.SandboxCallbackSecret)
+	log, err := os.ReadFile(logPath)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	lines := strings.Split(string(log), "\n")
+	for i, line := range lines {
+		if s := firstIn(line, append(secrets, numbers...)); s != "" || tokenShapes.MatchString(line) {
+			p.t.Errorf("%s line %d holds a secret, token or ID number (%q): %s", logPath, i+1, mask(s), masked(line, s))
+		}
+	}
+	trail := p.column(conn, `SELECT row_to_json(a)::text FROM audit_events a`)
+	for _, row := range trail {
+		if n := firstIn(row, numbers); n != "" {
+			p.t.Errorf("an audit row holds the ID number %s in full: %s", mask(n), masked(row, n))
+		}
+	}
+	p.t.Logf("leak scan: %d log lines and %d audit rows, for %d secrets and %d forms of ID numbers",
+		len(lines), len(trail), len(secrets), len(numbers))
+}
+
+func (p *Portal) column(conn *pgx.Conn, query string) []string {
+	p.t.Helper()
+	rows, err := conn.Query(context.Background(), query)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return out
+}
+
+// demoIDNumbers are the sandbox's customers' numbers, which the search journeys type.
+func demoIDNumbers(p *Portal) []string {
+	b, err := os.ReadFile(filepath.Join(repoRoot, "internal", "cdp", "sandbox", "seed.json"))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	var seed any
+	if err := json.Unmarshal(b, &seed); err != nil {
+		p.t.Fatal(err)
+	}
+	var out []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if s, ok := x.(string); ok && k == "id_number" {
+					out = append(out, s)
+				}
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(seed)
+	return out
+}
+
+// idNumberForms are the numbers as stored and as printed on the card (Emirates ID
+// 784-YYYY-NNNNNNN-C, MyKad YYMMDD-PB-NNNN).
+func idNumberForms(numbers []string) []string {
+	var out []string
+	for _, n := range numbers {
+		out = append(out, n)
+		switch {
+		case len(n) == 15 && strings.HasPrefix(n, "784"):
+			out = append(out, n[:3]+"-"+n[3:7]+"-"+n[7:14]+"-"+n[14:])
+		case len(n) == 12:
+			out = append(out, n[:6]+"-"+n[6:8]+"-"+n[8:])
+		}
+	}
+	return out
+}
+
+func firstIn(line string, needles []string) string {
+	for _, s := range needles {
+		if s != "" && strings.Contains(line, s) {
+			return s
+		}
+	}
+	return ""
+}
+
+func masked(line, s string) string {
+	if s == "" {
+		return line
+	}
+	return strings.ReplaceAll(line, s, mask(s))
+}
+
+// mask shows enough of a leaked value to find it, and no more.
+func mask(s string) string {
+	if len(s) <= 4 {
+		return s
+	}
+	return "…" + s[len(s)-4:]
+}
+
+// TestLeakPatterns: the scan knows a token, a cookie and a number on the card when it sees
+// one, and leaves the portal's own lines about grants alone.
+func TestLeakPatterns(t *testing.T) {
+	for line, want := range map[string]bool{
+		`{"msg":"cdp call","endpoint":"token","grant":"refresh_token","status":200}`: false,
+		`{"msg":"request","route":"/drafts/:id","status":303}`:                       false,
+		`{"headers":{"Authorization":"Bearer eyJhbGciOiJSUzI1NiJ9"}}`:                true,
+		`{"msg":"x","access_token":"abc"}`:                                           true,
+		`Cookie: __Host-kyc_session=Zm9vYmFy`:                                        true,
+	} {
+		if got := tokenShapes.MatchString(line); got != want {
+			t.Errorf("%s: flagged %v, want %v", line, got, want)
+		}
+	}
+	forms := idNumberForms([]string{"784199012345676", "900101145678"})
+	for _, want := range []string{"784-1990-1234567-6", "900101-14-5678"} {
+		if !slices.Contains(forms, want) {
+			t.Errorf("forms %v lack %s", forms, want)
+		}
+	}
+}
