@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"kycportal/internal/cdp/cdptest"
 	"kycportal/internal/session"
 	"kycportal/internal/testdb"
 )
@@ -18,10 +21,20 @@ var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 type browser struct {
 	t      *testing.T
 	cookie string
+	csrf   string // the session's form token, once login has read it
 }
 
 func (b *browser) do(method, target string, form url.Values) (*http.Response, string) {
 	b.t.Helper()
+	resp, page, err := b.send(method, target, form)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return resp, page
+}
+
+// send is do for a goroutine, or for a portal that may be gone: the error is the caller's.
+func (b *browser) send(method, target string, form url.Values) (*http.Response, string, error) {
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
@@ -35,7 +48,7 @@ func (b *browser) do(method, target string, form url.Values) (*http.Response, st
 	}
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	if err != nil {
-		b.t.Fatal(err)
+		return nil, "", err
 	}
 	defer resp.Body.Close()
 	page, _ := io.ReadAll(resp.Body)
@@ -44,7 +57,7 @@ func (b *browser) do(method, target string, form url.Values) (*http.Response, st
 			b.cookie = c.Value
 		}
 	}
-	return resp, string(page)
+	return resp, string(page), nil
 }
 
 func (b *browser) token(page string) string {
@@ -87,5 +100,42 @@ func TestTwoReplicasShareSessions(t *testing.T) {
 		if resp, _ := old.do(http.MethodGet, base+"/", nil); resp.Header.Get("Location") != "/login" {
 			t.Errorf("%s after logout on B: %d %q", base, resp.StatusCode, resp.Header.Get("Location"))
 		}
+	}
+}
+
+// TestTwoReplicasSendEachSubmissionOnce: drafts submitted and approved half on each replica,
+// both replicas working the one queue against one CDP: each customer is created exactly once.
+func TestTwoReplicasSendEachSubmissionOnce(t *testing.T) {
+	const n, password = 8, "replica pass phrase"
+	stub := startCDP(t, 20*time.Millisecond)
+	dsn := testdb.New(t)
+	env := stub.portalEnv(dsn)
+	var bases [2]string
+	for i := range bases {
+		addr := freeAddr(t)
+		serveUntilHealthy(t, append(env, "PORTAL_ADDR="+addr), addr)
+		bases[i] = "http://" + addr
+	}
+	agent, supervisor := staff(t, env, bases[0], password)
+	var ids []int64
+	var numbers []string
+	for i := range n {
+		numbers = append(numbers, cdptest.EmiratesID(800+i))
+		ids = append(ids, agent.completeDraft(bases[i%2], numbers[i]))
+	}
+	for i, id := range ids {
+		supervisor.approve(bases[(i+1)%2], id, password)
+	}
+	conn := connect(t, dsn)
+	waitFor(t, "every submission onboarded", func() bool { return onboarded(t, conn, ids) == n })
+	onboards, created, notOnce := stub.counts(numbers)
+	var workers int
+	if err := conn.QueryRow(context.Background(), `SELECT count(DISTINCT attempted_by[1]) FROM river_job`).Scan(&workers); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("submitted=%d onboarded=%d onboard_requests=%d created=%d not_created_once=%d replicas_that_sent=%d",
+		n, onboarded(t, conn, ids), onboards, created, notOnce, workers)
+	if created != n || notOnce != 0 || onboards != n {
+		t.Errorf("the CDP got %d onboards and created %d customers, %d not exactly once; want %d, %d, 0", onboards, created, notOnce, n, n)
 	}
 }

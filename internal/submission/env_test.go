@@ -105,38 +105,8 @@ func (e *env) user(h *auth.Hasher, name, role string) store.User {
 	return u
 }
 
-// emiratesID is a valid Emirates ID number (784, a birth year, seven digits, a Luhn check
-// digit) that no demo customer of the sandbox holds.
-func emiratesID(n int) string {
-	return withLuhn(fmt.Sprintf("7841985%07d", n))
-}
-
-func withLuhn(digits string) string {
-	sum := 0
-	for i := len(digits) - 1; i >= 0; i-- {
-		d := int(digits[i] - '0')
-		if (len(digits)-i)%2 == 1 {
-			if d *= 2; d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-	}
-	return digits + fmt.Sprint((10-sum%10)%10)
-}
-
-// completeValues fill every required field of the AE pack.
-var completeValues = map[string]string{
-	"first_name": "Fatima", "last_name": "Hassan", "gender": "Female", "date_of_birth": "1990-05-17",
-	"nationality": "IN", "country_of_birth": "IN", "resident_type_id": "100",
-	"primary_mobile_number": "+971501112233", "email_id": "fatima@example.com", "occupation_id": "224",
-	"current_city": "Dubai", "current_country": "AE", "current_po_box": "12345",
-	"permanent_city": "Kochi", "permanent_country": "IN",
-	"name_as_per_id": "FATIMA HASSAN", "date_of_expiry": "2029-05-01", "visa_number": "201/2022/1234567",
-	"visa_expiry_date": "2028-01-31", "visa_type": "1",
-	"income_type": "2", "annual_income_range_id": "2", "reason_for_acc": "SAVINGS", "txn_count_month": "5",
-	"txn_vol_month": "3000",
-}
+// emiratesID is cdptest.EmiratesID, the name these tests grew up with.
+func emiratesID(n int) string { return cdptest.EmiratesID(n) }
 
 // draft creates a complete AE draft for the Emirates ID number; its documents are small
 // files whose first bytes match their type, stored directly (the upload checks are the
@@ -154,7 +124,7 @@ func (e *env) draftWithFront(number string, front *cdp.File) int64 {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	saved, err := e.svc.Drafts.Save(ctx, e.agent, id, 1, completeValues)
+	saved, err := e.svc.Drafts.Save(ctx, e.agent, id, 1, cdptest.AEDraftValues())
 	if err != nil || len(saved.Refused) > 0 || len(saved.Conflicts) > 0 {
 		e.t.Fatalf("save draft: %v %v %v", err, saved.Refused, saved.Conflicts)
 	}

@@ -3,6 +3,7 @@
 package cdptest
 
 import (
+	"fmt"
 	"sync"
 	"time"
 
@@ -44,6 +45,42 @@ func PDF(label string) *cdp.File {
 }
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// EmiratesID is a valid Emirates ID number (784, a birth year, seven digits, a Luhn check
+// digit) that no demo customer of the sandbox holds.
+func EmiratesID(n int) string {
+	return withLuhn(fmt.Sprintf("7841985%07d", n))
+}
+
+func withLuhn(digits string) string {
+	sum := 0
+	for i := len(digits) - 1; i >= 0; i-- {
+		d := int(digits[i] - '0')
+		if (len(digits)-i)%2 == 1 {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return digits + fmt.Sprint((10-sum%10)%10)
+}
+
+// AEDraftValues fill every required field of the AE pack's draft form, for a customer the
+// sandbox onboards.
+func AEDraftValues() map[string]string {
+	return map[string]string{
+		"first_name": "Fatima", "last_name": "Hassan", "gender": "Female", "date_of_birth": "1990-05-17",
+		"nationality": "IN", "country_of_birth": "IN", "resident_type_id": "100",
+		"primary_mobile_number": "+971501112233", "email_id": "fatima@example.com", "occupation_id": "224",
+		"current_city": "Dubai", "current_country": "AE", "current_po_box": "12345",
+		"permanent_city": "Kochi", "permanent_country": "IN",
+		"name_as_per_id": "FATIMA HASSAN", "date_of_expiry": "2029-05-01", "visa_number": "201/2022/1234567",
+		"visa_expiry_date": "2028-01-31", "visa_type": "1",
+		"income_type": "2", "annual_income_range_id": "2", "reason_for_acc": "SAVINGS", "txn_count_month": "5",
+		"txn_vol_month": "3000",
+	}
+}
 
 // AECustomer is a complete UAE resident foreigner with an Emirates ID the sandbox does not know
 // (784199554586091, the contract's lookup sample), so onboarding it is accepted.
