@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -46,6 +48,8 @@ func (s *Server) loginRefused(c echo.Context, a auth.Attempt, err error) error {
 		view.AskOTP, view.Error, status = true, "", http.StatusOK
 	case errors.As(err, &locked):
 		status = http.StatusTooManyRequests
+		wait := int(math.Ceil(locked.Until.Sub(s.Now()).Seconds()))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(max(wait, 1)))
 	case errors.Is(err, auth.ErrBadCredentials), errors.Is(err, auth.ErrOTPNotEnrolled):
 	default:
 		return err
