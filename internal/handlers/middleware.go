@@ -222,6 +222,18 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// signedInFirst sends a request without a signed-in user to sign in before its CSRF token
+// is checked: a session that lapsed took its token with it, and an htmx autosave must then
+// be told to sign in (HX-Redirect), not refused as forged. Such a request acts as nobody.
+func signedInFirst(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if _, ok := userOf(c); !ok {
+			return errSignIn
+		}
+		return next(c)
+	}
+}
+
 // requireRole lets through signed-in users of the given roles; others are sent to sign in
 // or refused, and a refusal is audited.
 func (s *Server) requireRole(roles ...string) echo.MiddlewareFunc {

@@ -109,20 +109,20 @@ func (s *Server) guard(who access) []echo.MiddlewareFunc {
 	case anonymous:
 		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF}
 	case adminOnly:
-		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF, s.requireRole(store.RoleAdmin)}
+		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAdmin)}
 	case reviewer:
-		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF,
+		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, signedInFirst, s.checkCSRF,
 			s.requireRole(store.RoleSupervisor, store.RoleAdmin)}
 	case agentOnly:
-		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF, s.requireRole(store.RoleAgent)}
+		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAgent)}
 	case checker:
-		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF, s.requireRole(store.RoleSupervisor)}
+		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleSupervisor)}
 	case cdpCallback:
 		return []echo.MiddlewareFunc{limit}
 	case agentUpload:
-		return []echo.MiddlewareFunc{s.privatePage, uploadLimit, s.loadSession, s.checkCSRF, s.requireRole(store.RoleAgent)}
+		return []echo.MiddlewareFunc{s.privatePage, uploadLimit, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAgent)}
 	default:
-		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF,
+		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, signedInFirst, s.checkCSRF,
 			s.requireRole(store.RoleAgent, store.RoleSupervisor, store.RoleAdmin)}
 	}
 }

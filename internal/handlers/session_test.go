@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -70,6 +71,22 @@ func TestIdleTimeout(t *testing.T) {
 	}
 	if !slices.Contains(e.auditActions(), "session.expired") {
 		t.Errorf("audit actions = %v, want session.expired", e.auditActions())
+	}
+}
+
+// An htmx request that changes something (an autosave) after the idle timeout carries the
+// lapsed session's token: it is sent to sign in, not refused as forged.
+func TestIdleTimeoutUnderAnHtmxPost(t *testing.T) {
+	e := newEnv(t)
+	name, pw := e.user(store.RoleAgent)
+	c := e.client()
+	c.login(name, pw)
+	e.clock.Advance(31 * time.Minute)
+	resp := c.do(http.MethodPost, "/account/password", url.Values{}, "HX-Request", "true", "X-CSRF-Token", c.csrf)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("HX-Redirect") != "/login" {
+		t.Fatalf("htmx POST after 31 idle minutes: status %d, HX-Redirect %q; want 401 and /login",
+			resp.StatusCode, resp.Header.Get("HX-Redirect"))
 	}
 }
 
