@@ -89,7 +89,7 @@ func TestSearchesUseTheirIndexes(t *testing.T) {
 		name, index string
 		search      func() error
 	}{
-		{"name prefix", "drafts_name_prefix", func() error {
+		{"name prefix", "drafts_branch_name_prefix", func() error { // an agent's: within their branch (00031)
 			_, err := store.RecordsByName(ctx, pool, agent, name[:4], store.NameCursor{}, 21)
 			return err
 		}},
