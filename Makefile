@@ -1,6 +1,9 @@
 # The KYC agent portal. `make run` and `make test` are all a fresh machine needs.
 SHELL := /bin/bash
 BIN   := bin/portal
+# go.mod names the toolchain (a patch release with security fixes); the machines default to
+# their own (GOTOOLCHAIN=local), so make asks for the named one.
+export GOTOOLCHAIN := auto
 
 .PHONY: run test build generate lint clean
 

@@ -28,8 +28,8 @@ func startQueue(ctx context.Context, log *slog.Logger, db *store.DB, client *cdp
 	// One run is a lookup and an onboard at most, each bounded by the CDP timeout; a run
 	// still marked running long after that died with its process and is rescued.
 	jobTimeout := 2*cdpCfg.Timeout + 10*time.Second
-	q, err := submission.NewQueue(db.Pool, submission.QueueConfig{Worker: w, Concurrency: 4, Log: log,
-		JobTimeout: jobTimeout, RescueAfter: 5 * jobTimeout})
+	q, err := submission.NewQueue(db.Pool, submission.QueueConfig{Worker: w, Concurrency: submission.ServeConcurrency,
+		Cooldown: submission.ServeCooldown, Log: log, JobTimeout: jobTimeout, RescueAfter: 5 * jobTimeout})
 	if err != nil {
 		return nil, nil, err
 	}
