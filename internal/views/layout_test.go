@@ -30,8 +30,8 @@ func TestLayoutEscapesUserData(t *testing.T) {
 	if got := doc.Find(`[data-testid="current-user"]`).Text(); got != hostile {
 		t.Errorf("current-user = %q, want the name as text", got)
 	}
-	if doc.Find(`script`).Length() != 1 {
-		t.Errorf("scripts = %d, want only htmx", doc.Find(`script`).Length())
+	if doc.Find(`script`).Length() != 2 || doc.Find(`script[src^="/static/"]`).Length() != 2 {
+		t.Errorf("scripts = %d, want htmx and portal.js, both from /static", doc.Find(`script`).Length())
 	}
 }
 

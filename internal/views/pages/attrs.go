@@ -54,3 +54,11 @@ func captureAttr(capture string) templ.Attributes {
 	}
 	return templ.Attributes{"capture": capture}
 }
+
+// invalidAttrs mark an input whose value was refused and tie it to the message with id.
+func invalidAttrs(id, msg string) templ.Attributes {
+	if msg == "" {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"aria-invalid": "true", "aria-describedby": id}
+}

@@ -518,7 +518,7 @@ func AuditResults(c views.Chrome, l AuditList) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 38, "<section class=\"card\" id=\"audit-results\" aria-label=\"Events\" data-testid=\"audit-results\"><div class=\"card-head\"><p class=\"muted\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 38, "<section class=\"card\" id=\"audit-results\" aria-label=\"Events\" data-testid=\"audit-results\" data-focus><div class=\"card-head\"><p class=\"muted\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
