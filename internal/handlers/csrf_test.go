@@ -3,8 +3,10 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
+	"kycportal/internal/cdp"
 	"kycportal/internal/store"
 )
 
@@ -74,4 +76,49 @@ func TestLoginNeedsItsFormToken(t *testing.T) {
 	if resp.StatusCode != 403 {
 		t.Fatalf("login without a form token: status %d, want 403", resp.StatusCode)
 	}
+}
+
+// TestCSRFOnEveryUnsafeRoute: every unsafe route of the matrix, sent by a role that may use
+// it, is refused without the session's token and from another site. The CDP's callback is
+// the one exception: no browser sends it, and its own signature stands in (TestAMLAlertClosureCallback).
+func TestCSRFOnEveryUnsafeRoute(t *testing.T) {
+	e := newEnv(t)
+	clients := map[string]*client{"anonymous": e.client()}
+	clients["anonymous"].page("/login")
+	for _, role := range matrixRoles[1:] {
+		name, pw := e.user(role)
+		clients[role] = e.client()
+		clients[role].login(name, pw)
+	}
+	for _, row := range readMatrix(t) {
+		if row.method == http.MethodGet || row.route == cdp.CallbackPath {
+			continue
+		}
+		c := clients[allowedRole(row)]
+		for _, tc := range []struct {
+			form  url.Values
+			extra []string
+			says  string
+		}{
+			{url.Values{}, nil, "did not come from the portal"},
+			{url.Values{"_csrf": {c.csrf}}, []string{"Sec-Fetch-Site", "cross-site"}, "from other sites are refused"},
+		} {
+			resp := c.do(row.method, row.request, tc.form, tc.extra...)
+			if body := readBody(t, resp); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, tc.says) {
+				t.Errorf("%s %s as %s %v: %d, want 403 saying %q", row.method, row.request, allowedRole(row), tc.extra, resp.StatusCode, tc.says)
+			}
+		}
+	}
+}
+
+// allowedRole is the first signed-in role the matrix does not refuse on a route, so that a
+// refusal is the CSRF check's and not the role check's. (A request without a signed-in user
+// is sent to sign in before any token is read.)
+func allowedRole(row matrixRow) string {
+	for _, role := range matrixRoles[1:] {
+		if row.want[role] != http.StatusForbidden {
+			return role
+		}
+	}
+	return "anonymous"
 }
