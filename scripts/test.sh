@@ -21,6 +21,9 @@ go tool staticcheck ./...
 step "gosec (each exception is a #nosec comment with its reason)"
 go run github.com/securego/gosec/v2/cmd/gosec@v2.30.0 -quiet -exclude-generated ./...
 
+step "govulncheck, offline, on a database built from golang.org/x/vulndb"
+scripts/vulncheck.sh
+
 step "throwaway PostgreSQL cluster"
 dir=$(mktemp -d /tmp/kycportal-test-XXXXXX)
 chmod 755 "$dir"
