@@ -59,10 +59,12 @@ func parseDay(s string, addDays int) (time.Time, string) {
 	return t.AddDate(0, 0, addDays), s
 }
 
+// clip trims a filter value to at most n bytes of valid UTF-8 without NUL: PostgreSQL's
+// text refuses both, and a scanner's payload must not become a 500.
 func clip(s string, n int) string {
-	s = strings.TrimSpace(s)
+	s = strings.ToValidUTF8(strings.ReplaceAll(strings.TrimSpace(s), "\x00", ""), "")
 	if len(s) > n {
-		return s[:n]
+		return strings.ToValidUTF8(s[:n], "")
 	}
 	return s
 }

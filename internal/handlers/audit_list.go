@@ -28,7 +28,7 @@ func (s *Server) auditByID(c echo.Context) error {
 	if err := parseForm(c); err != nil {
 		return err
 	}
-	number := idnumber.Strip(c.Request().PostForm.Get("id_number"))
+	number := clip(idnumber.Strip(c.Request().PostForm.Get("id_number")), 31)
 	if number == "" || len(number) > 30 {
 		return echo.NewHTTPError(http.StatusUnprocessableEntity, "Enter the ID number, at most 30 characters.")
 	}

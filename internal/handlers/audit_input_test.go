@@ -1,0 +1,29 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"kycportal/internal/store"
+)
+
+// TestAuditFiltersRefuseBytesPostgreSQLWouldNot: a NUL or invalid UTF-8 in a filter, as
+// wapiti sends, is dropped or refused, never a 500.
+func TestAuditFiltersRefuseBytesPostgreSQLWouldNot(t *testing.T) {
+	e := newEnv(t)
+	name, pw := e.user(store.RoleSupervisor)
+	c := e.client()
+	c.login(name, pw)
+	for _, bad := range []string{"a\x00b", "\xff\xfe", "\x00"} {
+		resp, _ := c.page("/audit?" + url.Values{"agent": {bad}, "customer": {bad}, "branch": {bad}}.Encode())
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET /audit with %q: %d, want 200", bad, resp.StatusCode)
+		}
+		resp = c.post("/audit/by-id", url.Values{"id_number": {"784" + bad}})
+		resp.Body.Close()
+		if resp.StatusCode >= 500 {
+			t.Errorf("POST /audit/by-id with %q: %d", bad, resp.StatusCode)
+		}
+	}
+}
