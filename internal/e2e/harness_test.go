@@ -238,6 +238,7 @@ func (p *Portal) Page(t *testing.T) playwright.Page {
 	if err != nil {
 		t.Fatal(err)
 	}
+	watchCSP(t, page)
 	t.Cleanup(func() {
 		if t.Failed() {
 			p.Screenshot(page, "failed")
