@@ -1,36 +1,66 @@
 package e2e
 
 import (
+	"context"
 	"encoding/csv"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/playwright-community/playwright-go"
 )
 
-// TestSupervisorReadsTheCustomerStory: after an agent searched, built, documented and
-// submitted a customer and the supervisor approved it, the supervisor finds the whole story
-// on the audit page, by ID number and by ECRN, exports it, and verifies the chain.
-func TestSupervisorReadsTheCustomerStory(t *testing.T) {
-	p := Start(t)
+// TestOnboardingJourney is the agent's and the supervisor's journey, then the audit story
+// it leaves. An agent searches a new Emirates ID, finds it unknown, starts the onboarding
+// from the result, fills every step, uploads both sides of the ID, the face and an e-KYC
+// report, and double-clicks submit: one submission. The supervisor, who must use a second
+// factor, signs in with a code, claims the case, views the ID front zoomed and rotated, and
+// approves with their password; the agent sees "onboarded" with the ECRN on the timeline.
+// The supervisor then finds the whole story on the audit page, by ID number and by ECRN,
+// exports it, and verifies the chain.
+func TestOnboardingJourney(t *testing.T) {
+	p := Start(t, "PORTAL_REQUIRE_TOTP=true")
 	agent, supervisor := p.NewUser("agent"), p.NewUser("supervisor")
+	secret := p.EnrolTOTP(supervisor)
 	page := p.Page(t)
 	login(t, page, agent)
 	number := "784-1979-0000007-2"
 	searchAgain(t, page, demoCustomer{country: "AE", idType: "4", number: number, outcome: "not_found"})
-	draftURL := buildDraft(t, p, page, "AE", "4", number, layla, []string{"id_front:id-front.jpg", "id_back:id-back.jpg", "face:face.jpg"})
-	submit(t, page, draftURL, "awaiting approval")
+	check(t, page.GetByTestId("start-onboarding").Click())
+	check(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/drafts/\d+$`)))
+	draftURL := page.URL()
+	fillDraft(t, p, page, draftURL, layla, []string{"id_front:id-front.jpg", "id_back:id-back.jpg", "face:face.jpg", "ekyc_report:report.pdf"})
+	_, err := page.Goto(draftURL + "?step=review")
+	check(t, err)
+	p.Capture(page, "review")
+	submits := countRequests(t, page, "**/submit")
+	check(t, page.GetByTestId("submit").Dblclick())
+	check(t, expect.Locator(page.GetByTestId("submission-state")).ToHaveText("awaiting approval"))
+	if n := countEvents(t, p.DSN, "submission.submitted"); n != 1 || submits.Load() != 1 {
+		t.Errorf("a double click on submit sent %d requests and made %d submissions; want 1 and 1", submits.Load(), n)
+	}
 
 	checker := p.Page(t)
-	login(t, checker, supervisor)
+	loginWithCode(t, p, checker, supervisor, secret)
+	p.Capture(checker, "supervisor-home")
+	check(t, checker.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Approvals"}).Click())
+	check(t, expect.Locator(checker.GetByTestId("approval-row")).ToHaveCount(1))
+	p.Capture(checker, "approvals")
 	openCase(t, checker)
+	p.Capture(checker, "case-claimed")
+	viewDocument(t, p, checker)
 	check(t, checker.GetByTestId("step-up").Fill(supervisor.Password))
 	check(t, checker.GetByTestId("approve").Click())
+	check(t, expect.Locator(checker.GetByTestId("approval-state")).Not().ToHaveText("awaiting approval"))
 	waitForState(t, page, draftURL, "onboarded")
 	ecrn, err := page.GetByTestId("submission-ecrn").TextContent()
 	check(t, err)
+	check(t, expect.Locator(page.GetByTestId("timeline-attempt").Filter(playwright.LocatorFilterOptions{HasText: "CDP onboard"})).ToHaveCount(1))
+	p.Capture(page, "onboarded")
 
 	_, err = checker.Goto("/audit")
 	check(t, err)
@@ -42,12 +72,12 @@ func TestSupervisorReadsTheCustomerStory(t *testing.T) {
 	if strings.Contains(checker.URL(), "1979") {
 		t.Errorf("the ID number reached the address: %s", checker.URL())
 	}
-	p.Screenshot(checker, "story-by-id-number")
+	p.Capture(checker, "story-by-id-number")
 
 	_, err = checker.Goto("/audit?customer=" + ecrn)
 	check(t, err)
 	shown := expectStory(t, checker, story[1:]) // a search knows no ECRN yet
-	p.Screenshot(checker, "story-by-ecrn")
+	p.Capture(checker, "story-by-ecrn")
 
 	_, err = checker.Goto("/audit?customer=" + ecrn)
 	check(t, err)
@@ -66,7 +96,30 @@ func TestSupervisorReadsTheCustomerStory(t *testing.T) {
 
 	check(t, checker.GetByTestId("verify-now").Click())
 	check(t, expect.Locator(checker.GetByTestId("chain-banner")).ToContainText("Chain intact"))
-	p.Screenshot(checker, "chain-verified")
+	p.Capture(checker, "chain-verified")
+}
+
+// countRequests counts the page's requests to addresses matching pattern from now on.
+func countRequests(t *testing.T, page playwright.Page, pattern string) *atomic.Int32 {
+	t.Helper()
+	var n atomic.Int32
+	check(t, page.Route(pattern, func(r playwright.Route) {
+		n.Add(1)
+		_ = r.Continue()
+	}))
+	return &n
+}
+
+// countEvents counts the audit events of action in the portal's database.
+func countEvents(t *testing.T, dsn, action string) int {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	check(t, err)
+	defer conn.Close(ctx)
+	var n int
+	check(t, conn.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE action = $1`, action).Scan(&n))
+	return n
 }
 
 // layla is a complete AE customer, step by step.
@@ -111,21 +164,42 @@ func expectStory(t *testing.T, page playwright.Page, story []string) int {
 	return len(actions)
 }
 
-// TestAdminDisablesAnAgentWithAnOpenBrowser: the agent's next click lands on the login page.
+// TestAdminDisablesAnAgentWithAnOpenBrowser: an admin creates an agent, who signs in with
+// the password shown once and must choose their own; the admin disables the agent while
+// their browser is open, and the agent's next click lands on the login page.
 func TestAdminDisablesAnAgentWithAnOpenBrowser(t *testing.T) {
 	p := Start(t)
-	agent, admin := p.NewUser("agent"), p.NewUser("admin")
-	agentPage, adminPage := p.Page(t), p.Page(t)
-	login(t, agentPage, agent)
+	admin := p.NewUser("admin")
+	adminPage, agentPage := p.Page(t), p.Page(t)
 	login(t, adminPage, admin)
+	p.Capture(adminPage, "admin-home")
 	check(t, adminPage.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Agents"}).Click())
-	check(t, adminPage.GetByRole("link", playwright.PageGetByRoleOptions{Name: agent.Username, Exact: playwright.Bool(true)}).Click())
+	p.Capture(adminPage, "users")
+	check(t, adminPage.GetByTestId("new-user").Click())
+	for testID, value := range map[string]string{"user-username": "amira", "user-display-name": "Amira Saleh",
+		"user-branch": "DXB", "user-countries": "AE", "reason": "joins the Deira branch"} {
+		check(t, adminPage.GetByTestId(testID).Fill(value))
+	}
+	p.Capture(adminPage, "new-user")
+	check(t, adminPage.GetByTestId("user-create").Click())
+	password, err := adminPage.GetByTestId("new-password").TextContent()
+	check(t, err)
+	p.Capture(adminPage, "user-created")
+
+	signIn(t, agentPage, User{Username: "amira", Password: password})
+	check(t, expect.Locator(agentPage.GetByTestId("account-password")).ToBeVisible())
+	p.Capture(agentPage, "password-to-change")
+	check(t, agentPage.GetByLabel("Current password").Fill(password))
+	check(t, agentPage.GetByLabel("New password (at least 12 characters)").Fill("a passphrase of Amira's own"))
+	check(t, agentPage.GetByTestId("password-save").Click())
+	check(t, expect.Locator(agentPage.GetByTestId("current-user")).ToHaveText("Amira Saleh"))
+
 	check(t, adminPage.Locator(`[data-testid="action-disable"] input[name="reason"]`).Fill("left the bank"))
 	check(t, adminPage.Locator(`[data-testid="action-disable"] button`).Click())
 	check(t, expect.Locator(adminPage.GetByTestId("user-state")).ToHaveText("no"))
-	p.Screenshot(adminPage, "agent-disabled")
+	p.Capture(adminPage, "agent-disabled")
 
 	check(t, agentPage.GetByRole("link", playwright.PageGetByRoleOptions{Name: "My drafts"}).Click())
 	expectLoginPage(t, agentPage)
-	p.Screenshot(agentPage, "agent-sent-to-login")
+	p.Capture(agentPage, "agent-sent-to-login")
 }

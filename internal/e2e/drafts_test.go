@@ -17,41 +17,28 @@ type step struct {
 	values map[string]string
 }
 
+// aeCustomer is a complete AE customer, step by step, with a foreign name and an e-KYC report.
+var aeCustomer = []step{
+	{"personal", map[string]string{"first_name": "Zoë", "last_name": "O'Brien-Haddad", "gender": "Female",
+		"date_of_birth": "1990-05-01", "nationality": "AE", "country_of_birth": "AE", "resident_type_id": "101",
+		"primary_mobile_number": "+971 50 210 6707", "email_id": "zoe@example.com", "occupation_id": "224"}},
+	{"addresses", map[string]string{"current_city": "Dubai", "current_country": "AE", "current_po_box": "12345"}},
+	{"identity", map[string]string{"name_as_per_id": "ZOE O'BRIEN-HADDAD", "date_of_expiry": "2029-05-01"}},
+	{"classification", map[string]string{"income_type": "2", "annual_income_range_id": "2", "reason_for_acc": "SAVINGS",
+		"txn_count_month": "5", "txn_vol_month": "3000", "dpms": "yes"}},
+}
+
+// TestAgentCompletesAnAEDraft fills every step of a new draft in the browser, uploads
+// through the file inputs, has a hostile file refused with its reason next to the input,
+// reloads, finds everything there, and sees a review with nothing missing.
 func TestAgentCompletesAnAEDraft(t *testing.T) {
-	completeDraft(t, "AE", "4", "784-1990-1234567-6", []step{
-		{"personal", map[string]string{"first_name": "Zoë", "last_name": "O'Brien-Haddad", "gender": "Female",
-			"date_of_birth": "1990-05-01", "nationality": "AE", "country_of_birth": "AE", "resident_type_id": "101",
-			"primary_mobile_number": "+971 50 210 6707", "email_id": "zoe@example.com", "occupation_id": "224"}},
-		{"addresses", map[string]string{"current_city": "Dubai", "current_country": "AE", "current_po_box": "12345"}},
-		{"identity", map[string]string{"name_as_per_id": "ZOE O'BRIEN-HADDAD", "date_of_expiry": "2029-05-01"}},
-		{"classification", map[string]string{"income_type": "2", "annual_income_range_id": "2", "reason_for_acc": "SAVINGS",
-			"txn_count_month": "5", "txn_vol_month": "3000", "dpms": "yes"}},
-	}, []string{"id_front:id-front.jpg", "id_back:id-back.png", "face:face.jpg", "ekyc_report:report.pdf"})
-}
-
-func TestAgentCompletesAMYDraft(t *testing.T) {
-	completeDraft(t, "MY", "28", "900101-14-5678", []step{
-		{"personal", map[string]string{"first_name": "Nur Aisyah", "last_name": "Ahmad", "gender": "Female",
-			"date_of_birth": "1990-01-01", "nationality": "MY", "country_of_birth": "MY", "resident_type_id": "101",
-			"primary_mobile_number": "+60123456789", "email_id": "nur@example.com", "occupation_id": "226"}},
-		{"addresses", map[string]string{"current_state": "Selangor", "current_city": "Shah Alam", "current_zip": "40000",
-			"current_country": "MY"}},
-		{"identity", map[string]string{"name_as_per_id": "NUR AISYAH BINTI AHMAD", "issued_on": "2020-02-02",
-			"date_of_expiry": "2030-02-02"}},
-		{"classification", map[string]string{"annual_income_range_id": "1", "reason_for_acc": "REMITTANCE_FAMILY",
-			"txn_count_month": "2"}},
-	}, []string{"id_front:id-front.jpg", "id_back:id-back.jpg", "face:face.jpg"})
-}
-
-// completeDraft fills every step of a new draft in the browser, uploads through the file
-// inputs, reloads, finds everything there, and sees a review with nothing missing.
-func completeDraft(t *testing.T, country, idType, idNumber string, steps []step, files []string) {
 	p := Start(t)
 	agent := p.NewUser("agent")
 	page := p.Page(t)
 	login(t, page, agent)
-
-	draftURL := buildDraft(t, p, page, country, idType, idNumber, steps, files)
+	files := []string{"id_front:id-front.jpg", "id_back:id-back.png", "face:face.jpg", "ekyc_report:report.pdf"}
+	draftURL := buildDraft(t, p, page, "AE", "4", "784-1990-1234567-6", aeCustomer, files)
+	refuseUpload(t, p, page)
 
 	_, err := page.Reload()
 	check(t, err)
@@ -59,23 +46,17 @@ func completeDraft(t *testing.T, country, idType, idNumber string, steps []step,
 		kind, _ := splitPair(f)
 		check(t, expect.Locator(page.GetByTestId("doc-present-"+kind)).ToBeVisible())
 	}
-	for _, s := range steps {
-		_, err := page.Goto(fmt.Sprintf("%s?step=%s", draftURL, s.key))
-		check(t, err)
-		for name, value := range s.values {
-			expectValue(t, page, name, value)
-		}
-	}
+	expectValues(t, page, draftURL, aeCustomer)
 	_, err = page.Goto(draftURL + "?step=review")
 	check(t, err)
 	check(t, expect.Locator(page.GetByTestId("review-complete")).ToBeVisible())
 	check(t, expect.Locator(page.GetByTestId("review-issue")).ToHaveCount(0))
-	p.Screenshot(page, "review")
+	p.Capture(page, "review")
 
 	_, err = page.Goto(draftURL + "/history")
 	check(t, err)
 	check(t, expect.Locator(page.GetByTestId("history-change").Filter(playwright.LocatorFilterOptions{HasText: "first_name"}).First()).ToBeVisible())
-	p.Screenshot(page, "history")
+	p.Capture(page, "history")
 
 	// htmx keeps the current path (no customer data) in sessionStorage on every page; nothing else may stay.
 	stored, err := page.Evaluate(`() => localStorage.length +
@@ -86,37 +67,84 @@ func completeDraft(t *testing.T, country, idType, idNumber string, steps []step,
 	}
 }
 
+// refuseUpload sends an HTML page named .png as the face photo, on the documents step: the
+// reason shows under the file input, which is marked invalid, described by it and focused;
+// the photo uploaded before stays.
+func refuseUpload(t *testing.T, p *Portal, page playwright.Page) {
+	t.Helper()
+	input := page.GetByTestId("file-face")
+	check(t, input.SetInputFiles(filepath.Join(corpus.Dir(), "page.html.png")))
+	check(t, page.GetByTestId("upload-submit-face").Click())
+	reason := page.Locator(`[data-testid="upload-face"] [data-testid="upload-error-face"]`)
+	check(t, expect.Locator(reason).ToContainText("this file is an HTML page"))
+	check(t, expect.Locator(input).ToHaveAttribute("aria-invalid", "true"))
+	check(t, expect.Locator(input).ToHaveAttribute("aria-describedby", "upload-error-face"))
+	check(t, expect.Locator(input).ToBeFocused())
+	check(t, expect.Locator(page.GetByTestId("doc-present-face")).ToBeVisible())
+	p.Capture(page, "upload-refused")
+}
+
+// expectValues finds every value of steps on its step of the draft.
+func expectValues(t *testing.T, page playwright.Page, draftURL string, steps []step) {
+	t.Helper()
+	for _, s := range steps {
+		_, err := page.Goto(fmt.Sprintf("%s?step=%s", draftURL, s.key))
+		check(t, err)
+		for name, value := range s.values {
+			expectValue(t, page, name, value)
+		}
+	}
+}
+
 // buildDraft starts a draft from the home page of a signed-in agent, fills its steps and
 // uploads its files, and returns the draft's URL.
 func buildDraft(t *testing.T, p *Portal, page playwright.Page, country, idType, idNumber string, steps []step, files []string) string {
+	t.Helper()
+	draftURL := newDraft(t, p, page, country, idType, idNumber)
+	fillDraft(t, p, page, draftURL, steps, files)
+	return draftURL
+}
+
+// newDraft starts a draft through the "New onboarding" form and returns its URL.
+func newDraft(t *testing.T, p *Portal, page playwright.Page, country, idType, idNumber string) string {
 	t.Helper()
 	check(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "New onboarding"}).First().Click())
 	selectValue(t, page.GetByTestId("new-country"), country)
 	selectValue(t, page.GetByTestId("new-id-type"), idType)
 	check(t, page.GetByTestId("new-id-number").Fill(idNumber))
 	check(t, expect.Locator(page.GetByTestId("id-valid")).ToBeVisible())
-	p.Screenshot(page, "new-draft")
+	p.Capture(page, "new-draft")
 	check(t, page.GetByTestId("new-submit").Click())
 	check(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/drafts/\d+$`)))
-	draftURL := page.URL()
+	return page.URL()
+}
 
+// fillDraft fills the steps of the draft at draftURL, its first field by autosave alone,
+// and uploads its files through the file inputs.
+func fillDraft(t *testing.T, p *Portal, page playwright.Page, draftURL string, steps []step, files []string) {
+	t.Helper()
 	// Autosave alone keeps what was typed: no button pressed, the tab reloaded.
+	_, err := page.Goto(draftURL)
+	check(t, err)
 	first := steps[0].values["first_name"]
 	check(t, page.Locator("#f-first_name").Fill(first))
 	check(t, expect.Locator(page.GetByTestId("saved-badge")).ToContainText("Saved"))
-	_, err := page.Reload()
+	_, err = page.Reload()
 	check(t, err)
 	check(t, expect.Locator(page.Locator("#f-first_name")).ToHaveValue(first))
 
-	for _, s := range steps {
+	for i, s := range steps {
 		_, err := page.Goto(fmt.Sprintf("%s?step=%s", draftURL, s.key))
 		check(t, err)
 		for name, value := range s.values {
 			fill(t, page, name, value)
 		}
-		p.Screenshot(page, s.key)
-		check(t, page.GetByTestId("save-continue").Click())
-		check(t, expect.Locator(page.GetByTestId("draft")).ToBeVisible())
+		p.Capture(page, s.key)
+		next := "documents"
+		if i+1 < len(steps) {
+			next = steps[i+1].key
+		}
+		saveStep(t, page, next)
 	}
 
 	_, err = page.Goto(draftURL + "?step=documents")
@@ -127,18 +155,32 @@ func buildDraft(t *testing.T, p *Portal, page playwright.Page, country, idType, 
 		check(t, page.GetByTestId("upload-submit-"+kind).Click())
 		check(t, expect.Locator(page.GetByTestId("doc-present-"+kind)).ToBeVisible())
 	}
-	p.Screenshot(page, "documents")
-	return draftURL
+	p.Capture(page, "documents")
 }
 
+// saveStep presses "Save and continue" and waits for the next step: a step with a problem
+// left would come back instead.
+func saveStep(t *testing.T, page playwright.Page, next string) {
+	t.Helper()
+	check(t, page.GetByTestId("save-continue").Click())
+	check(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`\?step=`+next+`$`)))
+}
+
+// login signs u in and waits for the home page.
 func login(t *testing.T, page playwright.Page, u User) {
+	t.Helper()
+	signIn(t, page, u)
+	check(t, expect.Locator(page.GetByTestId("home")).ToBeVisible())
+}
+
+// signIn sends u's username and password from the login page.
+func signIn(t *testing.T, page playwright.Page, u User) {
 	t.Helper()
 	_, err := page.Goto("/login")
 	check(t, err)
 	check(t, page.GetByTestId("login-username").Fill(u.Username))
 	check(t, page.GetByTestId("login-password").Fill(u.Password))
 	check(t, page.GetByTestId("login-submit").Click())
-	check(t, expect.Locator(page.GetByTestId("home")).ToBeVisible())
 }
 
 // fill types value into the field called name, whatever its kind of input.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/playwright-community/playwright-go"
+	"github.com/pquerna/otp"
 
 	"kycportal/internal/testdb"
 )
@@ -137,8 +138,9 @@ type User struct {
 	Role        string
 }
 
-// Start serves the portal on a free loopback port and a fresh database until t ends.
-func Start(t *testing.T) *Portal {
+// Start serves the portal on a free loopback port and a fresh database until t ends; env
+// adds settings such as "PORTAL_SESSION_IDLE=5s".
+func Start(t *testing.T, env ...string) *Portal {
 	t.Helper()
 	setup(t)
 	p := &Portal{DSN: testdb.New(t), Out: outputDir(t), t: t}
@@ -153,6 +155,7 @@ func Start(t *testing.T) *Portal {
 	cmd := exec.Command(suite.binary, "serve")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+p.DSN, "PORTAL_ADDR="+addr, "CDP_BASE_URL=sandbox",
 		"PORTAL_AUDIT_HMAC_KEY="+AuditKey)
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -213,14 +216,34 @@ func (p *Portal) NewUser(role string) User {
 		Role:        role,
 	}
 	p.secrets = append(p.secrets, u.Password)
-	cmd := exec.Command(suite.binary, "user", "add", "--username", u.Username, "--display-name", u.DisplayName,
+	p.command(u.Password+"\n", "user", "add", "--username", u.Username, "--display-name", u.DisplayName,
 		"--role", role, "--branch", "DXB", "--countries", "AE,MY")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+p.DSN)
-	cmd.Stdin = strings.NewReader(u.Password + "\n")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		p.t.Fatalf("portal user add %s: %v\n%s", u.Username, err, out)
-	}
 	return u
+}
+
+// EnrolTOTP gives u a second factor through `portal user totp` and returns its secret.
+func (p *Portal) EnrolTOTP(u User) string {
+	p.t.Helper()
+	out := p.command("", "user", "totp", u.Username)
+	lines := strings.Fields(out)
+	key, err := otp.NewKeyFromURL(lines[len(lines)-1])
+	if err != nil {
+		p.t.Fatalf("portal user totp %s printed no otpauth URL: %v\n%s", u.Username, err, out)
+	}
+	return key.Secret()
+}
+
+// command runs the portal binary on the portal's database with stdin, and returns its output.
+func (p *Portal) command(stdin string, args ...string) string {
+	p.t.Helper()
+	cmd := exec.Command(suite.binary, args...)
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+p.DSN)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		p.t.Fatalf("portal %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
 }
 
 // Page opens a page in a new browser context (its own cookies) on the portal, closed when
@@ -229,7 +252,8 @@ func (p *Portal) Page(t *testing.T) playwright.Page {
 	t.Helper()
 	ctx, err := suite.browser.NewContext(playwright.BrowserNewContextOptions{
 		BaseURL:  playwright.String(p.URL),
-		Viewport: &playwright.Size{Width: 1366, Height: 768},
+		Viewport: &screenSizes[0],
+		Locale:   playwright.String("en-US"), // the date fields take month, day, year
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -241,7 +265,7 @@ func (p *Portal) Page(t *testing.T) playwright.Page {
 	watchCSP(t, page)
 	t.Cleanup(func() {
 		if t.Failed() {
-			p.Screenshot(page, "failed")
+			p.screenshot(page, "failed")
 		}
 		p.noteCookies(ctx)
 		_ = ctx.Close()
@@ -249,11 +273,26 @@ func (p *Portal) Page(t *testing.T) playwright.Page {
 	return page
 }
 
-// Screenshot writes a full-page screenshot of page to the output folder as NN-name.png.
-func (p *Portal) Screenshot(page playwright.Page, name string) {
+// screenSizes are the sizes every page is captured at: a 1366×768 laptop and a 768-wide tablet.
+var screenSizes = []playwright.Size{{Width: 1366, Height: 768}, {Width: 768, Height: 1024}}
+
+// Capture checks page with axe-core (see checkAccessibility) and writes full-page
+// screenshots of it at both screen sizes, as NN-name-1366.png and NN-name-768.png.
+func (p *Portal) Capture(page playwright.Page, name string) {
 	p.t.Helper()
+	p.checkAccessibility(page, name)
 	p.shots++
-	path := filepath.Join(p.Out, fmt.Sprintf("%02d-%s.png", p.shots, name))
+	for _, size := range screenSizes {
+		check(p.t, page.SetViewportSize(size.Width, size.Height))
+		p.screenshot(page, fmt.Sprintf("%02d-%s-%d", p.shots, name, size.Width))
+	}
+	check(p.t, page.SetViewportSize(screenSizes[0].Width, screenSizes[0].Height))
+}
+
+// screenshot writes a full-page screenshot of page to the output folder as name.png.
+func (p *Portal) screenshot(page playwright.Page, name string) {
+	p.t.Helper()
+	path := filepath.Join(p.Out, name+".png")
 	if _, err := page.Screenshot(playwright.PageScreenshotOptions{Path: &path, FullPage: playwright.Bool(true)}); err != nil {
 		p.t.Errorf("screenshot %s: %v", name, err)
 	}

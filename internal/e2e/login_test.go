@@ -3,8 +3,10 @@ package e2e
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/playwright-community/playwright-go"
+	"github.com/pquerna/otp/totp"
 )
 
 func TestAgentLoginLogout(t *testing.T) {
@@ -21,19 +23,19 @@ func TestAgentLoginLogout(t *testing.T) {
 	check(t, expect.Locator(page.GetByLabel("Password", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})).ToHaveAttribute("data-testid", "login-password"))
 	check(t, expect.Locator(username).ToHaveAttribute("name", "username"))
 	check(t, expect.Locator(password).ToHaveAttribute("name", "password"))
-	p.Screenshot(page, "login")
+	p.Capture(page, "login")
 
 	check(t, username.Fill(agent.Username))
 	check(t, password.Fill(agent.Password))
 	check(t, page.GetByTestId("login-submit").Click())
 	check(t, expect.Locator(page.GetByTestId("home")).ToBeVisible())
 	check(t, expect.Locator(page.GetByTestId("current-user")).ToHaveText(agent.DisplayName))
-	p.Screenshot(page, "home")
+	p.Capture(page, "home")
 	session := sessionCookie(t, page)
 
 	check(t, page.GetByTestId("logout").Click())
 	expectLoginPage(t, page)
-	p.Screenshot(page, "logged-out")
+	p.Capture(page, "logged-out")
 	for _, c := range cookies(t, page) {
 		if c.Name == session.Name && c.Value == session.Value {
 			t.Errorf("session cookie %s kept its value after logout", c.Name)
@@ -43,12 +45,27 @@ func TestAgentLoginLogout(t *testing.T) {
 	_, err := page.GoBack()
 	check(t, err)
 	expectLoginPage(t, page)
-	p.Screenshot(page, "back")
+	p.Capture(page, "back")
 
 	_, err = page.Reload()
 	check(t, err)
 	expectLoginPage(t, page)
-	p.Screenshot(page, "reload")
+	p.Capture(page, "reload")
+}
+
+// loginWithCode signs in a user with a second factor: the form asks for the code after the
+// password, and takes the password again with it.
+func loginWithCode(t *testing.T, p *Portal, page playwright.Page, u User, secret string) {
+	t.Helper()
+	signIn(t, page, u)
+	check(t, expect.Locator(page.GetByTestId("login-otp")).ToBeFocused())
+	p.Capture(page, "login-code")
+	code, err := totp.GenerateCode(secret, time.Now())
+	check(t, err)
+	check(t, page.GetByTestId("login-password").Fill(u.Password))
+	check(t, page.GetByTestId("login-otp").Fill(code))
+	check(t, page.GetByTestId("login-submit").Click())
+	check(t, expect.Locator(page.GetByTestId("home")).ToBeVisible())
 }
 
 // expectLoginPage asserts that page shows the login form and nothing of the home page.

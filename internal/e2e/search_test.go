@@ -43,6 +43,11 @@ func TestAgentSearchesEveryDemoCustomer(t *testing.T) {
 	login(t, page, agent)
 	check(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Search", Exact: playwright.Bool(true)}).Click())
 	check(t, expect.Locator(page.GetByTestId("id-search-form")).ToBeVisible())
+	check(t, page.GetByTestId("search-id-number").Fill("784-1990-1234567-0"))
+	check(t, page.GetByTestId("search-submit").Click())
+	check(t, expect.Locator(page.GetByTestId("error-id_number")).ToBeFocused())
+	p.Capture(page, "invalid-number")
+	searchInFlight(t, p, page)
 
 	for _, c := range demoCustomers {
 		selectValue(t, page.GetByTestId("search-country"), c.country)
@@ -54,7 +59,8 @@ func TestAgentSearchesEveryDemoCustomer(t *testing.T) {
 		outcome := page.GetByTestId("outcome-" + c.outcome)
 		check(t, expect.Locator(outcome).ToBeVisible())
 		check(t, expect.Locator(page.GetByTestId("id-result")).ToContainText(c.shows))
-		p.Screenshot(page, c.outcome+"-"+c.country)
+		check(t, expect.Locator(page.GetByTestId("id-result")).ToBeFocused())
+		p.Capture(page, c.outcome+"-"+c.country)
 	}
 	if !strings.HasSuffix(page.URL(), "/search") {
 		t.Errorf("the URL after searching is %s: the number must stay out of it", page.URL())
@@ -65,7 +71,7 @@ func TestAgentSearchesEveryDemoCustomer(t *testing.T) {
 	check(t, expect.Locator(page.GetByTestId("id-masked")).ToHaveText("•••• 5676"))
 	check(t, page.GetByTestId("reveal").Click())
 	check(t, expect.Locator(page.GetByTestId("id-revealed")).ToHaveText("784199012345676"))
-	p.Screenshot(page, "customer-revealed")
+	p.Capture(page, "customer-revealed")
 	// htmx keeps only the current path in sessionStorage (2.0.11 sets it on every load); the
 	// history cache, which would copy pages into localStorage, is off.
 	stored, err := page.Evaluate("() => JSON.stringify([localStorage, sessionStorage])")
@@ -79,9 +85,37 @@ func TestAgentSearchesEveryDemoCustomer(t *testing.T) {
 	check(t, page.GetByTestId("start-onboarding").Click())
 	check(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/drafts/\d+$`)))
 	check(t, expect.Locator(page.GetByTestId("draft-identity")).ToContainText("Emirates ID 784200167890126"))
-	p.Screenshot(page, "draft-from-search")
+	p.Capture(page, "draft-from-search")
 
-	checkSearchAudit(t, p.DSN, append(slices.Clone(demoCustomers), demoCustomers[0], demoCustomers[len(demoCustomers)-1]))
+	inFlight := demoCustomer{"AE", "4", "784-1993-7890123-7", "not_found", ""}
+	checkSearchAudit(t, p.DSN, slices.Concat([]demoCustomer{inFlight}, demoCustomers, []demoCustomer{demoCustomers[0], demoCustomers[len(demoCustomers)-1]}))
+}
+
+// searchInFlight holds the answer to a search until the page shows it waits: the bar along
+// the top and a busy form; once the answer is in, both are gone.
+func searchInFlight(t *testing.T, p *Portal, page playwright.Page) {
+	t.Helper()
+	release := make(chan struct{})
+	held := func(r playwright.Route) {
+		go func() {
+			if r.Request().Method() == "POST" {
+				<-release
+			}
+			_ = r.Continue()
+		}()
+	}
+	check(t, page.Route("**/search", held))
+	busy := regexp.MustCompile(`\bhtmx-request\b`)
+	check(t, page.GetByTestId("search-id-number").Fill("784-1993-7890123-7"))
+	check(t, page.GetByTestId("search-submit").Click())
+	check(t, expect.Locator(page.GetByTestId("busy")).ToHaveClass(busy))
+	check(t, expect.Locator(page.GetByTestId("id-search-form")).ToHaveAttribute("aria-busy", "true"))
+	p.Capture(page, "search-in-flight")
+	close(release)
+	check(t, expect.Locator(page.GetByTestId("outcome-not_found")).ToBeVisible())
+	check(t, expect.Locator(page.GetByTestId("busy")).Not().ToHaveClass(busy))
+	check(t, expect.Locator(page.GetByTestId("id-search-form")).Not().ToHaveAttribute("aria-busy", "true"))
+	check(t, page.Unroute("**/search"))
 }
 
 func searchAgain(t *testing.T, page playwright.Page, c demoCustomer) {

@@ -8,9 +8,11 @@ import (
 	"github.com/playwright-community/playwright-go"
 )
 
-// TestSubmissionJourney: an agent submits an AE customer; the supervisor returns it for a
-// missing field; the agent corrects and resubmits; the supervisor approves with their
-// password; the agent sees "onboarded" with the ECRN on the timeline.
+// TestSubmissionJourney: an agent submits an AE customer whose nationality is picked as
+// Antarctica by mistake; the supervisor returns it for a missing place of birth; the agent
+// adds it and resubmits; the supervisor approves with their password; the CDP refuses the
+// nationality and the agent finds its message on that field; the agent corrects it and
+// resubmits, the supervisor approves again, and the agent sees "onboarded" with the ECRN.
 func TestSubmissionJourney(t *testing.T) {
 	p := Start(t)
 	agent, supervisor := p.NewUser("agent"), p.NewUser("supervisor")
@@ -18,7 +20,7 @@ func TestSubmissionJourney(t *testing.T) {
 	login(t, page, agent)
 	draftURL := buildDraft(t, p, page, "AE", "4", "784-1985-0000003-3", []step{
 		{"personal", map[string]string{"first_name": "Layla", "last_name": "Haddad", "gender": "Female",
-			"date_of_birth": "1985-02-11", "nationality": "AE", "country_of_birth": "AE", "resident_type_id": "101",
+			"date_of_birth": "1985-02-11", "nationality": "AQ", "country_of_birth": "AE", "resident_type_id": "101",
 			"primary_mobile_number": "+971502106707", "email_id": "layla@example.com", "occupation_id": "224"}},
 		{"addresses", map[string]string{"current_city": "Dubai", "current_country": "AE"}},
 		{"identity", map[string]string{"name_as_per_id": "LAYLA HADDAD", "date_of_expiry": "2029-05-01"}},
@@ -38,24 +40,45 @@ func TestSubmissionJourney(t *testing.T) {
 	_, err := page.Goto(draftURL + "?step=review")
 	check(t, err)
 	check(t, expect.Locator(page.GetByTestId("returned-place_of_birth")).ToContainText("Missing"))
-	p.Screenshot(page, "returned")
+	p.Capture(page, "returned")
+	correct(t, page, draftURL, "place_of_birth", "Sharjah")
+	approve(t, checker, supervisor)
+
+	waitForState(t, page, draftURL, "returned")
+	check(t, expect.Locator(page.GetByTestId("returned")).ToContainText("The CDP sent this customer back: Invalid master data"))
+	check(t, expect.Locator(page.GetByTestId("returned-nationality")).ToContainText(`"AQ" is an uninhabited territory, not a nationality`))
 	_, err = page.Goto(draftURL + "?step=personal")
 	check(t, err)
-	fill(t, page, "place_of_birth", "Sharjah")
-	check(t, page.GetByTestId("save-continue").Click())
-	check(t, expect.Locator(page.GetByTestId("draft")).ToBeVisible())
-	submit(t, page, draftURL, "awaiting approval")
-
-	openCase(t, checker)
-	check(t, checker.GetByTestId("step-up").Fill(supervisor.Password))
-	check(t, checker.GetByTestId("approve").Click())
-	check(t, expect.Locator(checker.GetByTestId("approval-state")).Not().ToHaveText("awaiting approval"))
-	p.Screenshot(checker, "approved")
+	check(t, expect.Locator(page.GetByTestId("error-nationality")).ToContainText(`Returned: "AQ" is an uninhabited territory`))
+	p.Capture(page, "returned-by-the-cdp")
+	correct(t, page, draftURL, "nationality", "AE")
+	approve(t, checker, supervisor)
+	p.Capture(checker, "approved")
 
 	waitForState(t, page, draftURL, "onboarded")
 	check(t, expect.Locator(page.GetByTestId("submission-ecrn")).ToHaveText(regexpECRN))
-	check(t, expect.Locator(page.GetByTestId("timeline-attempt").Filter(playwright.LocatorFilterOptions{HasText: "CDP onboard"})).ToHaveCount(1))
-	p.Screenshot(page, "onboarded")
+	check(t, expect.Locator(page.GetByTestId("timeline-attempt").Filter(playwright.LocatorFilterOptions{HasText: "CDP onboard"})).ToHaveCount(2))
+	p.Capture(page, "onboarded")
+}
+
+// correct sets one field of a returned draft on the personal step, saves the step and
+// submits the correction.
+func correct(t *testing.T, page playwright.Page, draftURL, name, value string) {
+	t.Helper()
+	_, err := page.Goto(draftURL + "?step=personal")
+	check(t, err)
+	fill(t, page, name, value)
+	saveStep(t, page, "addresses")
+	submit(t, page, draftURL, "awaiting approval")
+}
+
+// approve claims the case and approves it with the supervisor's password.
+func approve(t *testing.T, page playwright.Page, supervisor User) {
+	t.Helper()
+	openCase(t, page)
+	check(t, page.GetByTestId("step-up").Fill(supervisor.Password))
+	check(t, page.GetByTestId("approve").Click())
+	check(t, expect.Locator(page.GetByTestId("approval-state")).Not().ToHaveText("awaiting approval"))
 }
 
 var regexpECRN = regexp.MustCompile(`^[0-9]{16}$`)
@@ -79,13 +102,35 @@ func openCase(t *testing.T, page playwright.Page) {
 	check(t, expect.Locator(page.GetByTestId("claimed")).ToBeVisible())
 }
 
-// waitForState reloads the draft until its submission shows state: the worker sends it
-// in the background.
+// viewDocument opens the case's ID front in the viewer, zooms it to 200% and turns it a
+// quarter, each seen on the image, and goes back to the case.
+func viewDocument(t *testing.T, p *Portal, page playwright.Page) {
+	t.Helper()
+	check(t, page.GetByTestId("case-view-id_front").Click())
+	img := page.GetByTestId("viewer-image")
+	check(t, expect.Locator(img).ToHaveJSProperty("complete", true))
+	fits, err := img.Evaluate(`img => img.naturalWidth > 0 && img.getBoundingClientRect().width <= img.parentElement.clientWidth`, nil)
+	check(t, err)
+	check(t, page.GetByLabel("200%").Check())
+	zoomed, err := img.Evaluate(`img => img.getBoundingClientRect().width >= 1.9 * img.parentElement.clientWidth`, nil)
+	check(t, err)
+	if fits != true || zoomed != true {
+		t.Errorf("viewer: loaded and fitting %v, twice the frame's width at 200%% %v", fits, zoomed)
+	}
+	check(t, page.GetByLabel("90°", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Check())
+	check(t, expect.Locator(img).ToHaveCSS("transform", regexp.MustCompile(`^matrix\([-0-9.e]+, 1, -1, [-0-9.e]+, 0, 0\)$`)))
+	p.Capture(page, "viewer-zoomed-rotated")
+	check(t, page.GetByTestId("viewer-back").Click())
+	check(t, expect.Locator(page.GetByTestId("approval")).ToBeVisible())
+}
+
+// waitForState reloads the draft's review, which shows its submission, until that shows
+// state: the worker sends it in the background.
 func waitForState(t *testing.T, page playwright.Page, draftURL, state string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		_, err := page.Goto(draftURL)
+		_, err := page.Goto(draftURL + "?step=review")
 		check(t, err)
 		got, err := page.GetByTestId("submission-state").TextContent()
 		check(t, err)

@@ -1,0 +1,191 @@
+package e2e
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/documents/corpus"
+)
+
+// myCustomer is a complete MY customer, step by step.
+var myCustomer = []step{
+	{"personal", map[string]string{"first_name": "Nur Aisyah", "last_name": "Ahmad", "gender": "Female",
+		"date_of_birth": "1988-02-02", "nationality": "MY", "country_of_birth": "MY", "resident_type_id": "101",
+		"primary_mobile_number": "+60123456789", "email_id": "nur@example.com", "occupation_id": "226"}},
+	{"addresses", map[string]string{"current_state": "Selangor", "current_city": "Shah Alam", "current_zip": "40000",
+		"current_country": "MY"}},
+	{"identity", map[string]string{"name_as_per_id": "NUR AISYAH BINTI AHMAD", "issued_on": "2020-02-02",
+		"date_of_expiry": "2030-02-02"}},
+	{"classification", map[string]string{"annual_income_range_id": "1", "reason_for_acc": "REMITTANCE_FAMILY",
+		"txn_count_month": "2"}},
+}
+
+// TestAgentOnboardsWithTheKeyboardAlone: an agent signs in, searches a MyKad, starts the
+// onboarding, fills every step, uploads through the file inputs and submits, with Tab,
+// Shift-Tab, Enter, Space and typing only. Focus lands on the search result and on each
+// uploaded document; what was typed is what the draft holds.
+func TestAgentOnboardsWithTheKeyboardAlone(t *testing.T) {
+	p := Start(t)
+	agent := p.NewUser("agent")
+	page := p.Page(t)
+	k := newKeys(t, page)
+	_, err := page.Goto("/login")
+	check(t, err)
+	k.typeInto("#username", agent.Username)
+	k.typeInto("#password", agent.Password)
+	k.press("Enter")
+	check(t, expect.Locator(page.GetByTestId("home")).ToBeVisible())
+	k.follow(`nav a[href="/drafts"]`)
+	check(t, expect.Locator(page.GetByTestId("no-drafts")).ToBeVisible())
+	p.Capture(page, "keyboard-no-drafts")
+
+	k.follow(`nav a[href="/search"]`)
+	k.choose("#search-country", "MY")
+	check(t, expect.Locator(page.Locator(`#search-id-type option[value="28"]`)).ToBeAttached())
+	k.choose("#search-id-type", "28")
+	k.typeInto("#search-id-number", "880202-10-5566")
+	k.press("Enter")
+	check(t, expect.Locator(page.GetByTestId("outcome-not_found")).ToBeVisible())
+	check(t, expect.Locator(page.GetByTestId("id-result")).ToBeFocused())
+	p.Capture(page, "keyboard-not-found")
+	k.follow(`[data-testid="start-onboarding"]`)
+	check(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/drafts/\d+$`)))
+	draftURL := page.URL()
+
+	for _, s := range myCustomer {
+		k.fillStep(s)
+		p.Capture(page, "keyboard-"+s.key)
+		k.follow(`[data-testid="save-continue"]`)
+	}
+	check(t, expect.Locator(page.GetByTestId("step-documents")).ToHaveAttribute("aria-current", "step"))
+	for _, f := range []string{"id_front:id-front.jpg", "id_back:id-back.jpg", "face:face.jpg"} {
+		k.upload(splitPair(f))
+	}
+	p.Capture(page, "keyboard-documents")
+	k.follow(`[data-testid="step-review"]`)
+	check(t, expect.Locator(page.GetByTestId("review-complete")).ToBeVisible())
+	k.follow(`[data-testid="submit"]`)
+	check(t, expect.Locator(page.GetByTestId("submission-state")).ToHaveText("awaiting approval"))
+	p.Capture(page, "keyboard-submitted")
+	expectValues(t, page, draftURL, myCustomer)
+}
+
+// keys drives a page with the keyboard alone.
+type keys struct {
+	t        *testing.T
+	page     playwright.Page
+	choosers chan playwright.FileChooser // file choosers the page opened
+}
+
+// newKeys keeps the page's file choosers intercepted for the whole test: interception set
+// up per chooser (ExpectFileChooser) can miss the next one a key press opens.
+func newKeys(t *testing.T, page playwright.Page) keys {
+	k := keys{t: t, page: page, choosers: make(chan playwright.FileChooser, 1)}
+	page.OnFileChooser(func(fc playwright.FileChooser) { k.choosers <- fc })
+	return k
+}
+
+func (k keys) press(key string) {
+	k.t.Helper()
+	check(k.t, k.page.Keyboard().Press(key))
+}
+
+// tabTo presses Tab until the element matching selector has the focus, or Shift-Tab when
+// it comes before the focus; it fails when 80 presses do not reach it.
+func (k keys) tabTo(selector string) {
+	k.t.Helper()
+	check(k.t, expect.Locator(k.page.Locator(selector)).ToBeAttached())
+	where, err := k.page.Evaluate(`s => {
+		const el = document.querySelector(s), at = document.activeElement;
+		if (el === at) return "here";
+		return at && at !== document.body && (el.compareDocumentPosition(at) & Node.DOCUMENT_POSITION_FOLLOWING) ? "back" : "forward";
+	}`, selector)
+	check(k.t, err)
+	key := map[string]string{"back": "Shift+Tab", "forward": "Tab"}[where.(string)]
+	for range 80 {
+		if where == "here" {
+			return
+		}
+		k.press(key)
+		on, err := k.page.Evaluate(`s => document.activeElement === document.querySelector(s)`, selector)
+		check(k.t, err)
+		if on == true {
+			return
+		}
+	}
+	k.t.Fatalf("%s never reached %s on %s", key, selector, k.page.URL())
+}
+
+// follow tabs to a link or button and presses Enter.
+func (k keys) follow(selector string) {
+	k.t.Helper()
+	k.tabTo(selector)
+	k.press("Enter")
+}
+
+// typeInto tabs to a field and types text. The keys are pressed one by one: playwright-go's
+// Keyboard.Type reaches text inputs but not a closed select's type-ahead or a date's parts.
+func (k keys) typeInto(selector, text string) {
+	k.t.Helper()
+	k.tabTo(selector)
+	for _, r := range text {
+		k.press(strings.ReplaceAll(string(r), " ", "Space"))
+	}
+}
+
+// choose tabs to a select and types the first word of the label of the option whose
+// value is value, as a keyboard user picks from a closed list.
+func (k keys) choose(selector, value string) {
+	k.t.Helper()
+	label, err := k.page.Locator(selector + ` option[value="` + value + `"]`).TextContent()
+	check(k.t, err)
+	k.typeInto(selector, strings.Fields(label)[0])
+	check(k.t, expect.Locator(k.page.Locator(selector)).ToHaveValue(value))
+}
+
+// fillStep fills the fields of a draft's step in the order of the form.
+func (k keys) fillStep(s step) {
+	k.t.Helper()
+	check(k.t, expect.Locator(k.page.GetByTestId("step-"+s.key)).ToHaveAttribute("aria-current", "step"))
+	ids, err := k.page.Locator(`[data-testid="step-form"] [id^="f-"]`).EvaluateAll(`els => els.map(e => e.id + ":" + e.type)`)
+	check(k.t, err)
+	for _, item := range ids.([]any) {
+		id, kind := splitPair(item.(string))
+		value, ok := s.values[strings.TrimPrefix(id, "f-")]
+		switch {
+		case !ok:
+		case kind == "select-one":
+			k.choose("#"+id, value)
+		case kind == "checkbox":
+			k.tabTo("#" + id)
+			k.press("Space")
+		case kind == "date":
+			// The date field takes month, day and year in turn (en-US).
+			k.typeInto("#"+id, value[5:7]+value[8:10]+value[0:4])
+		default:
+			k.typeInto("#"+id, value)
+		}
+	}
+}
+
+// upload tabs to a document's file input, opens the file chooser with Space, picks the
+// corpus file, tabs to Upload and presses Enter; focus lands on the uploaded document.
+func (k keys) upload(kind, file string) {
+	k.t.Helper()
+	k.tabTo("#file-" + kind)
+	k.press("Space")
+	select {
+	case chooser := <-k.choosers:
+		check(k.t, chooser.SetFiles(filepath.Join(corpus.Dir(), file)))
+	case <-time.After(10 * time.Second):
+		k.t.Fatalf("Space on the %s file input opened no file chooser within 10s", kind)
+	}
+	k.follow(fmt.Sprintf(`[data-testid="upload-submit-%s"]`, kind))
+	check(k.t, expect.Locator(k.page.GetByTestId("doc-present-"+kind)).ToBeFocused())
+}
