@@ -5,7 +5,7 @@ BIN   := bin/portal
 # their own (GOTOOLCHAIN=local), so make asks for the named one.
 export GOTOOLCHAIN := auto
 
-.PHONY: run test build generate lint clean
+.PHONY: run test bench build generate lint clean
 
 ## run: the portal on http://127.0.0.1:8080 with its own PostgreSQL cluster under .data/
 run: build
@@ -14,6 +14,10 @@ run: build
 ## test: tools, vet, staticcheck, templ freshness, unit, integration and browser tests
 test:
 	scripts/test.sh
+
+## bench: lanes F0/F1/F2/FULL, worker and load runs at 1M customers / 10M events (docs/performance.md)
+bench:
+	scripts/bench.sh
 
 .PHONY: fuzz
 ## fuzz: every fuzz target for 30 s each (FUZZTIME=…); not part of make test

@@ -23,8 +23,9 @@ import (
 
 // Options tune a cluster. Fast turns off durability: for tests only.
 type Options struct {
-	Port int // socket name suffix; the cluster listens on its own socket only, no TCP
-	Fast bool
+	Port     int // socket name suffix; the cluster listens on its own socket only, no TCP
+	Fast     bool
+	Settings []string // more server settings, "name=value" each (the benchmarks' memory)
 }
 
 // Cluster is a running private cluster.
@@ -161,6 +162,9 @@ func (c *Cluster) start(ctx context.Context, opt Options) error {
 	settings := fmt.Sprintf("-k %s -p %d -c listen_addresses=''", c.socketDir(), c.port)
 	if opt.Fast {
 		settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	}
+	for _, kv := range opt.Settings {
+		settings += " -c " + kv
 	}
 	err := c.run(ctx, "pg_ctl", "-D", c.dataDir(), "-l", filepath.Join(c.Dir, "postgres.log"),
 		"-o", settings, "-w", "-t", "60", "start")

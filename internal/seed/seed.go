@@ -53,7 +53,9 @@ func Run(ctx context.Context, db *store.DB, o Options) ([]Phase, error) {
 		_, err := db.Pool.Exec(ctx, `VACUUM (ANALYZE) users, drafts, submissions, audit_events`)
 		return err
 	})
-	l.phases = append(l.phases, Phase{Name: "total", Took: time.Since(start)})
+	if l.err == nil {
+		l.done(Phase{Name: "total", Rows: o.Customers + o.AuditEvents, Took: time.Since(start)})
+	}
 	return l.phases, l.err
 }
 
@@ -120,7 +122,11 @@ func (l *loader) phase(name string, rows int64, f func() error) {
 		l.err = fmt.Errorf("seed: %s: %w", name, l.err)
 		return
 	}
-	p := Phase{Name: name, Rows: rows, Took: time.Since(start)}
+	l.done(Phase{Name: name, Rows: rows, Took: time.Since(start)})
+}
+
+// done keeps a finished phase and writes its timing.
+func (l *loader) done(p Phase) {
 	l.phases = append(l.phases, p)
 	fmt.Fprintf(l.o.Log, "seed: %-40s %10d rows %8.1f s\n", p.Name, p.Rows, p.Took.Seconds())
 }

@@ -1,0 +1,54 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"kycportal/internal/bench"
+)
+
+// uploadsInFlight is how many uploads the memory reading sends at once.
+const uploadsInFlight = 4
+
+// uploadMemory reads the peak memory of one export and of concurrent uploads, after the
+// lanes, so that nothing else runs meanwhile.
+func (p *perf) uploadMemory() {
+	export, err := bench.PeakRSS(func() error {
+		_, err := p.send(p.ctx, p.admin, request{method: http.MethodGet,
+			path: "/audit/export?branch=" + p.agents[0].Branch, want: http.StatusOK})
+		return err
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	photo := p.photo()
+	uploads := alternate(p.openDrafts(), 1)
+	drafts := uploads[len(uploads)-uploadsInFlight:]
+	peak, err := bench.PeakRSS(func() error {
+		var wg sync.WaitGroup
+		errs := make([]error, len(drafts))
+		for i, d := range drafts {
+			wg.Go(func() {
+				u := p.agentOf(d.Branch, i)
+				body, ctype := multipartUpload(u, photo)
+				_, errs[i] = p.send(context.Background(), u, request{method: http.MethodPost, body: body, contentType: ctype,
+					path: fmt.Sprintf("/drafts/%d/documents/id_front", d.ID), want: http.StatusSeeOther})
+			})
+		}
+		wg.Wait()
+		return errors.Join(errs...)
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	p.exportPeak, p.uploadPeak, p.photoSize = export, peak, len(photo)
+	fmt.Fprintf(p.out, "Export of branch %s: resident memory %s before, %s at the peak (+%s).\n",
+		p.agents[0].Branch, bench.MiB(export.Before), bench.MiB(export.Peak), bench.MiB(export.Growth()))
+	fmt.Fprintf(p.out, "%d uploads of the %s photo at once: resident memory %s before, %s at the peak (+%s, %s an upload in flight, %.1f× the file).\n\n",
+		len(drafts), bench.MiB(int64(len(photo))), bench.MiB(peak.Before), bench.MiB(peak.Peak),
+		bench.MiB(peak.Growth()), bench.MiB(peak.Growth()/int64(len(drafts))),
+		float64(peak.Growth())/float64(len(drafts))/float64(len(photo)))
+}

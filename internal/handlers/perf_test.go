@@ -1,0 +1,288 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"kycportal/internal/auth"
+	"kycportal/internal/bench"
+	"kycportal/internal/cdp"
+	"kycportal/internal/cdp/sandbox"
+	"kycportal/internal/search"
+	"kycportal/internal/seed"
+	"kycportal/internal/session"
+	"kycportal/internal/store"
+	"kycportal/internal/testdb"
+)
+
+// perfConfig is how big a performance run is.
+type perfConfig struct {
+	full              bool // make bench: its own cluster, bank scale, the whole table
+	customers, events int64
+	warmup            int
+	rounds            map[string]int // by route
+	photoPixels       [2]int         // the upload's width and height
+	loadRates         []int
+	loadFor           time.Duration
+	workerJobs        int
+}
+
+// smokeConfig is the run of make test: tiny data and a few rounds, so the harness cannot
+// rot; it checks that every lane runs, never how fast.
+var smokeConfig = perfConfig{customers: 400, events: 2000, warmup: 1,
+	rounds:      map[string]int{routeExactID: 3, routeName: 3, routeAutosave: 3, routeAudit: 3, routeExport: 2, routeUpload: 2},
+	photoPixels: [2]int{1200, 800}, loadRates: []int{20}, loadFor: 300 * time.Millisecond, workerJobs: 5}
+
+// benchConfig is the run of make bench at BENCH_SCALE="customers,events".
+func benchConfig(scale string) (perfConfig, error) {
+	c := perfConfig{full: true, warmup: 30,
+		rounds: map[string]int{routeExactID: 2000, routeName: 2000, routeAutosave: 2000, routeAudit: 1000,
+			routeExport: 8, routeUpload: 40},
+		photoPixels: [2]int{4000, 3000}, loadRates: []int{250, 500, 750, 1000, 1250, 1500, 2000},
+		loadFor: 10 * time.Second, workerJobs: 1000}
+	parts := strings.Split(scale, ",")
+	var err1, err2 error
+	if len(parts) == 2 {
+		c.customers, err1 = strconv.ParseInt(parts[0], 10, 64)
+		c.events, err2 = strconv.ParseInt(parts[1], 10, 64)
+	}
+	if len(parts) != 2 || err1 != nil || err2 != nil || c.customers < 1000 || c.events < 1000 {
+		return c, fmt.Errorf("BENCH_SCALE=%q: want customers,events, each at least 1000", scale)
+	}
+	return c, nil
+}
+
+// The seeded accounts' password and the audit key of a performance run.
+const (
+	perfPassword = "bench password of the seeded staff"
+	perfAuditKey = "bench audit key: not a secret, for benchmarks only"
+)
+
+// TestPerformance measures each route beside its floors (docs/performance.md). Under make
+// test it is the smoke run; BENCH_SCALE (make bench) makes it the real one, printed in full.
+func TestPerformance(t *testing.T) {
+	cfg := smokeConfig
+	if scale := os.Getenv("BENCH_SCALE"); scale != "" {
+		var err error
+		if cfg, err = benchConfig(scale); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := newPerf(t, cfg)
+	p.machine()
+	parts := []struct {
+		name string
+		run  func()
+	}{{"lanes", p.lanes}, {"memory", p.uploadMemory}, {"worker", p.worker}, {"load", p.load}}
+	only := os.Getenv("BENCH_PARTS") // a comma-separated subset, to look at one part again
+	for _, part := range parts {
+		if only == "" || slices.Contains(strings.Split(only, ","), part.name) {
+			part.run()
+		}
+	}
+	if only == "" {
+		p.budgets()
+	}
+}
+
+// perf is a performance run: the real handler stack over loopback on a seeded database,
+// signed-in users, and the report.
+type perf struct {
+	t      *testing.T
+	cfg    perfConfig
+	ctx    context.Context
+	db     *store.DB
+	srv    *Server    // the handlers' own services, for the floors
+	echo   *echo.Echo // the portal's, with the floor routes added
+	base   string     // http://127.0.0.1:port
+	http   *http.Client
+	agents []*perfUser // of AE and MY branches: the CDP sandbox knows their ID types
+	admin  *perfUser
+	super  *perfUser     // a supervisor of the first agent's branch
+	open   []store.Draft // sampled for the routes that change drafts
+	out    io.Writer
+
+	postmaster int // the database server's, for its CPU time
+
+	// What the budgets are judged on.
+	results                  []bench.Result
+	exportPeak, uploadPeak   bench.Peak
+	photoSize                int
+	exportRows               int64
+	workerRate               float64
+	workerDuplicates         int64
+	searchRate, autosaveRate int
+	searchLoad               bench.Step
+}
+
+// perfUser is a signed-in user with their session cookie and CSRF token.
+type perfUser struct {
+	store.User
+	cookie, csrf string
+}
+
+func newPerf(t *testing.T, cfg perfConfig) *perf {
+	p := &perf{t: t, cfg: cfg, ctx: context.Background(), out: os.Stdout}
+	if cfg.full {
+		p.db = p.benchDatabase()
+	} else {
+		report := &syncBuffer{} // shown with -v, or when the smoke run fails
+		t.Cleanup(func() { t.Log("\n" + report.String()) })
+		p.out, p.db = report, testdb.Open(t)
+		p.seed()
+	}
+	var backend int
+	if err := p.db.Pool.QueryRow(p.ctx, `SELECT pg_backend_pid()`).Scan(&backend); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if p.postmaster, err = bench.Postmaster(backend); err != nil {
+		t.Fatal(err)
+	}
+	p.serve()
+	p.signIn()
+	return p
+}
+
+// benchDatabase starts the benchmark cluster, under BENCH_DATA if set (kept, and its seed
+// reused) or else under a folder removed at the end, and seeds it unless it holds the
+// seed already.
+func (p *perf) benchDatabase() *store.DB {
+	dir := os.Getenv("BENCH_DATA")
+	if dir == "" {
+		dir = filepath.Join(p.t.TempDir(), "pg")
+	}
+	cluster, err := bench.StartCluster(p.ctx, dir)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if os.Getenv("BENCH_DATA") == "" {
+		p.t.Cleanup(func() { _ = cluster.Stop(context.Background()) })
+	}
+	if err := cluster.EnsureDatabase(p.ctx, "kyc_bench"); err != nil {
+		p.t.Fatal(err)
+	}
+	db, err := store.Open(p.ctx, cluster.URL("kyc_bench"))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	p.t.Cleanup(db.Close)
+	if _, err := db.Migrate(p.ctx); err != nil {
+		p.t.Fatal(err)
+	}
+	p.db = db
+	var drafts, events int64
+	_ = db.Pool.QueryRow(p.ctx, `SELECT (SELECT count(*) FROM drafts), (SELECT count(*) FROM audit_events)`).Scan(&drafts, &events)
+	switch {
+	case drafts == 0:
+		p.seed()
+	case drafts < p.cfg.customers || events < p.cfg.events:
+		p.t.Fatalf("%s holds %d drafts and %d events, fewer than BENCH_SCALE asks: remove it", dir, drafts, events)
+	default:
+		fmt.Fprintf(p.out, "Reusing the seeded database under %s: %d drafts, %d audit events.\n\n", dir, drafts, events)
+	}
+	return db
+}
+
+func (p *perf) seed() {
+	fmt.Fprintf(p.out, "Seeding %d customers and %d audit events (portal seed's code):\n\n```\n", p.cfg.customers, p.cfg.events)
+	_, err := seed.Run(p.ctx, p.db, seed.Options{Customers: p.cfg.customers, AuditEvents: p.cfg.events,
+		Password: perfPassword, AuditKey: []byte(perfAuditKey), Log: p.out})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	fmt.Fprint(p.out, "```\n\n")
+}
+
+// serve runs the portal as serve wires it, with a CDP sandbox that answers at once, both
+// on loopback; logs are formatted as in production and dropped.
+func (p *perf) serve() {
+	sb, err := sandbox.New(sandbox.DefaultConfig())
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	cdpSrv := httptest.NewServer(sb)
+	p.t.Cleanup(cdpSrv.Close)
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	client, err := cdp.New(cdp.Config{BaseURL: cdpSrv.URL, Scope: cdp.DefaultScope}.WithSandboxDefaults(), cdp.Options{Logger: log})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	d := Deps{DB: p.db, Log: log, Metrics: prometheus.NewRegistry(), Now: time.Now, CDP: client, Sandbox: true,
+		Sessions: &session.Manager{DB: p.db, Now: time.Now, Idle: 30 * time.Minute, Absolute: 12 * time.Hour},
+		Auth:     &auth.Service{DB: p.db, Hasher: auth.NewHasher(2), Now: time.Now},
+		AuditKey: []byte(perfAuditKey), LookupLimit: search.Limit{Lookups: 1 << 30, Window: time.Minute}}
+	p.echo = New(d)
+	p.srv = &Server{Deps: d, drafts: newDraftService(d), search: newSearchService(d)}
+	p.addFloorRoutes()
+	ts := httptest.NewServer(p.echo)
+	p.t.Cleanup(ts.Close)
+	p.base = ts.URL
+	p.http = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// signIn signs in, through the login form, two agents of each of twelve AE and MY
+// branches, an admin, and a supervisor.
+func (p *perf) signIn() {
+	rows, err := p.db.Pool.Query(p.ctx, `SELECT username FROM users
+		WHERE username ~ '^seed-agent-(dxb|auh|kul|pen)-0[1-3]-0[12]$' ORDER BY username`)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || len(names) == 0 {
+		p.t.Fatalf("no seeded agents (%v)", err)
+	}
+	for _, name := range names {
+		p.agents = append(p.agents, p.login(name))
+	}
+	p.admin = p.login("seed-admin-1")
+	p.super = p.login("seed-supervisor-" + strings.ToLower(p.agents[0].Branch) + "-01")
+}
+
+func (p *perf) login(username string) *perfUser {
+	e := &env{t: p.t, db: p.db, srv: &httptest.Server{URL: p.base}}
+	c := e.client()
+	c.login(username, perfPassword)
+	u, err := store.UserByUsername(p.ctx, p.db.Pool, username)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return &perfUser{User: u, cookie: c.cookie, csrf: c.csrf}
+}
+
+// machine writes what the figures were measured on.
+func (p *perf) machine() {
+	var pg string
+	_ = p.db.Pool.QueryRow(p.ctx, `SELECT version()`).Scan(&pg)
+	fmt.Fprintf(p.out, "Machine: %s; %s; %s; load average at the start %s.\n",
+		bench.Machine(), strings.SplitN(pg, ",", 2)[0], runtime.Version(), bench.LoadAverage())
+	fmt.Fprintf(p.out, "PostgreSQL settings of the run: fsync, synchronous_commit and full_page_writes off (durability off), %s.\n\n",
+		strings.Join(bench.Settings, ", "))
+}
+
+// cpu is the CPU time used so far by this process and the database server.
+func (p *perf) cpu() bench.CPU {
+	c, err := bench.ReadCPU(p.postmaster)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return c
+}
