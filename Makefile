@@ -24,6 +24,11 @@ bench:
 fuzz:
 	scripts/fuzz.sh
 
+.PHONY: security
+## security: sqlmap and wapiti (Debian) against a throwaway portal on 127.0.0.1; report in .data/security/
+security:
+	scripts/security.sh
+
 ## build: the portal binary (generated templ code is committed)
 build:
 	CGO_ENABLED=0 go build -trimpath -o $(BIN) ./cmd/portal
