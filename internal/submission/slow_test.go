@@ -28,7 +28,7 @@ func (l *late) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := httptest.NewRecorder()
 	l.next.ServeHTTP(rec, r.WithContext(context.WithoutCancel(r.Context()))) // carried out in full
-	time.Sleep(l.delay)                                                       // the answer's way back is slow
+	time.Sleep(l.delay)                                                      // the answer's way back is slow
 	w.WriteHeader(rec.Code)
 	_, _ = w.Write(rec.Body.Bytes())
 }
