@@ -30,7 +30,7 @@ func (s Step) CPUPerRequest() time.Duration {
 	if s.Requests == 0 {
 		return 0
 	}
-	return s.CPU.Total() / time.Duration(s.Requests)
+	return s.CPU.Total() / time.Duration(s.Requests) // #nosec G115 -- a count of requests in one run
 }
 
 // LoadRun is an open-model load run: requests arrive at a constant rate whether or not the
@@ -66,12 +66,12 @@ func Load(ctx context.Context, r LoadRun) ([]Step, error) {
 		if ctx.Err() != nil {
 			return steps, ctx.Err()
 		}
-		before, err := ReadCPU(r.Postmaster)
+		before, err := CPUMeter{r.Postmaster}.Read()
 		if err != nil {
 			return steps, err
 		}
 		s := attack(targeter, rate, r.For)
-		after, err := ReadCPU(r.Postmaster)
+		after, err := CPUMeter{r.Postmaster}.Read()
 		if err != nil {
 			return steps, err
 		}
@@ -107,7 +107,7 @@ func LoadTable(w io.Writer, name string, budget time.Duration, steps []Step) {
 		if s.Within(budget) {
 			held, best = "yes", s.Rate
 		}
-		n := time.Duration(max(s.Requests, 1))
+		n := time.Duration(max(s.Requests, 1)) // #nosec G115 -- a count of requests in one run
 		fmt.Fprintf(w, "| %d/s | %d | %.0f | %.1f%% | %s | %s | %s | %s (%s, %s) |\n", s.Rate, s.Requests, s.Throughput,
 			100*s.Success, Millis(s.P50), Millis(s.P99), held, Millis(s.CPUPerRequest()), Millis(s.CPU.Self/n), Millis(s.CPU.Server/n))
 	}

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -35,13 +36,15 @@ type Result struct {
 	Route, Lane   string
 	N             int
 	P50, P90, P99 time.Duration
-	AllocsPerOp   float64 // heap objects allocated per op, by the whole process
+	AllocsPerOp   float64       // heap objects allocated per op, by the whole process
+	CPUPerOp      time.Duration // CPU time per op, this process's and the database server's
 }
 
 // Run measures routes interleaved: every round runs each route's lanes once in turn (A, B,
-// C, D, A, B, …), so that whatever else the machine does falls on every lane alike. A
-// lane's first error stops the run.
-func Run(ctx context.Context, routes []Route) ([]Result, error) {
+// C, D, A, B, …), so that whatever else the machine does falls on every lane alike. cpu
+// reads the CPU time each op costs, which, unlike its latency, other work on the machine
+// does not inflate. A lane's first error stops the run.
+func Run(ctx context.Context, routes []Route, cpu CPUMeter) ([]Result, error) {
 	samples := make([][][]sample, len(routes))
 	for i, r := range routes {
 		samples[i] = make([][]sample, len(r.Lanes))
@@ -54,7 +57,7 @@ func Run(ctx context.Context, routes []Route) ([]Result, error) {
 			}
 			more = true
 			for j, l := range r.Lanes {
-				s, err := measure(ctx, l.Op)
+				s, err := measure(ctx, l.Op, cpu)
 				if err != nil {
 					return nil, fmt.Errorf("%s, %s, round %d: %w", r.Name, l.Name, round, err)
 				}
@@ -76,6 +79,7 @@ func Run(ctx context.Context, routes []Route) ([]Result, error) {
 type sample struct {
 	took   time.Duration
 	allocs uint64
+	cpu    time.Duration
 }
 
 // allocs is the count of heap objects allocated so far. ReadMemStats stops the world to
@@ -86,12 +90,21 @@ func allocs() uint64 {
 	return m.Mallocs
 }
 
-func measure(ctx context.Context, op func(context.Context) error) (sample, error) {
-	a := allocs()
-	start := time.Now()
-	err := op(ctx)
-	took := time.Since(start)
-	return sample{took, allocs() - a}, err
+// measure runs op once. The readings nest around it so that each leaves the others out:
+// the server's CPU (files to read), then allocations (the world stopped), then this
+// process's CPU.
+func measure(ctx context.Context, op func(context.Context) error, cpu CPUMeter) (sample, error) {
+	s0, err := cpu.Server()
+	if err != nil {
+		return sample{}, err
+	}
+	a0 := allocs()
+	u0, start := cpu.Self(), time.Now()
+	err = op(ctx)
+	took, u1 := time.Since(start), cpu.Self()
+	a1 := allocs()
+	s1, cpuErr := cpu.Server()
+	return sample{took, a1 - a0, u1 - u0 + s1 - s0}, errors.Join(err, cpuErr)
 }
 
 func result(route, lane string, s []sample) Result {
@@ -100,13 +113,14 @@ func result(route, lane string, s []sample) Result {
 		return res
 	}
 	took := make([]time.Duration, len(s))
-	var total uint64
+	var allocs uint64
+	var cpu time.Duration
 	for i, x := range s {
-		took[i], total = x.took, total+x.allocs
+		took[i], allocs, cpu = x.took, allocs+x.allocs, cpu+x.cpu
 	}
 	slices.Sort(took)
 	res.P50, res.P90, res.P99 = Percentile(took, 50), Percentile(took, 90), Percentile(took, 99)
-	res.AllocsPerOp = float64(total) / float64(len(s))
+	res.AllocsPerOp, res.CPUPerOp = float64(allocs)/float64(len(s)), cpu/time.Duration(len(s))
 	return res
 }
 

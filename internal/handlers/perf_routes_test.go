@@ -41,7 +41,7 @@ const (
 // lanes measures every route beside its floors and writes the table.
 func (p *perf) lanes() {
 	routes := []bench.Route{p.exactID(), p.namePrefix(), p.autosave(), p.auditPage(), p.export(), p.upload()}
-	res, err := bench.Run(p.ctx, routes)
+	res, err := bench.Run(p.ctx, routes, bench.CPUMeter{Postmaster: p.postmaster})
 	if err != nil {
 		p.t.Fatal(err)
 	}

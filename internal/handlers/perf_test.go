@@ -54,7 +54,7 @@ func benchConfig(scale string) (perfConfig, error) {
 	c := perfConfig{full: true, warmup: 30,
 		rounds: map[string]int{routeExactID: 2000, routeName: 2000, routeAutosave: 2000, routeAudit: 1000,
 			routeExport: 8, routeUpload: 40},
-		photoPixels: [2]int{4000, 3000}, loadRates: []int{250, 500, 750, 1000, 1250, 1500, 2000},
+		photoPixels: [2]int{4000, 3000}, loadRates: []int{100, 250, 500, 750, 1000, 1250, 1500, 2000},
 		loadFor: 10 * time.Second, workerJobs: 1000}
 	parts := strings.Split(scale, ",")
 	var err1, err2 error
@@ -280,7 +280,7 @@ func (p *perf) machine() {
 
 // cpu is the CPU time used so far by this process and the database server.
 func (p *perf) cpu() bench.CPU {
-	c, err := bench.ReadCPU(p.postmaster)
+	c, err := bench.CPUMeter{Postmaster: p.postmaster}.Read()
 	if err != nil {
 		p.t.Fatal(err)
 	}
