@@ -172,8 +172,11 @@ func (p *perf) benchDatabase() *store.DB {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	if os.Getenv("BENCH_DATA") == "" {
-		p.t.Cleanup(func() { _ = cluster.Stop(context.Background()) })
+	if os.Getenv("BENCH_DATA") == "" { // the cluster may live elsewhere than dir (pgcluster.Start)
+		p.t.Cleanup(func() {
+			_ = cluster.Stop(context.Background())
+			_ = os.RemoveAll(cluster.Dir)
+		})
 	}
 	if err := cluster.EnsureDatabase(p.ctx, "kyc_bench"); err != nil {
 		p.t.Fatal(err)
