@@ -292,7 +292,10 @@ func (p *Portal) Capture(page playwright.Page, name string) {
 func (p *Portal) screenshot(page playwright.Page, name string) {
 	p.t.Helper()
 	path := filepath.Join(p.Out, name+".png")
-	if _, err := page.Screenshot(playwright.PageScreenshotOptions{Path: &path, FullPage: playwright.Bool(true)}); err != nil {
+	// The caret stays as it is: hiding it leaves style="" on every input, which htmx's settle
+	// then copies onto the swapped-in inputs, an inline style the CSP refuses.
+	opts := playwright.PageScreenshotOptions{Path: &path, FullPage: playwright.Bool(true), Caret: playwright.ScreenshotCaretInitial}
+	if _, err := page.Screenshot(opts); err != nil {
 		p.t.Errorf("screenshot %s: %v", name, err)
 	}
 }
