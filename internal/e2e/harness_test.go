@@ -139,7 +139,7 @@ type User struct {
 }
 
 // Start serves the portal on a free loopback port and a fresh database until t ends; env
-// adds settings such as "PORTAL_SESSION_IDLE=5s".
+// adds settings such as "PORTAL_SESSION_IDLE=10s".
 func Start(t *testing.T, env ...string) *Portal {
 	t.Helper()
 	setup(t)
