@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"errors"
+	"net"
 	"net/http"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/labstack/echo/v4"
@@ -34,11 +36,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 	status := http.StatusInternalServerError
 	var he *echo.HTTPError
 	var down *pgconn.ConnectError
+	var lost *net.OpError
+	var shutdown *pgconn.PgError
 	switch {
 	case errors.As(err, &he):
 		status = he.Code
-	case errors.As(err, &down):
-		status = http.StatusServiceUnavailable // the database is away: try again, nothing is lost
+	case errors.As(err, &down), errors.As(err, &lost),
+		errors.As(err, &shutdown) && strings.HasPrefix(shutdown.Code, "57P"):
+		// The database is away, or went away under the request (a broken pipe, or its
+		// shutdown ending the connection, SQLSTATE 57P01-03): try again, nothing is lost.
+		status = http.StatusServiceUnavailable
 	}
 	if status >= 500 {
 		s.Log.ErrorContext(c.Request().Context(), "request failed", "request_id", requestIDOf(c), "error", err.Error())
