@@ -1,0 +1,56 @@
+package bench
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+func TestPercentileIsNearestRank(t *testing.T) {
+	var d []time.Duration
+	for i := 1; i <= 200; i++ {
+		d = append(d, time.Duration(i))
+	}
+	for p, want := range map[int]time.Duration{50: 100, 90: 180, 99: 198, 100: 200} {
+		if got := Percentile(d, p); got != want {
+			t.Errorf("p%d of 1..200 = %d, want %d", p, got, want)
+		}
+	}
+	if got := Percentile(d[:1], 99); got != 1 {
+		t.Errorf("p99 of one sample = %d", got)
+	}
+}
+
+// TestRunInterleavesLanes: every round runs each route's lanes in turn, warm-up rounds
+// are not counted, and a route with fewer rounds drops out.
+func TestRunInterleavesLanes(t *testing.T) {
+	var order []string
+	lane := func(name string) Lane {
+		return Lane{Name: name, Op: func(context.Context) error { order = append(order, name); return nil }}
+	}
+	res, err := Run(context.Background(), []Route{
+		{Name: "a", Warmup: 1, Rounds: 2, Lanes: []Lane{lane("a0"), lane("a1")}},
+		{Name: "b", Rounds: 1, Lanes: []Lane{lane("b0")}},
+	}, CPUMeter{Postmaster: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(order, " "); got != "a0 a1 b0 a0 a1 a0 a1" {
+		t.Errorf("order %q", got)
+	}
+	if len(res) != 3 || res[0].N != 2 || res[2].N != 1 {
+		t.Errorf("results %+v", res)
+	}
+}
+
+func TestLoadTargetsLoopbackOnly(t *testing.T) {
+	for _, base := range []string{"http://example.com", "http://10.0.0.1:8080", "http://localhost:8080"} {
+		_, err := Load(context.Background(), LoadRun{Base: base, Fill: func(*vegeta.Target) error { return nil }, Rates: []int{1}})
+		if err == nil {
+			t.Errorf("a load run against %s was allowed", base)
+		}
+	}
+}
