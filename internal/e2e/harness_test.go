@@ -262,6 +262,7 @@ func (p *Portal) Page(t *testing.T) playwright.Page {
 	if err != nil {
 		t.Fatal(err)
 	}
+	watchCSP(t, page)
 	t.Cleanup(func() {
 		if t.Failed() {
 			p.screenshot(page, "failed")

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -171,4 +172,25 @@ func TestLeakPatterns(t *testing.T) {
 			t.Errorf("forms %v lack %s", forms, want)
 		}
 	}
+}
+
+// watchCSP fails t when the browser reports that the page broke its Content Security
+// Policy: an inline script or style, or a source the policy does not allow (row 16).
+func watchCSP(t *testing.T, page playwright.Page) {
+	var mu sync.Mutex
+	var violations []string
+	page.OnConsole(func(m playwright.ConsoleMessage) {
+		if strings.Contains(m.Text(), "Content Security Policy") {
+			mu.Lock()
+			violations = append(violations, m.Text())
+			mu.Unlock()
+		}
+	})
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, v := range violations {
+			t.Errorf("CSP violation: %s", v)
+		}
+	})
 }
