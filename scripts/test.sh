@@ -4,12 +4,27 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-step() { printf '\n== %s\n' "$*"; }
+# step names each stage and, at the end, the time each took (the table make test prints).
+timings=()
+step_name=""
+step_start=$SECONDS
+step_done() {
+	[ -n "$step_name" ] && timings+=("$(printf '%5ds  %s' $((SECONDS - step_start)) "$step_name")")
+	return 0
+}
+step() {
+	step_done
+	step_name=$*
+	step_start=$SECONDS
+	printf '\n== %s\n' "$*"
+}
 
 step "tools: Chromium (apt), Playwright driver and axe-core (npm)"
 eval "$(scripts/install-e2e-tools.sh)"
 
-step "generated templ code is current"
+step "go.mod is tidy, templates are formatted and generated code is current"
+go mod tidy -diff
+go tool templ fmt -fail internal/views
 go tool templ generate -check
 
 step "go vet"
@@ -19,7 +34,7 @@ step "staticcheck"
 go tool staticcheck ./...
 
 step "gosec (each exception is a #nosec comment with its reason)"
-go run github.com/securego/gosec/v2/cmd/gosec@v2.30.0 -quiet -exclude-generated ./...
+go tool gosec -quiet -exclude-generated ./...
 
 step "govulncheck, offline, on a database built from golang.org/x/vulndb"
 scripts/vulncheck.sh
@@ -34,4 +49,13 @@ export TEST_DATABASE_URL
 echo "cluster up under $dir/pg"
 
 step "tests"
-go test -count=1 -timeout 20m "$@" ./...
+status=0
+go test -count=1 -timeout 20m "$@" ./... 2>&1 | tee "$dir/go-test.log" || status=$?
+step_done
+
+printf '\n== time per step\n'
+printf '%s\n' "${timings[@]}"
+printf '\n== time per test package (slowest first)\n'
+awk '$1 == "ok" || $1 == "FAIL" { if ($3 ~ /s$/) printf "%8s  %-4s %s\n", $3, $1, $2 }' "$dir/go-test.log" | sort -rn
+printf '\nmake test: %d s in all\n' "$SECONDS"
+exit "$status"

@@ -13,7 +13,7 @@ if [ ! -f "$db/index/db.json" ]; then
 	go run "golang.org/x/vulndb/cmd/indexdb@$vulndb" -vulns "$src/data/osv" -out "$db.tmp"
 	rm -rf "$db" && mv "$db.tmp" "$db"
 fi
-go run golang.org/x/vuln/cmd/govulncheck@v1.9.0 -db "file://$PWD/$db" -format json ./... >.tools/govulncheck.json
+go tool govulncheck -db "file://$PWD/$db" -format json ./... >.tools/govulncheck.json
 python3 - .tools/govulncheck.json scripts/vulncheck-accepted.txt <<'PY'
 import json, sys
 text = open(sys.argv[1]).read()
