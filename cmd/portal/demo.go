@@ -24,7 +24,7 @@ var demoAccounts = []auth.NewUser{
 
 // createDemoAccounts gives a fresh embedded portal one account per role, with random
 // passwords printed once and kept in a 0600 file. A database with accounts gets none.
-func createDemoAccounts(ctx context.Context, db *store.DB, h *auth.Hasher, dataDir string) error {
+func createDemoAccounts(ctx context.Context, db *store.DB, accounts *auth.Accounts, dataDir string) error {
 	n, err := store.CountUsers(ctx, db.Pool)
 	if err != nil || n > 0 {
 		return err
@@ -42,7 +42,7 @@ func createDemoAccounts(ctx context.Context, db *store.DB, h *auth.Hasher, dataD
 	lines.WriteString("# Demo accounts of this embedded portal (first run only). Keep private.\n")
 	for _, acct := range demoAccounts {
 		password := auth.GeneratePassword()
-		if _, err := auth.CreateUser(ctx, db, h, acct, password, "demo account of the embedded default"); err != nil {
+		if _, err := accounts.CreateUser(ctx, acct, password, "demo account of the embedded default"); err != nil {
 			return err
 		}
 		fmt.Fprintf(&lines, "%-11s %-12s %s\n", acct.Role, acct.Username, password)

@@ -173,8 +173,8 @@ func (b *browser) newDraft(base, number string) int64 {
 	return id
 }
 
-// documents are the uploads a complete AE draft needs, from the upload corpus.
-var documents = map[string]string{"id_front": "id-front.jpg", "id_back": "id-back.jpg", "face": "face.jpg"}
+// fleetDocuments are the uploads a complete AE draft needs, from the upload corpus.
+var fleetDocuments = map[string]string{"id_front": "id-front.jpg", "id_back": "id-back.jpg", "face": "face.jpg"}
 
 // upload posts one document as the browser does and returns the status, or 0 when the
 // portal gave no answer.
@@ -182,7 +182,7 @@ func (b *browser) upload(base string, id int64, kind string, data []byte) int {
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	_ = w.WriteField("_csrf", b.csrf)
-	part, _ := w.CreateFormFile("file", documents[kind])
+	part, _ := w.CreateFormFile("file", fleetDocuments[kind])
 	_, _ = part.Write(data)
 	_ = w.Close()
 	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/drafts/%d/documents/%s", base, id, kind), &body)
@@ -200,7 +200,7 @@ func (b *browser) upload(base string, id int64, kind string, data []byte) int {
 func (b *browser) completeDraft(base, number string) int64 {
 	b.t.Helper()
 	id := b.newDraft(base, number)
-	for kind, file := range documents {
+	for kind, file := range fleetDocuments {
 		if status := b.upload(base, id, kind, corpus.File(b.t, file)); status != http.StatusSeeOther {
 			b.t.Fatalf("upload %s of draft %d: %d", kind, id, status)
 		}

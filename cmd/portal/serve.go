@@ -14,12 +14,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"kycportal/internal/app"
 	"kycportal/internal/auth"
 	"kycportal/internal/config"
+	"kycportal/internal/documents"
 	"kycportal/internal/handlers"
+	"kycportal/internal/packs"
 	"kycportal/internal/search"
-	"kycportal/internal/session"
 	"kycportal/internal/store"
+	"kycportal/internal/submission"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -50,11 +53,6 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	log.Info("database ready", "migrations_applied", n, "embedded", cfg.Embedded())
 	hasher := auth.NewHasher(cfg.HashConcurrency)
-	if cfg.Embedded() {
-		if err := createDemoAccounts(ctx, db, hasher, cfg.DataDir); err != nil {
-			return err
-		}
-	}
 	auditKey, err := loadAuditKey(cfg)
 	if err != nil {
 		return err
@@ -68,23 +66,39 @@ func runServe(ctx context.Context, args []string) error {
 	if useSandbox {
 		cdpCfg = cdpCfg.WithSandboxDefaults() // the callback secret the sandbox signs with
 	}
-	queue, stopQueue, err := startQueue(ctx, log, db, cdpClient, cdpCfg, reg)
+	// One run is a lookup and an onboard at most, each bounded by the CDP timeout; a run
+	// still marked running long after that died with its process and is rescued.
+	jobTimeout := 2*cdpCfg.Timeout + 10*time.Second
+	services, err := app.New(app.Options{DB: db, CDP: cdpClient, Log: log, Metrics: reg, Now: time.Now,
+		Hasher: hasher, Packs: packs.Default(), Blobs: store.PGBlobs{}, Scanner: documents.NoScanner{},
+		AuditKey: auditKey, Rules: submission.DefaultRules, RequireTOTP: cfg.RequireTOTP,
+		LookupLimit: search.Limit{Lookups: cfg.CDPLookupLimit, Window: cfg.CDPLookupWindow},
+		SessionIdle: cfg.SessionIdle, SessionAbsolute: cfg.SessionAbsolute,
+		Worker: &app.WorkerOptions{Concurrency: submission.ServeConcurrency, Cooldown: submission.ServeCooldown,
+			JobTimeout: jobTimeout, RescueAfter: 5 * jobTimeout}})
+	if err != nil {
+		return err
+	}
+	if cfg.Embedded() {
+		if err := createDemoAccounts(ctx, db, services.Accounts, cfg.DataDir); err != nil {
+			return err
+		}
+	}
+	stopQueue, err := startQueue(ctx, log, services.Queue, jobTimeout)
 	if err != nil {
 		return err
 	}
 	defer stopQueue()
-	sessions := &session.Manager{DB: db, Now: time.Now, Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute}
-	app := handlers.New(handlers.Deps{
-		DB: db, Sessions: sessions, Log: log, Metrics: reg, Now: time.Now, TLS: cfg.TLS(),
-		CDP: cdpClient, Sandbox: useSandbox, Queue: queue, CallbackSecret: cdpCfg.CallbackSecret,
-		Auth:     &auth.Service{DB: db, Hasher: hasher, Now: time.Now, RequireTOTP: cfg.RequireTOTP},
-		AuditKey: auditKey, LookupLimit: search.Limit{Lookups: cfg.CDPLookupLimit, Window: cfg.CDPLookupWindow},
-	})
+	web, err := handlers.New(handlers.Deps{Services: services, DB: db, CDP: cdpClient, Log: log, Metrics: reg,
+		Now: time.Now, TLS: cfg.TLS(), Sandbox: useSandbox, CallbackSecret: cdpCfg.CallbackSecret})
+	if err != nil {
+		return err
+	}
 	go sweepSessions(ctx, log, db, cfg.SessionIdle)
 	if cfg.MetricsAddr != "" {
 		go serveMetrics(ctx, log, cfg.MetricsAddr, reg)
 	}
-	return listenAndServe(ctx, log, cfg, app)
+	return listenAndServe(ctx, log, cfg, web)
 }
 
 // newHTTPServer bounds every phase of a connection, so a slow client cannot hold one open.

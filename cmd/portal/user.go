@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"kycportal/internal/app"
 	"kycportal/internal/auth"
 	"kycportal/internal/config"
 	"kycportal/internal/store"
@@ -20,26 +21,26 @@ func runUser(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: portal user add|disable|enable|list|totp", errUsage)
 	}
 	return withDB(ctx, func(_ config.Config, db *store.DB) error {
-		return userCommand(ctx, db, args[0], args[1:])
+		return userCommand(ctx, app.NewAccounts(db, auth.NewHasher(1)), db, args[0], args[1:])
 	})
 }
 
-func userCommand(ctx context.Context, db *store.DB, sub string, rest []string) error {
+func userCommand(ctx context.Context, accounts *auth.Accounts, db *store.DB, sub string, rest []string) error {
 	switch sub {
 	case "add":
-		return userAdd(ctx, db, auth.NewHasher(1), rest, os.Stdin)
+		return userAdd(ctx, accounts, rest, os.Stdin)
 	case "disable", "enable":
-		return userSetActive(ctx, db, sub == "enable", rest)
+		return userSetActive(ctx, accounts, sub == "enable", rest)
 	case "list":
 		return userList(ctx, db)
 	case "totp":
-		return userTOTP(ctx, db, rest)
+		return userTOTP(ctx, accounts, rest)
 	default:
 		return fmt.Errorf("%w: unknown user command %q", errUsage, sub)
 	}
 }
 
-func userAdd(ctx context.Context, db *store.DB, h *auth.Hasher, args []string, stdin *os.File) error {
+func userAdd(ctx context.Context, accounts *auth.Accounts, args []string, stdin *os.File) error {
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	var n auth.NewUser
 	var countries, reason string
@@ -57,7 +58,7 @@ func userAdd(ctx context.Context, db *store.DB, h *auth.Hasher, args []string, s
 	if err != nil {
 		return err
 	}
-	u, err := auth.CreateUser(ctx, db, h, n, password, reason)
+	u, err := accounts.CreateUser(ctx, n, password, reason)
 	if err != nil {
 		return fmt.Errorf("user not created: %w", err)
 	}
@@ -83,13 +84,13 @@ func readPassword(stdin *os.File) (password string, generated bool, err error) {
 	return auth.GeneratePassword(), true, nil
 }
 
-func userSetActive(ctx context.Context, db *store.DB, active bool, args []string) error {
+func userSetActive(ctx context.Context, accounts *auth.Accounts, active bool, args []string) error {
 	fs := flag.NewFlagSet("user disable", flag.ContinueOnError)
 	reason := fs.String("reason", "", "why, for the audit trail")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
 		return fmt.Errorf("%w: portal user disable|enable [--reason R] USERNAME", errUsage)
 	}
-	if err := auth.SetActive(ctx, db, fs.Arg(0), active, *reason); err != nil {
+	if err := accounts.SetActive(ctx, fs.Arg(0), active, *reason); err != nil {
 		return err
 	}
 	if active {
@@ -114,11 +115,11 @@ func userList(ctx context.Context, db *store.DB) error {
 	return w.Flush()
 }
 
-func userTOTP(ctx context.Context, db *store.DB, args []string) error {
+func userTOTP(ctx context.Context, accounts *auth.Accounts, args []string) error {
 	if len(args) != 1 {
 		return fmt.Errorf("%w: portal user totp USERNAME", errUsage)
 	}
-	url, err := auth.EnrollTOTP(ctx, db, args[0])
+	url, err := accounts.EnrollTOTP(ctx, args[0])
 	if err != nil {
 		return err
 	}

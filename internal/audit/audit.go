@@ -199,3 +199,10 @@ func Apply(ctx context.Context, db Beginner, change func(tx pgx.Tx) (Event, erro
 func RecordAlone(ctx context.Context, db Beginner, e Event) error {
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error { return Record(ctx, tx, e) })
 }
+
+// Recorder writes the events that go with no change of their own, each in its own
+// transaction: refusals, denials, exports.
+type Recorder struct{ DB Beginner }
+
+// Record writes e.
+func (r Recorder) Record(ctx context.Context, e Event) error { return RecordAlone(ctx, r.DB, e) }

@@ -12,8 +12,12 @@ import (
 	"kycportal/internal/store"
 )
 
-// What administrators do to accounts. Each change and its audit event, with the reason,
-// commit together.
+// Accounts is what administrators (and users, for their own password) do to accounts.
+// Each change and its audit event, with the reason, commit together.
+type Accounts struct {
+	DB     *store.DB
+	Hasher *Hasher
+}
 
 // ErrSelf refuses an administrator's change that would lock themselves out.
 var ErrSelf = errors.New("you cannot do this to your own account: ask another administrator")
@@ -29,11 +33,11 @@ func (p Profile) validate() error {
 }
 
 // UpdateProfile edits an account and records the fields that changed, before and after.
-func UpdateProfile(ctx context.Context, db *store.DB, actorID, id int64, p Profile, reason string) error {
+func (a *Accounts) UpdateProfile(ctx context.Context, actorID, id int64, p Profile, reason string) error {
 	if err := p.validate(); err != nil {
 		return err
 	}
-	return audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
+	return audit.Apply(ctx, a.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		u, err := store.UserByID(ctx, tx, id)
 		if err != nil {
 			return audit.Event{}, err
@@ -63,26 +67,26 @@ func profileDiff(u store.User, p Profile) (before, after map[string]any) {
 }
 
 // SetActiveByID disables (ending every session) or re-enables an account from the admin pages.
-func SetActiveByID(ctx context.Context, db *store.DB, actorID, id int64, active bool, reason string) error {
+func (a *Accounts) SetActiveByID(ctx context.Context, actorID, id int64, active bool, reason string) error {
 	if id == actorID && !active {
 		return ErrSelf
 	}
-	u, err := store.UserByID(ctx, db.Pool, id)
+	u, err := store.UserByID(ctx, a.DB.Pool, id)
 	if err != nil {
 		return err
 	}
-	return SetActive(ctx, db, u.Username, active, reason)
+	return a.SetActive(ctx, u.Username, active, reason)
 }
 
 // ResetPassword gives an account a new random password, to be shown once, that must be
 // changed at the next login. Its sessions end: the old password may be known to someone.
-func ResetPassword(ctx context.Context, db *store.DB, h *Hasher, id int64, reason string) (string, error) {
+func (a *Accounts) ResetPassword(ctx context.Context, id int64, reason string) (string, error) {
 	password := GeneratePassword()
-	hash, err := h.Hash(ctx, password)
+	hash, err := a.Hasher.Hash(ctx, password)
 	if err != nil {
 		return "", err
 	}
-	err = audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
+	err = audit.Apply(ctx, a.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		if err := store.SetPassword(ctx, tx, id, hash, true); err != nil {
 			return audit.Event{}, err
 		}
@@ -92,15 +96,15 @@ func ResetPassword(ctx context.Context, db *store.DB, h *Hasher, id int64, reaso
 }
 
 // ResetTOTP removes an account's second factor; it enrols a new one with `portal user totp`.
-func ResetTOTP(ctx context.Context, db *store.DB, id int64, reason string) error {
-	return audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
+func (a *Accounts) ResetTOTP(ctx context.Context, id int64, reason string) error {
+	return audit.Apply(ctx, a.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		return userEvent(audit.UserTOTPReset, id, reason, nil, nil), store.SetTOTPSecret(ctx, tx, id, "")
 	})
 }
 
 // EndSession ends one session of an account.
-func EndSession(ctx context.Context, db *store.DB, id int64, ref, reason string) error {
-	return audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
+func (a *Accounts) EndSession(ctx context.Context, id int64, ref, reason string) error {
+	return audit.Apply(ctx, a.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		e := userEvent(audit.SessionEnded, id, reason, map[string]string{"session": ref}, nil)
 		return e, store.DeleteUserSessionByRef(ctx, tx, id, ref)
 	})
@@ -110,8 +114,8 @@ func EndSession(ctx context.Context, db *store.DB, id int64, ref, reason string)
 var ErrWrongPassword = errors.New("the current password is not right")
 
 // ChangePassword replaces the user's own password after checking the current one.
-func ChangePassword(ctx context.Context, db *store.DB, h *Hasher, u store.User, current, next string) error {
-	ok, err := h.Verify(ctx, u.PasswordHash, current)
+func (a *Accounts) ChangePassword(ctx context.Context, u store.User, current, next string) error {
+	ok, err := a.Hasher.Verify(ctx, u.PasswordHash, current)
 	if err != nil {
 		return err
 	}
@@ -124,15 +128,35 @@ func ChangePassword(ctx context.Context, db *store.DB, h *Hasher, u store.User, 
 	if err := CheckPolicy(next, u.Username); err != nil {
 		return err
 	}
-	hash, err := h.Hash(ctx, next)
+	hash, err := a.Hasher.Hash(ctx, next)
 	if err != nil {
 		return err
 	}
-	return audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
+	return audit.Apply(ctx, a.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		return userEvent(audit.UserPasswordChanged, u.ID, "", nil, nil), store.SetPassword(ctx, tx, u.ID, hash, false)
 	})
 }
 
 func userEvent(a audit.Action, id int64, reason string, before, after any) audit.Event {
 	return audit.Event{Action: a, EntityType: "user", EntityID: fmt.Sprint(id), Reason: reason, Before: before, After: after}
+}
+
+// ByID is one account.
+func (a *Accounts) ByID(ctx context.Context, id int64) (store.User, error) {
+	return store.UserByID(ctx, a.DB.Pool, id)
+}
+
+// List is every account, for the administrators' list.
+func (a *Accounts) List(ctx context.Context) ([]store.User, error) {
+	return store.ListUsers(ctx, a.DB.Pool)
+}
+
+// Sessions are an account's open sessions.
+func (a *Accounts) Sessions(ctx context.Context, id int64) ([]store.UserSession, error) {
+	return store.ListUserSessions(ctx, a.DB.Pool, id)
+}
+
+// ByUsername is one account, by its username.
+func (a *Accounts) ByUsername(ctx context.Context, username string) (store.User, error) {
+	return store.UserByUsername(ctx, a.DB.Pool, username)
 }

@@ -80,19 +80,19 @@ func ParseCountries(list string) []string {
 }
 
 // CreateUser checks n and password, then creates the account and its audit event together.
-func CreateUser(ctx context.Context, db *store.DB, h *Hasher, n NewUser, password, reason string) (store.User, error) {
+func (a *Accounts) CreateUser(ctx context.Context, n NewUser, password, reason string) (store.User, error) {
 	if n.DisplayName == "" {
 		n.DisplayName = n.Username
 	}
 	if err := errors.Join(n.Validate(), CheckPolicy(password, n.Username)); err != nil {
 		return store.User{}, err
 	}
-	hash, err := h.Hash(ctx, password)
+	hash, err := a.Hasher.Hash(ctx, password)
 	if err != nil {
 		return store.User{}, err
 	}
 	var created store.User
-	err = audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
+	err = audit.Apply(ctx, a.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		created, err = store.CreateUser(ctx, tx, store.User{Username: n.Username, DisplayName: n.DisplayName,
 			Role: n.Role, Branch: n.Branch, Countries: n.Countries, PasswordHash: hash,
 			MustChangePassword: n.MustChangePassword})
@@ -104,8 +104,8 @@ func CreateUser(ctx context.Context, db *store.DB, h *Hasher, n NewUser, passwor
 }
 
 // SetActive disables (ending every session at once) or re-enables an account, audited.
-func SetActive(ctx context.Context, db *store.DB, username string, active bool, reason string) error {
-	return audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
+func (a *Accounts) SetActive(ctx context.Context, username string, active bool, reason string) error {
+	return audit.Apply(ctx, a.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		u, err := store.UserByUsername(ctx, tx, username)
 		if err != nil {
 			return audit.Event{}, err
@@ -122,12 +122,12 @@ func SetActive(ctx context.Context, db *store.DB, username string, active bool, 
 
 // EnrollTOTP gives username a new second-factor secret and returns its otpauth:// URL, to be
 // shown once as text or a QR code.
-func EnrollTOTP(ctx context.Context, db *store.DB, username string) (string, error) {
+func (a *Accounts) EnrollTOTP(ctx context.Context, username string) (string, error) {
 	key, err := totp.Generate(totp.GenerateOpts{Issuer: "KYC agent portal", AccountName: username})
 	if err != nil {
 		return "", err
 	}
-	err = audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
+	err = audit.Apply(ctx, a.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		u, err := store.UserByUsername(ctx, tx, username)
 		if err != nil {
 			return audit.Event{}, err

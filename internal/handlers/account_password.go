@@ -24,7 +24,7 @@ func (s *Server) accountPasswordChange(c echo.Context) error {
 	}
 	u, _ := userOf(c)
 	form := c.Request().PostForm
-	err := auth.ChangePassword(c.Request().Context(), s.DB, s.Auth.Hasher, u, form.Get("current_password"), form.Get("new_password"))
+	err := s.accounts.ChangePassword(c.Request().Context(), u, form.Get("current_password"), form.Get("new_password"))
 	var policy auth.PolicyError
 	switch {
 	case errors.Is(err, auth.ErrWrongPassword), errors.As(err, &policy):

@@ -46,22 +46,22 @@ func (s *Server) adminUserAction(act userAction) echo.HandlerFunc {
 }
 
 func (s *Server) disableUser(c echo.Context, actorID, id int64, reason string) (string, string, error) {
-	return "Account disabled; its sessions have ended.", "", auth.SetActiveByID(c.Request().Context(), s.DB, actorID, id, false, reason)
+	return "Account disabled; its sessions have ended.", "", s.accounts.SetActiveByID(c.Request().Context(), actorID, id, false, reason)
 }
 
 func (s *Server) enableUser(c echo.Context, actorID, id int64, reason string) (string, string, error) {
-	return "Account enabled.", "", auth.SetActiveByID(c.Request().Context(), s.DB, actorID, id, true, reason)
+	return "Account enabled.", "", s.accounts.SetActiveByID(c.Request().Context(), actorID, id, true, reason)
 }
 
 func (s *Server) resetPassword(c echo.Context, _, id int64, reason string) (string, string, error) {
-	password, err := auth.ResetPassword(c.Request().Context(), s.DB, s.Auth.Hasher, id, reason)
+	password, err := s.accounts.ResetPassword(c.Request().Context(), id, reason)
 	return "Password reset; the account's sessions have ended.", password, err
 }
 
 func (s *Server) resetTOTP(c echo.Context, _, id int64, reason string) (string, string, error) {
-	return "Second factor removed; enrol a new one with portal user totp.", "", auth.ResetTOTP(c.Request().Context(), s.DB, id, reason)
+	return "Second factor removed; enrol a new one with portal user totp.", "", s.accounts.ResetTOTP(c.Request().Context(), id, reason)
 }
 
 func (s *Server) endSession(c echo.Context, _, id int64, reason string) (string, string, error) {
-	return "Session ended.", "", auth.EndSession(c.Request().Context(), s.DB, id, c.Param("ref"), reason)
+	return "Session ended.", "", s.accounts.EndSession(c.Request().Context(), id, c.Param("ref"), reason)
 }

@@ -30,7 +30,7 @@ func (s *Server) adminUserCreate(c echo.Context) error {
 	password := auth.GeneratePassword()
 	var u store.User
 	if f.Errors = fieldErrors(reasonError(reason), n.Validate()); len(f.Errors) == 0 {
-		u, err = auth.CreateUser(c.Request().Context(), s.DB, s.Auth.Hasher, n, password, reason)
+		u, err = s.accounts.CreateUser(c.Request().Context(), n, password, reason)
 	}
 	switch {
 	case errors.Is(err, store.ErrConflict):

@@ -29,7 +29,7 @@ func (s *Server) adminUserSave(c echo.Context) error {
 		return s.renderUser(c, id, pages.UserDetail{Form: f})
 	}
 	me, _ := userOf(c)
-	err = auth.UpdateProfile(c.Request().Context(), s.DB, me.ID, id, p, reason)
+	err = s.accounts.UpdateProfile(c.Request().Context(), me.ID, id, p, reason)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return echo.NewHTTPError(http.StatusNotFound)

@@ -25,14 +25,14 @@ func (s *Server) adminUserShow(c echo.Context) error {
 // password or the form as posted).
 func (s *Server) renderUser(c echo.Context, id int64, d pages.UserDetail) error {
 	ctx := c.Request().Context()
-	u, err := store.UserByID(ctx, s.DB.Pool, id)
+	u, err := s.accounts.ByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
 	if err != nil {
 		return err
 	}
-	sessions, err := store.ListUserSessions(ctx, s.DB.Pool, id)
+	sessions, err := s.accounts.Sessions(ctx, id)
 	if err != nil {
 		return err
 	}

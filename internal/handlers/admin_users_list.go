@@ -12,7 +12,7 @@ import (
 
 // adminUsersList lists every account.
 func (s *Server) adminUsersList(c echo.Context) error {
-	users, err := store.ListUsers(c.Request().Context(), s.DB.Pool)
+	users, err := s.accounts.List(c.Request().Context())
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"kycportal/internal/auth"
 	"kycportal/internal/store"
 )
 
@@ -60,6 +59,7 @@ func postDoc(t *testing.T, c *client, path string, form url.Values) (*http.Respo
 }
 
 func TestAdminCreatesAnAccountThatMustChangeItsPassword(t *testing.T) {
+	t.Parallel()
 	e, admin, _ := adminEnv(t)
 	admin.page("/admin/users/new")
 	resp, doc := postDoc(t, admin, "/admin/users", url.Values{"username": {"Nadia.K"}, "display_name": {"Nadia K"},
@@ -105,6 +105,7 @@ func TestAdminCreatesAnAccountThatMustChangeItsPassword(t *testing.T) {
 }
 
 func TestAdminEditsAProfileFieldByField(t *testing.T) {
+	t.Parallel()
 	e, admin, _ := adminEnv(t)
 	name, _ := e.user(store.RoleAgent)
 	u := e.userNamed(name)
@@ -131,6 +132,7 @@ func TestAdminEditsAProfileFieldByField(t *testing.T) {
 }
 
 func TestAdminDisablesAnAgentWhoseSessionEndsAtOnce(t *testing.T) {
+	t.Parallel()
 	e, admin, me := adminEnv(t)
 	name, pw := e.user(store.RoleAgent)
 	agent := e.client()
@@ -159,6 +161,7 @@ func TestAdminDisablesAnAgentWhoseSessionEndsAtOnce(t *testing.T) {
 }
 
 func TestAdminResetsPasswordAndSecondFactorAndEndsOneSession(t *testing.T) {
+	t.Parallel()
 	e, admin, _ := adminEnv(t)
 	name, pw := e.user(store.RoleSupervisor)
 	id := e.userNamed(name).ID
@@ -184,7 +187,7 @@ func TestAdminResetsPasswordAndSecondFactorAndEndsOneSession(t *testing.T) {
 		t.Errorf("sessions alive after ending one = %d, want 1", alive)
 	}
 
-	if _, err := auth.EnrollTOTP(context.Background(), e.db, name); err != nil {
+	if _, err := e.app.Accounts.EnrollTOTP(context.Background(), name); err != nil {
 		t.Fatal(err)
 	}
 	postDoc(t, admin, path+"/reset-totp", url.Values{"reason": {"new phone"}})
@@ -211,6 +214,7 @@ func TestAdminResetsPasswordAndSecondFactorAndEndsOneSession(t *testing.T) {
 }
 
 func TestAdminUserPagesAnswer404ForUnknownAccounts(t *testing.T) {
+	t.Parallel()
 	_, admin, _ := adminEnv(t)
 	for _, path := range []string{"/admin/users/999999", "/admin/users/abc"} {
 		if r := admin.do(http.MethodGet, path, nil); r.StatusCode != 404 {

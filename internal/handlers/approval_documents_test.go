@@ -15,13 +15,13 @@ import (
 func (e *env) checkerOf(name, branch string) *client {
 	e.t.Helper()
 	const password = "correct horse checker staple"
-	_, err := auth.CreateUser(context.Background(), e.db, e.hasher,
+	_, err := e.app.Accounts.CreateUser(context.Background(),
 		auth.NewUser{Username: name, Role: store.RoleSupervisor, Branch: branch, Countries: []string{"AE"}}, password, "test")
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	c := e.client()
-	c.login(name, password)
+	c.signIn(name)
 	return c
 }
 
@@ -29,6 +29,7 @@ func (e *env) checkerOf(name, branch string) *client {
 // from the case page, in the viewer and as bytes, each view audited under their name; a
 // draft not yet submitted, or a case of another branch, is not found.
 func TestCheckerViewsTheCaseDocuments(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	agent := e.agent("amal", "DXB-01", "AE")
 	checker, stranger := e.checkerOf("sara", "DXB-01"), e.checkerOf("omar", "AUH-01")

@@ -41,7 +41,7 @@ func (s *Server) auditExport(c echo.Context) error {
 	rows := 0
 	err := w.Write(exportHeader)
 	if err == nil {
-		err = store.EachAuditEvent(ctx, s.DB.Pool, f, func(r store.AuditRow) error {
+		err = s.review.EachEvent(ctx, f, func(r store.AuditRow) error {
 			rows++
 			if rows%500 == 0 {
 				w.Flush()
@@ -60,7 +60,7 @@ func (s *Server) auditExport(c echo.Context) error {
 	if reason != "" {
 		after["id_numbers"] = "unmasked"
 	}
-	return audit.RecordAlone(ctx, s.DB.Pool, audit.Event{Action: audit.AuditExported, EntityType: "audit",
+	return s.audit.Record(ctx, audit.Event{Action: audit.AuditExported, EntityType: "audit",
 		EntityID: "export", After: after, Reason: reason, Outcome: outcome})
 }
 

@@ -11,10 +11,11 @@ import (
 // TestAuditFiltersRefuseBytesPostgreSQLWouldNot: a NUL or invalid UTF-8 in a filter, as
 // wapiti sends, is dropped or refused, never a 500.
 func TestAuditFiltersRefuseBytesPostgreSQLWouldNot(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
-	name, pw := e.user(store.RoleSupervisor)
+	name, _ := e.user(store.RoleSupervisor)
 	c := e.client()
-	c.login(name, pw)
+	c.signIn(name)
 	for _, bad := range []string{"a\x00b", "\xff\xfe", "\x00"} {
 		resp, _ := c.page("/audit?" + url.Values{"agent": {bad}, "customer": {bad}, "branch": {bad}}.Encode())
 		if resp.StatusCode != http.StatusOK {

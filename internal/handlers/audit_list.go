@@ -2,15 +2,13 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
-	"kycportal/internal/audit"
 	"kycportal/internal/idnumber"
+	"kycportal/internal/review"
 	"kycportal/internal/store"
 	"kycportal/internal/views/pages"
 )
@@ -33,7 +31,7 @@ func (s *Server) auditByID(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusUnprocessableEntity, "Enter the ID number, at most 30 characters.")
 	}
 	f, q := auditFilter(c)
-	ref := audit.NewIDRef(s.AuditKey, number)
+	ref := s.review.IDRef(number)
 	f.IDNumber, f.IDHMAC, f.Limit, q.IDLast4 = number, ref.HMAC, auditIDPageSize, ref.Last4
 	return s.showAudit(c, f, q, map[string]any{"filter": filterRecord(q), "id": ref})
 }
@@ -45,13 +43,7 @@ const auditIDPageSize = 200
 // showAudit lists the events of f, records that they were looked at, and renders the page
 // (or, for htmx, the results region).
 func (s *Server) showAudit(c echo.Context, f store.AuditFilter, q pages.AuditQuery, viewed any) error {
-	ctx := c.Request().Context()
-	var rows []store.AuditRow
-	err := audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
-		var err error
-		rows, err = store.ListAuditEvents(ctx, tx, f)
-		return audit.Event{Action: audit.AuditViewed, EntityType: "audit", EntityID: "list", After: viewed}, err
-	})
+	rows, err := s.review.Events(c.Request().Context(), f, viewed)
 	if err != nil {
 		return err
 	}
@@ -82,7 +74,7 @@ func eventRow(r store.AuditRow) pages.AuditEventRow {
 
 // chainBanner tells the last verification that covers the reviewer's scope.
 func (s *Server) chainBanner(c echo.Context, branch string) (pages.AuditBanner, error) {
-	v, err := store.LastVerification(c.Request().Context(), s.DB.Pool, branch)
+	v, err := s.review.LastVerification(c.Request().Context(), branch)
 	if errors.Is(err, store.ErrNotFound) {
 		return pages.AuditBanner{}, nil
 	}
@@ -90,12 +82,5 @@ func (s *Server) chainBanner(c echo.Context, branch string) (pages.AuditBanner, 
 		return pages.AuditBanner{}, err
 	}
 	return pages.AuditBanner{Checked: true, When: v.At.UTC().Format("2006-01-02 15:04 UTC"), By: v.By,
-		Scope: scopeName(v.Scope), Count: v.Verified, Broken: v.BrokenID}, nil
-}
-
-func scopeName(branch string) string {
-	if branch == "" {
-		return "whole chain"
-	}
-	return fmt.Sprintf("branch %s", branch)
+		Scope: review.ScopeName(v.Scope), Count: v.Verified, Broken: v.BrokenID}, nil
 }

@@ -7,16 +7,15 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"runtime"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/jackc/pgx/v5"
 
+	"kycportal/internal/app"
 	"kycportal/internal/audit"
 	"kycportal/internal/auth"
 	"kycportal/internal/store"
@@ -41,13 +40,13 @@ func (e *env) record(n int, username, branch string, action audit.Action, after 
 func (e *env) reviewer(role, branch string) *client {
 	e.t.Helper()
 	name := fmt.Sprintf("%s-%s-%d", role, strings.ToLower(branch), time.Now().UnixNano()%1e6)
-	_, err := auth.CreateUser(context.Background(), e.db, e.hasher, auth.NewUser{Username: name, Role: role, Branch: branch},
+	_, err := e.app.Accounts.CreateUser(context.Background(), auth.NewUser{Username: name, Role: role, Branch: branch},
 		"a reviewer's long passphrase", "test")
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	c := e.client()
-	c.login(name, "a reviewer's long passphrase")
+	c.signIn(name)
 	return c
 }
 
@@ -56,6 +55,7 @@ func auditActionsShown(doc *goquery.Document) []string {
 }
 
 func TestAuditScopeIsTheSupervisorsBranch(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.record(3, "agent-a", "A", audit.DraftCreated, nil)
 	e.record(2, "agent-b", "B", audit.DraftUpdated, nil)
@@ -84,6 +84,7 @@ func TestAuditScopeIsTheSupervisorsBranch(t *testing.T) {
 }
 
 func TestAuditFilters(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.record(2, "amira", "A", audit.DraftCreated, map[string]string{"ecrn": "7841003233051516"})
 	e.record(1, "amira", "A", audit.LoginFailure, nil)
@@ -115,6 +116,7 @@ func TestAuditFilters(t *testing.T) {
 
 // New events arriving between pages neither repeat nor hide older ones.
 func TestAuditPagesStayStableWhileEventsArrive(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.record(120, "amira", "A", audit.DraftUpdated, nil)
 	admin := e.reviewer(store.RoleAdmin, "HQ")
@@ -138,6 +140,7 @@ func TestAuditPagesStayStableWhileEventsArrive(t *testing.T) {
 }
 
 func TestAuditEventShowsTheChangeFieldByField(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	err := audit.RecordAlone(ctx, e.db.Pool, audit.Event{Actor: audit.Actor{Username: "amira", Role: "agent", Branch: "A"},
@@ -159,6 +162,7 @@ func TestAuditEventShowsTheChangeFieldByField(t *testing.T) {
 }
 
 func TestAuditExport(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.record(3, "amira", "A", audit.DraftUpdated, map[string]string{"id_number": "784199012345676", "city": "=HYPERLINK(1)"})
 	sup := e.reviewer(store.RoleSupervisor, "A")
@@ -206,8 +210,9 @@ func readCSV(t *testing.T, resp *http.Response) [][]string {
 	return records
 }
 
-// TestAuditExportMemoryStaysBounded streams 100,000 events and samples the heap meanwhile.
-func TestAuditExportMemoryStaysBounded(t *testing.T) {
+// TestAuditExportStreamsEveryRow exports 100,000 events: every one reaches the CSV.
+func TestAuditExportStreamsEveryRow(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("100,000 events")
 	}
@@ -223,43 +228,28 @@ func TestAuditExportMemoryStaysBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin := e.reviewer(store.RoleAdmin, "HQ")
-	runtime.GC()
-	var base runtime.MemStats
-	runtime.ReadMemStats(&base)
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	go func() {
-		var m runtime.MemStats
-		for {
-			select {
-			case <-done:
-				return
-			case <-time.After(5 * time.Millisecond):
-				runtime.ReadMemStats(&m)
-				if m.HeapInuse > peak.Load() {
-					peak.Store(m.HeapInuse)
-				}
-			}
-		}
-	}()
-	start := time.Now()
 	resp := admin.do(http.MethodGet, "/audit/export?agent=bulk", nil)
-	n, err := io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	close(done)
-	if err != nil {
-		t.Fatal(err)
+	defer resp.Body.Close()
+	r := csv.NewReader(resp.Body)
+	rows := -1 // the header
+	for {
+		_, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("after %d rows: %v", rows, err)
+		}
+		rows++
 	}
-	took := time.Since(start)
-	growth := int64(peak.Load()) - int64(base.HeapInuse)
-	t.Logf("exported 100000 events, %d MiB of CSV in %s (%.0f rows/s); heap in use grew by at most %d MiB",
-		n>>20, took.Round(time.Millisecond), 100000/took.Seconds(), growth>>20)
-	if growth > int64(n)/2 {
-		t.Errorf("heap grew by %d bytes while streaming %d bytes: the export is buffered", growth, n)
+	// Its memory is measured by make bench (export under 64 MiB RSS at 10M events).
+	if rows != 100000 {
+		t.Errorf("exported %d rows, want 100000", rows)
 	}
 }
 
 func TestAuditVerifyFromThePage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.record(4, "amira", "A", audit.DraftUpdated, nil)
 	admin := e.reviewer(store.RoleAdmin, "HQ")
@@ -290,6 +280,7 @@ func TestAuditVerifyFromThePage(t *testing.T) {
 // A customer named by its ECRN brings the events of its draft and submission, which do not
 // carry the ECRN themselves.
 func TestAuditCustomerStoryByECRN(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	agent, _ := e.user(store.RoleAgent)
 	id := e.submission(agent, "DXB-01", "onboarded", time.Hour, time.Minute, "")
@@ -322,8 +313,9 @@ func TestAuditCustomerStoryByECRN(t *testing.T) {
 // The events about one ID number are found through its keyed hash and the drafts that hold
 // it; the number travels in a form and is kept nowhere but in those drafts.
 func TestAuditByIDNumber(t *testing.T) {
+	t.Parallel()
 	key := []byte(strings.Repeat("k", 32))
-	e := newEnv(t, func(d *Deps) { d.AuditKey = key })
+	e := newEnv(t, func(o *app.Options, _ *Deps) { o.AuditKey = key })
 	agent, _ := e.user(store.RoleAgent)
 	id := e.submission(agent, "DXB-01", "onboarded", time.Hour, time.Minute, "")
 	ctx := context.Background()

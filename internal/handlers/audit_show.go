@@ -8,10 +8,8 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
-	"kycportal/internal/audit"
 	"kycportal/internal/store"
 	"kycportal/internal/views/pages"
 )
@@ -23,18 +21,7 @@ func (s *Server) auditShow(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
-	u, _ := userOf(c)
-	scope := u.Branch
-	if u.Role == store.RoleAdmin {
-		scope = ""
-	}
-	ctx := c.Request().Context()
-	var r store.AuditRow
-	err = audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
-		var err error
-		r, err = store.AuditEventByID(ctx, tx, id, scope)
-		return audit.Event{Action: audit.AuditViewed, EntityType: "audit_event", EntityID: c.Param("id")}, err
-	})
+	r, err := s.review.Event(c.Request().Context(), signedIn(c), id)
 	if errors.Is(err, store.ErrNotFound) {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}

@@ -57,6 +57,7 @@ func readMatrix(t *testing.T) []matrixRow {
 
 // TestRouteInventory fails when a route has no row in the matrix, or a row names no route.
 func TestRouteInventory(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var routes, rows []string
 	for _, r := range e.echo.Routes() {
@@ -78,6 +79,7 @@ func TestRouteInventory(t *testing.T) {
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	users := map[string][2]string{}
 	for _, role := range matrixRoles[1:] {
@@ -92,7 +94,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				if role == "anonymous" {
 					c.page("/login") // a pre-login session and its token, as a browser has
 				} else {
-					c.login(users[role][0], users[role][1])
+					c.signIn(users[role][0])
 				}
 				resp := c.do(row.method, strings.ReplaceAll(row.request, "{other}", other), formFor(row.method, c.csrf))
 				resp.Body.Close()
@@ -161,10 +163,11 @@ func formFor(method, csrf string) map[string][]string {
 
 // TestDenialsAreAudited: a signed-in user refused by role leaves an access.denied event.
 func TestDenialsAreAudited(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
-	name, pw := e.user(store.RoleAgent)
+	name, _ := e.user(store.RoleAgent)
 	c := e.client()
-	c.login(name, pw)
+	c.signIn(name)
 	resp := c.do("GET", "/metrics", nil)
 	resp.Body.Close()
 	if resp.StatusCode != 403 {

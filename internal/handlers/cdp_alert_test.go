@@ -11,10 +11,11 @@ import (
 // TestTokenFailureBannerForAdmins: once the CDP's token endpoint fails, every page an
 // administrator opens says so; agents see their search fail, not the operator's banner.
 func TestTokenFailureBannerForAdmins(t *testing.T) {
+	t.Parallel()
 	se := newSearchEnv(t, noLimit, func(c *sandbox.Config) { c.TokenFail = true })
-	name, pw := se.user(store.RoleAdmin)
+	name, _ := se.user(store.RoleAdmin)
 	admin := se.client()
-	admin.login(name, pw)
+	admin.signIn(name)
 	if _, doc := admin.page("/admin/users"); testID(doc, "ops-alert").Length() != 0 {
 		t.Fatal("an alert before anything failed")
 	}

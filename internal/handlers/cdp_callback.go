@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/audit"
@@ -69,10 +68,8 @@ func callbackStatus(err error) (int, string) {
 }
 
 func (s *Server) recordRefusedCallback(ctx context.Context, c cdp.AlertClosure, why string) error {
-	return audit.Apply(ctx, s.DB.Pool, func(pgx.Tx) (audit.Event, error) {
-		return audit.Event{Action: audit.CDPCallbackRefused, EntityType: "cdp_alert", EntityID: c.AlertID,
-			After: map[string]any{"ecrn": c.ECRN}, Outcome: audit.Denied, Reason: why}, nil
-	})
+	return s.audit.Record(ctx, audit.Event{Action: audit.CDPCallbackRefused, EntityType: "cdp_alert", EntityID: c.AlertID,
+		After: map[string]any{"ecrn": c.ECRN}, Outcome: audit.Denied, Reason: why})
 }
 
 // callbackAnswer is the decisions.md acknowledgement shape, for success and refusal alike.

@@ -13,8 +13,9 @@ import (
 // The shape follows Go's own csrf_test.go: every unsafe method from another site is
 // refused before routing, and a same-origin request still needs the session's token.
 func TestCSRF(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
-	name, pw := e.user(store.RoleAgent)
+	name, _ := e.user(store.RoleAgent)
 	unsafe := []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 	cases := []struct {
 		name    string
@@ -38,7 +39,7 @@ func TestCSRF(t *testing.T) {
 		for _, method := range tc.methods {
 			t.Run(tc.name+" "+method, func(t *testing.T) {
 				c := e.client()
-				c.login(name, pw)
+				c.signIn(name)
 				token := tc.token
 				if token == "valid" {
 					token = c.csrf
@@ -68,6 +69,7 @@ func TestCSRF(t *testing.T) {
 
 // A login form posted without the pre-login session's token is refused (login CSRF).
 func TestLoginNeedsItsFormToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleAgent)
 	c := e.client()
@@ -82,13 +84,14 @@ func TestLoginNeedsItsFormToken(t *testing.T) {
 // it, is refused without the session's token and from another site. The CDP's callback is
 // the one exception: no browser sends it, and its own signature stands in (TestAMLAlertClosureCallback).
 func TestCSRFOnEveryUnsafeRoute(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	clients := map[string]*client{"anonymous": e.client()}
 	clients["anonymous"].page("/login")
 	for _, role := range matrixRoles[1:] {
-		name, pw := e.user(role)
+		name, _ := e.user(role)
 		clients[role] = e.client()
-		clients[role].login(name, pw)
+		clients[role].signIn(name)
 	}
 	for _, row := range readMatrix(t) {
 		if row.method == http.MethodGet || row.route == cdp.CallbackPath {

@@ -41,6 +41,7 @@ func (e *env) submission(maker, branch, state string, ago, changedAgo time.Durat
 }
 
 func TestSupervisorDashboard(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	agentA, _ := e.user(store.RoleAgent) // branch DXB-01
 	// Each draft starts an hour before its submission: 2 h and 6 h from draft to onboarded.

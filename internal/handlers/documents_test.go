@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"kycportal/internal/app"
 	"kycportal/internal/documents"
 	"kycportal/internal/documents/corpus"
 )
@@ -20,6 +21,7 @@ func readUpload(t *testing.T, name string) []byte { return corpus.File(t, name) 
 // TestUploadCorpus sends every file of the corpus through the real stack, as a browser
 // form does, and expects the answer written next to it.
 func TestUploadCorpus(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	for _, cs := range corpus.Load(t) {
@@ -53,6 +55,7 @@ func errorText(body string) string {
 // TestOversizeUploadWithoutLength: a chunked upload announces no length, so the limit
 // must stop it while it streams.
 func TestOversizeUploadWithoutLength(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.createDraft("AE", "4", emiratesID)
@@ -74,6 +77,7 @@ func TestOversizeUploadWithoutLength(t *testing.T) {
 }
 
 func TestUploadNeedsItsToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.createDraft("AE", "4", emiratesID)
@@ -91,6 +95,7 @@ func TestUploadNeedsItsToken(t *testing.T) {
 // TestDocumentServing: stored copies are re-encoded (no EXIF, no GPS), served only with
 // the protective headers, and every view, replacement and removal is audited.
 func TestDocumentServing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.createDraft("AE", "4", emiratesID)
@@ -140,6 +145,7 @@ func TestDocumentServing(t *testing.T) {
 }
 
 func TestQualityWarningNeedsAReason(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.createDraft("AE", "4", emiratesID)
@@ -165,7 +171,8 @@ type refusingScanner struct{}
 func (refusingScanner) Scan(context.Context, []byte) error { return errors.New("EICAR test signature") }
 
 func TestScannerFailsClosed(t *testing.T) {
-	e := newEnv(t, func(d *Deps) { d.Scanner = refusingScanner{} })
+	t.Parallel()
+	e := newEnv(t, func(o *app.Options, _ *Deps) { o.Scanner = refusingScanner{} })
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.createDraft("AE", "4", emiratesID)
 	resp := c.upload(id, "face", "face.jpg", readUpload(t, "face.jpg"), false)
@@ -181,6 +188,7 @@ func TestScannerFailsClosed(t *testing.T) {
 
 // TestUploadCountIsBounded: a draft takes MaxUploads files in all, replacements included.
 func TestUploadCountIsBounded(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.createDraft("AE", "4", emiratesID)

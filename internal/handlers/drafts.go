@@ -9,26 +9,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"kycportal/internal/documents"
 	"kycportal/internal/drafts"
-	"kycportal/internal/packs"
 	"kycportal/internal/store"
 )
-
-// newDraftService wires the draft service, with the defaults of a plain deployment.
-func newDraftService(d Deps) *drafts.Service {
-	svc := &drafts.Service{DB: d.DB, Packs: d.Packs, Blobs: d.Blobs, Scanner: d.Scanner, Now: d.Now, Key: d.AuditKey}
-	if svc.Packs == nil {
-		svc.Packs = packs.Default()
-	}
-	if svc.Blobs == nil {
-		svc.Blobs = store.PGBlobs{}
-	}
-	if svc.Scanner == nil {
-		svc.Scanner = documents.NoScanner{}
-	}
-	return svc
-}
 
 // signedIn is the user of a route that requireRole guards.
 func signedIn(c echo.Context) store.User {

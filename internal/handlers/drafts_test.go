@@ -26,13 +26,13 @@ const emiratesID = "784-1990-1234567-6"
 func (e *env) agent(name, branch string, countries ...string) *client {
 	e.t.Helper()
 	password := "correct horse agent staple"
-	_, err := auth.CreateUser(context.Background(), e.db, e.hasher,
+	_, err := e.app.Accounts.CreateUser(context.Background(),
 		auth.NewUser{Username: name, Role: store.RoleAgent, Branch: branch, Countries: countries}, password, "test")
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	c := e.client()
-	c.login(name, password)
+	c.signIn(name)
 	return c
 }
 
@@ -71,6 +71,7 @@ func versionIn(t *testing.T, html string) int {
 }
 
 func TestCreateDraftNormalisesAndPins(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.createDraft("AE", "4", " 784 1990 1234567 6 ")
@@ -90,6 +91,7 @@ func TestCreateDraftNormalisesAndPins(t *testing.T) {
 }
 
 func TestCreateDraftRefusals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	tests := []struct{ country, idType, number, field, message string }{
@@ -110,6 +112,7 @@ func TestCreateDraftRefusals(t *testing.T) {
 }
 
 func TestIDReuseWarning(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	first := e.agent("amal", "DXB-01", "AE")
 	first.createDraft("AE", "4", emiratesID)
@@ -130,6 +133,7 @@ func TestIDReuseWarning(t *testing.T) {
 }
 
 func TestAutosaveRoundTrip(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.createDraft("AE", "4", emiratesID)
@@ -161,6 +165,7 @@ func TestAutosaveRoundTrip(t *testing.T) {
 }
 
 func TestAutosaveRefusesTooLong(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.createDraft("AE", "4", emiratesID)
@@ -171,6 +176,7 @@ func TestAutosaveRefusesTooLong(t *testing.T) {
 }
 
 func TestTwoTabsNeverOverwriteSilently(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := e.agent("amal", "DXB-01", "AE")
 	id := a.createDraft("AE", "4", emiratesID)
@@ -203,6 +209,7 @@ func TestTwoTabsNeverOverwriteSilently(t *testing.T) {
 // TestConflictWithoutJavaScript: a whole step posted from a stale page shows the saved
 // value in the field, so that saving again cannot bring the stale copy back.
 func TestConflictWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := e.agent("amal", "DXB-01", "AE")
 	id := a.createDraft("AE", "4", emiratesID)
@@ -231,6 +238,7 @@ func TestConflictWithoutJavaScript(t *testing.T) {
 }
 
 func TestSavingReadOnlyFieldsIsAuditedAndIgnored(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.createDraft("AE", "4", emiratesID)
@@ -248,6 +256,7 @@ func TestSavingReadOnlyFieldsIsAuditedAndIgnored(t *testing.T) {
 }
 
 func TestStepFormWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.createDraft("AE", "4", emiratesID)
@@ -264,6 +273,7 @@ func TestStepFormWithoutJavaScript(t *testing.T) {
 }
 
 func TestDiscardIsASoftDeleteWithAReason(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.createDraft("AE", "4", emiratesID)
@@ -296,6 +306,7 @@ func TestDiscardIsASoftDeleteWithAReason(t *testing.T) {
 }
 
 func TestMyDraftsListsOwnOpenDrafts(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.createDraft("AE", "4", emiratesID)
@@ -311,6 +322,7 @@ func TestMyDraftsListsOwnOpenDrafts(t *testing.T) {
 // TestOtherBranchesSeeNothing: every draft route answers 404 to an agent of another branch,
 // or of the branch but not the country, as for an id that does not exist.
 func TestOtherBranchesSeeNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.agent("amal", "DXB-01", "AE")
 	id := owner.createDraft("AE", "4", emiratesID)

@@ -17,10 +17,16 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"kycportal/internal/app"
 	"kycportal/internal/auth"
+	"kycportal/internal/cdp"
 	"kycportal/internal/cdp/cdptest"
+	"kycportal/internal/documents"
+	"kycportal/internal/packs"
+	"kycportal/internal/search"
 	"kycportal/internal/session"
 	"kycportal/internal/store"
+	"kycportal/internal/submission"
 	"kycportal/internal/testdb"
 )
 
@@ -47,32 +53,53 @@ type env struct {
 	db     *store.DB
 	clock  *cdptest.Clock
 	hasher *auth.Hasher
+	app    *app.App
 	echo   *echo.Echo
 	srv    *httptest.Server
 	logs   *syncBuffer
 }
 
-// newEnv serves the real handler stack over loopback on a fresh database.
-func newEnv(t *testing.T, configure ...func(*Deps)) *env {
+// envOption changes the parts a test's portal is built from.
+type envOption func(*app.Options, *Deps)
+
+// newEnv serves the real handler stack over loopback on a fresh database. Without an option
+// that gives it one, its CDP is an address where nothing answers.
+func newEnv(t *testing.T, configure ...envOption) *env {
 	t.Helper()
 	db := testdb.Open(t)
 	e := &env{t: t, db: db, clock: cdptest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)),
-		hasher: auth.NewHasher(2), logs: &syncBuffer{}}
-	d := Deps{
-		DB:       db,
-		Sessions: &session.Manager{DB: db, Now: e.clock.Now, Idle: 30 * time.Minute, Absolute: 12 * time.Hour},
-		Auth:     &auth.Service{DB: db, Hasher: e.hasher, Now: e.clock.Now},
-		Log:      slog.New(slog.NewJSONHandler(e.logs, nil)),
-		Metrics:  prometheus.NewRegistry(),
-		Now:      e.clock.Now,
-	}
+		hasher: auth.NewTestHasher(), logs: &syncBuffer{}}
+	log := slog.New(slog.NewJSONHandler(e.logs, nil))
+	o := app.Options{DB: db, CDP: unreachableCDP(t, log), Log: log, Metrics: prometheus.NewRegistry(), Now: e.clock.Now,
+		Hasher: e.hasher, Packs: packs.Default(), Blobs: store.PGBlobs{}, Scanner: documents.NoScanner{},
+		LookupLimit: search.DefaultLimit, Rules: submission.DefaultRules,
+		SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour}
+	d := Deps{DB: db, Log: log, Metrics: prometheus.NewRegistry(), Now: e.clock.Now}
 	for _, f := range configure {
-		f(&d)
+		f(&o, &d)
 	}
-	e.echo = New(d)
+	services, err := app.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.app, d.Services, d.CDP = services, services, o.CDP
+	if e.echo, err = New(d); err != nil {
+		t.Fatal(err)
+	}
 	e.srv = httptest.NewServer(e.echo)
 	t.Cleanup(e.srv.Close)
 	return e
+}
+
+// unreachableCDP is a CDP client for a deployment whose CDP does not answer.
+func unreachableCDP(t *testing.T, log *slog.Logger) *cdp.Client {
+	t.Helper()
+	c, err := cdp.New(cdp.Config{BaseURL: "http://127.0.0.1:1", Scope: cdp.DefaultScope, Timeout: time.Second}.WithSandboxDefaults(),
+		cdp.Options{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // user creates an account of role and returns its username and password.
@@ -89,7 +116,7 @@ func (e *env) user(role string) (string, string) {
 		name = name[:60]
 	}
 	password := "correct horse " + role + " staple"
-	_, err := auth.CreateUser(context.Background(), e.db, e.hasher,
+	_, err := e.app.Accounts.CreateUser(context.Background(),
 		auth.NewUser{Username: name, Role: role, Branch: "DXB-01", Countries: []string{"AE"}}, password, "test")
 	if err != nil {
 		e.t.Fatal(err)
@@ -187,6 +214,28 @@ func (c *client) login(username, password string) {
 		c.e.t.Fatalf("login as %s: status %d, location %q", username, resp.StatusCode, resp.Header.Get("Location"))
 	}
 	c.page("/")
+}
+
+// signIn starts a session for username as the login form would after checking the
+// password, without the form's three requests and password hash: for tests whose subject is
+// not signing in.
+func (c *client) signIn(username string) {
+	c.e.t.Helper()
+	ctx := context.Background()
+	u, err := c.e.app.Accounts.ByUsername(ctx, username)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	r := httptest.NewRequestWithContext(ctx, http.MethodPost, "/login", nil)
+	old, err := c.e.app.Sessions.New(r, sessionName)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	s, err := c.e.app.Sessions.Login(r, httptest.NewRecorder(), old, u)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	c.cookie, c.csrf = s.ID, session.CSRFToken(s)
 }
 
 func readBody(t *testing.T, resp *http.Response) string {

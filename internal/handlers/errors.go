@@ -2,13 +2,11 @@ package handlers
 
 import (
 	"errors"
-	"net"
 	"net/http"
-	"strings"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/labstack/echo/v4"
 
+	"kycportal/internal/store"
 	"kycportal/internal/views/pages"
 )
 
@@ -35,16 +33,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	status := http.StatusInternalServerError
 	var he *echo.HTTPError
-	var down *pgconn.ConnectError
-	var lost *net.OpError
-	var shutdown *pgconn.PgError
 	switch {
 	case errors.As(err, &he):
 		status = he.Code
-	case errors.As(err, &down), errors.As(err, &lost),
-		errors.As(err, &shutdown) && strings.HasPrefix(shutdown.Code, "57P"):
-		// The database is away, or went away under the request (a broken pipe, or its
-		// shutdown ending the connection, SQLSTATE 57P01-03): try again, nothing is lost.
+	case store.Unavailable(err): // try again, nothing is lost
 		status = http.StatusServiceUnavailable
 	}
 	if status >= 500 {

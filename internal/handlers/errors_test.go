@@ -8,10 +8,12 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"kycportal/internal/app"
 	"kycportal/internal/store"
 )
 
 func TestPanicBecomesA500WithRequestID(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.echo.GET("/boom", func(echo.Context) error { panic("secret internal detail") })
 	c := e.client()
@@ -35,6 +37,7 @@ func TestPanicBecomesA500WithRequestID(t *testing.T) {
 }
 
 func TestErrorPages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client()
 	resp := c.do(http.MethodGet, "/no/such/page", nil)
@@ -50,10 +53,11 @@ func TestErrorPages(t *testing.T) {
 }
 
 func TestSecurityHeadersOnEveryRoute(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
-	name, pw := e.user(store.RoleAdmin)
+	name, _ := e.user(store.RoleAdmin)
 	c := e.client()
-	c.login(name, pw)
+	c.signIn(name)
 	for _, row := range readMatrix(t) {
 		if row.method != http.MethodGet {
 			continue
@@ -81,7 +85,8 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 }
 
 func TestHSTSOverTLS(t *testing.T) {
-	e := newEnv(t, func(d *Deps) { d.TLS = true })
+	t.Parallel()
+	e := newEnv(t, func(_ *app.Options, d *Deps) { d.TLS = true })
 	resp := e.client().do(http.MethodGet, "/healthz", nil)
 	resp.Body.Close()
 	if got := resp.Header.Get("Strict-Transport-Security"); !strings.Contains(got, "max-age=31536000") || !strings.Contains(got, "includeSubDomains") {
@@ -90,10 +95,11 @@ func TestHSTSOverTLS(t *testing.T) {
 }
 
 func TestLogsHoldNoSecrets(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleAgent)
 	c := e.client()
-	c.login(name, pw)
+	c.signIn(name)
 	c.do(http.MethodGet, "/?q=784199012345676", nil).Body.Close()
 	logs := e.logs.String()
 	for _, secret := range []string{pw, c.cookie, c.csrf, "784199012345676"} {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"kycportal/internal/review"
 	"kycportal/internal/store"
 	"kycportal/internal/views/components"
 	"kycportal/internal/views/pages"
@@ -20,16 +21,15 @@ func (s *Server) homeShow(c echo.Context) error {
 	if u.Role == store.RoleAgent {
 		return render(c, http.StatusOK, pages.HomePage(ch))
 	}
-	branch, scope := u.Branch, "branch "+u.Branch
-	if u.Role == store.RoleAdmin {
-		branch, scope = "", "all branches"
+	scope := "all branches"
+	if branch := review.Scope(u); branch != "" {
+		scope = "branch " + branch
 	}
-	now := s.Now()
-	d, err := store.BranchDashboard(c.Request().Context(), s.DB.Pool, branch, now)
+	d, err := s.review.Dashboard(c.Request().Context(), u)
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.DashboardPage(ch, dashboardView(d, scope, now)))
+	return render(c, http.StatusOK, pages.DashboardPage(ch, dashboardView(d, scope, s.Now())))
 }
 
 // cdpErrorBudget is the share of failed CDP calls in an hour above which the CDP shows as

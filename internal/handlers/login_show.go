@@ -14,7 +14,7 @@ func (s *Server) loginShow(c echo.Context) error {
 	if _, ok := userOf(c); ok {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	if err := s.Sessions.Save(c.Request(), c.Response(), sessionOf(c)); err != nil {
+	if err := s.sessions.Save(c.Request(), c.Response(), sessionOf(c)); err != nil {
 		return err
 	}
 	return render(c, http.StatusOK, pages.LoginPage(s.chrome(c, "Sign in", ""), pages.Login{}))

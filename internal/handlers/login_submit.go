@@ -28,11 +28,11 @@ func (s *Server) loginSubmit(c echo.Context) error {
 	if len(attempt.Username) > 64 || len(attempt.Password) > auth.MaxPasswordLength*4 || len(attempt.OTP) > 10 {
 		return echo.NewHTTPError(http.StatusBadRequest, "The username, password or code is too long.")
 	}
-	user, err := s.Auth.Login(c.Request().Context(), attempt)
+	user, err := s.login.Login(c.Request().Context(), attempt)
 	if err != nil {
 		return s.loginRefused(c, attempt, err)
 	}
-	if _, err := s.Sessions.Login(c.Request(), c.Response(), sessionOf(c), user); err != nil {
+	if _, err := s.sessions.Login(c.Request(), c.Response(), sessionOf(c), user); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/")

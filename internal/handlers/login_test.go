@@ -11,11 +11,13 @@ import (
 
 	"github.com/pquerna/otp/totp"
 
+	"kycportal/internal/app"
 	"kycportal/internal/auth"
 	"kycportal/internal/store"
 )
 
 func TestLoginRecordsSuccessWithActorAndSession(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleSupervisor)
 	e.client().login(name, pw)
@@ -33,6 +35,7 @@ func TestLoginRecordsSuccessWithActorAndSession(t *testing.T) {
 }
 
 func TestWrongPasswordsLockTheUsername(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleAgent)
 	c := e.client()
@@ -66,6 +69,7 @@ func TestWrongPasswordsLockTheUsername(t *testing.T) {
 }
 
 func TestUnknownUserGetsTheSameAnswer(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, _ := e.user(store.RoleAgent)
 	c := e.client()
@@ -79,7 +83,8 @@ func TestUnknownUserGetsTheSameAnswer(t *testing.T) {
 }
 
 func TestSecondFactor(t *testing.T) {
-	e := newEnv(t, func(d *Deps) { d.Auth.RequireTOTP = true })
+	t.Parallel()
+	e := newEnv(t, func(o *app.Options, _ *Deps) { o.RequireTOTP = true })
 	admin, pw := e.user(store.RoleAdmin)
 	c := e.client()
 	c.page("/login")
@@ -87,7 +92,7 @@ func TestSecondFactor(t *testing.T) {
 	if body := readBody(t, resp); resp.StatusCode != 401 || !strings.Contains(body, "second factor") {
 		t.Fatalf("admin without a second factor: status %d", resp.StatusCode)
 	}
-	otpURL, err := auth.EnrollTOTP(context.Background(), e.db, admin)
+	otpURL, err := e.app.Accounts.EnrollTOTP(context.Background(), admin)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,14 +13,13 @@ type httpMetrics struct {
 	duration *prometheus.HistogramVec
 }
 
-func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
+func newHTTPMetrics(reg *prometheus.Registry) (*httpMetrics, error) {
 	m := &httpMetrics{duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "portal_http_request_duration_seconds",
 		Help:    "Time to answer an HTTP request, by route pattern and status.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
 	}, []string{"method", "route", "status"})}
-	reg.MustRegister(m.duration)
-	return m
+	return m, reg.Register(m.duration)
 }
 
 func (m *httpMetrics) observe(method, route string, status int, took time.Duration) {

@@ -170,7 +170,7 @@ func parseForm(c echo.Context) error {
 func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		sess, err := s.Sessions.Get(r, sessionName)
+		sess, err := s.sessions.Get(r, sessionName)
 		if err != nil && !errors.Is(err, session.ErrExpired) {
 			return err
 		}
@@ -179,13 +179,13 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		if uid == 0 {
 			return next(c)
 		}
-		u, err := store.UserByID(r.Context(), s.DB.Pool, uid)
+		u, err := s.accounts.ByID(r.Context(), uid)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		if err != nil || !u.Active { // disabling ends sessions too; this covers a race with it
 			sess.Options.MaxAge = -1
-			if err := s.Sessions.Save(r, c.Response(), sess); err != nil {
+			if err := s.sessions.Save(r, c.Response(), sess); err != nil {
 				return err
 			}
 			return errSignIn
@@ -247,7 +247,7 @@ func (s *Server) requireRole(roles ...string) echo.MiddlewareFunc {
 				return s.passwordChangeFirst(c, u, next)
 			}
 			ctx := c.Request().Context()
-			err := audit.RecordAlone(ctx, s.DB.Pool, audit.Event{Action: audit.AccessDenied, EntityType: "route",
+			err := s.audit.Record(ctx, audit.Event{Action: audit.AccessDenied, EntityType: "route",
 				EntityID: c.Request().Method + " " + c.Path(), Outcome: audit.Denied,
 				Reason: "role " + u.Role + " not in " + fmt.Sprint(roles)})
 			if err != nil {

@@ -146,7 +146,7 @@ func renderLane(comp templ.Component) bench.Lane {
 func (p *perf) context(u *perfUser, target string) echo.Context {
 	req := httptest.NewRequest(http.MethodGet, target, nil)
 	req.AddCookie(&http.Cookie{Name: session.CookieName, Value: u.cookie})
-	sess, err := p.srv.Sessions.Get(req, sessionName)
+	sess, err := p.srv.sessions.Get(req, sessionName)
 	if err != nil {
 		p.t.Fatal(err)
 	}

@@ -20,14 +20,17 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"kycportal/internal/app"
 	"kycportal/internal/auth"
 	"kycportal/internal/bench"
 	"kycportal/internal/cdp"
 	"kycportal/internal/cdp/sandbox"
+	"kycportal/internal/documents"
+	"kycportal/internal/packs"
 	"kycportal/internal/search"
 	"kycportal/internal/seed"
-	"kycportal/internal/session"
 	"kycportal/internal/store"
+	"kycportal/internal/submission"
 	"kycportal/internal/testdb"
 )
 
@@ -77,6 +80,7 @@ const (
 // TestPerformance measures each route beside its floors (docs/performance.md). Under make
 // test it is the smoke run; BENCH_SCALE (make bench) makes it the real one, printed in full.
 func TestPerformance(t *testing.T) {
+	t.Parallel()
 	cfg := smokeConfig
 	if scale := os.Getenv("BENCH_SCALE"); scale != "" {
 		var err error
@@ -227,18 +231,30 @@ func (p *perf) serve() {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	d := Deps{DB: p.db, Log: log, Metrics: prometheus.NewRegistry(), Now: time.Now, CDP: client, Sandbox: true,
-		Sessions: &session.Manager{DB: p.db, Now: time.Now, Idle: 30 * time.Minute, Absolute: 12 * time.Hour},
-		Auth:     &auth.Service{DB: p.db, Hasher: auth.NewHasher(2), Now: time.Now},
-		AuditKey: []byte(perfAuditKey), LookupLimit: search.Limit{Lookups: 1 << 30, Window: time.Minute}}
-	p.echo = New(d)
-	p.srv = &Server{Deps: d, drafts: newDraftService(d), search: newSearchService(d)}
+	services := p.services(client, log, packs.Default(), nil)
+	d := Deps{Services: services, DB: p.db, CDP: client, Log: log, Metrics: prometheus.NewRegistry(), Now: time.Now, Sandbox: true}
+	if p.srv, err = newServer(d); err != nil {
+		p.t.Fatal(err)
+	}
+	p.echo = p.srv.router()
 	p.addFloorRoutes()
 	ts := httptest.NewServer(p.echo)
 	p.t.Cleanup(ts.Close)
 	p.base = ts.URL
 	p.http = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// services are the portal's services as serve builds them, on the run's database.
+func (p *perf) services(client *cdp.Client, log *slog.Logger, reg *packs.Registry, worker *app.WorkerOptions) *app.App {
+	services, err := app.New(app.Options{DB: p.db, CDP: client, Log: log, Metrics: prometheus.NewRegistry(), Now: time.Now,
+		Hasher: auth.NewHasher(2), Packs: reg, Blobs: store.PGBlobs{}, Scanner: documents.NoScanner{},
+		AuditKey: []byte(perfAuditKey), LookupLimit: search.Limit{Lookups: 1 << 30, Window: time.Minute},
+		Rules: submission.DefaultRules, SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour, Worker: worker})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return services
 }
 
 // signIn signs in, through the login form, two agents of each of twelve AE and MY

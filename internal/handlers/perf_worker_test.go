@@ -11,12 +11,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"kycportal/internal/app"
 	"kycportal/internal/auth"
 	"kycportal/internal/bench"
 	"kycportal/internal/cdp"
 	"kycportal/internal/cdp/sandbox"
-	"kycportal/internal/documents"
-	"kycportal/internal/drafts"
 	"kycportal/internal/idnumber"
 	"kycportal/internal/packs"
 	"kycportal/internal/store"
@@ -52,18 +51,11 @@ func (p *perf) worker() {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	svc := p.submissionService()
-	c, u := p.workerAgent()
-	ids := p.queueSubmissions(svc, c, u)
-	w, err := submission.NewWorker(svc, client, log, nil)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	q, err := submission.NewQueue(p.db.Pool, submission.QueueConfig{Worker: w, Concurrency: submission.ServeConcurrency,
-		Cooldown: submission.ServeCooldown, Log: log, JobTimeout: time.Minute, RescueAfter: 5 * time.Minute})
-	if err != nil {
-		p.t.Fatal(err)
-	}
+	services := p.services(client, log, p.noCheckerPacks(), &app.WorkerOptions{Concurrency: submission.ServeConcurrency,
+		Cooldown: submission.ServeCooldown, JobTimeout: time.Minute, RescueAfter: 5 * time.Minute})
+	c, u := p.workerAgent(services.Accounts)
+	ids := p.queueSubmissions(services.Submissions, c, u)
+	q := services.Queue
 	ctx, stop := context.WithCancel(p.ctx)
 	defer func() { stop(); <-q.Stopped() }()
 	start, before := time.Now(), p.cpu()
@@ -88,29 +80,23 @@ func (p *perf) worker() {
 		bench.Millis(cpu.Total()/time.Duration(jobs)), bench.Millis(cpu.Self/time.Duration(jobs)), bench.Millis(cpu.Server/time.Duration(jobs)))
 }
 
-// submissionService is the submission service as serve wires it, except that the AE pack
-// asks for no checker, so that a submit queues at once.
-func (p *perf) submissionService() *submission.Service {
+// noCheckerPacks are the packs built in, except that the AE pack asks for no checker, so
+// that a submit queues at once.
+func (p *perf) noCheckerPacks() *packs.Registry {
 	reg, err := packs.Load(os.DirFS("../packs"), "data")
 	if err != nil {
 		p.t.Fatal(err)
 	}
 	ae, _ := reg.Latest("AE")
 	ae.MakerChecker = false
-	queue, err := submission.NewQueue(p.db.Pool, submission.QueueConfig{})
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	return &submission.Service{DB: p.db, Queue: queue, Now: time.Now, Rules: submission.DefaultRules,
-		Drafts: &drafts.Service{DB: p.db, Packs: reg, Blobs: store.PGBlobs{}, Scanner: documents.NoScanner{}, Now: time.Now}}
+	return reg
 }
 
 // workerAgent is a new AE agent, signed in.
-func (p *perf) workerAgent() (*client, store.User) {
+func (p *perf) workerAgent(accounts *auth.Accounts) (*client, store.User) {
 	name := fmt.Sprintf("bench-worker-%d", time.Now().UnixNano())
 	const password = "bench worker agent's password"
-	hasher := auth.NewHasher(1)
-	u, err := auth.CreateUser(p.ctx, p.db, hasher, auth.NewUser{Username: name, Role: store.RoleAgent, Branch: "DXB-01",
+	u, err := accounts.CreateUser(p.ctx, auth.NewUser{Username: name, Role: store.RoleAgent, Branch: "DXB-01",
 		Countries: []string{"AE"}}, password, "performance run")
 	if err != nil {
 		p.t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 // TestLoginLockedPageSaysWhen: the locked answer is a 429 page that says when to come back,
 // in words and in Retry-After.
 func TestLoginLockedPageSaysWhen(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, _ := e.user(store.RoleAgent)
 	c := e.client()
@@ -33,6 +34,7 @@ func TestLoginLockedPageSaysWhen(t *testing.T) {
 // the address, so that guessing across accounts is slowed as much as guessing one; a right
 // password from there waits too.
 func TestLoginThrottlesAnAddress(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleAgent)
 	c := e.client()

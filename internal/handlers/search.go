@@ -16,15 +16,6 @@ import (
 	"kycportal/internal/views/pages"
 )
 
-// newSearchService wires the customer search.
-func newSearchService(d Deps) *search.Service {
-	svc := &search.Service{DB: d.DB, Key: d.AuditKey, Limit: d.LookupLimit, Now: d.Now}
-	if d.CDP != nil {
-		svc.CDP = d.CDP
-	}
-	return svc
-}
-
 // answerSearch answers with the whole search page, or under htmx with the section posted to.
 func (s *Server) answerSearch(c echo.Context, status int, page pages.Search, section templ.Component) error {
 	if isHTMX(c) {
@@ -136,7 +127,7 @@ func (s *Server) rememberFound(c echo.Context, ecrn string, doc search.Document)
 	}
 	sess := sessionOf(c)
 	sess.Values[keyFound] = string(b)
-	return s.Sessions.Save(c.Request(), c.Response(), sess)
+	return s.sessions.Save(c.Request(), c.Response(), sess)
 }
 
 // foundDocument is the document by which the session found the customer ecrn.

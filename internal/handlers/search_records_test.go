@@ -43,6 +43,7 @@ func (c *client) searchRecords(form url.Values) (*http.Response, *goquery.Docume
 // the ID number find a draft; an agent sees their branch, a supervisor theirs, an admin all,
 // and only an agent's own-branch rows link to the draft.
 func TestRecordsSearchKeepsToWhatEachRoleMaySee(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	dxb, auh := e.agent("amal", "DXB-01", "AE"), e.agent("badr", "AUH-01", "AE")
 	at := e.clock.Now()
@@ -94,6 +95,7 @@ func TestRecordsSearchKeepsToWhatEachRoleMaySee(t *testing.T) {
 // TestRecordsPagesByKeyset: a page of 20 newest first, then the rest from where it stopped,
 // with nothing twice or left out.
 func TestRecordsPagesByKeyset(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	amal := e.userNamed("amal")
@@ -134,6 +136,7 @@ func TestRecordsPagesByKeyset(t *testing.T) {
 
 // TestRecordsEscapeWhatDraftsHold: a name holding markup is shown as text.
 func TestRecordsEscapeWhatDraftsHold(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	e.seedDraft(e.userNamed("amal"), "784199012345676", map[string]string{"first_name": `<script>alert(1)</script>`,

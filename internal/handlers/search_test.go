@@ -18,6 +18,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"kycportal/internal/app"
 	"kycportal/internal/cdp"
 	"kycportal/internal/cdp/sandbox"
 	"kycportal/internal/search"
@@ -53,13 +54,13 @@ func newSearchEnv(t *testing.T, limit search.Limit, tune func(*sandbox.Config)) 
 		sb.ServeHTTP(w, r)
 	}))
 	t.Cleanup(se.cdp.Close)
-	se.env = newEnv(t, func(d *Deps) {
+	se.env = newEnv(t, func(o *app.Options, _ *Deps) {
 		client, err := cdp.New(cdp.Config{BaseURL: se.cdp.URL, Scope: cdp.DefaultScope, Timeout: 5 * time.Second}.WithSandboxDefaults(),
-			cdp.Options{Logger: d.Log})
+			cdp.Options{Logger: o.Log})
 		if err != nil {
 			t.Fatal(err)
 		}
-		d.CDP, d.AuditKey, d.LookupLimit = client, testAuditKey, limit
+		o.CDP, o.AuditKey, o.LookupLimit = client, testAuditKey, limit
 	})
 	return se
 }
@@ -95,6 +96,7 @@ func testID(doc *goquery.Document, id string) *goquery.Selection {
 // real HTTP, shows its documented state, the right next step and no wrong one, as an htmx
 // fragment and as a full page.
 func TestSearchGivesEachDemoCustomerItsState(t *testing.T) {
+	t.Parallel()
 	se := newSearchEnv(t, noLimit, nil)
 	c := se.agent("amal", "DXB-01", "AE", "MY")
 	c.page("/search")
@@ -156,6 +158,7 @@ func TestSearchGivesEachDemoCustomerItsState(t *testing.T) {
 // (docs/cdp.md), so a passport passes our checks and the CDP refuses it (45005): a plain
 // message and a retry, never onboarding.
 func TestAPassportTheCDPDoesNotKnowIsAnInvalidRequest(t *testing.T) {
+	t.Parallel()
 	se := newSearchEnv(t, noLimit, nil)
 	c := se.agent("amal", "DXB-01", "AE")
 	c.page("/search")
@@ -173,6 +176,7 @@ func TestAPassportTheCDPDoesNotKnowIsAnInvalidRequest(t *testing.T) {
 
 // TestExpiredIDsAreFlagged: an ID is valid through its expiry day and flagged the day after.
 func TestExpiredIDsAreFlagged(t *testing.T) {
+	t.Parallel()
 	res := cdp.Result{Customer: cdp.CustomerRecord{IDDateOfExpiry: "2027-08-08T00:00:00.000+00:00"}}
 	for day, want := range map[int]bool{8: false, 9: true} {
 		card := customerCard(res, time.Date(2027, 8, day, 23, 59, 0, 0, time.UTC))
@@ -185,6 +189,7 @@ func TestExpiredIDsAreFlagged(t *testing.T) {
 // TestBadNumbersNeverReachTheCDP: a number its type refuses, or a country or type the agent
 // may not use, is explained next to its field and nothing is sent.
 func TestBadNumbersNeverReachTheCDP(t *testing.T) {
+	t.Parallel()
 	se := newSearchEnv(t, noLimit, nil)
 	c := se.agent("amal", "DXB-01", "AE")
 	c.page("/search")
@@ -213,6 +218,7 @@ func TestBadNumbersNeverReachTheCDP(t *testing.T) {
 // TestOwnMatchesShowWhenTheCDPFails: a draft of the document by a colleague of another branch
 // is shown, without a link the searcher could not open, whatever became of the CDP.
 func TestOwnMatchesShowWhenTheCDPFails(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		tune    func(*sandbox.Config)
@@ -255,6 +261,7 @@ func TestOwnMatchesShowWhenTheCDPFails(t *testing.T) {
 // and the outcome; the number is there only as its last 4 and an HMAC under the server key,
 // by which every search of one number is found again.
 func TestSearchesAreAuditedWithLast4AndAKeyedHash(t *testing.T) {
+	t.Parallel()
 	se := newSearchEnv(t, noLimit, nil)
 	c := se.agent("amal", "DXB-01", "AE")
 	c.page("/search")
@@ -309,6 +316,7 @@ func keyedHash(number string) string {
 // TestIDNumbersStayOutOfURLsAndLogs: the forms post, the country switch sends only the
 // country, and no log line of a whole journey holds a number.
 func TestIDNumbersStayOutOfURLsAndLogs(t *testing.T) {
+	t.Parallel()
 	se := newSearchEnv(t, noLimit, nil)
 	c := se.agent("amal", "DXB-01", "AE")
 	_, doc := c.page("/search")
@@ -337,6 +345,7 @@ func TestIDNumbersStayOutOfURLsAndLogs(t *testing.T) {
 // TestLookupLimit: past the limit the agent gets a clear 429 page (and fragment) saying when
 // to come back, the CDP is not asked, the refusal is audited; the next window is free.
 func TestLookupLimit(t *testing.T) {
+	t.Parallel()
 	se := newSearchEnv(t, search.Limit{Lookups: 2, Window: time.Minute}, nil)
 	c := se.agent("amal", "DXB-01", "AE")
 	c.page("/search")
@@ -372,6 +381,7 @@ func TestLookupLimit(t *testing.T) {
 // masked; "reveal" is a POST, shows the number and is audited; an ECRN the session did not
 // find is not found.
 func TestCustomerView(t *testing.T) {
+	t.Parallel()
 	se := newSearchEnv(t, noLimit, nil)
 	c := se.agent("amal", "DXB-01", "AE")
 	c.page("/search")
@@ -422,6 +432,7 @@ func TestCustomerView(t *testing.T) {
 // TestStartOnboardingFromNotFound: the button posts the document as searched to the
 // new-draft route, which lands in a draft of that document.
 func TestStartOnboardingFromNotFound(t *testing.T) {
+	t.Parallel()
 	se := newSearchEnv(t, noLimit, nil)
 	c := se.agent("amal", "DXB-01", "AE")
 	c.page("/search")
@@ -447,6 +458,7 @@ func TestStartOnboardingFromNotFound(t *testing.T) {
 
 // TestIDTypesFollowTheCountry: the ID types offered are the chosen country's, as CDP codes.
 func TestIDTypesFollowTheCountry(t *testing.T) {
+	t.Parallel()
 	se := newSearchEnv(t, noLimit, nil)
 	c := se.agent("amal", "DXB-01", "AE", "MY")
 	events := len(se.auditActions())

@@ -3,67 +3,89 @@
 package handlers
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/riverqueue/river"
 
+	"kycportal/internal/app"
+	"kycportal/internal/audit"
 	"kycportal/internal/auth"
 	"kycportal/internal/cdp"
-	"kycportal/internal/documents"
 	"kycportal/internal/drafts"
-	"kycportal/internal/packs"
+	"kycportal/internal/review"
 	"kycportal/internal/search"
 	"kycportal/internal/session"
-	"kycportal/internal/store"
 	"kycportal/internal/submission"
 )
 
-// Deps are what the handlers need; cmd/portal wires them.
+// Deps are what the handlers need; cmd/portal builds each once (internal/app) and the
+// worker shares the same services.
 type Deps struct {
-	DB       *store.DB
-	Sessions *session.Manager
-	Auth     *auth.Service
-	CDP      *cdp.Client
+	Services *app.App
+	DB       readiness
+	CDP      tokenHealth
 	Log      *slog.Logger
 	Metrics  *prometheus.Registry
 	Now      func() time.Time
-	Sandbox  bool              // the CDP in use is the sandbox: every page says so
-	TLS      bool              // served over HTTPS: send HSTS
-	Packs    *packs.Registry   // nil: the packs built into the binary
-	Blobs    drafts.BlobStore  // nil: document bytes in PostgreSQL
-	Scanner  documents.Scanner // nil: no antivirus engine
+	Sandbox  bool // the CDP in use is the sandbox: every page says so
+	TLS      bool // served over HTTPS: send HSTS
 
-	AuditKey    []byte       // keys the hash of ID numbers in the audit trail (audit.IDRef)
-	LookupLimit search.Limit // CDP lookups a user may make; zero: search.DefaultLimit
-
-	Queue          *river.Client[pgx.Tx] // nil: a client that only inserts jobs (no worker here)
-	Rules          submission.Rules      // zero: submission.DefaultRules
-	CallbackSecret string                // CDP_CALLBACK_SECRET: signs the AML alert closure callback
+	CallbackSecret string // CDP_CALLBACK_SECRET: signs the AML alert closure callback
 }
+
+// The small parts of other packages the handlers use, declared where they are used.
+type (
+	readiness interface {
+		Ready(ctx context.Context) error
+	}
+	tokenHealth interface{ TokenFailingSince() time.Time }
+)
 
 // Server holds the dependencies of the handlers.
 type Server struct {
 	Deps
 	crossOrigin *http.CrossOriginProtection
 	httpMetrics *httpMetrics
+	sessions    *session.Manager
+	login       *auth.Service
+	accounts    *auth.Accounts
 	drafts      *drafts.Service
 	search      *search.Service
 	submissions *submission.Service
+	review      *review.Service
+	audit       audit.Recorder
 }
 
 // New builds the portal's HTTP handler.
-func New(d Deps) *echo.Echo {
-	s := &Server{Deps: d, crossOrigin: http.NewCrossOriginProtection(), httpMetrics: newHTTPMetrics(d.Metrics),
-		drafts: newDraftService(d), search: newSearchService(d)}
-	s.submissions = newSubmissionService(d, s.drafts)
+func New(d Deps) (*echo.Echo, error) {
+	s, err := newServer(d)
+	if err != nil {
+		return nil, err
+	}
+	return s.router(), nil
+}
+
+func newServer(d Deps) (*Server, error) {
+	m, err := newHTTPMetrics(d.Metrics)
+	if err != nil {
+		return nil, err
+	}
+	a := d.Services
+	s := &Server{Deps: d, crossOrigin: http.NewCrossOriginProtection(), httpMetrics: m,
+		sessions: a.Sessions, login: a.Login, accounts: a.Accounts, drafts: a.Drafts, search: a.Search,
+		submissions: a.Submissions, review: a.Review, audit: a.Audit}
 	// The CDP calls the callback server to server: its own signature check stands in for
 	// the browser checks, which a proxy's added headers must not turn against it.
 	s.crossOrigin.AddInsecureBypassPattern(http.MethodPost + " " + cdp.CallbackPath)
+	return s, nil
+}
+
+// router is every route of s behind the middleware all requests pass.
+func (s *Server) router() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = echo.ExtractIPDirect() // forwarding headers are not trusted

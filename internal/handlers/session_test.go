@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"kycportal/internal/auth"
 	"kycportal/internal/store"
 )
 
 func TestSessionCookieAttributes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleAgent)
 	c := e.client()
@@ -35,6 +35,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 }
 
 func TestLoginRotatesTheSession(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleAgent)
 	c := e.client()
@@ -54,6 +55,7 @@ func TestLoginRotatesTheSession(t *testing.T) {
 }
 
 func TestIdleTimeout(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleAgent)
 	c := e.client()
@@ -79,6 +81,7 @@ func TestIdleTimeout(t *testing.T) {
 }
 
 func TestAbsoluteTimeout(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleAgent)
 	c := e.client()
@@ -100,6 +103,7 @@ func TestAbsoluteTimeout(t *testing.T) {
 }
 
 func TestLogout(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleAgent)
 	c := e.client()
@@ -129,12 +133,13 @@ func TestLogout(t *testing.T) {
 }
 
 func TestDisablingAUserEndsAllTheirSessions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleAgent)
 	first, second := e.client(), e.client()
 	first.login(name, pw)
 	second.login(name, pw)
-	if err := auth.SetActive(context.Background(), e.db, name, false, "left the bank"); err != nil {
+	if err := e.app.Accounts.SetActive(context.Background(), name, false, "left the bank"); err != nil {
 		t.Fatal(err)
 	}
 	for i, c := range []*client{first, second} {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"kycportal/internal/app"
 	"kycportal/internal/cdp"
 	"kycportal/internal/documents/corpus"
 	"kycportal/internal/store"
@@ -46,6 +47,7 @@ func (c *client) completeDraft(number string) int64 {
 
 // TestDoubleSubmitMakesOneSubmission: two tabs post the submit at once, then a retried POST.
 func TestDoubleSubmitMakesOneSubmission(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.completeDraft("784-1985-0000001-7")
@@ -109,8 +111,9 @@ func (e *env) underInvestigation(ecrn string) int64 {
 }
 
 func TestAMLAlertClosureCallback(t *testing.T) {
+	t.Parallel()
 	const secret = "callback-secret"
-	e := newEnv(t, func(d *Deps) { d.CallbackSecret = secret })
+	e := newEnv(t, func(_ *app.Options, d *Deps) { d.CallbackSecret = secret })
 	const ecrn = "7841004455667788"
 	id := e.underInvestigation(ecrn)
 	closure := func(alert, ecrn string) []byte {

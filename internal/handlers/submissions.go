@@ -11,29 +11,11 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/audit"
-	"kycportal/internal/drafts"
 	"kycportal/internal/packs"
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
 	"kycportal/internal/views/pages"
 )
-
-// newSubmissionService wires submissions; without a queue client from cmd/portal, one that
-// only inserts jobs (tests and tools: no worker runs here).
-func newSubmissionService(d Deps, ds *drafts.Service) *submission.Service {
-	q := d.Queue
-	if q == nil {
-		var err error
-		if q, err = submission.NewQueue(d.DB.Pool, submission.QueueConfig{Log: d.Log}); err != nil {
-			panic(err) // an insert-only client has no configuration that can fail
-		}
-	}
-	rules := d.Rules
-	if rules == (submission.Rules{}) {
-		rules = submission.DefaultRules
-	}
-	return &submission.Service{DB: d.DB, Drafts: ds, Queue: q, Hasher: d.Auth.Hasher, Now: d.Now, Rules: rules}
-}
 
 // submissionFailure turns the submission service's refusals into answers.
 func submissionFailure(err error) error {

@@ -34,6 +34,7 @@ func (e *env) trailRows() []string {
 // (search, new draft, tampered save, upload, submit, approval, records search) leaves
 // the numbers in the trail only as last 4 and keyed hash, each findable by that hash.
 func TestTrailHoldsNoFullIDNumber(t *testing.T) {
+	t.Parallel()
 	se := newSearchEnv(t, noLimit, nil)
 	const number, tried = "784198500000025", "784199554586091"
 	agent := se.agent("amal", "DXB-01", "AE")
@@ -45,7 +46,7 @@ func TestTrailHoldsNoFullIDNumber(t *testing.T) {
 	readBody(t, agent.post("/search/records", url.Values{"q": {"0000002"}}))
 	name, pw := se.user(store.RoleSupervisor)
 	sup := se.client()
-	sup.login(name, pw)
+	sup.signIn(name)
 	sup.page(fmt.Sprintf("/approvals/%d", id))
 	readBody(t, sup.post(fmt.Sprintf("/approvals/%d/claim", id), nil))
 	if resp := sup.post(fmt.Sprintf("/approvals/%d/approve", id), url.Values{"password": {pw}}); resp.StatusCode != http.StatusSeeOther {
@@ -79,6 +80,7 @@ func anyContains(rows []string, sub string) bool {
 // TestSubmittedIDNumberCannotBeChanged: a crafted save of a submitted draft's ID number is
 // refused, changes nothing, and is audited as a tamper attempt.
 func TestSubmittedIDNumberCannotBeChanged(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.completeDraft("784-1985-0000001-7")

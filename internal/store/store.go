@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -50,6 +52,17 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, fmt.Errorf("store.Open: %w", err)
 	}
 	return &DB{Pool: pool}, nil
+}
+
+// Unavailable says whether err means the database is away, or went away under the request
+// (a refused connection, a broken pipe, or its shutdown ending the connection, SQLSTATE
+// 57P01-03), rather than refusing what was asked.
+func Unavailable(err error) bool {
+	var down *pgconn.ConnectError
+	var lost *net.OpError
+	var shutdown *pgconn.PgError
+	return errors.As(err, &down) || errors.As(err, &lost) ||
+		errors.As(err, &shutdown) && strings.HasPrefix(shutdown.Code, "57P")
 }
 
 // Close releases the pool.

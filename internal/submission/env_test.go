@@ -51,7 +51,7 @@ func newEnv(t *testing.T, makerChecker bool) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(e.db.Close)
-	hasher := auth.NewHasher(2)
+	hasher := auth.NewTestHasher()
 	e.svc = newEnvService(t, e.db, e.clock.Now, makerChecker)
 	e.svc.Hasher = hasher
 	e.agent = e.user(hasher, "agent", store.RoleAgent)
@@ -97,7 +97,7 @@ func aePack(t *testing.T, makerChecker bool) *packs.Registry {
 
 func (e *env) user(h *auth.Hasher, name, role string) store.User {
 	e.t.Helper()
-	u, err := auth.CreateUser(context.Background(), e.db, h, auth.NewUser{Username: name, DisplayName: name,
+	u, err := (&auth.Accounts{DB: e.db, Hasher: h}).CreateUser(context.Background(), auth.NewUser{Username: name, DisplayName: name,
 		Role: role, Branch: "DXB-01", Countries: []string{"AE"}}, password, "test")
 	if err != nil {
 		e.t.Fatal(err)

@@ -1,0 +1,117 @@
+// Package app builds the portal's services, once, from what cmd/portal read and opened: the
+// web server and the queue's worker are handed the same instances. It is the only place a
+// service is constructed.
+package app
+
+import (
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
+
+	"kycportal/internal/audit"
+	"kycportal/internal/auth"
+	"kycportal/internal/cdp"
+	"kycportal/internal/documents"
+	"kycportal/internal/drafts"
+	"kycportal/internal/packs"
+	"kycportal/internal/review"
+	"kycportal/internal/search"
+	"kycportal/internal/session"
+	"kycportal/internal/store"
+	"kycportal/internal/submission"
+)
+
+// Options are the parts every service is built from. None has a default here: cmd/portal
+// chooses each from the configuration, and tests choose theirs.
+type Options struct {
+	DB       *store.DB
+	CDP      *cdp.Client
+	Log      *slog.Logger
+	Metrics  prometheus.Registerer
+	Now      func() time.Time
+	Hasher   *auth.Hasher
+	Packs    *packs.Registry
+	Blobs    drafts.BlobStore
+	Scanner  documents.Scanner
+	AuditKey []byte // keys the hash of ID numbers in the audit trail (audit.IDRef)
+
+	LookupLimit     search.Limit
+	Rules           submission.Rules
+	RequireTOTP     bool // supervisors and admins must have a second factor
+	SessionIdle     time.Duration
+	SessionAbsolute time.Duration
+	Worker          *WorkerOptions // nil: the queue client only inserts jobs
+}
+
+// WorkerOptions make this process work the CDP queue as well as fill it.
+type WorkerOptions struct {
+	Concurrency int
+	Cooldown    time.Duration
+	JobTimeout  time.Duration // one run: a lookup and an onboard, each within the CDP timeout
+	RescueAfter time.Duration // a run still marked running this long after it started died with its process
+}
+
+// App is every service of the portal.
+type App struct {
+	Sessions    *session.Manager
+	Login       *auth.Service
+	Accounts    *auth.Accounts
+	Drafts      *drafts.Service
+	Search      *search.Service
+	Submissions *submission.Service
+	Review      *review.Service
+	Audit       audit.Recorder        // events with no change of their own: refusals, denials
+	Queue       *river.Client[pgx.Tx] // inserts the services' jobs; works them with Options.Worker
+}
+
+var errMissing = errors.New("app: a required part is missing")
+
+// New builds the services. It fails, rather than guesses, when a part is missing.
+func New(o Options) (*App, error) {
+	if o.DB == nil || o.CDP == nil || o.Log == nil || o.Metrics == nil || o.Now == nil || o.Hasher == nil ||
+		o.Packs == nil || o.Blobs == nil || o.Scanner == nil || o.Rules == (submission.Rules{}) || o.LookupLimit == (search.Limit{}) {
+		return nil, errMissing
+	}
+	d := &drafts.Service{DB: o.DB, Packs: o.Packs, Blobs: o.Blobs, Scanner: o.Scanner, Now: o.Now, Key: o.AuditKey}
+	sub := &submission.Service{DB: o.DB, Drafts: d, Hasher: o.Hasher, Now: o.Now, Rules: o.Rules}
+	q, err := newQueue(o, sub)
+	if err != nil {
+		return nil, err
+	}
+	sub.Queue = q
+	return &App{
+		Sessions:    &session.Manager{DB: o.DB, Now: o.Now, Idle: o.SessionIdle, Absolute: o.SessionAbsolute},
+		Login:       &auth.Service{DB: o.DB, Hasher: o.Hasher, Now: o.Now, RequireTOTP: o.RequireTOTP},
+		Accounts:    NewAccounts(o.DB, o.Hasher),
+		Drafts:      d,
+		Search:      &search.Service{DB: o.DB, CDP: o.CDP, Key: o.AuditKey, Limit: o.LookupLimit, Now: o.Now},
+		Submissions: sub,
+		Review:      &review.Service{DB: o.DB, Now: o.Now, Key: o.AuditKey},
+		Audit:       audit.Recorder{DB: o.DB.Pool},
+		Queue:       q,
+	}, nil
+}
+
+// newQueue is the river client of the submission service: one that works the CDP queue
+// when the options ask for a worker.
+func newQueue(o Options, sub *submission.Service) (*river.Client[pgx.Tx], error) {
+	w := o.Worker
+	if w == nil {
+		return submission.NewQueue(o.DB.Pool, submission.QueueConfig{Log: o.Log})
+	}
+	worker, err := submission.NewWorker(sub, o.CDP, o.Log, o.Metrics)
+	if err != nil {
+		return nil, err
+	}
+	return submission.NewQueue(o.DB.Pool, submission.QueueConfig{Worker: worker, Log: o.Log,
+		Concurrency: w.Concurrency, Cooldown: w.Cooldown, JobTimeout: w.JobTimeout, RescueAfter: w.RescueAfter})
+}
+
+// NewAccounts is the account administration alone, for the commands that need nothing else.
+func NewAccounts(db *store.DB, h *auth.Hasher) *auth.Accounts {
+	return &auth.Accounts{DB: db, Hasher: h}
+}

@@ -1,0 +1,100 @@
+// Package review is what supervisors and admins read of the agents' work: the audit trail,
+// its verification, and the dashboard. A supervisor sees their branch; an admin the bank.
+// Every look at the trail is itself recorded, in the transaction that read it.
+package review
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"kycportal/internal/audit"
+	"kycportal/internal/store"
+)
+
+// Service holds what reviews need.
+type Service struct {
+	DB  *store.DB
+	Now func() time.Time
+	Key []byte // the audit HMAC key of audit.NewIDRef
+}
+
+// Scope is the branch a reviewer sees: their own, or "" (every branch) for an admin.
+func Scope(u store.User) string {
+	if u.Role == store.RoleAdmin {
+		return ""
+	}
+	return u.Branch
+}
+
+// Events lists the events f selects and records, with viewed, that they were looked at.
+func (s *Service) Events(ctx context.Context, f store.AuditFilter, viewed any) ([]store.AuditRow, error) {
+	var rows []store.AuditRow
+	err := audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		var err error
+		rows, err = store.ListAuditEvents(ctx, tx, f)
+		return audit.Event{Action: audit.AuditViewed, EntityType: "audit", EntityID: "list", After: viewed}, err
+	})
+	return rows, err
+}
+
+// Event is one event in full, if it is in the reviewer's scope; looking is recorded.
+func (s *Service) Event(ctx context.Context, u store.User, id int64) (store.AuditRow, error) {
+	var r store.AuditRow
+	err := audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		var err error
+		r, err = store.AuditEventByID(ctx, tx, id, Scope(u))
+		return audit.Event{Action: audit.AuditViewed, EntityType: "audit_event", EntityID: strconv.FormatInt(id, 10)}, err
+	})
+	return r, err
+}
+
+// Verify checks the reviewer's scope of the trail now; the outcome is kept for the banner
+// and recorded in the trail.
+func (s *Service) Verify(ctx context.Context, u store.User) (audit.Result, error) {
+	scope := Scope(u)
+	res, err := audit.Verify(ctx, s.DB.Pool, scope)
+	if err != nil {
+		return res, err
+	}
+	outcome := audit.Success
+	if !res.OK() {
+		outcome = audit.Failure
+	}
+	err = audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		v := store.Verification{At: s.Now(), By: u.Username, Scope: scope, Verified: res.Verified, BrokenID: res.BrokenID}
+		return audit.Event{Action: audit.AuditVerified, EntityType: "audit", EntityID: ScopeName(scope),
+			After:   map[string]any{"verified": res.Verified, "broken_id": res.BrokenID, "problem": res.Problem},
+			Outcome: outcome}, store.SaveVerification(ctx, tx, v)
+	})
+	return res, err
+}
+
+// LastVerification is the latest verification that covers scope; store.ErrNotFound when
+// there was none.
+func (s *Service) LastVerification(ctx context.Context, scope string) (store.Verification, error) {
+	return store.LastVerification(ctx, s.DB.Pool, scope)
+}
+
+// Dashboard is the reviewer's scope as of now.
+func (s *Service) Dashboard(ctx context.Context, u store.User) (store.Dashboard, error) {
+	return store.BranchDashboard(ctx, s.DB.Pool, Scope(u), s.Now())
+}
+
+// ScopeName says a scope in words.
+func ScopeName(branch string) string {
+	if branch == "" {
+		return "whole chain"
+	}
+	return "branch " + branch
+}
+
+// EachEvent calls fn with every event f selects, oldest first, one row in memory at a time.
+func (s *Service) EachEvent(ctx context.Context, f store.AuditFilter, fn func(store.AuditRow) error) error {
+	return store.EachAuditEvent(ctx, s.DB.Pool, f, fn)
+}
+
+// IDRef is how the trail names an ID number, for a search of the trail by number.
+func (s *Service) IDRef(number string) audit.IDRef { return audit.NewIDRef(s.Key, number) }
