@@ -35,6 +35,7 @@ func addUser(ctx context.Context, tx pgx.Tx, name string) error {
 }
 
 func TestEventAndChangeCommitTogether(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := openDB(t)
 
@@ -73,6 +74,7 @@ func TestEventAndChangeCommitTogether(t *testing.T) {
 }
 
 func TestTrailRefusesChanges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := openDB(t)
 	record(t, db, 1)
@@ -115,6 +117,7 @@ func verify(t *testing.T, db *store.DB) audit.Result {
 }
 
 func TestConcurrentAppendsKeepOneChain(t *testing.T) {
+	t.Parallel()
 	db := openDB(t)
 	var wg sync.WaitGroup
 	for range 8 {
@@ -134,6 +137,7 @@ func TestConcurrentAppendsKeepOneChain(t *testing.T) {
 }
 
 func TestVerifyNamesTheAlteredRow(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := openDB(t)
 	record(t, db, 5)
@@ -163,6 +167,7 @@ func TestVerifyNamesTheAlteredRow(t *testing.T) {
 
 // Every action of the catalogue belongs to a review group, so no event hides from filters.
 func TestEveryActionHasAGroup(t *testing.T) {
+	t.Parallel()
 	for a := range audit.CatalogueForTest() {
 		if audit.GroupOf(a) == "" {
 			t.Errorf("action %s belongs to no group", a)
@@ -171,6 +176,7 @@ func TestEveryActionHasAGroup(t *testing.T) {
 }
 
 func TestVerifyByBranchChecksTrueLinks(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := openDB(t)
 	for i, branch := range []string{"A", "B", "A", "B"} {

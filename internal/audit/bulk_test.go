@@ -15,6 +15,7 @@ import (
 // TestAppendAllContinuesTheChain: events copied in bulk link to the row before them, and
 // the next recorded event links to the last of them, so the whole trail verifies.
 func TestAppendAllContinuesTheChain(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := openDB(t)
 	record(t, db, 2)

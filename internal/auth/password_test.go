@@ -10,6 +10,7 @@ import (
 )
 
 func TestHashAndVerify(t *testing.T) {
+	t.Parallel()
 	h := NewHasher(2)
 	ctx := context.Background()
 	hash, err := h.Hash(ctx, "a long enough passphrase")
@@ -31,6 +32,7 @@ func TestHashAndVerify(t *testing.T) {
 
 // The bound on concurrent hashes holds however many logins arrive at once.
 func TestHasherBoundsConcurrency(t *testing.T) {
+	t.Parallel()
 	h := NewHasher(2)
 	var running, peak atomic.Int32
 	var wg sync.WaitGroup
@@ -62,6 +64,7 @@ func TestHasherBoundsConcurrency(t *testing.T) {
 }
 
 func TestPasswordPolicy(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"short pass":               "at least 12",
 		"password1234":             "most common",
@@ -87,6 +90,7 @@ func TestPasswordPolicy(t *testing.T) {
 }
 
 func TestLockForGrows(t *testing.T) {
+	t.Parallel()
 	for n, want := range map[int]time.Duration{1: 0, 4: 0, 5: 30 * time.Second, 6: time.Minute, 9: 8 * time.Minute, 10: 15 * time.Minute, 50: 15 * time.Minute} {
 		if got := LockFor(n); got != want {
 			t.Errorf("LockFor(%d) = %s, want %s", n, got, want)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestPercentileIsNearestRank(t *testing.T) {
+	t.Parallel()
 	var d []time.Duration
 	for i := 1; i <= 200; i++ {
 		d = append(d, time.Duration(i))
@@ -27,6 +28,7 @@ func TestPercentileIsNearestRank(t *testing.T) {
 // TestRunInterleavesLanes: every round runs each route's lanes in turn, warm-up rounds
 // are not counted, and a route with fewer rounds drops out.
 func TestRunInterleavesLanes(t *testing.T) {
+	t.Parallel()
 	var order []string
 	lane := func(name string) Lane {
 		return Lane{Name: name, Op: func(context.Context) error { order = append(order, name); return nil }}
@@ -47,6 +49,7 @@ func TestRunInterleavesLanes(t *testing.T) {
 }
 
 func TestLoadTargetsLoopbackOnly(t *testing.T) {
+	t.Parallel()
 	for _, base := range []string{"http://example.com", "http://10.0.0.1:8080", "http://localhost:8080"} {
 		_, err := Load(context.Background(), LoadRun{Base: base, Fill: func(*vegeta.Target) error { return nil }, Rates: []int{1}})
 		if err == nil {

@@ -25,6 +25,7 @@ const secret = "callback-secret"
 var signedAt = time.Date(2025, time.March, 3, 9, 0, 0, 0, time.UTC)
 
 func TestVerifyCallback(t *testing.T) {
+	t.Parallel()
 	body := []byte(`{"ecrn":"7841004455667788","aml_scan_status":"Accepted"}`)
 	ts, sig := cdp.SignCallback(secret, signedAt, body)
 	for name, tc := range map[string]struct {
@@ -77,6 +78,7 @@ func FuzzVerifyCallback(f *testing.F) {
 // The sandbox's admin endpoint closes an alert: the portal receives a callback that verifies,
 // and the customer's lookup follows the new status.
 func TestAlertClosureCallback(t *testing.T) {
+	t.Parallel()
 	var (
 		mu       sync.Mutex
 		received []cdp.AlertClosure

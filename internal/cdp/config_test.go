@@ -18,6 +18,7 @@ func env(vars map[string]string) func(string) string {
 }
 
 func TestConfigFromEnvDefaults(t *testing.T) {
+	t.Parallel()
 	cfg, err := cdp.ConfigFromEnv(env(map[string]string{"CDP_BASE_URL": "https://drap-sandbox.digitnine.com"}))
 	if err != nil {
 		t.Fatal(err)
@@ -28,6 +29,7 @@ func TestConfigFromEnvDefaults(t *testing.T) {
 }
 
 func TestConfigScopeNoneSendsNoScope(t *testing.T) {
+	t.Parallel()
 	cfg, err := cdp.ConfigFromEnv(env(map[string]string{"CDP_SCOPE": cdp.NoScope}))
 	if err != nil || cfg.Scope != "" {
 		t.Fatalf("scope %q, %v; want none", cfg.Scope, err)
@@ -40,6 +42,7 @@ func TestConfigScopeNoneSendsNoScope(t *testing.T) {
 }
 
 func TestConfigFromEnvReadsEverything(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	secretFile := filepath.Join(dir, "secret")
 	if err := os.WriteFile(secretFile, []byte("from-file\n"), 0o600); err != nil {
@@ -56,6 +59,7 @@ func TestConfigFromEnvReadsEverything(t *testing.T) {
 }
 
 func TestConfigFromEnvRefusesMalformedValues(t *testing.T) {
+	t.Parallel()
 	secretFile := filepath.Join(t.TempDir(), "empty")
 	if err := os.WriteFile(secretFile, []byte("\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -82,6 +86,7 @@ func TestConfigFromEnvRefusesMalformedValues(t *testing.T) {
 }
 
 func TestConfigAcceptsSandboxAndEmptyBaseURL(t *testing.T) {
+	t.Parallel()
 	for _, v := range []string{"", cdp.SandboxBaseURL} {
 		if _, err := cdp.ConfigFromEnv(env(map[string]string{"CDP_BASE_URL": v})); err != nil {
 			t.Errorf("CDP_BASE_URL=%q: %v", v, err)
@@ -90,6 +95,7 @@ func TestConfigAcceptsSandboxAndEmptyBaseURL(t *testing.T) {
 }
 
 func TestConfigNeverPrintsSecrets(t *testing.T) {
+	t.Parallel()
 	cfg := cdp.Config{BaseURL: "https://cdp", ClientID: "id", ClientSecret: "s3cret-client", Username: "user", Password: "s3cret-password", CallbackSecret: "s3cret-callback"}
 	var logged bytes.Buffer
 	slog.New(slog.NewJSONHandler(&logged, nil)).Info("config", "cdp", cfg)
@@ -105,6 +111,7 @@ func TestConfigNeverPrintsSecrets(t *testing.T) {
 }
 
 func TestWithSandboxDefaultsFillsOnlyWhatIsUnset(t *testing.T) {
+	t.Parallel()
 	got := cdp.Config{ClientID: "mine", Password: "mine"}.WithSandboxDefaults()
 	want := cdp.Config{ClientID: "mine", ClientSecret: cdp.SandboxClientSecret, Username: cdp.SandboxUsername, Password: "mine", CallbackSecret: cdp.SandboxCallbackSecret}
 	if got != want {
@@ -113,6 +120,7 @@ func TestWithSandboxDefaultsFillsOnlyWhatIsUnset(t *testing.T) {
 }
 
 func TestNewRefusesAnUnusableConfig(t *testing.T) {
+	t.Parallel()
 	good := cdp.Config{BaseURL: "https://cdp.example"}.WithSandboxDefaults()
 	for name, cfg := range map[string]cdp.Config{
 		"sandbox marker": withBaseURL(good, cdp.SandboxBaseURL),

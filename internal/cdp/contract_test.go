@@ -37,6 +37,7 @@ func check(t *testing.T, res cdp.Result, w want) {
 
 // Contract §4.2 and decisions.md, with every lookup row of the demo table.
 func TestLookupContract(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, tc := range []struct {
 		row            string
@@ -63,6 +64,7 @@ func TestLookupContract(t *testing.T) {
 }
 
 func TestLookupFoundCarriesTheCustomer(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	res := h.client.Lookup(t.Context(), "4", "784199012345676")
 	want := cdp.CustomerRecord{
@@ -77,6 +79,7 @@ func TestLookupFoundCarriesTheCustomer(t *testing.T) {
 }
 
 func TestCDPErrorKeepsCodeAndMessage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	res := h.client.Lookup(t.Context(), "4", "784195556789014")
 	if res.Code != 45006 || res.Message != "Error while searching customer!" {
@@ -86,6 +89,7 @@ func TestCDPErrorKeepsCodeAndMessage(t *testing.T) {
 
 // Contract §5.7 and decisions.md, with every onboard row of the demo table.
 func TestOnboardContract(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	missingName := cdptest.AECustomer()
 	missingName.FirstName = ""
@@ -117,6 +121,7 @@ func TestOnboardContract(t *testing.T) {
 }
 
 func TestOnboardAcceptedCarriesStatusesAndRequestID(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	res := h.client.Onboard(t.Context(), cdptest.AECustomer())
 	if res.Customer.CustomerStatus != "ACTIVE" || res.Customer.AMLScanStatus != "Accepted" || !cdpRequestID.MatchString(res.RequestID) {
@@ -125,6 +130,7 @@ func TestOnboardAcceptedCarriesStatusesAndRequestID(t *testing.T) {
 }
 
 func TestOnboardFailuresNameTheField(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c := cdptest.AECustomer()
 	c.FirstName = ""
@@ -139,6 +145,7 @@ func TestOnboardFailuresNameTheField(t *testing.T) {
 }
 
 func TestOnboardIsNeverRetried(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	res := h.client.Onboard(t.Context(), withID(cdptest.AECustomer(), "784195556789014"))
 	if !res.Retryable() || len(h.requests(cdp.OnboardPath)) != 1 {
@@ -148,6 +155,7 @@ func TestOnboardIsNeverRetried(t *testing.T) {
 
 // What a later lookup, get and onboard answer after each demo onboard.
 func TestOnboardThenLookup(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := t.Context()
 
@@ -177,6 +185,7 @@ func TestOnboardThenLookup(t *testing.T) {
 }
 
 func TestUpdateContract(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := t.Context()
 	t.Run("customer updation failure", func(t *testing.T) {
@@ -202,6 +211,7 @@ func TestUpdateContract(t *testing.T) {
 
 // Contract §6 and decisions.md.
 func TestGetCustomerContract(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, tc := range []struct {
 		row, ecrn string
@@ -224,6 +234,7 @@ func TestGetCustomerContract(t *testing.T) {
 // The "Authentication Failure" row of every table: the sandbox's Spring 401 to every API call.
 // The client gets one new token and sends once more, then reports AuthFailed.
 func TestAuthenticationFailureRows(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		row  string
 		path string
@@ -248,6 +259,7 @@ func TestAuthenticationFailureRows(t *testing.T) {
 
 // Contract §3: the documented forms, and invalid_grant on bad credentials.
 func TestTokenContract(t *testing.T) {
+	t.Parallel()
 	t.Run("password grant sends the documented form with the scope", func(t *testing.T) {
 		h := newHarness(t)
 		h.client.Lookup(t.Context(), "4", "784199012345676")

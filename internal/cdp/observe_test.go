@@ -12,6 +12,7 @@ import (
 )
 
 func TestDurationHistogramByEndpointAndOutcome(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.client.Lookup(t.Context(), "4", "784199012345676")
 	h.client.Lookup(t.Context(), "4", "784199554586091")
@@ -50,6 +51,7 @@ func histogramCounts(t *testing.T, reg *prometheus.Registry) map[string]uint64 {
 }
 
 func TestRequestIDReachesEveryRequest(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.client.Lookup(cdp.WithRequestID(t.Context(), "req-42"), "4", "784199012345676")
 	h.client.Lookup(t.Context(), "4", "784199012345676")
@@ -69,6 +71,7 @@ func TestRequestIDReachesEveryRequest(t *testing.T) {
 // Every kind of call, including failures, leaves one log line each, and none of them holds a
 // secret, a token, an ID number, a name, a contact or an ECRN.
 func TestLogLinesHoldNoSecretsOrPersonalData(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := t.Context()
 	ae := cdptest.AECustomer()

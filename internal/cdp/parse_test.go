@@ -9,6 +9,7 @@ import (
 
 // The source spells two keys both ways; either spelling maps the same, a conflict is refused.
 func TestParseToleratesBothKeySpellings(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		status int
@@ -41,6 +42,7 @@ func TestParseToleratesBothKeySpellings(t *testing.T) {
 }
 
 func TestParseKeepsTheCodeOfAnUnknownAnswer(t *testing.T) {
+	t.Parallel()
 	res := parse(lookupEndpoint, 200, []byte(`{"status":"failure","statusCode":404,"errorCode":45999,"message":"new"}`))
 	if res.Outcome != CDPError || res.Code != 45999 || res.Message != "new" {
 		t.Fatalf("got %+v", res)
@@ -48,6 +50,7 @@ func TestParseKeepsTheCodeOfAnUnknownAnswer(t *testing.T) {
 }
 
 func TestParseKeepsDetailsOfAnyShape(t *testing.T) {
+	t.Parallel()
 	res := parse(onboardEndpoint, 400, []byte(`{"status":"failure","statusCode":400,"errorCode":40002,"details":{"first_name":"is mandatory","id_details":["x"]}}`))
 	if res.Details["first_name"] != "is mandatory" || res.Details["id_details"] != `["x"]` {
 		t.Fatalf("details %v", res.Details)
@@ -55,6 +58,7 @@ func TestParseKeepsDetailsOfAnyShape(t *testing.T) {
 }
 
 func TestRefreshMargin(t *testing.T) {
+	t.Parallel()
 	for life, want := range map[time.Duration]time.Duration{
 		7199 * time.Second: 719900 * time.Millisecond, // 10 % of the documented lifetime
 		300 * time.Second:  60 * time.Second,          // the 60 s floor

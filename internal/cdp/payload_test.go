@@ -15,6 +15,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files from the current output")
 
 func TestBuildPayloadGolden(t *testing.T) {
+	t.Parallel()
 	for name, c := range map[string]cdp.Customer{"onboard_ae": cdptest.AECustomer(), "onboard_my": cdptest.MYCustomer()} {
 		t.Run(name, func(t *testing.T) {
 			b, err := cdp.BuildPayload(c, "")
@@ -44,6 +45,7 @@ func TestBuildPayloadGolden(t *testing.T) {
 }
 
 func TestBuildPayloadUpdateCarriesECRN(t *testing.T) {
+	t.Parallel()
 	b, err := cdp.BuildPayload(cdptest.AECustomer(), "7841003233051516")
 	if err != nil {
 		t.Fatal(err)

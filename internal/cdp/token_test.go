@@ -17,6 +17,7 @@ import (
 // Tokens living 2 s, a sandbox clock 500 ms ahead of the client's (latency, skew), calls every
 // 250 ms for 10 s: the early refresh means no call ever meets a 401.
 func TestShortLivedTokensNeverFailACall(t *testing.T) {
+	t.Parallel()
 	var h *harness
 	h = newHarness(t, withSandbox(func(c *sandbox.Config) {
 		c.TokenTTL = 2 * time.Second
@@ -37,6 +38,7 @@ func TestShortLivedTokensNeverFailACall(t *testing.T) {
 }
 
 func TestConcurrentCallsOnAnExpiredTokenMakeOneTokenRequest(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, withSandbox(func(c *sandbox.Config) { c.Latency = 20 * time.Millisecond }))
 	h.client.Lookup(t.Context(), "4", "784199012345676")
 	h.clock.Advance(301 * time.Second)
@@ -64,6 +66,7 @@ func TestConcurrentCallsOnAnExpiredTokenMakeOneTokenRequest(t *testing.T) {
 
 // A CDP restart forgets every token: the refresh is refused and the password grant follows.
 func TestRefusedRefreshFallsBackToPasswordGrant(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.client.Lookup(t.Context(), "4", "784199012345676")
 	h.restart()
@@ -82,6 +85,7 @@ func TestRefusedRefreshFallsBackToPasswordGrant(t *testing.T) {
 
 // A token the CDP stopped honouring before its time: one 401, one new token, one retry.
 func TestAPI401GetsANewTokenAndOneRetry(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.client.Lookup(t.Context(), "4", "784199012345676")
 	h.restart()
@@ -98,6 +102,7 @@ func TestAPI401GetsANewTokenAndOneRetry(t *testing.T) {
 }
 
 func TestUnavailableRetriesOnlyIdempotentCalls(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		knob string
 		set  func(*sandbox.Config)
@@ -123,6 +128,7 @@ func TestUnavailableRetriesOnlyIdempotentCalls(t *testing.T) {
 // A call whose token cannot be had never left, so even onboard may try again; but the
 // failure is remembered for a cool-down, so the retries ask the endpoint nothing more.
 func TestTokenEndpointDownIsUnavailableAfterBoundedRetries(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, withSandbox(func(c *sandbox.Config) { c.TokenFail = true }))
 	for name, call := range map[string]func() cdp.Result{
 		"lookup":  func() cdp.Result { return h.client.Lookup(t.Context(), "4", "784199012345676") },
@@ -143,6 +149,7 @@ func TestTokenEndpointDownIsUnavailableAfterBoundedRetries(t *testing.T) {
 // make one token request; operators get one ERROR line, the gauge at 0 and the time it
 // started; after the cool-down one request finds it back, and everything says so.
 func TestTokenEndpointDownMakesNoRetryStorm(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, withSandbox(func(c *sandbox.Config) { c.TokenFail = true }))
 	var wg sync.WaitGroup
 	for range 50 {
@@ -173,6 +180,7 @@ func TestTokenEndpointDownMakesNoRetryStorm(t *testing.T) {
 }
 
 func TestTimeoutBoundsTheWholeCall(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t,
 		withSandbox(func(c *sandbox.Config) { c.Latency = time.Second }),
 		withClient(func(c *cdp.Config) { c.Timeout = 100 * time.Millisecond }))

@@ -9,6 +9,7 @@ import (
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestDefaults(t *testing.T) {
+	t.Parallel()
 	c, err := FromEnv(env(nil))
 	if err != nil {
 		t.Fatal(err)
@@ -20,6 +21,7 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestMalformedValuesAreNamed(t *testing.T) {
+	t.Parallel()
 	for name, value := range map[string]string{
 		"PORTAL_ADDR":             "8080",
 		"PORTAL_SESSION_IDLE":     "soon",
@@ -36,6 +38,7 @@ func TestMalformedValuesAreNamed(t *testing.T) {
 }
 
 func TestIdleLongerThanAbsoluteIsRefused(t *testing.T) {
+	t.Parallel()
 	_, err := FromEnv(env(map[string]string{"PORTAL_SESSION_IDLE": "13h"}))
 	if err == nil {
 		t.Fatal("idle timeout above the absolute one was accepted")

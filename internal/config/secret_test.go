@@ -9,6 +9,7 @@ import (
 )
 
 func TestAuditKeyAndLookupLimit(t *testing.T) {
+	t.Parallel()
 	key := strings.Repeat("k", minAuditKey)
 	file := filepath.Join(t.TempDir(), "key")
 	if err := os.WriteFile(file, []byte(key+"\n"), 0o600); err != nil {

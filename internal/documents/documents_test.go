@@ -14,6 +14,7 @@ import (
 )
 
 func TestCorpus(t *testing.T) {
+	t.Parallel()
 	for _, c := range corpus.Load(t) {
 		t.Run(c.File+" as "+c.Kind, func(t *testing.T) {
 			data, err := ReadFile(bytes.NewReader(c.Data))
@@ -44,6 +45,7 @@ func TestCorpus(t *testing.T) {
 // TestMetadataStrippedAndUpright: the GPS photo, taken with the phone turned (EXIF
 // orientation 6), is stored upright and without any EXIF.
 func TestMetadataStrippedAndUpright(t *testing.T) {
+	t.Parallel()
 	src := corpus.File(t, "gps-rotated.jpg")
 	if orientation(src) != 6 || !bytes.Contains(src, []byte("Exif")) {
 		t.Fatal("the corpus file lost its EXIF orientation 6")
@@ -75,6 +77,7 @@ func reddish(img image.Image, x, y int) bool {
 }
 
 func TestOrientations(t *testing.T) {
+	t.Parallel()
 	// A 3×2 image whose pixels are numbered, turned by each orientation.
 	src := image.NewRGBA(image.Rect(0, 0, 3, 2))
 	for i := range 6 {
@@ -103,6 +106,7 @@ func TestOrientations(t *testing.T) {
 }
 
 func TestQualityWarnings(t *testing.T) {
+	t.Parallel()
 	sharp, err := Prepare("id_front", corpus.File(t, "id-front.jpg"))
 	if err != nil {
 		t.Fatal(err)

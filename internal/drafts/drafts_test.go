@@ -69,6 +69,7 @@ func openDB(t *testing.T) *store.DB {
 // TestPackPinning: a draft started under AE v1 keeps v1's rules after v2 ships; a new
 // draft starts under v2.
 func TestPackPinning(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := openDB(t)
 	u := agent(t, db)

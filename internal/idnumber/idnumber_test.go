@@ -7,6 +7,7 @@ import (
 )
 
 func TestNormalise(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		kind, raw, want, wantErr string
 	}{
@@ -68,6 +69,7 @@ func TestNormalise(t *testing.T) {
 }
 
 func TestErrorNamesTheKind(t *testing.T) {
+	t.Parallel()
 	_, err := Normalise(EmiratesID, "123")
 	if err == nil || !strings.HasPrefix(err.Error(), "Emirates ID: ") {
 		t.Errorf("error = %v, want it to start with the document's name", err)
@@ -75,6 +77,7 @@ func TestErrorNamesTheKind(t *testing.T) {
 }
 
 func TestUnknownKind(t *testing.T) {
+	t.Parallel()
 	if _, err := Normalise("library_card", "123456"); err == nil {
 		t.Error("an unknown kind was accepted")
 	}
@@ -87,6 +90,7 @@ func TestUnknownKind(t *testing.T) {
 }
 
 func TestCheckDigits(t *testing.T) {
+	t.Parallel()
 	// Wikipedia's worked examples, independent of the Emirates ID and Aadhaar samples above.
 	if !luhn("79927398713") || luhn("79927398710") {
 		t.Error("luhn disagrees with the worked example 7992739871-3")

@@ -18,6 +18,7 @@ var today = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 
 // TestEmbeddedPacksPassTheSchema: the binary's packs load, and the four countries are there.
 func TestEmbeddedPacksPassTheSchema(t *testing.T) {
+	t.Parallel()
 	r, err := Load(embedded, "data")
 	if err != nil {
 		t.Fatal(err)
@@ -33,6 +34,7 @@ func TestEmbeddedPacksPassTheSchema(t *testing.T) {
 
 // TestSchemaRefuses: each rule of the schema, broken once in a copy of the UAE pack.
 func TestSchemaRefuses(t *testing.T) {
+	t.Parallel()
 	ae, err := embedded.ReadFile("data/ae-v1.json")
 	if err != nil {
 		t.Fatal(err)
@@ -83,6 +85,7 @@ func testFS(t *testing.T, files map[string]string) fstest.MapFS {
 }
 
 func TestVersions(t *testing.T) {
+	t.Parallel()
 	ae, _ := embedded.ReadFile("data/ae-v1.json")
 	v2 := strings.Replace(string(ae), `"version": 1`, `"version": 2`, 1)
 	r, err := Load(testFS(t, map[string]string{"ae-v1.json": string(ae), "ae-v2.json": v2}), "data")
@@ -102,6 +105,7 @@ func TestVersions(t *testing.T) {
 // TestGoldenRequiredFields writes, per country, which fields and documents are required in
 // each situation the pack's conditions distinguish, and compares it with testdata/golden.
 func TestGoldenRequiredFields(t *testing.T) {
+	t.Parallel()
 	for _, p := range Default().Countries() {
 		t.Run(p.Country, func(t *testing.T) {
 			got := requiredReport(p)
@@ -153,6 +157,7 @@ func requiredReport(p *Pack) string {
 }
 
 func TestCleanAndInvalid(t *testing.T) {
+	t.Parallel()
 	p, _ := Default().Latest("AE")
 	tests := []struct {
 		field, raw, clean, cleanErr, invalid string
@@ -203,6 +208,7 @@ func TestCleanAndInvalid(t *testing.T) {
 }
 
 func TestIDNumberField(t *testing.T) {
+	t.Parallel()
 	p, _ := Default().Latest("IN")
 	f, _ := p.Field("pan")
 	got, _ := p.Clean(f, "abcpe 1234 f")

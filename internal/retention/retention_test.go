@@ -84,6 +84,7 @@ func verify(t *testing.T, db *store.DB) audit.Result {
 }
 
 func TestPolicyMinimums(t *testing.T) {
+	t.Parallel()
 	for _, p := range []retention.Policy{{AuditDays: 365, DiscardedDays: 30}, {AuditDays: 2000, DiscardedDays: 0}} {
 		if p.Validate() == nil {
 			t.Errorf("%+v accepted", p)
@@ -95,6 +96,7 @@ func TestPolicyMinimums(t *testing.T) {
 }
 
 func TestPurgeRemovesOnlyWhatIsPastRetention(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := setup(t)
 	p := retention.Policy{AuditDays: 400, DiscardedDays: 30}
@@ -137,6 +139,7 @@ func TestPurgeRemovesOnlyWhatIsPastRetention(t *testing.T) {
 }
 
 func TestLegalHoldBlocksThePurge(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := setup(t)
 	event(t, db, now.AddDate(-6, 0, 0))
@@ -167,6 +170,7 @@ func TestLegalHoldBlocksThePurge(t *testing.T) {
 
 // Young audit events stay refused to any DELETE, purge or not.
 func TestTriggerStillRefusesYoungRows(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := setup(t)
 	event(t, db, now)

@@ -29,6 +29,7 @@ func (c *countingCDP) GetCustomer(context.Context, string) cdp.Result {
 // the lookup over the limit never reaches the CDP, is audited, and says when to come back;
 // the next window starts afresh.
 func TestLookupLimitHoldsAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := store.Open(ctx, testdb.New(t))
 	if err != nil {

@@ -46,6 +46,7 @@ func indexDefinitions(t *testing.T, db *store.DB) string {
 // row; the trail's chain verifies; every index the migrations made is back; the ID
 // numbers are valid; a second seed of one database is refused.
 func TestSeedIsDeterministicAndVerifies(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a, b := testdb.Open(t), testdb.Open(t)
 	indexes := indexDefinitions(t, a)

@@ -21,6 +21,7 @@ import (
 // few events off their indexes: the customer filter once read the branch's whole trail, the
 // ID-number filter all of it, the refusals the whole branch (docs/performance.md).
 func TestAuditFiltersReadFewRows(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cfg, err := pgxpool.ParseConfig(testdb.New(t))
 	if err != nil {

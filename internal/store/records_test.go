@@ -64,6 +64,7 @@ func (c *captured) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndDa
 // index, never the whole drafts table. The searches by pattern must also stay out of the
 // prepared-statement cache, where a generic plan, blind to the pattern, reads the table.
 func TestSearchesUseTheirIndexes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cfg, err := pgxpool.ParseConfig(testdb.New(t))
 	if err != nil {

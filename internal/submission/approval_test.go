@@ -26,6 +26,7 @@ func (e *env) submitted() int64 {
 var review = Review{Reasons: map[string]string{"date_of_birth": "mismatch", "face": "illegible"}, Comment: "Check the birth date"}
 
 func TestMakerCannotCheck(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, true)
 	id := e.submitted()
 	maker := e.agent
@@ -39,6 +40,7 @@ func TestMakerCannotCheck(t *testing.T) {
 }
 
 func TestExpiredClaimIsReleased(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, true)
 	ctx := context.Background()
 	id := e.submitted()
@@ -69,6 +71,7 @@ func TestExpiredClaimIsReleased(t *testing.T) {
 }
 
 func TestStepUpWithAWrongPasswordIsRefusedAndAudited(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, true)
 	ctx := context.Background()
 	id := e.submitted()
@@ -88,6 +91,7 @@ func TestStepUpWithAWrongPasswordIsRefusedAndAudited(t *testing.T) {
 }
 
 func TestReturnNeedsReasonsAndIsCapped(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, true)
 	ctx := context.Background()
 	e.svc.Rules.MaxReturns = 1

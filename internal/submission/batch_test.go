@@ -14,6 +14,7 @@ import (
 // submission ends onboarded, each customer was created exactly once, and no onboard ever
 // reached the CDP for a customer it already had: reconciliation looked them up first.
 func TestBatchUnderFaults(t *testing.T) {
+	t.Parallel()
 	const n = 50
 	e := newEnv(t, false)
 	e.svc.Rules.MaxAttempts = 25

@@ -10,6 +10,7 @@ import (
 // TestCorrectionOfAnOnboardedCustomerIsAnUpdate: the corrected draft goes out as an update
 // under the customer's ECRN, not as a second onboard.
 func TestCorrectionOfAnOnboardedCustomerIsAnUpdate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, false)
 	e.svc.Rules.MaxAttempts = 3
 	ctx := context.Background()

@@ -24,6 +24,7 @@ func (u *unreachable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // TestCDPDownForTheWholeRun: nothing is lost and every submission shows where it stands;
 // a supervisor's retry once the CDP is back onboards each exactly once.
 func TestCDPDownForTheWholeRun(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, false)
 	e.svc.Rules.MaxAttempts = 3
 	ctx := context.Background()

@@ -36,6 +36,7 @@ func (exitAfterOnboard) RoundTrip(r *http.Request) (*http.Response, error) {
 // TestWorkerProcess is the worker process that gets killed; it runs only when started by
 // TestWorkerKilledAfterCDPAccepted.
 func TestWorkerProcess(t *testing.T) {
+	t.Parallel()
 	dsn, cdpURL := os.Getenv(workerDSNEnv), os.Getenv(workerCDPEnv)
 	if dsn == "" {
 		t.Skip("the helper process of TestWorkerKilledAfterCDPAccepted")
@@ -59,6 +60,7 @@ func TestWorkerProcess(t *testing.T) {
 // TestWorkerKilledAfterCDPAccepted: the process dies between the CDP's acceptance and our
 // commit. After a restart, reconciliation links the ECRN the CDP created: no second customer.
 func TestWorkerKilledAfterCDPAccepted(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, false)
 	ctx := context.Background()
 	cdpSrv := e.startSandbox(sandboxConfig(0, 0), 0)

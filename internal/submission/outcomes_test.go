@@ -11,6 +11,7 @@ import (
 // TestSandboxOutcomes sends the sandbox's demo customers, one per onboarding outcome, over
 // real HTTP and checks the state each ends in.
 func TestSandboxOutcomes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, false)
 	e.svc.Rules.MaxAttempts = 3
 	cdpSrv := e.startSandbox(sandboxConfig(0, 0), 0)
@@ -71,6 +72,7 @@ func TestSandboxOutcomes(t *testing.T) {
 
 // TestDecide is the outcome mapping, answer by answer, without a network.
 func TestDecide(t *testing.T) {
+	t.Parallel()
 	res := func(o cdp.Outcome) cdp.Result { return cdp.Result{Outcome: o} }
 	lookup := func(o cdp.Outcome) *cdp.Result { r := res(o); return &r }
 	cases := []struct {

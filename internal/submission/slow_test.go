@@ -37,6 +37,7 @@ func (l *late) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // created the customers meanwhile. Every submission waits, retries, and ends onboarded,
 // each customer created once: reconciliation looks them up rather than sending again.
 func TestSlowCDPBeyondTheTimeout(t *testing.T) {
+	t.Parallel()
 	const n = 10
 	e := newEnv(t, false)
 	e.svc.Rules.MaxAttempts = 25

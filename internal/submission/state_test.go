@@ -24,6 +24,7 @@ var allowed = []string{
 // TestEveryTransition checks all 121 pairs of states: the allowed ones pass, every other is
 // refused with a ForbiddenError naming both ends.
 func TestEveryTransition(t *testing.T) {
+	t.Parallel()
 	if len(States) != 11 {
 		t.Fatalf("%d states, want 11", len(States))
 	}

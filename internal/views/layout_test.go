@@ -13,6 +13,7 @@ import (
 
 // User data is escaped wherever the layout shows it.
 func TestLayoutEscapesUserData(t *testing.T) {
+	t.Parallel()
 	hostile := `<script>alert(1)</script>" onmouseover="x`
 	c := views.Chrome{Title: hostile, CSRF: "tok", Viewer: &views.Viewer{DisplayName: hostile, Role: "agent", Branch: hostile}}
 	var b strings.Builder
@@ -36,6 +37,7 @@ func TestLayoutEscapesUserData(t *testing.T) {
 }
 
 func TestLayoutByAudience(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name          string
 		chrome        views.Chrome

@@ -15,6 +15,7 @@ import (
 var unsafeTemplate = regexp.MustCompile(`templ\.Raw|hx-(vals|headers)=[^>]*js:|hx-trigger="[^"]*\[|hx-on[:-]`)
 
 func TestTemplatesHoldNoUnescapedOrScriptedData(t *testing.T) {
+	t.Parallel()
 	checked := 0
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".templ") {

@@ -104,6 +104,7 @@ func (s testSandbox) lookup(t *testing.T, bearer, idType, number string) reply {
 }
 
 func TestTokenEndpoint(t *testing.T) {
+	t.Parallel()
 	s := newTestSandbox(t)
 	with := func(key, value string) url.Values {
 		f := passwordForm()
@@ -138,6 +139,7 @@ func TestTokenEndpoint(t *testing.T) {
 }
 
 func TestTokenAnswerAndRefresh(t *testing.T) {
+	t.Parallel()
 	s := newTestSandbox(t)
 	a := s.tokenForm(t, passwordForm())
 	if a.str("token_type") != "bearer" || a.num("expires_in") != 300 || a.num("refresh_expires_in") != 1800 || a.str("access_token") == "" {
@@ -155,6 +157,7 @@ func TestTokenAnswerAndRefresh(t *testing.T) {
 }
 
 func TestTokenFailSwitch(t *testing.T) {
+	t.Parallel()
 	s := newTestSandbox(t, func(c *Config) { c.TokenFail = true })
 	if a := s.tokenForm(t, passwordForm()); a.status != http.StatusServiceUnavailable {
 		t.Fatalf("got %d", a.status)
@@ -163,6 +166,7 @@ func TestTokenFailSwitch(t *testing.T) {
 
 // The contract's Spring 401 for a token that is expired, unknown or missing.
 func TestAPIRefusesBadTokensWithSpring401(t *testing.T) {
+	t.Parallel()
 	s := newTestSandbox(t, func(c *Config) { c.TokenTTL = time.Minute })
 	expired := s.token(t)
 	s.clock.Advance(time.Minute)
@@ -181,6 +185,7 @@ func TestAPIRefusesBadTokensWithSpring401(t *testing.T) {
 }
 
 func TestLookupRefusesMalformedRequests(t *testing.T) {
+	t.Parallel()
 	s := newTestSandbox(t)
 	tok := s.token(t)
 	for name, body := range map[string]any{
@@ -199,6 +204,7 @@ func TestLookupRefusesMalformedRequests(t *testing.T) {
 
 // The demo numbers are valid Emirates IDs; the check is not a formality.
 func TestDemoIDsHaveValidCheckDigits(t *testing.T) {
+	t.Parallel()
 	for _, n := range []string{"784199012345676", "784198823456789", "784197734567890", "784196645678903", "784195556789014", "784200167890126", "784199378901237", "784199554586091"} {
 		if !luhn(n) {
 			t.Errorf("%s fails the Luhn check", n)
@@ -212,6 +218,7 @@ func TestDemoIDsHaveValidCheckDigits(t *testing.T) {
 }
 
 func TestStoreFileKeepsCustomersAcrossRestarts(t *testing.T) {
+	t.Parallel()
 	path := t.TempDir() + "/cdp-sandbox.json"
 	first := newTestSandbox(t, func(c *Config) { c.StorePath = path })
 	payload, err := cdp.BuildPayload(cdptest.MYCustomer(), "")
@@ -238,6 +245,7 @@ func TestStoreFileKeepsCustomersAcrossRestarts(t *testing.T) {
 
 // The same seed gives the same 502s and the same ECRNs; the rate is honoured roughly.
 func TestSeedMakesKnobsRepeatable(t *testing.T) {
+	t.Parallel()
 	run := func() (statuses []float64, ecrn string) {
 		s := newTestSandbox(t, func(c *Config) { c.Seed, c.FailRate = 7, 0.5 })
 		tok := s.token(t)
@@ -267,6 +275,7 @@ func TestSeedMakesKnobsRepeatable(t *testing.T) {
 }
 
 func TestAlertCloseAdmin(t *testing.T) {
+	t.Parallel()
 	s := newTestSandbox(t)
 	for name, tc := range map[string]struct {
 		body, mention string
@@ -292,6 +301,7 @@ func TestAlertCloseAdmin(t *testing.T) {
 }
 
 func TestConfigFromEnv(t *testing.T) {
+	t.Parallel()
 	vars := map[string]string{
 		"CDP_CLIENT_ID": "portal-app", "CDP_SANDBOX_TOKEN_TTL": "2s", "CDP_SANDBOX_LATENCY": "150ms",
 		"CDP_SANDBOX_FAIL_RATE": "0.1", "CDP_SANDBOX_DROP_RATE": "0.05", "CDP_SANDBOX_TOKEN_FAIL": "true",
@@ -321,6 +331,7 @@ func TestConfigFromEnv(t *testing.T) {
 // The sandbox answers in the contract's exact shapes, key spelling included: the client's
 // tolerance must not hide a sandbox that drifts from the source.
 func TestAnswersKeepTheContractsShape(t *testing.T) {
+	t.Parallel()
 	s := newTestSandbox(t)
 	tok := s.token(t)
 	onboard := func(number string) reply {

@@ -48,6 +48,7 @@ func jpegOf(size int) string {
 // Each class of malformed payload is refused with the documented 400, its code, and a details
 // map naming exactly the field at fault.
 func TestOnboardRefusesMalformedPayloads(t *testing.T) {
+	t.Parallel()
 	s := newTestSandbox(t)
 	tok := s.token(t)
 	for _, tc := range []struct {
@@ -107,6 +108,7 @@ func TestOnboardRefusesMalformedPayloads(t *testing.T) {
 }
 
 func TestOnboardBodiesThatAreNotAnObject(t *testing.T) {
+	t.Parallel()
 	s := newTestSandbox(t)
 	tok := s.token(t)
 	for _, body := range []string{`not json`, `[]`, `null`} {
@@ -119,6 +121,7 @@ func TestOnboardBodiesThatAreNotAnObject(t *testing.T) {
 
 // The limits are the limits: the valid fixture and a document of exactly 5 MiB pass.
 func TestOnboardAcceptsTheFixtureAndTheLimit(t *testing.T) {
+	t.Parallel()
 	s := newTestSandbox(t)
 	tok := s.token(t)
 	m := payload(t)
