@@ -23,6 +23,7 @@ import (
 // The supervisor then finds the whole story on the audit page, by ID number and by ECRN,
 // exports it, and verifies the chain.
 func TestOnboardingJourney(t *testing.T) {
+	t.Parallel()
 	p := Start(t, "PORTAL_REQUIRE_TOTP=true")
 	agent, supervisor := p.NewUser("agent"), p.NewUser("supervisor")
 	secret := p.EnrolTOTP(supervisor)
@@ -168,6 +169,7 @@ func expectStory(t *testing.T, page playwright.Page, story []string) int {
 // the password shown once and must choose their own; the admin disables the agent while
 // their browser is open, and the agent's next click lands on the login page.
 func TestAdminDisablesAnAgentWithAnOpenBrowser(t *testing.T) {
+	t.Parallel()
 	p := Start(t)
 	admin := p.NewUser("admin")
 	adminPage, agentPage := p.Page(t), p.Page(t)

@@ -32,6 +32,7 @@ var aeCustomer = []step{
 // through the file inputs, has a hostile file refused with its reason next to the input,
 // reloads, finds everything there, and sees a review with nothing missing.
 func TestAgentCompletesAnAEDraft(t *testing.T) {
+	t.Parallel()
 	p := Start(t)
 	agent := p.NewUser("agent")
 	page := p.Page(t)

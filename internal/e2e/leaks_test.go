@@ -155,6 +155,7 @@ func mask(s string) string {
 // TestLeakPatterns: the scan knows a token, a cookie and a number on the card when it sees
 // one, and leaves the portal's own lines about grants alone.
 func TestLeakPatterns(t *testing.T) {
+	t.Parallel()
 	for line, want := range map[string]bool{
 		`{"msg":"cdp call","endpoint":"token","grant":"refresh_token","status":200}`: false,
 		`{"msg":"request","route":"/drafts/:id","status":303}`:                       false,

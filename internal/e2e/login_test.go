@@ -10,6 +10,7 @@ import (
 )
 
 func TestAgentLoginLogout(t *testing.T) {
+	t.Parallel()
 	p := Start(t)
 	agent := p.NewUser("agent")
 	page := p.Page(t)

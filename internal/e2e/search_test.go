@@ -37,6 +37,7 @@ var demoCustomers = []demoCustomer{
 // "Not found" the agent starts onboarding and lands in a draft of that ID. The audit holds
 // each search with the number's last 4 and keyed hash, and its outcome, never the number.
 func TestAgentSearchesEveryDemoCustomer(t *testing.T) {
+	t.Parallel()
 	p := Start(t)
 	agent := p.NewUser("agent")
 	page := p.Page(t)

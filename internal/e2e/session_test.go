@@ -7,13 +7,14 @@ import (
 	"github.com/playwright-community/playwright-go"
 )
 
-// TestIdleSessionUnderHtmx: with a 10 s idle timeout, an agent starts a draft and types a
+// TestIdleSessionUnderHtmx: with a 20 s idle timeout, an agent starts a draft and types a
 // first name, which autosave keeps. In a new session the agent goes on typing, each value
 // saved, until the session lapses: the next autosave (an htmx request) is answered
 // HX-Redirect and the browser goes to the login page, not a login form swapped into the
 // draft. Signed in again, the agent finds every saved value.
 func TestIdleSessionUnderHtmx(t *testing.T) {
-	p := Start(t, "PORTAL_SESSION_IDLE=10s")
+	t.Parallel()
+	p := Start(t, "PORTAL_SESSION_IDLE=20s")
 	agent := p.NewUser("agent")
 	page := p.Page(t)
 	login(t, page, agent)
@@ -38,7 +39,7 @@ func TestIdleSessionUnderHtmx(t *testing.T) {
 			}
 			break
 		}
-		if resp.Status() != http.StatusOK || i == 50 {
+		if resp.Status() != http.StatusOK || i == 100 {
 			t.Fatalf("autosave %d: %d; want 200 until the session lapses, 401 once it has", i+1, resp.Status())
 		}
 		lastName = value

@@ -14,6 +14,7 @@ import (
 // nationality and the agent finds its message on that field; the agent corrects it and
 // resubmits, the supervisor approves again, and the agent sees "onboarded" with the ECRN.
 func TestSubmissionJourney(t *testing.T) {
+	t.Parallel()
 	p := Start(t)
 	agent, supervisor := p.NewUser("agent"), p.NewUser("supervisor")
 	page := p.Page(t)
