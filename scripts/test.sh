@@ -50,7 +50,7 @@ echo "cluster up under $dir/pg"
 
 step "tests"
 status=0
-go test -count=1 -timeout 20m "$@" ./... 2>&1 | tee "$dir/go-test.log" || status=$?
+go test -count=1 -p 4 -parallel 4 -timeout 20m "$@" ./... 2>&1 | tee "$dir/go-test.log" || status=$?
 step_done
 
 printf '\n== time per step\n'

@@ -11,6 +11,7 @@ import (
 )
 
 func TestServeNeedsAnAuditKeyWithADatabase(t *testing.T) {
+	t.Parallel()
 	env := []string{"DATABASE_URL=" + testdb.New(t), "CDP_BASE_URL=sandbox"}
 	if out, code := portal(t, env, "", "serve"); code == 0 || !strings.Contains(out, "PORTAL_AUDIT_HMAC_KEY: required") {
 		t.Errorf("serve without an audit key: exit %d\n%s", code, out)
@@ -24,6 +25,7 @@ func TestServeNeedsAnAuditKeyWithADatabase(t *testing.T) {
 // TestEmbeddedDefaultKeepsOneAuditKey: made once, owner-only, then read back unchanged; a
 // configured key wins.
 func TestEmbeddedDefaultKeepsOneAuditKey(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	first, err := loadAuditKey(config.Config{DataDir: dir})
 	if err != nil || len(first) != 64 {

@@ -12,6 +12,7 @@ import (
 // TestStaticBuild runs the Dockerfile's build command outside Docker and checks that the
 // binary needs no dynamic loader, which the distroless static image does not have.
 func TestStaticBuild(t *testing.T) {
+	t.Parallel()
 	dockerfile, err := os.ReadFile("../../Dockerfile")
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 )
 
 func TestProductionNeedsARealCDPAddress(t *testing.T) {
+	t.Parallel()
 	out, code := portal(t, []string{"DATABASE_URL=" + testdb.New(t)}, "", "serve")
 	if code == 0 || !strings.Contains(out, "CDP_BASE_URL") {
 		t.Fatalf("serve with DATABASE_URL and no CDP_BASE_URL: exit %d\n%s", code, out)
@@ -22,6 +23,7 @@ func TestProductionNeedsARealCDPAddress(t *testing.T) {
 }
 
 func TestEmbeddedDefaultSaysItUsesTheSandbox(t *testing.T) {
+	t.Parallel()
 	addr := freeAddr(t)
 	s := serveUntilHealthy(t, []string{"DATABASE_URL=" + testdb.New(t), "PORTAL_ADDR=" + addr, "CDP_BASE_URL=sandbox",
 		"PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32)}, addr)
@@ -39,6 +41,7 @@ func TestEmbeddedDefaultSaysItUsesTheSandbox(t *testing.T) {
 
 // TestSandboxCommand is the curl acceptance, through Go's HTTP client.
 func TestSandboxCommand(t *testing.T) {
+	t.Parallel()
 	addr := freeAddr(t)
 	cmd := exec.Command(binary, "cdp-sandbox", "--addr", addr)
 	if err := cmd.Start(); err != nil {

@@ -10,6 +10,7 @@ import (
 // TestConfigCheck: every setting is shown, secrets from the environment or from files only
 // as set, and a configuration serve would refuse is refused with the variable named.
 func TestConfigCheck(t *testing.T) {
+	t.Parallel()
 	secretFile := filepath.Join(t.TempDir(), "cdp-password")
 	if err := os.WriteFile(secretFile, []byte("file-held-cdp-password\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -42,6 +43,7 @@ func TestConfigCheck(t *testing.T) {
 }
 
 func TestRedactDSN(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"postgres://u:secret@h/db":                "postgres://u:xxxxx@h/db",
 		"postgres://h/db?user=u&password=secret":  "postgres://h/db?user=u&password=xxxxx",

@@ -56,6 +56,7 @@ func portal(t *testing.T, env []string, stdin string, args ...string) (string, i
 }
 
 func TestUserCommands(t *testing.T) {
+	t.Parallel()
 	env := []string{"DATABASE_URL=" + testdb.New(t)}
 	out, code := portal(t, env, "a fine long passphrase\n", "user", "add", "--username", "amina", "--role", "agent",
 		"--branch", "DXB-01", "--countries", "ae,my", "--display-name", "Amina K")
@@ -89,6 +90,7 @@ func TestUserCommands(t *testing.T) {
 }
 
 func TestAuditVerify(t *testing.T) {
+	t.Parallel()
 	url := testdb.New(t)
 	env := []string{"DATABASE_URL=" + url}
 	if out, code := portal(t, env, "", "audit", "verify"); code != 0 || !strings.Contains(out, "intact: 0 events") {
@@ -123,6 +125,7 @@ func TestAuditVerify(t *testing.T) {
 }
 
 func TestServeRefusesBadConfiguration(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"PORTAL_ADDR=8080":          "PORTAL_ADDR",
 		"PORTAL_SESSION_IDLE=never": "PORTAL_SESSION_IDLE",
@@ -140,6 +143,7 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 
 // TestEmbeddedDefault is what `make run` does on a fresh machine, run twice.
 func TestEmbeddedDefault(t *testing.T) {
+	t.Parallel()
 	tmp := t.TempDir()
 	// Let the postgres user walk to the cluster, so it stays inside the test's folder.
 	for _, dir := range []string{tmp, filepath.Dir(tmp)} {

@@ -19,6 +19,7 @@ import (
 // /readyz turns red then green, requests meanwhile get the generic "temporarily
 // unavailable" page (503) and no internals, and the portal recovers without a restart of its own.
 func TestDatabaseRestartUnderLoad(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := filepath.Join(os.TempDir(), "kycportal-restart-test")
 	t.Cleanup(func() { os.RemoveAll(dir) })

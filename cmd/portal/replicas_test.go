@@ -70,6 +70,7 @@ func (b *browser) token(page string) string {
 
 // TestTwoReplicasShareSessions runs two portals on one database, as behind a load balancer.
 func TestTwoReplicasShareSessions(t *testing.T) {
+	t.Parallel()
 	dsn := testdb.New(t)
 	env := []string{"DATABASE_URL=" + dsn, "CDP_BASE_URL=sandbox", "PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32)}
 	if out, code := portal(t, env, "replica pass phrase\n", "user", "add", "--username", "rana", "--role", "agent", "--branch", "B"); code != 0 {
@@ -106,6 +107,7 @@ func TestTwoReplicasShareSessions(t *testing.T) {
 // TestTwoReplicasSendEachSubmissionOnce: drafts submitted and approved half on each replica,
 // both replicas working the one queue against one CDP: each customer is created exactly once.
 func TestTwoReplicasSendEachSubmissionOnce(t *testing.T) {
+	t.Parallel()
 	const n, password = 8, "replica pass phrase"
 	stub := startCDP(t, 20*time.Millisecond)
 	dsn := testdb.New(t)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestRetentionCommands(t *testing.T) {
+	t.Parallel()
 	env := []string{"DATABASE_URL=" + testdb.New(t)}
 	out, code := portal(t, env, "", "retention", "purge", "--dry-run")
 	if code != 0 || !strings.Contains(out, "would remove 0 discarded draft(s)") || !strings.Contains(out, "audit 1827 days") {

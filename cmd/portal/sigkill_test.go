@@ -92,6 +92,7 @@ func approveAll(b *browser, base string, ids []int64, password string) int {
 // acknowledged document is lost, none is half written, and the CDP creates every customer
 // exactly once.
 func TestSIGKILLMidBatch(t *testing.T) {
+	t.Parallel()
 	const n, password = 8, "sigkill pass phrase"
 	stub := startCDP(t, 150*time.Millisecond)
 	dsn := testdb.New(t)
