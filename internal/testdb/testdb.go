@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -32,25 +33,37 @@ var (
 	adminURL  string
 	template  string
 	onceError error
+	spares    = make(chan spare, spareClones)
 )
+
+// spareClones are made ahead of the tests that will ask for them, so that a test seldom
+// waits for CREATE DATABASE.
+const spareClones = 4
+
+// spare is a clone made ahead, or the error that making it met.
+type spare struct {
+	name string
+	err  error
+}
 
 // New returns the URL of a new database holding the current schema and no rows.
 func New(t testing.TB) string {
 	t.Helper()
-	once.Do(func() { adminURL, template, onceError = prepare(context.Background()) })
+	once.Do(func() {
+		ctx := context.Background()
+		if adminURL, template, onceError = prepare(ctx); onceError == nil {
+			go makeSpares(ctx)
+		}
+	})
 	if onceError != nil {
 		t.Fatalf("testdb: %v", onceError)
 	}
 	ctx := context.Background()
-	name := "test_" + randomHex(8)
-	admin, err := pgx.Connect(ctx, adminURL)
-	if err != nil {
-		t.Fatalf("testdb: %v", err)
+	s := <-spares
+	if s.err != nil {
+		t.Fatalf("testdb: %v", s.err)
 	}
-	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, template)); err != nil {
-		t.Fatalf("testdb: create %s: %v", name, err)
-	}
+	name := s.name
 	t.Cleanup(func() {
 		conn, err := pgx.Connect(ctx, adminURL)
 		if err != nil {
@@ -72,12 +85,66 @@ func AdminURL(t testing.TB) string {
 	return adminURL
 }
 
+// makeSpares keeps spareClones clones ready for as long as the test binary runs. Their names
+// carry the process id, so that a later run drops the spares this one left (dropOrphans).
+func makeSpares(ctx context.Context) {
+	prefix := fmt.Sprintf("test_%d_", os.Getpid())
+	for {
+		name := prefix + randomHex(6)
+		err := clone(ctx, name)
+		spares <- spare{name: name, err: err}
+	}
+}
+
+func clone(ctx context.Context, name string) error {
+	admin, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return err
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, template)); err != nil {
+		return fmt.Errorf("create %s: %w", name, err)
+	}
+	return nil
+}
+
+// dropOrphans drops the clones of test processes that have ended: the spares they made
+// ahead and any database a killed test could not drop.
+func dropOrphans(ctx context.Context, admin string) error {
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT datname FROM pg_database WHERE datname ~ '^test_[0-9]+_'`)
+	if err != nil {
+		return err
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		pid, _ := strconv.Atoi(strings.Split(name, "_")[1])
+		if syscall.Kill(pid, 0) == nil {
+			continue // its process still runs: perhaps another package's tests
+		}
+		if _, err := conn.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func prepare(ctx context.Context) (admin, tmpl string, err error) {
 	admin = os.Getenv("TEST_DATABASE_URL")
 	if admin == "" {
 		if admin, err = ownCluster(ctx); err != nil {
 			return "", "", err
 		}
+	}
+	if err = dropOrphans(ctx, admin); err != nil {
+		return "", "", err
 	}
 	tmpl, err = ensureTemplate(ctx, admin)
 	return admin, tmpl, err
