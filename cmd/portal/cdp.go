@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,10 +22,7 @@ var errNoCDP = errors.New("configuration refused:\nCDP_BASE_URL: required when D
 // cdpConfig reads the CDP settings and says whether the sandbox stands in for the CDP: in
 // the embedded default, or when CDP_BASE_URL is "sandbox".
 func cdpConfig(cfg config.Config) (cdp.Config, bool, error) {
-	c, err := cdp.ConfigFromEnv(os.Getenv)
-	if err != nil {
-		return c, false, err
-	}
+	c := cfg.CDP
 	switch c.BaseURL {
 	case "":
 		if !cfg.Embedded() {
@@ -43,10 +39,7 @@ func cdpConfig(cfg config.Config) (cdp.Config, bool, error) {
 // returns the client configuration that reaches it. Customers it onboards are kept under the
 // data folder in the embedded default, so a second `make run` still finds them.
 func startSandbox(ctx context.Context, log *slog.Logger, cfg config.Config, c cdp.Config) (cdp.Config, error) {
-	sbCfg, err := sandbox.ConfigFromEnv(os.Getenv)
-	if err != nil {
-		return c, err
-	}
+	sbCfg := cfg.Sandbox
 	if cfg.Embedded() && sbCfg.StorePath == "" {
 		sbCfg.StorePath = filepath.Join(cfg.DataDir, "cdp-sandbox.json")
 	}

@@ -15,10 +15,11 @@ import (
 // runCDPSandbox is `portal cdp-sandbox [--addr 127.0.0.1:9090] [knobs]`: the CDP sandbox on
 // its own until ctx ends. Every knob defaults to its CDP_SANDBOX_* variable (see --help).
 func runCDPSandbox(ctx context.Context, args []string) error {
-	cfg, err := sandbox.ConfigFromEnv(os.Getenv)
+	settings, err := loadConfig(os.Getenv)
 	if err != nil {
 		return err
 	}
+	cfg := settings.Sandbox
 	fs := flag.NewFlagSet("cdp-sandbox", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:9090", "listen address")
 	cfg.RegisterFlags(fs)

@@ -1,12 +1,8 @@
 package cdp
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
-	"os"
-	"strings"
 	"time"
 )
 
@@ -42,78 +38,6 @@ type Config struct {
 	Scope          string // CDP_SCOPE; DefaultScope when unset, none sent when "none"
 	Timeout        time.Duration
 	CallbackSecret string // CDP_CALLBACK_SECRET or CDP_CALLBACK_SECRET_FILE
-}
-
-// ConfigFromEnv reads the CDP_* variables through getenv (os.Getenv in production).
-func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	cfg := Config{
-		BaseURL:  strings.TrimSpace(getenv("CDP_BASE_URL")),
-		ClientID: getenv("CDP_CLIENT_ID"),
-		Username: getenv("CDP_USERNAME"),
-		Scope:    getenv("CDP_SCOPE"),
-		Timeout:  DefaultTimeout,
-	}
-	switch cfg.Scope {
-	case "":
-		cfg.Scope = DefaultScope
-	case NoScope:
-		cfg.Scope = ""
-	}
-	if err := checkBaseURL(cfg.BaseURL); err != nil {
-		return Config{}, err
-	}
-	if v := getenv("CDP_TIMEOUT"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return Config{}, fmt.Errorf("CDP_TIMEOUT=%q: want a positive duration such as 10s", v)
-		}
-		cfg.Timeout = d
-	}
-	var errs []error
-	for _, s := range []struct {
-		name string
-		dst  *string
-	}{
-		{"CDP_CLIENT_SECRET", &cfg.ClientSecret},
-		{"CDP_PASSWORD", &cfg.Password},
-		{"CDP_CALLBACK_SECRET", &cfg.CallbackSecret},
-	} {
-		v, err := secret(getenv, s.name)
-		*s.dst = v
-		errs = append(errs, err)
-	}
-	return cfg, errors.Join(errs...)
-}
-
-func checkBaseURL(raw string) error {
-	if raw == "" || raw == SandboxBaseURL {
-		return nil
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("CDP_BASE_URL=%q: want an http(s) URL such as https://drap-sandbox.digitnine.com, or %q", raw, SandboxBaseURL)
-	}
-	return nil
-}
-
-// secret reads name, or the file named by name_FILE; setting both is a mistake worth refusing.
-func secret(getenv func(string) string, name string) (string, error) {
-	value, file := getenv(name), getenv(name+"_FILE")
-	if file == "" {
-		return value, nil
-	}
-	if value != "" {
-		return "", fmt.Errorf("%s and %s_FILE are both set: keep one", name, name)
-	}
-	b, err := os.ReadFile(file) // #nosec G304 -- the operator names the secret's file (_FILE): reading it is the point
-	if err != nil {
-		return "", fmt.Errorf("%s_FILE: %w", name, err)
-	}
-	v := strings.TrimRight(string(b), "\r\n")
-	if v == "" {
-		return "", fmt.Errorf("%s_FILE: %s is empty", name, file)
-	}
-	return v, nil
 }
 
 // WithSandboxDefaults fills every unset credential with the published sandbox default.

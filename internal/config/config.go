@@ -1,5 +1,7 @@
-// Package config reads the portal's settings from the environment. Every variable is listed,
-// with its default, in the README; a malformed value stops the portal with a clear message.
+// Package config is the one reader of the portal's settings from the environment, the CDP's
+// and the sandbox's included. Every variable it reads is listed, with its default, in the
+// README (a test holds the two together); a malformed value stops the portal with a message
+// naming the variable.
 package config
 
 import (
@@ -10,6 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"kycportal/internal/cdp"
+	"kycportal/internal/cdp/sandbox"
 )
 
 // Config is the portal's configuration.
@@ -32,6 +37,9 @@ type Config struct {
 	AuditHMACKey    string        // PORTAL_AUDIT_HMAC_KEY or _FILE: keys the hash of ID numbers in the audit trail
 	CDPLookupLimit  int           // PORTAL_CDP_LOOKUP_LIMIT: CDP lookups a user may make per window
 	CDPLookupWindow time.Duration // PORTAL_CDP_LOOKUP_WINDOW
+
+	CDP     cdp.Config     // CDP_*: how the portal reaches the CDP
+	Sandbox sandbox.Config // CDP_SANDBOX_*: the sandbox's knobs, with the CDP_* credentials
 }
 
 // Embedded tells whether the portal runs its own private database.
@@ -68,7 +76,19 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if c.SessionIdle > c.SessionAbsolute {
 		p.fail("PORTAL_SESSION_IDLE", "must not exceed PORTAL_SESSION_ABSOLUTE")
 	}
+	c.CDP = p.cdp()
+	c.Sandbox = p.sandbox(c.CDP)
 	return c, errors.Join(p.errs...)
+}
+
+// Variables are the names of every variable the portal reads, in the order it reads them.
+func Variables() []string {
+	var names []string
+	_, _ = FromEnv(func(name string) string {
+		names = append(names, name)
+		return ""
+	})
+	return names
 }
 
 type parser struct {

@@ -7,7 +7,8 @@ import (
 )
 
 // secret reads name, or the file that name_FILE names (a container secret); its trailing
-// newline goes. Both set is refused: which one wins would be a guess.
+// newline goes. Both set is refused (which one wins would be a guess), and so is an empty
+// file: a secret mounted empty is a deployment mistake, not a choice.
 func (p *parser) secret(name string) string {
 	value, file := p.getenv(name), p.getenv(name+"_FILE")
 	if file == "" {
@@ -22,7 +23,11 @@ func (p *parser) secret(name string) string {
 		p.fail(name+"_FILE", err.Error())
 		return ""
 	}
-	return strings.TrimRight(string(b), "\r\n")
+	v := strings.TrimRight(string(b), "\r\n")
+	if v == "" {
+		p.fail(name+"_FILE", file+" is empty")
+	}
+	return v
 }
 
 // minAuditKey is the shortest audit HMAC key accepted: 32 characters, as `openssl rand -hex

@@ -43,7 +43,7 @@ func DefaultConfig() Config {
 
 // RegisterFlags binds one flag per knob, defaulting to c's values.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
-	knob := func(name, usage string) string { return fmt.Sprintf("%s (env %s)", usage, envName(name)) }
+	knob := func(name, usage string) string { return fmt.Sprintf("%s (env %s)", usage, EnvName(name)) }
 	fs.DurationVar(&c.TokenTTL, "token-ttl", c.TokenTTL, knob("token-ttl", "access token lifetime"))
 	fs.DurationVar(&c.RefreshTTL, "refresh-ttl", c.RefreshTTL, knob("refresh-ttl", "refresh token lifetime"))
 	fs.DurationVar(&c.Latency, "latency", c.Latency, knob("latency", "delay added to every answer"))
@@ -55,30 +55,9 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, knob("seed", "random seed for fail/drop draws and ECRNs, 0 for a random one"))
 }
 
-// envName is the environment variable of a knob: token-ttl → CDP_SANDBOX_TOKEN_TTL.
-func envName(flagName string) string {
+// EnvName is the environment variable of a knob: token-ttl → CDP_SANDBOX_TOKEN_TTL.
+func EnvName(flagName string) string {
 	return "CDP_SANDBOX_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
-}
-
-// ConfigFromEnv reads the CDP_* credentials and the CDP_SANDBOX_* knobs through getenv.
-func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	creds, err := cdp.ConfigFromEnv(getenv)
-	if err != nil {
-		return Config{}, err
-	}
-	c := DefaultConfig()
-	c.CDP = creds.WithSandboxDefaults()
-	fs := flag.NewFlagSet("env", flag.ContinueOnError)
-	c.RegisterFlags(fs)
-	var errs []error
-	fs.VisitAll(func(f *flag.Flag) {
-		if v := getenv(envName(f.Name)); v != "" {
-			if err := fs.Set(f.Name, v); err != nil {
-				errs = append(errs, fmt.Errorf("%s=%q: %w", envName(f.Name), v, err))
-			}
-		}
-	})
-	return c, errors.Join(errs...)
 }
 
 func (c Config) check() error {
