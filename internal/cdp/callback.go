@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// The AML alert closure callback (decisions.md): the CDP POSTs an AlertClosure to the portal,
+// The AML alert closure callback (docs/cdp.md): the CDP POSTs an AlertClosure to the portal,
 // signed with the shared CDP_CALLBACK_SECRET.
 const (
 	CallbackPath            = "/cdp/callbacks/aml-alert-closure"

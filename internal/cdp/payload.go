@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Default master-data codes of the e-KYC reports in additional_docs (decisions.md); the
+// Default master-data codes of the e-KYC reports in additional_docs (docs/cdp.md); the
 // portal's master data may name others.
 const (
 	DocEKYCVerification = "EKYC_VERIFICATION"

@@ -82,7 +82,7 @@ func TestSandboxKnobs(t *testing.T) {
 		"CDP_CLIENT_ID": "portal-app", "CDP_SANDBOX_TOKEN_TTL": "2s", "CDP_SANDBOX_LATENCY": "150ms",
 		"CDP_SANDBOX_FAIL_RATE": "0.1", "CDP_SANDBOX_DROP_RATE": "0.05", "CDP_SANDBOX_TOKEN_FAIL": "true",
 		"CDP_SANDBOX_CALLBACK_URL": "http://127.0.0.1:8080/cdp/callbacks/aml-alert-closure",
-		"CDP_SANDBOX_STORE": "/tmp/x.json", "CDP_SANDBOX_SEED": "9",
+		"CDP_SANDBOX_STORE":        "/tmp/x.json", "CDP_SANDBOX_SEED": "9",
 	}
 	c, err := FromEnv(env(vars))
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 	"kycportal/internal/submission"
 )
 
-// amlAlertClosure receives the CDP's closure of an AML alert (decisions.md): server to
+// amlAlertClosure receives the CDP's closure of an AML alert (docs/cdp.md): server to
 // server, so no session and no CSRF token; the HMAC signature over timestamp and body, the
 // clock skew and the alert id's novelty are the checks. Every answer is JSON, and every
 // call is audited, refusals included.
@@ -72,7 +72,7 @@ func (s *Server) recordRefusedCallback(ctx context.Context, c cdp.AlertClosure, 
 		After: map[string]any{"ecrn": c.ECRN}, Outcome: audit.Denied, Reason: why})
 }
 
-// callbackAnswer is the decisions.md acknowledgement shape, for success and refusal alike.
+// callbackAnswer is the acknowledgement shape of docs/cdp.md, for success and refusal alike.
 func callbackAnswer(c echo.Context, status int, msg string) error {
 	word := "success"
 	if status != http.StatusOK {

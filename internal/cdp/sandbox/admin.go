@@ -68,7 +68,7 @@ func (s *Sandbox) closeAlert(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, answer)
 }
 
-// callback sends the closure to the portal once, signed as decisions.md says.
+// callback sends the closure to the portal once, signed as docs/cdp.md says.
 func (s *Sandbox) callback(ctx context.Context, closure cdp.AlertClosure) (int, error) {
 	if s.cfg.CallbackURL == "" {
 		return 0, errors.New("no callback URL configured (CDP_SANDBOX_CALLBACK_URL)")

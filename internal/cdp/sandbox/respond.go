@@ -10,7 +10,7 @@ import (
 	"kycportal/internal/cdp"
 )
 
-// answer is one failure body of the contract (and decisions.md) with its HTTP status.
+// answer is one failure body of the contract (and docs/cdp.md) with its HTTP status.
 type answer struct {
 	http       int
 	statusCode int

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-const maxDocument = 5 << 20 // decoded bytes per document (decisions.md)
+const maxDocument = 5 << 20 // decoded bytes per document (docs/cdp.md)
 
 var (
 	documentTypes = []string{"image/jpeg", "image/png", "application/pdf"}
