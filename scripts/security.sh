@@ -34,6 +34,8 @@ export DATABASE_URL PORTAL_ADDR="127.0.0.1:$port" CDP_BASE_URL=sandbox
 export PORTAL_AUDIT_HMAC_KEY="security scan audit key, 32 characters or more"
 export PORTAL_CDP_LOOKUP_LIMIT=100000 # the scanners' lookups are not an agent's
 DATABASE_URL=$("$dir/testcluster" start "$dir/pg")
+PORTAL_AUDIT_SIGNING_KEY=$("$dir/portal" audit keygen)
+export PORTAL_AUDIT_SIGNING_KEY
 password="security scan pass phrase"
 "$dir/portal" migrate >/dev/null
 for role in agent supervisor; do

@@ -4,10 +4,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"kycportal/internal/audit"
 	"kycportal/internal/config"
 )
 
@@ -19,19 +21,57 @@ var errNoAuditKey = errors.New("configuration refused:\nPORTAL_AUDIT_HMAC_KEY: r
 // auditKeyFile holds the key of the embedded default, made on the first run, owner-only.
 const auditKeyFile = "audit-hmac.key"
 
+// errNoSigningKey: checkpoints signed by a key nobody keeps could not be checked later.
+var errNoSigningKey = errors.New("configuration refused:\nPORTAL_AUDIT_SIGNING_KEY: required when DATABASE_URL is set " +
+	"(or PORTAL_AUDIT_SIGNING_KEY_FILE; `portal audit keygen` makes one)")
+
+// signingKeyFile holds the audit log's signing key of the embedded default, owner-only.
+const signingKeyFile = "audit-signing.key"
+
+// loadSigningKey is the configured checkpoint signing key or, in the embedded default, the
+// one kept in the data folder, made on the first run.
+func loadSigningKey(cfg config.Config) (*audit.Key, error) {
+	private := cfg.AuditSigningKey
+	if private == "" {
+		if !cfg.Embedded() {
+			return nil, errNoSigningKey
+		}
+		b, err := keptSecret(filepath.Join(cfg.DataDir, signingKeyFile), audit.NewKey)
+		if err != nil {
+			return nil, err
+		}
+		private = string(b)
+	}
+	key, err := audit.ParseKey(private)
+	if err != nil {
+		return nil, fmt.Errorf("configuration refused:\nPORTAL_AUDIT_SIGNING_KEY: %w", err)
+	}
+	return key, nil
+}
+
 // loadAuditKey is the configured key or, in the embedded default, the one kept in the data
 // folder: the same on every run, so that later hashes still match earlier ones.
 func loadAuditKey(cfg config.Config) ([]byte, error) {
 	if cfg.AuditHMACKey != "" {
 		return []byte(cfg.AuditHMACKey), nil
 	}
-	path := filepath.Join(cfg.DataDir, auditKeyFile)
+	return keptSecret(filepath.Join(cfg.DataDir, auditKeyFile), func() (string, error) {
+		b := make([]byte, 32)
+		_, _ = rand.Read(b) // never fails (crypto/rand)
+		return hex.EncodeToString(b), nil
+	})
+}
+
+// keptSecret reads the secret kept at path or, the first time, makes one and keeps it,
+// owner-only.
+func keptSecret(path string, newSecret func() (string, error)) ([]byte, error) {
 	if b, err := os.ReadFile(path); err == nil || !errors.Is(err, os.ErrNotExist) { // #nosec G304 -- a fixed name in the configured data folder
 		return []byte(strings.TrimSpace(string(b))), err
 	}
-	b := make([]byte, 32)
-	_, _ = rand.Read(b) // never fails (crypto/rand)
-	key := hex.EncodeToString(b)
+	key, err := newSecret()
+	if err != nil {
+		return nil, err
+	}
 	// O_EXCL: two first runs at once cannot each keep their own key.
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- as above
 	if err != nil {

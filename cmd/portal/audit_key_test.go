@@ -44,3 +44,35 @@ func TestEmbeddedDefaultKeepsOneAuditKey(t *testing.T) {
 		t.Errorf("configured key: %q, %v", set, err)
 	}
 }
+
+// TestSigningKey: the embedded default makes the checkpoint signing key once, owner-only,
+// and reads it back; a configured key wins; with a database and no key, serve refuses,
+// naming the variable.
+func TestSigningKey(t *testing.T) {
+	dir := t.TempDir()
+	first, err := loadSigningKey(config.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(filepath.Join(dir, signingKeyFile))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v, mode %v; want 0600", err, info)
+	}
+	again, err := loadSigningKey(config.Config{DataDir: dir})
+	if err != nil || again.Public() != first.Public() {
+		t.Errorf("second run: %v, %v; want the first key", again, err)
+	}
+	private := strings.TrimPrefix(signingKeyEnv, "PORTAL_AUDIT_SIGNING_KEY=")
+	set, err := loadSigningKey(config.Config{DataDir: dir, AuditSigningKey: private})
+	if err != nil || set.Public() == first.Public() {
+		t.Errorf("configured key: %v, %v; want it, not the kept one", set, err)
+	}
+	if _, err := loadSigningKey(config.Config{DataDir: dir, AuditSigningKey: "not a key"}); err == nil ||
+		!strings.Contains(err.Error(), "PORTAL_AUDIT_SIGNING_KEY") {
+		t.Errorf("a malformed key: %v", err)
+	}
+	env := []string{"DATABASE_URL=" + testdb.New(t), "CDP_BASE_URL=sandbox", "PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32)}
+	if out, code := portal(t, env, "", "serve"); code == 0 || !strings.Contains(out, "PORTAL_AUDIT_SIGNING_KEY: required") {
+		t.Errorf("serve without a signing key: exit %d\n%s", code, out)
+	}
+}

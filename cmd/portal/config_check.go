@@ -48,6 +48,10 @@ func printConfig(w io.Writer, cfg config.Config, c cdp.Config, useSandbox bool) 
 	if cfg.AuditHMACKey == "" && cfg.Embedded() {
 		auditKey = "kept in " + filepath.Join(cfg.DataDir, auditKeyFile)
 	}
+	signingKey := secretState(cfg.AuditSigningKey)
+	if cfg.AuditSigningKey == "" && cfg.Embedded() {
+		signingKey = "kept in " + filepath.Join(cfg.DataDir, signingKeyFile)
+	}
 	for _, kv := range [][2]string{
 		{"DATABASE_URL", database},
 		{"PORTAL_ADDR", cfg.Addr},
@@ -62,6 +66,7 @@ func printConfig(w io.Writer, cfg config.Config, c cdp.Config, useSandbox bool) 
 		{"PORTAL_RETAIN_AUDIT_DAYS", fmt.Sprint(cfg.RetainAuditDays)},
 		{"PORTAL_RETAIN_DISCARDED_DAYS", fmt.Sprint(cfg.RetainDiscardedDays)},
 		{"PORTAL_AUDIT_HMAC_KEY", auditKey},
+		{"PORTAL_AUDIT_SIGNING_KEY", signingKey},
 		{"PORTAL_CDP_LOOKUP_LIMIT", fmt.Sprintf("%d per %s", cfg.CDPLookupLimit, cfg.CDPLookupWindow)},
 		{"CDP_BASE_URL", cdpAt},
 		{"CDP_CLIENT_ID", c.ClientID},

@@ -17,6 +17,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"kycportal/internal/audit"
 	"kycportal/internal/testdb"
 )
 
@@ -39,6 +40,15 @@ func TestMain(m *testing.M) {
 }
 
 // portal runs the binary with env added to a clean environment and stdin as input.
+// signingKeyEnv is the audit log's signing key that a run with DATABASE_URL requires.
+var signingKeyEnv = func() string {
+	private, err := audit.NewKey()
+	if err != nil {
+		panic(err)
+	}
+	return "PORTAL_AUDIT_SIGNING_KEY=" + private
+}()
+
 func portal(t *testing.T, env []string, stdin string, args ...string) (string, int) {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
@@ -89,10 +99,12 @@ func TestUserCommands(t *testing.T) {
 	}
 }
 
+// TestAuditVerify: the command seals, verifies, names an altered row, prints the
+// checkpoint and an inclusion proof.
 func TestAuditVerify(t *testing.T) {
 	t.Parallel()
 	url := testdb.New(t)
-	env := []string{"DATABASE_URL=" + url}
+	env := []string{"DATABASE_URL=" + url, signingKeyEnv}
 	if out, code := portal(t, env, "", "audit", "verify"); code != 0 || !strings.Contains(out, "intact: 0 events") {
 		t.Fatalf("verify on a fresh database: exit %d\n%s", code, out)
 	}
@@ -101,8 +113,22 @@ func TestAuditVerify(t *testing.T) {
 			t.Fatalf("user add: %s", out)
 		}
 	}
+	if out, code := portal(t, env, "", "audit", "seal"); code != 0 || !strings.Contains(out, "a tree of 3 leaves") {
+		t.Fatalf("seal: exit %d\n%s", code, out)
+	}
 	if out, code := portal(t, env, "", "audit", "verify"); code != 0 || !strings.Contains(out, "intact: 3 events") {
 		t.Fatalf("verify: exit %d\n%s", code, out)
+	}
+	out, code := portal(t, env, "", "audit", "checkpoint")
+	if code != 0 || !strings.HasPrefix(out, audit.Origin+"\n3\n") {
+		t.Fatalf("checkpoint: exit %d\n%s", code, out)
+	}
+	kept := filepath.Join(t.TempDir(), "checkpoint")
+	if err := os.WriteFile(kept, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := portal(t, env, "", "audit", "verify", "--against", kept); code != 0 || !strings.Contains(out, "extends the kept checkpoint of size 3") {
+		t.Fatalf("verify --against: exit %d\n%s", code, out)
 	}
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, url)
@@ -114,12 +140,15 @@ func TestAuditVerify(t *testing.T) {
 	if err := conn.QueryRow(ctx, `SELECT id FROM audit_events ORDER BY id OFFSET 1 LIMIT 1`).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
+	if out, code := portal(t, env, "", "audit", "prove", "--event", fmt.Sprint(id)); code != 0 || !strings.Contains(out, `"position": 1`) {
+		t.Fatalf("prove: exit %d\n%s", code, out)
+	}
 	if _, err := conn.Exec(ctx, `ALTER TABLE audit_events DISABLE TRIGGER USER;
 		UPDATE audit_events SET after = '{"role":"admin"}' WHERE id = `+fmt.Sprint(id)); err != nil {
 		t.Fatal(err)
 	}
-	out, code := portal(t, env, "", "audit", "verify")
-	if code == 0 || !strings.Contains(out, fmt.Sprintf("BROKEN at event %d", id)) {
+	out, code = portal(t, env, "", "audit", "verify")
+	if code == 0 || !strings.Contains(out, fmt.Sprintf("BROKEN: event %d (position 1)", id)) {
 		t.Fatalf("verify after tampering with row %d: exit %d\n%s", id, code, out)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	"kycportal/internal/audit"
 	"kycportal/internal/config"
 	"kycportal/internal/seed"
 	"kycportal/internal/store"
@@ -31,8 +32,15 @@ func runSeed(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		signingKey, err := loadSigningKey(cfg)
+		if err != nil {
+			return err
+		}
 		_, err = seed.Run(ctx, db, seed.Options{Customers: *customers, AuditEvents: *events, Password: password,
 			AuditKey: key, Log: os.Stderr})
+		if err == nil { // the events enter the tree now, not in the first minutes of serve
+			_, err = audit.SealAll(ctx, db.Pool, signingKey, 100_000)
+		}
 		if err == nil && generated {
 			fmt.Printf("seeded accounts (seed-agent-dxb-01-01, seed-supervisor-dxb-01-01, seed-admin-1, …) share the password: %s\n", password)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"kycportal/internal/app"
+	"kycportal/internal/audit"
 	"kycportal/internal/auth"
 	"kycportal/internal/config"
 	"kycportal/internal/documents"
@@ -40,6 +41,9 @@ func runServe(ctx context.Context, args []string) error {
 	if cfg.AuditHMACKey == "" && !cfg.Embedded() {
 		return errNoAuditKey
 	}
+	if cfg.AuditSigningKey == "" && !cfg.Embedded() {
+		return errNoSigningKey
+	}
 	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	slog.SetDefault(log)
 	db, closeDB, err := openDB(ctx, cfg, true)
@@ -57,8 +61,14 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	signingKey, err := loadSigningKey(cfg)
+	if err != nil {
+		return err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	sealer := &audit.Sealer{DB: db.Pool, Key: signingKey, Log: log, Metrics: audit.NewMetrics(reg)}
+	go sealer.Run(ctx)
 	cdpClient, err := newCDPClient(ctx, log, cfg, cdpCfg, useSandbox, reg)
 	if err != nil {
 		return err
@@ -71,7 +81,7 @@ func runServe(ctx context.Context, args []string) error {
 	jobTimeout := 2*cdpCfg.Timeout + 10*time.Second
 	services, err := app.New(app.Options{DB: db, CDP: cdpClient, Log: log, Metrics: reg, Now: time.Now,
 		Hasher: hasher, Packs: packs.Default(), Blobs: store.PGBlobs{}, Scanner: documents.NoScanner{},
-		AuditKey: auditKey, Rules: submission.DefaultRules, RequireTOTP: cfg.RequireTOTP,
+		AuditKey: auditKey, AuditLog: signingKey, Rules: submission.DefaultRules, RequireTOTP: cfg.RequireTOTP,
 		LookupLimit: search.Limit{Lookups: cfg.CDPLookupLimit, Window: cfg.CDPLookupWindow},
 		SessionIdle: cfg.SessionIdle, SessionAbsolute: cfg.SessionAbsolute,
 		Worker: &app.WorkerOptions{Concurrency: submission.ServeConcurrency, Cooldown: submission.ServeCooldown,

@@ -37,7 +37,8 @@ type Options struct {
 	Packs    *packs.Registry
 	Blobs    drafts.BlobStore
 	Scanner  documents.Scanner
-	AuditKey []byte // keys the hash of ID numbers in the audit trail (audit.IDRef)
+	AuditKey []byte     // keys the hash of ID numbers in the audit trail (audit.IDRef)
+	AuditLog *audit.Key // signs and checks the audit log's checkpoints
 
 	LookupLimit     search.Limit
 	Rules           submission.Rules
@@ -73,7 +74,7 @@ var errMissing = errors.New("app: a required part is missing")
 // New builds the services. It fails, rather than guesses, when a part is missing.
 func New(o Options) (*App, error) {
 	if o.DB == nil || o.CDP == nil || o.Log == nil || o.Metrics == nil || o.Now == nil || o.Hasher == nil ||
-		o.Packs == nil || o.Blobs == nil || o.Scanner == nil || o.Rules == (submission.Rules{}) || o.LookupLimit == (search.Limit{}) {
+		o.Packs == nil || o.Blobs == nil || o.Scanner == nil || o.AuditLog == nil || o.Rules == (submission.Rules{}) || o.LookupLimit == (search.Limit{}) {
 		return nil, errMissing
 	}
 	d := &drafts.Service{DB: o.DB, Packs: o.Packs, Blobs: o.Blobs, Scanner: o.Scanner, Now: o.Now, Key: o.AuditKey}
@@ -90,7 +91,7 @@ func New(o Options) (*App, error) {
 		Drafts:      d,
 		Search:      &search.Service{DB: o.DB, CDP: o.CDP, Key: o.AuditKey, Limit: o.LookupLimit, Now: o.Now},
 		Submissions: sub,
-		Review:      &review.Service{DB: o.DB, Now: o.Now, Key: o.AuditKey},
+		Review:      &review.Service{DB: o.DB, Now: o.Now, Key: o.AuditKey, Log: o.AuditLog},
 		Audit:       audit.Recorder{DB: o.DB.Pool},
 		Queue:       q,
 	}, nil

@@ -40,9 +40,10 @@ var (
 	CustomerIDRevealed    = define("customer.id_revealed")    // the agent pressed "reveal"
 	RecordsSearched       = define("records.searched")        // our own records by name, phone or partial ID
 
-	AuditViewed   = define("audit.viewed") // the trail, or one event of it, was read
-	AuditExported = define("audit.exported")
-	AuditVerified = define("audit.verified")
+	AuditViewed      = define("audit.viewed") // the trail, or one event of it, was read
+	AuditExported    = define("audit.exported")
+	AuditVerified    = define("audit.verified")
+	EvidenceExported = define("audit.evidence_exported") // a case's evidence pack was downloaded
 
 	RetentionPurged   = define("retention.purged")
 	LegalHoldPlaced   = define("retention.hold_placed")

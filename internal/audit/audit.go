@@ -60,48 +60,24 @@ func ActorFrom(ctx context.Context) Actor {
 	return Actor{Username: "system", Role: "system"}
 }
 
-// chainLock serialises appends so the chain stays one line under concurrency. It is a
-// transaction-level advisory lock: held until the caller's transaction ends.
-const chainLock = 0x6b79635f61756469 // "kyc_audi"
-
-// genesis is the prev_hash of the first row.
-var genesis = make([]byte, sha256.Size)
-
 // Record appends e to the trail inside tx, so that the event commits or rolls back with the
-// change it describes.
+// change it describes. It takes no lock and reads nothing: the sealer gives the event its
+// place in the tree once it has committed (docs/audit.md).
 func Record(ctx context.Context, tx pgx.Tx, e Event) error {
 	if err := e.complete(ctx); err != nil {
 		return fmt.Errorf("audit.Record(%s): %w", e.Action, err)
 	}
-	r := row{Event: e}
-	var err error
-	if r.ID, r.PrevHash, err = chainEnd(ctx, tx); err != nil {
-		return fmt.Errorf("audit.Record(%s): %w", e.Action, err)
-	}
-	r.Hash = r.hash()
-	_, err = tx.Exec(ctx, `INSERT INTO audit_events (id, occurred_at, actor_user_id, actor_username,
+	r := e.row()
+	_, err := tx.Exec(ctx, `INSERT INTO audit_events (occurred_at, actor_user_id, actor_username,
 		actor_role, actor_branch, session_ref, request_id, client_ip, action, entity_type, entity_id,
-		before, after, reason, outcome, prev_hash, hash)
-		VALUES ($1, $2, nullif($3, 0), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-		r.ID, r.OccurredAt, r.UserID, r.Username, r.Role, r.Branch, r.SessionRef, r.RequestID, r.ClientIP,
-		string(r.Action), r.EntityType, r.EntityID, r.beforeJSON, r.afterJSON, r.Reason, r.Outcome,
-		r.PrevHash, r.Hash)
+		before, after, reason, outcome)
+		VALUES ($1, nullif($2, 0), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		r.OccurredAt, r.UserID, r.Username, r.Role, r.Branch, r.SessionRef, r.RequestID, r.ClientIP,
+		string(r.Action), r.EntityType, r.EntityID, r.Before, r.After, r.Reason, r.Outcome)
 	if err != nil {
 		return fmt.Errorf("audit.Record(%s): %w", e.Action, err)
 	}
 	return nil
-}
-
-// chainEnd takes chainLock, then the next id and the hash the new row links to: the last
-// row's, else the anchor a retention purge kept, else the genesis.
-func chainEnd(ctx context.Context, tx pgx.Tx) (id int64, prev []byte, err error) {
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(chainLock)); err != nil {
-		return 0, nil, err
-	}
-	err = tx.QueryRow(ctx, `SELECT nextval('audit_events_id_seq'),
-		coalesce((SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1),
-			(SELECT hash FROM audit_anchors ORDER BY up_to_id DESC LIMIT 1), $1)`, genesis).Scan(&id, &prev)
-	return id, prev, err
 }
 
 // complete fills what the caller may leave out and checks the rest.
@@ -123,29 +99,57 @@ func (e *Event) complete(ctx context.Context) error {
 	return nil
 }
 
-// row is an event as stored, with its place in the chain.
-type row struct {
-	Event
-	ID                    int64
-	PrevHash, Hash        []byte
-	beforeJSON, afterJSON []byte
+// Row is one event as stored: the one row type of audit_events, for writing, sealing,
+// verifying and reviewing.
+type Row struct {
+	ID int64
+	Actor
+	OccurredAt           time.Time
+	Action               Action
+	EntityType, EntityID string
+	Before, After        []byte // canonical JSON, nil when absent
+	Reason, Outcome      string
+	// PrevHash and Hash link the rows written before the Merkle log (docs/audit.md); nil
+	// for every event since.
+	PrevHash, Hash []byte
 }
 
-// hash is sha256(prev_hash ‖ canonical encoding of the row).
-func (r *row) hash() []byte {
-	r.beforeJSON = canonicalJSON(r.Before)
-	r.afterJSON = canonicalJSON(r.After)
-	fields := []any{r.ID, r.OccurredAt.Format("2006-01-02T15:04:05.000000Z"), r.UserID, r.Username,
+// row is the completed event as it will be stored.
+func (e Event) row() Row {
+	return Row{Actor: e.Actor, OccurredAt: e.OccurredAt, Action: e.Action, EntityType: e.EntityType,
+		EntityID: e.EntityID, Before: canonicalJSON(e.Before), After: canonicalJSON(e.After),
+		Reason: e.Reason, Outcome: e.Outcome}
+}
+
+// Record is the canonical encoding of the row: the data of its leaf in the tree, and what
+// the former chain hashed. It fixes the field order, the time to microseconds in UTC, and
+// the before/after JSON with sorted keys and exact numbers, so that a row read back from
+// jsonb encodes to the same bytes.
+func (r Row) Record() []byte {
+	fields := []any{r.ID, r.OccurredAt.UTC().Format("2006-01-02T15:04:05.000000Z"), r.UserID, r.Username,
 		r.Role, r.Branch, r.SessionRef, r.RequestID, r.ClientIP, string(r.Action), r.EntityType, r.EntityID,
-		json.RawMessage(orNull(r.beforeJSON)), json.RawMessage(orNull(r.afterJSON)), r.Reason, r.Outcome}
+		json.RawMessage(orNull(canonicalJSON(rawOrNil(r.Before)))), json.RawMessage(orNull(canonicalJSON(rawOrNil(r.After)))),
+		r.Reason, r.Outcome}
 	enc, err := json.Marshal(fields)
 	if err != nil {
 		panic(fmt.Sprintf("audit: canonical encoding: %v", err)) // only plain values above
 	}
+	return enc
+}
+
+// chainHash is the former trail's link: sha256(prev_hash ‖ canonical encoding).
+func (r Row) chainHash() []byte {
 	h := sha256.New()
 	h.Write(r.PrevHash)
-	h.Write(enc)
+	h.Write(r.Record())
 	return h.Sum(nil)
+}
+
+func rawOrNil(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return json.RawMessage(b)
 }
 
 // canonicalJSON encodes v with sorted keys and exact numbers, so that a value read back

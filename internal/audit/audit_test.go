@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -107,61 +109,212 @@ func record(t *testing.T, db *store.DB, n int) {
 	}
 }
 
-func verify(t *testing.T, db *store.DB) audit.Result {
+// testKey is a fresh checkpoint signing key.
+func testKey(t *testing.T) *audit.Key {
 	t.Helper()
-	res, err := audit.Verify(context.Background(), db.Pool, "")
+	private, err := audit.NewKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := audit.ParseKey(private)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+func sealAll(t *testing.T, db *store.DB, key *audit.Key) int64 {
+	t.Helper()
+	size, err := audit.SealAll(context.Background(), db.Pool, key, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return size
+}
+
+func verify(t *testing.T, db *store.DB, key *audit.Key) audit.Result {
+	t.Helper()
+	res, err := audit.Verify(context.Background(), db.Pool, "", key.Verifier())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return res
 }
 
-func TestConcurrentAppendsKeepOneChain(t *testing.T) {
-	t.Parallel()
-	db := openDB(t)
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() { record(t, db, 15) })
-	}
-	wg.Wait()
-	res := verify(t, db)
-	if !res.OK() || res.Verified != 120 {
-		t.Fatalf("verify = %+v, want 120 rows and no break", res)
-	}
-	var forks int
-	err := db.Pool.QueryRow(context.Background(),
-		`SELECT count(*) FROM (SELECT prev_hash FROM audit_events GROUP BY prev_hash HAVING count(*) > 1) f`).Scan(&forks)
-	if err != nil || forks != 0 {
-		t.Fatalf("rows sharing a predecessor = %d (%v), want 0", forks, err)
-	}
-}
-
-func TestVerifyNamesTheAlteredRow(t *testing.T) {
-	t.Parallel()
+// asSuperuser runs sql with the triggers off, as someone with full database access can.
+func asSuperuser(t *testing.T, db *store.DB, sql string, args ...any) {
+	t.Helper()
 	ctx := context.Background()
-	db := openDB(t)
-	record(t, db, 5)
-	if res := verify(t, db); !res.OK() || res.Verified != 5 {
-		t.Fatalf("fresh chain: %+v", res)
-	}
-	var id int64
-	if err := db.Pool.QueryRow(ctx, `SELECT id FROM audit_events ORDER BY id OFFSET 2 LIMIT 1`).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	// A superuser can switch triggers off: the hash chain is what still tells.
 	err := db.InTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE audit_events SET reason = 'quietly edited' WHERE id = $1`, id)
+		_, err := tx.Exec(ctx, sql, args...)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := verify(t, db)
-	if res.OK() || res.BrokenID != id || res.Verified != 2 {
-		t.Fatalf("verify after tampering = %+v, want break at row %d after 2 verified", res, id)
+}
+
+func eventID(t *testing.T, db *store.DB, offset int) int64 {
+	t.Helper()
+	var id int64
+	err := db.Pool.QueryRow(context.Background(), `SELECT id FROM audit_events ORDER BY id OFFSET $1 LIMIT 1`, offset).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// TestConcurrentAppendsMakeOneTree: many writers append at once while a sealer runs;
+// every event ends in the tree exactly once, at consecutive positions, and it verifies.
+func TestConcurrentAppendsMakeOneTree(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	db := openDB(t)
+	key := testKey(t)
+	sealer := &audit.Sealer{DB: db.Pool, Key: key, Log: slog.New(slog.DiscardHandler), Interval: 5 * time.Millisecond, Batch: 7}
+	sealed := make(chan struct{})
+	go func() { sealer.Run(ctx); close(sealed) }()
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() { record(t, db, 15) })
+	}
+	wg.Wait()
+	cancel()
+	<-sealed
+	if size := sealAll(t, db, key); size != 240 {
+		t.Fatalf("tree size = %d, want 240", size)
+	}
+	res := verify(t, db, key)
+	if !res.OK() || res.Verified != 240 || res.TreeSize != 240 || res.Checkpoint != 240 || res.Unsealed != 0 {
+		t.Fatalf("verify = %+v, want 240 events in a tree of 240 and its checkpoint", res)
+	}
+	var leaves, first, last int64
+	err := db.Pool.QueryRow(context.Background(), `SELECT count(DISTINCT event_id), min(position), max(position) FROM audit_leaves`).Scan(&leaves, &first, &last)
+	if err != nil || leaves != 240 || first != 0 || last != 239 {
+		t.Fatalf("leaves: %d events at positions %d..%d (%v), want 240 at 0..239", leaves, first, last, err)
+	}
+}
+
+// TestTwoSealersDoNotConflict: two replicas' sealers, each with its own pool, seal while
+// events arrive; they take turns without an error, and the checkpoints they sign all
+// agree with one tree.
+func TestTwoSealersDoNotConflict(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	db := openDB(t)
+	other, err := store.Open(context.Background(), db.Pool.Config().ConnString())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(other.Close)
+	key := testKey(t)
+	var sealers sync.WaitGroup
+	var skipped [2]int
+	for i, replica := range []*store.DB{db, other} {
+		sealers.Go(func() {
+			for ctx.Err() == nil {
+				res, err := audit.Seal(context.Background(), replica.Pool, key, 5, time.Now())
+				if err != nil {
+					t.Errorf("replica %d: %v", i, err)
+					return
+				}
+				if res.Skipped {
+					skipped[i]++
+				}
+			}
+		})
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() { record(t, db, 20) })
+	}
+	wg.Wait()
+	cancel()
+	sealers.Wait()
+	sealAll(t, db, key)
+	if res := verify(t, db, key); !res.OK() || res.Verified != 160 || res.Checkpoint != 160 {
+		t.Fatalf("verify = %+v, want 160 events under the last checkpoint", res)
+	}
+	var checkpoints int
+	if err := db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_checkpoints`).Scan(&checkpoints); err != nil || checkpoints < 2 {
+		t.Fatalf("checkpoints = %d (%v), want several", checkpoints, err)
+	}
+	t.Logf("turns skipped while the other replica sealed: %v", skipped)
+}
+
+// TestVerifyNamesTheAlteredRow: a superuser edits a sealed event with the triggers off;
+// verify names it and its position.
+func TestVerifyNamesTheAlteredRow(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	key := testKey(t)
+	record(t, db, 5)
+	sealAll(t, db, key)
+	if res := verify(t, db, key); !res.OK() || res.Verified != 5 {
+		t.Fatalf("fresh log: %+v", res)
+	}
+	id := eventID(t, db, 2)
+	asSuperuser(t, db, `UPDATE audit_events SET reason = 'quietly edited' WHERE id = $1`, id)
+	res := verify(t, db, key)
+	if res.OK() || res.BrokenID != id || res.Position != 2 || !strings.Contains(res.Problem, "content") {
+		t.Fatalf("verify after the edit = %+v, want event %d at position 2 named", res, id)
+	}
+}
+
+// TestVerifyNamesTheDeletedRow: a sealed event removed with the triggers off is named.
+func TestVerifyNamesTheDeletedRow(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	key := testKey(t)
+	record(t, db, 5)
+	sealAll(t, db, key)
+	id := eventID(t, db, 3)
+	asSuperuser(t, db, `DELETE FROM audit_events WHERE id = $1`, id)
+	res := verify(t, db, key)
+	if res.OK() || res.BrokenID != id || !strings.Contains(res.Problem, "missing") {
+		t.Fatalf("verify after the deletion = %+v, want event %d named missing", res, id)
+	}
+}
+
+// TestVerifyNamesTheRewrittenLog: someone with database access rewrites an event, its
+// leaf and every tree hash after it consistently; the signed checkpoint no longer matches.
+func TestVerifyNamesTheRewrittenLog(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	key := testKey(t)
+	record(t, db, 4)
+	sealAll(t, db, key)
+	// Rebuild the tree over the edited content with the sealer itself, under a key of the
+	// forger's own that the verifier does not know, then keep the original checkpoint.
+	asSuperuser(t, db, `UPDATE audit_events SET reason = 'rewritten' WHERE id = `+fmt.Sprint(eventID(t, db, 1))+`;
+		INSERT INTO audit_unsealed (event_id) SELECT event_id FROM audit_leaves;
+		CREATE TABLE kept AS SELECT * FROM audit_checkpoints;
+		DELETE FROM audit_leaves; DELETE FROM audit_checkpoints`)
+	forger := testKey(t)
+	sealAll(t, db, forger)
+	asSuperuser(t, db, `DELETE FROM audit_checkpoints; INSERT INTO audit_checkpoints SELECT * FROM kept`)
+	res := verify(t, db, key)
+	if res.OK() || !strings.Contains(res.Problem, "checkpoint of size 4 does not match") {
+		t.Fatalf("verify of the rewritten log = %+v, want the checkpoint of size 4 named", res)
+	}
+}
+
+// TestVerifyRefusesAForgedCheckpoint: a checkpoint signed by another key is named.
+func TestVerifyRefusesAForgedCheckpoint(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	key := testKey(t)
+	record(t, db, 3)
+	sealAll(t, db, key)
+	record(t, db, 1)
+	forger := testKey(t)
+	sealAll(t, db, forger)
+	res := verify(t, db, key)
+	if res.OK() || !strings.HasPrefix(res.Problem, "checkpoint of size 4: checkpoint signature") {
+		t.Fatalf("verify = %+v, want the forged checkpoint of size 4 named", res)
 	}
 }
 
@@ -175,10 +328,13 @@ func TestEveryActionHasAGroup(t *testing.T) {
 	}
 }
 
-func TestVerifyByBranchChecksTrueLinks(t *testing.T) {
+// TestVerifyByBranchChecksItsEvents: a supervisor's check recomputes their branch's
+// events and the whole tree, and only their branch's content.
+func TestVerifyByBranchChecksItsEvents(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := openDB(t)
+	key := testKey(t)
 	for i, branch := range []string{"A", "B", "A", "B"} {
 		err := db.InTx(ctx, func(tx pgx.Tx) error {
 			return audit.Record(ctx, tx, audit.Event{Actor: audit.Actor{Username: "u", Role: "agent", Branch: branch},
@@ -188,25 +344,56 @@ func TestVerifyByBranchChecksTrueLinks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res, err := audit.Verify(ctx, db.Pool, "A")
-	if err != nil || !res.OK() || res.Verified != 2 {
-		t.Fatalf("branch A: %+v %v, want 2 verified", res, err)
+	sealAll(t, db, key)
+	res, err := audit.Verify(ctx, db.Pool, "A", key.Verifier())
+	if err != nil || !res.OK() || res.Verified != 2 || res.TreeSize != 4 {
+		t.Fatalf("branch A: %+v %v, want 2 verified in a tree of 4", res, err)
 	}
 	var idB int64
 	if err := db.Pool.QueryRow(ctx, `SELECT min(id) FROM audit_events WHERE actor_branch = 'B'`).Scan(&idB); err != nil {
 		t.Fatal(err)
 	}
-	err = db.InTx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `SET LOCAL session_replication_role = replica;
-			UPDATE audit_events SET hash = sha256(hash) WHERE id = `+fmt.Sprint(idB))
-		return err
-	})
+	asSuperuser(t, db, `UPDATE audit_events SET reason = 'edited' WHERE id = $1`, idB)
+	if res, err := audit.Verify(ctx, db.Pool, "A", key.Verifier()); err != nil || !res.OK() {
+		t.Fatalf("branch A after editing B's row: %+v %v, want intact", res, err)
+	}
+	if res, err := audit.Verify(ctx, db.Pool, "B", key.Verifier()); err != nil || res.OK() || res.BrokenID != idB {
+		t.Fatalf("branch B after editing its row %d: %+v %v", idB, res, err)
+	}
+}
+
+// TestKeptCheckpointCatchesARewriteUnderTheSameKey: someone who holds the database and the
+// signing key rewrites an event and re-signs the whole log; it verifies on its own, but a
+// checkpoint an auditor kept from before no longer fits it.
+func TestKeptCheckpointCatchesARewriteUnderTheSameKey(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := openDB(t)
+	key := testKey(t)
+	record(t, db, 4)
+	sealAll(t, db, key)
+	kept, err := audit.LatestCheckpoint(ctx, db.Pool)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Branch A's second row follows the altered B row: its link no longer holds.
-	res, err = audit.Verify(ctx, db.Pool, "A")
-	if err != nil || res.OK() || res.BrokenID != idB+1 {
-		t.Fatalf("branch A after altering B's row %d: %+v %v", idB, res, err)
+	record(t, db, 3)
+	sealAll(t, db, key)
+	latest, err := audit.LatestCheckpoint(ctx, db.Pool)
+	if err != nil || audit.Consistent(ctx, db.Pool, kept, latest) != nil {
+		t.Fatalf("an honest log against the kept checkpoint: %v %v", err, audit.Consistent(ctx, db.Pool, kept, latest))
+	}
+	asSuperuser(t, db, `UPDATE audit_events SET reason = 'rewritten' WHERE id = `+fmt.Sprint(eventID(t, db, 1))+`;
+		INSERT INTO audit_unsealed (event_id) SELECT event_id FROM audit_leaves;
+		DELETE FROM audit_leaves; DELETE FROM audit_checkpoints`)
+	sealAll(t, db, key)
+	if res := verify(t, db, key); !res.OK() {
+		t.Fatalf("the re-signed log should verify on its own: %+v", res)
+	}
+	rewritten, err := audit.LatestCheckpoint(ctx, db.Pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := audit.Consistent(ctx, db.Pool, kept, rewritten); !errors.Is(err, audit.ErrInconsistent) {
+		t.Fatalf("the rewritten log against the kept checkpoint: %v, want ErrInconsistent", err)
 	}
 }

@@ -12,3 +12,10 @@ func CatalogueForTest() iter.Seq[Action] {
 		}
 	}
 }
+
+// ChainHashForTest is the former chain's link of r, to write rows as the trail did before
+// the tree.
+func ChainHashForTest(r Row) []byte { return r.chainHash() }
+
+// SealLockForTest is the sealers' advisory lock, for a test to play a stuck sealer.
+const SealLockForTest = sealLock

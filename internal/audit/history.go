@@ -21,13 +21,8 @@ type Entry struct {
 	Outcome    string
 }
 
-// Rows runs a query: a pool, a connection or a transaction.
-type Rows interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
 // History lists the events of one entity, oldest first (at most limit).
-func History(ctx context.Context, q Rows, entityType, entityID string, limit int) ([]Entry, error) {
+func History(ctx context.Context, q Querier, entityType, entityID string, limit int) ([]Entry, error) {
 	rows, err := q.Query(ctx, `SELECT occurred_at, actor_username, actor_role, action, before, after, reason, outcome
 		FROM audit_events WHERE entity_type = $1 AND entity_id = $2 ORDER BY id LIMIT $3`, entityType, entityID, limit)
 	if err != nil {

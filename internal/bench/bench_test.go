@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -55,5 +56,16 @@ func TestLoadTargetsLoopbackOnly(t *testing.T) {
 		if err == nil {
 			t.Errorf("a load run against %s was allowed", base)
 		}
+	}
+}
+
+// TestCeilingIsCoresOverCPU: a request costing 10 ms of CPU allows 100 a second a core.
+func TestCeilingIsCoresOverCPU(t *testing.T) {
+	s := Step{Requests: 50, CPU: CPU{Self: 300 * time.Millisecond, Server: 200 * time.Millisecond}}
+	if got, want := Ceiling(s), 100*float64(runtime.NumCPU()); got != want {
+		t.Errorf("ceiling = %.1f, want %.1f", got, want)
+	}
+	if got := Ceiling(Step{}); got != 0 {
+		t.Errorf("ceiling of no request = %.1f, want 0", got)
 	}
 }

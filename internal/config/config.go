@@ -35,6 +35,7 @@ type Config struct {
 
 	// Customer search (docs/search.md).
 	AuditHMACKey    string        // PORTAL_AUDIT_HMAC_KEY or _FILE: keys the hash of ID numbers in the audit trail
+	AuditSigningKey string        // PORTAL_AUDIT_SIGNING_KEY or _FILE: signs the audit log's checkpoints (docs/audit.md)
 	CDPLookupLimit  int           // PORTAL_CDP_LOOKUP_LIMIT: CDP lookups a user may make per window
 	CDPLookupWindow time.Duration // PORTAL_CDP_LOOKUP_WINDOW
 
@@ -68,6 +69,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		RetainDiscardedDays: p.positive("PORTAL_RETAIN_DISCARDED_DAYS", 30),
 	}
 	c.AuditHMACKey = p.auditKey("PORTAL_AUDIT_HMAC_KEY")
+	c.AuditSigningKey = p.secret("PORTAL_AUDIT_SIGNING_KEY")
 	c.CDPLookupLimit = p.positive("PORTAL_CDP_LOOKUP_LIMIT", 60)
 	c.CDPLookupWindow = p.duration("PORTAL_CDP_LOOKUP_WINDOW", time.Minute)
 	if (c.TLSCert == "") != (c.TLSKey == "") {

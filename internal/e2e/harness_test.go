@@ -18,6 +18,7 @@ import (
 	"github.com/playwright-community/playwright-go"
 	"github.com/pquerna/otp"
 
+	"kycportal/internal/audit"
 	"kycportal/internal/testdb"
 )
 
@@ -118,6 +119,15 @@ func startSuite(driver string) error {
 // AuditKey is the portals' audit HMAC key: tests hash ID numbers with it to find their events.
 const AuditKey = "the e2e portals' audit key, 32 characters or more"
 
+// SigningKey signs the portals' audit checkpoints, made for this run.
+var SigningKey = func() string {
+	private, err := audit.NewKey()
+	if err != nil {
+		panic(err)
+	}
+	return private
+}()
+
 // Portal is a running portal server with its own fresh database.
 type Portal struct {
 	URL string // base URL, without a trailing slash
@@ -154,7 +164,7 @@ func Start(t *testing.T, env ...string) *Portal {
 	}
 	cmd := exec.Command(suite.binary, "serve")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+p.DSN, "PORTAL_ADDR="+addr, "CDP_BASE_URL=sandbox",
-		"PORTAL_AUDIT_HMAC_KEY="+AuditKey)
+		"PORTAL_AUDIT_HMAC_KEY="+AuditKey, "PORTAL_AUDIT_SIGNING_KEY="+SigningKey)
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
@@ -237,7 +247,7 @@ func (p *Portal) EnrolTOTP(u User) string {
 func (p *Portal) command(stdin string, args ...string) string {
 	p.t.Helper()
 	cmd := exec.Command(suite.binary, args...)
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+p.DSN)
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+p.DSN, "PORTAL_AUDIT_SIGNING_KEY="+SigningKey)
 	cmd.Stdin = strings.NewReader(stdin)
 	out, err := cmd.CombinedOutput()
 	if err != nil {

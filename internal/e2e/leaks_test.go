@@ -47,7 +47,7 @@ func (p *Portal) checkLeaks(logPath string) {
 	defer conn.Close(ctx)
 	numbers := idNumberForms(append(p.column(conn, `SELECT id_number FROM drafts`), demoIDNumbers(p)...))
 	secrets := append(p.column(conn, `SELECT csrf_token FROM sessions`), p.secrets...)
-	secrets = append(secrets, AuditKey, cdp.SandboxClientSecret, cdp.SandboxPassword, cdp.SandboxCallbackSecret)
+	secrets = append(secrets, AuditKey, SigningKey, cdp.SandboxClientSecret, cdp.SandboxPassword, cdp.SandboxCallbackSecret)
 	log, err := os.ReadFile(logPath)
 	if err != nil {
 		p.t.Fatal(err)

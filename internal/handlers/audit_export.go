@@ -11,7 +11,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/audit"
-	"kycportal/internal/store"
 )
 
 var exportHeader = []string{"id", "occurred_at_utc", "actor", "role", "branch", "action", "entity_type",
@@ -41,7 +40,7 @@ func (s *Server) auditExport(c echo.Context) error {
 	rows := 0
 	err := w.Write(exportHeader)
 	if err == nil {
-		err = s.review.EachEvent(ctx, f, func(r store.AuditRow) error {
+		err = s.review.EachEvent(ctx, f, func(r audit.Row) error {
 			rows++
 			if rows%500 == 0 {
 				w.Flush()
@@ -64,13 +63,13 @@ func (s *Server) auditExport(c echo.Context) error {
 		EntityID: "export", After: after, Reason: reason, Outcome: outcome})
 }
 
-func exportRecord(r store.AuditRow, mask bool) []string {
+func exportRecord(r audit.Row, mask bool) []string {
 	before, after := string(r.Before), string(r.After)
 	if mask {
 		before, after = string(maskIDNumbers(r.Before)), string(maskIDNumbers(r.After))
 	}
 	rec := []string{strconv.FormatInt(r.ID, 10), r.OccurredAt.UTC().Format("2006-01-02T15:04:05.000000Z"),
-		r.Username, r.Role, r.Branch, r.Action, r.EntityType, r.EntityID, r.Outcome, r.Reason,
+		r.Username, r.Role, r.Branch, string(r.Action), r.EntityType, r.EntityID, r.Outcome, r.Reason,
 		r.RequestID, r.ClientIP, r.SessionRef, before, after}
 	for i, v := range rec {
 		rec[i] = defuseFormula(v)

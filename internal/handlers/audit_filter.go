@@ -18,7 +18,7 @@ const auditPageSize = 50
 
 // auditFilter reads the review filters from the query string (where they live, so a view can
 // be shared) and scopes them: a supervisor sees their branch only, whatever is asked.
-func auditFilter(c echo.Context) (store.AuditFilter, pages.AuditQuery) {
+func auditFilter(c echo.Context) (audit.Filter, pages.AuditQuery) {
 	q := c.QueryParams()
 	v := pages.AuditQuery{
 		Agent:    clip(q.Get("agent"), 64),
@@ -29,7 +29,7 @@ func auditFilter(c echo.Context) (store.AuditFilter, pages.AuditQuery) {
 		From:     q.Get("from"),
 		To:       q.Get("to"),
 	}
-	f := store.AuditFilter{Username: v.Agent, Branch: v.Branch, Customer: v.Customer,
+	f := audit.Filter{Username: v.Agent, Branch: v.Branch, Customer: v.Customer,
 		Prefixes: audit.GroupPrefixes(v.Group), Limit: auditPageSize}
 	if f.Prefixes == nil {
 		v.Group = ""

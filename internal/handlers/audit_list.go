@@ -7,9 +7,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"kycportal/internal/audit"
 	"kycportal/internal/idnumber"
 	"kycportal/internal/review"
-	"kycportal/internal/store"
 	"kycportal/internal/views/pages"
 )
 
@@ -42,7 +42,7 @@ const auditIDPageSize = 200
 
 // showAudit lists the events of f, records that they were looked at, and renders the page
 // (or, for htmx, the results region).
-func (s *Server) showAudit(c echo.Context, f store.AuditFilter, q pages.AuditQuery, viewed any) error {
+func (s *Server) showAudit(c echo.Context, f audit.Filter, q pages.AuditQuery, viewed any) error {
 	rows, err := s.review.Events(c.Request().Context(), f, viewed)
 	if err != nil {
 		return err
@@ -66,16 +66,16 @@ func (s *Server) showAudit(c echo.Context, f store.AuditFilter, q pages.AuditQue
 	return render(c, http.StatusOK, pages.AuditPage(ch, l))
 }
 
-func eventRow(r store.AuditRow) pages.AuditEventRow {
+func eventRow(r audit.Row) pages.AuditEventRow {
 	return pages.AuditEventRow{ID: r.ID, When: r.OccurredAt.UTC().Format("2006-01-02 15:04:05"),
-		Actor: r.Username, Role: r.Role, Branch: r.Branch, Action: r.Action,
+		Actor: r.Username, Role: r.Role, Branch: r.Branch, Action: string(r.Action),
 		Entity: r.EntityType + " " + r.EntityID, Outcome: r.Outcome, Reason: r.Reason}
 }
 
 // chainBanner tells the last verification that covers the reviewer's scope.
 func (s *Server) chainBanner(c echo.Context, branch string) (pages.AuditBanner, error) {
 	v, err := s.review.LastVerification(c.Request().Context(), branch)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, audit.ErrNotFound) {
 		return pages.AuditBanner{}, nil
 	}
 	if err != nil {

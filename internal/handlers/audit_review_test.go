@@ -19,6 +19,7 @@ import (
 	"kycportal/internal/audit"
 	"kycportal/internal/auth"
 	"kycportal/internal/store"
+	"kycportal/internal/testdb"
 )
 
 // record appends n events by actor of branch, with after as their change.
@@ -253,6 +254,7 @@ func TestAuditVerifyFromThePage(t *testing.T) {
 	e := newEnv(t)
 	e.record(4, "amira", "A", audit.DraftUpdated, nil)
 	admin := e.reviewer(store.RoleAdmin, "HQ")
+	testdb.SealAudit(t, e.db.Pool)
 	_, doc := admin.page("/audit")
 	if !strings.Contains(doc.Find(`[data-testid="chain-banner"]`).Text(), "not been verified") {
 		t.Errorf("banner before any check: %q", doc.Find(`[data-testid="chain-banner"]`).Text())

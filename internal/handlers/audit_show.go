@@ -10,7 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"kycportal/internal/store"
+	"kycportal/internal/audit"
 	"kycportal/internal/views/pages"
 )
 
@@ -22,7 +22,7 @@ func (s *Server) auditShow(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
 	r, err := s.review.Event(c.Request().Context(), signedIn(c), id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, audit.ErrNotFound) {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
 	if err != nil {

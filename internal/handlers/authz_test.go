@@ -15,6 +15,7 @@ import (
 
 	"kycportal/internal/cdp"
 	"kycportal/internal/store"
+	"kycportal/internal/testdb"
 )
 
 type matrixRow struct {
@@ -87,6 +88,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		users[role] = [2]string{name, pw}
 	}
 	other := e.otherBranchCase()
+	testdb.SealAudit(t, e.db.Pool) // a checkpoint for GET /audit/checkpoint
 	for _, row := range readMatrix(t) {
 		for _, role := range matrixRoles {
 			t.Run(fmt.Sprintf("%s %s as %s", row.method, row.request, role), func(t *testing.T) {

@@ -73,7 +73,7 @@ func newEnv(t *testing.T, configure ...envOption) *env {
 	o := app.Options{DB: db, CDP: unreachableCDP(t, log), Log: log, Metrics: prometheus.NewRegistry(), Now: e.clock.Now,
 		Hasher: e.hasher, Packs: packs.Default(), Blobs: store.PGBlobs{}, Scanner: documents.NoScanner{},
 		LookupLimit: search.DefaultLimit, Rules: submission.DefaultRules,
-		SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour}
+		SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour, AuditLog: testdb.AuditKey(t)}
 	d := Deps{DB: db, Log: log, Metrics: prometheus.NewRegistry(), Now: e.clock.Now}
 	for _, f := range configure {
 		f(&o, &d)

@@ -384,7 +384,7 @@ func alternate[T any](list []T, from int) []T {
 type auditQuery struct {
 	u      *perfUser
 	query  string
-	filter store.AuditFilter
+	filter audit.Filter
 	view   templ.Component
 }
 
@@ -401,7 +401,7 @@ func (p *perf) auditQueries() []auditQuery {
 	}
 	for i, q := range queries {
 		c := p.context(q.u, "/audit?"+q.query)
-		var rows []store.AuditRow
+		var rows []audit.Row
 		queries[i].filter, rows = p.auditFloor(q.u.as(p.ctx), c)
 		l := pages.AuditList{Query: auditFilterView(c)}
 		for _, r := range rows {
@@ -418,7 +418,7 @@ func auditFilterView(c echo.Context) pages.AuditQuery {
 }
 
 // auditFloor runs the SQL of auditList for the request of c.
-func (p *perf) auditFloor(ctx context.Context, c echo.Context) (store.AuditFilter, []store.AuditRow) {
+func (p *perf) auditFloor(ctx context.Context, c echo.Context) (audit.Filter, []audit.Row) {
 	f, _ := auditFilter(c)
 	rows, err := p.listAudit(ctx, f)
 	if err != nil {
@@ -429,17 +429,17 @@ func (p *perf) auditFloor(ctx context.Context, c echo.Context) (store.AuditFilte
 
 // listAudit is the SQL auditList runs: the page with its audit event, then the banner's
 // last verification.
-func (p *perf) listAudit(ctx context.Context, f store.AuditFilter) ([]store.AuditRow, error) {
-	var rows []store.AuditRow
+func (p *perf) listAudit(ctx context.Context, f audit.Filter) ([]audit.Row, error) {
+	var rows []audit.Row
 	err := audit.Apply(ctx, p.db.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		var err error
-		rows, err = store.ListAuditEvents(ctx, tx, f)
+		rows, err = audit.List(ctx, tx, f)
 		return audit.Event{Action: audit.AuditViewed, EntityType: "audit", EntityID: "list"}, err
 	})
 	if err == nil {
-		_, err = store.LastVerification(ctx, p.db.Pool, f.Branch)
+		_, err = audit.LastVerification(ctx, p.db.Pool, f.Branch)
 	}
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, audit.ErrNotFound) {
 		err = nil
 	}
 	return rows, err
@@ -480,7 +480,7 @@ func (p *perf) export() bench.Route {
 	return p.route(routeExport,
 		bench.Lane{Name: bench.F0, Op: func(ctx context.Context) error {
 			p.exportRows = 0
-			return store.EachAuditEvent(ctx, p.db.Pool, f, func(store.AuditRow) error { p.exportRows++; return nil })
+			return audit.Each(ctx, p.db.Pool, f, func(audit.Row) error { p.exportRows++; return nil })
 		}},
 		p.lane(bench.F2, who, get("/floor/reviewer")),
 		bench.Lane{Name: bench.Full, Op: func(ctx context.Context) error {

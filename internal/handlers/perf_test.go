@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"kycportal/internal/app"
+	"kycportal/internal/audit"
 	"kycportal/internal/auth"
 	"kycportal/internal/bench"
 	"kycportal/internal/cdp"
@@ -44,13 +45,16 @@ type perfConfig struct {
 	loadRates         []int
 	loadFor           time.Duration
 	workerJobs        int
+	appendWriters     []int         // concurrent writers of the audit append runs
+	appendFor         time.Duration // each append run's length
 }
 
 // smokeConfig is the run of make test: tiny data and a few rounds, so the harness cannot
 // rot; it checks that every lane runs, never how fast.
 var smokeConfig = perfConfig{customers: 400, events: 2000, warmup: 1,
 	rounds:      map[string]int{routeExactID: 3, routeName: 3, routeAutosave: 3, routeAudit: 3, routeExport: 2, routeUpload: 2},
-	photoPixels: [2]int{1200, 800}, loadRates: []int{20}, loadFor: 300 * time.Millisecond, workerJobs: 5}
+	photoPixels: [2]int{1200, 800}, loadRates: []int{20}, loadFor: 300 * time.Millisecond, workerJobs: 5,
+	appendWriters: []int{1, 4}, appendFor: 200 * time.Millisecond}
 
 // benchConfig is the run of make bench at BENCH_SCALE="customers,events".
 func benchConfig(scale string) (perfConfig, error) {
@@ -58,7 +62,7 @@ func benchConfig(scale string) (perfConfig, error) {
 		rounds: map[string]int{routeExactID: 2000, routeName: 2000, routeAutosave: 2000, routeAudit: 1000,
 			routeExport: 8, routeUpload: 40},
 		photoPixels: [2]int{4000, 3000}, loadRates: []int{100, 250, 500, 750, 1000, 1250, 1500, 2000},
-		loadFor: 10 * time.Second, workerJobs: 1000}
+		loadFor: 10 * time.Second, workerJobs: 1000, appendWriters: []int{1, 4, 16, 64}, appendFor: 5 * time.Second}
 	parts := strings.Split(scale, ",")
 	var err1, err2 error
 	if len(parts) == 2 {
@@ -93,7 +97,7 @@ func TestPerformance(t *testing.T) {
 	parts := []struct {
 		name string
 		run  func()
-	}{{"lanes", p.lanes}, {"memory", p.uploadMemory}, {"worker", p.worker}, {"load", p.load}}
+	}{{"lanes", p.lanes}, {"memory", p.uploadMemory}, {"worker", p.worker}, {"load", p.load}, {"audit", p.auditAppends}}
 	only := os.Getenv("BENCH_PARTS") // a comma-separated subset, to look at one part again
 	for _, part := range parts {
 		if only == "" || slices.Contains(strings.Split(only, ","), part.name) {
@@ -132,7 +136,12 @@ type perf struct {
 	workerRate               float64
 	workerDuplicates         int64
 	searchRate, autosaveRate int
-	searchLoad               bench.Step
+	searchLoad, autosaveLoad bench.Step
+	searchCeiling            float64 // requests/s the CPU would allow (bench.Ceiling)
+	autosaveCeiling          float64
+	loadWaits                bench.Waits // pg_stat_activity during the load runs
+	appends                  []appendRun
+	sealer                   *audit.Metrics // the bench portal's sealer
 }
 
 // perfUser is a signed-in user with their session cookie and CSRF token.
@@ -203,6 +212,7 @@ func (p *perf) benchDatabase() *store.DB {
 		p.t.Fatalf("%s holds %d drafts and %d events, fewer than BENCH_SCALE asks: remove it", dir, drafts, events)
 	default:
 		fmt.Fprintf(p.out, "Reusing the seeded database under %s: %d drafts, %d audit events.\n\n", dir, drafts, events)
+		p.seal() // a seed made before the audit log's tree
 	}
 	return db
 }
@@ -215,6 +225,17 @@ func (p *perf) seed() {
 		p.t.Fatal(err)
 	}
 	fmt.Fprint(p.out, "```\n\n")
+	p.seal()
+}
+
+// seal puts every waiting audit event into the tree, as portal seed does.
+func (p *perf) seal() {
+	start := time.Now()
+	size, err := audit.SealAll(p.ctx, p.db.Pool, testdb.AuditKey(p.t), 100_000)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	fmt.Fprintf(p.out, "Audit log sealed: a tree of %d leaves, in %s.\n\n", size, time.Since(start).Round(time.Millisecond))
 }
 
 // serve runs the portal as serve wires it, with a CDP sandbox that answers at once, both
@@ -238,6 +259,13 @@ func (p *perf) serve() {
 	}
 	p.echo = p.srv.router()
 	p.addFloorRoutes()
+	// The audit log's sealer, as serve starts it, runs through every measurement.
+	sealing, stop := context.WithCancel(p.ctx)
+	p.sealer = audit.NewMetrics(d.Metrics)
+	sealer := &audit.Sealer{DB: p.db.Pool, Key: testdb.AuditKey(p.t), Log: log, Metrics: p.sealer}
+	sealed := make(chan struct{})
+	go func() { sealer.Run(sealing); close(sealed) }()
+	p.t.Cleanup(func() { stop(); <-sealed })
 	ts := httptest.NewServer(p.echo)
 	p.t.Cleanup(ts.Close)
 	p.base = ts.URL
@@ -249,7 +277,7 @@ func (p *perf) serve() {
 func (p *perf) services(client *cdp.Client, log *slog.Logger, reg *packs.Registry, worker *app.WorkerOptions) *app.App {
 	services, err := app.New(app.Options{DB: p.db, CDP: client, Log: log, Metrics: prometheus.NewRegistry(), Now: time.Now,
 		Hasher: auth.NewHasher(2), Packs: reg, Blobs: store.PGBlobs{}, Scanner: documents.NoScanner{},
-		AuditKey: []byte(perfAuditKey), LookupLimit: search.Limit{Lookups: 1 << 30, Window: time.Minute},
+		AuditKey: []byte(perfAuditKey), AuditLog: testdb.AuditKey(p.t), LookupLimit: search.Limit{Lookups: 1 << 30, Window: time.Minute},
 		Rules: submission.DefaultRules, SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour, Worker: worker})
 	if err != nil {
 		p.t.Fatal(err)

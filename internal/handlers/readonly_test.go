@@ -60,12 +60,13 @@ func TestGETChangesNothing(t *testing.T) {
 }
 
 // tableDigests is an md5 of every table's rows, in one query, but the sessions' (a GET
-// refreshes their last activity) and the trail's (checked event by event).
+// refreshes their last activity) and the trail's with its queue of events to seal
+// (checked event by event).
 func (e *env) tableDigests() map[string]string {
 	e.t.Helper()
 	ctx := context.Background()
 	rows, err := e.db.Pool.Query(ctx, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'
-		AND table_type = 'BASE TABLE' AND table_name NOT IN ('sessions', 'audit_events')`)
+		AND table_type = 'BASE TABLE' AND table_name NOT IN ('sessions', 'audit_events', 'audit_unsealed')`)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -76,7 +76,7 @@ func Purge(ctx context.Context, db *store.DB, p Policy, now time.Time, dryRun bo
 			}
 		}
 		if prefix.UpToID > 0 {
-			if err := store.DeleteAuditPrefix(ctx, tx, prefix, cutoff, now); err != nil {
+			if err := audit.DeletePrefix(ctx, tx, prefix, cutoff, now); err != nil {
 				return err
 			}
 		}
@@ -88,18 +88,18 @@ func Purge(ctx context.Context, db *store.DB, p Policy, now time.Time, dryRun bo
 
 // auditPrefix finds the audit events past retention; any legal hold keeps them all, since
 // the trail can only lose a prefix and a held customer's events may lie anywhere in it.
-func auditPrefix(ctx context.Context, tx pgx.Tx, cutoff time.Time, rep *Report) (store.AuditPrefix, error) {
+func auditPrefix(ctx context.Context, tx pgx.Tx, cutoff time.Time, rep *Report) (audit.Prefix, error) {
 	holds, err := store.ActiveLegalHolds(ctx, tx)
 	if err != nil {
-		return store.AuditPrefix{}, err
+		return audit.Prefix{}, err
 	}
-	prefix, err := store.AuditPrefixBefore(ctx, tx, cutoff)
+	prefix, err := audit.PrefixBefore(ctx, tx, cutoff)
 	if err != nil {
 		return prefix, err
 	}
 	if len(holds) > 0 && prefix.UpToID > 0 {
 		rep.AuditHeldByHold = true
-		return store.AuditPrefix{}, nil
+		return audit.Prefix{}, nil
 	}
 	rep.AuditEvents, rep.AuditUpToID = prefix.Count, prefix.UpToID
 	return prefix, nil

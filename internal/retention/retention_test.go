@@ -20,7 +20,8 @@ func setup(t *testing.T) *store.DB {
 	return testdb.Open(t)
 }
 
-// event appends one audit event that happened at.
+// event appends one audit event that happened at, and seals it: only sealed events may
+// be purged.
 func event(t *testing.T, db *store.DB, at time.Time) {
 	t.Helper()
 	ctx := context.Background()
@@ -30,6 +31,7 @@ func event(t *testing.T, db *store.DB, at time.Time) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	testdb.SealAudit(t, db.Pool)
 }
 
 // draft makes a draft with one document, discarded at discardedAt unless it is zero.
@@ -76,7 +78,8 @@ func count(t *testing.T, db *store.DB, table string) int {
 
 func verify(t *testing.T, db *store.DB) audit.Result {
 	t.Helper()
-	res, err := audit.Verify(context.Background(), db.Pool, "")
+	testdb.SealAudit(t, db.Pool)
+	res, err := audit.Verify(context.Background(), db.Pool, "", testdb.AuditKey(t).Verifier())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,8 @@ import (
 type Service struct {
 	DB  *store.DB
 	Now func() time.Time
-	Key []byte // the audit HMAC key of audit.NewIDRef
+	Key []byte     // the audit HMAC key of audit.NewIDRef
+	Log *audit.Key // signs the audit log's checkpoints: verification checks them with it
 }
 
 // Scope is the branch a reviewer sees: their own, or "" (every branch) for an admin.
@@ -30,22 +31,22 @@ func Scope(u store.User) string {
 }
 
 // Events lists the events f selects and records, with viewed, that they were looked at.
-func (s *Service) Events(ctx context.Context, f store.AuditFilter, viewed any) ([]store.AuditRow, error) {
-	var rows []store.AuditRow
+func (s *Service) Events(ctx context.Context, f audit.Filter, viewed any) ([]audit.Row, error) {
+	var rows []audit.Row
 	err := audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		var err error
-		rows, err = store.ListAuditEvents(ctx, tx, f)
+		rows, err = audit.List(ctx, tx, f)
 		return audit.Event{Action: audit.AuditViewed, EntityType: "audit", EntityID: "list", After: viewed}, err
 	})
 	return rows, err
 }
 
 // Event is one event in full, if it is in the reviewer's scope; looking is recorded.
-func (s *Service) Event(ctx context.Context, u store.User, id int64) (store.AuditRow, error) {
-	var r store.AuditRow
+func (s *Service) Event(ctx context.Context, u store.User, id int64) (audit.Row, error) {
+	var r audit.Row
 	err := audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		var err error
-		r, err = store.AuditEventByID(ctx, tx, id, Scope(u))
+		r, err = audit.ByID(ctx, tx, id, Scope(u))
 		return audit.Event{Action: audit.AuditViewed, EntityType: "audit_event", EntityID: strconv.FormatInt(id, 10)}, err
 	})
 	return r, err
@@ -55,7 +56,7 @@ func (s *Service) Event(ctx context.Context, u store.User, id int64) (store.Audi
 // and recorded in the trail.
 func (s *Service) Verify(ctx context.Context, u store.User) (audit.Result, error) {
 	scope := Scope(u)
-	res, err := audit.Verify(ctx, s.DB.Pool, scope)
+	res, err := audit.Verify(ctx, s.DB.Pool, scope, s.Log.Verifier())
 	if err != nil {
 		return res, err
 	}
@@ -64,18 +65,18 @@ func (s *Service) Verify(ctx context.Context, u store.User) (audit.Result, error
 		outcome = audit.Failure
 	}
 	err = audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
-		v := store.Verification{At: s.Now(), By: u.Username, Scope: scope, Verified: res.Verified, BrokenID: res.BrokenID}
+		v := audit.Verification{At: s.Now(), By: u.Username, Scope: scope, Verified: res.Verified, BrokenID: res.BrokenID}
 		return audit.Event{Action: audit.AuditVerified, EntityType: "audit", EntityID: ScopeName(scope),
 			After:   map[string]any{"verified": res.Verified, "broken_id": res.BrokenID, "problem": res.Problem},
-			Outcome: outcome}, store.SaveVerification(ctx, tx, v)
+			Outcome: outcome}, audit.SaveVerification(ctx, tx, v)
 	})
 	return res, err
 }
 
-// LastVerification is the latest verification that covers scope; store.ErrNotFound when
+// LastVerification is the latest verification that covers scope; audit.ErrNotFound when
 // there was none.
-func (s *Service) LastVerification(ctx context.Context, scope string) (store.Verification, error) {
-	return store.LastVerification(ctx, s.DB.Pool, scope)
+func (s *Service) LastVerification(ctx context.Context, scope string) (audit.Verification, error) {
+	return audit.LastVerification(ctx, s.DB.Pool, scope)
 }
 
 // Dashboard is the reviewer's scope as of now.
@@ -92,9 +93,20 @@ func ScopeName(branch string) string {
 }
 
 // EachEvent calls fn with every event f selects, oldest first, one row in memory at a time.
-func (s *Service) EachEvent(ctx context.Context, f store.AuditFilter, fn func(store.AuditRow) error) error {
-	return store.EachAuditEvent(ctx, s.DB.Pool, f, fn)
+func (s *Service) EachEvent(ctx context.Context, f audit.Filter, fn func(audit.Row) error) error {
+	return audit.Each(ctx, s.DB.Pool, f, fn)
 }
 
 // IDRef is how the trail names an ID number, for a search of the trail by number.
 func (s *Service) IDRef(number string) audit.IDRef { return audit.NewIDRef(s.Key, number) }
+
+// Checkpoint is the audit log's latest signed checkpoint, for an auditor or a witness to
+// keep (docs/audit.md); handing it out is recorded.
+func (s *Service) Checkpoint(ctx context.Context) (audit.Checkpoint, error) {
+	c, err := audit.LatestCheckpoint(ctx, s.DB.Pool)
+	if err != nil {
+		return c, err
+	}
+	return c, audit.RecordAlone(ctx, s.DB.Pool, audit.Event{Action: audit.AuditViewed, EntityType: "audit_checkpoint",
+		EntityID: strconv.FormatInt(c.Size, 10)})
+}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"kycportal/internal/audit"
 )
 
 // Dashboard is what a supervisor's home shows of their branch ("" for the whole bank).
@@ -126,15 +128,7 @@ func dashReasons(ctx context.Context, q Querier, branch string, _ time.Time, d *
 
 // dashCDP reads the CDP's health off the attempts the submission worker records.
 func dashCDP(ctx context.Context, q Querier, _ string, now time.Time, d *Dashboard) error {
-	var p50, p95 *float64
-	err := q.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE outcome <> 'success'),
-			percentile_cont(0.5) WITHIN GROUP (ORDER BY (after->>'latency_ms')::numeric),
-			percentile_cont(0.95) WITHIN GROUP (ORDER BY (after->>'latency_ms')::numeric)
-		FROM audit_events WHERE action = 'cdp.attempt' AND occurred_at >= $1`, now.Add(-time.Hour)).
-		Scan(&d.CDPCalls, &d.CDPFailures, &p50, &p95)
-	if p50 != nil {
-		d.CDPLatencyP50 = time.Duration(*p50 * float64(time.Millisecond))
-		d.CDPLatencyP95 = time.Duration(*p95 * float64(time.Millisecond))
-	}
+	h, err := audit.CDPHealthSince(ctx, q, now.Add(-time.Hour))
+	d.CDPCalls, d.CDPFailures, d.CDPLatencyP50, d.CDPLatencyP95 = h.Calls, h.Failures, h.P50, h.P95
 	return err
 }

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 
 	"testing"
@@ -46,19 +45,6 @@ func seedDrafts(t *testing.T, pool *pgxpool.Pool) {
 	}
 }
 
-// captured is the last statement a traced pool sent, with its arguments.
-type captured struct {
-	sql  string
-	args []any
-}
-
-func (c *captured) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
-	c.sql, c.args = d.SQL, d.Args
-	return ctx
-}
-
-func (c *captured) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
 // TestSearchesUseTheirIndexes explains each search as the portal runs it: the store
 // function's own statement and values, planned with those values. Each must read its
 // index, never the whole drafts table. The searches by pattern must also stay out of the
@@ -70,7 +56,7 @@ func TestSearchesUseTheirIndexes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	last := &captured{}
+	last := &testdb.Captured{}
 	cfg.ConnConfig.Tracer = last
 	cfg.MaxConns = 1 // one connection: its prepared statements are the pool's
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
@@ -115,12 +101,12 @@ func TestSearchesUseTheirIndexes(t *testing.T) {
 				}
 			}
 			var plan []byte
-			args := append([]any{pgx.QueryExecModeExec}, last.args...)
-			if err := pool.QueryRow(ctx, "EXPLAIN (FORMAT JSON) "+last.sql, args...).Scan(&plan); err != nil {
+			args := append([]any{pgx.QueryExecModeExec}, last.Args...)
+			if err := pool.QueryRow(ctx, "EXPLAIN (FORMAT JSON) "+last.SQL, args...).Scan(&plan); err != nil {
 				t.Fatal(err)
 			}
 			var indexes []string
-			for _, n := range planNodes(t, plan) {
+			for _, n := range testdb.PlanNodes(t, plan) {
 				if index, ok := n["Index Name"].(string); ok {
 					indexes = append(indexes, index)
 				}
@@ -139,26 +125,4 @@ func TestSearchesUseTheirIndexes(t *testing.T) {
 	if err != nil || cached != 0 {
 		t.Errorf("%d searches of our own records were prepared and cached (%v)", cached, err)
 	}
-}
-
-// planNodes lists every node of an EXPLAIN (FORMAT JSON) plan.
-func planNodes(t *testing.T, plan []byte) []map[string]any {
-	t.Helper()
-	var doc []struct{ Plan map[string]any }
-	if err := json.Unmarshal(plan, &doc); err != nil || len(doc) != 1 {
-		t.Fatalf("plan: %v\n%s", err, plan)
-	}
-	var out []map[string]any
-	var walk func(node map[string]any)
-	walk = func(node map[string]any) {
-		out = append(out, node)
-		children, _ := node["Plans"].([]any)
-		for _, c := range children {
-			if m, ok := c.(map[string]any); ok {
-				walk(m)
-			}
-		}
-	}
-	walk(doc[0].Plan)
-	return out
 }

@@ -58,53 +58,6 @@ func DeleteDrafts(ctx context.Context, q Querier, ids []int64) (documents int64,
 	return tag.RowsAffected(), nil
 }
 
-// AuditPrefix is the oldest run of audit events that all lie before a cut-off.
-type AuditPrefix struct {
-	UpToID int64 // 0: nothing to purge
-	Count  int64
-	Hash   []byte // of the row UpToID: the anchor the next row links to
-}
-
-// AuditPrefixBefore finds the longest prefix of the chain older than cutoff. Times and ids
-// may disagree by a little (the time is taken before the append lock), so the prefix stops
-// at the first row that is not old enough.
-func AuditPrefixBefore(ctx context.Context, q Querier, cutoff time.Time) (AuditPrefix, error) {
-	var p AuditPrefix
-	err := q.QueryRow(ctx, `WITH edge AS (
-			SELECT coalesce((SELECT min(id) FROM audit_events WHERE occurred_at >= $1),
-				(SELECT max(id) + 1 FROM audit_events), 0) - 1 AS up_to)
-		SELECT e.id, (SELECT count(*) FROM audit_events WHERE id <= e.id), e.hash
-		FROM audit_events e, edge WHERE e.id = edge.up_to`, cutoff).Scan(&p.UpToID, &p.Count, &p.Hash)
-	if err == pgx.ErrNoRows {
-		return AuditPrefix{}, nil
-	}
-	if err != nil {
-		return p, fmt.Errorf("store.AuditPrefixBefore: %w", err)
-	}
-	return p, nil
-}
-
-// DeleteAuditPrefix removes the prefix and keeps its last hash as the chain's anchor. The
-// table's trigger lets these rows go only because the cut-off is announced for this
-// transaction.
-func DeleteAuditPrefix(ctx context.Context, tx pgx.Tx, p AuditPrefix, cutoff, now time.Time) error {
-	if _, err := tx.Exec(ctx, `SELECT set_config('kyc.audit_purge_before', $1, true)`, cutoff.UTC().Format(time.RFC3339Nano)); err != nil {
-		return fmt.Errorf("store.DeleteAuditPrefix: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM audit_events WHERE id <= $1`, p.UpToID); err != nil {
-		return fmt.Errorf("store.DeleteAuditPrefix: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `SELECT set_config('kyc.audit_purge_before', '', true)`); err != nil {
-		return fmt.Errorf("store.DeleteAuditPrefix: %w", err)
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO audit_anchors (up_to_id, hash, purged, purged_at) VALUES ($1, $2, $3, $4)`,
-		p.UpToID, p.Hash, p.Count, now)
-	if err != nil {
-		return fmt.Errorf("store.DeleteAuditPrefix: %w", err)
-	}
-	return nil
-}
-
 // LegalHold is a customer whose records no purge may remove.
 type LegalHold struct {
 	ID                              int64

@@ -23,11 +23,12 @@ type Sender struct {
 // DefaultSender carries the contract's sample location for the UAE and the sandbox's for Malaysia.
 var DefaultSender = Sender{Channel: "WEB", AgentLocationID: map[string]string{"AE": "784101", "MY": "458101"}}
 
-// customer builds what the CDP is sent from a draft and its documents' bytes.
-func (w *Worker) customer(ctx context.Context, d drafts.Draft) (cdp.Customer, error) {
+// customer builds what the CDP is sent from a draft and its documents' bytes, the portal
+// presenting itself as sender.
+func (s *Service) customer(ctx context.Context, d drafts.Draft, sender Sender) (cdp.Customer, error) {
 	v := d.Values
 	c := cdp.Customer{
-		Channel: w.Sender.Channel, AgentLocationID: w.Sender.AgentLocationID[d.Country],
+		Channel: sender.Channel, AgentLocationID: sender.AgentLocationID[d.Country],
 		FirstName: v["first_name"], MiddleName: v["middle_name"], LastName: v["last_name"],
 		Nationality: v["nationality"], DateOfBirth: day(v["date_of_birth"]), CountryOfBirth: v["country_of_birth"],
 		ResidentTypeID: number(v["resident_type_id"]), CountryOfResidence: residence(d),
@@ -46,12 +47,12 @@ func (w *Worker) customer(ctx context.Context, d drafts.Draft) (cdp.Customer, er
 	id := cdp.IDDocument{TypeID: number(d.IDType), Number: d.IDNumber, NameAsPerID: v["name_as_per_id"],
 		IssuedCountry: d.IssuedCountry, IssuedBy: t.IssuedBy, IssuedOn: day(v["issued_on"]),
 		ExpiresOn: day(v["date_of_expiry"]), VisaNumber: v["visa_number"], VisaExpiresOn: day(v["visa_expiry_date"])}
-	docs, err := w.Drafts.Documents(ctx, d.ID)
+	docs, err := s.Drafts.Documents(ctx, d.ID)
 	if err != nil {
 		return c, err
 	}
 	for _, doc := range docs {
-		f, err := w.file(ctx, doc)
+		f, err := s.file(ctx, doc)
 		if err != nil {
 			return c, err
 		}
@@ -70,8 +71,8 @@ func (w *Worker) customer(ctx context.Context, d drafts.Draft) (cdp.Customer, er
 	return c, nil
 }
 
-func (w *Worker) file(ctx context.Context, doc store.Document) (*cdp.File, error) {
-	b, err := w.Drafts.Blobs.Get(ctx, w.DB.Pool, doc.BlobKey)
+func (s *Service) file(ctx context.Context, doc store.Document) (*cdp.File, error) {
+	b, err := s.Drafts.Blobs.Get(ctx, s.DB.Pool, doc.BlobKey)
 	if err != nil {
 		return nil, err
 	}

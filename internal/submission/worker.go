@@ -91,7 +91,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	if err != nil {
 		return err
 	}
-	cust, err := w.customer(ctx, d)
+	cust, err := w.customer(ctx, d, w.Sender)
 	if err != nil {
 		return err
 	}

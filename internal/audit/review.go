@@ -1,4 +1,4 @@
-package store
+package audit
 
 import (
 	"context"
@@ -9,12 +9,30 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// The audit trail is written by internal/audit only; here are the reviewers' reads.
+// Querier is what a pool, a connection and a transaction offer.
+type Querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
 
-// AuditFilter selects events. Zero fields do not filter.
-type AuditFilter struct {
+// Pool is a Querier that also starts transactions: a pgxpool.Pool.
+type Pool interface {
+	Querier
+	Beginner
+	BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error)
+}
+
+// ErrNotFound: no such event, or none in the reader's scope.
+var ErrNotFound = errors.New("audit event not found")
+
+// The reviewers' reads.
+
+// Filter selects events. Zero fields do not filter.
+type Filter struct {
 	Branch   string   // scope: the actor's branch
 	Username string   // the actor
 	Prefixes []string // action prefixes of a review group
@@ -25,28 +43,6 @@ type AuditFilter struct {
 	From, To time.Time // occurred_at in [From, To)
 	BeforeID int64     // keyset cursor: events older than this one
 	Limit    int
-}
-
-// AuditRow is one event as reviewers read it.
-type AuditRow struct {
-	ID                     int64
-	OccurredAt             time.Time
-	Username, Role, Branch string
-	SessionRef, RequestID  string
-	ClientIP, Action       string
-	EntityType, EntityID   string
-	Before, After          []byte // JSON, nil when absent
-	Reason, Outcome        string
-}
-
-const auditColumns = `id, occurred_at, actor_username, actor_role, actor_branch, session_ref, request_id,
-	client_ip, action, entity_type, entity_id, before, after, reason, outcome`
-
-func scanAuditRow(row pgx.Row) (AuditRow, error) {
-	var r AuditRow
-	err := row.Scan(&r.ID, &r.OccurredAt, &r.Username, &r.Role, &r.Branch, &r.SessionRef, &r.RequestID,
-		&r.ClientIP, &r.Action, &r.EntityType, &r.EntityID, &r.Before, &r.After, &r.Reason, &r.Outcome)
-	return r, err
 }
 
 // customerEvents are the events of one customer named by a draft reference or an ECRN: its
@@ -72,7 +68,7 @@ func eventsFound(cond string) string {
 
 // where builds the filter's condition; ids only grow, so "id < cursor" pages stay stable
 // while new events arrive.
-func (f AuditFilter) where() (string, []any) {
+func (f Filter) where() (string, []any) {
 	var conds []string
 	var args []any
 	// add appends a condition whose placeholders "$?" take args in order; with one arg, every
@@ -126,54 +122,54 @@ func (f AuditFilter) where() (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-// ListAuditEvents returns up to f.Limit events, newest first.
-func ListAuditEvents(ctx context.Context, q Querier, f AuditFilter) ([]AuditRow, error) {
+// List returns up to f.Limit events, newest first.
+func List(ctx context.Context, q Querier, f Filter) ([]Row, error) {
 	where, args := f.where()
 	args = append(args, f.Limit)
-	rows, err := q.Query(ctx, `SELECT `+auditColumns+` FROM audit_events`+where+
+	rows, err := q.Query(ctx, `SELECT `+rowColumns+` FROM audit_events e`+where+
 		` ORDER BY id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
-		return nil, fmt.Errorf("store.ListAuditEvents: %w", err)
+		return nil, fmt.Errorf("audit.List: %w", err)
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditRow, error) { return scanAuditRow(r) })
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Row, error) { return scanRow(r) })
 	if err != nil {
-		return nil, fmt.Errorf("store.ListAuditEvents: %w", err)
+		return nil, fmt.Errorf("audit.List: %w", err)
 	}
 	return list, nil
 }
 
-// EachAuditEvent calls fn for every event of f, newest first, one row in memory at a time.
-func EachAuditEvent(ctx context.Context, q Querier, f AuditFilter, fn func(AuditRow) error) error {
+// Each calls fn for every event of f, newest first, one row in memory at a time.
+func Each(ctx context.Context, q Querier, f Filter, fn func(Row) error) error {
 	where, args := f.where()
-	rows, err := q.Query(ctx, `SELECT `+auditColumns+` FROM audit_events`+where+` ORDER BY id DESC`, args...)
+	rows, err := q.Query(ctx, `SELECT `+rowColumns+` FROM audit_events e`+where+` ORDER BY id DESC`, args...)
 	if err != nil {
-		return fmt.Errorf("store.EachAuditEvent: %w", err)
+		return fmt.Errorf("audit.Each: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		r, err := scanAuditRow(rows)
+		r, err := scanRow(rows)
 		if err != nil {
-			return fmt.Errorf("store.EachAuditEvent: %w", err)
+			return fmt.Errorf("audit.Each: %w", err)
 		}
 		if err := fn(r); err != nil {
 			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store.EachAuditEvent: %w", err)
+		return fmt.Errorf("audit.Each: %w", err)
 	}
 	return nil
 }
 
-// AuditEventByID reads one event; a branch other than "" limits it to that scope.
-func AuditEventByID(ctx context.Context, q Querier, id int64, branch string) (AuditRow, error) {
-	r, err := scanAuditRow(q.QueryRow(ctx, `SELECT `+auditColumns+` FROM audit_events
+// ByID reads one event; a branch other than "" limits it to that scope.
+func ByID(ctx context.Context, q Querier, id int64, branch string) (Row, error) {
+	r, err := scanRow(q.QueryRow(ctx, `SELECT `+rowColumns+` FROM audit_events e
 		WHERE id = $1 AND ($2 = '' OR actor_branch = $2)`, id, branch))
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = ErrNotFound
 	}
 	if err != nil {
-		return r, fmt.Errorf("store.AuditEventByID(%d): %w", id, err)
+		return r, fmt.Errorf("audit.ByID(%d): %w", id, err)
 	}
 	return r, nil
 }
@@ -192,7 +188,7 @@ func SaveVerification(ctx context.Context, q Querier, v Verification) error {
 	_, err := q.Exec(ctx, `INSERT INTO audit_verifications (at, by_username, scope, verified, broken_id)
 		VALUES ($1, $2, $3, $4, nullif($5, 0))`, v.At, v.By, v.Scope, v.Verified, v.BrokenID)
 	if err != nil {
-		return fmt.Errorf("store.SaveVerification: %w", err)
+		return fmt.Errorf("audit.SaveVerification: %w", err)
 	}
 	return nil
 }
@@ -207,7 +203,32 @@ func LastVerification(ctx context.Context, q Querier, scope string) (Verificatio
 		return v, ErrNotFound
 	}
 	if err != nil {
-		return v, fmt.Errorf("store.LastVerification: %w", err)
+		return v, fmt.Errorf("audit.LastVerification: %w", err)
 	}
 	return v, nil
+}
+
+// CDPHealth is what the CDP calls recorded since some time tell of the CDP.
+type CDPHealth struct {
+	Calls, Failures int
+	P50, P95        time.Duration
+}
+
+// CDPHealthSince reads the CDP's health off the attempts the submission worker records.
+func CDPHealthSince(ctx context.Context, q Querier, since time.Time) (CDPHealth, error) {
+	var h CDPHealth
+	var p50, p95 *float64
+	err := q.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE outcome <> 'success'),
+			percentile_cont(0.5) WITHIN GROUP (ORDER BY (after->>'latency_ms')::numeric),
+			percentile_cont(0.95) WITHIN GROUP (ORDER BY (after->>'latency_ms')::numeric)
+		FROM audit_events WHERE action = $1 AND occurred_at >= $2`, string(CDPAttempt), since).
+		Scan(&h.Calls, &h.Failures, &p50, &p95)
+	if err != nil {
+		return h, fmt.Errorf("audit.CDPHealthSince: %w", err)
+	}
+	if p50 != nil {
+		h.P50 = time.Duration(*p50 * float64(time.Millisecond))
+		h.P95 = time.Duration(*p95 * float64(time.Millisecond))
+	}
+	return h, nil
 }

@@ -1,4 +1,4 @@
-package store_test
+package audit_test
 
 import (
 	"context"
@@ -27,7 +27,7 @@ func TestAuditFiltersReadFewRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	last := &captured{}
+	last := &testdb.Captured{}
 	cfg.ConnConfig.Tracer = last
 	cfg.MaxConns = 1
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
@@ -47,7 +47,7 @@ func TestAuditFiltersReadFewRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	ref := audit.NewIDRef([]byte("key"), number)
-	for name, f := range map[string]store.AuditFilter{
+	for name, f := range map[string]audit.Filter{
 		"customer":                  {Customer: draft},
 		"customer's drafts, branch": {Customer: draft, Branch: branch, Prefixes: []string{"draft."}},
 		"ID number":                 {IDNumber: number, IDHMAC: ref.HMAC},
@@ -57,17 +57,17 @@ func TestAuditFiltersReadFewRows(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f.Limit = 50
 			for range 7 {
-				if _, err := store.ListAuditEvents(ctx, pool, f); err != nil {
+				if _, err := audit.List(ctx, pool, f); err != nil {
 					t.Fatal(err)
 				}
 			}
 			var plan []byte
-			args := append([]any{pgx.QueryExecModeExec}, last.args...)
-			if err := pool.QueryRow(ctx, "EXPLAIN (ANALYZE, FORMAT JSON) "+last.sql, args...).Scan(&plan); err != nil {
+			args := append([]any{pgx.QueryExecModeExec}, last.Args...)
+			if err := pool.QueryRow(ctx, "EXPLAIN (ANALYZE, FORMAT JSON) "+last.SQL, args...).Scan(&plan); err != nil {
 				t.Fatal(err)
 			}
 			read := 0.0
-			for _, n := range planNodes(t, plan) {
+			for _, n := range testdb.PlanNodes(t, plan) {
 				if n["Relation Name"] == "audit_events" {
 					removed, _ := n["Rows Removed by Filter"].(float64)
 					rows, _ := n["Actual Rows"].(float64)
