@@ -32,13 +32,18 @@ func TestSealerLagIsVisible(t *testing.T) {
 	if _, err := stuck.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(audit.SealLockForTest)); err != nil {
 		t.Fatal(err)
 	}
-	var logged strings.Builder // the sealer runs on this goroutine
+	var logged strings.Builder // read once the sealer has stopped
 	m := audit.NewMetrics(prometheus.NewRegistry())
 	s := &audit.Sealer{DB: db.Pool, Key: testKey(t), Log: slog.New(slog.NewTextHandler(&logged, nil)),
 		Interval: 10 * time.Millisecond, Metrics: m}
-	run, stop := context.WithTimeout(ctx, 200*time.Millisecond)
-	defer stop()
-	s.Run(run)
+	run, stop := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	go func() { s.Run(run); close(stopped) }()
+	for deadline := time.Now().Add(10 * time.Second); gauge(t, m.Unsealed) == 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	stop()
+	<-stopped
 	if n := gauge(t, m.Unsealed); n != 3 {
 		t.Errorf("unsealed gauge = %v, want 3", n)
 	}
