@@ -114,11 +114,11 @@ func (r *Row) fields() []any {
 		&r.Reason, &r.Outcome, &r.PrevHash, &r.Hash}
 }
 
-// unsealed reads the oldest queued events, locked against a second sealer whose lock
-// was somehow lost.
+// unsealed reads the oldest queued events. No row lock: the seal lock, held until the
+// transaction ends, already keeps every other sealer out.
 func unsealed(ctx context.Context, tx pgx.Tx, limit int) ([]Row, error) {
 	rows, err := tx.Query(ctx, `SELECT `+rowColumns+` FROM audit_unsealed u JOIN audit_events e ON e.id = u.event_id
-		ORDER BY u.event_id LIMIT $1 FOR UPDATE OF u`, limit)
+		ORDER BY u.event_id LIMIT $1`, limit)
 	if err != nil {
 		return nil, err
 	}
