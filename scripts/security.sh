@@ -32,6 +32,8 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 base="http://127.0.0.1:$port"
 export DATABASE_URL PORTAL_ADDR="127.0.0.1:$port" CDP_BASE_URL=sandbox
 export PORTAL_AUDIT_HMAC_KEY="security scan audit key, 32 characters or more"
+PORTAL_DOCUMENTS_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+export PORTAL_DOCUMENTS_KEY
 export PORTAL_CDP_LOOKUP_LIMIT=100000 # the scanners' lookups are not an agent's
 DATABASE_URL=$("$dir/testcluster" start "$dir/pg")
 PORTAL_AUDIT_SIGNING_KEY=$("$dir/portal" audit keygen)

@@ -43,10 +43,19 @@ step "throwaway PostgreSQL cluster"
 dir=$(mktemp -d /tmp/kycportal-test-XXXXXX)
 chmod 755 "$dir"
 go build -o "$dir/testcluster" ./internal/testdb/testcluster
-trap '"$dir/testcluster" stop "$dir/pg" >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
+cleanup() {
+	if [[ -f $dir/s3/pid ]]; then kill "$(cat "$dir/s3/pid")" 2>/dev/null || true; fi
+	"$dir/testcluster" stop "$dir/pg" >/dev/null 2>&1 || true
+	rm -rf "$dir"
+}
+trap cleanup EXIT
 TEST_DATABASE_URL=$("$dir/testcluster" start "$dir/pg")
 export TEST_DATABASE_URL
 echo "cluster up under $dir/pg"
+
+step "S3 server: versitygw (posix backend) on loopback, for the blob-store suite"
+eval "$(scripts/s3-server.sh "$dir/s3")"
+echo "S3 up at $TEST_S3_ENDPOINT"
 
 step "tests"
 status=0

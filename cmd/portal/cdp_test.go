@@ -26,7 +26,7 @@ func TestEmbeddedDefaultSaysItUsesTheSandbox(t *testing.T) {
 	t.Parallel()
 	addr := freeAddr(t)
 	s := serveUntilHealthy(t, []string{"DATABASE_URL=" + testdb.New(t), "PORTAL_ADDR=" + addr, "CDP_BASE_URL=sandbox",
-		"PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32), signingKeyEnv}, addr)
+		"PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32), signingKeyEnv, documentsKeyEnv}, addr)
 	defer func() { _ = s.cmd.Process.Kill() }()
 	resp, err := http.Get("http://" + addr + "/login")
 	if err != nil {

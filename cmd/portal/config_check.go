@@ -28,8 +28,8 @@ func runConfig(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if cfg.AuditHMACKey == "" && !cfg.Embedded() {
-		return errNoAuditKey
+	if err := requiredKeys(cfg); err != nil {
+		return err
 	}
 	printConfig(os.Stdout, cfg, c, useSandbox)
 	return nil
@@ -52,6 +52,10 @@ func printConfig(w io.Writer, cfg config.Config, c cdp.Config, useSandbox bool) 
 	if cfg.AuditSigningKey == "" && cfg.Embedded() {
 		signingKey = "kept in " + filepath.Join(cfg.DataDir, signingKeyFile)
 	}
+	documentsKey := secretState(cfg.DocumentsKey)
+	if cfg.DocumentsKey == "" && cfg.Embedded() {
+		documentsKey = "kept in " + filepath.Join(cfg.DataDir, documentsKeyFile)
+	}
 	for _, kv := range [][2]string{
 		{"DATABASE_URL", database},
 		{"PORTAL_ADDR", cfg.Addr},
@@ -67,6 +71,9 @@ func printConfig(w io.Writer, cfg config.Config, c cdp.Config, useSandbox bool) 
 		{"PORTAL_RETAIN_DISCARDED_DAYS", fmt.Sprint(cfg.RetainDiscardedDays)},
 		{"PORTAL_AUDIT_HMAC_KEY", auditKey},
 		{"PORTAL_AUDIT_SIGNING_KEY", signingKey},
+		{"PORTAL_DOCUMENTS_KEY", documentsKey},
+		{"PORTAL_DOCUMENTS_PREVIOUS_KEY", secretState(cfg.DocumentsPreviousKey)},
+		{"PORTAL_BLOB_STORE", blobStore(cfg)},
 		{"PORTAL_CDP_LOOKUP_LIMIT", fmt.Sprintf("%d per %s", cfg.CDPLookupLimit, cfg.CDPLookupWindow)},
 		{"CDP_BASE_URL", cdpAt},
 		{"CDP_CLIENT_ID", c.ClientID},
@@ -104,4 +111,14 @@ func redactDSN(dsn string) string {
 		dsn = u.Redacted()
 	}
 	return dsnPassword.ReplaceAllString(dsn, "${1}xxxxx")
+}
+
+// blobStore tells where documents are kept, the S3 credentials only as set or unset.
+func blobStore(cfg config.Config) string {
+	if cfg.BlobStore != "s3" {
+		return "postgres: in the database"
+	}
+	c := cfg.S3
+	return fmt.Sprintf("s3: bucket %s at %s (region %s, access key %s, secret key %s)", c.Bucket, c.Endpoint, c.Region,
+		secretState(c.AccessKey), secretState(c.SecretKey))
 }

@@ -108,7 +108,7 @@ func (c *cdpStub) portalEnv(dsn string) []string {
 	return []string{"DATABASE_URL=" + dsn, "CDP_BASE_URL=" + c.srv.URL, "CDP_TIMEOUT=2s",
 		"CDP_CLIENT_ID=" + cdp.SandboxClientID, "CDP_CLIENT_SECRET=" + cdp.SandboxClientSecret,
 		"CDP_USERNAME=" + cdp.SandboxUsername, "CDP_PASSWORD=" + cdp.SandboxPassword,
-		"PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32), signingKeyEnv}
+		"PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32), signingKeyEnv, documentsKeyEnv}
 }
 
 // staff adds an agent and a supervisor of branch DXB-01 with password and signs both in

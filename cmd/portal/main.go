@@ -25,6 +25,8 @@ var commands = map[string]command{
 	"retention":   {runRetention, "retention purge [--dry-run], hold, release, holds"},
 	"cdp-sandbox": {runCDPSandbox, "run the CDP sandbox alone (--addr 127.0.0.1:9090)"},
 	"seed":        {runSeed, "seed --customers N --audit N: synthetic data for demos and benchmarks"},
+	"documents":   {runDocuments, "documents rotate-key: re-wrap every data key under PORTAL_DOCUMENTS_KEY"},
+	"blobs":       {runBlobs, "blobs migrate --to s3 | sweep: move documents to S3; remove orphaned ones"},
 	"config":      {runConfig, "config check: the effective configuration, secrets redacted"},
 }
 

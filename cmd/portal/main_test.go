@@ -49,6 +49,9 @@ var signingKeyEnv = func() string {
 	return "PORTAL_AUDIT_SIGNING_KEY=" + private
 }()
 
+// documentsKeyEnv is the documents key that a run with DATABASE_URL requires.
+var documentsKeyEnv = "PORTAL_DOCUMENTS_KEY=" + strings.Repeat("d", 64)
+
 func portal(t *testing.T, env []string, stdin string, args ...string) (string, int) {
 	t.Helper()
 	cmd := exec.Command(binary, args...)

@@ -33,7 +33,7 @@ func TestDatabaseRestartUnderLoad(t *testing.T) {
 	}
 	addr := freeAddr(t)
 	serveUntilHealthy(t, []string{"DATABASE_URL=" + cluster.URL("portal"), "PORTAL_ADDR=" + addr,
-		"CDP_BASE_URL=sandbox", "PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32), signingKeyEnv}, addr)
+		"CDP_BASE_URL=sandbox", "PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32), signingKeyEnv, documentsKeyEnv}, addr)
 	base := "http://" + addr
 
 	var ok, failed, leaked, unanswered atomic.Int64

@@ -38,8 +38,8 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err // before any database work: a misconfigured deployment starts nothing
 	}
-	if cfg.AuditHMACKey == "" && !cfg.Embedded() {
-		return errNoAuditKey
+	if err := requiredKeys(cfg); err != nil {
+		return err
 	}
 	if cfg.AuditSigningKey == "" && !cfg.Embedded() {
 		return errNoSigningKey
@@ -79,8 +79,12 @@ func runServe(ctx context.Context, args []string) error {
 	// One run is a lookup and an onboard at most, each bounded by the CDP timeout; a run
 	// still marked running long after that died with its process and is rescued.
 	jobTimeout := 2*cdpCfg.Timeout + 10*time.Second
+	docs, err := openBlobs(ctx, cfg)
+	if err != nil {
+		return err
+	}
 	services, err := app.New(app.Options{DB: db, CDP: cdpClient, Log: log, Metrics: reg, Now: time.Now,
-		Hasher: hasher, Packs: packs.Default(), Blobs: store.PGBlobs{}, Scanner: documents.NoScanner{},
+		Hasher: hasher, Packs: packs.Default(), Blobs: docs, Scanner: documents.NoScanner{},
 		AuditKey: auditKey, AuditLog: signingKey, Rules: submission.DefaultRules, RequireTOTP: cfg.RequireTOTP,
 		LookupLimit: search.Limit{Lookups: cfg.CDPLookupLimit, Window: cfg.CDPLookupWindow},
 		SessionIdle: cfg.SessionIdle, SessionAbsolute: cfg.SessionAbsolute,
@@ -105,6 +109,7 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	go sweepSessions(ctx, log, db, cfg.SessionIdle)
+	go sweepBlobs(ctx, log, db, docs.Store)
 	if cfg.MetricsAddr != "" {
 		go serveMetrics(ctx, log, cfg.MetricsAddr, reg)
 	}

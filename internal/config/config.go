@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +43,21 @@ type Config struct {
 
 	CDP     cdp.Config     // CDP_*: how the portal reaches the CDP
 	Sandbox sandbox.Config // CDP_SANDBOX_*: the sandbox's knobs, with the CDP_* credentials
+
+	// Documents (docs/drafts.md).
+	BlobStore            string // PORTAL_BLOB_STORE: postgres or s3
+	S3                   S3     // PORTAL_S3_*: the bucket when BlobStore is s3
+	DocumentsKey         string // PORTAL_DOCUMENTS_KEY or _FILE: 64 hex characters, wraps every data key
+	DocumentsPreviousKey string // PORTAL_DOCUMENTS_PREVIOUS_KEY or _FILE: the key before, during a rotation
+}
+
+// S3 names the bucket that keeps documents when PORTAL_BLOB_STORE is s3.
+type S3 struct {
+	Endpoint  string // PORTAL_S3_ENDPOINT: http:// or https:// address
+	Bucket    string // PORTAL_S3_BUCKET
+	Region    string // PORTAL_S3_REGION
+	AccessKey string // PORTAL_S3_ACCESS_KEY or _FILE
+	SecretKey string // PORTAL_S3_SECRET_KEY or _FILE
 }
 
 // Embedded tells whether the portal runs its own private database.
@@ -72,6 +89,10 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.AuditSigningKey = p.secret("PORTAL_AUDIT_SIGNING_KEY")
 	c.CDPLookupLimit = p.positive("PORTAL_CDP_LOOKUP_LIMIT", 60)
 	c.CDPLookupWindow = p.duration("PORTAL_CDP_LOOKUP_WINDOW", time.Minute)
+	c.BlobStore = p.oneOf("PORTAL_BLOB_STORE", "postgres", "s3")
+	c.S3 = p.s3(c.BlobStore == "s3")
+	c.DocumentsKey = p.documentsKey("PORTAL_DOCUMENTS_KEY")
+	c.DocumentsPreviousKey = p.documentsKey("PORTAL_DOCUMENTS_PREVIOUS_KEY")
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		p.fail("PORTAL_TLS_CERT and PORTAL_TLS_KEY", "set both or neither")
 	}
@@ -169,4 +190,34 @@ func (p *parser) level(name string, def slog.Level) slog.Level {
 		return def
 	}
 	return l
+}
+
+// oneOf reads a choice among values, the first being the default.
+func (p *parser) oneOf(name string, values ...string) string {
+	v := p.str(name, values[0])
+	if !slices.Contains(values, v) {
+		p.fail(name, fmt.Sprintf("%q is not one of %s", v, strings.Join(values, ", ")))
+		return values[0]
+	}
+	return v
+}
+
+// s3 reads the bucket's settings; all but the region are required when used.
+func (p *parser) s3(used bool) S3 {
+	s := S3{Endpoint: p.str("PORTAL_S3_ENDPOINT", ""), Bucket: p.str("PORTAL_S3_BUCKET", ""),
+		Region: p.str("PORTAL_S3_REGION", "us-east-1"), AccessKey: p.secret("PORTAL_S3_ACCESS_KEY"),
+		SecretKey: p.secret("PORTAL_S3_SECRET_KEY")}
+	if !used {
+		return s
+	}
+	for name, v := range map[string]string{"PORTAL_S3_ENDPOINT": s.Endpoint, "PORTAL_S3_BUCKET": s.Bucket,
+		"PORTAL_S3_ACCESS_KEY": s.AccessKey, "PORTAL_S3_SECRET_KEY": s.SecretKey} {
+		if v == "" {
+			p.fail(name, "required when PORTAL_BLOB_STORE is s3")
+		}
+	}
+	if u, err := url.Parse(s.Endpoint); s.Endpoint != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		p.fail("PORTAL_S3_ENDPOINT", fmt.Sprintf("%q is not an http:// or https:// address", s.Endpoint))
+	}
+	return s
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/hex"
 	"fmt"
 	"os"
 	"strings"
@@ -38,6 +39,15 @@ func (p *parser) auditKey(name string) string {
 	key := p.secret(name)
 	if key != "" && len(key) < minAuditKey {
 		p.fail(name, fmt.Sprintf("at least %d characters (openssl rand -hex 32 makes one)", minAuditKey))
+	}
+	return key
+}
+
+// documentsKey reads a key-encryption key of documents: 32 bytes as 64 hex characters.
+func (p *parser) documentsKey(name string) string {
+	key := p.secret(name)
+	if b, err := hex.DecodeString(key); key != "" && (err != nil || len(b) != 32) {
+		p.fail(name, "64 hexadecimal characters (openssl rand -hex 32 makes one)")
 	}
 	return key
 }

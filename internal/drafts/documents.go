@@ -2,7 +2,6 @@ package drafts
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"net/http"
@@ -64,11 +63,8 @@ func (s *Service) recordRejection(ctx context.Context, d Draft, kind string, r *
 }
 
 func (s *Service) store(ctx context.Context, u store.User, id int64, kind string, p documents.Prepared) (store.Document, error) {
-	doc := store.Document{DraftID: id, Kind: kind, ContentType: p.ContentType, BlobKey: newKey(), Size: len(p.Data),
+	doc := store.Document{DraftID: id, Kind: kind, ContentType: p.ContentType, Size: len(p.Data),
 		Width: p.Width, Height: p.Height, SHA256: p.SHA256, Warnings: p.Warnings, UploadedBy: u.ID, UploadedAt: s.Now()}
-	if p.Thumb != nil {
-		doc.ThumbKey = newKey()
-	}
 	err := audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		d, err := s.openForChange(ctx, tx, u, id)
 		if err != nil {
@@ -83,7 +79,7 @@ func (s *Service) store(ctx context.Context, u store.User, id int64, kind string
 		}
 		action, before, err := s.replace(ctx, tx, u, d, kind)
 		if err == nil {
-			err = s.putBlobs(ctx, tx, doc, p)
+			err = s.putBlobs(ctx, tx, &doc, p)
 		}
 		if err == nil {
 			doc.ID, err = store.AddDocument(ctx, tx, doc)
@@ -106,26 +102,20 @@ func (s *Service) replace(ctx context.Context, tx pgx.Tx, u store.User, d Draft,
 	return audit.DocumentReplaced, documentFacts(old), store.RemoveDocument(ctx, tx, old.ID, u.ID, s.Now())
 }
 
-func (s *Service) putBlobs(ctx context.Context, tx pgx.Tx, doc store.Document, p documents.Prepared) error {
-	if err := s.Blobs.Put(ctx, tx, doc.BlobKey, p.Data); err != nil {
+// putBlobs stores the file and its thumbnail, and names them in doc.
+func (s *Service) putBlobs(ctx context.Context, tx pgx.Tx, doc *store.Document, p documents.Prepared) error {
+	var err error
+	if doc.BlobKey, err = s.Blobs.Put(ctx, tx, p.Data); err != nil || p.Thumb == nil {
 		return err
 	}
-	if doc.ThumbKey == "" {
-		return nil
-	}
-	return s.Blobs.Put(ctx, tx, doc.ThumbKey, p.Thumb)
+	doc.ThumbKey, err = s.Blobs.Put(ctx, tx, p.Thumb)
+	return err
 }
 
 // documentFacts is what the audit keeps of a document: never its content.
 func documentFacts(d store.Document) map[string]any {
 	return map[string]any{"kind": d.Kind, "content_type": d.ContentType, "bytes": d.Size, "width": d.Width,
 		"height": d.Height, "sha256": hex.EncodeToString(d.SHA256), "warnings": d.Warnings}
-}
-
-func newKey() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return "doc/" + hex.EncodeToString(b)
 }
 
 // openForChange locks a draft the user may change.

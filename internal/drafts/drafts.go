@@ -21,11 +21,10 @@ import (
 	"kycportal/internal/store"
 )
 
-// BlobStore keeps document bytes. q is the transaction of the change the blob belongs to:
-// the PostgreSQL store writes in it; a store elsewhere (S3) may ignore it, since keys are
-// never reused and a blob no row names is garbage.
+// BlobStore keeps document bytes (blobs.Documents: encrypted, in PostgreSQL or S3). q is
+// the transaction of the change the blob belongs to; Put returns the key that names it.
 type BlobStore interface {
-	Put(ctx context.Context, q store.Querier, key string, data []byte) error
+	Put(ctx context.Context, q store.Querier, data []byte) (string, error)
 	Get(ctx context.Context, q store.Querier, key string) ([]byte, error)
 }
 

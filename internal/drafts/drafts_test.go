@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"kycportal/internal/blobs"
 	"kycportal/internal/documents"
 	"kycportal/internal/packs"
 	"kycportal/internal/store"
@@ -42,7 +43,7 @@ func registry(t *testing.T, withV2 bool) *packs.Registry {
 }
 
 func service(t *testing.T, db *store.DB, r *packs.Registry) *Service {
-	return &Service{DB: db, Packs: r, Blobs: store.PGBlobs{}, Scanner: documents.NoScanner{},
+	return &Service{DB: db, Packs: r, Blobs: blobs.Ephemeral(), Scanner: documents.NoScanner{},
 		Now: func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }}
 }
 

@@ -164,7 +164,8 @@ func Start(t *testing.T, env ...string) *Portal {
 	}
 	cmd := exec.Command(suite.binary, "serve")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+p.DSN, "PORTAL_ADDR="+addr, "CDP_BASE_URL=sandbox",
-		"PORTAL_AUDIT_HMAC_KEY="+AuditKey, "PORTAL_AUDIT_SIGNING_KEY="+SigningKey)
+		"PORTAL_AUDIT_HMAC_KEY="+AuditKey, "PORTAL_AUDIT_SIGNING_KEY="+SigningKey,
+		"PORTAL_DOCUMENTS_KEY="+strings.Repeat("d", 64))
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {

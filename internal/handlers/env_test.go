@@ -19,6 +19,7 @@ import (
 
 	"kycportal/internal/app"
 	"kycportal/internal/auth"
+	"kycportal/internal/blobs"
 	"kycportal/internal/cdp"
 	"kycportal/internal/cdp/cdptest"
 	"kycportal/internal/documents"
@@ -71,7 +72,7 @@ func newEnv(t *testing.T, configure ...envOption) *env {
 		hasher: auth.NewTestHasher(), logs: &syncBuffer{}}
 	log := slog.New(slog.NewJSONHandler(e.logs, nil))
 	o := app.Options{DB: db, CDP: unreachableCDP(t, log), Log: log, Metrics: prometheus.NewRegistry(), Now: e.clock.Now,
-		Hasher: e.hasher, Packs: packs.Default(), Blobs: store.PGBlobs{}, Scanner: documents.NoScanner{},
+		Hasher: e.hasher, Packs: packs.Default(), Blobs: blobs.Ephemeral(), Scanner: documents.NoScanner{},
 		LookupLimit: search.DefaultLimit, Rules: submission.DefaultRules,
 		SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour, AuditLog: testdb.AuditKey(t)}
 	d := Deps{DB: db, Log: log, Metrics: prometheus.NewRegistry(), Now: e.clock.Now}

@@ -24,6 +24,7 @@ import (
 	"kycportal/internal/audit"
 	"kycportal/internal/auth"
 	"kycportal/internal/bench"
+	"kycportal/internal/blobs"
 	"kycportal/internal/cdp"
 	"kycportal/internal/cdp/sandbox"
 	"kycportal/internal/documents"
@@ -276,7 +277,7 @@ func (p *perf) serve() {
 // services are the portal's services as serve builds them, on the run's database.
 func (p *perf) services(client *cdp.Client, log *slog.Logger, reg *packs.Registry, worker *app.WorkerOptions) *app.App {
 	services, err := app.New(app.Options{DB: p.db, CDP: client, Log: log, Metrics: prometheus.NewRegistry(), Now: time.Now,
-		Hasher: auth.NewHasher(2), Packs: reg, Blobs: store.PGBlobs{}, Scanner: documents.NoScanner{},
+		Hasher: auth.NewHasher(2), Packs: reg, Blobs: blobs.Ephemeral(), Scanner: documents.NoScanner{},
 		AuditKey: []byte(perfAuditKey), AuditLog: testdb.AuditKey(p.t), LookupLimit: search.Limit{Lookups: 1 << 30, Window: time.Minute},
 		Rules: submission.DefaultRules, SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour, Worker: worker})
 	if err != nil {

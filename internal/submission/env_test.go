@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"kycportal/internal/auth"
+	"kycportal/internal/blobs"
 	"kycportal/internal/cdp"
 	"kycportal/internal/cdp/cdptest"
 	"kycportal/internal/cdp/sandbox"
@@ -67,7 +68,7 @@ func newEnvService(t *testing.T, db *store.DB, now func() time.Time, makerChecke
 		t.Fatal(err)
 	}
 	return &Service{DB: db, Queue: queue, Now: now, Rules: DefaultRules,
-		Drafts: &drafts.Service{DB: db, Packs: aePack(t, makerChecker), Blobs: store.PGBlobs{},
+		Drafts: &drafts.Service{DB: db, Packs: aePack(t, makerChecker), Blobs: blobs.Ephemeral(),
 			Scanner: documents.NoScanner{}, Now: now}}
 }
 
