@@ -198,3 +198,30 @@ func blobsMigrate(ctx context.Context, args []string) error {
 		return err
 	})
 }
+
+// holdObjects mirrors the legal holds on a customer onto the objects of their documents,
+// when these are in an S3 bucket with object lock: held while any active hold names them.
+func holdObjects(ctx context.Context, cfg config.Config, db *store.DB, h store.LegalHold) error {
+	if cfg.BlobStore != "s3" {
+		return nil
+	}
+	s3, err := openS3(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	keys, held, err := store.HeldBlobs(ctx, db.Pool, h)
+	for _, key := range keys {
+		if err != nil {
+			break
+		}
+		err = s3.Hold(ctx, key, held)
+	}
+	if err == nil && len(keys) > 0 {
+		state := "off"
+		if held {
+			state = "on"
+		}
+		fmt.Printf("object lock: legal hold %s on %d object(s)\n", state, len(keys))
+	}
+	return err
+}

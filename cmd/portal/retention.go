@@ -24,18 +24,18 @@ func runRetention(ctx context.Context, args []string) error {
 		if err := policy.Validate(); err != nil {
 			return fmt.Errorf("configuration refused: %w", err)
 		}
-		return retentionCommand(ctx, db, policy, args[0], args[1:])
+		return retentionCommand(ctx, cfg, db, policy, args[0], args[1:])
 	})
 }
 
-func retentionCommand(ctx context.Context, db *store.DB, policy retention.Policy, sub string, rest []string) error {
+func retentionCommand(ctx context.Context, cfg config.Config, db *store.DB, policy retention.Policy, sub string, rest []string) error {
 	switch sub {
 	case "purge":
 		return retentionPurge(ctx, db, policy, rest)
 	case "hold":
-		return retentionHold(ctx, db, rest)
+		return retentionHold(ctx, cfg, db, rest)
 	case "release":
-		return retentionRelease(ctx, db, rest)
+		return retentionRelease(ctx, cfg, db, rest)
 	case "holds":
 		return retentionHolds(ctx, db)
 	default:
@@ -68,7 +68,7 @@ func retentionPurge(ctx context.Context, db *store.DB, p retention.Policy, args 
 	return nil
 }
 
-func retentionHold(ctx context.Context, db *store.DB, args []string) error {
+func retentionHold(ctx context.Context, cfg config.Config, db *store.DB, args []string) error {
 	fs := flag.NewFlagSet("retention hold", flag.ContinueOnError)
 	var h store.LegalHold
 	fs.StringVar(&h.IssuedCountry, "country", "", "issuing country of the ID document (ISO alpha-2)")
@@ -90,10 +90,10 @@ func retentionHold(ctx context.Context, db *store.DB, args []string) error {
 		return err
 	}
 	fmt.Printf("legal hold %d placed\n", id)
-	return nil
+	return holdObjects(ctx, cfg, db, h)
 }
 
-func retentionRelease(ctx context.Context, db *store.DB, args []string) error {
+func retentionRelease(ctx context.Context, cfg config.Config, db *store.DB, args []string) error {
 	fs := flag.NewFlagSet("retention release", flag.ContinueOnError)
 	reason := fs.String("reason", "", "why (required)")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 || *reason == "" {
@@ -103,11 +103,15 @@ func retentionRelease(ctx context.Context, db *store.DB, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %q is not a hold id", errUsage, fs.Arg(0))
 	}
-	if err := retention.Release(ctx, db, id, *reason, time.Now()); err != nil {
+	h, err := store.LegalHoldByID(ctx, db.Pool, id)
+	if err == nil {
+		err = retention.Release(ctx, db, id, *reason, time.Now())
+	}
+	if err != nil {
 		return err
 	}
 	fmt.Printf("legal hold %d released\n", id)
-	return nil
+	return holdObjects(ctx, cfg, db, h)
 }
 
 func retentionHolds(ctx context.Context, db *store.DB) error {

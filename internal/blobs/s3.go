@@ -145,7 +145,8 @@ func (s *S3) Sweep(ctx context.Context, q store.Querier, before time.Time) (int,
 }
 
 // Hold places (on) or lifts a legal hold on the object under key, when the bucket has
-// object lock; otherwise it does nothing, and the portal's own holds still stop its purge.
+// object lock; otherwise, or for a key with no object, it does nothing: the portal's own
+// holds still stop its purge.
 func (s *S3) Hold(ctx context.Context, key string, on bool) error {
 	if !s.locking {
 		return nil
@@ -155,6 +156,9 @@ func (s *S3) Hold(ctx context.Context, key string, on bool) error {
 		status = minio.LegalHoldEnabled
 	}
 	err := s.client.PutObjectLegalHold(ctx, s.bucket, key, minio.PutObjectLegalHoldOptions{Status: &status})
+	if minio.ToErrorResponse(err).Code == "NoSuchKey" {
+		return nil // still in PostgreSQL, not yet migrated: the portal's own hold keeps it
+	}
 	if err != nil {
 		return fmt.Errorf("blobs.S3.Hold(%s): %w", key, err)
 	}

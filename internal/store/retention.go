@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -103,4 +104,37 @@ func ActiveLegalHolds(ctx context.Context, q Querier) ([]LegalHold, error) {
 		return nil, fmt.Errorf("store.ActiveLegalHolds: %w", err)
 	}
 	return holds, nil
+}
+
+// LegalHoldByID returns a hold, active or released.
+func LegalHoldByID(ctx context.Context, q Querier, id int64) (LegalHold, error) {
+	rows, err := q.Query(ctx, `SELECT id, issued_country, id_type, id_number, reason, set_by, set_at
+		FROM legal_holds WHERE id = $1`, id)
+	if err != nil {
+		return LegalHold{}, fmt.Errorf("store.LegalHoldByID(%d): %w", id, err)
+	}
+	h, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[LegalHold])
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return h, fmt.Errorf("store.LegalHoldByID(%d): %w", id, err)
+	}
+	return h, nil
+}
+
+// HeldBlobs lists the blob keys (files and thumbnails) of every document of a customer,
+// and tells whether an active hold names the customer.
+func HeldBlobs(ctx context.Context, q Querier, h LegalHold) (keys []string, held bool, err error) {
+	err = q.QueryRow(ctx, `SELECT coalesce(array_agg(k) FILTER (WHERE k IS NOT NULL), '{}'),
+			EXISTS (SELECT 1 FROM legal_holds WHERE released_at IS NULL
+				AND issued_country = $1 AND id_type = $2 AND id_number = $3)
+		FROM drafts d JOIN draft_documents dd ON dd.draft_id = d.id,
+			LATERAL unnest(ARRAY[dd.blob_key, dd.thumb_key]) AS k
+		WHERE d.issued_country = $1 AND d.id_type = $2 AND d.id_number = $3`,
+		h.IssuedCountry, h.IDType, h.IDNumber).Scan(&keys, &held)
+	if err != nil {
+		return nil, false, fmt.Errorf("store.HeldBlobs: %w", err)
+	}
+	return keys, held, nil
 }
