@@ -1,6 +1,7 @@
 // The portal's own script, beside htmx. It keeps keyboard and screen-reader users where
 // the answer is after an htmx swap, marks requests in flight, sends a form marked
-// data-once once, shows upload progress, and puts a failed request into words. It is
+// data-once once, scales photos to the size the portal stores, shows upload progress, and
+// puts a failed request into words. It is
 // served from /static: the CSP allows no inline script.
 "use strict";
 
@@ -64,6 +65,75 @@ document.addEventListener("htmx:xhr:progress", (e) => {
     bar.hidden = false;
   }
 });
+
+// A photo larger than the portal stores is scaled here before it is sent, to the longest
+// side its input names (data-scale-to): the usual upload is then a third of the bytes and
+// pixels. The EXIF orientation is applied while decoding, so the photo arrives upright
+// without it; the portal checks and re-encodes whatever arrives, as for any upload.
+const scaling = new WeakMap(); // form → the promise of its photo being scaled
+
+document.addEventListener("change", (e) => {
+  const input = e.target;
+  if (!input.matches("input[type=file][data-scale-to]") || input.files.length !== 1) {
+    return;
+  }
+  const form = input.form;
+  form.setAttribute("aria-busy", "true");
+  const job = scalePhoto(input.files[0], Number(input.dataset.scaleTo))
+    .then((file) => {
+      if (file) {
+        const chosen = new DataTransfer();
+        chosen.items.add(file);
+        input.files = chosen.files;
+      }
+    })
+    .catch(() => {}) // the browser could not decode it: it goes as it is, and the portal says why
+    .finally(() => {
+      scaling.delete(form);
+      form.removeAttribute("aria-busy");
+    });
+  scaling.set(form, job);
+});
+
+// A submit while its photo is being scaled waits for it, then goes on.
+document.addEventListener(
+  "submit",
+  (e) => {
+    const job = scaling.get(e.target);
+    if (job) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      job.then(() => e.target.requestSubmit(e.submitter));
+    }
+  },
+  true,
+);
+
+// scalePhoto returns the photo as a JPEG of at most edge pixels on its longest side, or
+// null when it is already small enough (or not a photo).
+async function scalePhoto(file, edge) {
+  if (!/^image\/(jpeg|png)$/.test(file.type)) {
+    return null;
+  }
+  const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+  const scale = edge / Math.max(bitmap.width, bitmap.height);
+  if (scale >= 1) {
+    bitmap.close();
+    return null;
+  }
+  const width = Math.round(bitmap.width * scale);
+  const height = Math.round(bitmap.height * scale);
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = "#fff"; // transparency on white, as the portal does
+  ctx.fillRect(0, 0, width, height);
+  ctx.imageSmoothingQuality = "high";
+  ctx.drawImage(bitmap, 0, 0, width, height);
+  bitmap.close();
+  const blob = await canvas.convertToBlob({ type: "image/jpeg", quality: 0.92 });
+  const name = file.name.replace(/\.[^.]*$/, "") + ".jpg";
+  return new File([blob], name, { type: "image/jpeg", lastModified: file.lastModified });
+}
 
 // htmx swaps nothing for a refused or failed request: say what happened in the flash
 // slot, which screen readers announce.

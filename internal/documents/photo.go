@@ -12,7 +12,9 @@ import (
 )
 
 const (
-	storedEdge = 2400 // longest side of a stored photo: an ID stays legible, the CDP's 5 MiB holds it
+	// StoredEdge is the longest side of a stored photo: an ID stays legible, the CDP's 5 MiB
+	// holds it. The browser scales a larger photo to it before sending (static/portal.js).
+	StoredEdge = 2400
 	thumbEdge  = 320
 	jpegQ      = 88
 )
@@ -53,7 +55,7 @@ func preparePhoto(kind string, data []byte) (Prepared, error) {
 	if err != nil {
 		return Prepared{}, reject("The image is damaged or incomplete: it could not be read to the end. Take the photo again.")
 	}
-	upright := orient8(fit(img, storedEdge), orient)
+	upright := orient8(fit(img, StoredEdge), orient)
 	return encodePhoto(kind, upright)
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"kycportal/internal/documents"
 	"kycportal/internal/drafts"
 	"kycportal/internal/packs"
 	"kycportal/internal/store"
@@ -124,12 +125,12 @@ func docViews(d drafts.Draft, docs []store.Document) []pages.Doc {
 			continue // this ID has no back to photograph
 		}
 		v := pages.Doc{Kind: meta.Kind, Label: meta.Label, Required: slices.Contains(required, meta.Kind),
-			Accept: "image/jpeg,image/png", Capture: "environment", IsImage: true}
+			Accept: "image/jpeg,image/png", Capture: "environment", IsImage: true, ScaleTo: documents.StoredEdge}
 		switch meta.Kind {
 		case packs.DocFace:
 			v.Capture = "user"
 		case packs.DocEKYCReport:
-			v.Accept, v.Capture, v.IsImage = "application/pdf", "", false
+			v.Accept, v.Capture, v.IsImage, v.ScaleTo = "application/pdf", "", false, 0
 		}
 		if i >= 0 {
 			fillDoc(&v, docs[i])

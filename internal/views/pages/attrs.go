@@ -55,6 +55,15 @@ func captureAttr(capture string) templ.Attributes {
 	return templ.Attributes{"capture": capture}
 }
 
+// scaleAttr asks portal.js to scale a chosen photo to at most px on its longest side
+// before it is sent.
+func scaleAttr(px int) templ.Attributes {
+	if px == 0 {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"data-scale-to": strconv.Itoa(px)}
+}
+
 // invalidAttrs mark an input whose value was refused and tie it to the message with id.
 func invalidAttrs(id, msg string) templ.Attributes {
 	if msg == "" {

@@ -1672,6 +1672,10 @@ func uploadForm(c views.Chrome, d Draft, doc Doc) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+			templ_7745c5c3_Err = templruntime.RenderAttributes(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_ElementWriter, "input", scaleAttr(doc.ScaleTo))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 			templ_7745c5c3_Err = templruntime.RenderAttributes(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_ElementWriter, "input", invalidAttrs("upload-error-"+doc.Kind, doc.Error))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

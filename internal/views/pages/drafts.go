@@ -62,6 +62,7 @@ type Conflict struct{ Theirs, Yours, Advice string }
 // Doc is a document slot of the documents step.
 type Doc struct {
 	Kind, Label, Accept, Capture string
+	ScaleTo                      int // a photo's longest side as stored: the browser scales to it
 	Required, Present, IsImage   bool
 	Size, Dims, Uploaded         string
 	Warnings                     []string

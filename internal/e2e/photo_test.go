@@ -1,0 +1,68 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"kycportal/internal/bench"
+	"kycportal/internal/documents/corpus"
+)
+
+// TestBrowserScalesALargePhoto uploads a 12-megapixel phone photo lying on its side (EXIF
+// orientation 6): the browser turns it upright and scales it to the 2400 px the portal
+// stores before sending it, so the request carries far fewer bytes and pixels, and the
+// portal keeps it upright at that size.
+func TestBrowserScalesALargePhoto(t *testing.T) {
+	p := Start(t)
+	agent := p.NewUser("agent")
+	page := p.Page(t)
+	login(t, page, agent)
+	draftURL := newDraft(t, p, page, "AE", "4", "784-1990-1234567-6")
+	_, err := page.Goto(draftURL + "?step=documents")
+	check(t, err)
+
+	photo := sideways(t, bench.Photo(4000, 3000))
+	path := filepath.Join(t.TempDir(), "phone-photo.jpg")
+	check(t, os.WriteFile(path, photo, 0o600))
+	input := page.GetByTestId("file-id_front")
+	check(t, input.SetInputFiles(path))
+	check(t, expect.Locator(page.GetByTestId("upload-id_front")).Not().ToHaveAttribute("aria-busy", "true"))
+	// What the form will send: the file its input now holds.
+	chosen, err := input.Evaluate(`async (input) => {
+		const file = input.files[0], bitmap = await createImageBitmap(file);
+		return [file.type, bitmap.width, bitmap.height, file.size].join(" ");
+	}`, nil)
+	check(t, err)
+	var ctype string
+	var width, height, size int
+	_, err = fmt.Sscan(chosen.(string), &ctype, &width, &height, &size)
+	check(t, err)
+	if ctype != "image/jpeg" || width != 1800 || height != 2400 {
+		t.Errorf("the file input holds a %s of %d×%d; want an upright JPEG of 1800×2400", ctype, width, height)
+	}
+	t.Logf("the browser sends %d bytes for a %d-byte photo (%.0f%%)", size, len(photo), 100*float64(size)/float64(len(photo)))
+	if size > len(photo)/2 {
+		t.Errorf("the browser sends %d bytes of a %d-byte photo; scaled to a third of the pixels, it should be under half", size, len(photo))
+	}
+	check(t, page.GetByTestId("upload-submit-id_front").Click())
+	check(t, expect.Locator(page.GetByTestId("doc-present-id_front")).ToContainText("1800×2400"))
+	p.Capture(page, "large-photo-scaled")
+}
+
+// sideways gives a JPEG the EXIF segment of the corpus photo that says "turn 90° clockwise
+// to show" (orientation 6), as a phone held upright writes a landscape sensor's image.
+func sideways(t *testing.T, jpeg []byte) []byte {
+	t.Helper()
+	src := corpus.File(t, "gps-rotated.jpg")
+	for i := 2; i+4 <= len(src) && src[i] == 0xFF && src[i+1] != 0xDA; {
+		n := int(src[i+2])<<8 | int(src[i+3])
+		if src[i+1] == 0xE1 {
+			return append(append(append([]byte{}, jpeg[:2]...), src[i:i+2+n]...), jpeg[2:]...)
+		}
+		i += 2 + n
+	}
+	t.Fatal("gps-rotated.jpg has no EXIF segment")
+	return nil
+}
