@@ -17,7 +17,7 @@ func TestCorpus(t *testing.T) {
 	t.Parallel()
 	for _, c := range corpus.Load(t) {
 		t.Run(c.File+" as "+c.Kind, func(t *testing.T) {
-			data, err := ReadFile(bytes.NewReader(c.Data))
+			data, err := ReadFile(bytes.NewReader(c.Data), int64(len(c.Data)))
 			var p Prepared
 			if err == nil {
 				p, err = Prepare(c.Kind, data)
@@ -81,7 +81,7 @@ func TestOrientations(t *testing.T) {
 	// A 3×2 image whose pixels are numbered, turned by each orientation.
 	src := image.NewRGBA(image.Rect(0, 0, 3, 2))
 	for i := range 6 {
-		src.Pix[i*4] = uint8(i + 1)
+		src.Pix[i*4], src.Pix[i*4+3] = uint8(i+1), 255
 	}
 	want := map[int][]uint8{
 		1: {1, 2, 3, 4, 5, 6},
@@ -94,7 +94,7 @@ func TestOrientations(t *testing.T) {
 		8: {3, 6, 2, 5, 1, 4},
 	}
 	for o, w := range want {
-		got := orient8(src, o)
+		got := upright(src, 100, o)
 		var seq []uint8
 		for i := 0; i < len(got.Pix); i += 4 {
 			seq = append(seq, got.Pix[i])

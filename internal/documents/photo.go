@@ -2,6 +2,7 @@ package documents
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -9,6 +10,8 @@ import (
 	"image/png"
 
 	"golang.org/x/image/draw"
+	"golang.org/x/image/math/f64"
+	"golang.org/x/sync/semaphore"
 )
 
 const (
@@ -26,9 +29,13 @@ var minSize = map[string][2]int{
 	"face":     {480, 480},
 }
 
-// decodeSlots bounds how many photos are decoded at once: a 40-megapixel decode holds a
-// few hundred MB, so concurrency, not file size, is what bounds memory.
-var decodeSlots = make(chan struct{}, 2)
+// decodePixels bounds the pixels decoded at once, whatever the number of uploads: a decoded
+// photo holds 1.5 to 4 bytes a pixel, far more than its file, so this budget, not the file
+// limit, is what bounds memory. A phone's 12-megapixel photo is decoded alone; photos the
+// browser scaled (about 4 megapixels) three at a time; a 40-megapixel one waits for all.
+const decodePixels = 16_000_000
+
+var decoding = semaphore.NewWeighted(decodePixels)
 
 func preparePhoto(kind string, data []byte) (Prepared, error) {
 	format := sniff(data)
@@ -49,14 +56,15 @@ func preparePhoto(kind string, data []byte) (Prepared, error) {
 	if err := checkSize(kind, cfg.Width, cfg.Height); err != nil {
 		return Prepared{}, err
 	}
-	decodeSlots <- struct{}{}
-	defer func() { <-decodeSlots }()
+	pixels := min(int64(cfg.Width)*int64(cfg.Height), decodePixels)
+	_ = decoding.Acquire(context.Background(), pixels) // never fails: the context never ends
+	defer decoding.Release(pixels)
 	img, err := decode(data, format)
 	if err != nil {
 		return Prepared{}, reject("The image is damaged or incomplete: it could not be read to the end. Take the photo again.")
 	}
-	upright := orient8(fit(img, StoredEdge), orient)
-	return encodePhoto(kind, upright)
+	// The decoded photo is garbage once scaled: encoding needs only the stored size.
+	return encodePhoto(kind, upright(img, StoredEdge, orient))
 }
 
 // checkWhole refuses a file that carries more than its image: bytes after the end marker
@@ -90,62 +98,57 @@ func decode(data []byte, format string) (image.Image, error) {
 	return jpeg.Decode(bytes.NewReader(data))
 }
 
-// fit scales img down so that its longest side is at most edge, onto white (a PNG may be
-// transparent; the stored JPEG cannot be).
-func fit(img image.Image, edge int) *image.RGBA {
+// upright scales img so that its longest side is at most edge and turns it as its EXIF
+// orientation (1 to 8) says, in one pass onto white (a PNG may be transparent; the stored
+// JPEG cannot be): one destination image and no copy in between.
+func upright(img image.Image, edge, orient int) *image.RGBA {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
-	if scale := float64(edge) / float64(max(w, h)); scale < 1 {
-		w, h = max(1, int(float64(w)*scale+0.5)), max(1, int(float64(h)*scale+0.5))
+	if orient >= 5 && orient <= 8 {
+		w, h = h, w
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
-	if w == b.Dx() && h == b.Dy() {
-		draw.Draw(dst, dst.Bounds(), img, b.Min, draw.Over)
-	} else {
-		draw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, b, draw.Over, nil)
-	}
-	return dst
-}
-
-// orient8 turns src upright according to its EXIF orientation (1 to 8).
-func orient8(src *image.RGBA, o int) *image.RGBA {
-	if o <= 1 || o > 8 {
-		return src
-	}
-	w, h := src.Bounds().Dx(), src.Bounds().Dy()
 	dw, dh := w, h
-	if o >= 5 {
-		dw, dh = h, w
+	if scale := float64(edge) / float64(max(w, h)); scale < 1 {
+		dw, dh = max(1, int(float64(w)*scale+0.5)), max(1, int(float64(h)*scale+0.5))
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
-	for y := range h {
-		for x := range w {
-			dx, dy := orientedPoint(o, x, y, w, h)
-			dst.SetRGBA(dx, dy, src.RGBAAt(x, y))
-		}
+	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	var interp draw.Interpolator = draw.ApproxBiLinear
+	if dw == w && dh == h {
+		interp = draw.NearestNeighbor // no scaling: every pixel moves whole
 	}
+	interp.Transform(dst, orientation8(orient, b, float64(dw)/float64(w), float64(dh)/float64(h)), img, b, draw.Over, nil)
 	return dst
 }
 
-// orientedPoint is where the pixel (x, y) of a w×h image lands once turned upright.
-func orientedPoint(o, x, y, w, h int) (int, int) {
+// orientation8 maps the source rectangle b onto the destination, scaled by sx and sy along
+// the destination's axes and turned upright as the EXIF orientation o says.
+func orientation8(o int, b image.Rectangle, sx, sy float64) f64.Aff3 {
+	dw, dh := sx*float64(b.Dx()), sy*float64(b.Dy())
+	if o >= 5 && o <= 8 {
+		dw, dh = sx*float64(b.Dy()), sy*float64(b.Dx())
+	}
+	var a, bb, c, d, e, f float64 // dx = a·x + bb·y + c, dy = d·x + e·y + f
 	switch o {
 	case 2: // mirrored
-		return w - 1 - x, y
+		a, c, e = -sx, dw, sy
 	case 3: // upside down
-		return w - 1 - x, h - 1 - y
+		a, c, e, f = -sx, dw, -sy, dh
 	case 4: // upside down, mirrored
-		return x, h - 1 - y
+		a, e, f = sx, -sy, dh
 	case 5: // transposed
-		return y, x
+		bb, d = sx, sy
 	case 6: // turned 90° counter-clockwise when taken: turn clockwise
-		return h - 1 - y, x
+		bb, c, d = -sx, dw, sy
 	case 7: // transversed
-		return h - 1 - y, w - 1 - x
-	default: // 8: turn counter-clockwise
-		return y, w - 1 - x
+		bb, c, d, f = -sx, dw, -sy, dh
+	case 8: // turn counter-clockwise
+		bb, d, f = sx, -sy, dh
+	default:
+		a, e = sx, sy
 	}
+	x0, y0 := float64(b.Min.X), float64(b.Min.Y)
+	return f64.Aff3{a, bb, c - a*x0 - bb*y0, d, e, f - d*x0 - e*y0}
 }
 
 func encodePhoto(kind string, img *image.RGBA) (Prepared, error) {
@@ -153,7 +156,7 @@ func encodePhoto(kind string, img *image.RGBA) (Prepared, error) {
 	if err := jpeg.Encode(&out, img, &jpeg.Options{Quality: jpegQ}); err != nil {
 		return Prepared{}, fmt.Errorf("documents: encode: %w", err)
 	}
-	if err := jpeg.Encode(&thumb, fit(img, thumbEdge), &jpeg.Options{Quality: 80}); err != nil {
+	if err := jpeg.Encode(&thumb, upright(img, thumbEdge, 1), &jpeg.Options{Quality: 80}); err != nil {
 		return Prepared{}, fmt.Errorf("documents: encode thumbnail: %w", err)
 	}
 	b := img.Bounds()

@@ -25,7 +25,7 @@ func qualityWarnings(kind string, img *image.RGBA) []string {
 	if !ok {
 		return nil
 	}
-	grey := luma(fit(img, qualityEdge))
+	grey := luma(upright(img, qualityEdge, 1))
 	var out []string
 	if s := sharpness(grey); s < t.minSharpness {
 		out = append(out, fmt.Sprintf("The photo looks blurred (sharpness %.0f, want at least %.0f): hold still and retake it.", s, t.minSharpness))

@@ -73,7 +73,7 @@ func uploadedFile(c echo.Context) ([]byte, error) {
 		case err != nil:
 			return nil, echo.NewHTTPError(http.StatusBadRequest, "The upload has no field \"file\".")
 		case part.FormName() == "file":
-			return documents.ReadFile(part)
+			return documents.ReadFile(part, c.Request().ContentLength)
 		}
 	}
 }
