@@ -36,11 +36,16 @@ const (
 	routeAudit    = "audit page, two filters (GET /audit)"
 	routeExport   = "CSV export (GET /audit/export)"
 	routeUpload   = "5 MB photo upload (POST …/documents/id_front)"
+	routeScaled   = "browser-sized photo upload (POST …/documents/id_front)"
+	routePGBlob   = "document write + read, PostgreSQL"
+	routeS3Blob   = "document write + read, S3"
 )
 
 // lanes measures every route beside its floors and writes the table.
 func (p *perf) lanes() {
-	routes := []bench.Route{p.exactID(), p.namePrefix(), p.autosave(), p.auditPage(), p.export(), p.upload()}
+	routes := []bench.Route{p.exactID(), p.namePrefix(), p.autosave(), p.auditPage(), p.export(),
+		p.upload(routeUpload, p.photo()), p.upload(routeScaled, p.browserPhoto())}
+	routes = append(routes, p.blobRoutes()...)
 	res, err := bench.Run(p.ctx, routes, bench.CPUMeter{Postmaster: p.postmaster})
 	if err != nil {
 		p.t.Fatal(err)
@@ -506,9 +511,17 @@ func multipartUpload(u *perfUser, data []byte) ([]byte, string) {
 	return body.Bytes(), w.FormDataContentType()
 }
 
-func (p *perf) upload() bench.Route {
+// browserPhoto is the photo as portal.js sends it: scaled to the stored size.
+func (p *perf) browserPhoto() []byte {
+	w, h := p.cfg.photoPixels[0], p.cfg.photoPixels[1]
+	if long := max(w, h); long > documents.StoredEdge {
+		w, h = w*documents.StoredEdge/long, h*documents.StoredEdge/long
+	}
+	return bench.Photo(w, h)
+}
+
+func (p *perf) upload(name string, photo []byte) bench.Route {
 	r := newRotation(alternate(p.openDrafts(), 1))
-	photo := p.photo()
 	prepared, err := documents.Prepare("id_front", photo)
 	if err != nil {
 		p.t.Fatal(err)
@@ -518,7 +531,7 @@ func (p *perf) upload() bench.Route {
 		body, ctype := multipartUpload(who(), photo)
 		return request{method: http.MethodPost, path: path, body: body, contentType: ctype, want: want}
 	}
-	return p.route(routeUpload,
+	return p.route(name,
 		bench.Lane{Name: bench.F0, Op: func(ctx context.Context) error {
 			r.next()
 			return p.storeBlobs(ctx, prepared)

@@ -53,7 +53,8 @@ type perfConfig struct {
 // smokeConfig is the run of make test: tiny data and a few rounds, so the harness cannot
 // rot; it checks that every lane runs, never how fast.
 var smokeConfig = perfConfig{customers: 400, events: 2000, warmup: 1,
-	rounds:      map[string]int{routeExactID: 3, routeName: 3, routeAutosave: 3, routeAudit: 3, routeExport: 2, routeUpload: 2},
+	rounds: map[string]int{routeExactID: 3, routeName: 3, routeAutosave: 3, routeAudit: 3, routeExport: 2, routeUpload: 2,
+		routeScaled: 2, routePGBlob: 3, routeS3Blob: 3},
 	photoPixels: [2]int{1200, 800}, loadRates: []int{20}, loadFor: 300 * time.Millisecond, workerJobs: 5,
 	appendWriters: []int{1, 4}, appendFor: 200 * time.Millisecond}
 
@@ -61,7 +62,7 @@ var smokeConfig = perfConfig{customers: 400, events: 2000, warmup: 1,
 func benchConfig(scale string) (perfConfig, error) {
 	c := perfConfig{full: true, warmup: 30,
 		rounds: map[string]int{routeExactID: 2000, routeName: 2000, routeAutosave: 2000, routeAudit: 1000,
-			routeExport: 8, routeUpload: 40},
+			routeExport: 8, routeUpload: 40, routeScaled: 40, routePGBlob: 200, routeS3Blob: 200},
 		photoPixels: [2]int{4000, 3000}, loadRates: []int{100, 250, 500, 750, 1000, 1250, 1500, 2000},
 		loadFor: 10 * time.Second, workerJobs: 1000, appendWriters: []int{1, 4, 16, 64}, appendFor: 5 * time.Second}
 	parts := strings.Split(scale, ",")
