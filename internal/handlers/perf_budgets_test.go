@@ -46,6 +46,7 @@ func (p *perf) budgets() {
 		p.blobBudget(routePGBlob),
 		p.blobBudget(routeS3Blob),
 		{"worker ≥ 200 submissions/s", fmt.Sprintf("%.0f/s", p.workerRate), p.workerRate >= 200},
+		{"worker: portal CPU ≤ 3 ms a submission (sandbox in its own process)", bench.Millis(p.workerCPU), p.workerCPU <= 3*time.Millisecond},
 		{"worker 0 duplicates", fmt.Sprint(p.workerDuplicates), p.workerDuplicates == 0},
 		{"search sustained ≥ 1,000 requests/s at p99 ≤ 25 ms", fmt.Sprintf("%d/s (p99 %s)", p.searchRate, ms(p.searchLoad.P99)), p.searchRate >= 1000},
 		ceilingVerdict("search", p.searchRate, p.searchCeiling),

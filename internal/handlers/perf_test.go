@@ -136,6 +136,7 @@ type perf struct {
 	photoSize                int
 	exportRows               int64
 	workerRate               float64
+	workerCPU                time.Duration // the portal's own, a submission
 	workerDuplicates         int64
 	searchRate, autosaveRate int
 	searchLoad, autosaveLoad bench.Step

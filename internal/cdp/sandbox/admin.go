@@ -91,3 +91,18 @@ func (s *Sandbox) callback(ctx context.Context, closure cdp.AlertClosure) (int, 
 	}
 	return resp.StatusCode, resp.Body.Close()
 }
+
+// StatsPath is the sandbox's count of what reached it, off the contract's paths: GET answers
+// {"onboard_calls": N}, so that a benchmark with the sandbox in its own process can tell a
+// customer sent twice.
+const StatsPath = "/_sandbox/stats"
+
+// Stats is what StatsPath answers.
+type Stats struct {
+	OnboardCalls int64 `json:"onboard_calls"`
+}
+
+func (s *Sandbox) stats(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(Stats{OnboardCalls: s.onboards.Load()})
+}

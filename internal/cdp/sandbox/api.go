@@ -57,6 +57,7 @@ func (s *Sandbox) getCustomer(w http.ResponseWriter, r *http.Request) {
 
 // onboard is POST /caas-lcm/api/v1/CAAS/onBoarding/customer: an update when ecrn is set.
 func (s *Sandbox) onboard(w http.ResponseWriter, r *http.Request) {
+	s.onboards.Add(1)
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxOnboardBody))
 	if err != nil {
 		onboardMissing.writeDetails(w, map[string]string{"body": "is unreadable or larger than 48 MiB"})

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"kycportal/internal/cdp"
@@ -82,6 +83,8 @@ type Sandbox struct {
 
 	rngMu sync.Mutex
 	rng   *mathrand.Rand
+
+	onboards atomic.Int64 // onboard calls received, for StatsPath
 }
 
 // New loads the seed (and the store file, when set) and returns the sandbox.
@@ -119,6 +122,7 @@ func (s *Sandbox) routes() {
 	s.mux.Handle("POST "+cdp.OnboardPath, s.api(s.onboard))
 	s.mux.Handle("GET "+cdp.CustomerPath+"{ecrn}", s.api(s.getCustomer))
 	s.mux.HandleFunc("POST "+AlertClosePath, s.closeAlert)
+	s.mux.HandleFunc("GET "+StatsPath, s.stats)
 }
 
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
