@@ -96,22 +96,15 @@ func openS3(ctx context.Context, cfg config.Config) (*blobs.S3, error) {
 
 // sweepBlobs removes orphaned blobs every hour, for as long as the portal serves.
 func sweepBlobs(ctx context.Context, log *slog.Logger, db *store.DB, s blobs.Store) {
-	tick := time.NewTicker(time.Hour)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			n, err := s.Sweep(ctx, db.Pool, time.Now().Add(-blobs.SweepGrace))
-			if err != nil {
-				log.Warn("blob sweep failed", "error", err.Error())
-			}
-			if n > 0 {
-				log.Info("orphaned blobs removed", "count", n)
-			}
+	every(ctx, time.Hour, func() {
+		n, err := s.Sweep(ctx, db.Pool, time.Now().Add(-blobs.SweepGrace))
+		if err != nil {
+			log.Warn("blob sweep failed", "error", err.Error())
 		}
-	}
+		if n > 0 {
+			log.Info("orphaned blobs removed", "count", n)
+		}
+	})
 }
 
 // runDocuments is `portal documents rotate-key`.

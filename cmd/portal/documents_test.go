@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"kycportal/internal/blobs"
+	"kycportal/internal/blobs/blobstest"
 	"kycportal/internal/config"
 	"kycportal/internal/store"
 	"kycportal/internal/testdb"
@@ -20,13 +21,7 @@ import (
 // under one key are re-wrapped under the next, then moved to S3 and read back there.
 func TestRotateKeyThenMigrateToS3(t *testing.T) {
 	t.Parallel()
-	endpoint := os.Getenv("TEST_S3_ENDPOINT")
-	if endpoint == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TEST_S3_ENDPOINT is not set: scripts/test.sh starts the S3 server and sets it")
-		}
-		t.Skip("TEST_S3_ENDPOINT is not set: make test starts an S3 server (versitygw) and sets it")
-	}
+	srv := blobstest.S3(t)
 	ctx := context.Background()
 	dsn := testdb.New(t)
 	db, err := store.Open(ctx, dsn)
@@ -47,8 +42,8 @@ func TestRotateKeyThenMigrateToS3(t *testing.T) {
 		t.Fatalf("rotate-key: exit %d\n%s", code, out)
 	}
 
-	s3env := append(env, "PORTAL_BLOB_STORE=s3", "PORTAL_S3_ENDPOINT="+endpoint, "PORTAL_S3_BUCKET=cli-"+strings.ToLower(blobs.NewKey()[:12]),
-		"PORTAL_S3_ACCESS_KEY="+os.Getenv("TEST_S3_ACCESS_KEY"), "PORTAL_S3_SECRET_KEY="+os.Getenv("TEST_S3_SECRET_KEY"))
+	s3env := append(env, "PORTAL_BLOB_STORE=s3", "PORTAL_S3_ENDPOINT="+srv.Endpoint, "PORTAL_S3_BUCKET="+srv.Bucket,
+		"PORTAL_S3_ACCESS_KEY="+srv.AccessKey, "PORTAL_S3_SECRET_KEY="+srv.SecretKey)
 	if out, code := portal(t, s3env, "", "blobs", "migrate", "--to", "gcs"); code != 2 {
 		t.Errorf("migrate to an unknown store: exit %d\n%s", code, out)
 	}

@@ -182,19 +182,26 @@ func serveMetrics(ctx context.Context, log *slog.Logger, addr string, reg *prome
 // sweepSessions deletes sessions idle for longer than the timeout; they would be refused
 // anyway, this only keeps the table small.
 func sweepSessions(ctx context.Context, log *slog.Logger, db *store.DB, idle time.Duration) {
-	tick := time.NewTicker(5 * time.Minute)
+	every(ctx, 5*time.Minute, func() {
+		n, err := store.DeleteSessionsIdleSince(ctx, db.Pool, time.Now().Add(-idle))
+		if err != nil {
+			log.Warn("session sweep failed", "error", err.Error())
+		} else if n > 0 {
+			log.Info("expired sessions removed", "count", n)
+		}
+	})
+}
+
+// every runs fn every period until ctx ends.
+func every(ctx context.Context, period time.Duration, fn func()) {
+	tick := time.NewTicker(period)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			n, err := store.DeleteSessionsIdleSince(ctx, db.Pool, time.Now().Add(-idle))
-			if err != nil {
-				log.Warn("session sweep failed", "error", err.Error())
-			} else if n > 0 {
-				log.Info("expired sessions removed", "count", n)
-			}
+			fn()
 		}
 	}
 }

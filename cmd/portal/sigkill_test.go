@@ -148,8 +148,12 @@ func TestSIGKILLMidBatch(t *testing.T) {
 	onboards, created, notOnce := stub.counts(numbers)
 	lostDrafts := len(ids) + len(open) - count(t, conn, `SELECT count(*) FROM drafts WHERE id = ANY($1)`, append(ids, open...))
 	lostDocs := up.lostDocuments(t, conn)
+	// A document is stored sealed (docs/drafts.md): under the hash of its bytes, 28 bytes
+	// longer than the file (nonce and tag), beside its data key.
 	halfWritten := count(t, conn, `SELECT count(*) FROM draft_documents d LEFT JOIN blobs b ON b.key = d.blob_key
-		WHERE b.key IS NULL OR sha256(b.data) <> d.sha256 OR length(b.data) <> d.size_bytes
+		WHERE b.key IS NULL OR 'sha256/' || encode(sha256(b.data), 'hex') <> d.blob_key
+		OR length(b.data) <> d.size_bytes + 28
+		OR NOT EXISTS (SELECT FROM document_keys k WHERE k.blob_key = d.blob_key)
 		OR (d.thumb_key IS NOT NULL AND NOT EXISTS (SELECT FROM blobs t WHERE t.key = d.thumb_key))`)
 	t.Logf("submitted=%d approved_before_kill=%d onboarded_at_kill=%d onboard_requests_at_kill=%d onboarded=%d "+
 		"onboard_requests=%d created=%d not_created_once=%d uploads_acknowledged=%d uploads_unanswered=%d "+

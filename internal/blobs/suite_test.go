@@ -3,11 +3,9 @@ package blobs
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/minio/minio-go/v7"
 
+	"kycportal/internal/blobs/blobstest"
 	"kycportal/internal/store"
 	"kycportal/internal/testdb"
 )
@@ -37,19 +36,9 @@ func stores() []storeCase {
 // testS3 is a bucket of its own on the test S3 server.
 func testS3(t *testing.T) *S3 {
 	t.Helper()
-	endpoint := os.Getenv("TEST_S3_ENDPOINT")
-	if endpoint == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TEST_S3_ENDPOINT is not set: scripts/test.sh starts the S3 server and sets it")
-		}
-		t.Skip("TEST_S3_ENDPOINT is not set: make test starts an S3 server (versitygw) and sets it with TEST_S3_ACCESS_KEY and TEST_S3_SECRET_KEY")
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	bucket := "t-" + strings.ToLower(strings.NewReplacer("/", "-", "_", "-").Replace(t.Name()))
-	bucket = bucket[:min(len(bucket), 40)] + "-" + hex.EncodeToString(b)
-	s, err := NewS3(context.Background(), S3Config{Endpoint: endpoint, Bucket: bucket, Region: "us-east-1",
-		AccessKey: os.Getenv("TEST_S3_ACCESS_KEY"), SecretKey: os.Getenv("TEST_S3_SECRET_KEY")})
+	srv := blobstest.S3(t)
+	s, err := NewS3(context.Background(), S3Config{Endpoint: srv.Endpoint, Bucket: srv.Bucket, Region: "us-east-1",
+		AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
 	if err != nil {
 		t.Fatal(err)
 	}
