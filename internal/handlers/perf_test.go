@@ -128,7 +128,8 @@ type perf struct {
 	open   []store.Draft // sampled for the routes that change drafts
 	out    io.Writer
 
-	postmaster int // the database server's, for its CPU time
+	postmaster int              // the database server's, for its CPU time
+	docs       *blobs.Documents // the documents store every set of services shares
 
 	// What the budgets are judged on.
 	results                  []bench.Result
@@ -276,10 +277,14 @@ func (p *perf) serve() {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-// services are the portal's services as serve builds them, on the run's database.
+// services are the portal's services as serve builds them, on the run's database. Every
+// set of them shares one documents key, as a portal's replicas do.
 func (p *perf) services(client *cdp.Client, log *slog.Logger, reg *packs.Registry, worker *app.WorkerOptions) *app.App {
+	if p.docs == nil {
+		p.docs = blobs.Ephemeral()
+	}
 	services, err := app.New(app.Options{DB: p.db, CDP: client, Log: log, Metrics: prometheus.NewRegistry(), Now: time.Now,
-		Hasher: auth.NewHasher(2), Packs: reg, Blobs: blobs.Ephemeral(), Scanner: documents.NoScanner{},
+		Hasher: auth.NewHasher(2), Packs: reg, Blobs: p.docs, Scanner: documents.NoScanner{},
 		AuditKey: []byte(perfAuditKey), AuditLog: testdb.AuditKey(p.t), LookupLimit: search.Limit{Lookups: 1 << 30, Window: time.Minute},
 		Rules: submission.DefaultRules, SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour, Worker: worker})
 	if err != nil {
