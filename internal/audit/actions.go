@@ -78,4 +78,7 @@ var (
 	CDPOutcome            = define("cdp.outcome") // the state the attempts led to
 	CDPCallback           = define("cdp.callback")
 	CDPCallbackRefused    = define("cdp.callback_refused")
+	CDPCheck              = define("cdp.check") // a case still open at the CDP looked up again
+
+	NotificationsRead = define("notifications.read") // a user marked their inbox read
 )

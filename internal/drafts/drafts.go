@@ -162,6 +162,12 @@ func (s *Service) Pinned(ctx context.Context, q store.Querier, id int64) (Draft,
 	return s.withPack(d)
 }
 
+// Peek reads a draft the user may see without recording a view: for the small reads a
+// page repeats by itself (its state), which the trail need not keep.
+func (s *Service) Peek(ctx context.Context, q store.Querier, u store.User, id int64) (Draft, error) {
+	return s.load(ctx, q, u, id, false)
+}
+
 // View reads a draft for display and records that the user saw it.
 func (s *Service) View(ctx context.Context, u store.User, id int64) (Draft, error) {
 	var d Draft

@@ -226,6 +226,7 @@ func (s *Service) Correct(ctx context.Context, u store.User, draftID int64) erro
 		if err := store.SetDraftStatus(ctx, tx, draftID, store.DraftOpen, s.Now()); err != nil {
 			return err
 		}
+		sub.Kind = KindUpdate
 		return s.move(ctx, tx, &sub, Draft, audit.SubmissionReopened, map[string]any{"ecrn": sub.ECRN},
 			"correction of an onboarded customer")
 	})

@@ -40,6 +40,9 @@ func NewQueue(pool *pgxpool.Pool, c QueueConfig) (*river.Client[pgx.Tx], error) 
 		if err := river.AddWorkerSafely(workers, c.Worker); err != nil {
 			return nil, err
 		}
+		if err := river.AddWorkerSafely(workers, &CheckWorker{send: c.Worker}); err != nil {
+			return nil, err
+		}
 		cfg.Workers = workers
 		cfg.Queues = map[string]river.QueueConfig{QueueName: {MaxWorkers: max(c.Concurrency, 1)}}
 		cfg.JobTimeout, cfg.RescueStuckJobsAfter = c.JobTimeout, c.RescueAfter
