@@ -4,6 +4,8 @@
 ALTER TABLE submissions ADD COLUMN kind text NOT NULL DEFAULT 'onboard' CHECK (kind IN ('onboard', 'update'));
 
 -- The case list: an agent's own cases, and a branch's for its supervisors, newest first.
+-- The first replaces the index of "My drafts", which listed open drafts only.
+DROP INDEX drafts_created_by;
 CREATE INDEX drafts_owner_cases ON drafts (created_by, updated_at DESC) WHERE status <> 'discarded';
 CREATE INDEX drafts_branch_cases ON drafts (branch, updated_at DESC) WHERE status <> 'discarded';
 
@@ -29,4 +31,5 @@ CREATE INDEX notifications_age ON notifications (created_at);
 DROP TABLE notifications;
 DROP INDEX drafts_branch_cases;
 DROP INDEX drafts_owner_cases;
+CREATE INDEX drafts_created_by ON drafts (created_by, updated_at DESC) WHERE status = 'open';
 ALTER TABLE submissions DROP COLUMN kind;

@@ -203,11 +203,6 @@ func (s *Service) Reuse(ctx context.Context, issuedCountry, idType, number strin
 	return store.DraftsWithIDNumber(ctx, s.DB.Pool, issuedCountry, idType, number, except)
 }
 
-// Mine lists the open drafts the user started.
-func (s *Service) Mine(ctx context.Context, u store.User) ([]store.DraftSummary, error) {
-	return store.OpenDraftsOf(ctx, s.DB.Pool, u.ID)
-}
-
 // History is the audit trail of a draft the user may see.
 func (s *Service) History(ctx context.Context, u store.User, id int64) (Draft, []audit.Entry, error) {
 	d, err := s.load(ctx, s.DB.Pool, u, id, false)

@@ -134,16 +134,6 @@ func collectSummaries(rows pgx.Rows, err error) ([]DraftSummary, error) {
 	})
 }
 
-// OpenDraftsOf lists the open drafts a user started, most recently changed first.
-func OpenDraftsOf(ctx context.Context, q Querier, userID int64) ([]DraftSummary, error) {
-	out, err := collectSummaries(q.Query(ctx, `SELECT `+summaryColumns+draftFrom+`
-		WHERE d.created_by = $1 AND d.status = 'open' ORDER BY d.updated_at DESC LIMIT 200`, userID))
-	if err != nil {
-		return nil, fmt.Errorf("store.OpenDraftsOf(%d): %w", userID, err)
-	}
-	return out, nil
-}
-
 // DraftsWithIDNumber lists the drafts, but except, of the same identity document: open,
 // submitted or discarded, newest first.
 func DraftsWithIDNumber(ctx context.Context, q Querier, issuedCountry, idType, number string, except int64) ([]DraftSummary, error) {

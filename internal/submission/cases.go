@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -70,23 +69,16 @@ func (s *Service) MarkRead(ctx context.Context, u store.User) error {
 	})
 }
 
-// StateOf is the state of a draft's submission for user u, without recording a view (the
-// draft page asks it every few seconds); "" before the first submit.
-func (s *Service) StateOf(ctx context.Context, u store.User, draftID int64) (string, time.Time, error) {
-	var state string
-	var at time.Time
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
-		d, err := s.Drafts.Peek(ctx, tx, u, draftID)
-		if err != nil {
-			return err
-		}
-		sub, err := store.SubmissionByDraft(ctx, tx, draftID, false)
-		if err == nil {
-			state, at = sub.State, sub.UpdatedAt
-		} else if errors.Is(err, store.ErrNotFound) {
-			at, err = d.UpdatedAt, nil
-		}
-		return err
-	})
-	return state, at, err
+// Watch reads, for user u, a submitted draft and its submission without recording a view:
+// the draft page asks it every few seconds to see whether its case moved.
+func (s *Service) Watch(ctx context.Context, u store.User, draftID int64) (drafts.Draft, store.Submission, error) {
+	d, err := s.Drafts.Peek(ctx, s.DB.Pool, u, draftID)
+	if err != nil {
+		return d, store.Submission{}, err
+	}
+	sub, err := store.SubmissionByDraft(ctx, s.DB.Pool, draftID, false)
+	if errors.Is(err, store.ErrNotFound) {
+		err = drafts.ErrNotFound
+	}
+	return d, sub, err
 }

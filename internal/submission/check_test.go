@@ -156,4 +156,3 @@ func count(list []string, part string) int {
 	}
 	return n
 }
-

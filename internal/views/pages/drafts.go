@@ -32,12 +32,6 @@ type NewDraft struct {
 	Checked                                  bool // the ID number was checked and is valid
 }
 
-// DraftRow is a draft in "My drafts".
-type DraftRow struct {
-	ID                     int64
-	Country, Name, Updated string
-}
-
 // StepLink is one step of the draft form.
 type StepLink struct {
 	Key, Title string
