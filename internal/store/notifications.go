@@ -70,11 +70,20 @@ func MarkNotificationsRead(ctx context.Context, q Querier, userID int64, branch 
 	return tag.RowsAffected(), nil
 }
 
-// DeleteNotificationsBefore removes the notifications written before cutoff, and says how many.
-func DeleteNotificationsBefore(ctx context.Context, q Querier, cutoff time.Time) (int64, error) {
+// NotificationsBefore counts the notifications written before cutoff and, with remove,
+// deletes them.
+func NotificationsBefore(ctx context.Context, q Querier, cutoff time.Time, remove bool) (int64, error) {
+	if !remove {
+		var n int64
+		err := q.QueryRow(ctx, `SELECT count(*) FROM notifications WHERE created_at < $1`, cutoff).Scan(&n)
+		if err != nil {
+			return 0, fmt.Errorf("store.NotificationsBefore: %w", err)
+		}
+		return n, nil
+	}
 	tag, err := q.Exec(ctx, `DELETE FROM notifications WHERE created_at < $1`, cutoff)
 	if err != nil {
-		return 0, fmt.Errorf("store.DeleteNotificationsBefore: %w", err)
+		return 0, fmt.Errorf("store.NotificationsBefore: %w", err)
 	}
 	return tag.RowsAffected(), nil
 }

@@ -139,7 +139,7 @@ func SaveSubmission(ctx context.Context, q Querier, s Submission) error {
 	}
 	_, err := q.Exec(ctx, `UPDATE submissions SET state = $2, maker_id = $3, checker_id = nullif($4, 0),
 		claimed_by = nullif($5, 0), claim_expires_at = $6, round = $7, returns = $8, ecrn = nullif($9, ''),
-		needs_lookup = $10, return_note = $11, submitted_at = $12, updated_at = $13, kind = $14 WHERE draft_id = $1`,
+		needs_lookup = $10, return_note = $11, submitted_at = $12, updated_at = $13, kind = coalesce(nullif($14, ''), kind) WHERE draft_id = $1`,
 		s.DraftID, s.State, s.MakerID, s.CheckerID, s.ClaimedBy, expires, s.Round, s.Returns, s.ECRN,
 		s.NeedsLookup, note, s.SubmittedAt, s.UpdatedAt, s.Kind)
 	if err != nil {
