@@ -1,0 +1,78 @@
+package e2e
+
+import (
+	"testing"
+
+	"github.com/playwright-community/playwright-go"
+)
+
+// within30s is how long a page may take to show a change of its case by itself.
+var within30s = playwright.LocatorAssertionsToHaveTextOptions{Timeout: playwright.Float(30_000)}
+
+// TestCaseFollowsItself: an agent leaves a submitted case open; the checker returns it and
+// the page, the header's inbox count and the case list say so without a reload; corrected
+// and approved, the same open page shows "onboarded" by itself.
+func TestCaseFollowsItself(t *testing.T) {
+	p := Start(t)
+	agent, supervisor := p.NewUser("agent"), p.NewUser("supervisor")
+	page := p.Page(t)
+	login(t, page, agent)
+	draftURL := buildDraft(t, p, page, "AE", "4", "784-1985-0000005-8", []step{
+		{"personal", map[string]string{"first_name": "Omar", "last_name": "Saleh", "gender": "Male",
+			"date_of_birth": "1985-02-11", "nationality": "AE", "country_of_birth": "AE", "resident_type_id": "101",
+			"primary_mobile_number": "+971502106708", "email_id": "omar@example.com", "occupation_id": "224"}},
+		{"addresses", map[string]string{"current_city": "Dubai", "current_country": "AE"}},
+		{"identity", map[string]string{"name_as_per_id": "OMAR SALEH", "date_of_expiry": "2029-05-01"}},
+		{"classification", map[string]string{"income_type": "2", "annual_income_range_id": "2", "reason_for_acc": "SAVINGS",
+			"txn_count_month": "5", "txn_vol_month": "3000"}},
+	}, []string{"id_front:id-front.jpg", "id_back:id-back.jpg", "face:face.jpg"})
+	submit(t, page, draftURL, "awaiting approval")
+	markPage(t, page)
+
+	checker := p.Page(t)
+	login(t, checker, supervisor)
+	openCase(t, checker)
+	selectValue(t, checker.GetByTestId("reason-place_of_birth"), "missing")
+	check(t, checker.GetByTestId("comment").Fill("Ask for the place of birth"))
+	check(t, checker.GetByTestId("return").Click())
+	check(t, expect.Locator(checker.GetByTestId("approval-state")).ToHaveText("returned"))
+
+	check(t, expect.Locator(page.GetByTestId("submission-state")).ToHaveText("returned", within30s))
+	check(t, expect.Locator(page.GetByTestId("unread-count")).ToHaveText("1 unread", within30s))
+	notReloaded(t, page)
+	p.Capture(page, "returned-without-reload")
+	check(t, page.GetByTestId("inbox-link").Click())
+	check(t, expect.Locator(page.GetByTestId("notice").First()).ToContainText("was returned by the checker"))
+	_, err := page.Goto("/drafts?state=returned")
+	check(t, err)
+	check(t, expect.Locator(page.GetByTestId("case-state-label")).ToHaveText("returned"))
+	p.Capture(page, "case-list-returned")
+
+	correct(t, page, draftURL, "place_of_birth", "Sharjah")
+	markPage(t, page)
+	approve(t, checker, supervisor)
+	check(t, expect.Locator(page.GetByTestId("submission-state")).ToHaveText("onboarded", within30s))
+	notReloaded(t, page)
+	p.Capture(page, "onboarded-without-reload")
+
+	_, err = checker.Goto("/drafts?state=onboarded")
+	check(t, err)
+	check(t, expect.Locator(checker.GetByTestId("case-state-label")).ToHaveText("onboarded"))
+	p.Capture(checker, "branch-cases")
+}
+
+// markPage leaves a mark on the page's window, which a reload would lose.
+func markPage(t *testing.T, page playwright.Page) {
+	t.Helper()
+	_, err := page.Evaluate(`() => { window.notReloaded = true }`)
+	check(t, err)
+}
+
+func notReloaded(t *testing.T, page playwright.Page) {
+	t.Helper()
+	marked, err := page.Evaluate(`() => window.notReloaded === true`)
+	check(t, err)
+	if marked != true {
+		t.Error("the page was reloaded")
+	}
+}
