@@ -83,7 +83,7 @@ var (
 	NotificationsRead = define("notifications.read") // a user marked their inbox read
 
 	// The branch worklist (internal/worklist): expiries and periodic reviews.
-	WorklistWatched        = define("worklist.watched")         // the daily watch: what it added
+	WorklistWatched        = define("worklist.watched")          // the daily watch: what it added
 	WorklistContact        = define("worklist.contact_recorded") // called, visited, refused
 	WorklistRenewalStarted = define("worklist.renewal_started")  // an update case started from an item
 )

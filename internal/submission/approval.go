@@ -218,7 +218,9 @@ func (s *Service) Approvals(ctx context.Context, u store.User) ([]store.Submissi
 // Correct reopens the draft of an onboarded customer for a correction, which the worker
 // then sends as an update under the customer's ECRN.
 func (s *Service) Correct(ctx context.Context, u store.User, draftID int64) error {
-	return s.DB.InTx(ctx, func(tx pgx.Tx) error { return s.ReopenForUpdate(ctx, tx, u, draftID, "correction of an onboarded customer") })
+	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		return s.ReopenForUpdate(ctx, tx, u, draftID, "correction of an onboarded customer")
+	})
 }
 
 // ReopenForUpdate is Correct within the caller's transaction, with the reason the trail keeps.
