@@ -62,6 +62,15 @@ func (s *Server) submissionView(ctx context.Context, d drafts.Draft, complete bo
 	return v, err
 }
 
+// updateChanges are what an update case changes from the CDP's record, as pages show them.
+func updateChanges(d drafts.Draft) []pages.UpdateChange {
+	var out []pages.UpdateChange
+	for _, ch := range drafts.Changes(d) {
+		out = append(out, pages.UpdateChange{Field: ch.Field, Label: ch.Label, Before: ch.Before, After: ch.After})
+	}
+	return out
+}
+
 // caseVersion names a submission as it stands: it changes with every move of the case.
 func caseVersion(sub store.Submission) string {
 	return sub.State + "." + strconv.FormatInt(sub.UpdatedAt.UnixMicro(), 10)

@@ -113,8 +113,9 @@ func collectSubmissions(rows pgx.Rows, err error) ([]Submission, error) {
 
 // CreateSubmission inserts the first submission of a draft.
 func CreateSubmission(ctx context.Context, q Querier, s Submission) error {
-	_, err := q.Exec(ctx, `INSERT INTO submissions (draft_id, state, country, branch, maker_id, submitted_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6)`, s.DraftID, s.State, s.Country, s.Branch, s.MakerID, s.SubmittedAt)
+	_, err := q.Exec(ctx, `INSERT INTO submissions (draft_id, state, country, branch, maker_id, submitted_at, updated_at,
+		kind, ecrn) VALUES ($1, $2, $3, $4, $5, $6, $6, coalesce(nullif($7, ''), 'onboard'), nullif($8, ''))`,
+		s.DraftID, s.State, s.Country, s.Branch, s.MakerID, s.SubmittedAt, s.Kind, s.ECRN)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("store.CreateSubmission(%d): %w", s.DraftID, ErrConflict)
 	}

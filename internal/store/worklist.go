@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -49,7 +50,7 @@ func StartWatchRun(ctx context.Context, q Querier, day time.Time, at time.Time) 
 // onboarding or update of each customer (ECRN) decides its dates, branch and risk. The CASE
 // guards each cast, which a filter the planner moves could otherwise run on a bad value.
 const watchScan = `WITH customers AS (
-	SELECT DISTINCT ON (s.ecrn) s.ecrn, s.draft_id, s.branch, s.updated_at, d.values AS v
+	SELECT DISTINCT ON (s.ecrn) s.ecrn, s.draft_id, s.branch, s.updated_at, d.values AS v, d.created_by
 	FROM submissions s JOIN drafts d ON d.id = s.draft_id
 	WHERE s.state = 'onboarded' AND s.ecrn IS NOT NULL
 	ORDER BY s.ecrn, s.updated_at DESC
@@ -72,12 +73,16 @@ const watchScan = `WITH customers AS (
 	ON CONFLICT DO NOTHING
 	RETURNING id, branch, draft_id, ecrn, kind, due_on, coalesce(risk, '')
 )
-SELECT a.*, d.created_by FROM added a JOIN drafts d ON d.id = a.draft_id`
+SELECT a.*, c.created_by FROM added a JOIN customers c ON c.draft_id = a.draft_id`
 
 // WatchScan adds to the worklist what entered the window, once per customer, kind and due
 // date, and returns the new items.
 func WatchScan(ctx context.Context, q Querier, r WatchRules) ([]WorklistItem, error) {
-	rows, err := q.Query(ctx, watchScan, r.Today, r.Window, r.Review)
+	review, err := json.Marshal(r.Review)
+	if err != nil {
+		return nil, fmt.Errorf("store.WatchScan: %w", err)
+	}
+	rows, err := q.Query(ctx, watchScan, r.Today, r.Window, string(review))
 	if err != nil {
 		return nil, fmt.Errorf("store.WatchScan: %w", err)
 	}

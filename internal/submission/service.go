@@ -129,6 +129,9 @@ func (s *Service) Submit(ctx context.Context, u store.User, draftID int64) error
 func (s *Service) create(ctx context.Context, tx pgx.Tx, d drafts.Draft) (store.Submission, error) {
 	sub := store.Submission{DraftID: d.ID, State: string(Draft), Kind: KindOnboard, Country: d.Country, Branch: d.Branch,
 		MakerID: d.CreatedBy, Round: 1, SubmittedAt: s.Now()}
+	if d.UpdateECRN != "" { // an update case: the worker sends the CDP's update call
+		sub.Kind, sub.ECRN = KindUpdate, d.UpdateECRN
+	}
 	return sub, store.CreateSubmission(ctx, tx, sub)
 }
 

@@ -82,6 +82,13 @@ type Draft struct {
 	MakerChecker                          bool
 	Flash, SavedAt, DiscardError          string
 	Submission                            Submission
+	UpdateOf                              string // an update case: the customer's ECRN
+	Updates                               []UpdateChange
+}
+
+// UpdateChange is a field an update case changes from the CDP's record.
+type UpdateChange struct {
+	Field, Label, Before, After string
 }
 
 // Autosave is the answer to an htmx save: out-of-band updates of the page.

@@ -64,6 +64,8 @@ type Approval struct {
 	ReasonTypes []Choice
 	Docs        []Doc // the documents the case holds
 	Timeline    []TimelineRow
+	UpdateOf    string // an update case: the customer's ECRN
+	Updates     []UpdateChange
 	Error       string
 }
 
