@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
@@ -75,4 +76,56 @@ func notReloaded(t *testing.T, page playwright.Page) {
 	if marked != true {
 		t.Error("the page was reloaded")
 	}
+}
+
+// TestRenewFoundCustomerID: an agent finds the sandbox's demo customer, starts "Update this
+// customer", renews the Emirates ID (new expiry, new front and back) and sees the change
+// against the CDP's record; the checker sees the same change and approves; the open case
+// page shows it sent as an update, and the case list shows it updated.
+func TestRenewFoundCustomerID(t *testing.T) {
+	p := Start(t)
+	agent, supervisor := p.NewUser("agent"), p.NewUser("supervisor")
+	page := p.Page(t)
+	login(t, page, agent)
+	check(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Search", Exact: playwright.Bool(true)}).Click())
+	selectValue(t, page.GetByTestId("search-country"), "AE")
+	selectValue(t, page.GetByTestId("search-id-type"), "4")
+	check(t, page.GetByTestId("search-id-number").Fill("784-1990-1234567-6"))
+	check(t, page.GetByTestId("search-submit").Click())
+	check(t, expect.Locator(page.GetByTestId("outcome-found")).ToBeVisible())
+	p.Capture(page, "found-update")
+	check(t, page.GetByTestId("update-customer").Click())
+	check(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/drafts/\d+$`)))
+	check(t, expect.Locator(page.GetByTestId("update-changes")).ToContainText("Update of CDP customer 7841003233051516"))
+	draftURL := page.URL()
+	fillDraft(t, p, page, draftURL, []step{
+		{"personal", map[string]string{"first_name": "ZAFAR BASHIR", "gender": "Male", "date_of_birth": "1990-01-01",
+			"nationality": "IN", "country_of_birth": "IN", "resident_type_id": "101", "occupation_id": "224"}},
+		{"addresses", map[string]string{"current_city": "Dubai", "current_country": "AE"}},
+		{"identity", map[string]string{"name_as_per_id": "ZAFAR BASHIR MASIH", "date_of_expiry": "2031-06-30"}},
+		{"classification", map[string]string{"income_type": "2", "annual_income_range_id": "2", "reason_for_acc": "SAVINGS",
+			"txn_count_month": "5", "txn_vol_month": "3000"}},
+	}, []string{"id_front:id-front.jpg", "id_back:id-back.jpg", "face:face.jpg"})
+	_, err := page.Goto(draftURL + "?step=review")
+	check(t, err)
+	check(t, expect.Locator(page.GetByTestId("change-date_of_expiry")).ToContainText("2031-06-30"))
+	p.Capture(page, "update-diff")
+	submit(t, page, draftURL, "awaiting approval")
+	markPage(t, page)
+
+	checker := p.Page(t)
+	login(t, checker, supervisor)
+	openCase(t, checker)
+	check(t, expect.Locator(checker.GetByTestId("change-date_of_expiry")).ToContainText("2031-06-30"))
+	p.Capture(checker, "update-diff-checker")
+	approve(t, checker, supervisor)
+
+	check(t, expect.Locator(page.GetByTestId("submission-state")).ToHaveText("onboarded", within30s))
+	notReloaded(t, page)
+	check(t, expect.Locator(page.GetByTestId("submission-ecrn")).ToHaveText("7841003233051516"))
+	check(t, expect.Locator(page.GetByTestId("timeline-attempt").Filter(playwright.LocatorFilterOptions{HasText: "CDP update"})).ToHaveCount(1))
+	p.Capture(page, "updated")
+	_, err = page.Goto("/drafts?state=updated")
+	check(t, err)
+	check(t, expect.Locator(page.GetByTestId("case-state-label")).ToHaveText("updated"))
 }
