@@ -98,8 +98,8 @@ func TestRenewFoundCustomerID(t *testing.T) {
 	check(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/drafts/\d+$`)))
 	check(t, expect.Locator(page.GetByTestId("update-changes")).ToContainText("Update of CDP customer 7841003233051516"))
 	draftURL := page.URL()
-	fillDraft(t, p, page, draftURL, []step{
-		{"personal", map[string]string{"first_name": "ZAFAR BASHIR", "gender": "Male", "date_of_birth": "1990-01-01",
+	fillSteps(t, p, page, draftURL, []step{
+		{"personal", map[string]string{"gender": "Male", "date_of_birth": "1990-01-01",
 			"nationality": "IN", "country_of_birth": "IN", "resident_type_id": "101", "occupation_id": "224"}},
 		{"addresses", map[string]string{"current_city": "Dubai", "current_country": "AE"}},
 		{"identity", map[string]string{"name_as_per_id": "ZAFAR BASHIR MASIH", "date_of_expiry": "2031-06-30"}},

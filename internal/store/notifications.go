@@ -30,6 +30,24 @@ func AddNotification(ctx context.Context, q Querier, n Notification) error {
 	return nil
 }
 
+// AddNotifications writes many notifications at once (the daily watch's), by COPY.
+func AddNotifications(ctx context.Context, tx pgx.Tx, list []Notification) error {
+	rows := make([][]any, len(list))
+	for i, n := range list {
+		var draft any
+		if n.DraftID != 0 {
+			draft = n.DraftID
+		}
+		rows[i] = []any{n.UserID, n.Branch, n.Kind, draft, n.Message, n.CreatedAt}
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"notifications"},
+		[]string{"user_id", "branch", "kind", "draft_id", "message", "created_at"}, pgx.CopyFromRows(rows))
+	if err != nil {
+		return fmt.Errorf("store.AddNotifications: %w", err)
+	}
+	return nil
+}
+
 // Inbox lists a user's notifications of their branch, newest first.
 func Inbox(ctx context.Context, q Querier, userID int64, branch string, limit int) ([]Notification, error) {
 	rows, err := q.Query(ctx, `SELECT id, user_id, branch, kind, coalesce(draft_id, 0), message, created_at,

@@ -71,10 +71,8 @@ func (s *Service) Watch(ctx context.Context, day time.Time) (bool, int, error) {
 		if err != nil {
 			return err
 		}
-		for _, it := range items {
-			if err := s.notify(ctx, tx, it); err != nil {
-				return err
-			}
+		if err := store.AddNotifications(ctx, tx, s.notices(items)); err != nil {
+			return err
 		}
 		added = len(items)
 		if err := store.FinishWatchRun(ctx, tx, day, added); err != nil {
@@ -86,13 +84,18 @@ func (s *Service) Watch(ctx context.Context, day time.Time) (bool, int, error) {
 	return ran, added, err
 }
 
-func (s *Service) notify(ctx context.Context, tx pgx.Tx, it store.WorklistItem) error {
-	kind, what := NoticeExpiryDue, KindLabel(it.Kind)+" "+it.DueOn.Format(time.DateOnly)
-	if it.Kind == "review" {
-		kind = NoticeReviewDue
+// notices tell the agent who onboarded each item's customer that it came due.
+func (s *Service) notices(items []store.WorklistItem) []store.Notification {
+	out := make([]store.Notification, 0, len(items))
+	for _, it := range items {
+		kind, what := NoticeExpiryDue, KindLabel(it.Kind)+" "+it.DueOn.Format(time.DateOnly)
+		if it.Kind == "review" {
+			kind = NoticeReviewDue
+		}
+		out = append(out, store.Notification{UserID: it.MakerID, Branch: it.Branch, Kind: kind, DraftID: it.DraftID,
+			Message: "Customer ECRN " + it.ECRN + ": " + what + ". See the worklist.", CreatedAt: s.Now()})
 	}
-	return store.AddNotification(ctx, tx, store.Notification{UserID: it.MakerID, Branch: it.Branch, Kind: kind,
-		DraftID: it.DraftID, Message: "Customer ECRN " + it.ECRN + ": " + what + ". See the worklist.", CreatedAt: s.Now()})
+	return out
 }
 
 // KindLabel names an item's kind as people read it.
