@@ -53,8 +53,9 @@ type Change struct {
 	Field, Label, Before, After string
 }
 
-// Changes lists, in the pack's order, the fields of an update case whose value differs from
-// the CDP's record of the customer; nil for an onboarding.
+// Changes lists, in the pack's order, the fields of the CDP's record of the customer whose
+// value an update case changes; nil for an onboarding. Fields the record does not hold are
+// not changes: the CDP's answers hold few, and the update sends every field anyway.
 func Changes(d Draft) []Change {
 	if d.UpdateECRN == "" {
 		return nil
@@ -63,7 +64,7 @@ func Changes(d Draft) []Change {
 	for _, sec := range d.Pack.Sections {
 		for _, f := range sec.Fields {
 			before, known := d.CDPRecord[f.Name]
-			if after := d.Values[f.Name]; (known || after != "") && after != before {
+			if after := d.Values[f.Name]; known && after != before {
 				out = append(out, Change{Field: f.Name, Label: f.Label, Before: before, After: after})
 			}
 		}

@@ -109,6 +109,7 @@ func TestRenewFoundCustomerID(t *testing.T) {
 	_, err := page.Goto(draftURL + "?step=review")
 	check(t, err)
 	check(t, expect.Locator(page.GetByTestId("change-date_of_expiry")).ToContainText("2031-06-30"))
+	check(t, expect.Locator(page.GetByTestId("update-changes").Locator("tbody tr")).ToHaveCount(1))
 	p.Capture(page, "update-diff")
 	submit(t, page, draftURL, "awaiting approval")
 	markPage(t, page)
@@ -118,7 +119,8 @@ func TestRenewFoundCustomerID(t *testing.T) {
 	openCase(t, checker)
 	check(t, expect.Locator(checker.GetByTestId("change-date_of_expiry")).ToContainText("2031-06-30"))
 	p.Capture(checker, "update-diff-checker")
-	approve(t, checker, supervisor)
+	check(t, checker.GetByTestId("step-up").Fill(supervisor.Password))
+	check(t, checker.GetByTestId("approve").Click())
 
 	check(t, expect.Locator(page.GetByTestId("submission-state")).ToHaveText("onboarded", within30s))
 	notReloaded(t, page)
