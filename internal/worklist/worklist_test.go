@@ -47,7 +47,7 @@ func newEnv(t *testing.T) *env {
 
 func (e *env) user(name, role, branch string) store.User {
 	e.t.Helper()
-	u, err := auth.CreateUser(context.Background(), e.db, auth.NewHasher(1), auth.NewUser{Username: name, DisplayName: name,
+	u, err := (&auth.Accounts{DB: e.db, Hasher: auth.NewHasher(1)}).CreateUser(context.Background(), auth.NewUser{Username: name, DisplayName: name,
 		Role: role, Branch: branch, Countries: []string{"AE"}}, "correct horse battery staple", "test")
 	if err != nil {
 		e.t.Fatal(err)
