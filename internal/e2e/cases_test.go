@@ -14,6 +14,7 @@ var within30s = playwright.LocatorAssertionsToHaveTextOptions{Timeout: playwrigh
 // the page, the header's inbox count and the case list say so without a reload; corrected
 // and approved, the same open page shows "onboarded" by itself.
 func TestCaseFollowsItself(t *testing.T) {
+	t.Parallel()
 	p := Start(t)
 	agent, supervisor := p.NewUser("agent"), p.NewUser("supervisor")
 	page := p.Page(t)
@@ -32,11 +33,7 @@ func TestCaseFollowsItself(t *testing.T) {
 
 	checker := p.Page(t)
 	login(t, checker, supervisor)
-	openCase(t, checker)
-	selectValue(t, checker.GetByTestId("reason-place_of_birth"), "missing")
-	check(t, checker.GetByTestId("comment").Fill("Ask for the place of birth"))
-	check(t, checker.GetByTestId("return").Click())
-	check(t, expect.Locator(checker.GetByTestId("approval-state")).ToHaveText("returned"))
+	returnForPlaceOfBirth(t, checker)
 
 	check(t, expect.Locator(page.GetByTestId("submission-state")).ToHaveText("returned", within30s))
 	check(t, expect.Locator(page.GetByTestId("unread-count")).ToHaveText("1 unread", within30s))
@@ -83,6 +80,7 @@ func notReloaded(t *testing.T, page playwright.Page) {
 // against the CDP's record; the checker sees the same change and approves; the open case
 // page shows it sent as an update, and the case list shows it updated.
 func TestRenewFoundCustomerID(t *testing.T) {
+	t.Parallel()
 	p := Start(t)
 	agent, supervisor := p.NewUser("agent"), p.NewUser("supervisor")
 	page := p.Page(t)

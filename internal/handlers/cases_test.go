@@ -31,6 +31,7 @@ func countOf(doc *goquery.Document, state string) string {
 // filtered by state and text, with counts; a supervisor sees the branch's; no one sees
 // another branch's cases. A checker's return reaches the agent's inbox and list.
 func TestCaseList(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	amal, badr := e.agent("amal", "DXB-01", "AE"), e.agent("badr", "DXB-01", "AE")
 	stranger := e.agent("omar", "AUH-01", "AE")
@@ -131,6 +132,7 @@ func TestCaseList(t *testing.T) {
 // TestPollingKeepsNoSessionAlive: an open page's polls of the inbox and of its case do not
 // count as activity; the session still times out after 30 idle minutes.
 func TestPollingKeepsNoSessionAlive(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	amal := e.agent("amal", "DXB-01", "AE")
 	id := amal.completeDraft("784-1985-0000001-7")

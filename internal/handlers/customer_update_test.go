@@ -10,6 +10,7 @@ import (
 // an update case prefilled from the CDP's record; pressing it again opens the same case; an
 // ECRN this session did not find is not found.
 func TestUpdateFromFoundCustomer(t *testing.T) {
+	t.Parallel()
 	se := newSearchEnv(t, noLimit, nil)
 	agent := se.agent("amal", "DXB-01", "AE")
 	_, doc := agent.searchID("AE", "4", "784-1990-1234567-6", true)

@@ -24,6 +24,7 @@ func workItems(doc *goquery.Document) []string {
 // TestWorklistPage: the branch's agents and supervisors see its items, the most urgent
 // first; an agent records a contact and starts the renewal, which opens the update case.
 func TestWorklistPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	amal, sara := e.agent("amal", "DXB-01", "AE"), e.checkerOf("sara", "DXB-01")
 	stranger := e.agent("omar", "AUH-01", "AE")

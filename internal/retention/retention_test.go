@@ -191,6 +191,7 @@ func TestTriggerStillRefusesYoungRows(t *testing.T) {
 
 // TestNotificationsKept90Days: the purge removes notifications older than 90 days only.
 func TestNotificationsKept90Days(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := setup(t)
 	id := draft(t, db, "784199012345676", time.Time{})

@@ -21,6 +21,7 @@ import (
 // case lists must read one agent's or one branch's cases off their indexes, never the whole
 // drafts table. The times are logged: docs/submission.md says how to measure them at 1M.
 func TestWatchAndCaseListPlans(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("seeds 100,000 customers")
 	}
