@@ -26,28 +26,49 @@ var caseLabels = map[string]string{
 // draftList is the case list: an agent's own cases, a supervisor's whole branch, filtered
 // by state and text, the most recently active first, with the counts per state.
 func (s *Server) draftList(c echo.Context) error {
+	v, status, err := s.caseList(c)
+	if err != nil {
+		return err
+	}
+	return render(c, status, pages.CaseListPage(s.chrome(c, v.Title, "drafts"), v))
+}
+
+// draftRows are the counts and rows of the case list alone, which the page asks for every
+// 20 seconds (a passive request: it does not keep the session alive).
+func (s *Server) draftRows(c echo.Context) error {
+	v, status, err := s.caseList(c)
+	if err != nil {
+		return err
+	}
+	return render(c, status, pages.CaseResults(v))
+}
+
+// caseList reads the list the request's filters ask for; refused filters are shown with
+// the list unfiltered, 422.
+func (s *Server) caseList(c echo.Context) (pages.CaseList, int, error) {
 	u := signedIn(c)
 	v := pages.CaseList{Title: "My cases", Branch: u.Role == store.RoleSupervisor,
 		State: c.QueryParam("state"), Text: c.QueryParam("q")}
 	if v.Branch {
 		v.Title = "Cases of branch " + u.Branch
 	}
+	status := http.StatusOK
 	list, err := s.submissions.Cases(c.Request().Context(), u, v.State, v.Text)
 	var fe drafts.FieldErrors
 	if errors.As(err, &fe) {
-		v.Error, v.State, v.Text = fe["state"]+fe["q"], "", ""
-		v.Counts = stateCounts(v, nil)
-		return render(c, http.StatusUnprocessableEntity, pages.CaseListPage(s.chrome(c, v.Title, "drafts"), v))
+		v.Error, v.State, v.Text, status = fe["state"]+fe["q"], "", "", http.StatusUnprocessableEntity
+		list, err = s.submissions.Cases(c.Request().Context(), u, "", "")
 	}
 	if err != nil {
-		return err
+		return v, status, err
 	}
 	v.Counts = stateCounts(v, list.Counts)
 	for _, cs := range list.Cases {
 		v.Rows = append(v.Rows, caseRow(cs, v.Branch))
 	}
 	v.Limited = len(list.Cases) == submission.CasePageSize
-	return render(c, http.StatusOK, pages.CaseListPage(s.chrome(c, v.Title, "drafts"), v))
+	v.RowsURL = "/drafts/rows?" + url.Values{"state": {v.State}, "q": {v.Text}}.Encode()
+	return v, status, nil
 }
 
 func stateCounts(v pages.CaseList, counts map[string]int) []pages.StateCount {

@@ -73,6 +73,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/admin/users/:id/reset-totp", adminOnly, s.adminUserAction(s.resetTOTP)},
 		{http.MethodPost, "/admin/users/:id/sessions/:ref/end", adminOnly, s.adminUserAction(s.endSession)},
 		{http.MethodGet, "/drafts", staff, s.draftList},
+		{http.MethodGet, "/drafts/rows", staffPoll, s.draftRows},
 		{http.MethodGet, "/drafts/new", agentOnly, s.draftNew},
 		{http.MethodPost, "/drafts", agentOnly, s.draftCreate},
 		{http.MethodPost, "/drafts/id-check", agentOnly, s.draftIDCheck},

@@ -12,7 +12,8 @@ type CaseList struct {
 	Total   int
 	Counts  []StateCount
 	Rows    []CaseRow
-	Limited bool // more cases match than the page shows
+	Limited bool   // more cases match than the page shows
+	RowsURL string // where the results ask for themselves again
 }
 
 // StateCount is one state of the case list with its number of cases, a link that filters on it.
