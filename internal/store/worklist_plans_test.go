@@ -30,7 +30,7 @@ func TestWatchAndCaseListPlans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	last := &captured{}
+	last := &testdb.Captured{}
 	cfg.ConnConfig.Tracer = last
 	cfg.MaxConns = 1
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
@@ -61,7 +61,7 @@ func TestWatchAndCaseListPlans(t *testing.T) {
 		if err := f(tx); err != nil {
 			t.Fatal(err)
 		}
-		sql, args := last.sql, last.args
+		sql, args := last.SQL, last.Args
 		if _, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT run`); err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +70,7 @@ func TestWatchAndCaseListPlans(t *testing.T) {
 			t.Fatal(err)
 		}
 		read := map[string]float64{}
-		for _, n := range planNodes(t, plan) {
+		for _, n := range testdb.PlanNodes(t, plan) {
 			if rel, ok := n["Relation Name"].(string); ok {
 				removed, _ := n["Rows Removed by Filter"].(float64)
 				rows, _ := n["Actual Rows"].(float64)

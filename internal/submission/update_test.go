@@ -112,7 +112,7 @@ func TestUpdatePayloadGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := w.customer(context.Background(), d) // the worker's own mapping of a draft
+	c, err := w.customer(context.Background(), d, w.Sender) // the worker's own mapping of a draft
 	if err != nil {
 		t.Fatal(err)
 	}
