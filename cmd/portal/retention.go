@@ -57,8 +57,8 @@ func retentionPurge(ctx context.Context, db *store.DB, p retention.Policy, args 
 	if rep.DryRun {
 		verb = "would remove"
 	}
-	fmt.Printf("retention (audit %d days, discarded drafts %d days): %s %d discarded draft(s) with %d document(s) and %d audit event(s)\n",
-		p.AuditDays, p.DiscardedDays, verb, rep.Drafts, rep.Documents, rep.AuditEvents)
+	fmt.Printf("retention (audit %d days, discarded drafts %d days, notifications %d days): %s %d discarded draft(s) with %d document(s), %d audit event(s) and %d notification(s)\n",
+		p.AuditDays, p.DiscardedDays, retention.NotificationDays, verb, rep.Drafts, rep.Documents, rep.AuditEvents, rep.Notifications)
 	if rep.DryRun && rep.Drafts > 0 {
 		fmt.Println("(documents are counted when removed)")
 	}

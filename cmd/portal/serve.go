@@ -24,6 +24,7 @@ import (
 	"kycportal/internal/search"
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
+	"kycportal/internal/worklist"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -88,6 +89,7 @@ func runServe(ctx context.Context, args []string) error {
 		AuditKey: auditKey, AuditLog: signingKey, Rules: submission.DefaultRules, RequireTOTP: cfg.RequireTOTP,
 		LookupLimit: search.Limit{Lookups: cfg.CDPLookupLimit, Window: cfg.CDPLookupWindow},
 		SessionIdle: cfg.SessionIdle, SessionAbsolute: cfg.SessionAbsolute,
+		Watch: worklist.Rules{WindowDays: cfg.ExpiryWindowDays, ReviewMonths: cfg.ReviewMonths},
 		Worker: &app.WorkerOptions{Concurrency: submission.ServeConcurrency, Cooldown: submission.ServeCooldown,
 			JobTimeout: jobTimeout, RescueAfter: 5 * jobTimeout}})
 	if err != nil {

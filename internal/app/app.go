@@ -23,6 +23,7 @@ import (
 	"kycportal/internal/session"
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
+	"kycportal/internal/worklist"
 )
 
 // Options are the parts every service is built from. None has a default here: cmd/portal
@@ -45,6 +46,7 @@ type Options struct {
 	RequireTOTP     bool // supervisors and admins must have a second factor
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
+	Watch           worklist.Rules // the worklist's daily watch; zero: worklist.DefaultRules
 	Worker          *WorkerOptions // nil: the queue client only inserts jobs
 }
 
@@ -65,6 +67,7 @@ type App struct {
 	Search      *search.Service
 	Submissions *submission.Service
 	Review      *review.Service
+	Worklist    *worklist.Service
 	Audit       audit.Recorder        // events with no change of their own: refusals, denials
 	Queue       *river.Client[pgx.Tx] // inserts the services' jobs; works them with Options.Worker
 }
@@ -79,7 +82,12 @@ func New(o Options) (*App, error) {
 	}
 	d := &drafts.Service{DB: o.DB, Packs: o.Packs, Blobs: o.Blobs, Scanner: o.Scanner, Now: o.Now, Key: o.AuditKey}
 	sub := &submission.Service{DB: o.DB, Drafts: d, Hasher: o.Hasher, Now: o.Now, Rules: o.Rules}
-	q, err := newQueue(o, sub)
+	watch := o.Watch
+	if watch.WindowDays == 0 {
+		watch = worklist.DefaultRules
+	}
+	wl := &worklist.Service{DB: o.DB, Submissions: sub, Now: o.Now, Rules: watch}
+	q, err := newQueue(o, sub, wl)
 	if err != nil {
 		return nil, err
 	}
@@ -92,14 +100,16 @@ func New(o Options) (*App, error) {
 		Search:      &search.Service{DB: o.DB, CDP: o.CDP, Key: o.AuditKey, Limit: o.LookupLimit, Now: o.Now},
 		Submissions: sub,
 		Review:      &review.Service{DB: o.DB, Now: o.Now, Key: o.AuditKey, Log: o.AuditLog},
+		Worklist:    wl,
 		Audit:       audit.Recorder{DB: o.DB.Pool},
 		Queue:       q,
 	}, nil
 }
 
-// newQueue is the river client of the submission service: one that works the CDP queue
-// when the options ask for a worker.
-func newQueue(o Options, sub *submission.Service) (*river.Client[pgx.Tx], error) {
+// newQueue is the river client of the submission service: one that works the CDP queue,
+// the checks of cases under investigation and the worklist's daily watch when the options
+// ask for a worker.
+func newQueue(o Options, sub *submission.Service, wl *worklist.Service) (*river.Client[pgx.Tx], error) {
 	w := o.Worker
 	if w == nil {
 		return submission.NewQueue(o.DB.Pool, submission.QueueConfig{Log: o.Log})
@@ -109,7 +119,8 @@ func newQueue(o Options, sub *submission.Service) (*river.Client[pgx.Tx], error)
 		return nil, err
 	}
 	return submission.NewQueue(o.DB.Pool, submission.QueueConfig{Worker: worker, Log: o.Log,
-		Concurrency: w.Concurrency, Cooldown: w.Cooldown, JobTimeout: w.JobTimeout, RescueAfter: w.RescueAfter})
+		Concurrency: w.Concurrency, Cooldown: w.Cooldown, JobTimeout: w.JobTimeout, RescueAfter: w.RescueAfter,
+		Register: worklist.Register(wl), Periodic: []*river.PeriodicJob{worklist.Periodic(o.Now)}})
 }
 
 // NewAccounts is the account administration alone, for the commands that need nothing else.

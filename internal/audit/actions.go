@@ -78,4 +78,12 @@ var (
 	CDPOutcome            = define("cdp.outcome") // the state the attempts led to
 	CDPCallback           = define("cdp.callback")
 	CDPCallbackRefused    = define("cdp.callback_refused")
+	CDPCheck              = define("cdp.check") // a case still open at the CDP looked up again
+
+	NotificationsRead = define("notifications.read") // a user marked their inbox read
+
+	// The branch worklist (internal/worklist): expiries and periodic reviews.
+	WorklistWatched        = define("worklist.watched")          // the daily watch: what it added
+	WorklistContact        = define("worklist.contact_recorded") // called, visited, refused
+	WorklistRenewalStarted = define("worklist.renewal_started")  // an update case started from an item
 )

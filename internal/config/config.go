@@ -35,6 +35,10 @@ type Config struct {
 	RetainAuditDays     int           // PORTAL_RETAIN_AUDIT_DAYS: audit events, at least 366
 	RetainDiscardedDays int           // PORTAL_RETAIN_DISCARDED_DAYS: discarded drafts and their documents
 
+	// The worklist's watch (docs/drafts.md).
+	ExpiryWindowDays int            // PORTAL_EXPIRY_WINDOW_DAYS: expiries and reviews this close enter the worklist
+	ReviewMonths     map[string]int // PORTAL_REVIEW_MONTHS_HIGH, _MEDIUM, _LOW: months between reviews by risk
+
 	// Customer search (docs/search.md).
 	AuditHMACKey    string        // PORTAL_AUDIT_HMAC_KEY or _FILE: keys the hash of ID numbers in the audit trail
 	AuditSigningKey string        // PORTAL_AUDIT_SIGNING_KEY or _FILE: signs the audit log's checkpoints (docs/audit.md)
@@ -85,6 +89,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		RetainAuditDays:     p.positive("PORTAL_RETAIN_AUDIT_DAYS", 5*365+2),
 		RetainDiscardedDays: p.positive("PORTAL_RETAIN_DISCARDED_DAYS", 30),
 	}
+	c.ExpiryWindowDays = p.positive("PORTAL_EXPIRY_WINDOW_DAYS", 60)
+	c.ReviewMonths = map[string]int{"high": p.positive("PORTAL_REVIEW_MONTHS_HIGH", 12),
+		"medium": p.positive("PORTAL_REVIEW_MONTHS_MEDIUM", 24), "low": p.positive("PORTAL_REVIEW_MONTHS_LOW", 60)}
 	c.AuditHMACKey = p.auditKey("PORTAL_AUDIT_HMAC_KEY")
 	c.AuditSigningKey = p.secret("PORTAL_AUDIT_SIGNING_KEY")
 	c.CDPLookupLimit = p.positive("PORTAL_CDP_LOOKUP_LIMIT", 60)

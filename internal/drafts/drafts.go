@@ -161,6 +161,12 @@ func (s *Service) Pinned(ctx context.Context, q store.Querier, id int64) (Draft,
 	return s.withPack(d)
 }
 
+// Peek reads a draft the user may see without recording a view: for the small reads a
+// page repeats by itself (its state), which the trail need not keep.
+func (s *Service) Peek(ctx context.Context, q store.Querier, u store.User, id int64) (Draft, error) {
+	return s.load(ctx, q, u, id, false)
+}
+
 // View reads a draft for display and records that the user saw it.
 func (s *Service) View(ctx context.Context, u store.User, id int64) (Draft, error) {
 	var d Draft
@@ -194,11 +200,6 @@ func (s *Service) Discard(ctx context.Context, u store.User, id int64, reason st
 // Reuse lists the other drafts of the same identity document.
 func (s *Service) Reuse(ctx context.Context, issuedCountry, idType, number string, except int64) ([]store.DraftSummary, error) {
 	return store.DraftsWithIDNumber(ctx, s.DB.Pool, issuedCountry, idType, number, except)
-}
-
-// Mine lists the open drafts the user started.
-func (s *Service) Mine(ctx context.Context, u store.User) ([]store.DraftSummary, error) {
-	return store.OpenDraftsOf(ctx, s.DB.Pool, u.ID)
 }
 
 // History is the audit trail of a draft the user may see.

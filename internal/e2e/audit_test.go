@@ -201,7 +201,7 @@ func TestAdminDisablesAnAgentWithAnOpenBrowser(t *testing.T) {
 	check(t, expect.Locator(adminPage.GetByTestId("user-state")).ToHaveText("no"))
 	p.Capture(adminPage, "agent-disabled")
 
-	check(t, agentPage.GetByRole("link", playwright.PageGetByRoleOptions{Name: "My drafts"}).Click())
+	check(t, agentPage.GetByRole("link", playwright.PageGetByRoleOptions{Name: "My cases"}).Click())
 	expectLoginPage(t, agentPage)
 	p.Capture(agentPage, "agent-sent-to-login")
 }

@@ -133,7 +133,12 @@ func fillDraft(t *testing.T, p *Portal, page playwright.Page, draftURL string, s
 	_, err = page.Reload()
 	check(t, err)
 	check(t, expect.Locator(page.Locator("#f-first_name")).ToHaveValue(first))
+	fillSteps(t, p, page, draftURL, steps, files)
+}
 
+// fillSteps fills the steps of the draft at draftURL, saving each, and uploads its files.
+func fillSteps(t *testing.T, p *Portal, page playwright.Page, draftURL string, steps []step, files []string) {
+	t.Helper()
 	for i, s := range steps {
 		_, err := page.Goto(fmt.Sprintf("%s?step=%s", draftURL, s.key))
 		check(t, err)
@@ -148,7 +153,7 @@ func fillDraft(t *testing.T, p *Portal, page playwright.Page, draftURL string, s
 		saveStep(t, page, next)
 	}
 
-	_, err = page.Goto(draftURL + "?step=documents")
+	_, err := page.Goto(draftURL + "?step=documents")
 	check(t, err)
 	for _, f := range files {
 		kind, name := splitPair(f)

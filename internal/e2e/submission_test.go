@@ -32,11 +32,7 @@ func TestSubmissionJourney(t *testing.T) {
 
 	checker := p.Page(t)
 	login(t, checker, supervisor)
-	openCase(t, checker)
-	selectValue(t, checker.GetByTestId("reason-place_of_birth"), "missing")
-	check(t, checker.GetByTestId("comment").Fill("Ask for the place of birth"))
-	check(t, checker.GetByTestId("return").Click())
-	check(t, expect.Locator(checker.GetByTestId("approval-state")).ToHaveText("returned"))
+	returnForPlaceOfBirth(t, checker)
 
 	_, err := page.Goto(draftURL + "?step=review")
 	check(t, err)
@@ -71,6 +67,16 @@ func correct(t *testing.T, page playwright.Page, draftURL, name, value string) {
 	fill(t, page, name, value)
 	saveStep(t, page, "addresses")
 	submit(t, page, draftURL, "awaiting approval")
+}
+
+// returnForPlaceOfBirth claims the case and returns it to its agent: the place of birth is missing.
+func returnForPlaceOfBirth(t *testing.T, checker playwright.Page) {
+	t.Helper()
+	openCase(t, checker)
+	selectValue(t, checker.GetByTestId("reason-place_of_birth"), "missing")
+	check(t, checker.GetByTestId("comment").Fill("Ask for the place of birth"))
+	check(t, checker.GetByTestId("return").Click())
+	check(t, expect.Locator(checker.GetByTestId("approval-state")).ToHaveText("returned"))
 }
 
 // approve claims the case and approves it with the supervisor's password.

@@ -38,7 +38,8 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 	t, _ := d.Pack.IDType(d.IDType)
 	a := pages.Approval{DraftID: id, Country: d.Country, IDLabel: t.Label, IDNumber: d.IDNumber, Maker: sub.MakerName,
 		Customer: strings.TrimSpace(d.Values["first_name"] + " " + d.Values["last_name"]),
-		State:    submission.State(sub.State).Label(), Mine: sub.MakerID == u.ID}
+		State:    submission.State(sub.State).Label(), Mine: sub.MakerID == u.ID,
+		UpdateOf: d.UpdateECRN, Updates: updateChanges(d)}
 	if sub.ClaimExpiresAt.After(s.Now()) {
 		a.ClaimedBy, a.ClaimedByMe, a.ClaimUntil = sub.ClaimedByName, sub.ClaimedBy == u.ID, clock(sub.ClaimExpiresAt)
 	}

@@ -129,7 +129,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 }
 
 // otherBranchCase is a complete draft of branch AUH-01, submitted and awaiting approval
-// there, with its documents: what the matrix's {other} rows ask for from branch DXB-01.
+// there, with its documents, and a worklist item of that branch with the same id: what the
+// matrix's {other} rows ask for from branch DXB-01.
 func (e *env) otherBranchCase() string {
 	e.t.Helper()
 	// Draft 1 of the matrix stays one that does not exist.
@@ -140,6 +141,12 @@ func (e *env) otherBranchCase() string {
 	id := c.completeDraft("784-1985-0000003-3")
 	if resp := c.post(fmt.Sprintf("/drafts/%d/submit", id), nil); resp.StatusCode != http.StatusSeeOther {
 		e.t.Fatalf("submit the other branch's draft: %d", resp.StatusCode)
+	}
+	// and a worklist item of that branch under the same number
+	_, err := e.db.Pool.Exec(context.Background(), `INSERT INTO worklist_items
+		(id, branch, draft_id, ecrn, kind, due_on, found_on) OVERRIDING SYSTEM VALUE VALUES ($1, 'AUH-01', $1, '7841000000000009', 'id_expiry', now(), now())`, id)
+	if err != nil {
+		e.t.Fatal(err)
 	}
 	return strconv.FormatInt(id, 10)
 }

@@ -1,27 +1,102 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"kycportal/internal/drafts"
+	"kycportal/internal/store"
+	"kycportal/internal/submission"
 	"kycportal/internal/views/pages"
 )
 
-// draftList is "My drafts": the open drafts the agent started, to resume.
+// caseLabels name the case states as people read them.
+var caseLabels = map[string]string{
+	store.CaseDraft: "draft", store.CaseAwaitingApproval: "awaiting approval", store.CaseSending: "sending",
+	store.CaseNeedsAttention: "needs attention", store.CaseReturned: "returned",
+	store.CaseUnderInvestigation: "under investigation", store.CaseOnboarded: "onboarded",
+	store.CaseUpdated: "updated", store.CaseRejected: "rejected",
+}
+
+// draftList is the case list: an agent's own cases, a supervisor's whole branch, filtered
+// by state and text, the most recently active first, with the counts per state.
 func (s *Server) draftList(c echo.Context) error {
-	list, err := s.drafts.Mine(c.Request().Context(), signedIn(c))
+	v, status, err := s.caseList(c)
 	if err != nil {
 		return err
 	}
-	rows := make([]pages.DraftRow, 0, len(list))
-	for _, d := range list {
-		name := strings.TrimSpace(d.FirstName + " " + d.LastName)
-		if name == "" {
-			name = "(no name yet)"
-		}
-		rows = append(rows, pages.DraftRow{ID: d.ID, Country: d.Country, Name: name, Updated: day(d.UpdatedAt)})
+	return render(c, status, pages.CaseListPage(s.chrome(c, v.Title, "drafts"), v))
+}
+
+// draftRows are the counts and rows of the case list alone, which the page asks for every
+// 20 seconds (a passive request: it does not keep the session alive).
+func (s *Server) draftRows(c echo.Context) error {
+	v, status, err := s.caseList(c)
+	if err != nil {
+		return err
 	}
-	return render(c, http.StatusOK, pages.DraftListPage(s.chrome(c, "My drafts", "drafts"), rows))
+	return render(c, status, pages.CaseResults(v))
+}
+
+// caseList reads the list the request's filters ask for; refused filters are shown with
+// the list unfiltered, 422.
+func (s *Server) caseList(c echo.Context) (pages.CaseList, int, error) {
+	u := signedIn(c)
+	v := pages.CaseList{Title: "My cases", Branch: u.Role == store.RoleSupervisor,
+		State: c.QueryParam("state"), Text: c.QueryParam("q")}
+	if v.Branch {
+		v.Title = "Cases of branch " + u.Branch
+	}
+	status := http.StatusOK
+	list, err := s.submissions.Cases(c.Request().Context(), u, v.State, v.Text)
+	var fe drafts.FieldErrors
+	if errors.As(err, &fe) {
+		v.Error, v.State, v.Text, status = fe["state"]+fe["q"], "", "", http.StatusUnprocessableEntity
+		list, err = s.submissions.Cases(c.Request().Context(), u, "", "")
+	}
+	if err != nil {
+		return v, status, err
+	}
+	v.Counts = stateCounts(v, list.Counts)
+	for _, cs := range list.Cases {
+		v.Rows = append(v.Rows, caseRow(cs, v.Branch))
+	}
+	v.Limited = len(list.Cases) == submission.CasePageSize
+	v.RowsURL = "/drafts/rows?" + url.Values{"state": {v.State}, "q": {v.Text}}.Encode()
+	return v, status, nil
+}
+
+func stateCounts(v pages.CaseList, counts map[string]int) []pages.StateCount {
+	var out []pages.StateCount
+	for _, st := range store.CaseStates {
+		q := url.Values{"state": {st}}
+		if v.Text != "" {
+			q.Set("q", v.Text)
+		}
+		out = append(out, pages.StateCount{Key: st, Label: caseLabels[st], N: counts[st], Current: st == v.State,
+			Href: "/drafts?" + q.Encode()})
+	}
+	return out
+}
+
+// caseRow is a case as the list shows it; a supervisor opens a submitted case as its checker.
+func caseRow(cs store.Case, branch bool) pages.CaseRow {
+	name := strings.TrimSpace(cs.FirstName + " " + cs.LastName)
+	if name == "" {
+		name = "(no name yet)"
+	}
+	r := pages.CaseRow{DraftID: cs.DraftID, Country: cs.Country, Customer: name, State: cs.State,
+		StateLabel: caseLabels[cs.State], Owner: cs.OwnerName, Activity: day(cs.ActivityAt), ECRN: cs.ECRN}
+	switch {
+	case !branch:
+		r.Href = "/drafts/" + strconv.FormatInt(cs.DraftID, 10)
+	case cs.HasSubmit:
+		r.Href = "/approvals/" + strconv.FormatInt(cs.DraftID, 10)
+	}
+	return r
 }

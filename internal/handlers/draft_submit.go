@@ -50,7 +50,7 @@ func (s *Server) submissionView(ctx context.Context, d drafts.Draft, complete bo
 		return v, err
 	}
 	state := submission.State(sub.State)
-	v.State, v.Label, v.ECRN = sub.State, state.Label(), sub.ECRN
+	v.State, v.Label, v.ECRN, v.Seen = sub.State, state.Label(), sub.ECRN, caseVersion(sub)
 	v.Resubmit = state == submission.Returned || state == submission.Draft
 	v.CanSubmit = complete && v.Resubmit
 	v.CanCorrect = state == submission.Onboarded
@@ -60,6 +60,20 @@ func (s *Server) submissionView(ctx context.Context, d drafts.Draft, complete bo
 	entries, err := s.submissions.Timeline(ctx, d.ID)
 	v.Timeline = timelineRows(entries)
 	return v, err
+}
+
+// updateChanges are what an update case changes from the CDP's record, as pages show them.
+func updateChanges(d drafts.Draft) []pages.UpdateChange {
+	var out []pages.UpdateChange
+	for _, ch := range drafts.Changes(d) {
+		out = append(out, pages.UpdateChange{Field: ch.Field, Label: ch.Label, Before: ch.Before, After: ch.After})
+	}
+	return out
+}
+
+// caseVersion names a submission as it stands: it changes with every move of the case.
+func caseVersion(sub store.Submission) string {
+	return sub.State + "." + strconv.FormatInt(sub.UpdatedAt.UnixMicro(), 10)
 }
 
 // markReturned puts each reason of a return under its field or document.

@@ -60,7 +60,7 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 	v := pages.Draft{ID: d.ID, Country: d.Country, IDLabel: t.Label, IDNumber: d.IDNumber,
 		PackLabel: fmt.Sprintf("%s requirements v%d", d.Pack.Name, d.PackVersion), Version: d.Version,
 		Open: d.Status == store.DraftOpen, Status: d.Status, Step: step, StepTitle: stepTitle(d.Pack, step),
-		MakerChecker: d.Pack.MakerChecker, Reuse: reuseItems(reuse)}
+		MakerChecker: d.Pack.MakerChecker, Reuse: reuseItems(reuse), UpdateOf: d.UpdateECRN, Updates: updateChanges(d)}
 	if d.Version > 1 {
 		v.SavedAt = "Saved " + clock(d.UpdatedAt) + " UTC"
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/cdp"
+	"kycportal/internal/session"
 	"kycportal/internal/store"
 )
 
@@ -22,6 +23,9 @@ const (
 	agentUpload // an agent sending a document: the body may hold one file
 	checker     // supervisors: they approve their branch's submissions
 	cdpCallback // the CDP, server to server: no session or CSRF token, its own HMAC signature
+	staff       // agents and supervisors: the people of a branch who follow its cases
+	staffPoll   // staff, asked by the page itself every few seconds: not activity (session.Passive)
+	agentPoll   // agents, asked by the page itself
 )
 
 type route struct {
@@ -48,6 +52,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/search/records", anyUser, s.searchRecords},
 		{http.MethodGet, "/customers/:ecrn", agentOnly, s.customerShow},
 		{http.MethodPost, "/customers/:ecrn/reveal", agentOnly, s.customerReveal},
+		{http.MethodPost, "/customers/:ecrn/update", agentOnly, s.customerUpdate},
 		{http.MethodGet, "/audit", reviewer, s.auditList},
 		{http.MethodPost, "/audit/by-id", reviewer, s.auditByID},
 		{http.MethodGet, "/audit/export", reviewer, s.auditExport},
@@ -67,7 +72,8 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/admin/users/:id/reset-password", adminOnly, s.adminUserAction(s.resetPassword)},
 		{http.MethodPost, "/admin/users/:id/reset-totp", adminOnly, s.adminUserAction(s.resetTOTP)},
 		{http.MethodPost, "/admin/users/:id/sessions/:ref/end", adminOnly, s.adminUserAction(s.endSession)},
-		{http.MethodGet, "/drafts", agentOnly, s.draftList},
+		{http.MethodGet, "/drafts", staff, s.draftList},
+		{http.MethodGet, "/drafts/rows", staffPoll, s.draftRows},
 		{http.MethodGet, "/drafts/new", agentOnly, s.draftNew},
 		{http.MethodPost, "/drafts", agentOnly, s.draftCreate},
 		{http.MethodPost, "/drafts/id-check", agentOnly, s.draftIDCheck},
@@ -82,6 +88,13 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/drafts/:id/documents/:kind/accept", agentOnly, s.documentAccept},
 		{http.MethodPost, "/drafts/:id/submit", agentOnly, s.draftSubmit},
 		{http.MethodPost, "/drafts/:id/correct", agentOnly, s.draftCorrect},
+		{http.MethodGet, "/drafts/:id/state", agentPoll, s.draftState},
+		{http.MethodGet, "/notifications", staff, s.notificationList},
+		{http.MethodGet, "/notifications/count", staffPoll, s.notificationCount},
+		{http.MethodPost, "/notifications/read", staff, s.notificationsRead},
+		{http.MethodGet, "/worklist", staff, s.worklistList},
+		{http.MethodPost, "/worklist/:id/contact", staff, s.worklistContact},
+		{http.MethodPost, "/worklist/:id/renew", agentOnly, s.worklistRenew},
 		{http.MethodGet, "/approvals", checker, s.approvalList},
 		{http.MethodGet, "/approvals/:id", checker, s.approvalShow},
 		{http.MethodGet, "/approvals/:id/documents/:kind", checker, s.approvalDocumentShow},
@@ -99,6 +112,14 @@ func (s *Server) routes() []route {
 func (s *Server) register(e *echo.Echo) {
 	for _, r := range s.routes() {
 		e.Add(r.method, r.path, r.handler, s.guard(r.who)...)
+	}
+}
+
+// passive marks a request the page makes by itself, so that it does not keep the session alive.
+func passive(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.SetRequest(session.Passive(c.Request()))
+		return next(c)
 	}
 }
 
@@ -121,6 +142,15 @@ func (s *Server) guard(who access) []echo.MiddlewareFunc {
 		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleSupervisor)}
 	case cdpCallback:
 		return []echo.MiddlewareFunc{limit}
+	case staff:
+		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, signedInFirst, s.checkCSRF,
+			s.requireRole(store.RoleAgent, store.RoleSupervisor)}
+	case staffPoll:
+		return []echo.MiddlewareFunc{s.privatePage, limit, passive, s.loadSession, signedInFirst, s.checkCSRF,
+			s.requireRole(store.RoleAgent, store.RoleSupervisor)}
+	case agentPoll:
+		return []echo.MiddlewareFunc{s.privatePage, limit, passive, s.loadSession, signedInFirst, s.checkCSRF,
+			s.requireRole(store.RoleAgent)}
 	case agentUpload:
 		return []echo.MiddlewareFunc{s.privatePage, uploadLimit, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAgent)}
 	default:

@@ -49,6 +49,7 @@ func (s *Server) searchByID(c echo.Context) error {
 	switch found.CDP.Outcome {
 	case cdp.Found:
 		v.Result.Customer = customerCard(found.CDP, s.Now())
+		v.Result.Customer.CSRF = v.CSRF // "Update this customer" posts it
 		if err := s.rememberFound(c, found.CDP.ECRN, doc); err != nil {
 			return err
 		}

@@ -20,6 +20,7 @@ import (
 	"kycportal/internal/search"
 	"kycportal/internal/session"
 	"kycportal/internal/submission"
+	"kycportal/internal/worklist"
 )
 
 // Deps are what the handlers need; cmd/portal builds each once (internal/app) and the
@@ -58,6 +59,7 @@ type Server struct {
 	submissions *submission.Service
 	review      *review.Service
 	audit       audit.Recorder
+	worklist    *worklist.Service
 }
 
 // New builds the portal's HTTP handler.
@@ -77,7 +79,7 @@ func newServer(d Deps) (*Server, error) {
 	a := d.Services
 	s := &Server{Deps: d, crossOrigin: http.NewCrossOriginProtection(), httpMetrics: m,
 		sessions: a.Sessions, login: a.Login, accounts: a.Accounts, drafts: a.Drafts, search: a.Search,
-		submissions: a.Submissions, review: a.Review, audit: a.Audit}
+		submissions: a.Submissions, review: a.Review, audit: a.Audit, worklist: a.Worklist}
 	// The CDP calls the callback server to server: its own signature check stands in for
 	// the browser checks, which a proxy's added headers must not turn against it.
 	s.crossOrigin.AddInsecureBypassPattern(http.MethodPost + " " + cdp.CallbackPath)

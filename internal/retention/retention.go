@@ -21,6 +21,10 @@ const (
 	MinDiscardedDays = 1
 )
 
+// NotificationDays is how long an inbox keeps a notification: it points at a case, whose
+// own record stays in the case and its timeline.
+const NotificationDays = 90
+
 // Policy is how long each record class is kept, in days.
 type Policy struct {
 	AuditDays     int // audit events; 5 years by default, as AML record keeping asks
@@ -50,6 +54,7 @@ type Report struct {
 	AuditEvents     int64 // the oldest events, up to AuditUpToID
 	AuditUpToID     int64
 	AuditHeldByHold bool // audit purge skipped: a legal hold stands
+	Notifications   int64
 }
 
 // Purge applies p as of now. A dry run reads and reports; a real run deletes in one
@@ -65,6 +70,9 @@ func Purge(ctx context.Context, db *store.DB, p Policy, now time.Time, dryRun bo
 			return err
 		}
 		rep.Drafts, rep.HeldDrafts = len(ids), held
+		if rep.Notifications, err = store.NotificationsBefore(ctx, tx, now.AddDate(0, 0, -NotificationDays), !dryRun); err != nil {
+			return err
+		}
 		cutoff := now.AddDate(0, 0, -p.AuditDays)
 		prefix, err := auditPrefix(ctx, tx, cutoff, &rep)
 		if err != nil || dryRun {

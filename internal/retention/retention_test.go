@@ -188,3 +188,26 @@ func TestTriggerStillRefusesYoungRows(t *testing.T) {
 		t.Fatalf("a young event was deleted (%v)", err)
 	}
 }
+
+// TestNotificationsKept90Days: the purge removes notifications older than 90 days only.
+func TestNotificationsKept90Days(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := setup(t)
+	id := draft(t, db, "784199012345676", time.Time{})
+	for _, age := range []int{91, 89} {
+		_, err := db.Pool.Exec(ctx, `INSERT INTO notifications (user_id, branch, kind, draft_id, message, created_at)
+			SELECT created_by, branch, 'returned', id, 'returned', $2 FROM drafts WHERE id = $1`, id, now.AddDate(0, 0, -age))
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	dry, err := retention.Purge(ctx, db, retention.DefaultPolicy, now, true)
+	if err != nil || dry.Notifications != 1 || count(t, db, "notifications") != 2 {
+		t.Fatalf("dry run %+v (%v), %d left", dry, err, count(t, db, "notifications"))
+	}
+	rep, err := retention.Purge(ctx, db, retention.DefaultPolicy, now, false)
+	if err != nil || rep.Notifications != 1 || count(t, db, "notifications") != 1 {
+		t.Errorf("purge %+v (%v), %d left; want 1 removed, 1 left", rep, err, count(t, db, "notifications"))
+	}
+}

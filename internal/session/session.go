@@ -72,7 +72,7 @@ func (m *Manager) New(r *http.Request, name string) (*sessions.Session, error) {
 	if now.Sub(row.LastSeenAt) > m.Idle || now.Sub(row.CreatedAt) > m.Absolute {
 		return s, m.expire(r.Context(), row)
 	}
-	if now.Sub(row.LastSeenAt) > touchEvery {
+	if now.Sub(row.LastSeenAt) > touchEvery && !isPassive(r) {
 		if err := store.TouchSession(r.Context(), m.DB.Pool, hash, now); err != nil {
 			return s, err
 		}
@@ -87,6 +87,17 @@ func (m *Manager) New(r *http.Request, name string) (*sessions.Session, error) {
 	}
 	return s, nil
 }
+
+type passiveKey struct{}
+
+// Passive marks r as a request the page makes by itself (a poll of the inbox or of a case's
+// state): it reads the session but does not count as activity, so that an open tab left
+// alone still reaches the idle timeout.
+func Passive(r *http.Request) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), passiveKey{}, true))
+}
+
+func isPassive(r *http.Request) bool { return r.Context().Value(passiveKey{}) != nil }
 
 // expire deletes a timed-out session and records it, if it belonged to a user.
 func (m *Manager) expire(ctx context.Context, row store.SessionRow) error {

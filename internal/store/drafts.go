@@ -36,11 +36,13 @@ type Draft struct {
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	DiscardReason string
+	UpdateECRN    string            // an update case of this CDP customer; "" for an onboarding
+	CDPRecord     map[string]string // an update case: the CDP's record by form field, when it started
 }
 
 const draftColumns = `d.id, d.country, d.pack_version, d.id_type, d.id_number, d.issued_country, d.branch,
 	d.status, d.values, d.field_versions, d.version, d.created_by, cu.username, d.updated_by, uu.username,
-	d.created_at, d.updated_at, coalesce(d.discard_reason, '')`
+	d.created_at, d.updated_at, coalesce(d.discard_reason, ''), coalesce(d.update_ecrn, ''), d.cdp_record`
 
 const draftFrom = ` FROM drafts d JOIN users cu ON cu.id = d.created_by JOIN users uu ON uu.id = d.updated_by`
 
@@ -48,20 +50,26 @@ func scanDraft(row pgx.Row) (Draft, error) {
 	var d Draft
 	err := row.Scan(&d.ID, &d.Country, &d.PackVersion, &d.IDType, &d.IDNumber, &d.IssuedCountry, &d.Branch,
 		&d.Status, &d.Values, &d.FieldVersions, &d.Version, &d.CreatedBy, &d.CreatedByName, &d.UpdatedBy,
-		&d.UpdatedByName, &d.CreatedAt, &d.UpdatedAt, &d.DiscardReason)
+		&d.UpdatedByName, &d.CreatedAt, &d.UpdatedAt, &d.DiscardReason, &d.UpdateECRN, &d.CDPRecord)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return d, ErrNotFound
 	}
 	return d, err
 }
 
-// CreateDraft inserts d, open at version 1, and returns its id.
+// CreateDraft inserts d, open at version 1, with its values (an update case's prefill), and
+// returns its id.
 func CreateDraft(ctx context.Context, q Querier, d Draft) (int64, error) {
 	var id int64
+	values := d.Values
+	if values == nil {
+		values = map[string]string{}
+	}
 	err := q.QueryRow(ctx, `INSERT INTO drafts (country, pack_version, id_type, id_number, issued_country,
-		branch, values, created_by, updated_by, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, '{}', $7, $7, $8, $8) RETURNING id`,
-		d.Country, d.PackVersion, d.IDType, d.IDNumber, d.IssuedCountry, d.Branch, d.CreatedBy, d.CreatedAt).Scan(&id)
+		branch, values, created_by, updated_by, created_at, updated_at, update_ecrn, cdp_record)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $9, nullif($10, ''), $11) RETURNING id`,
+		d.Country, d.PackVersion, d.IDType, d.IDNumber, d.IssuedCountry, d.Branch, values, d.CreatedBy, d.CreatedAt,
+		d.UpdateECRN, d.CDPRecord).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store.CreateDraft: %w", err)
 	}
@@ -134,16 +142,6 @@ func collectSummaries(rows pgx.Rows, err error) ([]DraftSummary, error) {
 	})
 }
 
-// OpenDraftsOf lists the open drafts a user started, most recently changed first.
-func OpenDraftsOf(ctx context.Context, q Querier, userID int64) ([]DraftSummary, error) {
-	out, err := collectSummaries(q.Query(ctx, `SELECT `+summaryColumns+draftFrom+`
-		WHERE d.created_by = $1 AND d.status = 'open' ORDER BY d.updated_at DESC LIMIT 200`, userID))
-	if err != nil {
-		return nil, fmt.Errorf("store.OpenDraftsOf(%d): %w", userID, err)
-	}
-	return out, nil
-}
-
 // DraftsWithIDNumber lists the drafts, but except, of the same identity document: open,
 // submitted or discarded, newest first.
 func DraftsWithIDNumber(ctx context.Context, q Querier, issuedCountry, idType, number string, except int64) ([]DraftSummary, error) {
@@ -154,4 +152,19 @@ func DraftsWithIDNumber(ctx context.Context, q Querier, issuedCountry, idType, n
 		return nil, fmt.Errorf("store.DraftsWithIDNumber: %w", err)
 	}
 	return out, nil
+}
+
+// OpenUpdateCase is the id of an update case of the customer ecrn that a branch has open
+// (not discarded, not yet sent on), or 0.
+func OpenUpdateCase(ctx context.Context, q Querier, branch, ecrn string) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, `SELECT id FROM drafts WHERE update_ecrn = $1 AND branch = $2 AND status = 'open'
+		ORDER BY id DESC LIMIT 1`, ecrn, branch).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store.OpenUpdateCase: %w", err)
+	}
+	return id, nil
 }

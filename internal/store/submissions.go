@@ -14,6 +14,7 @@ import (
 type Submission struct {
 	DraftID        int64
 	State          string
+	Kind           string // "onboard", or "update" of a customer the CDP has already
 	Country        string
 	Branch         string
 	MakerID        int64
@@ -41,7 +42,7 @@ type ReturnNote struct {
 	Fields  map[string]string `json:"fields,omitempty"`
 }
 
-const submissionColumns = `s.draft_id, s.state, s.country, s.branch, s.maker_id, mu.username,
+const submissionColumns = `s.draft_id, s.state, s.kind, s.country, s.branch, s.maker_id, mu.username,
 	coalesce(s.checker_id, 0), coalesce(s.claimed_by, 0), coalesce(cu.username, ''),
 	coalesce(s.claim_expires_at, 'epoch'), s.round, s.returns, coalesce(s.ecrn, ''), s.needs_lookup,
 	s.return_note, s.submitted_at, s.updated_at, coalesce(d.values->>'first_name', ''),
@@ -53,7 +54,7 @@ const submissionFrom = ` FROM submissions s JOIN drafts d ON d.id = s.draft_id J
 func scanSubmission(row pgx.Row) (Submission, error) {
 	var s Submission
 	var note []byte
-	err := row.Scan(&s.DraftID, &s.State, &s.Country, &s.Branch, &s.MakerID, &s.MakerName, &s.CheckerID,
+	err := row.Scan(&s.DraftID, &s.State, &s.Kind, &s.Country, &s.Branch, &s.MakerID, &s.MakerName, &s.CheckerID,
 		&s.ClaimedBy, &s.ClaimedByName, &s.ClaimExpiresAt, &s.Round, &s.Returns, &s.ECRN, &s.NeedsLookup,
 		&note, &s.SubmittedAt, &s.UpdatedAt, &s.FirstName, &s.LastName)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -112,8 +113,9 @@ func collectSubmissions(rows pgx.Rows, err error) ([]Submission, error) {
 
 // CreateSubmission inserts the first submission of a draft.
 func CreateSubmission(ctx context.Context, q Querier, s Submission) error {
-	_, err := q.Exec(ctx, `INSERT INTO submissions (draft_id, state, country, branch, maker_id, submitted_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6)`, s.DraftID, s.State, s.Country, s.Branch, s.MakerID, s.SubmittedAt)
+	_, err := q.Exec(ctx, `INSERT INTO submissions (draft_id, state, country, branch, maker_id, submitted_at, updated_at,
+		kind, ecrn) VALUES ($1, $2, $3, $4, $5, $6, $6, coalesce(nullif($7, ''), 'onboard'), nullif($8, ''))`,
+		s.DraftID, s.State, s.Country, s.Branch, s.MakerID, s.SubmittedAt, s.Kind, s.ECRN)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("store.CreateSubmission(%d): %w", s.DraftID, ErrConflict)
 	}
@@ -138,9 +140,9 @@ func SaveSubmission(ctx context.Context, q Querier, s Submission) error {
 	}
 	_, err := q.Exec(ctx, `UPDATE submissions SET state = $2, maker_id = $3, checker_id = nullif($4, 0),
 		claimed_by = nullif($5, 0), claim_expires_at = $6, round = $7, returns = $8, ecrn = nullif($9, ''),
-		needs_lookup = $10, return_note = $11, submitted_at = $12, updated_at = $13 WHERE draft_id = $1`,
+		needs_lookup = $10, return_note = $11, submitted_at = $12, updated_at = $13, kind = coalesce(nullif($14, ''), kind) WHERE draft_id = $1`,
 		s.DraftID, s.State, s.MakerID, s.CheckerID, s.ClaimedBy, expires, s.Round, s.Returns, s.ECRN,
-		s.NeedsLookup, note, s.SubmittedAt, s.UpdatedAt)
+		s.NeedsLookup, note, s.SubmittedAt, s.UpdatedAt, s.Kind)
 	if err != nil {
 		return fmt.Errorf("store.SaveSubmission(%d): %w", s.DraftID, err)
 	}

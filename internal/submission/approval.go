@@ -219,14 +219,22 @@ func (s *Service) Approvals(ctx context.Context, u store.User) ([]store.Submissi
 // then sends as an update under the customer's ECRN.
 func (s *Service) Correct(ctx context.Context, u store.User, draftID int64) error {
 	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
-		_, sub, err := s.locked(ctx, tx, u, draftID)
-		if err != nil {
-			return err
-		}
-		if err := store.SetDraftStatus(ctx, tx, draftID, store.DraftOpen, s.Now()); err != nil {
-			return err
-		}
-		return s.move(ctx, tx, &sub, Draft, audit.SubmissionReopened, map[string]any{"ecrn": sub.ECRN},
-			"correction of an onboarded customer")
+		return s.ReopenForUpdate(ctx, tx, u, draftID, "correction of an onboarded customer")
 	})
+}
+
+// ReopenForUpdate is Correct within the caller's transaction, with the reason the trail keeps.
+func (s *Service) ReopenForUpdate(ctx context.Context, tx pgx.Tx, u store.User, draftID int64, reason string) error {
+	_, sub, err := s.locked(ctx, tx, u, draftID)
+	if err != nil {
+		return err
+	}
+	if err := check(State(sub.State), Draft); err != nil {
+		return err
+	}
+	if err := store.SetDraftStatus(ctx, tx, draftID, store.DraftOpen, s.Now()); err != nil {
+		return err
+	}
+	sub.Kind = KindUpdate
+	return s.move(ctx, tx, &sub, Draft, audit.SubmissionReopened, map[string]any{"ecrn": sub.ECRN}, reason)
 }

@@ -18,10 +18,12 @@ type QueueConfig struct {
 	Worker       *Worker // nil: the client only inserts jobs
 	Concurrency  int     // sends at once
 	Log          *slog.Logger
-	JobTimeout   time.Duration // one run: a lookup and an onboard, each within the CDP client's timeout
-	RescueAfter  time.Duration // a run still marked running this long after it started died with its process
-	PollInterval time.Duration // how often to look for due retries; 0: river's default
-	Cooldown     time.Duration // least time between two fetches of jobs; 0: river's default (100 ms)
+	JobTimeout   time.Duration              // one run: a lookup and an onboard, each within the CDP client's timeout
+	RescueAfter  time.Duration              // a run still marked running this long after it started died with its process
+	PollInterval time.Duration              // how often to look for due retries; 0: river's default
+	Cooldown     time.Duration              // least time between two fetches of jobs; 0: river's default (100 ms)
+	Register     func(*river.Workers) error // more workers on the same queue (the worklist's watch)
+	Periodic     []*river.PeriodicJob       // jobs the elected leader of the replicas inserts on a schedule
 }
 
 // How serve works the queue. A send mostly waits on the CDP, so many run at once; river
@@ -40,6 +42,15 @@ func NewQueue(pool *pgxpool.Pool, c QueueConfig) (*river.Client[pgx.Tx], error) 
 		if err := river.AddWorkerSafely(workers, c.Worker); err != nil {
 			return nil, err
 		}
+		if err := river.AddWorkerSafely(workers, &CheckWorker{send: c.Worker}); err != nil {
+			return nil, err
+		}
+		if c.Register != nil {
+			if err := c.Register(workers); err != nil {
+				return nil, err
+			}
+		}
+		cfg.PeriodicJobs = c.Periodic
 		cfg.Workers = workers
 		cfg.Queues = map[string]river.QueueConfig{QueueName: {MaxWorkers: max(c.Concurrency, 1)}}
 		cfg.JobTimeout, cfg.RescueStuckJobsAfter = c.JobTimeout, c.RescueAfter

@@ -21,6 +21,8 @@ type Rules struct {
 	MaxReturns  int           // a checker may return one draft this many times, then approves or rejects
 	ClaimFor    time.Duration // how long a supervisor's claim on a case holds
 	MaxAttempts int           // CDP attempts of one sending before "needs attention"
+	CheckFirst  time.Duration // the first check of a case under investigation; 0: 15 minutes
+	CheckMax    time.Duration // the longest wait between two checks; 0: a day
 }
 
 // DefaultRules are the limits of a plain deployment.
@@ -65,8 +67,12 @@ func (s *Service) move(ctx context.Context, tx pgx.Tx, sub *store.Submission, to
 	}
 	after := map[string]any{"state": string(to)}
 	maps.Copy(after, facts)
-	return audit.Record(ctx, tx, audit.Event{Action: action, EntityType: "submission", EntityID: entityID(sub.DraftID),
+	err := audit.Record(ctx, tx, audit.Event{Action: action, EntityType: "submission", EntityID: entityID(sub.DraftID),
 		Before: map[string]any{"state": string(from)}, After: after, Reason: reason, OccurredAt: sub.UpdatedAt})
+	if err != nil {
+		return err
+	}
+	return s.notify(ctx, tx, *sub, from)
 }
 
 // inBranch attributes the system's events about a submission (the worker's, the CDP
@@ -121,8 +127,11 @@ func (s *Service) Submit(ctx context.Context, u store.User, draftID int64) error
 }
 
 func (s *Service) create(ctx context.Context, tx pgx.Tx, d drafts.Draft) (store.Submission, error) {
-	sub := store.Submission{DraftID: d.ID, State: string(Draft), Country: d.Country, Branch: d.Branch,
+	sub := store.Submission{DraftID: d.ID, State: string(Draft), Kind: KindOnboard, Country: d.Country, Branch: d.Branch,
 		MakerID: d.CreatedBy, Round: 1, SubmittedAt: s.Now()}
+	if d.UpdateECRN != "" { // an update case: the worker sends the CDP's update call
+		sub.Kind, sub.ECRN = KindUpdate, d.UpdateECRN
+	}
 	return sub, store.CreateSubmission(ctx, tx, sub)
 }
 

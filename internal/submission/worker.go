@@ -249,6 +249,13 @@ func (w *Worker) conclude(ctx context.Context, tx pgx.Tx, sub *store.Submission,
 	if v.ecrn != "" {
 		sub.ECRN, facts["ecrn"] = v.ecrn, v.ecrn
 	}
+	if v.to == UnderInvestigation {
+		at, err := w.scheduleCheck(ctx, tx, sub.DraftID, 1)
+		if err != nil {
+			return err
+		}
+		facts["first_check_at"] = at.UTC()
+	}
 	return w.move(ctx, tx, sub, v.to, audit.CDPOutcome, facts, "")
 }
 

@@ -13,8 +13,9 @@ import (
 )
 
 // AlertClosePath is the sandbox's admin endpoint, off the contract's paths. POST
-// {"ecrn","aml_scan_status","customer_status"}: the customer takes the statuses and the portal
-// receives the signed AML alert closure callback.
+// {"ecrn","aml_scan_status","customer_status","callback"}: the customer takes the statuses and
+// the portal receives the signed AML alert closure callback, unless "callback" is false: a
+// callback lost on its way, which the portal's checks of open cases must make up for.
 const AlertClosePath = "/_sandbox/aml-alerts/close"
 
 var (
@@ -34,7 +35,8 @@ func (s *Sandbox) closeAlert(w http.ResponseWriter, r *http.Request) {
 		ECRN           string `json:"ecrn"`
 		AMLScanStatus  string `json:"aml_scan_status"`
 		CustomerStatus string `json:"customer_status"`
-	}{AMLScanStatus: "Accepted", CustomerStatus: "ACTIVE"}
+		Callback       bool   `json:"callback"`
+	}{AMLScanStatus: "Accepted", CustomerStatus: "ACTIVE", Callback: true}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
 		http.Error(w, `want JSON {"ecrn","aml_scan_status","customer_status"}`, http.StatusBadRequest)
 		return
@@ -62,7 +64,9 @@ func (s *Sandbox) closeAlert(w http.ResponseWriter, r *http.Request) {
 		ClosedAt:       s.cfg.Now().UTC(),
 	}
 	answer := alertClosed{AlertID: closure.AlertID}
-	if answer.CallbackStatus, err = s.callback(r.Context(), closure); err != nil {
+	if !req.Callback {
+		answer.CallbackError = "not sent: the request asked for no callback"
+	} else if answer.CallbackStatus, err = s.callback(r.Context(), closure); err != nil {
 		answer.CallbackError = err.Error()
 	}
 	writeJSON(w, http.StatusOK, answer)

@@ -285,6 +285,7 @@ func TestAlertCloseAdmin(t *testing.T) {
 		"unknown status":  {`{"ecrn":"7841004455667788","aml_scan_status":"Cleared"}`, "aml_scan_status", 400},
 		"not JSON":        {`ecrn=7841004455667788`, "want JSON", 400},
 		"no callback URL": {`{"ecrn":"7841004455667788"}`, "CDP_SANDBOX_CALLBACK_URL", 200},
+		"callback off":    {`{"ecrn":"7841004455667788","callback":false}`, "not sent", 200},
 	} {
 		t.Run(name, func(t *testing.T) {
 			w := httptest.NewRecorder()

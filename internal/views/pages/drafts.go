@@ -32,12 +32,6 @@ type NewDraft struct {
 	Checked                                  bool // the ID number was checked and is valid
 }
 
-// DraftRow is a draft in "My drafts".
-type DraftRow struct {
-	ID                     int64
-	Country, Name, Updated string
-}
-
 // StepLink is one step of the draft form.
 type StepLink struct {
 	Key, Title string
@@ -89,6 +83,13 @@ type Draft struct {
 	MakerChecker                          bool
 	Flash, SavedAt, DiscardError          string
 	Submission                            Submission
+	UpdateOf                              string // an update case: the customer's ECRN
+	Updates                               []UpdateChange
+}
+
+// UpdateChange is a field an update case changes from the CDP's record.
+type UpdateChange struct {
+	Field, Label, Before, After string
 }
 
 // Autosave is the answer to an htmx save: out-of-band updates of the page.

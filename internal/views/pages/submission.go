@@ -1,6 +1,9 @@
 package pages
 
-import "strconv"
+import (
+	"net/url"
+	"strconv"
+)
 
 // Submission is where a draft's submission stands, for the draft page.
 type Submission struct {
@@ -15,6 +18,12 @@ type Submission struct {
 	Comment    string
 	Reasons    []Reason
 	Timeline   []TimelineRow
+	Seen       string // the version of the case this panel shows, for its own refresh
+}
+
+// stateURL is where the panel asks whether its case moved since it was drawn.
+func stateURL(s Submission) string {
+	return draftURL(s.DraftID) + "/state?seen=" + url.QueryEscape(s.Seen)
 }
 
 // Reason is what a checker or the CDP said about one field or document.
@@ -55,6 +64,8 @@ type Approval struct {
 	ReasonTypes []Choice
 	Docs        []Doc // the documents the case holds
 	Timeline    []TimelineRow
+	UpdateOf    string // an update case: the customer's ECRN
+	Updates     []UpdateChange
 	Error       string
 }
 

@@ -1,0 +1,73 @@
+package drafts
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"kycportal/internal/audit"
+	"kycportal/internal/store"
+)
+
+// StartUpdate starts an update case of the CDP customer ecrn, found by the document in:
+// a draft under the latest pack of its country, prefilled with record (the CDP's record of
+// the customer by form field), which it keeps to show what the update changes. An update
+// case of the customer already open in the branch is returned instead of a second one.
+func (s *Service) StartUpdate(ctx context.Context, u store.User, in NewDraft, ecrn string, record map[string]string) (int64, error) {
+	p, number, issued, err := s.Identity(u, in)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		var err error
+		if id, err = store.OpenUpdateCase(ctx, tx, u.Branch, ecrn); err != nil {
+			return audit.Event{}, err
+		}
+		if id != 0 {
+			return audit.Event{}, errOpenAlready
+		}
+		id, err = store.CreateDraft(ctx, tx, store.Draft{Country: p.Country, PackVersion: p.Version,
+			IDType: in.IDType, IDNumber: number, IssuedCountry: issued, Branch: u.Branch, CreatedBy: u.ID,
+			CreatedAt: s.Now(), Values: record, UpdateECRN: ecrn, CDPRecord: record})
+		after := s.idFields(number)
+		maps.Copy(after, map[string]any{"country": p.Country, "pack_version": p.Version, "id_type": in.IDType,
+			"issued_country": issued, "branch": u.Branch, "update_of": ecrn})
+		return audit.Event{Action: audit.DraftCreated, EntityType: "draft", EntityID: strconv.FormatInt(id, 10),
+			After: after, Reason: "update of a CDP customer"}, err
+	})
+	if errors.Is(err, errOpenAlready) {
+		return id, nil
+	}
+	return id, err
+}
+
+// errOpenAlready rolls back a start that found the customer's update case open already.
+var errOpenAlready = errors.New("an update case of this customer is open already")
+
+// Change is a field an update case changes from the CDP's record.
+type Change struct {
+	Field, Label, Before, After string
+}
+
+// Changes lists, in the pack's order, the fields of the CDP's record of the customer whose
+// value an update case changes; nil for an onboarding. Fields the record does not hold are
+// not changes: the CDP's answers hold few, and the update sends every field anyway.
+func Changes(d Draft) []Change {
+	if d.UpdateECRN == "" {
+		return nil
+	}
+	var out []Change
+	for _, sec := range d.Pack.Sections {
+		for _, f := range sec.Fields {
+			before, known := d.CDPRecord[f.Name]
+			if after := d.Values[f.Name]; known && after != before {
+				out = append(out, Change{Field: f.Name, Label: f.Label, Before: before, After: after})
+			}
+		}
+	}
+	return out
+}

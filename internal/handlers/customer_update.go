@@ -1,0 +1,44 @@
+package handlers
+
+import (
+	"errors"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/cdp"
+	"kycportal/internal/drafts"
+	"kycportal/internal/submission"
+)
+
+// customerUpdate starts an update case of a customer this session found: a draft in the
+// pack of the customer's country, prefilled from the CDP's record, then opens it. An open
+// update case of the customer is opened instead of a second one.
+func (s *Server) customerUpdate(c echo.Context) error {
+	ecrn, doc, err := foundParam(c)
+	if err != nil {
+		return err
+	}
+	ctx := cdp.WithRequestID(c.Request().Context(), requestIDOf(c))
+	res, err := s.search.Customer(ctx, ecrn, doc)
+	if err != nil {
+		return err
+	}
+	if res.Outcome != cdp.Found {
+		return echo.NewHTTPError(http.StatusConflict, "The CDP did not return this customer's record ("+res.Outcome.String()+"): try again later.")
+	}
+	id, err := s.drafts.StartUpdate(ctx, signedIn(c), drafts.NewDraft{Country: doc.Country, IDType: doc.IDType,
+		IDNumber: doc.Number, IssuedCountry: doc.IssuedCountry}, ecrn, submission.RecordFields(res.Customer))
+	var fe drafts.FieldErrors
+	if errors.As(err, &fe) {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, "You cannot update this customer: "+strings.Join(slices.Sorted(maps.Values(fe)), " "))
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/drafts/"+strconv.FormatInt(id, 10))
+}
