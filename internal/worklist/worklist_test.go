@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"kycportal/internal/auth"
+	"kycportal/internal/blobs"
 	"kycportal/internal/cdp/cdptest"
 	"kycportal/internal/drafts"
 	"kycportal/internal/packs"
@@ -39,7 +40,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	subs := &submission.Service{DB: db, Queue: queue, Now: e.clock.Now, Rules: submission.DefaultRules,
-		Drafts: &drafts.Service{DB: db, Packs: packs.Default(), Blobs: store.PGBlobs{}, Now: e.clock.Now}}
+		Drafts: &drafts.Service{DB: db, Packs: packs.Default(), Blobs: blobs.Ephemeral(), Now: e.clock.Now}}
 	e.svc = &Service{DB: db, Submissions: subs, Now: e.clock.Now, Rules: DefaultRules}
 	e.agent = e.user("amal", store.RoleAgent, "DXB-01")
 	return e
@@ -47,7 +48,7 @@ func newEnv(t *testing.T) *env {
 
 func (e *env) user(name, role, branch string) store.User {
 	e.t.Helper()
-	u, err := (&auth.Accounts{DB: e.db, Hasher: auth.NewHasher(1)}).CreateUser(context.Background(), auth.NewUser{Username: name, DisplayName: name,
+	u, err := (&auth.Accounts{DB: e.db, Hasher: auth.NewTestHasher()}).CreateUser(context.Background(), auth.NewUser{Username: name, DisplayName: name,
 		Role: role, Branch: branch, Countries: []string{"AE"}}, "correct horse battery staple", "test")
 	if err != nil {
 		e.t.Fatal(err)
