@@ -21,20 +21,6 @@ import (
 var errNoDocumentsKey = errors.New("configuration refused:\nPORTAL_DOCUMENTS_KEY: required when DATABASE_URL is set " +
 	"(or PORTAL_DOCUMENTS_KEY_FILE; 64 hexadecimal characters, e.g. from `openssl rand -hex 32`)")
 
-// requiredKeys refuses a deployment with its own database that lacks a key of its own.
-func requiredKeys(cfg config.Config) error {
-	if cfg.Embedded() {
-		return nil
-	}
-	if cfg.AuditHMACKey == "" {
-		return errNoAuditKey
-	}
-	if cfg.DocumentsKey == "" {
-		return errNoDocumentsKey
-	}
-	return nil
-}
-
 // The embedded default keeps its documents keys in the data folder, owner-only; the
 // previous one exists only while a rotation is under way.
 const (

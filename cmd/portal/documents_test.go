@@ -159,7 +159,8 @@ func TestEmbeddedDocumentsKey(t *testing.T) {
 }
 
 func TestServeNeedsADocumentsKeyWithADatabase(t *testing.T) {
-	env := []string{"DATABASE_URL=" + testdb.New(t), "CDP_BASE_URL=sandbox", "PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32)}
+	env := []string{"DATABASE_URL=" + testdb.New(t), "CDP_BASE_URL=sandbox", "PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32),
+		signingKeyEnv}
 	if out, code := portal(t, env, "", "serve"); code == 0 || !strings.Contains(out, "PORTAL_DOCUMENTS_KEY: required") {
 		t.Errorf("serve without a documents key: exit %d\n%s", code, out)
 	}

@@ -39,11 +39,14 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err // before any database work: a misconfigured deployment starts nothing
 	}
-	if err := requiredKeys(cfg); err != nil {
-		return err
+	if cfg.AuditHMACKey == "" && !cfg.Embedded() {
+		return errNoAuditKey
 	}
 	if cfg.AuditSigningKey == "" && !cfg.Embedded() {
 		return errNoSigningKey
+	}
+	if cfg.DocumentsKey == "" && !cfg.Embedded() {
+		return errNoDocumentsKey
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	slog.SetDefault(log)
