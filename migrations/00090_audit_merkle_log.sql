@@ -77,3 +77,5 @@ DROP FUNCTION audit_append_only();
 DROP TRIGGER audit_events_queue ON audit_events;
 DROP FUNCTION audit_events_queue();
 DROP TABLE audit_unsealed;
+-- Rows written since have no chain hashes: the columns stay nullable.
+ALTER TABLE audit_events ALTER COLUMN id DROP DEFAULT;
