@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -71,5 +72,14 @@ func TestBrokenFormerChainIsNotSealed(t *testing.T) {
 	}
 	if res := verify(t, db, key); res.TreeSize != 0 || res.Unsealed != 4 {
 		t.Fatalf("after the refusal: %+v, want nothing sealed and 4 waiting", res)
+	}
+	// The sealer of serve fails every turn until someone looks; it says so once a minute.
+	var logged strings.Builder
+	s := &audit.Sealer{DB: db.Pool, Key: key, Log: slog.New(slog.NewTextHandler(&logged, nil)), Interval: 5 * time.Millisecond}
+	run, stop := context.WithTimeout(context.Background(), 2*time.Second)
+	defer stop()
+	s.Run(run)
+	if n := strings.Count(logged.String(), "audit sealer failed"); n != 1 {
+		t.Errorf("%d error lines in 2 s of turns, want 1:\n%s", n, logged.String())
 	}
 }

@@ -182,7 +182,19 @@ type Sealer struct {
 	Batch    int           // events per batch at most; 5,000 when zero
 	Metrics  *Metrics      // nil: none
 
-	warned time.Time // the last lag warning
+	warned        time.Time // the last lag warning
+	failure       string    // the last error logged, and when
+	failureLogged time.Time
+}
+
+// failed logs a sealing error: a new one at once, the same one again at most once a
+// minute (a broken former chain fails every batch until someone looks).
+func (s *Sealer) failed(err error) {
+	if err.Error() == s.failure && time.Since(s.failureLogged) < time.Minute {
+		return
+	}
+	s.failure, s.failureLogged = err.Error(), time.Now()
+	s.Log.Error("audit sealer failed", "error", err.Error())
 }
 
 // Run seals until ctx ends. A full batch is followed at once by the next.
@@ -199,7 +211,7 @@ func (s *Sealer) Run(ctx context.Context) {
 	for {
 		res, err := Seal(ctx, s.DB, s.Key, batch, time.Now())
 		if err != nil && ctx.Err() == nil {
-			s.Log.Error("audit sealer failed", "error", err.Error())
+			s.failed(err)
 		}
 		s.observe(ctx)
 		if err == nil && res.Events == batch {
