@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"os"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/audit"
 )
 
 // TestOnboardingJourney is the agent's and the supervisor's journey, then the audit story
@@ -21,7 +24,8 @@ import (
 // factor, signs in with a code, claims the case, views the ID front zoomed and rotated, and
 // approves with their password; the agent sees "onboarded" with the ECRN on the timeline.
 // The supervisor then finds the whole story on the audit page, by ID number and by ECRN,
-// exports it, and verifies the chain.
+// exports it, verifies the log, and downloads the case's evidence pack, which verifies
+// offline.
 func TestOnboardingJourney(t *testing.T) {
 	t.Parallel()
 	p := Start(t, "PORTAL_REQUIRE_TOTP=true")
@@ -98,6 +102,30 @@ func TestOnboardingJourney(t *testing.T) {
 	check(t, checker.GetByTestId("verify-now").Click())
 	check(t, expect.Locator(checker.GetByTestId("chain-banner")).ToContainText("Chain intact"))
 	p.Capture(checker, "chain-verified")
+
+	_, err = checker.Goto(strings.Replace(draftURL, "/drafts/", "/approvals/", 1))
+	check(t, err)
+	evidencePack(t, checker, 4)
+}
+
+// evidencePack downloads the case's evidence pack from its page and checks it offline with
+// the log's public key alone, as `portal audit verify-pack` does.
+func evidencePack(t *testing.T, checker playwright.Page, documents int) {
+	t.Helper()
+	download, err := checker.ExpectDownload(func() error { return checker.GetByTestId("case-evidence").Click() })
+	check(t, err)
+	path, err := download.Path()
+	check(t, err)
+	pack, err := os.ReadFile(path) // #nosec G304 -- the browser's download of this test
+	check(t, err)
+	key, err := audit.ParseKey(SigningKey)
+	check(t, err)
+	public, err := audit.PublicVerifier(key.Public())
+	check(t, err)
+	rep, err := audit.VerifyPack(bytes.NewReader(pack), int64(len(pack)), public)
+	if err != nil || rep.Documents != documents || rep.Events == 0 {
+		t.Errorf("the evidence pack: %+v %v, want %d documents and the case's events", rep, err, documents)
+	}
 }
 
 // countRequests counts the page's requests to addresses matching pattern from now on.
