@@ -16,7 +16,8 @@ import (
 	"kycportal/internal/store"
 )
 
-const auditUsage = "portal audit verify [--key PUBLICKEY] [--against CHECKPOINTFILE] | seal | checkpoint | public-key | keygen | prove --event ID | verify-pack FILE --key PUBLICKEY"
+const auditUsage = "portal audit verify [--key PUBLICKEY] [--against CHECKPOINTFILE] | seal | checkpoint | " +
+	"public-key | keygen | prove --event ID | verify-pack FILE --key PUBLICKEY"
 
 func runAudit(ctx context.Context, args []string) error {
 	if len(args) == 0 {
@@ -127,7 +128,8 @@ func verifyLog(ctx context.Context, db *store.DB, v note.Verifier) error {
 			res.Problem, res.BrokenID, res.Position, res.Verified)
 		return fmt.Errorf("audit log broken: %s", res.Problem)
 	}
-	fmt.Printf("audit log intact: %d events verified, a tree of %d leaves, latest checkpoint of size %d, %d events waiting to be sealed\n",
+	fmt.Printf("audit log intact: %d events verified, a tree of %d leaves, latest checkpoint of size %d, "+
+		"%d events waiting to be sealed\n",
 		res.Verified, res.TreeSize, res.Checkpoint, res.Unsealed)
 	return nil
 }

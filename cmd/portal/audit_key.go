@@ -22,7 +22,8 @@ var errNoAuditKey = errors.New("configuration refused:\nPORTAL_AUDIT_HMAC_KEY: r
 const auditKeyFile = "audit-hmac.key"
 
 // errNoSigningKey: checkpoints signed by a key nobody keeps could not be checked later.
-var errNoSigningKey = errors.New("configuration refused:\nPORTAL_AUDIT_SIGNING_KEY: required when DATABASE_URL is set " +
+var errNoSigningKey = errors.New("configuration refused:\n" +
+	"PORTAL_AUDIT_SIGNING_KEY: required when DATABASE_URL is set " +
 	"(or PORTAL_AUDIT_SIGNING_KEY_FILE; `portal audit keygen` makes one)")
 
 // signingKeyFile holds the audit log's signing key of the embedded default, owner-only.

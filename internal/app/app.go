@@ -77,7 +77,8 @@ var errMissing = errors.New("app: a required part is missing")
 // New builds the services. It fails, rather than guesses, when a part is missing.
 func New(o Options) (*App, error) {
 	if o.DB == nil || o.CDP == nil || o.Log == nil || o.Metrics == nil || o.Now == nil || o.Hasher == nil ||
-		o.Packs == nil || o.Blobs == nil || o.Scanner == nil || o.AuditLog == nil || o.Rules == (submission.Rules{}) || o.LookupLimit == (search.Limit{}) {
+		o.Packs == nil || o.Blobs == nil || o.Scanner == nil || o.AuditLog == nil ||
+		o.Rules == (submission.Rules{}) || o.LookupLimit == (search.Limit{}) {
 		return nil, errMissing
 	}
 	d := &drafts.Service{DB: o.DB, Packs: o.Packs, Blobs: o.Blobs, Scanner: o.Scanner, Now: o.Now, Key: o.AuditKey}

@@ -190,7 +190,8 @@ func checkPayload(files map[string][]byte, named map[string]bool) error {
 	}
 	for kind, hash := range payload.Documents {
 		if _, ok := files[packDocuments+hash]; !ok || !named[hash] {
-			return fmt.Errorf("evidence pack: %s: document %s (%s) is not a proven document of the pack", packPayload, kind, hash)
+			return fmt.Errorf("evidence pack: %s: document %s (%s) is not a proven document of the pack",
+				packPayload, kind, hash)
 		}
 	}
 	return nil

@@ -57,7 +57,8 @@ func (p Proof) Check(c Checkpoint) error {
 	}
 	var fields []json.RawMessage
 	var id int64
-	if err := json.Unmarshal(p.Record, &fields); err != nil || len(fields) == 0 || json.Unmarshal(fields[0], &id) != nil || id != p.EventID {
+	if err := json.Unmarshal(p.Record, &fields); err != nil || len(fields) == 0 ||
+		json.Unmarshal(fields[0], &id) != nil || id != p.EventID {
 		return fmt.Errorf("event %d: the record is of another event", p.EventID)
 	}
 	return nil

@@ -65,35 +65,48 @@ func sealBatch(ctx context.Context, tx pgx.Tx, key *Key, limit int, now time.Tim
 		return Sealed{}, err
 	}
 	f := newFrontier(size, storedHashes{ctx, tx})
-	leaves := make([][]any, len(rows))
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		stored, err := f.add(tlog.RecordHash(r.Record()))
-		if err != nil {
-			return Sealed{}, err
-		}
-		leaves[i] = []any{size + int64(i), r.ID, joinHashes(stored), now}
-		ids[i] = r.ID
-	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"audit_leaves"}, []string{"position", "event_id", "hashes", "sealed_at"},
-		pgx.CopyFromRows(leaves)); err != nil {
+	if err := addLeaves(ctx, tx, f, rows, now); err != nil {
 		return Sealed{}, err
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM audit_unsealed WHERE event_id = ANY($1)`, ids); err != nil {
-		return Sealed{}, err
-	}
-	root, err := tlog.TreeHash(f.size, f)
-	if err != nil {
-		return Sealed{}, err
-	}
-	c, err := key.sign(f.size, root)
-	if err != nil {
-		return Sealed{}, err
-	}
-	if err := saveCheckpoint(ctx, tx, c, now); err != nil {
+	if err := signTree(ctx, tx, key, f, now); err != nil {
 		return Sealed{}, err
 	}
 	return Sealed{Events: len(rows), TreeSize: f.size}, nil
+}
+
+// addLeaves gives rows the next positions of the tree f, stores their hashes and takes
+// them off the queue.
+func addLeaves(ctx context.Context, tx pgx.Tx, f *frontier, rows []Row, now time.Time) error {
+	leaves := make([][]any, len(rows))
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		position := f.size
+		stored, err := f.add(tlog.RecordHash(r.Record()))
+		if err != nil {
+			return err
+		}
+		leaves[i], ids[i] = []any{position, r.ID, joinHashes(stored), now}, r.ID
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"audit_leaves"}, []string{"position", "event_id", "hashes", "sealed_at"},
+		pgx.CopyFromRows(leaves))
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `DELETE FROM audit_unsealed WHERE event_id = ANY($1)`, ids)
+	return err
+}
+
+// signTree writes the signed checkpoint of the tree f.
+func signTree(ctx context.Context, tx pgx.Tx, key *Key, f *frontier, now time.Time) error {
+	root, err := tlog.TreeHash(f.size, f)
+	if err != nil {
+		return err
+	}
+	c, err := key.sign(f.size, root)
+	if err != nil {
+		return err
+	}
+	return saveCheckpoint(ctx, tx, c, now)
 }
 
 // rowColumns are audit_events' columns in the order scanRow reads them.

@@ -65,7 +65,8 @@ func verify(ctx context.Context, tx pgx.Tx, branch string, v note.Verifier) (Res
 	}
 	if len(checkpoints) > 0 && res.Checkpoint != checkpoints[len(checkpoints)-1].Size {
 		c := checkpoints[len(checkpoints)-1]
-		res.fail(0, -1, "checkpoint of size %d is larger than the tree (%d leaves): leaves were removed", c.Size, res.TreeSize)
+		res.fail(0, -1, "checkpoint of size %d is larger than the tree (%d leaves): leaves were removed",
+			c.Size, res.TreeSize)
 		return res, nil
 	}
 	return res, orphans(ctx, tx, &res)
@@ -180,7 +181,8 @@ func (w *walk) check(l leafRow) bool {
 		return false
 	}
 	if len(computed) != len(stored) || joinedDiffer(computed, stored) {
-		res.fail(l.eventID, l.position, "event %d (position %d): the tree hashes stored with it are wrong", l.eventID, l.position)
+		res.fail(l.eventID, l.position, "event %d (position %d): the tree hashes stored with it are wrong",
+			l.eventID, l.position)
 		return false
 	}
 	res.TreeSize = w.f.size
@@ -194,7 +196,8 @@ func (w *walk) checkpointAt() bool {
 		w.checkpoints = w.checkpoints[1:]
 		root, err := tlog.TreeHash(c.Size, w.f)
 		if err != nil || root != c.Root {
-			w.res.fail(0, -1, "checkpoint of size %d does not match the tree of that size: a leaf before it was rewritten", c.Size)
+			w.res.fail(0, -1, "checkpoint of size %d does not match the tree of that size: "+
+				"a leaf before it was rewritten", c.Size)
 			return false
 		}
 		w.res.Checkpoint = c.Size

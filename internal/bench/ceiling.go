@@ -44,7 +44,8 @@ func SampleWaits(ctx context.Context, pool *pgxpool.Pool, interval time.Duration
 			case <-tick.C:
 			}
 			var busy, advisory int
-			err := pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE wait_event_type = 'Lock' AND wait_event = 'advisory')
+			err := pool.QueryRow(ctx, `SELECT count(*),
+					count(*) FILTER (WHERE wait_event_type = 'Lock' AND wait_event = 'advisory')
 				FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'
 				AND state <> 'idle' AND pid <> pg_backend_pid()`).
 				Scan(&busy, &advisory)

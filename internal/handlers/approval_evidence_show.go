@@ -29,6 +29,7 @@ func (s *Server) approvalEvidenceShow(c echo.Context) error {
 	if err := pack.Write(&zipped); err != nil {
 		return err
 	}
-	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="case-%d-evidence.zip"`, id))
+	name := fmt.Sprintf(`attachment; filename="case-%d-evidence.zip"`, id)
+	c.Response().Header().Set(echo.HeaderContentDisposition, name)
 	return c.Blob(http.StatusOK, "application/zip", zipped.Bytes())
 }

@@ -39,7 +39,8 @@ func (s *Service) Evidence(ctx context.Context, u store.User, draftID int64) (au
 	}
 	// The case's events are attributed to its branch; another branch's reader of it is
 	// not part of its story.
-	events, err := audit.List(ctx, s.DB.Pool, audit.Filter{Customer: entityID(draftID), Branch: sub.Branch, Limit: maxCaseEvents})
+	f := audit.Filter{Customer: entityID(draftID), Branch: sub.Branch, Limit: maxCaseEvents}
+	events, err := audit.List(ctx, s.DB.Pool, f)
 	if err != nil {
 		return p, err
 	}
