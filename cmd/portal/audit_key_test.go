@@ -71,8 +71,10 @@ func TestSigningKey(t *testing.T) {
 		!strings.Contains(err.Error(), "PORTAL_AUDIT_SIGNING_KEY") {
 		t.Errorf("a malformed key: %v", err)
 	}
-	env := []string{"DATABASE_URL=" + testdb.New(t), "CDP_BASE_URL=sandbox", "PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32)}
-	if out, code := portal(t, env, "", "serve"); code == 0 || !strings.Contains(out, "PORTAL_AUDIT_SIGNING_KEY: required") {
+	env := []string{"DATABASE_URL=" + testdb.New(t), "CDP_BASE_URL=sandbox", documentsKeyEnv,
+		"PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32)}
+	out, code := portal(t, env, "", "serve")
+	if code == 0 || !strings.Contains(out, "PORTAL_AUDIT_SIGNING_KEY: required") {
 		t.Errorf("serve without a signing key: exit %d\n%s", code, out)
 	}
 }
