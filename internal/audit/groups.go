@@ -14,6 +14,7 @@ var Groups = []struct {
 	{"documents", "Documents", []string{"document."}},
 	{"submissions", "Submissions", []string{"submission.", "approval."}},
 	{"cdp", "CDP", []string{"cdp."}},
+	{"worklist", "Worklist and notifications", []string{"worklist.", "notifications."}},
 	{"admin", "Administration", []string{"user.", "audit.", "retention."}},
 }
 
