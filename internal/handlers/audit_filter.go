@@ -59,10 +59,10 @@ func parseDay(s string, addDays int) (time.Time, string) {
 	return t.AddDate(0, 0, addDays), s
 }
 
-// clip trims a filter value to at most n bytes of valid UTF-8 without NUL: PostgreSQL's
-// text refuses both, and a scanner's payload must not become a 500.
+// clip trims a filter value to at most n bytes, never cutting a character in two (the
+// input gate has already refused NUL and invalid UTF-8).
 func clip(s string, n int) string {
-	s = strings.ToValidUTF8(strings.ReplaceAll(strings.TrimSpace(s), "\x00", ""), "")
+	s = strings.TrimSpace(s)
 	if len(s) > n {
 		return strings.ToValidUTF8(s[:n], "")
 	}

@@ -123,38 +123,39 @@ func passive(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// guard is the middleware a level of access needs, outermost first.
+// guard is the middleware a level of access needs, outermost first. Every level passes
+// the input gate before anything reads the request.
 func (s *Server) guard(who access) []echo.MiddlewareFunc {
 	limit := bodyLimit(formBodyLimit)
 	switch who {
 	case open:
-		return nil
+		return []echo.MiddlewareFunc{checkInput}
 	case anonymous:
-		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, s.checkCSRF}
+		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, s.checkCSRF}
 	case adminOnly:
-		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAdmin)}
+		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAdmin)}
 	case reviewer:
-		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, signedInFirst, s.checkCSRF,
+		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF,
 			s.requireRole(store.RoleSupervisor, store.RoleAdmin)}
 	case agentOnly:
-		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAgent)}
+		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAgent)}
 	case checker:
-		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleSupervisor)}
+		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleSupervisor)}
 	case cdpCallback:
-		return []echo.MiddlewareFunc{limit}
+		return []echo.MiddlewareFunc{limit, checkInput}
 	case staff:
-		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, signedInFirst, s.checkCSRF,
+		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF,
 			s.requireRole(store.RoleAgent, store.RoleSupervisor)}
 	case staffPoll:
-		return []echo.MiddlewareFunc{s.privatePage, limit, passive, s.loadSession, signedInFirst, s.checkCSRF,
+		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, passive, s.loadSession, signedInFirst, s.checkCSRF,
 			s.requireRole(store.RoleAgent, store.RoleSupervisor)}
 	case agentPoll:
-		return []echo.MiddlewareFunc{s.privatePage, limit, passive, s.loadSession, signedInFirst, s.checkCSRF,
+		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, passive, s.loadSession, signedInFirst, s.checkCSRF,
 			s.requireRole(store.RoleAgent)}
 	case agentUpload:
-		return []echo.MiddlewareFunc{s.privatePage, uploadLimit, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAgent)}
+		return []echo.MiddlewareFunc{s.privatePage, uploadLimit, checkInput, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAgent)}
 	default:
-		return []echo.MiddlewareFunc{s.privatePage, limit, s.loadSession, signedInFirst, s.checkCSRF,
+		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF,
 			s.requireRole(store.RoleAgent, store.RoleSupervisor, store.RoleAdmin)}
 	}
 }
