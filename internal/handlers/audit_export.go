@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
@@ -17,8 +18,10 @@ var exportHeader = []string{"id", "occurred_at_utc", "actor", "role", "branch", 
 	"entity_id", "outcome", "reason", "request_id", "client_ip", "session", "before", "after"}
 
 // auditExport streams the filtered events as CSV, one row in memory at a time. ID numbers
-// are masked unless the reviewer posts a reason for seeing them; either way the export,
-// its filter and its row count are recorded.
+// are masked unless the reviewer posts a reason for seeing them. The export, its filter and
+// its masking are recorded and committed before the first byte goes out: an export the
+// trail cannot hold is not made. One that breaks off midway is recorded again, as a failure
+// with the rows that did go out.
 func (s *Server) auditExport(c echo.Context) error {
 	f, q := auditFilter(c)
 	f.Limit = 0
@@ -32,6 +35,11 @@ func (s *Server) auditExport(c echo.Context) error {
 		}
 	}
 	ctx := c.Request().Context()
+	event := audit.Event{Action: audit.AuditExported, EntityType: "audit", EntityID: "export", Reason: reason,
+		After: map[string]any{"filter": filterRecord(q), "id_numbers": exportMasking(reason)}}
+	if err := s.audit.Record(ctx, event); err != nil {
+		return err
+	}
 	h := c.Response().Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", `attachment; filename="audit-`+s.Now().UTC().Format("20060102-150405")+`.csv"`)
@@ -49,18 +57,19 @@ func (s *Server) auditExport(c echo.Context) error {
 		})
 	}
 	w.Flush()
-	// The response has started: a failure can no longer become an error page, but it is
-	// recorded with the rows that did go out.
-	outcome := audit.Success
-	if err != nil || w.Error() != nil {
-		outcome = audit.Failure
+	if err == nil && w.Error() == nil {
+		return nil
 	}
-	after := map[string]any{"filter": filterRecord(q), "rows": rows, "id_numbers": "masked"}
+	// The response has started: the failure can no longer become an error page.
+	event.Outcome, event.After = audit.Failure, map[string]any{"filter": filterRecord(q), "id_numbers": exportMasking(reason), "rows": rows}
+	return s.audit.Record(context.WithoutCancel(ctx), event)
+}
+
+func exportMasking(reason string) string {
 	if reason != "" {
-		after["id_numbers"] = "unmasked"
+		return "unmasked"
 	}
-	return s.audit.Record(ctx, audit.Event{Action: audit.AuditExported, EntityType: "audit",
-		EntityID: "export", After: after, Reason: reason, Outcome: outcome})
+	return "masked"
 }
 
 func exportRecord(r audit.Row, mask bool) []string {

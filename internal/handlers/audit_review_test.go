@@ -175,7 +175,7 @@ func TestAuditExport(t *testing.T) {
 	if strings.Contains(after, "784199012345676") || !strings.Contains(after, "5676") {
 		t.Errorf("masked export shows %q", after)
 	}
-	if _, _, got := e.lastEvent("audit.exported"); !strings.Contains(got, `"rows": 3`) || !strings.Contains(got, `"masked"`) {
+	if _, _, got := e.lastEvent("audit.exported"); !strings.Contains(got, `"agent": "amira"`) || !strings.Contains(got, `"masked"`) {
 		t.Errorf("audit.exported after = %s", got)
 	}
 	sup.page("/audit")
@@ -195,6 +195,42 @@ func TestAuditExport(t *testing.T) {
 				t.Errorf("cell %q would run as a spreadsheet formula", cell)
 			}
 		}
+	}
+}
+
+// TestAuditExportIsRecordedBeforeItsFirstByte: when the trail cannot take the export's
+// event, nothing of the trail is exported; when it can, the event is there before the CSV.
+func TestAuditExportIsRecordedBeforeItsFirstByte(t *testing.T) {
+	e := newEnv(t)
+	e.record(3, "amira", "A", audit.DraftUpdated, map[string]string{"id_number": "784199012345676"})
+	sup := e.reviewer(store.RoleSupervisor, "A")
+	_, err := e.db.Pool.Exec(context.Background(), `
+		CREATE FUNCTION refuse_exports() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.action = 'audit.exported' THEN RAISE EXCEPTION 'the trail is full'; END IF;
+			RETURN NEW;
+		END $$;
+		CREATE TRIGGER refuse_exports BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_exports();`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup.page("/audit")
+	resp := sup.post("/audit/export?agent=amira", url.Values{"reason": {"quarterly review"}})
+	body := readBody(t, resp)
+	if resp.StatusCode != http.StatusInternalServerError || strings.Contains(body, "784199012345676") || strings.Contains(body, "occurred_at_utc") {
+		t.Errorf("export the trail could not record: %d %s\n%.200s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	if _, err := e.db.Pool.Exec(context.Background(), `DROP TRIGGER refuse_exports ON audit_events`); err != nil {
+		t.Fatal(err)
+	}
+	resp = sup.post("/audit/export?agent=amira", url.Values{"reason": {"quarterly review"}})
+	defer resp.Body.Close()
+	first := make([]byte, 1)
+	if _, err := io.ReadFull(resp.Body, first); err != nil {
+		t.Fatal(err)
+	}
+	if reason, _, after := e.lastEvent("audit.exported"); reason != "quarterly review" || !strings.Contains(after, "unmasked") {
+		t.Errorf("at the first byte, the export's event is %q %s", reason, after)
 	}
 }
 
