@@ -22,6 +22,9 @@ step() {
 step "tools: Chromium (apt), Playwright driver and axe-core (npm)"
 eval "$(scripts/install-e2e-tools.sh)"
 
+step "tools: qpdf (Debian), the parser that checks uploaded PDF reports"
+command -v qpdf >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qpdf; }
+
 step "go.mod is tidy, templates are formatted and generated code is current"
 go mod tidy -diff
 go tool templ fmt -fail internal/views

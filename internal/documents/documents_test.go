@@ -5,6 +5,7 @@ import (
 	"errors"
 	"image"
 	"image/jpeg"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -151,4 +152,15 @@ func FuzzPrepare(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReportWithoutQPDF: where the PDF parser is missing, a report is refused with 503 and a
+// message saying so, never accepted unchecked.
+func TestReportWithoutQPDF(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	_, err := Prepare("ekyc_report", corpus.File(t, "report.pdf"))
+	var r *Rejection
+	if !errors.As(err, &r) || r.Status != http.StatusServiceUnavailable || !strings.Contains(r.Message, "qpdf") {
+		t.Errorf("err = %v, want a 503 naming qpdf", err)
+	}
 }

@@ -49,29 +49,33 @@ func sniff(data []byte) string {
 	return formatUnknown
 }
 
-// foreignMarkers are signs of another format hidden inside a file: markup a browser would
-// run, a PDF, an archive or a script.
-var foreignMarkers = [][]byte{
-	[]byte("<script"), []byte("<html"), []byte("<svg"), []byte("<?php"), []byte("<iframe"),
-	[]byte("javascript:"), []byte("%PDF-"), []byte("PK\x03\x04"),
+// markupMarkers are signs of markup a browser would run, or a script, hidden inside a file:
+// ASCII, matched whatever their case.
+var markupMarkers = [][]byte{
+	[]byte("<script"), []byte("<html"), []byte("<svg"), []byte("<?php"), []byte("<iframe"), []byte("javascript:"),
 }
 
-// hiddenContent reports whether data, of format, carries another format inside. The file
-// is lowered a window at a time, ASCII letters only (the markers are ASCII): lowering a
-// 5 MB photo whole as Unicode text cost a copy of it and 15% of preparing it.
+// hiddenContent reports whether data, of format, carries another format inside: markup or
+// a script in any case, a PDF header, or a ZIP archive (a local file header and the end
+// record a ZIP reader looks for; either alone turns up by chance in compressed data). The
+// file is lowered a window at a time, ASCII letters only: lowering a 5 MB photo whole as
+// Unicode text cost a copy of it and 15% of preparing it.
 func hiddenContent(data []byte, format string) bool {
+	if format != formatPDF && bytes.Contains(data, []byte("%PDF-")) {
+		return true
+	}
+	if bytes.Contains(data, []byte("PK\x03\x04")) && bytes.Contains(data[max(0, len(data)-zipEndSearch):], []byte("PK\x05\x06")) {
+		return true
+	}
 	const window = 64 << 10
 	overlap := 0
-	for _, m := range foreignMarkers {
+	for _, m := range markupMarkers {
 		overlap = max(overlap, len(m)-1)
 	}
 	lower := make([]byte, 0, window+overlap)
 	for start := 0; start < len(data); start += window {
 		lower = asciiLower(lower[:0], data[start:min(len(data), start+window+overlap)])
-		for _, m := range foreignMarkers {
-			if format == formatPDF && string(m) == "%PDF-" {
-				continue
-			}
+		for _, m := range markupMarkers {
 			if bytes.Contains(lower, m) {
 				return true
 			}
@@ -79,6 +83,10 @@ func hiddenContent(data []byte, format string) bool {
 	}
 	return false
 }
+
+// zipEndSearch is how far from the end a ZIP reader looks for the end of central directory
+// record: the record (22 bytes) and the longest comment it may carry.
+const zipEndSearch = 22 + 0xFFFF
 
 // asciiLower appends b to dst with its ASCII capitals in lower case.
 func asciiLower(dst, b []byte) []byte {
