@@ -113,8 +113,10 @@ func (a *Accounts) EndSession(ctx context.Context, id int64, ref, reason string)
 // ErrWrongPassword refuses a change of password whose current password is wrong.
 var ErrWrongPassword = errors.New("the current password is not right")
 
-// ChangePassword replaces the user's own password after checking the current one.
-func (a *Accounts) ChangePassword(ctx context.Context, u store.User, current, next string) error {
+// ChangePassword replaces the user's own password after checking the current one, and ends
+// every session of the user but the one that asked (keep): whoever else held one may be who
+// made the change necessary. The caller renews that one.
+func (a *Accounts) ChangePassword(ctx context.Context, u store.User, keep, current, next string) error {
 	ok, err := a.Hasher.Verify(ctx, u.PasswordHash, current)
 	if err != nil {
 		return err
@@ -133,7 +135,10 @@ func (a *Accounts) ChangePassword(ctx context.Context, u store.User, current, ne
 		return err
 	}
 	return audit.Apply(ctx, a.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
-		return userEvent(audit.UserPasswordChanged, u.ID, "", nil, nil), store.SetPassword(ctx, tx, u.ID, hash, false)
+		if err := store.SetPassword(ctx, tx, u.ID, hash, false); err != nil {
+			return audit.Event{}, err
+		}
+		return userEvent(audit.UserPasswordChanged, u.ID, "", nil, nil), store.DeleteOtherUserSessions(ctx, tx, u.ID, keep)
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/auth"
+	"kycportal/internal/session"
 	"kycportal/internal/views/pages"
 )
 
@@ -17,20 +18,25 @@ func (s *Server) accountPasswordShow(c echo.Context) error {
 	return render(c, http.StatusOK, pages.AccountPasswordPage(s.chrome(c, "Change your password", ""), u.MustChangePassword, ""))
 }
 
-// accountPasswordChange checks the current password and the policy, then saves the new one.
+// accountPasswordChange checks the current password and the policy, then saves the new one;
+// the user's other sessions end, and this one is renewed.
 func (s *Server) accountPasswordChange(c echo.Context) error {
 	if err := parseForm(c); err != nil {
 		return err
 	}
 	u, _ := userOf(c)
 	form := c.Request().PostForm
-	err := s.accounts.ChangePassword(c.Request().Context(), u, form.Get("current_password"), form.Get("new_password"))
+	sess := sessionOf(c)
+	err := s.accounts.ChangePassword(c.Request().Context(), u, session.Ref(sess), form.Get("current_password"), form.Get("new_password"))
 	var policy auth.PolicyError
 	switch {
 	case errors.Is(err, auth.ErrWrongPassword), errors.As(err, &policy):
 		page := pages.AccountPasswordPage(s.chrome(c, "Change your password", ""), u.MustChangePassword, err.Error())
 		return render(c, http.StatusUnprocessableEntity, page)
 	case err != nil:
+		return err
+	}
+	if _, err := s.sessions.Renew(c.Request(), c.Response(), sess); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/")

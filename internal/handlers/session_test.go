@@ -161,3 +161,36 @@ func TestDisablingAUserEndsAllTheirSessions(t *testing.T) {
 		t.Errorf("disabled user signing in: status %d, want 401", resp.StatusCode)
 	}
 }
+
+// TestPasswordChangeEndsTheOtherSessions: two sessions A and B; B changes the password; A is
+// signed out, B goes on under a new session id and token, and B's old cookie is dead.
+func TestPasswordChangeEndsTheOtherSessions(t *testing.T) {
+	e := newEnv(t)
+	name, pw := e.user(store.RoleAgent)
+	a, b := e.client(), e.client()
+	a.login(name, pw)
+	b.login(name, pw)
+	oldCookie, oldToken := b.cookie, b.csrf
+	b.page("/account/password")
+	resp := b.post("/account/password", url.Values{"current_password": {pw}, "new_password": {"a new and longer phrase"}})
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || b.cookie == oldCookie || b.cookie == "" {
+		t.Fatalf("change: %d, cookie renewed: %v", resp.StatusCode, b.cookie != oldCookie)
+	}
+	if resp := a.do(http.MethodGet, "/", nil); !isLoginRedirect(resp) {
+		t.Errorf("the other session after the change: %d, want sent to sign in", resp.StatusCode)
+	}
+	if resp, _ := b.page("/"); resp.StatusCode != http.StatusOK || b.csrf == oldToken {
+		t.Errorf("the changing session: %d, token renewed: %v", resp.StatusCode, b.csrf != oldToken)
+	}
+	stale := e.client()
+	stale.cookie = oldCookie
+	if resp := stale.do(http.MethodGet, "/", nil); !isLoginRedirect(resp) {
+		t.Errorf("the changing session's old cookie: %d, want sent to sign in", resp.StatusCode)
+	}
+	var n int
+	if err := e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE u.username = $1`, name).Scan(&n); err != nil || n != 1 {
+		t.Errorf("sessions of the user = %d (%v), want 1", n, err)
+	}
+}

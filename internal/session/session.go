@@ -189,6 +189,23 @@ func (m *Manager) Login(r *http.Request, w http.ResponseWriter, old *sessions.Se
 	return s, err
 }
 
+// Renew gives the user of old a new session (a new id and CSRF token) and ends old, after
+// their password changed and every other session of theirs was ended: whoever held a copy
+// of the old cookie holds nothing.
+func (m *Manager) Renew(r *http.Request, w http.ResponseWriter, old *sessions.Session) (*sessions.Session, error) {
+	ctx := r.Context()
+	s := m.fresh(old.Name())
+	s.Values[keyUserID] = UserID(old)
+	s.ID = randomToken()
+	err := m.DB.InTx(ctx, func(tx pgx.Tx) error {
+		if err := store.DeleteSession(ctx, tx, hashToken(old.ID)); err != nil {
+			return err
+		}
+		return m.save(ctx, tx, r, w, s)
+	})
+	return s, err
+}
+
 // Logout ends s and records it in the same transaction.
 func (m *Manager) Logout(r *http.Request, w http.ResponseWriter, s *sessions.Session) error {
 	ctx := r.Context()

@@ -71,6 +71,16 @@ func DeleteUserSessions(ctx context.Context, q Querier, userID int64) error {
 	return nil
 }
 
+// DeleteOtherUserSessions ends every session of a user but the one named by keepRef.
+func DeleteOtherUserSessions(ctx context.Context, q Querier, userID int64, keepRef string) error {
+	_, err := q.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1
+		AND encode(substring(id_hash from 1 for 6), 'hex') <> $2`, userID, keepRef)
+	if err != nil {
+		return fmt.Errorf("store.DeleteOtherUserSessions(%d): %w", userID, err)
+	}
+	return nil
+}
+
 // DeleteSessionsIdleSince removes sessions unused since the given time; it returns how many.
 func DeleteSessionsIdleSince(ctx context.Context, q Querier, since time.Time) (int64, error) {
 	tag, err := q.Exec(ctx, `DELETE FROM sessions WHERE last_seen_at < $1`, since)
