@@ -124,10 +124,10 @@ func (a *Accounts) ChangePassword(ctx context.Context, u store.User, keep, curre
 	if !ok {
 		return ErrWrongPassword
 	}
-	if current == next {
-		return PolicyError("the new password must differ from the current one")
-	}
 	if err := CheckPolicy(next, u.Username); err != nil {
+		return err
+	}
+	if err := notRecent(ctx, a.DB, a.Hasher, u, next); err != nil {
 		return err
 	}
 	hash, err := a.Hasher.Hash(ctx, next)
@@ -140,6 +140,25 @@ func (a *Accounts) ChangePassword(ctx context.Context, u store.User, keep, curre
 		}
 		return userEvent(audit.UserPasswordChanged, u.ID, "", nil, nil), store.DeleteOtherUserSessions(ctx, tx, u.ID, keep)
 	})
+}
+
+// notRecent refuses a password that is one of the user's last five: the current one and
+// those the history keeps.
+func notRecent(ctx context.Context, db *store.DB, h *Hasher, u store.User, password string) error {
+	hashes, err := store.PasswordHistory(ctx, db.Pool, u.ID)
+	if err != nil {
+		return err
+	}
+	for _, hash := range append([]string{u.PasswordHash}, hashes...) {
+		same, err := h.Verify(ctx, hash, password)
+		if err != nil {
+			return err
+		}
+		if same {
+			return PolicyError(fmt.Sprintf("the new password must differ from your last %d", store.PasswordHistoryKept+1))
+		}
+	}
+	return nil
 }
 
 func userEvent(a audit.Action, id int64, reason string, before, after any) audit.Event {

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -109,7 +110,8 @@ func (h *Hasher) Verify(ctx context.Context, encoded, password string) (bool, er
 }
 
 // Password policy after ASVS 6.2 / NIST 800-63B: length, no composition rules, and a
-// refusal of the commonest passwords.
+// refusal of the commonest passwords, of repetitive or sequential ones, of blanks and
+// control characters, and (on a change) of the last five.
 const (
 	MinPasswordLength = 12
 	MaxPasswordLength = 128
@@ -143,12 +145,62 @@ func CheckPolicy(password, username string) error {
 		return PolicyError(fmt.Sprintf("the password must have at least %d characters", MinPasswordLength))
 	case n > MaxPasswordLength:
 		return PolicyError(fmt.Sprintf("the password must have at most %d characters", MaxPasswordLength))
+	case strings.TrimSpace(password) == "":
+		return PolicyError("the password must not be only spaces")
+	case strings.IndexFunc(password, unicode.IsControl) >= 0:
+		return PolicyError("the password must not contain control characters (tabs, line breaks or invisible ones)")
+	case repetitive(password):
+		return PolicyError("the password must not be one short pattern repeated (like aaaa… or 1234 1234…)")
+	case sequential(password):
+		return PolicyError("the password must not be a run of consecutive characters (like abcdef… or 123456…)")
 	case commonPasswords[lower]:
 		return PolicyError("this password is among the most common ones: choose another")
 	case username != "" && strings.Contains(lower, strings.ToLower(username)):
 		return PolicyError("the password must not contain the username")
 	}
 	return nil
+}
+
+// maxPatternLength is the longest unit whose repetition is refused: with the 12-character
+// minimum, every such password is two or more copies of it.
+const maxPatternLength = 6
+
+// repetitive reports whether password is one unit of at most maxPatternLength characters
+// repeated (the last copy may be cut short).
+func repetitive(password string) bool {
+	r := []rune(password)
+	for unit := 1; unit <= maxPatternLength && unit < len(r); unit++ {
+		if repeatsEvery(r, unit) {
+			return true
+		}
+	}
+	return false
+}
+
+func repeatsEvery(r []rune, unit int) bool {
+	for i := unit; i < len(r); i++ {
+		if r[i] != r[i-unit] {
+			return false
+		}
+	}
+	return true
+}
+
+// sequential reports whether each character of password follows the one before it, all up
+// or all down by one (digits wrap: 7890 runs on).
+func sequential(password string) bool {
+	r := []rune(password)
+	return runsBy(r, 1) || runsBy(r, -1)
+}
+
+func runsBy(r []rune, step rune) bool {
+	for i := 1; i < len(r); i++ {
+		wraps := unicode.IsDigit(r[i-1]) && unicode.IsDigit(r[i]) && r[i]-r[i-1] == -9*step
+		if r[i]-r[i-1] != step && !wraps {
+			return false
+		}
+	}
+	return true
 }
 
 // GeneratePassword returns a random password that meets the policy.

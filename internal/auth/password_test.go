@@ -66,14 +66,23 @@ func TestHasherBoundsConcurrency(t *testing.T) {
 func TestPasswordPolicy(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{
-		"short pass":               "at least 12",
-		"password1234":             "most common",
-		"QWERTY123456":             "most common",
-		"my name is jdoe and more": "username",
-		strings.Repeat("x", 129):   "at most 128",
-		"correct horse battery":    "",
-		"ünïcödé pässwörd ok":      "",
-		"twelve chars":             "",
+		"short pass":                  "at least 12",
+		"password1234":                "most common",
+		"QWERTY123456":                "most common",
+		"my name is jdoe and more":    "username",
+		strings.Repeat("x", 129):      "at most 128",
+		"correct horse battery":       "",
+		"ünïcödé pässwörd ok":         "",
+		"twelve chars":                "",
+		strings.Repeat(" ", 12):       "only spaces",
+		strings.Repeat("\x00", 12):    "control characters",
+		"tab\tinside a phrase":        "control characters",
+		"aaaaaaaaaaaa":                "pattern repeated",
+		"123412341234":                "pattern repeated",
+		"abc!abc!abc!ab":              "pattern repeated",
+		"abcdefghijklm":               "consecutive",
+		"987654321098":                "consecutive",
+		"correct horse correct horse": "",
 	}
 	for password, want := range cases {
 		err := CheckPolicy(password, "jdoe")

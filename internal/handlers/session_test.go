@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -192,5 +193,42 @@ func TestPasswordChangeEndsTheOtherSessions(t *testing.T) {
 	if err := e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE u.username = $1`, name).Scan(&n); err != nil || n != 1 {
 		t.Errorf("sessions of the user = %d (%v), want 1", n, err)
+	}
+}
+
+// TestPasswordPolicyOnChange: the probe's weak passwords are refused on the password page,
+// and so is any of the last five; the sixth back is allowed again.
+func TestPasswordPolicyOnChange(t *testing.T) {
+	e := newEnv(t)
+	name, pw := e.user(store.RoleAgent)
+	c := e.client()
+	c.login(name, pw)
+	change := func(current, next string) int {
+		t.Helper()
+		c.page("/account/password")
+		resp := c.post("/account/password", url.Values{"current_password": {current}, "new_password": {next}})
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, weak := range []string{strings.Repeat(" ", 12), "a phrase\twith a tab", "aaaaaaaaaaaa", "123412341234", pw} {
+		if got := change(pw, weak); got != http.StatusUnprocessableEntity {
+			t.Errorf("new password %q: %d, want 422", weak, got)
+		}
+	}
+	passwords := []string{pw}
+	for i := 1; i <= 5; i++ {
+		next := fmt.Sprintf("phrase number %d of six", i)
+		if got := change(passwords[i-1], next); got != http.StatusSeeOther {
+			t.Fatalf("change %d: %d", i, got)
+		}
+		passwords = append(passwords, next)
+		if i == 4 {
+			if got := change(next, pw); got != http.StatusUnprocessableEntity {
+				t.Errorf("back to the first password after 4 changes: %d, want 422", got)
+			}
+		}
+	}
+	if got := change(passwords[5], pw); got != http.StatusSeeOther {
+		t.Errorf("back to the first password after 5 changes: %d, want 303", got)
 	}
 }

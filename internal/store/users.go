@@ -142,8 +142,14 @@ func UpdateUserProfile(ctx context.Context, q Querier, u User) error {
 	return nil
 }
 
-// SetPassword replaces a password hash; mustChange makes the next login ask for a new one.
+// SetPassword replaces a password hash, keeping the replaced one in the history; mustChange
+// makes the next login ask for a new one.
 func SetPassword(ctx context.Context, q Querier, id int64, hash string, mustChange bool) error {
+	_, err := q.Exec(ctx, `INSERT INTO password_history (user_id, password_hash)
+		SELECT id, password_hash FROM users WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("store.SetPassword(%d): %w", id, err)
+	}
 	tag, err := q.Exec(ctx, `UPDATE users SET password_hash = $2, must_change_password = $3,
 		updated_at = now() WHERE id = $1`, id, hash, mustChange)
 	if err != nil {
@@ -152,5 +158,28 @@ func SetPassword(ctx context.Context, q Querier, id int64, hash string, mustChan
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("store.SetPassword(%d): %w", id, ErrNotFound)
 	}
+	_, err = q.Exec(ctx, `DELETE FROM password_history WHERE user_id = $1 AND id NOT IN
+		(SELECT id FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2)`, id, PasswordHistoryKept)
+	if err != nil {
+		return fmt.Errorf("store.SetPassword(%d): %w", id, err)
+	}
 	return nil
+}
+
+// PasswordHistoryKept is how many replaced passwords are kept: with the current one, the
+// last five.
+const PasswordHistoryKept = 4
+
+// PasswordHistory is the hashes of a user's replaced passwords, newest first.
+func PasswordHistory(ctx context.Context, q Querier, id int64) ([]string, error) {
+	rows, err := q.Query(ctx, `SELECT password_hash FROM password_history WHERE user_id = $1
+		ORDER BY id DESC LIMIT $2`, id, PasswordHistoryKept)
+	if err != nil {
+		return nil, fmt.Errorf("store.PasswordHistory(%d): %w", id, err)
+	}
+	hashes, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("store.PasswordHistory(%d): %w", id, err)
+	}
+	return hashes, nil
 }
