@@ -96,10 +96,48 @@ func TestUserCommands(t *testing.T) {
 	if out, code := portal(t, env, "", "user", "disable", "--reason", "left", "amina"); code != 0 || !strings.Contains(out, "sessions are ended") {
 		t.Errorf("user disable: exit %d\n%s", code, out)
 	}
+	seedLoginFailures(t, env[0][len("DATABASE_URL="):], "boss")
+	if out, code := portal(t, env, "", "user", "unlock", "--reason", "help desk call", "boss"); code != 0 || !strings.Contains(out, `unlocked "boss"`) {
+		t.Errorf("user unlock: exit %d\n%s", code, out)
+	}
+	if n := loginFailureRows(t, env[0][len("DATABASE_URL="):]); n != 1 {
+		t.Errorf("%d throttling rows after unlock, want 1 (the address's own)", n)
+	}
 	out, _ = portal(t, env, "", "user", "list")
 	if !strings.Contains(out, "amina") || !strings.Contains(out, "AE,MY") || !strings.Contains(out, "false") || !strings.Contains(out, "boss") {
 		t.Errorf("user list:\n%s", out)
 	}
+}
+
+// seedLoginFailures writes a lock on username at one address, its count from anywhere, and
+// the address's own count, as failed sign-ins leave them.
+func seedLoginFailures(t *testing.T, url, username string) {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(context.Background(), `INSERT INTO login_failures (key, failures, last_failure_at, locked_until)
+		VALUES ('pair:'||$1||'|10.0.0.9', 5, now(), now() + interval '30 seconds'), ('user:'||$1, 5, now(), NULL),
+		('ip:10.0.0.9', 5, now(), NULL)`, username)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func loginFailureRows(t *testing.T, url string) int {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM login_failures`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // TestAuditVerify: the command seals, verifies, names an altered row, prints the

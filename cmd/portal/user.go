@@ -18,7 +18,7 @@ import (
 
 func runUser(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: portal user add|disable|enable|list|totp", errUsage)
+		return fmt.Errorf("%w: portal user add|disable|enable|unlock|list|totp", errUsage)
 	}
 	return withDB(ctx, func(_ config.Config, db *store.DB) error {
 		return userCommand(ctx, app.NewAccounts(db, auth.NewHasher(1)), db, args[0], args[1:])
@@ -31,6 +31,8 @@ func userCommand(ctx context.Context, accounts *auth.Accounts, db *store.DB, sub
 		return userAdd(ctx, accounts, rest, os.Stdin)
 	case "disable", "enable":
 		return userSetActive(ctx, accounts, sub == "enable", rest)
+	case "unlock":
+		return userUnlock(ctx, accounts, rest)
 	case "list":
 		return userList(ctx, db)
 	case "totp":
@@ -98,6 +100,19 @@ func userSetActive(ctx context.Context, accounts *auth.Accounts, active bool, ar
 	} else {
 		fmt.Printf("disabled %q; all of their sessions are ended\n", fs.Arg(0))
 	}
+	return nil
+}
+
+func userUnlock(ctx context.Context, accounts *auth.Accounts, args []string) error {
+	fs := flag.NewFlagSet("user unlock", flag.ContinueOnError)
+	reason := fs.String("reason", "unlocked with portal user unlock", "why, for the audit trail")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+		return fmt.Errorf("%w: portal user unlock [--reason R] USERNAME", errUsage)
+	}
+	if err := accounts.Unlock(ctx, fs.Arg(0), *reason); err != nil {
+		return err
+	}
+	fmt.Printf("unlocked %q: its failed sign-ins are forgotten\n", fs.Arg(0))
 	return nil
 }
 

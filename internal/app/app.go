@@ -82,7 +82,8 @@ func New(o Options) (*App, error) {
 		return nil, errMissing
 	}
 	d := &drafts.Service{DB: o.DB, Packs: o.Packs, Blobs: o.Blobs, Scanner: o.Scanner, Now: o.Now, Key: o.AuditKey}
-	sub := &submission.Service{DB: o.DB, Drafts: d, Hasher: o.Hasher, Now: o.Now, Rules: o.Rules}
+	login := &auth.Service{DB: o.DB, Hasher: o.Hasher, Now: o.Now, RequireTOTP: o.RequireTOTP}
+	sub := &submission.Service{DB: o.DB, Drafts: d, Passwords: login, Now: o.Now, Rules: o.Rules}
 	watch := o.Watch
 	if watch.WindowDays == 0 {
 		watch = worklist.DefaultRules
@@ -95,7 +96,7 @@ func New(o Options) (*App, error) {
 	sub.Queue = q
 	return &App{
 		Sessions:    &session.Manager{DB: o.DB, Now: o.Now, Idle: o.SessionIdle, Absolute: o.SessionAbsolute},
-		Login:       &auth.Service{DB: o.DB, Hasher: o.Hasher, Now: o.Now, RequireTOTP: o.RequireTOTP},
+		Login:       login,
 		Accounts:    NewAccounts(o.DB, o.Hasher),
 		Drafts:      d,
 		Search:      &search.Service{DB: o.DB, CDP: o.CDP, Key: o.AuditKey, Limit: o.LookupLimit, Now: o.Now},

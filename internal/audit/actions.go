@@ -30,7 +30,9 @@ var (
 	UserUpdated         = define("user.updated") // field-level before/after
 	UserPasswordReset   = define("user.password_reset")
 	UserPasswordChanged = define("user.password_changed")
+	UserPasswordRefused = define("user.password_refused") // a wrong current password on the password page
 	UserTOTPReset       = define("user.totp_reset")
+	UserUnlocked        = define("user.unlocked") // an administrator cleared the sign-in throttling
 	SessionEnded        = define("session.ended") // by an administrator
 
 	// Customer search (internal/search): the ID number only as audit.IDRef.

@@ -79,7 +79,8 @@ func (a *Accounts) SetActiveByID(ctx context.Context, actorID, id int64, active 
 }
 
 // ResetPassword gives an account a new random password, to be shown once, that must be
-// changed at the next login. Its sessions end: the old password may be known to someone.
+// changed at the next login. Its sessions end: the old password may be known to someone;
+// its failed sign-ins are forgotten: they were guesses at the old one.
 func (a *Accounts) ResetPassword(ctx context.Context, id int64, reason string) (string, error) {
 	password := GeneratePassword()
 	hash, err := a.Hasher.Hash(ctx, password)
@@ -87,12 +88,46 @@ func (a *Accounts) ResetPassword(ctx context.Context, id int64, reason string) (
 		return "", err
 	}
 	err = audit.Apply(ctx, a.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		u, err := store.UserByID(ctx, tx, id)
+		if err != nil {
+			return audit.Event{}, err
+		}
+		if _, err := clearThrottling(ctx, tx, u.Username); err != nil {
+			return audit.Event{}, err
+		}
 		if err := store.SetPassword(ctx, tx, id, hash, true); err != nil {
 			return audit.Event{}, err
 		}
 		return userEvent(audit.UserPasswordReset, id, reason, nil, nil), store.DeleteUserSessions(ctx, tx, id)
 	})
 	return password, err
+}
+
+// Unlock clears the sign-in throttling of an account, and records how many keys it held.
+func (a *Accounts) Unlock(ctx context.Context, username, reason string) error {
+	return audit.Apply(ctx, a.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		u, err := store.UserByUsername(ctx, tx, username)
+		if err != nil {
+			return audit.Event{}, err
+		}
+		n, err := clearThrottling(ctx, tx, u.Username)
+		return userEvent(audit.UserUnlocked, u.ID, reason, nil, map[string]int64{"throttling_keys_cleared": n}), err
+	})
+}
+
+// clearThrottling forgets the failed sign-ins of username: its own count and its counts at
+// each address. The counts of the addresses themselves stay: they are not the account's.
+func clearThrottling(ctx context.Context, tx pgx.Tx, username string) (int64, error) {
+	return store.ClearLoginFailuresWithPrefix(ctx, tx, usernameKey(username), pairKey(username, ""))
+}
+
+// UnlockByID is Unlock from the admin pages.
+func (a *Accounts) UnlockByID(ctx context.Context, id int64, reason string) error {
+	u, err := store.UserByID(ctx, a.DB.Pool, id)
+	if err != nil {
+		return err
+	}
+	return a.Unlock(ctx, u.Username, reason)
 }
 
 // ResetTOTP removes an account's second factor; it enrols a new one with `portal user totp`.
@@ -110,31 +145,27 @@ func (a *Accounts) EndSession(ctx context.Context, id int64, ref, reason string)
 	})
 }
 
-// ErrWrongPassword refuses a change of password whose current password is wrong.
-var ErrWrongPassword = errors.New("the current password is not right")
-
-// ChangePassword replaces the user's own password after checking the current one, and ends
-// every session of the user but the one that asked (keep): whoever else held one may be who
-// made the change necessary. The caller renews that one.
-func (a *Accounts) ChangePassword(ctx context.Context, u store.User, keep, current, next string) error {
-	ok, err := a.Hasher.Verify(ctx, u.PasswordHash, current)
-	if err != nil {
+// ChangePassword replaces the user's own password after checking the current one (a wrong
+// one counts as a failed sign-in: ErrBadCredentials or a LockedError), and ends every session
+// of the user but the one that asked (keep): whoever else held one may be why the password
+// changes. The caller renews that one.
+func (s *Service) ChangePassword(ctx context.Context, u store.User, keep, current, next string) error {
+	refused := userEvent(audit.UserPasswordRefused, u.ID, "", nil, nil)
+	refused.Outcome = audit.Failure
+	if err := s.CheckPassword(ctx, u, current, refused); err != nil {
 		return err
-	}
-	if !ok {
-		return ErrWrongPassword
 	}
 	if err := CheckPolicy(next, u.Username); err != nil {
 		return err
 	}
-	if err := notRecent(ctx, a.DB, a.Hasher, u, next); err != nil {
+	if err := notRecent(ctx, s.DB, s.Hasher, u, next); err != nil {
 		return err
 	}
-	hash, err := a.Hasher.Hash(ctx, next)
+	hash, err := s.Hasher.Hash(ctx, next)
 	if err != nil {
 		return err
 	}
-	return audit.Apply(ctx, a.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
+	return audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		if err := store.SetPassword(ctx, tx, u.ID, hash, false); err != nil {
 			return audit.Event{}, err
 		}

@@ -29,12 +29,13 @@ func (e LockedError) Error() string {
 	return fmt.Sprintf("too many failed attempts: try again after %s", e.Until.UTC().Format("15:04:05 UTC"))
 }
 
-// Service logs users in.
+// Service logs users in and checks their passwords.
 type Service struct {
 	DB          *store.DB
 	Hasher      *Hasher
 	Now         func() time.Time
-	RequireTOTP bool // supervisors and admins must have a second factor
+	Sleep       func(context.Context, time.Duration) error // nil: a real wait; tests move their clock
+	RequireTOTP bool                                       // supervisors and admins must have a second factor
 }
 
 // Attempt is what a login form sends.
@@ -42,12 +43,11 @@ type Attempt struct {
 	Username, Password, OTP, ClientIP string
 }
 
-func (a Attempt) keys() []string { return []string{"user:" + a.Username, "ip:" + a.ClientIP} }
-
-// Login checks an attempt. Failures are counted and audited; a success clears the counts.
-// The caller starts the session and records the success with it.
+// Login checks an attempt under the throttling of throttle.go. Failures are counted and
+// audited; a success clears the count of the username at this address. The caller starts
+// the session and records the success with it.
 func (s *Service) Login(ctx context.Context, a Attempt) (store.User, error) {
-	if err := s.checkLocks(ctx, a); err != nil {
+	if err := s.throttle(ctx, a.Username, a.ClientIP); err != nil {
 		return store.User{}, err
 	}
 	user, err := store.UserByUsername(ctx, s.DB.Pool, a.Username)
@@ -60,37 +60,83 @@ func (s *Service) Login(ctx context.Context, a Attempt) (store.User, error) {
 	}
 	switch {
 	case !ok || !user.Active:
-		return user, s.fail(ctx, a, user, ErrBadCredentials)
+		return user, s.fail(ctx, a.Username, a.ClientIP, loginFailure(ctx, user, ErrBadCredentials))
 	case user.TOTPSecret == "" && s.RequireTOTP && user.Role != store.RoleAgent:
-		return user, s.fail(ctx, a, user, ErrOTPNotEnrolled)
+		return user, s.fail(ctx, a.Username, a.ClientIP, loginFailure(ctx, user, ErrOTPNotEnrolled))
 	case user.TOTPSecret != "" && a.OTP == "":
 		return user, ErrOTPNeeded // not a failure: the form asks for the code
 	case user.TOTPSecret != "" && !s.validOTP(user.TOTPSecret, a.OTP):
-		return user, s.fail(ctx, a, user, ErrBadCredentials)
+		return user, s.fail(ctx, a.Username, a.ClientIP, loginFailure(ctx, user, ErrBadCredentials))
 	}
-	return user, store.ClearLoginFailures(ctx, s.DB.Pool, a.keys()...)
+	return user, store.ClearLoginFailures(ctx, s.DB.Pool, pairKey(a.Username, a.ClientIP))
 }
 
-func (s *Service) checkLocks(ctx context.Context, a Attempt) error {
-	for _, key := range a.keys() {
-		f, err := store.LoginFailuresFor(ctx, s.DB.Pool, key)
+// CheckPassword checks the password of a signed-in user (the password page, the approval
+// step-up) under the same throttling as sign-in, sharing its counts: a guess here is a guess
+// there. A wrong one is counted, and failure (the caller's event, its reason the refusal)
+// recorded with the count; the answer is ErrBadCredentials or a LockedError.
+func (s *Service) CheckPassword(ctx context.Context, u store.User, password string, failure audit.Event) error {
+	address := audit.ActorFrom(ctx).ClientIP
+	if err := s.throttle(ctx, u.Username, address); err != nil {
+		return err
+	}
+	ok, err := s.Hasher.Verify(ctx, u.PasswordHash, password)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		failure.Reason = ErrBadCredentials.Error()
+		return s.fail(ctx, u.Username, address, refusal{failure, ErrBadCredentials})
+	}
+	return store.ClearLoginFailures(ctx, s.DB.Pool, pairKey(u.Username, address))
+}
+
+// refusal is a failed check: its event and the error the caller gets.
+type refusal struct {
+	event audit.Event
+	err   error
+}
+
+func loginFailure(ctx context.Context, user store.User, why error) refusal {
+	e := audit.Event{Actor: audit.ActorFrom(ctx), Action: audit.LoginFailure, EntityType: "user",
+		EntityID: entityID(user), Reason: why.Error(), Outcome: audit.Failure}
+	e.Branch = user.Branch // the supervisor of the account's branch sees attempts on it
+	return refusal{e, why}
+}
+
+// throttle refuses a check while the username at this address, or the address, is locked,
+// and makes it wait while the username has many recent failures from anywhere.
+func (s *Service) throttle(ctx context.Context, username, address string) error {
+	now := s.Now()
+	for _, k := range throttleKeys(username, address) {
+		f, err := store.LoginFailuresFor(ctx, s.DB.Pool, k.name)
 		if err != nil {
 			return err
 		}
-		if s.Now().Before(f.LockedUntil) {
+		if now.Before(f.LockedUntil) {
 			return LockedError{Until: f.LockedUntil}
+		}
+		if d := DelayFor(decayed(f, now)); k.name == usernameKey(username) && d > 0 {
+			return s.wait(ctx, d)
 		}
 	}
 	return nil
 }
 
-// fail counts a failure against the username and the address and audits it; the first
-// key to lock turns the answer into a LockedError.
-func (s *Service) fail(ctx context.Context, a Attempt, user store.User, reason error) error {
+func (s *Service) wait(ctx context.Context, d time.Duration) error {
+	if s.Sleep != nil {
+		return s.Sleep(ctx, d)
+	}
+	return sleep(ctx, d)
+}
+
+// fail counts a failure against every key of the check and records r's event; the first key
+// to lock turns the answer into a LockedError, recorded too.
+func (s *Service) fail(ctx context.Context, username, address string, r refusal) error {
 	var locked *LockedError
 	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
-		for _, key := range a.keys() {
-			f, err := store.AddLoginFailure(ctx, tx, key, s.Now(), LockFor)
+		for _, k := range throttleKeys(username, address) {
+			f, err := store.AddLoginFailure(ctx, tx, k.name, s.Now(), DecayStep, k.lockFor)
 			if err != nil {
 				return err
 			}
@@ -98,9 +144,7 @@ func (s *Service) fail(ctx context.Context, a Attempt, user store.User, reason e
 				locked = &LockedError{Until: f.LockedUntil}
 			}
 		}
-		e := audit.Event{Actor: audit.ActorFrom(ctx), Action: audit.LoginFailure, EntityType: "user",
-			EntityID: entityID(user), Reason: reason.Error(), Outcome: audit.Failure}
-		e.Branch = user.Branch // the supervisor of the account's branch sees attempts on it
+		e := r.event
 		if err := audit.Record(ctx, tx, e); err != nil {
 			return err
 		}
@@ -116,7 +160,7 @@ func (s *Service) fail(ctx context.Context, a Attempt, user store.User, reason e
 	if locked != nil {
 		return *locked
 	}
-	return reason
+	return r.err
 }
 
 // entityID names the account tried without echoing a username that does not exist.

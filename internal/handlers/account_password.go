@@ -8,6 +8,7 @@ import (
 
 	"kycportal/internal/auth"
 	"kycportal/internal/session"
+	"kycportal/internal/store"
 	"kycportal/internal/views/pages"
 )
 
@@ -27,12 +28,17 @@ func (s *Server) accountPasswordChange(c echo.Context) error {
 	u, _ := userOf(c)
 	form := c.Request().PostForm
 	sess := sessionOf(c)
-	err := s.accounts.ChangePassword(c.Request().Context(), u, session.Ref(sess), form.Get("current_password"), form.Get("new_password"))
+	err := s.login.ChangePassword(c.Request().Context(), u, session.Ref(sess), form.Get("current_password"), form.Get("new_password"))
 	var policy auth.PolicyError
+	var locked auth.LockedError
 	switch {
-	case errors.Is(err, auth.ErrWrongPassword), errors.As(err, &policy):
-		page := pages.AccountPasswordPage(s.chrome(c, "Change your password", ""), u.MustChangePassword, err.Error())
-		return render(c, http.StatusUnprocessableEntity, page)
+	case errors.Is(err, auth.ErrBadCredentials):
+		return s.passwordRefused(c, u, http.StatusUnprocessableEntity, "the current password is not right")
+	case errors.As(err, &policy):
+		return s.passwordRefused(c, u, http.StatusUnprocessableEntity, err.Error())
+	case errors.As(err, &locked):
+		c.Response().Header().Set("Retry-After", retryAfter(locked, s.Now()))
+		return s.passwordRefused(c, u, http.StatusTooManyRequests, err.Error())
 	case err != nil:
 		return err
 	}
@@ -40,4 +46,8 @@ func (s *Server) accountPasswordChange(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+func (s *Server) passwordRefused(c echo.Context, u store.User, status int, why string) error {
+	return render(c, status, pages.AccountPasswordPage(s.chrome(c, "Change your password", ""), u.MustChangePassword, why))
 }

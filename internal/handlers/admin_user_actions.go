@@ -58,6 +58,10 @@ func (s *Server) resetPassword(c echo.Context, _, id int64, reason string) (stri
 	return "Password reset; the account's sessions have ended.", password, err
 }
 
+func (s *Server) unlockUser(c echo.Context, _, id int64, reason string) (string, string, error) {
+	return "Sign-in unlocked: the account's failed attempts are forgotten.", "", s.accounts.UnlockByID(c.Request().Context(), id, reason)
+}
+
 func (s *Server) resetTOTP(c echo.Context, _, id int64, reason string) (string, string, error) {
 	return "Second factor removed; enrol a new one with portal user totp.", "", s.accounts.ResetTOTP(c.Request().Context(), id, reason)
 }

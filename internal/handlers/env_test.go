@@ -5,11 +5,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -58,6 +60,7 @@ type env struct {
 	echo   *echo.Echo
 	srv    *httptest.Server
 	logs   *syncBuffer
+	waited atomic.Int64 // nanoseconds the sign-in throttling made checks wait (on the clock)
 }
 
 // envOption changes the parts a test's portal is built from.
@@ -83,6 +86,7 @@ func newEnv(t *testing.T, configure ...envOption) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	services.Login.Sleep = e.sleep // the throttling waits on the test's clock
 	e.app, d.Services, d.CDP = services, services, o.CDP
 	if e.echo, err = New(d); err != nil {
 		t.Fatal(err)
@@ -101,6 +105,13 @@ func unreachableCDP(t *testing.T, log *slog.Logger) *cdp.Client {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// sleep is the throttling's wait on the test's clock: it moves the clock instead of waiting.
+func (e *env) sleep(_ context.Context, d time.Duration) error {
+	e.waited.Add(int64(d))
+	e.clock.Advance(d)
+	return nil
 }
 
 // user creates an account of role and returns its username and password.
@@ -128,13 +139,25 @@ func (e *env) user(role string) (string, string) {
 // client is a browser stand-in: it keeps the session cookie (Go's jar will not send a
 // Secure cookie over plain HTTP) and the page's CSRF token, and never follows redirects.
 type client struct {
-	e       *env
-	cookie  string
-	csrf    string
-	headers map[string]string
+	e         *env
+	cookie    string
+	csrf      string
+	headers   map[string]string
+	transport http.RoundTripper // nil: http.DefaultTransport, from 127.0.0.1
 }
 
 func (e *env) client() *client { return &client{e: e, headers: map[string]string{}} }
+
+// clientFrom is a client whose connections leave from address: any 127.x.y.z reaches the
+// loopback server, which sees it as the client's address.
+func (e *env) clientFrom(address string) *client {
+	c := e.client()
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(address)}}
+	t := &http.Transport{DialContext: d.DialContext}
+	e.t.Cleanup(t.CloseIdleConnections)
+	c.transport = t
+	return c
+}
 
 func (c *client) do(method, path string, form url.Values, extra ...string) *http.Response {
 	c.e.t.Helper()
@@ -158,7 +181,11 @@ func (c *client) do(method, path string, form url.Values, extra ...string) *http
 	for i := 0; i+1 < len(extra); i += 2 {
 		req.Header.Set(extra[i], extra[i+1])
 	}
-	resp, err := http.DefaultTransport.RoundTrip(req)
+	rt := http.DefaultTransport
+	if c.transport != nil {
+		rt = c.transport
+	}
+	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		c.e.t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -38,6 +39,11 @@ func (s *Server) loginSubmit(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
+// retryAfter is the Retry-After of a lock: whole seconds, at least one.
+func retryAfter(locked auth.LockedError, now time.Time) string {
+	return strconv.Itoa(max(int(math.Ceil(locked.Until.Sub(now).Seconds())), 1))
+}
+
 // loginRefused shows the form again with the reason, keeping the username typed.
 func (s *Server) loginRefused(c echo.Context, a auth.Attempt, err error) error {
 	view := pages.Login{Username: a.Username, Error: err.Error()}
@@ -48,8 +54,7 @@ func (s *Server) loginRefused(c echo.Context, a auth.Attempt, err error) error {
 		view.AskOTP, view.Error, status = true, "", http.StatusOK
 	case errors.As(err, &locked):
 		status = http.StatusTooManyRequests
-		wait := int(math.Ceil(locked.Until.Sub(s.Now()).Seconds()))
-		c.Response().Header().Set("Retry-After", strconv.Itoa(max(wait, 1)))
+		c.Response().Header().Set("Retry-After", retryAfter(locked, s.Now()))
 	case errors.Is(err, auth.ErrBadCredentials), errors.Is(err, auth.ErrOTPNotEnrolled):
 	default:
 		return err

@@ -39,11 +39,11 @@ func TestLoginThrottlesAnAddress(t *testing.T) {
 	name, pw := e.user(store.RoleAgent)
 	c := e.client()
 	c.page("/login")
-	for i := 1; i <= auth.FreeFailures; i++ {
+	for i := 1; i <= auth.FreeAddressFailures; i++ {
 		resp := c.post("/login", url.Values{"username": {fmt.Sprintf("guess-%d", i)}, "password": {"a guessed password"}})
 		resp.Body.Close()
 		want := http.StatusUnauthorized
-		if i == auth.FreeFailures {
+		if i == auth.FreeAddressFailures {
 			want = http.StatusTooManyRequests
 		}
 		if resp.StatusCode != want {

@@ -71,6 +71,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/admin/users/:id/enable", adminOnly, s.adminUserAction(s.enableUser)},
 		{http.MethodPost, "/admin/users/:id/reset-password", adminOnly, s.adminUserAction(s.resetPassword)},
 		{http.MethodPost, "/admin/users/:id/reset-totp", adminOnly, s.adminUserAction(s.resetTOTP)},
+		{http.MethodPost, "/admin/users/:id/unlock", adminOnly, s.adminUserAction(s.unlockUser)},
 		{http.MethodPost, "/admin/users/:id/sessions/:ref/end", adminOnly, s.adminUserAction(s.endSession)},
 		{http.MethodGet, "/drafts", staff, s.draftList},
 		{http.MethodGet, "/drafts/rows", staffPoll, s.draftRows},

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/audit"
+	"kycportal/internal/auth"
 	"kycportal/internal/packs"
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
@@ -20,7 +21,10 @@ import (
 // submissionFailure turns the submission service's refusals into answers.
 func submissionFailure(err error) error {
 	var forbidden *submission.ForbiddenError
+	var locked auth.LockedError
 	switch {
+	case errors.As(err, &locked):
+		return echo.NewHTTPError(http.StatusTooManyRequests, firstLine(err))
 	case errors.Is(err, store.ErrNotFound):
 		return echo.NewHTTPError(http.StatusNotFound)
 	case errors.Is(err, submission.ErrOwnCase), errors.Is(err, submission.ErrStepUp):

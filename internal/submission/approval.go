@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"kycportal/internal/auth"
 	"kycportal/internal/audit"
 	"kycportal/internal/drafts"
 	"kycportal/internal/packs"
@@ -133,12 +134,13 @@ func (s *Service) Approve(ctx context.Context, u store.User, draftID int64, pass
 	if err != nil {
 		return s.refusedBy(ctx, draftID, err, ErrOwnCase, ErrNotClaimed)
 	}
-	ok, err := s.Hasher.Verify(ctx, u.PasswordHash, password)
+	stepUp := audit.Event{Action: audit.StepUpFailed, EntityType: "submission", EntityID: entityID(draftID), Outcome: audit.Denied}
+	err = s.Passwords.CheckPassword(ctx, u, password, stepUp)
+	if errors.Is(err, auth.ErrBadCredentials) {
+		return ErrStepUp
+	}
 	if err != nil {
 		return err
-	}
-	if !ok {
-		return s.refuse(ctx, audit.StepUpFailed, draftID, ErrStepUp)
 	}
 	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
 		_, sub, err := s.decision(ctx, tx, u, draftID)

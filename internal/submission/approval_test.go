@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"kycportal/internal/audit"
+	"kycportal/internal/auth"
 	"kycportal/internal/drafts"
 )
 
@@ -135,5 +136,35 @@ func TestReturnNeedsReasonsAndIsCapped(t *testing.T) {
 		"submission.resubmitted", "submission.submitted", "submission.claimed", "submission.refused", "submission.rejected"}
 	if got := e.actions(id); !slices.Equal(got, want) {
 		t.Errorf("timeline %v\nwant %v", got, want)
+	}
+}
+
+// TestStepUpSharesTheSignInThrottle: wrong step-up passwords count as failed sign-ins of the
+// supervisor at that address, each audited; the fifth locks, the right one then waits, and so
+// does signing in from there.
+func TestStepUpSharesTheSignInThrottle(t *testing.T) {
+	e := newEnv(t, true)
+	ctx := audit.WithActor(context.Background(), audit.Actor{Username: "sup-a", Role: "supervisor", ClientIP: "10.0.0.7"})
+	id := e.submitted()
+	sup := e.supervisors[0]
+	if err := e.svc.Claim(ctx, sup, id); err != nil {
+		t.Fatal(err)
+	}
+	var locked auth.LockedError
+	for i := 1; i <= auth.FreeFailures; i++ {
+		err := e.svc.Approve(ctx, sup, id, "wrong password")
+		if i < auth.FreeFailures && !errors.Is(err, ErrStepUp) || i == auth.FreeFailures && !errors.As(err, &locked) {
+			t.Fatalf("wrong step-up %d: %v", i, err)
+		}
+	}
+	if err := e.svc.Approve(ctx, sup, id, password); !errors.As(err, &locked) {
+		t.Errorf("the right step-up while locked: %v, want locked", err)
+	}
+	_, err := e.svc.Passwords.(*auth.Service).Login(ctx, auth.Attempt{Username: sup.Username, Password: password, ClientIP: "10.0.0.7"})
+	if !errors.As(err, &locked) {
+		t.Errorf("signing in from the same address: %v, want locked", err)
+	}
+	if n := countOf(e.actions(id), string(audit.StepUpFailed)); n != auth.FreeFailures {
+		t.Errorf("%d step-up failures audited, want %d", n, auth.FreeFailures)
 	}
 }

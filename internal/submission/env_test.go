@@ -54,7 +54,7 @@ func newEnv(t *testing.T, makerChecker bool) *env {
 	t.Cleanup(e.db.Close)
 	hasher := auth.NewTestHasher()
 	e.svc = newEnvService(t, e.db, e.clock.Now, makerChecker)
-	e.svc.Hasher = hasher
+	e.svc.Passwords = &auth.Service{DB: e.db, Hasher: hasher, Now: e.clock.Now}
 	e.agent = e.user(hasher, "agent", store.RoleAgent)
 	e.supervisors = [2]store.User{e.user(hasher, "sup-a", store.RoleSupervisor), e.user(hasher, "sup-b", store.RoleSupervisor)}
 	return e

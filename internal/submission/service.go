@@ -11,7 +11,6 @@ import (
 	"github.com/riverqueue/river"
 
 	"kycportal/internal/audit"
-	"kycportal/internal/auth"
 	"kycportal/internal/drafts"
 	"kycportal/internal/store"
 )
@@ -34,9 +33,15 @@ type Service struct {
 	DB     *store.DB
 	Drafts *drafts.Service
 	Queue  *river.Client[pgx.Tx] // inserts jobs in the caller's transaction; need not work them
-	Hasher *auth.Hasher
-	Now    func() time.Time
-	Rules  Rules
+	Passwords Passwords // the approval step-up; not needed by the worker
+	Now       func() time.Time
+	Rules     Rules
+}
+
+// Passwords checks a signed-in user's password under the sign-in throttling, recording
+// failure when it is wrong (auth.Service).
+type Passwords interface {
+	CheckPassword(ctx context.Context, u store.User, password string, failure audit.Event) error
 }
 
 // Refusals a user can meet; handlers turn them into answers.
