@@ -10,8 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"kycportal/internal/auth"
 	"kycportal/internal/audit"
+	"kycportal/internal/auth"
 	"kycportal/internal/drafts"
 	"kycportal/internal/packs"
 	"kycportal/internal/store"

@@ -30,10 +30,10 @@ var DefaultRules = Rules{MaxReturns: 3, ClaimFor: 15 * time.Minute, MaxAttempts:
 // Service moves submissions through the state machine. Every change commits in one
 // transaction with its audit event and, when it queues the submission, its job.
 type Service struct {
-	DB     *store.DB
-	Drafts *drafts.Service
-	Queue  *river.Client[pgx.Tx] // inserts jobs in the caller's transaction; need not work them
-	Passwords Passwords // the approval step-up; not needed by the worker
+	DB        *store.DB
+	Drafts    *drafts.Service
+	Queue     *river.Client[pgx.Tx] // inserts jobs in the caller's transaction; need not work them
+	Passwords Passwords             // the approval step-up; not needed by the worker
 	Now       func() time.Time
 	Rules     Rules
 }
