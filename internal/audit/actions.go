@@ -56,6 +56,7 @@ var (
 	DraftViewed              = define("draft.viewed")
 	DraftDiscarded           = define("draft.discarded")
 	DraftTamperAttempt       = define("draft.tamper_attempt") // a read-only field was posted
+	DraftIDChecked           = define("draft.id_checked")     // the new-draft form asked who else holds an ID
 	DocumentUploaded         = define("document.uploaded")
 	DocumentReplaced         = define("document.replaced")
 	DocumentRemoved          = define("document.removed")

@@ -3,12 +3,15 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/drafts"
+	"kycportal/internal/search"
 	"kycportal/internal/views/pages"
 )
 
@@ -46,7 +49,8 @@ func (s *Server) draftIDCheck(c echo.Context) error {
 	}
 	in := newDraftInput(c)
 	v := pages.NewDraft{Errors: map[string]string{}}
-	_, number, issued, err := s.drafts.Identity(signedIn(c), in)
+	u := signedIn(c)
+	_, number, issued, err := s.drafts.Identity(u, in)
 	var fe drafts.FieldErrors
 	switch {
 	case errors.As(err, &fe):
@@ -54,12 +58,17 @@ func (s *Server) draftIDCheck(c echo.Context) error {
 	case err != nil:
 		return err
 	default:
-		v.Checked = true
-		list, err := s.drafts.Reuse(c.Request().Context(), issued, in.IDType, number, 0)
+		doc := search.Document{Country: in.Country, IDType: in.IDType, IssuedCountry: issued, Number: number}
+		list, err := s.search.OwnByID(c.Request().Context(), u, doc)
+		var limited search.LimitedError
+		if errors.As(err, &limited) {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(limited.RetryAfter.Seconds()))))
+			return echo.NewHTTPError(http.StatusTooManyRequests, "You have checked many ID numbers in a short time. Try again in "+retryIn(limited.RetryAfter)+".")
+		}
 		if err != nil {
 			return err
 		}
-		v.Reuse = reuseItems(list)
+		v.Checked, v.Reuse = true, reuseItems(list, u.Branch)
 	}
 	return render(c, http.StatusOK, pages.IDCheck(v))
 }

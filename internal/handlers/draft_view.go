@@ -60,7 +60,7 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 	v := pages.Draft{ID: d.ID, Country: d.Country, IDLabel: t.Label, IDNumber: d.IDNumber,
 		PackLabel: fmt.Sprintf("%s requirements v%d", d.Pack.Name, d.PackVersion), Version: d.Version,
 		Open: d.Status == store.DraftOpen, Status: d.Status, Step: step, StepTitle: stepTitle(d.Pack, step),
-		MakerChecker: d.Pack.MakerChecker, Reuse: reuseItems(reuse), UpdateOf: d.UpdateECRN, Updates: updateChanges(d)}
+		MakerChecker: d.Pack.MakerChecker, Reuse: reuseItems(reuse, d.Branch), UpdateOf: d.UpdateECRN, Updates: updateChanges(d)}
 	if d.Version > 1 {
 		v.SavedAt = "Saved " + clock(d.UpdatedAt) + " UTC"
 	}
@@ -166,9 +166,15 @@ func issueViews(id int64, issues []drafts.Issue) []pages.Issue {
 	return out
 }
 
-func reuseItems(list []store.DraftSummary) []pages.ReuseItem {
+// reuseItems names the other drafts of an identity: those of the user's branch in full,
+// another branch's only as in use there (who onboards whom elsewhere is not this branch's).
+func reuseItems(list []store.DraftSummary, branch string) []pages.ReuseItem {
 	var out []pages.ReuseItem
 	for _, r := range list {
+		if r.Branch != branch {
+			out = append(out, pages.ReuseItem{Elsewhere: true})
+			continue
+		}
 		out = append(out, pages.ReuseItem{ID: r.ID, Who: r.CreatedByName, Branch: r.Branch, When: day(r.CreatedAt) + " UTC",
 			Status: r.Status})
 	}

@@ -12,10 +12,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"kycportal/internal/auth"
+	"kycportal/internal/search"
 	"kycportal/internal/session"
 	"kycportal/internal/store"
 )
@@ -111,24 +113,68 @@ func TestCreateDraftRefusals(t *testing.T) {
 	}
 }
 
+// TestIDReuseWarning: a colleague of the same branch sees who holds a used number, with the
+// draft, branch and status; an agent of another branch learns only that it is in use there.
 func TestIDReuseWarning(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	first := e.agent("amal", "DXB-01", "AE")
 	first.createDraft("AE", "4", emiratesID)
-	other := e.agent("badr", "AUH-01", "AE")
-	other.page("/drafts/new")
-	resp := other.post("/drafts/id-check", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"7841990-1234567-6"}},
+	colleague := e.agent("carim", "DXB-01", "AE")
+	colleague.page("/drafts/new")
+	resp := colleague.post("/drafts/id-check", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"7841990-1234567-6"}},
 		"HX-Request", "true")
 	body := readBody(t, resp)
 	if !strings.Contains(body, `data-testid="id-valid"`) || !strings.Contains(body, `data-testid="id-reuse"`) ||
 		!strings.Contains(body, "amal") || !strings.Contains(body, "DXB-01") || !strings.Contains(body, "open") {
-		t.Errorf("id check for a used number did not warn with who, branch and status:\n%s", body)
+		t.Errorf("id check for a number used in the branch did not warn with who, branch and status:\n%s", body)
+	}
+	other := e.agent("badr", "AUH-02", "AE")
+	other.page("/drafts/new")
+	resp = other.post("/drafts/id-check", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"7841990-1234567-6"}},
+		"HX-Request", "true")
+	body = readBody(t, resp)
+	if !strings.Contains(body, `data-testid="reuse-elsewhere"`) || !strings.Contains(body, "In use at another branch") ||
+		strings.Contains(body, "amal") || strings.Contains(body, "DXB-01") || strings.Contains(body, "Draft #") {
+		t.Errorf("id check for another branch's number named more than \"in use at another branch\":\n%s", body)
 	}
 	resp = other.post("/drafts/id-check", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"784-1995-5458609-1"}},
 		"HX-Request", "true")
 	if body := readBody(t, resp); strings.Contains(body, "id-reuse") || !strings.Contains(body, "id-valid") {
 		t.Errorf("a fresh number was reported as reused:\n%s", body)
+	}
+}
+
+// TestIDCheckIsLimitedAndAudited: the check of a valid number counts against the user's CDP
+// lookup limit and is audited as draft.id_checked with the number as a keyed reference only;
+// past the limit, a 429 and customer.lookup_limited.
+func TestIDCheckIsLimitedAndAudited(t *testing.T) {
+	e := newEnv(t, func(d *Deps) { d.LookupLimit = search.Limit{Lookups: 3, Window: time.Minute} })
+	c := e.agent("badr", "AUH-02", "AE")
+	c.page("/drafts/new")
+	for i := 1; i <= 4; i++ {
+		resp := c.post("/drafts/id-check", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {emiratesID}}, "HX-Request", "true")
+		resp.Body.Close()
+		want := http.StatusOK
+		if i == 4 {
+			want = http.StatusTooManyRequests
+		}
+		if resp.StatusCode != want {
+			t.Errorf("check %d: %d, want %d", i, resp.StatusCode, want)
+		}
+	}
+	actions := e.auditActions()
+	checked := 0
+	for _, a := range actions {
+		if a == "draft.id_checked" {
+			checked++
+		}
+	}
+	if checked != 3 || !slices.Contains(actions, "customer.lookup_limited") {
+		t.Errorf("%d draft.id_checked (want 3) and customer.lookup_limited in %v", checked, actions)
+	}
+	if _, _, after := e.lastEvent("draft.id_checked"); strings.Contains(after, "1234567") || !strings.Contains(after, `"id_last4"`) {
+		t.Errorf("draft.id_checked holds %s", after)
 	}
 }
 

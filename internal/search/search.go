@@ -84,6 +84,22 @@ func (s *Service) ByID(ctx context.Context, u store.User, doc Document) (Found, 
 	return f, s.record(ctx, customerEvent(audit.CustomerSearched, f.CDP.ECRN, failed(f.CDP), s.details(doc, f.CDP, &own)))
 }
 
+// OwnByID lists our own drafts of doc, for the new-draft form's check as a number is typed.
+// It answers who else onboards an identity, across branches, so it is counted against the
+// same per-user limit as a CDP lookup and audited like one (draft.id_checked).
+func (s *Service) OwnByID(ctx context.Context, u store.User, doc Document) ([]store.DraftSummary, error) {
+	if err := s.countLookup(ctx, u, doc); err != nil {
+		return nil, err
+	}
+	own, err := store.DraftsWithIDNumber(ctx, s.DB.Pool, doc.IssuedCountry, doc.IDType, doc.Number, 0)
+	if err != nil {
+		return nil, err
+	}
+	n := len(own)
+	e := audit.Event{Action: audit.DraftIDChecked, EntityType: "customer", After: s.details(doc, cdp.Result{}, &n), Outcome: audit.Success}
+	return own, s.record(ctx, e)
+}
+
 // countLookup counts one lookup against the user's limit, refusing it when over.
 func (s *Service) countLookup(ctx context.Context, u store.User, doc Document) error {
 	limit := s.limit()

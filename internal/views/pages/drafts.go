@@ -20,6 +20,7 @@ type ReuseItem struct {
 	ID                int64
 	Who, When, Status string
 	Branch, Name      string
+	Elsewhere         bool // another branch's: named only as in use there
 }
 
 // NewDraft is the form that starts a draft.
