@@ -234,6 +234,40 @@ func TestAuditExportIsRecordedBeforeItsFirstByte(t *testing.T) {
 	}
 }
 
+// TestAuditExportDefusesEveryPart: every cell is quoted; a formula after a separator inside
+// a cell is defused, not only one at its start; only ID fields are masked (the export's own
+// "id_numbers" marker stays readable).
+func TestAuditExportDefusesEveryPart(t *testing.T) {
+	e := newEnv(t)
+	err := audit.RecordAlone(context.Background(), e.db.Pool, audit.Event{Actor: audit.Actor{Username: "amira", Role: "agent", Branch: "A"},
+		Action: audit.DraftDiscarded, EntityType: "draft", EntityID: "9", Reason: "x;=cmd|' /C calc'!A0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup := e.reviewer(store.RoleSupervisor, "A")
+	resp := sup.do(http.MethodGet, "/audit/export", nil)
+	body := readBody(t, resp)
+	for _, line := range strings.Split(strings.TrimSuffix(body, "\r\n"), "\r\n") {
+		if !strings.HasPrefix(line, `"`) || !strings.HasSuffix(line, `"`) || strings.Count(line, `","`) != len(exportHeader)-1 {
+			t.Errorf("a line not quoted cell by cell: %s", line)
+		}
+	}
+	records, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reasons, afters []string
+	for _, r := range records[1:] {
+		reasons, afters = append(reasons, r[9]), append(afters, r[14])
+	}
+	if !slices.Contains(reasons, "x;'=cmd|' /C calc'!A0") {
+		t.Errorf("reasons exported: %q", reasons)
+	}
+	if !slices.ContainsFunc(afters, func(a string) bool { return strings.Contains(a, `"id_numbers":"masked"`) }) {
+		t.Errorf("the export's own marker is not readable: %q", afters)
+	}
+}
+
 func readCSV(t *testing.T, resp *http.Response) [][]string {
 	t.Helper()
 	defer resp.Body.Close()
