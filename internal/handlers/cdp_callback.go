@@ -16,11 +16,15 @@ import (
 
 // amlAlertClosure receives the CDP's closure of an AML alert (docs/cdp.md): server to
 // server, so no session and no CSRF token; the HMAC signature over timestamp and body, the
-// clock skew and the alert id's novelty are the checks. Every answer is JSON, and every
-// call is audited, refusals included.
+// clock skew and the alert id's novelty are the checks. Every answer is JSON. Every signed
+// call is audited, refusals included; refusals of unsigned calls are counted and aggregated
+// per address (cdp_callback_refusals.go).
 func (s *Server) amlAlertClosure(c echo.Context) error {
 	r := c.Request()
 	ctx := audit.WithActor(r.Context(), audit.Actor{Username: "cdp", Role: "system", RequestID: requestIDOf(c), ClientIP: c.RealIP()})
+	if s.refusals.limited(c.RealIP(), s.Now()) {
+		return callbackAnswer(c, http.StatusTooManyRequests, "Too many refused callbacks from this address")
+	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		return callbackAnswer(c, http.StatusRequestEntityTooLarge, "Body too large")
@@ -36,10 +40,17 @@ func (s *Server) amlAlertClosure(c echo.Context) error {
 		err = s.submissions.CloseAlert(ctx, closure)
 	}
 	status, msg := callbackStatus(err)
+	earlier := 0
+	if status == http.StatusUnauthorized {
+		var record bool
+		if record, earlier = s.refusals.note(c.RealIP(), status, s.Now()); !record {
+			return callbackAnswer(c, status, msg) // counted in the metric and the next recorded refusal
+		}
+	}
 	if status != http.StatusOK {
 		s.Log.WarnContext(ctx, "AML alert closure refused", "status", status, "reason", msg, "alert_id", closure.AlertID,
-			"request_id", requestIDOf(c))
-		if aerr := s.recordRefusedCallback(ctx, closure, msg); aerr != nil {
+			"earlier_refusals_not_recorded", earlier, "request_id", requestIDOf(c))
+		if aerr := s.recordRefusedCallback(ctx, closure, msg, earlier); aerr != nil {
 			return aerr
 		}
 	}
@@ -67,9 +78,15 @@ func callbackStatus(err error) (int, string) {
 	return http.StatusInternalServerError, "Internal error"
 }
 
-func (s *Server) recordRefusedCallback(ctx context.Context, c cdp.AlertClosure, why string) error {
+// recordRefusedCallback audits a refusal; earlier counts the refusals of unsigned calls from
+// the same address that were counted but not recorded since its last recorded one.
+func (s *Server) recordRefusedCallback(ctx context.Context, c cdp.AlertClosure, why string, earlier int) error {
+	after := map[string]any{"ecrn": c.ECRN}
+	if earlier > 0 {
+		after["earlier_refusals_not_recorded"] = earlier
+	}
 	return s.audit.Record(ctx, audit.Event{Action: audit.CDPCallbackRefused, EntityType: "cdp_alert", EntityID: c.AlertID,
-		After: map[string]any{"ecrn": c.ECRN}, Outcome: audit.Denied, Reason: why})
+		After: after, Outcome: audit.Denied, Reason: why})
 }
 
 // callbackAnswer is the acknowledgement shape of docs/cdp.md, for success and refusal alike.

@@ -52,15 +52,16 @@ func (b *syncBuffer) String() string {
 }
 
 type env struct {
-	t      *testing.T
-	db     *store.DB
-	clock  *cdptest.Clock
-	hasher *auth.Hasher
-	app    *app.App
-	echo   *echo.Echo
-	srv    *httptest.Server
-	logs   *syncBuffer
-	waited atomic.Int64 // nanoseconds the sign-in throttling made checks wait (on the clock)
+	t       *testing.T
+	db      *store.DB
+	clock   *cdptest.Clock
+	hasher  *auth.Hasher
+	app     *app.App
+	echo    *echo.Echo
+	srv     *httptest.Server
+	logs    *syncBuffer
+	waited  atomic.Int64 // nanoseconds the sign-in throttling made checks wait (on the clock)
+	metrics *prometheus.Registry
 }
 
 // envOption changes the parts a test's portal is built from.
@@ -87,7 +88,7 @@ func newEnv(t *testing.T, configure ...envOption) *env {
 		t.Fatal(err)
 	}
 	services.Login.Sleep = e.sleep // the throttling waits on the test's clock
-	e.app, d.Services, d.CDP = services, services, o.CDP
+	e.app, d.Services, d.CDP, e.metrics = services, services, o.CDP, d.Metrics
 	if e.echo, err = New(d); err != nil {
 		t.Fatal(err)
 	}
@@ -112,6 +113,25 @@ func (e *env) sleep(_ context.Context, d time.Duration) error {
 	e.waited.Add(int64(d))
 	e.clock.Advance(d)
 	return nil
+}
+
+// counter is the value of a counter of the portal's registry with one label set to value.
+func (e *env) counter(name, label, value string) float64 {
+	e.t.Helper()
+	families, err := e.metrics.Gather()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if f.GetName() == name && l.GetName() == label && l.GetValue() == value {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
 }
 
 // user creates an account of role and returns its username and password.
@@ -139,11 +159,12 @@ func (e *env) user(role string) (string, string) {
 // client is a browser stand-in: it keeps the session cookie (Go's jar will not send a
 // Secure cookie over plain HTTP) and the page's CSRF token, and never follows redirects.
 type client struct {
-	e         *env
-	cookie    string
-	csrf      string
-	headers   map[string]string
-	transport http.RoundTripper // nil: http.DefaultTransport, from 127.0.0.1
+	e           *env
+	cookie      string
+	loginCookie string // the sign-in form's cookie, which its token is bound to
+	csrf        string
+	headers     map[string]string
+	transport   http.RoundTripper // nil: http.DefaultTransport, from 127.0.0.1
 }
 
 func (e *env) client() *client { return &client{e: e, headers: map[string]string{}} }
@@ -175,6 +196,9 @@ func (c *client) do(method, path string, form url.Values, extra ...string) *http
 	if c.cookie != "" {
 		req.AddCookie(&http.Cookie{Name: session.CookieName, Value: c.cookie})
 	}
+	if c.loginCookie != "" {
+		req.AddCookie(&http.Cookie{Name: loginCookieName, Value: c.loginCookie})
+	}
 	for k, v := range c.headers {
 		req.Header.Set(k, v)
 	}
@@ -195,6 +219,9 @@ func (c *client) do(method, path string, form url.Values, extra ...string) *http
 
 func (c *client) keepCookie(resp *http.Response) {
 	for _, ck := range resp.Cookies() {
+		if ck.Name == loginCookieName {
+			c.loginCookie = ck.Value
+		}
 		if ck.Name != session.CookieName {
 			continue
 		}

@@ -8,14 +8,11 @@ import (
 	"kycportal/internal/views/pages"
 )
 
-// loginShow shows the sign-in form. It saves the pre-login session so that the form's CSRF
-// token is bound to it; signing in replaces that session by a new one.
+// loginShow shows the sign-in form. It writes nothing: its CSRF token is signed and bound to
+// a cookie (login_token.go); signing in makes the session.
 func (s *Server) loginShow(c echo.Context) error {
 	if _, ok := userOf(c); ok {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	if err := s.sessions.Save(c.Request(), c.Response(), sessionOf(c)); err != nil {
-		return err
-	}
-	return render(c, http.StatusOK, pages.LoginPage(s.chrome(c, "Sign in", ""), pages.Login{}))
+	return render(c, http.StatusOK, pages.LoginPage(s.loginChrome(c), pages.Login{}))
 }

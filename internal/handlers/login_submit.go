@@ -36,6 +36,7 @@ func (s *Server) loginSubmit(c echo.Context) error {
 	if _, err := s.sessions.Login(c.Request(), c.Response(), sessionOf(c), user); err != nil {
 		return err
 	}
+	endLoginCookie(c)
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
@@ -59,5 +60,5 @@ func (s *Server) loginRefused(c echo.Context, a auth.Attempt, err error) error {
 	default:
 		return err
 	}
-	return render(c, status, pages.LoginPage(s.chrome(c, "Sign in", ""), view))
+	return render(c, status, pages.LoginPage(s.loginChrome(c), view))
 }

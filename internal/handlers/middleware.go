@@ -198,28 +198,61 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+var errForged = echo.NewHTTPError(http.StatusForbidden, "This form has expired or did not come from the portal. Reload the page and try again.")
+
 // checkCSRF requires the session's token on every unsafe request, from the form field
 // _csrf (the first part of a multipart upload) or, for htmx, the X-CSRF-Token header.
 func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		switch c.Request().Method {
-		case http.MethodGet, http.MethodHead, http.MethodOptions:
+		if safeMethod(c) {
 			return next(c)
 		}
-		sent := c.Request().Header.Get("X-CSRF-Token")
-		if sent == "" {
-			var err error
-			if sent, err = formToken(c); err != nil {
-				return err
-			}
+		sent, err := sentToken(c)
+		if err != nil {
+			return err
 		}
 		sess := sessionOf(c)
 		want := session.CSRFToken(sess)
 		if sess.IsNew || sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(want)) != 1 {
-			return echo.NewHTTPError(http.StatusForbidden, "This form has expired or did not come from the portal. Reload the page and try again.")
+			return errForged
 		}
 		return next(c)
 	}
+}
+
+// checkLoginCSRF is checkCSRF for the sign-in form: a visitor without a stored session
+// sends the signed token of login_token.go; one with a session, that session's token.
+func (s *Server) checkLoginCSRF(next echo.HandlerFunc) echo.HandlerFunc {
+	withSession := s.checkCSRF(next)
+	return func(c echo.Context) error {
+		if safeMethod(c) || !sessionOf(c).IsNew {
+			return withSession(c)
+		}
+		sent, err := sentToken(c)
+		if err != nil {
+			return err
+		}
+		if !s.validLoginToken(c, sent) {
+			return errForged
+		}
+		return next(c)
+	}
+}
+
+func safeMethod(c echo.Context) bool {
+	switch c.Request().Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// sentToken is the CSRF token a request carries: the X-CSRF-Token header, else the form's.
+func sentToken(c echo.Context) (string, error) {
+	if sent := c.Request().Header.Get("X-CSRF-Token"); sent != "" {
+		return sent, nil
+	}
+	return formToken(c)
 }
 
 // signedInFirst sends a request without a signed-in user to sign in before its CSRF token

@@ -15,7 +15,7 @@ type access int
 
 const (
 	open      access = iota // no session at all: probes and static files
-	anonymous               // a session (perhaps not signed in) and CSRF checks: the login form
+	anonymous               // the login form: a session if there is one, and a CSRF token that needs none
 	anyUser                 // any signed-in user
 	adminOnly
 	reviewer    // supervisors and admins: they review what agents did
@@ -132,7 +132,7 @@ func (s *Server) guard(who access) []echo.MiddlewareFunc {
 	case open:
 		return []echo.MiddlewareFunc{checkInput}
 	case anonymous:
-		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, s.checkCSRF}
+		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, s.checkLoginCSRF}
 	case adminOnly:
 		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAdmin)}
 	case reviewer:

@@ -36,6 +36,7 @@ type Deps struct {
 	TLS      bool // served over HTTPS: send HSTS
 
 	CallbackSecret string // CDP_CALLBACK_SECRET: signs the AML alert closure callback
+	AuditKey       []byte // the sign-in form's signing key is derived from it; nil: a key of this process
 }
 
 // The small parts of other packages the handlers use, declared where they are used.
@@ -60,6 +61,8 @@ type Server struct {
 	review      *review.Service
 	audit       audit.Recorder
 	worklist    *worklist.Service
+	loginKey    []byte // signs the sign-in form's token (login_token.go)
+	refusals    *callbackRefusals
 }
 
 // New builds the portal's HTTP handler.
@@ -76,10 +79,15 @@ func newServer(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	refusals, err := newCallbackRefusals(d.Metrics)
+	if err != nil {
+		return nil, err
+	}
 	a := d.Services
 	s := &Server{Deps: d, crossOrigin: http.NewCrossOriginProtection(), httpMetrics: m,
 		sessions: a.Sessions, login: a.Login, accounts: a.Accounts, drafts: a.Drafts, search: a.Search,
-		submissions: a.Submissions, review: a.Review, audit: a.Audit, worklist: a.Worklist}
+		submissions: a.Submissions, review: a.Review, audit: a.Audit, worklist: a.Worklist,
+		loginKey: loginTokenKey(d.AuditKey), refusals: refusals}
 	// The CDP calls the callback server to server: its own signature check stands in for
 	// the browser checks, which a proxy's added headers must not turn against it.
 	s.crossOrigin.AddInsecureBypassPattern(http.MethodPost + " " + cdp.CallbackPath)

@@ -232,3 +232,62 @@ func TestPasswordPolicyOnChange(t *testing.T) {
 		t.Errorf("back to the first password after 5 changes: %d, want 303", got)
 	}
 }
+
+// TestLoginFormWritesNothing: visitors of the sign-in page leave no session row; the form's
+// token is signed and bound to the visitor's cookie, so a token without its cookie, with
+// another visitor's, altered or expired is refused; signing in makes the one session.
+func TestLoginFormWritesNothing(t *testing.T) {
+	e := newEnv(t)
+	name, pw := e.user(store.RoleAgent)
+	sessions := func() int {
+		var n int
+		if err := e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM sessions`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	var visitors []*client
+	for range 20 {
+		c := e.client()
+		c.page("/login")
+		visitors = append(visitors, c)
+	}
+	if n := sessions(); n != 0 {
+		t.Errorf("%d session rows after 20 visits of the sign-in page, want 0", n)
+	}
+	a, b := visitors[0], visitors[1]
+	login := url.Values{"username": {name}, "password": {pw}}
+	refused := map[string]func() *http.Response{
+		"no cookie": func() *http.Response {
+			c := e.client()
+			return c.post("/login", url.Values{"username": {name}, "password": {pw}, "_csrf": {a.csrf}})
+		},
+		"another visitor's cookie": func() *http.Response {
+			c := e.client()
+			c.loginCookie = b.loginCookie
+			return c.post("/login", url.Values{"username": {name}, "password": {pw}, "_csrf": {a.csrf}})
+		},
+		"an altered token": func() *http.Response {
+			return a.post("/login", url.Values{"username": {name}, "password": {pw}, "_csrf": {a.csrf + "x"}})
+		},
+		"a token past its hour": func() *http.Response {
+			e.clock.Advance(loginTokenLifetime + time.Second)
+			defer e.clock.Advance(-loginTokenLifetime - time.Second)
+			return a.post("/login", login)
+		},
+	}
+	for what, send := range refused {
+		if resp := send(); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: %d, want 403", what, resp.StatusCode)
+		}
+	}
+	if resp := a.post("/login", login); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: %d, want 303", resp.StatusCode)
+	}
+	if n := sessions(); n != 1 {
+		t.Errorf("%d session rows after one sign-in, want 1", n)
+	}
+	if a.loginCookie != "" {
+		t.Error("the login cookie outlived the sign-in")
+	}
+}

@@ -110,6 +110,51 @@ func (e *env) underInvestigation(ecrn string) int64 {
 	return id
 }
 
+// TestUnsignedCallbacksAreAggregated: 200 unsigned callbacks from one address leave one audit
+// event and one log line; past the window's limit they get 429 unread; all are counted in the
+// metric; the address's first refusal of the next window is recorded with the count of those
+// that were not.
+func TestUnsignedCallbacksAreAggregated(t *testing.T) {
+	e := newEnv(t, func(_ *app.Options, d *Deps) { d.CallbackSecret = "callback-secret" })
+	send := func() int {
+		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+cdp.CallbackPath, strings.NewReader(`{"alert_id":"x"}`))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		readBody(t, resp)
+		return resp.StatusCode
+	}
+	statuses := map[int]int{}
+	for range 200 {
+		statuses[send()]++
+	}
+	if statuses[http.StatusUnauthorized] != refusalLimit || statuses[http.StatusTooManyRequests] != 200-refusalLimit {
+		t.Errorf("answers %v, want %d × 401 then 429", statuses, refusalLimit)
+	}
+	countRefused := func() int {
+		return strings.Count(strings.Join(e.auditActions(), " "), "cdp.callback_refused")
+	}
+	if n := countRefused(); n != 1 {
+		t.Errorf("%d cdp.callback_refused events for 200 unsigned calls, want 1", n)
+	}
+	if n := strings.Count(e.logs.String(), "AML alert closure refused"); n != 1 {
+		t.Errorf("%d log lines, want 1", n)
+	}
+	unsigned, limited := e.counter("portal_cdp_callback_refusals_total", "status", "401"), e.counter("portal_cdp_callback_refusals_total", "status", "429")
+	if unsigned != refusalLimit || limited != 200-refusalLimit {
+		t.Errorf("refusals counted: %v × 401, %v × 429", unsigned, limited)
+	}
+	e.clock.Advance(refusalWindow)
+	if got := send(); got != http.StatusUnauthorized {
+		t.Errorf("the next window: %d, want 401", got)
+	}
+	if _, _, after := e.lastEvent("cdp.callback_refused"); countRefused() != 2 || !strings.Contains(after, `"earlier_refusals_not_recorded": 199`) {
+		t.Errorf("the next window's event: %s", after)
+	}
+}
+
 func TestAMLAlertClosureCallback(t *testing.T) {
 	t.Parallel()
 	const secret = "callback-secret"
@@ -159,8 +204,9 @@ func TestAMLAlertClosureCallback(t *testing.T) {
 		t.Errorf("state %q after the closure, want onboarded", state)
 	}
 	actions := strings.Join(e.auditActions(), " ")
-	if strings.Count(actions, "cdp.callback_refused") != 5 || strings.Count(actions, "cdp.callback ") != 1 {
-		t.Errorf("audit %s: want 5 refusals and one callback", actions)
+	// The two unsigned refusals came from one address in one window: the first is recorded.
+	if strings.Count(actions, "cdp.callback_refused") != 4 || strings.Count(actions, "cdp.callback ") != 1 {
+		t.Errorf("audit %s: want 4 refusals and one callback", actions)
 	}
 	if !strings.Contains(e.logs.String(), "AML alert closure refused") {
 		t.Error("refusals are not logged")
