@@ -56,15 +56,43 @@ window.addEventListener("pageshow", () => {
   }
 });
 
-// An upload form's progress bar follows the bytes sent.
+// An upload form's progress bar follows the bytes sent; once they are all sent, the bar
+// turns indeterminate and says what the portal is doing with the file.
 document.addEventListener("htmx:xhr:progress", (e) => {
   const bar = e.target.querySelector("progress");
   if (bar && e.detail.lengthComputable) {
     bar.max = e.detail.total;
     bar.value = e.detail.loaded;
     bar.hidden = false;
+    if (e.detail.loaded === e.detail.total && !e.target.dataset.sentAt) {
+      e.target.dataset.sentAt = String(performance.now());
+      bar.removeAttribute("value");
+      showUploadPhases();
+    }
   }
 });
+document.addEventListener("htmx:afterRequest", (e) => {
+  if (e.detail.elt.dataset?.sentAt) {
+    delete e.detail.elt.dataset.sentAt;
+    showUploadPhases();
+  }
+});
+
+// The portal checks one photo of a user at a time (internal/drafts/turns.go): of this
+// page's photos sent and not yet answered, the first is being checked and the others wait
+// for it, and each says so. A report is checked at once.
+function showUploadPhases() {
+  const sent = [...document.querySelectorAll("form[data-sent-at]")];
+  const photos = sent.filter((f) => f.matches("[data-photo-upload]")).sort((a, b) => a.dataset.sentAt - b.dataset.sentAt);
+  for (const form of sent) {
+    const status = form.querySelector(".upload-status");
+    const waiting = photos.indexOf(form) > 0;
+    status.textContent = waiting
+      ? "Waiting: your other photo is being checked first (the portal checks one photo of yours at a time)…"
+      : "Sent. Checking the file…";
+    status.hidden = false;
+  }
+}
 
 // A photo larger than the portal stores is scaled here before it is sent, to the longest
 // side its input names (data-scale-to): the usual upload is then a third of the bytes and

@@ -29,7 +29,7 @@ func (s *Service) Upload(ctx context.Context, u store.User, id int64, kind strin
 	if err != nil {
 		return store.Document{}, err
 	}
-	prepared, err := documents.Prepare(kind, data)
+	prepared, err := s.prepare(ctx, u.ID, kind, data)
 	if err == nil {
 		err = s.scan(ctx, data)
 	}

@@ -36,6 +36,8 @@ type Service struct {
 	Scanner documents.Scanner
 	Now     func() time.Time
 	Key     []byte // the audit HMAC key: the trail names ID numbers only as audit.IDRef
+
+	photoTurns turns // one photo preparation per user at a time (turns.go)
 }
 
 // ErrNotFound answers every request for a draft the user may not see, so that a guessed
