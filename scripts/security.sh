@@ -47,17 +47,18 @@ done
 portal_pid=$!
 for _ in $(seq 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.2; done
 
-# signin USER: prints "cookie token" of a fresh session. The cookie is __Host- and Secure,
-# which curl's jar will not keep over plain HTTP, so it is read from the headers.
-cookie_of() { sed -n 's/^[Ss]et-[Cc]ookie: __Host-kyc_session=\([^;]*\).*/\1/p' "$1" | tail -1; }
+# signin USER: prints "cookie token" of a fresh session. The cookies are __Host- and Secure,
+# which curl's jar will not keep over plain HTTP, so they are read from the headers: the
+# sign-in form's cookie (its token is bound to it), then the session's.
+cookie_of() { sed -n "s/^[Ss]et-[Cc]ookie: $2=\([^;]*\).*/\1/p" "$1" | tail -1; }
 token_of() { sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$1" | head -1; }
 signin() {
 	local h="$dir/h" b="$dir/b" cookie
 	curl -s -D "$h" -o "$b" "$base/login"
-	cookie=$(cookie_of "$h")
-	curl -s -D "$h" -o /dev/null -b "__Host-kyc_session=$cookie" --data-urlencode "_csrf=$(token_of "$b")" \
+	cookie=$(cookie_of "$h" __Host-kyc_login)
+	curl -s -D "$h" -o /dev/null -b "__Host-kyc_login=$cookie" --data-urlencode "_csrf=$(token_of "$b")" \
 		--data-urlencode "username=$1" --data-urlencode "password=$password" "$base/login"
-	cookie=$(cookie_of "$h")
+	cookie=$(cookie_of "$h" __Host-kyc_session)
 	curl -s -o "$b" -b "__Host-kyc_session=$cookie" "$base/"
 	echo "$cookie $(token_of "$b")"
 }

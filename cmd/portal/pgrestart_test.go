@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"kycportal/internal/pgcluster"
+	"kycportal/internal/session"
 )
 
 // TestDatabaseRestartUnderLoad stops PostgreSQL under a steady load and starts it again:
@@ -47,7 +48,10 @@ func TestDatabaseRestartUnderLoad(t *testing.T) {
 					return
 				default:
 				}
-				resp, err := http.Get(base + "/login")
+				// A returning visitor's cookie: its session is looked up in the database.
+				req, _ := http.NewRequest(http.MethodGet, base+"/login", nil)
+				req.AddCookie(&http.Cookie{Name: session.CookieName, Value: "a-session-that-ended"})
+				resp, err := http.DefaultClient.Do(req)
 				if err != nil {
 					unanswered.Add(1)
 					continue

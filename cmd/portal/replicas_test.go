@@ -19,9 +19,10 @@ var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
 // browser keeps one session cookie across portal replicas, as a load balancer's client would.
 type browser struct {
-	t      *testing.T
-	cookie string
-	csrf   string // the session's form token, once login has read it
+	t           *testing.T
+	cookie      string
+	loginCookie string // the sign-in form's cookie, which its token is bound to
+	csrf        string // the session's form token, once login has read it
 }
 
 func (b *browser) do(method, target string, form url.Values) (*http.Response, string) {
@@ -46,6 +47,9 @@ func (b *browser) send(method, target string, form url.Values) (*http.Response, 
 	if b.cookie != "" {
 		req.AddCookie(&http.Cookie{Name: session.CookieName, Value: b.cookie})
 	}
+	if b.loginCookie != "" {
+		req.AddCookie(&http.Cookie{Name: "__Host-kyc_login", Value: b.loginCookie})
+	}
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	if err != nil {
 		return nil, "", err
@@ -53,8 +57,11 @@ func (b *browser) send(method, target string, form url.Values) (*http.Response, 
 	defer resp.Body.Close()
 	page, _ := io.ReadAll(resp.Body)
 	for _, c := range resp.Cookies() {
-		if c.Name == session.CookieName {
+		switch c.Name {
+		case session.CookieName:
 			b.cookie = c.Value
+		case "__Host-kyc_login":
+			b.loginCookie = c.Value
 		}
 	}
 	return resp, string(page), nil
