@@ -24,6 +24,11 @@ bench:
 fuzz:
 	scripts/fuzz.sh
 
+.PHONY: soak
+## soak: 10 minutes of mixed load under CDP faults, a database restart and a SIGKILL (SOAK_DURATION=…); not part of make test
+soak:
+	scripts/soak.sh
+
 .PHONY: security
 ## security: sqlmap and wapiti (Debian) against a throwaway portal on 127.0.0.1; report in .data/security/
 security:

@@ -43,6 +43,13 @@ func startCDP(t *testing.T, latency time.Duration) *cdpStub {
 	t.Helper()
 	cfg := sandbox.DefaultConfig()
 	cfg.Seed, cfg.Latency = 1, latency
+	return startCDPWith(t, cfg, func() bool { return false })
+}
+
+// startCDPWith is startCDP with the sandbox's knobs as cfg says; an onboard for which lose
+// answers true is carried out and counted, and its answer never sent (the connection closes).
+func startCDPWith(t *testing.T, cfg sandbox.Config, lose func() bool) *cdpStub {
+	t.Helper()
 	sb, err := sandbox.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -58,6 +65,12 @@ func startCDP(t *testing.T, latency time.Duration) *cdpStub {
 		rec := httptest.NewRecorder()
 		sb.ServeHTTP(rec, r)
 		c.count(body, rec.Code, rec.Body.Bytes())
+		if lose() {
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
 		for k, v := range rec.Header() {
 			w.Header()[k] = v
 		}

@@ -130,6 +130,20 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 }
 
+// matrixClients is a client for each role of the matrix: signed in, or for "anonymous" on the
+// sign-in page with its form token, as a browser has.
+func (e *env) matrixClients() map[string]*client {
+	e.t.Helper()
+	clients := map[string]*client{"anonymous": e.client()}
+	clients["anonymous"].page("/login")
+	for _, role := range matrixRoles[1:] {
+		name, _ := e.user(role)
+		clients[role] = e.client()
+		clients[role].signIn(name)
+	}
+	return clients
+}
+
 // otherBranchCase is a complete draft of branch AUH-01, submitted and awaiting approval
 // there, with its documents, and a worklist item of that branch with the same id: what the
 // matrix's {other} rows ask for from branch DXB-01.

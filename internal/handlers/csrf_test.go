@@ -86,13 +86,7 @@ func TestLoginNeedsItsFormToken(t *testing.T) {
 func TestCSRFOnEveryUnsafeRoute(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	clients := map[string]*client{"anonymous": e.client()}
-	clients["anonymous"].page("/login")
-	for _, role := range matrixRoles[1:] {
-		name, _ := e.user(role)
-		clients[role] = e.client()
-		clients[role].signIn(name)
-	}
+	clients := e.matrixClients()
 	for _, row := range readMatrix(t) {
 		if row.method == http.MethodGet || row.route == cdp.CallbackPath {
 			continue

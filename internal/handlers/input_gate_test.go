@@ -18,13 +18,7 @@ var badTexts = []string{"\x00", "a\x00b", "\xff", "x\xfe\xff", "\x1b[31m", "a\x7
 // no ERROR line is logged.
 func TestInputGateOnEveryRoute(t *testing.T) {
 	e := newEnv(t)
-	clients := map[string]*client{"anonymous": e.client()}
-	clients["anonymous"].page("/login")
-	for _, role := range matrixRoles[1:] {
-		name, pw := e.user(role)
-		clients[role] = e.client()
-		clients[role].login(name, pw)
-	}
+	clients := e.matrixClients()
 	walked := map[string]bool{}
 	for _, row := range readMatrix(t) {
 		if strings.Contains(row.request, "{other}") || walked[row.method+" "+row.route] {

@@ -25,13 +25,7 @@ func TestGETChangesNothing(t *testing.T) {
 	e := newEnv(t)
 	other := e.otherBranchCase()
 	own := e.agent("own-branch-agent", "DXB-01", "AE").completeDraft("784-1985-0000004-1")
-	clients := map[string]*client{"anonymous": e.client()}
-	clients["anonymous"].page("/login")
-	for _, role := range matrixRoles[1:] {
-		name, _ := e.user(role)
-		clients[role] = e.client()
-		clients[role].signIn(name)
-	}
+	clients := e.matrixClients()
 	checked := 0
 	for _, row := range readMatrix(t) {
 		if row.method != http.MethodGet {
