@@ -8,6 +8,7 @@ import (
 )
 
 func TestDefuse(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"plain text":              "plain text",
 		"=1+1":                    "'=1+1",
@@ -32,6 +33,7 @@ func TestDefuse(t *testing.T) {
 // TestEveryCellQuoted: every cell is quoted, quotes doubled, and a CSV reader reads back the
 // defused cells.
 func TestEveryCellQuoted(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	w := NewWriter(&buf)
 	rows := [][]string{{"id", "reason"}, {"1", `say "hi"`}, {"2", "x;=cmd"}}

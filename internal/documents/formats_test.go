@@ -25,6 +25,7 @@ func TestHiddenContentAcrossWindows(t *testing.T) {
 // markers hold capitals, once compared against lowered bytes and so never found); a ZIP
 // local header alone, as compressed data holds by chance, is not.
 func TestHiddenPDFAndZIP(t *testing.T) {
+	t.Parallel()
 	body := bytes.Repeat([]byte{0xA5}, 100_000)
 	cases := []struct {
 		name   string

@@ -11,6 +11,7 @@ import (
 // user never holds more than one of the process's decode slots) and another user's does not;
 // the waiting one goes on when the turn is given back, and nothing is kept once all are done.
 func TestPhotoTurns(t *testing.T) {
+	t.Parallel()
 	var tu turns
 	ctx := context.Background()
 	first, err := tu.take(ctx, 1)

@@ -201,6 +201,7 @@ func TestAuditExport(t *testing.T) {
 // TestAuditExportIsRecordedBeforeItsFirstByte: when the trail cannot take the export's
 // event, nothing of the trail is exported; when it can, the event is there before the CSV.
 func TestAuditExportIsRecordedBeforeItsFirstByte(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.record(3, "amira", "A", audit.DraftUpdated, map[string]string{"id_number": "784199012345676"})
 	sup := e.reviewer(store.RoleSupervisor, "A")
@@ -238,6 +239,7 @@ func TestAuditExportIsRecordedBeforeItsFirstByte(t *testing.T) {
 // a cell is defused, not only one at its start; only ID fields are masked (the export's own
 // "id_numbers" marker stays readable).
 func TestAuditExportDefusesEveryPart(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	err := audit.RecordAlone(context.Background(), e.db.Pool, audit.Event{Actor: audit.Actor{Username: "amira", Role: "agent", Branch: "A"},
 		Action: audit.DraftDiscarded, EntityType: "draft", EntityID: "9", Reason: "x;=cmd|' /C calc'!A0"})

@@ -150,6 +150,7 @@ func TestIDReuseWarning(t *testing.T) {
 // lookup limit and is audited as draft.id_checked with the number as a keyed reference only;
 // past the limit, a 429 and customer.lookup_limited.
 func TestIDCheckIsLimitedAndAudited(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(o *app.Options, _ *Deps) { o.LookupLimit = search.Limit{Lookups: 3, Window: time.Minute} })
 	c := e.agent("badr", "AUH-02", "AE")
 	c.page("/drafts/new")

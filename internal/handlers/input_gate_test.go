@@ -17,6 +17,7 @@ var badTexts = []string{"\x00", "a\x00b", "\xff", "x\xfe\xff", "\x1b[31m", "a\x7
 // a query value, a query key and a form value in turn: every request is the gate's 400, and
 // no ERROR line is logged.
 func TestInputGateOnEveryRoute(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	clients := e.matrixClients()
 	walked := map[string]bool{}
@@ -50,6 +51,7 @@ func TestInputGateOnEveryRoute(t *testing.T) {
 // TestInputGateReproductions are the requests a black-box probe once turned into 500s, each
 // with the field its handler reads; text with tabs and line breaks still reaches a form.
 func TestInputGateReproductions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	agent, admin := e.client(), e.client()
 	name, pw := e.user(store.RoleAgent)

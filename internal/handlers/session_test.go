@@ -166,6 +166,7 @@ func TestDisablingAUserEndsAllTheirSessions(t *testing.T) {
 // TestPasswordChangeEndsTheOtherSessions: two sessions A and B; B changes the password; A is
 // signed out, B goes on under a new session id and token, and B's old cookie is dead.
 func TestPasswordChangeEndsTheOtherSessions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleAgent)
 	a, b := e.client(), e.client()
@@ -199,6 +200,7 @@ func TestPasswordChangeEndsTheOtherSessions(t *testing.T) {
 // TestPasswordPolicyOnChange: the probe's weak passwords are refused on the password page,
 // and so is any of the last five; the sixth back is allowed again.
 func TestPasswordPolicyOnChange(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleAgent)
 	c := e.client()
@@ -237,6 +239,7 @@ func TestPasswordPolicyOnChange(t *testing.T) {
 // token is signed and bound to the visitor's cookie, so a token without its cookie, with
 // another visitor's, altered or expired is refused; signing in makes the one session.
 func TestLoginFormWritesNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleAgent)
 	sessions := func() int {

@@ -115,6 +115,7 @@ func (e *env) underInvestigation(ecrn string) int64 {
 // metric; the address's first refusal of the next window is recorded with the count of those
 // that were not.
 func TestUnsignedCallbacksAreAggregated(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(_ *app.Options, d *Deps) { d.CallbackSecret = "callback-secret" })
 	send := func() int {
 		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+cdp.CallbackPath, strings.NewReader(`{"alert_id":"x"}`))

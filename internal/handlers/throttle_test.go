@@ -28,6 +28,7 @@ func loginStatus(t *testing.T, c *client, username, password string) int {
 // TestGuessesElsewhereNeverLockTheRightfulUser: five wrong passwords for a username from one
 // address lock that username at that address only; its owner signs in from another.
 func TestGuessesElsewhereNeverLockTheRightfulUser(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleAdmin)
 	guesser := e.clientFrom("127.0.0.50")
@@ -51,6 +52,7 @@ func TestGuessesElsewhereNeverLockTheRightfulUser(t *testing.T) {
 // TestThrottlingDecays: a count forgets one failure for every quiet DecayStep, so a lock
 // does not grow forever; once the count is down, a wrong guess is just a wrong guess.
 func TestThrottlingDecays(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, _ := e.user(store.RoleAgent)
 	c := e.clientFrom("127.0.0.51")
@@ -66,6 +68,7 @@ func TestThrottlingDecays(t *testing.T) {
 // TestUsernameSlowdownNeverRefuses: guesses at one username spread over many addresses slow
 // every later check of it (the wait grows with the count), and still its owner signs in.
 func TestUsernameSlowdownNeverRefuses(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleAgent)
 	guesses := auth.FreeUsernameFailures + 2
@@ -89,6 +92,7 @@ func TestUsernameSlowdownNeverRefuses(t *testing.T) {
 // TestPasswordChecksShareOneThrottle: wrong current passwords on the password page count as
 // failed sign-ins of the user at that address, audited: the page locks, and so does sign-in.
 func TestPasswordChecksShareOneThrottle(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleAgent)
 	c := e.client()
@@ -132,6 +136,7 @@ func TestPasswordChecksShareOneThrottle(t *testing.T) {
 // TestAdminUnlocks: an administrator's unlock (the page's action) forgets the account's
 // failures at every address, audited with its reason; the address's own count stays.
 func TestAdminUnlocks(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	name, pw := e.user(store.RoleAgent)
 	guesser := e.clientFrom("127.0.0.52")

@@ -143,6 +143,7 @@ func TestReturnNeedsReasonsAndIsCapped(t *testing.T) {
 // supervisor at that address, each audited; the fifth locks, the right one then waits, and so
 // does signing in from there.
 func TestStepUpSharesTheSignInThrottle(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, true)
 	ctx := audit.WithActor(context.Background(), audit.Actor{Username: "sup-a", Role: "supervisor", ClientIP: "10.0.0.7"})
 	id := e.submitted()
