@@ -220,7 +220,7 @@ func (s *soak) get(b *browser, route, target string) (int, string) {
 // until the deadline.
 func (s *soak) agent(b *browser) {
 	files := map[string][]byte{}
-	for kind, name := range documents {
+	for kind, name := range fleetDocuments {
 		files[kind] = corpus.File(s.t, name)
 	}
 	var draft int64
