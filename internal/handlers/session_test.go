@@ -173,8 +173,7 @@ func TestPasswordChangeEndsTheOtherSessions(t *testing.T) {
 	a.login(name, pw)
 	b.login(name, pw)
 	oldCookie, oldToken := b.cookie, b.csrf
-	b.page("/account/password")
-	resp := b.post("/account/password", url.Values{"current_password": {pw}, "new_password": {"a new and longer phrase"}})
+	resp := b.changePassword(pw, "a new and longer phrase")
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther || b.cookie == oldCookie || b.cookie == "" {
 		t.Fatalf("change: %d, cookie renewed: %v", resp.StatusCode, b.cookie != oldCookie)
@@ -197,6 +196,13 @@ func TestPasswordChangeEndsTheOtherSessions(t *testing.T) {
 	}
 }
 
+// changePassword posts the password page's form, as loaded just before.
+func (c *client) changePassword(current, next string) *http.Response {
+	c.e.t.Helper()
+	c.page("/account/password")
+	return c.post("/account/password", url.Values{"current_password": {current}, "new_password": {next}})
+}
+
 // TestPasswordPolicyOnChange: the probe's weak passwords are refused on the password page,
 // and so is any of the last five; the sixth back is allowed again.
 func TestPasswordPolicyOnChange(t *testing.T) {
@@ -207,8 +213,7 @@ func TestPasswordPolicyOnChange(t *testing.T) {
 	c.login(name, pw)
 	change := func(current, next string) int {
 		t.Helper()
-		c.page("/account/password")
-		resp := c.post("/account/password", url.Values{"current_password": {current}, "new_password": {next}})
+		resp := c.changePassword(current, next)
 		resp.Body.Close()
 		return resp.StatusCode
 	}

@@ -98,8 +98,7 @@ func TestPasswordChecksShareOneThrottle(t *testing.T) {
 	c := e.client()
 	c.login(name, pw)
 	for i := 1; i <= auth.FreeFailures; i++ {
-		c.page("/account/password")
-		resp := c.post("/account/password", url.Values{"current_password": {"not it " + fmt.Sprint(i)}, "new_password": {"a new and longer phrase"}})
+		resp := c.changePassword("not it "+fmt.Sprint(i), "a new and longer phrase")
 		body := readBody(t, resp)
 		want := http.StatusUnprocessableEntity
 		if i == auth.FreeFailures {
@@ -112,8 +111,7 @@ func TestPasswordChecksShareOneThrottle(t *testing.T) {
 			t.Error("the page does not say the current password is wrong")
 		}
 	}
-	c.page("/account/password")
-	resp := c.post("/account/password", url.Values{"current_password": {pw}, "new_password": {"a new and longer phrase"}})
+	resp := c.changePassword(pw, "a new and longer phrase")
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusTooManyRequests {
 		t.Errorf("the right current password while locked: %d, want 429", resp.StatusCode)
