@@ -89,7 +89,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	other := e.otherBranchCase()
 	testdb.SealAudit(t, e.db.Pool) // a checkpoint for GET /audit/checkpoint
-	callbackRefused := false // unsigned callbacks from one address: the window's first is recorded
+	callbackRefused := false       // unsigned callbacks from one address: the window's first is recorded
 	for _, row := range readMatrix(t) {
 		for _, role := range matrixRoles {
 			t.Run(fmt.Sprintf("%s %s as %s", row.method, row.request, role), func(t *testing.T) {
