@@ -7,10 +7,10 @@ import (
 	"kycportal/internal/documents"
 )
 
-// turns gives each user one photo preparation at a time. The process decodes at most a few
-// photos at once (documents' decode slots); without turns, one user's six large uploads took
-// them all and everyone else's waited behind. With them a user's uploads queue behind each
-// other, and the other slots stay free for other users.
+// turns gives each user one photo preparation at a time. The process decodes photos within
+// one pixel budget, first come first served (documents); without turns, one user's six large
+// uploads queued in front of everyone else's. With them a user's uploads queue behind each
+// other, and only one of them at a time competes with other users' for the budget.
 type turns struct {
 	mu    sync.Mutex
 	users map[int64]*turn
