@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"kycportal/internal/audit"
+	"kycportal/internal/auth"
 	"kycportal/internal/config"
 )
 
@@ -56,11 +57,35 @@ func loadAuditKey(cfg config.Config) ([]byte, error) {
 	if cfg.AuditHMACKey != "" {
 		return []byte(cfg.AuditHMACKey), nil
 	}
-	return keptSecret(filepath.Join(cfg.DataDir, auditKeyFile), func() (string, error) {
-		b := make([]byte, 32)
-		_, _ = rand.Read(b) // never fails (crypto/rand)
-		return hex.EncodeToString(b), nil
-	})
+	return keptSecret(filepath.Join(cfg.DataDir, auditKeyFile), randomHexKey)
+}
+
+// randomHexKey is 32 random bytes in hex.
+func randomHexKey() (string, error) {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	return hex.EncodeToString(b), nil
+}
+
+// secretsKeyFile holds the key that encrypts second-factor secrets in the embedded default.
+const secretsKeyFile = "secrets.key"
+
+// loadSecrets is the sealer of second-factor secrets: under PORTAL_SECRETS_KEY or, in the
+// embedded default, a key made once into the data folder; nil with DATABASE_URL and no key
+// (then no second factor can be enrolled, and serve says so).
+func loadSecrets(cfg config.Config) (*auth.Sealer, error) {
+	key := cfg.SecretsKey
+	if key == "" && cfg.Embedded() {
+		b, err := keptSecret(filepath.Join(cfg.DataDir, secretsKeyFile), randomHexKey)
+		if err != nil {
+			return nil, err
+		}
+		key = string(b)
+	}
+	if key == "" {
+		return nil, nil
+	}
+	return auth.NewSealer(key)
 }
 
 // keptSecret reads the secret kept at path or, the first time, makes one and keeps it,

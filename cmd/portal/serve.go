@@ -69,6 +69,13 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	secrets, err := loadSecrets(cfg)
+	if err != nil {
+		return err
+	}
+	if err := sealSecrets(ctx, log, db, secrets); err != nil {
+		return err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	sealer := &audit.Sealer{DB: db.Pool, Key: signingKey, Log: log, Metrics: audit.NewMetrics(reg)}
@@ -92,7 +99,8 @@ func runServe(ctx context.Context, args []string) error {
 		AuditKey: auditKey, AuditLog: signingKey, Rules: submission.DefaultRules, RequireTOTP: cfg.RequireTOTP,
 		LookupLimit: search.Limit{Lookups: cfg.CDPLookupLimit, Window: cfg.CDPLookupWindow},
 		SessionIdle: cfg.SessionIdle, SessionAbsolute: cfg.SessionAbsolute,
-		Watch: worklist.Rules{WindowDays: cfg.ExpiryWindowDays, ReviewMonths: cfg.ReviewMonths},
+		Watch:   worklist.Rules{WindowDays: cfg.ExpiryWindowDays, ReviewMonths: cfg.ReviewMonths},
+		Secrets: secrets, PasswordsOff: !cfg.LocalLogin, BreakGlassAdmin: cfg.BreakGlassAdmin, OIDC: cfg.OIDC,
 		Worker: &app.WorkerOptions{Concurrency: submission.ServeConcurrency, Cooldown: submission.ServeCooldown,
 			JobTimeout: jobTimeout, RescueAfter: 5 * jobTimeout}})
 	if err != nil {
@@ -119,6 +127,20 @@ func runServe(ctx context.Context, args []string) error {
 		go serveMetrics(ctx, log, cfg.MetricsAddr, reg)
 	}
 	return listenAndServe(ctx, log, cfg, web)
+}
+
+// sealSecrets encrypts second-factor secrets stored before PORTAL_SECRETS_KEY existed (a data
+// migration that finds nothing to do once done), or warns that none can be enrolled.
+func sealSecrets(ctx context.Context, log *slog.Logger, db *store.DB, secrets *auth.Sealer) error {
+	if secrets == nil {
+		log.Warn("PORTAL_SECRETS_KEY is not set: second factors cannot be enrolled, and those stored before stay unencrypted")
+		return nil
+	}
+	n, err := auth.SealPlainSecrets(ctx, db, secrets)
+	if n > 0 {
+		log.Info("second-factor secrets encrypted at rest", "count", n)
+	}
+	return err
 }
 
 // newHTTPServer bounds every phase of a connection, so a slow client cannot hold one open.

@@ -20,8 +20,16 @@ func runUser(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return fmt.Errorf("%w: portal user add|disable|enable|unlock|list|totp", errUsage)
 	}
-	return withDB(ctx, func(_ config.Config, db *store.DB) error {
-		return userCommand(ctx, app.NewAccounts(db, auth.NewHasher(1)), db, args[0], args[1:])
+	return withDB(ctx, func(cfg config.Config, db *store.DB) error {
+		accounts := app.NewAccounts(db, auth.NewHasher(1))
+		if args[0] == "totp" {
+			secrets, err := loadSecrets(cfg)
+			if err != nil {
+				return err
+			}
+			accounts.Secrets = secrets
+		}
+		return userCommand(ctx, accounts, db, args[0], args[1:])
 	})
 }
 

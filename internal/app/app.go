@@ -15,12 +15,14 @@ import (
 	"kycportal/internal/audit"
 	"kycportal/internal/auth"
 	"kycportal/internal/cdp"
+	"kycportal/internal/config"
 	"kycportal/internal/documents"
 	"kycportal/internal/drafts"
 	"kycportal/internal/packs"
 	"kycportal/internal/review"
 	"kycportal/internal/search"
 	"kycportal/internal/session"
+	"kycportal/internal/sso"
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
 	"kycportal/internal/worklist"
@@ -48,6 +50,11 @@ type Options struct {
 	SessionAbsolute time.Duration
 	Watch           worklist.Rules // the worklist's daily watch; zero: worklist.DefaultRules
 	Worker          *WorkerOptions // nil: the queue client only inserts jobs
+
+	Secrets         *auth.Sealer // encrypts second-factor secrets; nil: none can be enrolled
+	PasswordsOff    bool         // single sign-on only: local passwords refused but for BreakGlassAdmin
+	BreakGlassAdmin string       // the administrator who may still sign in with a password
+	OIDC            config.OIDC  // single sign-on through the bank's provider; no Issuer: none
 }
 
 // WorkerOptions make this process work the CDP queue as well as fill it.
@@ -70,6 +77,7 @@ type App struct {
 	Worklist    *worklist.Service
 	Audit       audit.Recorder        // events with no change of their own: refusals, denials
 	Queue       *river.Client[pgx.Tx] // inserts the services' jobs; works them with Options.Worker
+	SSO         *sso.Service          // nil: no single sign-on
 }
 
 var errMissing = errors.New("app: a required part is missing")
@@ -82,7 +90,8 @@ func New(o Options) (*App, error) {
 		return nil, errMissing
 	}
 	d := &drafts.Service{DB: o.DB, Packs: o.Packs, Blobs: o.Blobs, Scanner: o.Scanner, Now: o.Now, Key: o.AuditKey}
-	login := &auth.Service{DB: o.DB, Hasher: o.Hasher, Now: o.Now, RequireTOTP: o.RequireTOTP}
+	login := &auth.Service{DB: o.DB, Hasher: o.Hasher, Now: o.Now, RequireTOTP: o.RequireTOTP, Secrets: o.Secrets,
+		PasswordsOff: o.PasswordsOff, BreakGlassAdmin: o.BreakGlassAdmin}
 	sub := &submission.Service{DB: o.DB, Drafts: d, Passwords: login, Now: o.Now, Rules: o.Rules}
 	watch := o.Watch
 	if watch.WindowDays == 0 {
@@ -94,10 +103,17 @@ func New(o Options) (*App, error) {
 		return nil, err
 	}
 	sub.Queue = q
+	accounts := NewAccounts(o.DB, o.Hasher)
+	accounts.Secrets = o.Secrets
+	var single *sso.Service
+	if o.OIDC.Enabled() {
+		single = sso.NewService(o.DB, o.OIDC, o.BreakGlassAdmin)
+	}
 	return &App{
 		Sessions:    &session.Manager{DB: o.DB, Now: o.Now, Idle: o.SessionIdle, Absolute: o.SessionAbsolute},
 		Login:       login,
-		Accounts:    NewAccounts(o.DB, o.Hasher),
+		Accounts:    accounts,
+		SSO:         single,
 		Drafts:      d,
 		Search:      &search.Service{DB: o.DB, CDP: o.CDP, Key: o.AuditKey, Limit: o.LookupLimit, Now: o.Now},
 		Submissions: sub,

@@ -15,8 +15,9 @@ import (
 // Accounts is what administrators (and users, for their own password) do to accounts.
 // Each change and its audit event, with the reason, commit together.
 type Accounts struct {
-	DB     *store.DB
-	Hasher *Hasher
+	DB      *store.DB
+	Hasher  *Hasher
+	Secrets *Sealer // encrypts second-factor secrets; nil: none can be enrolled
 }
 
 // ErrSelf refuses an administrator's change that would lock themselves out.
@@ -130,10 +131,12 @@ func (a *Accounts) UnlockByID(ctx context.Context, id int64, reason string) erro
 	return a.Unlock(ctx, u.Username, reason)
 }
 
-// ResetTOTP removes an account's second factor; it enrols a new one with `portal user totp`.
+// ResetTOTP removes an account's second factor and its recovery codes; its owner enrols a
+// new one on /account/totp (or with `portal user totp`).
 func (a *Accounts) ResetTOTP(ctx context.Context, id int64, reason string) error {
 	return audit.Apply(ctx, a.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
-		return userEvent(audit.UserTOTPReset, id, reason, nil, nil), store.SetTOTPSecret(ctx, tx, id, "")
+		return userEvent(audit.UserTOTPReset, id, reason, nil, nil),
+			errors.Join(store.SetTOTPSecret(ctx, tx, id, ""), store.ReplaceRecoveryCodes(ctx, tx, id, nil))
 	})
 }
 
@@ -214,4 +217,12 @@ func (a *Accounts) Sessions(ctx context.Context, id int64) ([]store.UserSession,
 // ByUsername is one account, by its username.
 func (a *Accounts) ByUsername(ctx context.Context, username string) (store.User, error) {
 	return store.UserByUsername(ctx, a.DB.Pool, username)
+}
+
+// SetLanguage saves the interface language u chose, audited with before and after.
+func (a *Accounts) SetLanguage(ctx context.Context, u store.User, lang string) error {
+	return audit.Apply(ctx, a.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		return userEvent(audit.UserLanguageSet, u.ID, "", map[string]string{"language": u.Language}, map[string]string{"language": lang}),
+			store.SetUserLanguage(ctx, tx, u.ID, lang)
+	})
 }

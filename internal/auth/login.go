@@ -19,7 +19,7 @@ import (
 var (
 	ErrBadCredentials = errors.New("unknown username or wrong password")
 	ErrOTPNeeded      = errors.New("enter the code of your authenticator app")
-	ErrOTPNotEnrolled = errors.New("your role needs a second factor: ask an administrator to enrol one")
+	ErrPasswordsOff   = errors.New("sign in with the identity provider: local passwords are off")
 )
 
 // LockedError says until when a username or address is locked.
@@ -36,11 +36,20 @@ type Service struct {
 	Now         func() time.Time
 	Sleep       func(context.Context, time.Duration) error // nil: a real wait; tests move their clock
 	RequireTOTP bool                                       // supervisors and admins must have a second factor
+	Secrets     *Sealer                                    // encrypts second-factor secrets; nil: none can be enrolled
+
+	PasswordsOff    bool   // single sign-on only: local passwords refused but for BreakGlassAdmin
+	BreakGlassAdmin string // the administrator who may still sign in locally
 }
 
 // Attempt is what a login form sends.
 type Attempt struct {
 	Username, Password, OTP, ClientIP string
+}
+
+// NeedsTOTP tells whether u must enrol a second factor before anything else (at first sign-in).
+func (s *Service) NeedsTOTP(u store.User) bool {
+	return s.RequireTOTP && u.Role != store.RoleAgent && u.TOTPSecret == ""
 }
 
 // Login checks an attempt under the throttling of throttle.go. Failures are counted and
@@ -49,6 +58,9 @@ type Attempt struct {
 func (s *Service) Login(ctx context.Context, a Attempt) (store.User, error) {
 	if err := s.throttle(ctx, a.Username, a.ClientIP); err != nil {
 		return store.User{}, err
+	}
+	if s.PasswordsOff && (s.BreakGlassAdmin == "" || a.Username != s.BreakGlassAdmin) {
+		return store.User{}, s.fail(ctx, a.Username, a.ClientIP, loginFailure(ctx, store.User{}, ErrPasswordsOff))
 	}
 	user, err := store.UserByUsername(ctx, s.DB.Pool, a.Username)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -59,14 +71,18 @@ func (s *Service) Login(ctx context.Context, a Attempt) (store.User, error) {
 		return user, err
 	}
 	switch {
-	case !ok || !user.Active:
+	case !ok || !user.Active || (s.PasswordsOff && user.Role != store.RoleAdmin):
 		return user, s.fail(ctx, a.Username, a.ClientIP, loginFailure(ctx, user, ErrBadCredentials))
-	case user.TOTPSecret == "" && s.RequireTOTP && user.Role != store.RoleAgent:
-		return user, s.fail(ctx, a.Username, a.ClientIP, loginFailure(ctx, user, ErrOTPNotEnrolled))
 	case user.TOTPSecret != "" && a.OTP == "":
 		return user, ErrOTPNeeded // not a failure: the form asks for the code
-	case user.TOTPSecret != "" && !s.validOTP(user.TOTPSecret, a.OTP):
-		return user, s.fail(ctx, a.Username, a.ClientIP, loginFailure(ctx, user, ErrBadCredentials))
+	case user.TOTPSecret != "":
+		ok, err := s.secondFactor(ctx, user, a.OTP)
+		if err != nil {
+			return user, err
+		}
+		if !ok {
+			return user, s.fail(ctx, a.Username, a.ClientIP, loginFailure(ctx, user, ErrBadCredentials))
+		}
 	}
 	return user, store.ClearLoginFailures(ctx, s.DB.Pool, pairKey(a.Username, a.ClientIP))
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/pquerna/otp/totp"
 
 	"kycportal/internal/audit"
 	"kycportal/internal/store"
@@ -120,10 +119,10 @@ func (a *Accounts) SetActive(ctx context.Context, username string, active bool, 
 	})
 }
 
-// EnrollTOTP gives username a new second-factor secret and returns its otpauth:// URL, to be
-// shown once as text or a QR code.
+// EnrollTOTP gives username a new second-factor secret, encrypted by a.Secrets, and returns
+// its otpauth:// URL, to be shown once as text or a QR code.
 func (a *Accounts) EnrollTOTP(ctx context.Context, username string) (string, error) {
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: "KYC agent portal", AccountName: username})
+	key, err := NewTOTPKey(username)
 	if err != nil {
 		return "", err
 	}
@@ -132,8 +131,12 @@ func (a *Accounts) EnrollTOTP(ctx context.Context, username string) (string, err
 		if err != nil {
 			return audit.Event{}, err
 		}
+		sealed, err := a.Secrets.Seal(u.ID, key.Secret())
+		if err != nil {
+			return audit.Event{}, err
+		}
 		return audit.Event{Action: audit.UserTOTPSet, EntityType: "user", EntityID: fmt.Sprint(u.ID)},
-			store.SetTOTPSecret(ctx, tx, u.ID, key.Secret())
+			errors.Join(store.SetTOTPSecret(ctx, tx, u.ID, sealed), store.ReplaceRecoveryCodes(ctx, tx, u.ID, nil))
 	})
 	return key.URL(), err
 }

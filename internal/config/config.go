@@ -42,11 +42,16 @@ type Config struct {
 	// Customer search (docs/search.md).
 	AuditHMACKey    string        // PORTAL_AUDIT_HMAC_KEY or _FILE: keys the hash of ID numbers in the audit trail
 	AuditSigningKey string        // PORTAL_AUDIT_SIGNING_KEY or _FILE: signs the audit log's checkpoints (docs/audit.md)
+	SecretsKey      string        // PORTAL_SECRETS_KEY or _FILE: encrypts second-factor secrets at rest
 	CDPLookupLimit  int           // PORTAL_CDP_LOOKUP_LIMIT: CDP lookups a user may make per window
 	CDPLookupWindow time.Duration // PORTAL_CDP_LOOKUP_WINDOW
 
 	CDP     cdp.Config     // CDP_*: how the portal reaches the CDP
 	Sandbox sandbox.Config // CDP_SANDBOX_*: the sandbox's knobs, with the CDP_* credentials
+	// Single sign-on (docs/deploy.md).
+	OIDC            OIDC
+	LocalLogin      bool   // PORTAL_LOCAL_LOGIN: false turns local passwords off, but for BreakGlassAdmin
+	BreakGlassAdmin string // PORTAL_BREAK_GLASS_ADMIN: the one local admin still allowed without local login
 
 	// Documents (docs/drafts.md).
 	BlobStore            string // PORTAL_BLOB_STORE: postgres or s3
@@ -92,14 +97,21 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.ExpiryWindowDays = p.positive("PORTAL_EXPIRY_WINDOW_DAYS", 60)
 	c.ReviewMonths = map[string]int{"high": p.positive("PORTAL_REVIEW_MONTHS_HIGH", 12),
 		"medium": p.positive("PORTAL_REVIEW_MONTHS_MEDIUM", 24), "low": p.positive("PORTAL_REVIEW_MONTHS_LOW", 60)}
-	c.AuditHMACKey = p.auditKey("PORTAL_AUDIT_HMAC_KEY")
+	c.AuditHMACKey = p.longSecret("PORTAL_AUDIT_HMAC_KEY")
 	c.AuditSigningKey = p.secret("PORTAL_AUDIT_SIGNING_KEY")
+	c.SecretsKey = p.longSecret("PORTAL_SECRETS_KEY")
 	c.CDPLookupLimit = p.positive("PORTAL_CDP_LOOKUP_LIMIT", 60)
 	c.CDPLookupWindow = p.duration("PORTAL_CDP_LOOKUP_WINDOW", time.Minute)
 	c.BlobStore = p.oneOf("PORTAL_BLOB_STORE", "postgres", "s3")
 	c.S3 = p.s3(c.BlobStore == "s3")
 	c.DocumentsKey = p.documentsKey("PORTAL_DOCUMENTS_KEY")
 	c.DocumentsPreviousKey = p.documentsKey("PORTAL_DOCUMENTS_PREVIOUS_KEY")
+	c.OIDC = p.oidc()
+	c.LocalLogin = p.boolean("PORTAL_LOCAL_LOGIN", true)
+	c.BreakGlassAdmin = p.str("PORTAL_BREAK_GLASS_ADMIN", "")
+	if !c.LocalLogin && !c.OIDC.Enabled() {
+		p.fail("PORTAL_LOCAL_LOGIN", "false needs PORTAL_OIDC_ISSUER: nobody could sign in")
+	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		p.fail("PORTAL_TLS_CERT and PORTAL_TLS_KEY", "set both or neither")
 	}

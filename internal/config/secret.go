@@ -35,7 +35,7 @@ func (p *parser) secret(name string) string {
 // 16` prints at least; shorter keys make the hashes of ID numbers guessable offline.
 const minAuditKey = 32
 
-func (p *parser) auditKey(name string) string {
+func (p *parser) longSecret(name string) string {
 	key := p.secret(name)
 	if key != "" && len(key) < minAuditKey {
 		p.fail(name, fmt.Sprintf("at least %d characters (openssl rand -hex 32 makes one)", minAuditKey))

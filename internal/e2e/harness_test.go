@@ -128,6 +128,9 @@ var SigningKey = func() string {
 	return private
 }()
 
+// secretsKey encrypts the portals' second-factor secrets (PORTAL_SECRETS_KEY).
+const secretsKey = "the e2e portals' secrets key, 32 characters or more"
+
 // Portal is a running portal server with its own fresh database.
 type Portal struct {
 	URL string // base URL, without a trailing slash
@@ -149,12 +152,18 @@ type User struct {
 }
 
 // Start serves the portal on a free loopback port and a fresh database until t ends; env
-// adds settings such as "PORTAL_SESSION_IDLE=10s".
+// adds settings such as "PORTAL_SESSION_IDLE=10s". A "PORTAL_ADDR=" among them (from
+// FreeAddr) chooses the address, for a journey that must name it to another server first.
 func Start(t *testing.T, env ...string) *Portal {
 	t.Helper()
 	setup(t)
 	p := &Portal{DSN: testdb.New(t), Out: outputDir(t), t: t}
 	addr := freeAddr(t)
+	for _, kv := range env {
+		if a, ok := strings.CutPrefix(kv, "PORTAL_ADDR="); ok {
+			addr = a
+		}
+	}
 	p.URL = "http://" + addr
 
 	logPath := filepath.Join(p.Out, "portal.log")
@@ -164,7 +173,7 @@ func Start(t *testing.T, env ...string) *Portal {
 	}
 	cmd := exec.Command(suite.binary, "serve")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+p.DSN, "PORTAL_ADDR="+addr, "CDP_BASE_URL=sandbox",
-		"PORTAL_AUDIT_HMAC_KEY="+AuditKey, "PORTAL_AUDIT_SIGNING_KEY="+SigningKey,
+		"PORTAL_AUDIT_HMAC_KEY="+AuditKey, "PORTAL_AUDIT_SIGNING_KEY="+SigningKey, "PORTAL_SECRETS_KEY="+secretsKey,
 		"PORTAL_DOCUMENTS_KEY="+strings.Repeat("d", 64))
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = log, log
@@ -248,7 +257,7 @@ func (p *Portal) EnrolTOTP(u User) string {
 func (p *Portal) command(stdin string, args ...string) string {
 	p.t.Helper()
 	cmd := exec.Command(suite.binary, args...)
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+p.DSN, "PORTAL_AUDIT_SIGNING_KEY="+SigningKey)
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+p.DSN, "PORTAL_AUDIT_SIGNING_KEY="+SigningKey, "PORTAL_SECRETS_KEY="+secretsKey)
 	cmd.Stdin = strings.NewReader(stdin)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -261,10 +270,16 @@ func (p *Portal) command(stdin string, args ...string) string {
 // t ends, after a screenshot named "failed" if t failed.
 func (p *Portal) Page(t *testing.T) playwright.Page {
 	t.Helper()
+	return p.PageIn(t, "en-US") // the date fields take month, day, year
+}
+
+// PageIn is Page with the browser in locale: its language and Accept-Language.
+func (p *Portal) PageIn(t *testing.T, locale string) playwright.Page {
+	t.Helper()
 	ctx, err := suite.browser.NewContext(playwright.BrowserNewContextOptions{
 		BaseURL:  playwright.String(p.URL),
 		Viewport: &screenSizes[0],
-		Locale:   playwright.String("en-US"), // the date fields take month, day, year
+		Locale:   playwright.String(locale),
 	})
 	if err != nil {
 		t.Fatal(err)

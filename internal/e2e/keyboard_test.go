@@ -15,7 +15,7 @@ import (
 
 // myCustomer is a complete MY customer, step by step.
 var myCustomer = []step{
-	{"personal", map[string]string{"first_name": "Nur Aisyah", "last_name": "Ahmad", "gender": "Female",
+	{"personal", map[string]string{"first_name": "Nur Aisyah", "middle_name": "binti", "last_name": "Ahmad", "gender": "Female",
 		"date_of_birth": "1988-02-02", "nationality": "MY", "country_of_birth": "MY", "resident_type_id": "101",
 		"primary_mobile_number": "+60123456789", "email_id": "nur@example.com", "occupation_id": "226"}},
 	{"addresses", map[string]string{"current_state": "Selangor", "current_city": "Shah Alam", "current_zip": "40000",
@@ -36,12 +36,7 @@ func TestAgentOnboardsWithTheKeyboardAlone(t *testing.T) {
 	agent := p.NewUser("agent")
 	page := p.Page(t)
 	k := newKeys(t, page)
-	_, err := page.Goto("/login")
-	check(t, err)
-	k.typeInto("#username", agent.Username)
-	k.typeInto("#password", agent.Password)
-	k.press("Enter")
-	check(t, expect.Locator(page.GetByTestId("home")).ToBeVisible())
+	k.signIn(agent)
 	k.follow(`nav a[href="/drafts"]`)
 	check(t, expect.Locator(page.GetByTestId("no-drafts")).ToBeVisible())
 	p.Capture(page, "keyboard-no-drafts")
@@ -121,6 +116,17 @@ func (k keys) tabTo(selector string) {
 		}
 	}
 	k.t.Fatalf("%s never reached %s on %s", key, selector, k.page.URL())
+}
+
+// signIn types u's username and password into the login page and presses Enter.
+func (k keys) signIn(u User) {
+	k.t.Helper()
+	_, err := k.page.Goto("/login")
+	check(k.t, err)
+	k.typeInto("#username", u.Username)
+	k.typeInto("#password", u.Password)
+	k.press("Enter")
+	check(k.t, expect.Locator(k.page.GetByTestId("home")).ToBeVisible())
 }
 
 // follow tabs to a link or button and presses Enter.

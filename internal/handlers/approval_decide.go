@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/drafts"
+	"kycportal/internal/session"
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
 	"kycportal/internal/views/pages"
@@ -54,7 +55,18 @@ func (s *Server) approvalClaim(c echo.Context) error {
 }
 
 func (s *Server) approvalApprove(c echo.Context) error {
+	viaProvider := session.SignedInWithSSO(sessionOf(c))
 	return s.decide(func(ctx context.Context, u store.User, id int64, form map[string][]string) error {
+		if viaProvider {
+			code := strings.TrimSpace(first(form["code"]))
+			return s.submissions.ApproveWith(ctx, u, id, func(ctx context.Context) error {
+				ok, err := s.login.StepUpCode(ctx, u, code)
+				if err == nil && !ok {
+					err = s.submissions.StepUpRefused(ctx, id)
+				}
+				return err
+			})
+		}
 		return s.submissions.Approve(ctx, u, id, first(form["password"]))
 	})(c)
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"kycportal/internal/session"
+	"kycportal/internal/store"
 	"kycportal/internal/submission"
 	"kycportal/internal/views/pages"
 )
@@ -37,8 +39,8 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 	}
 	t, _ := d.Pack.IDType(d.IDType)
 	a := pages.Approval{DraftID: id, Country: d.Country, IDLabel: t.Label, IDNumber: d.IDNumber, Maker: sub.MakerName,
-		Customer: strings.TrimSpace(d.Values["first_name"] + " " + d.Values["last_name"]),
-		State:    submission.State(sub.State).Label(), Mine: sub.MakerID == u.ID,
+		Customer: strings.TrimSpace(d.Values["first_name"] + " " + d.Values["last_name"]), CustomerAr: d.Values["full_name_arabic"],
+		State: submission.State(sub.State).Label(), Mine: sub.MakerID == u.ID, StepUp: stepUpOf(c, u),
 		UpdateOf: d.UpdateECRN, Updates: updateChanges(d)}
 	if sub.ClaimExpiresAt.After(s.Now()) {
 		a.ClaimedBy, a.ClaimedByMe, a.ClaimUntil = sub.ClaimedByName, sub.ClaimedBy == u.ID, clock(sub.ClaimExpiresAt)
@@ -67,4 +69,16 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 	entries, err := s.submissions.Timeline(ctx, id)
 	a.Timeline = timelineRows(entries)
 	return a, err
+}
+
+// stepUpOf is how u proves it is them at approval: their password, or, signed in through the
+// identity provider (no password), a code of their authenticator app once they have one.
+func stepUpOf(c echo.Context, u store.User) string {
+	switch {
+	case !session.SignedInWithSSO(sessionOf(c)):
+		return "password"
+	case u.TOTPSecret != "":
+		return "code"
+	}
+	return "enrol"
 }

@@ -26,7 +26,7 @@ func (s *Server) draftCreate(c echo.Context) error {
 	if errors.As(err, &fe) {
 		v := s.newDraftForm(signedIn(c))
 		v.Country, v.IDType, v.IDNumber, v.IssuedCountry, v.Errors = in.Country, in.IDType, in.IDNumber, in.IssuedCountry, fe
-		return render(c, http.StatusUnprocessableEntity, pages.NewDraftPage(s.chrome(c, "New onboarding", "new-draft"), v))
+		return render(c, http.StatusUnprocessableEntity, pages.NewDraftPage(s.chromeT(c, "newdraft.title", "new-draft"), v))
 	}
 	if err != nil {
 		return err
@@ -70,5 +70,5 @@ func (s *Server) draftIDCheck(c echo.Context) error {
 		}
 		v.Checked, v.Reuse = true, reuseItems(list, u.Branch)
 	}
-	return render(c, http.StatusOK, pages.IDCheck(v))
+	return render(c, http.StatusOK, pages.IDCheck(s.chrome(c, "", ""), v))
 }

@@ -13,7 +13,7 @@ import (
 
 // draftNew is the form that starts a draft.
 func (s *Server) draftNew(c echo.Context) error {
-	return render(c, http.StatusOK, pages.NewDraftPage(s.chrome(c, "New onboarding", "new-draft"), s.newDraftForm(signedIn(c))))
+	return render(c, http.StatusOK, pages.NewDraftPage(s.chromeT(c, "newdraft.title", "new-draft"), s.newDraftForm(signedIn(c))))
 }
 
 // newDraftForm offers the countries the agent onboards for, with their ID types.

@@ -64,6 +64,9 @@ type env struct {
 	metrics *prometheus.Registry
 }
 
+// testSecrets encrypts the tests' second-factor secrets, as PORTAL_SECRETS_KEY does.
+var testSecrets, _ = auth.NewSealer("the handler tests' secrets key, 32 characters or more")
+
 // envOption changes the parts a test's portal is built from.
 type envOption func(*app.Options, *Deps)
 
@@ -78,7 +81,7 @@ func newEnv(t *testing.T, configure ...envOption) *env {
 	o := app.Options{DB: db, CDP: unreachableCDP(t, log), Log: log, Metrics: prometheus.NewRegistry(), Now: e.clock.Now,
 		Hasher: e.hasher, Packs: packs.Default(), Blobs: blobs.Ephemeral(), Scanner: documents.NoScanner{},
 		LookupLimit: search.DefaultLimit, Rules: submission.DefaultRules,
-		SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour, AuditLog: testdb.AuditKey(t)}
+		SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour, AuditLog: testdb.AuditKey(t), Secrets: testSecrets}
 	d := Deps{DB: db, Log: log, Metrics: prometheus.NewRegistry(), Now: e.clock.Now}
 	for _, f := range configure {
 		f(&o, &d)

@@ -17,7 +17,7 @@ import (
 // admin's the whole bank's.
 func (s *Server) homeShow(c echo.Context) error {
 	u, _ := userOf(c)
-	ch := s.chrome(c, "Home", "home")
+	ch := s.chromeT(c, "home_title", "home")
 	if u.Role == store.RoleAgent {
 		return render(c, http.StatusOK, pages.HomePage(ch))
 	}

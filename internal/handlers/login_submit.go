@@ -26,7 +26,7 @@ func (s *Server) loginSubmit(c echo.Context) error {
 		OTP:      strings.TrimSpace(form.Get("otp")),
 		ClientIP: c.RealIP(),
 	}
-	if len(attempt.Username) > 64 || len(attempt.Password) > auth.MaxPasswordLength*4 || len(attempt.OTP) > 10 {
+	if len(attempt.Username) > 64 || len(attempt.Password) > auth.MaxPasswordLength*4 || len(attempt.OTP) > 24 {
 		return echo.NewHTTPError(http.StatusBadRequest, "The username, password or code is too long.")
 	}
 	user, err := s.login.Login(c.Request().Context(), attempt)
@@ -56,9 +56,9 @@ func (s *Server) loginRefused(c echo.Context, a auth.Attempt, err error) error {
 	case errors.As(err, &locked):
 		status = http.StatusTooManyRequests
 		c.Response().Header().Set("Retry-After", retryAfter(locked, s.Now()))
-	case errors.Is(err, auth.ErrBadCredentials), errors.Is(err, auth.ErrOTPNotEnrolled):
+	case errors.Is(err, auth.ErrBadCredentials), errors.Is(err, auth.ErrPasswordsOff):
 	default:
 		return err
 	}
-	return render(c, status, pages.LoginPage(s.loginChrome(c), view))
+	return render(c, status, pages.LoginPage(s.loginChrome(c), s.loginView(view)))
 }

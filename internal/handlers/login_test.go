@@ -89,14 +89,22 @@ func TestSecondFactor(t *testing.T) {
 	c := e.client()
 	c.page("/login")
 	resp := c.post("/login", url.Values{"username": {admin}, "password": {pw}})
-	if body := readBody(t, resp); resp.StatusCode != 401 || !strings.Contains(body, "second factor") {
-		t.Fatalf("admin without a second factor: status %d", resp.StatusCode)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("admin without a second factor: status %d, want 303", resp.StatusCode)
 	}
+	if resp, _ := c.page("/"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/account/totp" {
+		t.Fatalf("home before enrolment: status %d, location %q; want the enrolment page", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	c.page("/account/totp")
+	resp = c.post("/logout", nil)
+	resp.Body.Close()
 	otpURL, err := e.app.Accounts.EnrollTOTP(context.Background(), admin)
 	if err != nil {
 		t.Fatal(err)
 	}
 	secret, _ := url.Parse(otpURL)
+	c.page("/login")
 	resp = c.post("/login", url.Values{"username": {admin}, "password": {pw}})
 	if body := readBody(t, resp); resp.StatusCode != 200 || !strings.Contains(body, `name="otp"`) {
 		t.Fatalf("password alone: status %d, want the code field", resp.StatusCode)

@@ -4,13 +4,23 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/session"
 )
 
 // logout ends the session on the server and asks the browser to forget what it cached.
+// A user signed in through the identity provider goes on to the provider's end-session
+// endpoint, when it has one, so that its session ends too.
 func (s *Server) logout(c echo.Context) error {
+	viaProvider := session.SignedInWithSSO(sessionOf(c))
 	if err := s.sessions.Logout(c.Request(), c.Response(), sessionOf(c)); err != nil {
 		return err
 	}
 	c.Response().Header().Set("Clear-Site-Data", `"cache", "storage"`)
+	if viaProvider && s.sso != nil {
+		if to := s.sso.EndSessionURL(c.Request().Context()); to != "" {
+			return c.Redirect(http.StatusSeeOther, to)
+		}
+	}
 	return c.Redirect(http.StatusSeeOther, "/login")
 }

@@ -103,7 +103,7 @@ const contentSecurityPolicy = "default-src 'self'; object-src 'none'; base-uri '
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Content-Security-Policy", s.csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
@@ -277,7 +277,7 @@ func (s *Server) requireRole(roles ...string) echo.MiddlewareFunc {
 				return errSignIn
 			}
 			if slices.Contains(roles, u.Role) {
-				return s.passwordChangeFirst(c, u, next)
+				return s.passwordChangeFirst(c, u, s.totpFirst(u, next))
 			}
 			ctx := c.Request().Context()
 			err := s.audit.Record(ctx, audit.Event{Action: audit.AccessDenied, EntityType: "route",

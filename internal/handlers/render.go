@@ -30,7 +30,7 @@ func isHTMX(c echo.Context) bool {
 
 // chrome gathers what the layout shows for this request.
 func (s *Server) chrome(c echo.Context, title, nav string) views.Chrome {
-	ch := views.Chrome{Title: title, Sandbox: s.Sandbox, Nav: nav}
+	ch := views.Chrome{Title: title, Sandbox: s.Sandbox, Nav: nav, Lang: langOf(c), Path: c.Request().URL.Path}
 	if sess := sessionOf(c); sess != nil {
 		ch.CSRF = session.CSRFToken(sess)
 	}

@@ -26,6 +26,7 @@ const (
 	staff       // agents and supervisors: the people of a branch who follow its cases
 	staffPoll   // staff, asked by the page itself every few seconds: not activity (session.Passive)
 	agentPoll   // agents, asked by the page itself
+	provider    // the identity provider, server to server: no session or CSRF token, a signed token
 )
 
 type route struct {
@@ -43,6 +44,9 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/static/*", open, staticFiles()},
 		{http.MethodGet, "/login", anonymous, s.loginShow},
 		{http.MethodPost, "/login", anonymous, s.loginSubmit},
+		{http.MethodPost, "/login/oidc", anonymous, s.loginSSOStart},
+		{http.MethodGet, "/login/oidc/callback", anonymous, s.loginSSOCallback},
+		{http.MethodPost, BackchannelLogoutPath, provider, s.loginSSOBackchannel},
 		{http.MethodPost, "/logout", anyUser, s.logout},
 		{http.MethodGet, "/", anyUser, s.homeShow},
 		{http.MethodGet, "/metrics", adminOnly, s.metrics},
@@ -62,6 +66,10 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/audit/:id", reviewer, s.auditShow},
 		{http.MethodGet, "/account/password", anyUser, s.accountPasswordShow},
 		{http.MethodPost, "/account/password", anyUser, s.accountPasswordChange},
+		{http.MethodPost, "/account/language", anyUser, s.accountLanguage},
+		{http.MethodGet, "/account/totp", anyUser, s.accountTOTPShow},
+		{http.MethodGet, "/account/totp/qr.png", anyUser, s.accountTOTPQR},
+		{http.MethodPost, "/account/totp", anyUser, s.accountTOTPConfirm},
 		{http.MethodGet, "/admin/users", adminOnly, s.adminUsersList},
 		{http.MethodGet, "/admin/users/new", adminOnly, s.adminUserNew},
 		{http.MethodPost, "/admin/users", adminOnly, s.adminUserCreate},
@@ -142,7 +150,7 @@ func (s *Server) guard(who access) []echo.MiddlewareFunc {
 		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAgent)}
 	case checker:
 		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleSupervisor)}
-	case cdpCallback:
+	case cdpCallback, provider:
 		return []echo.MiddlewareFunc{limit, checkInput}
 	case staff:
 		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF,

@@ -19,6 +19,7 @@ import (
 	"kycportal/internal/review"
 	"kycportal/internal/search"
 	"kycportal/internal/session"
+	"kycportal/internal/sso"
 	"kycportal/internal/submission"
 	"kycportal/internal/worklist"
 )
@@ -50,6 +51,7 @@ type (
 // Server holds the dependencies of the handlers.
 type Server struct {
 	Deps
+	csp         string // the Content-Security-Policy of every answer
 	crossOrigin *http.CrossOriginProtection
 	httpMetrics *httpMetrics
 	sessions    *session.Manager
@@ -63,6 +65,7 @@ type Server struct {
 	worklist    *worklist.Service
 	loginKey    []byte // signs the sign-in form's token (login_token.go)
 	refusals    *callbackRefusals
+	sso         *sso.Service // nil: no single sign-on
 }
 
 // New builds the portal's HTTP handler.
@@ -86,11 +89,17 @@ func newServer(d Deps) (*Server, error) {
 	a := d.Services
 	s := &Server{Deps: d, crossOrigin: http.NewCrossOriginProtection(), httpMetrics: m,
 		sessions: a.Sessions, login: a.Login, accounts: a.Accounts, drafts: a.Drafts, search: a.Search,
-		submissions: a.Submissions, review: a.Review, audit: a.Audit, worklist: a.Worklist,
+		submissions: a.Submissions, review: a.Review, audit: a.Audit, worklist: a.Worklist, sso: a.SSO,
 		loginKey: loginTokenKey(d.AuditKey), refusals: refusals}
-	// The CDP calls the callback server to server: its own signature check stands in for
-	// the browser checks, which a proxy's added headers must not turn against it.
+	// The CDP and the identity provider call server to server: their own signatures stand in
+	// for the browser checks, which a proxy's added headers must not turn against them.
 	s.crossOrigin.AddInsecureBypassPattern(http.MethodPost + " " + cdp.CallbackPath)
+	s.crossOrigin.AddInsecureBypassPattern(http.MethodPost + " " + BackchannelLogoutPath)
+	s.csp = contentSecurityPolicy
+	if s.sso != nil {
+		// The sign-in and logout forms redirect to the provider, which form-action governs too.
+		s.csp += " " + s.sso.Origin()
+	}
 	return s, nil
 }
 

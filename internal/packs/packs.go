@@ -21,7 +21,8 @@ type Pack struct {
 	Country      string          `json:"country"` // ISO 3166-1 alpha-2
 	Name         string          `json:"name"`
 	Version      int             `json:"version"`
-	MakerChecker bool            `json:"maker_checker"` // a checker approves before submission
+	MakerChecker bool            `json:"maker_checker"`          // a checker approves before submission
+	NameMarkers  []string        `json:"name_markers,omitempty"` // words of a full name that are the middle name (BIN, A/L)
 	IDTypes      []IDType        `json:"id_types"`
 	Documents    []Document      `json:"documents"`
 	Lists        map[string]List `json:"lists"`
@@ -96,7 +97,8 @@ type Section struct {
 // Field types.
 const (
 	TypeText     = "text"
-	TypeName     = "name" // Unicode letters, spaces, apostrophes and hyphens
+	TypeName     = "name"        // Unicode letters, spaces, apostrophes and hyphens
+	TypeArabic   = "name_arabic" // Arabic letters and marks, words separated by spaces
 	TypeTextarea = "textarea"
 	TypeDate     = "date" // YYYY-MM-DD
 	TypeSelect   = "select"
@@ -108,7 +110,7 @@ const (
 	TypeIDNumber = "id_number"
 )
 
-var fieldTypes = []string{TypeText, TypeName, TypeTextarea, TypeDate, TypeSelect, TypeCountry, TypeEmail,
+var fieldTypes = []string{TypeText, TypeName, TypeArabic, TypeTextarea, TypeDate, TypeSelect, TypeCountry, TypeEmail,
 	TypePhone, TypeInteger, TypeBoolean, TypeIDNumber}
 
 // Field is one input of a section.
@@ -125,7 +127,8 @@ type Field struct {
 	Date         string     `json:"date,omitempty"` // "past" or "future"
 	IDKind       string     `json:"id_kind,omitempty"`
 	Help         string     `json:"help,omitempty"`
-	CDP          string     `json:"cdp,omitempty"` // the onboarding payload field it feeds
+	CDP          string     `json:"cdp,omitempty"`     // the onboarding payload field it feeds
+	NameOf       []string   `json:"name_of,omitempty"` // the first, middle and last name fields this full name must read as
 
 	pattern *regexp.Regexp
 }

@@ -109,7 +109,7 @@ func (p *Pack) checkSections() error {
 		errs = append(errs, fmt.Errorf("sections: want %v in that order, got %v", sectionKeys, keys))
 	}
 	for _, f := range p.fields { // conditions may name a field of a later section
-		errs = append(errs, p.checkCondition(f))
+		errs = append(errs, p.checkCondition(f), p.checkNameOf(f))
 	}
 	return errors.Join(errs...)
 }
@@ -163,6 +163,22 @@ func (p *Pack) checkCondition(f *Field) error {
 	for _, v := range c.In {
 		if (other.Type == TypeSelect && !p.hasOption(other.List, v)) || (other.Type == TypeBoolean && v != "yes") {
 			return fmt.Errorf("field %s: required_when value %q is not a value of %s", f.Name, v, other.Name)
+		}
+	}
+	return nil
+}
+
+// checkNameOf: a full name names its first, middle and last name fields, three fields of the pack.
+func (p *Pack) checkNameOf(f *Field) error {
+	if len(f.NameOf) == 0 {
+		return nil
+	}
+	if len(f.NameOf) != 3 {
+		return fmt.Errorf("field %s: name_of lists the first, middle and last name fields: three", f.Name)
+	}
+	for _, name := range f.NameOf {
+		if p.fields[name] == nil {
+			return fmt.Errorf("field %s: name_of names %q, not a field", f.Name, name)
 		}
 	}
 	return nil

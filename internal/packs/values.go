@@ -77,6 +77,10 @@ func (p *Pack) Invalid(f *Field, v string, today time.Time) string {
 		if !namePattern.MatchString(v) {
 			return "use letters, spaces, apostrophes and hyphens only"
 		}
+	case TypeArabic:
+		if !arabicName(v) {
+			return "use Arabic letters and spaces only, as printed on the ID"
+		}
 	case TypeDate:
 		return checkDate(f, v, today)
 	case TypeSelect, TypeCountry:
@@ -136,6 +140,9 @@ func (p *Pack) Check(values map[string]string, today time.Time) []Problem {
 			if v == "" && p.Required(f, values) {
 				msg = "required"
 			}
+			if msg == "" {
+				msg = p.nameMismatch(f, values)
+			}
 			if msg != "" {
 				out = append(out, Problem{Field: f.Name, Section: s.Key, Message: msg})
 			}
@@ -167,3 +174,52 @@ func (p *Pack) Document(kind string) (Document, bool) {
 
 // ValidCountry reports whether code is an ISO 3166-1 alpha-2 code of the country list.
 func (p *Pack) ValidCountry(code string) bool { return p.hasOption(TypeCountry, code) }
+
+// arabicName reports whether v is words of Arabic letters and marks separated by single
+// spaces. The vowel marks (harakat) belong to the Inherited script, not the Arabic one.
+func arabicName(v string) bool {
+	notArabic := func(r rune) bool {
+		letter := unicode.IsLetter(r) && unicode.Is(unicode.Arabic, r)
+		mark := unicode.IsMark(r) && (unicode.Is(unicode.Arabic, r) || unicode.Is(unicode.Inherited, r))
+		return !letter && !mark
+	}
+	for _, word := range strings.Split(v, " ") {
+		if word == "" || strings.ContainsFunc(word, notArabic) {
+			return false
+		}
+	}
+	return true
+}
+
+// SplitName splits a full name as on the ID into first, middle and last names the way the
+// pack's markers say: the first marker word (BIN, BINTI, A/L, A/P) is the middle name, the
+// words before it the first name, those after it the last name. Without a marker, the last
+// word is the last name and the others the first.
+func (p *Pack) SplitName(full string) (first, middle, last string) {
+	words := strings.Fields(full)
+	for i, w := range words {
+		if slices.ContainsFunc(p.NameMarkers, func(m string) bool { return strings.EqualFold(m, w) }) && i > 0 && i < len(words)-1 {
+			return strings.Join(words[:i], " "), w, strings.Join(words[i+1:], " ")
+		}
+	}
+	if len(words) < 2 {
+		return full, "", ""
+	}
+	return strings.Join(words[:len(words)-1], " "), "", words[len(words)-1]
+}
+
+// nameMismatch says how the full name of f disagrees with its first, middle and last name
+// fields (f.NameOf), or "". Case does not matter; the split must be the pack's.
+func (p *Pack) nameMismatch(f *Field, values map[string]string) string {
+	full := values[f.Name]
+	if len(f.NameOf) != 3 || full == "" {
+		return ""
+	}
+	first, middle, last := p.SplitName(full)
+	got := [3]string{values[f.NameOf[0]], values[f.NameOf[1]], values[f.NameOf[2]]}
+	if (got == [3]string{}) || (strings.EqualFold(got[0], first) && strings.EqualFold(got[1], middle) && strings.EqualFold(got[2], last)) {
+		return ""
+	}
+	return fmt.Sprintf("does not match the name fields: as on the ID, the first name is %q, the middle name %q and the last name %q",
+		first, middle, last)
+}

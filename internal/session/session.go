@@ -168,8 +168,16 @@ func (m *Manager) save(ctx context.Context, q store.Querier, r *http.Request, w 
 // session fixed before login is dead after it) and records the login in the same
 // transaction.
 func (m *Manager) Login(r *http.Request, w http.ResponseWriter, old *sessions.Session, user store.User) (*sessions.Session, error) {
+	return m.login(r, w, old, user, nil)
+}
+
+// login is Login with values to keep in the new session.
+func (m *Manager) login(r *http.Request, w http.ResponseWriter, old *sessions.Session, user store.User, values map[string]string) (*sessions.Session, error) {
 	ctx := r.Context()
 	s := m.fresh(old.Name())
+	for k, v := range values {
+		s.Values[k] = v
+	}
 	s.Values[keyUserID] = user.ID
 	s.ID = randomToken()
 	err := m.DB.InTx(ctx, func(tx pgx.Tx) error {

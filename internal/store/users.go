@@ -29,15 +29,16 @@ type User struct {
 	TOTPSecret         string
 	Active             bool
 	CreatedAt          time.Time
+	Language           string // the interface language chosen, "" to follow the browser
 }
 
 const userColumns = `id, username, display_name, role, branch, countries, password_hash,
-	must_change_password, coalesce(totp_secret, ''), active, created_at`
+	must_change_password, coalesce(totp_secret, ''), active, created_at, coalesce(language, '')`
 
 func scanUser(row pgx.Row) (User, error) {
 	var u User
 	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Branch, &u.Countries,
-		&u.PasswordHash, &u.MustChangePassword, &u.TOTPSecret, &u.Active, &u.CreatedAt)
+		&u.PasswordHash, &u.MustChangePassword, &u.TOTPSecret, &u.Active, &u.CreatedAt, &u.Language)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return u, ErrNotFound
 	}
@@ -182,4 +183,12 @@ func PasswordHistory(ctx context.Context, q Querier, id int64) ([]string, error)
 		return nil, fmt.Errorf("store.PasswordHistory(%d): %w", id, err)
 	}
 	return hashes, nil
+}
+
+// SetUserLanguage saves the interface language a user chose ("" follows the browser again).
+func SetUserLanguage(ctx context.Context, q Querier, id int64, language string) error {
+	if _, err := q.Exec(ctx, `UPDATE users SET language = nullif($2, ''), updated_at = now() WHERE id = $1`, id, language); err != nil {
+		return fmt.Errorf("store.SetUserLanguage(%d): %w", id, err)
+	}
+	return nil
 }

@@ -127,6 +127,20 @@ func (s *Service) refusedBy(ctx context.Context, draftID int64, err error, rules
 // Approve sends the case to the CDP queue once supervisor u gives their password again.
 // The case is checked first, so that a password is never asked for a case u cannot approve.
 func (s *Service) Approve(ctx context.Context, u store.User, draftID int64, password string) error {
+	return s.ApproveWith(ctx, u, draftID, func(ctx context.Context) error {
+		stepUp := audit.Event{Action: audit.StepUpFailed, EntityType: "submission", EntityID: entityID(draftID), Outcome: audit.Denied}
+		err := s.Passwords.CheckPassword(ctx, u, password, stepUp)
+		if errors.Is(err, auth.ErrBadCredentials) {
+			return ErrStepUp
+		}
+		return err
+	})
+}
+
+// ApproveWith is Approve with another proof that u is at the keyboard: a code of their
+// authenticator app when they signed in through the identity provider, having no password.
+// stepUp returns nil once u proved it, ErrStepUp (recorded) when not.
+func (s *Service) ApproveWith(ctx context.Context, u store.User, draftID int64, stepUp func(context.Context) error) error {
 	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
 		_, _, err := s.decision(ctx, tx, u, draftID)
 		return err
@@ -134,12 +148,7 @@ func (s *Service) Approve(ctx context.Context, u store.User, draftID int64, pass
 	if err != nil {
 		return s.refusedBy(ctx, draftID, err, ErrOwnCase, ErrNotClaimed)
 	}
-	stepUp := audit.Event{Action: audit.StepUpFailed, EntityType: "submission", EntityID: entityID(draftID), Outcome: audit.Denied}
-	err = s.Passwords.CheckPassword(ctx, u, password, stepUp)
-	if errors.Is(err, auth.ErrBadCredentials) {
-		return ErrStepUp
-	}
-	if err != nil {
+	if err := stepUp(ctx); err != nil {
 		return err
 	}
 	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
@@ -239,4 +248,9 @@ func (s *Service) ReopenForUpdate(ctx context.Context, tx pgx.Tx, u store.User, 
 	}
 	sub.Kind = KindUpdate
 	return s.move(ctx, tx, &sub, Draft, audit.SubmissionReopened, map[string]any{"ecrn": sub.ECRN}, reason)
+}
+
+// StepUpRefused records a step-up that failed by another proof than the password.
+func (s *Service) StepUpRefused(ctx context.Context, draftID int64) error {
+	return s.refuse(ctx, audit.StepUpFailed, draftID, ErrStepUp)
 }

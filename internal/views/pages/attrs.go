@@ -17,7 +17,7 @@ func oobAttr(oob bool) templ.Attributes {
 func autosave(draftID int64, f Field) templ.Attributes {
 	trigger := "change"
 	switch f.Type {
-	case "text", "name", "email", "phone", "integer", "textarea":
+	case "text", "name", "name_arabic", "email", "phone", "integer", "textarea":
 		trigger = "input changed delay:800ms, change"
 	}
 	return templ.Attributes{
@@ -38,12 +38,21 @@ func inputType(t string) string {
 	return "text"
 }
 
+// inputHints are a field type's keyboard and direction: names and addresses take the
+// direction of what is typed in them (dir="auto"), the Arabic name is right-to-left, numbers
+// and codes stay left-to-right in an Arabic page.
 func inputHints(t string) templ.Attributes {
 	switch t {
 	case "integer":
-		return templ.Attributes{"inputmode": "numeric"}
+		return templ.Attributes{"inputmode": "numeric", "dir": "ltr"}
 	case "phone":
-		return templ.Attributes{"autocomplete": "off", "inputmode": "tel"}
+		return templ.Attributes{"autocomplete": "off", "inputmode": "tel", "dir": "ltr"}
+	case "name", "text":
+		return templ.Attributes{"dir": "auto"}
+	case "name_arabic":
+		return templ.Attributes{"dir": "rtl", "lang": "ar"}
+	case "id_number", "email":
+		return templ.Attributes{"dir": "ltr"}
 	}
 	return templ.Attributes{}
 }

@@ -51,6 +51,8 @@ type ReviewItem struct {
 type Approval struct {
 	DraftID     int64
 	Customer    string
+	CustomerAr  string // the full name in Arabic, as on the ID, when the pack has it
+	StepUp      string // how the checker proves it is them at approval: "password", "code", or "enrol" (no way yet)
 	Country     string
 	IDLabel     string
 	IDNumber    string

@@ -1,0 +1,74 @@
+package handlers
+
+import (
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"regexp"
+
+	"github.com/labstack/echo/v4"
+
+	"kycportal/internal/sso"
+	"kycportal/internal/views/pages"
+)
+
+// providerError is the form of an OAuth error code; anything else is not echoed.
+var providerError = regexp.MustCompile(`^[a-z_]{1,40}$`)
+
+// loginSSOCallback is where the identity provider sends the browser back. The pending
+// sign-in is taken out of the session first, so a callback replayed later finds none.
+func (s *Server) loginSSOCallback(c echo.Context) error {
+	if s.sso == nil {
+		return echo.ErrNotFound
+	}
+	sess := sessionOf(c)
+	pending := sso.Pending{State: stringValue(sess.Values[keySSOState]), Nonce: stringValue(sess.Values[keySSONonce]),
+		Verifier: stringValue(sess.Values[keySSOVerifier])}
+	if pending.State != "" {
+		delete(sess.Values, keySSOState)
+		delete(sess.Values, keySSONonce)
+		delete(sess.Values, keySSOVerifier)
+		if err := s.sessions.Save(c.Request(), c.Response(), sess); err != nil {
+			return err
+		}
+	}
+	q := c.QueryParams()
+	state, code := q.Get("state"), q.Get("code")
+	if len(state) > 256 || len(code) > 4096 {
+		return echo.NewHTTPError(http.StatusBadRequest, "The sign-in answer is too long.")
+	}
+	if pending.State == "" || subtle.ConstantTimeCompare([]byte(state), []byte(pending.State)) != 1 {
+		return s.ssoRefused(c, http.StatusBadRequest, "This sign-in has expired or was already used. Start again.")
+	}
+	if e := q.Get("error"); e != "" {
+		if !providerError.MatchString(e) {
+			e = "an error"
+		}
+		return s.ssoRefused(c, http.StatusUnauthorized, "The identity provider did not sign you in ("+e+").")
+	}
+	user, id, err := s.sso.Complete(c.Request().Context(), code, pending)
+	switch {
+	case errors.Is(err, sso.ErrToken):
+		return s.ssoRefused(c, http.StatusUnauthorized, "The identity provider's answer could not be verified. Start again.")
+	case errors.Is(err, sso.ErrRefused):
+		return s.ssoRefused(c, http.StatusForbidden, err.Error())
+	case errors.Is(err, sso.ErrProvider):
+		return echo.NewHTTPError(http.StatusBadGateway, "The identity provider cannot be reached. Try again in a moment.").SetInternal(err)
+	case err != nil:
+		return err
+	}
+	if _, err := s.sessions.LoginSSO(c.Request(), c.Response(), sess, user, id.SessionID); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+// ssoRefused shows the login page with why the sign-in through the provider failed.
+func (s *Server) ssoRefused(c echo.Context, status int, why string) error {
+	return render(c, status, pages.LoginPage(s.chromeT(c, "login_title", ""), s.loginView(pages.Login{Error: why})))
+}
+
+func stringValue(v any) string {
+	s, _ := v.(string)
+	return s
+}

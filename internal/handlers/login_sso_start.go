@@ -1,0 +1,36 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Keys of the pre-login session that hold a sign-in through the provider in progress.
+const (
+	keySSOState    = "sso_state"
+	keySSONonce    = "sso_nonce"
+	keySSOVerifier = "sso_verifier"
+)
+
+// loginSSOStart sends the browser to the identity provider, keeping the state, nonce and
+// PKCE verifier of this sign-in in the pre-login session. It is a POST from the login page
+// (CSRF-checked), so another site cannot start sign-ins in the user's browser.
+func (s *Server) loginSSOStart(c echo.Context) error {
+	if s.sso == nil {
+		return echo.ErrNotFound
+	}
+	if _, ok := userOf(c); ok {
+		return c.Redirect(http.StatusSeeOther, "/")
+	}
+	to, pending, err := s.sso.Begin(c.Request().Context())
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadGateway, "The identity provider cannot be reached. Try again in a moment.").SetInternal(err)
+	}
+	sess := sessionOf(c)
+	sess.Values[keySSOState], sess.Values[keySSONonce], sess.Values[keySSOVerifier] = pending.State, pending.Nonce, pending.Verifier
+	if err := s.sessions.Save(c.Request(), c.Response(), sess); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, to)
+}

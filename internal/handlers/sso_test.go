@@ -1,0 +1,260 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pquerna/otp/totp"
+
+	"kycportal/internal/app"
+	"kycportal/internal/config"
+	"kycportal/internal/oidctest"
+	"kycportal/internal/store"
+)
+
+const ssoRedirect = "http://127.0.0.1/login/oidc/callback"
+
+// ssoAgent is a directory user whose claims make them an agent of DXB-01 for AE and MY
+// (oidctest.User says which claim carries what).
+func ssoAgent() oidctest.User {
+	return oidctest.User{ID: "u-amira", Username: "amira.sso", Password: "provider password 1",
+		FirstName: "AE MY", LastName: "kyc-agents", Phone: "DXB-01", PreferredLanguage: "en"}
+}
+
+// ssoEnv serves the portal with single sign-on through a real provider holding users. A
+// local supervisor makes DXB-01 a branch the portal knows.
+func ssoEnv(t *testing.T, users ...oidctest.User) (*env, *oidctest.Provider) {
+	t.Helper()
+	op := oidctest.Start(t, users, ssoRedirect)
+	cfg := config.OIDC{Issuer: op.Issuer, Name: "Test provider", ClientID: oidctest.ClientID, ClientSecret: oidctest.ClientSecret,
+		RedirectURL: ssoRedirect, Scopes: []string{"openid", "profile", "phone"}, RoleClaim: "family_name",
+		RoleValues:  map[string][]string{"agent": {"kyc-agents"}, "supervisor": {"kyc-supervisors"}},
+		BranchClaim: "phone_number", CountriesClaim: "given_name", UsernameClaim: "preferred_username", Provision: true}
+	e := newEnv(t, func(o *app.Options, _ *Deps) { o.OIDC = cfg })
+	e.user(store.RoleSupervisor)
+	return e, op
+}
+
+// ssoStart presses "Sign in with …" and returns where the portal sends the browser.
+func (c *client) ssoStart() string {
+	c.e.t.Helper()
+	_, doc := c.page("/login")
+	if !strings.Contains(doc.Find(`[data-testid="login-sso"]`).Text(), "Sign in with Test provider") {
+		c.e.t.Fatal("the login page offers no single sign-on button")
+	}
+	resp := c.post("/login/oidc", nil)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		c.e.t.Fatalf("POST /login/oidc: status %d", resp.StatusCode)
+	}
+	return resp.Header.Get("Location")
+}
+
+// ssoClient is a browser signed in through the provider as u.
+func (e *env) ssoClient(op *oidctest.Provider, u oidctest.User) *client {
+	e.t.Helper()
+	c := e.client()
+	resp := c.callback(op.SignIn(c.ssoStart(), u.Username, u.Password))
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		e.t.Fatalf("single sign-on as %s: status %d, location %q", u.Username, resp.StatusCode, resp.Header.Get("Location"))
+	}
+	return c
+}
+
+// callback brings the provider's answer back to the portal.
+func (c *client) callback(back *url.URL) *http.Response {
+	c.e.t.Helper()
+	return c.do(http.MethodGet, "/login/oidc/callback?"+back.RawQuery, nil)
+}
+
+func TestSSOSignInProvisionsAndFollowsTheClaims(t *testing.T) {
+	t.Parallel()
+	amira := ssoAgent()
+	e, op := ssoEnv(t, amira)
+	c := e.client()
+	to := c.ssoStart()
+	if u, _ := url.Parse(to); u.Query().Get("code_challenge_method") != "S256" || u.Query().Get("nonce") == "" {
+		t.Errorf("authorization request without PKCE or nonce: %s", to)
+	}
+	resp := c.callback(op.SignIn(to, amira.Username, amira.Password))
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		t.Fatalf("callback: status %d, location %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, _ := c.page("/"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("home after single sign-on: %d", resp.StatusCode)
+	}
+	u, err := store.UserByUsername(context.Background(), e.db.Pool, "amira.sso")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Role != store.RoleAgent || u.Branch != "DXB-01" || !slices.Equal(u.Countries, []string{"AE", "MY"}) || u.PasswordHash != "" {
+		t.Errorf("provisioned account = %+v", u)
+	}
+	// The directory makes her a supervisor: the next sign-in says so, and the trail too.
+	amira.LastName = "kyc-supervisors"
+	op.Restart([]oidctest.User{amira})
+	e.ssoClient(op, amira)
+	if u, _ = store.UserByUsername(context.Background(), e.db.Pool, "amira.sso"); u.Role != store.RoleSupervisor {
+		t.Errorf("role after the directory changed = %q", u.Role)
+	}
+	actions := e.auditActions()
+	for _, want := range []string{"user.sso_provisioned", "login.success", "user.sso_claims_changed"} {
+		if !slices.Contains(actions, want) {
+			t.Errorf("audit actions %v lack %s", actions, want)
+		}
+	}
+	// Her account has no password: the local form cannot sign her in with anything.
+	resp = c.post("/login", url.Values{"username": {"amira.sso"}, "password": {""}})
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusSeeOther {
+		t.Error("a single sign-on account signed in with an empty local password")
+	}
+}
+
+func TestSSOReplayedStateIsRefused(t *testing.T) {
+	t.Parallel()
+	amira := ssoAgent()
+	e, op := ssoEnv(t, amira)
+	c := e.client()
+	back := op.SignIn(c.ssoStart(), amira.Username, amira.Password)
+	resp := c.callback(back)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first callback: %d", resp.StatusCode)
+	}
+	// The same answer again, in the same browser and in another that started its own sign-in.
+	other := e.client()
+	other.ssoStart()
+	for name, cl := range map[string]*client{"same browser": c, "another browser": other} {
+		resp := cl.callback(back)
+		body := readBody(t, resp)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "expired or was already used") {
+			t.Errorf("%s replays the callback: status %d", name, resp.StatusCode)
+		}
+	}
+	if resp, _ := other.page("/"); !isLoginRedirect(resp) {
+		t.Error("the replayed callback signed the other browser in")
+	}
+}
+
+func TestSSORemovedGroupRefusesAndEndsSessions(t *testing.T) {
+	t.Parallel()
+	amira := ssoAgent()
+	e, op := ssoEnv(t, amira)
+	open := e.ssoClient(op, amira)
+	if resp, _ := open.page("/"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("home: %d", resp.StatusCode)
+	}
+	amira.LastName = "former-staff"
+	op.Restart([]oidctest.User{amira})
+	c := e.client()
+	resp := c.callback(op.SignIn(c.ssoStart(), amira.Username, amira.Password))
+	body := readBody(t, resp)
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "grants no role") {
+		t.Errorf("sign-in without the group: status %d", resp.StatusCode)
+	}
+	if resp, _ := open.page("/"); !isLoginRedirect(resp) {
+		t.Errorf("the session opened before the group was removed still answers %d", resp.StatusCode)
+	}
+	if !slices.Contains(e.auditActions(), "login.sso_refused") {
+		t.Error("no login.sso_refused event")
+	}
+}
+
+func TestSSOBackchannelRefusesWhatIsNotALogoutToken(t *testing.T) {
+	t.Parallel()
+	amira := ssoAgent()
+	e, op := ssoEnv(t, amira)
+	c := e.ssoClient(op, amira)
+	for name, token := range map[string]string{"garbage": "not.a.token", "none": ""} {
+		resp := e.client().do(http.MethodPost, BackchannelLogoutPath, url.Values{"logout_token": {token}})
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400", name, resp.StatusCode)
+		}
+	}
+	if resp, _ := c.page("/"); resp.StatusCode != http.StatusOK {
+		t.Errorf("a refused logout token ended the session: %d", resp.StatusCode)
+	}
+}
+
+func TestSSOLogoutGoesToTheProvider(t *testing.T) {
+	t.Parallel()
+	amira := ssoAgent()
+	e, op := ssoEnv(t, amira)
+	c := e.ssoClient(op, amira)
+	c.page("/")
+	resp := c.post("/logout", nil)
+	resp.Body.Close()
+	to := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(to, op.Issuer+"end_session?") ||
+		!strings.Contains(to, "client_id="+oidctest.ClientID) {
+		t.Errorf("logout: status %d, location %q, want the provider's end_session_endpoint", resp.StatusCode, to)
+	}
+	if resp, _ := c.page("/"); !isLoginRedirect(resp) {
+		t.Error("our session outlived the logout")
+	}
+}
+
+func TestLocalLoginOffLeavesOnlyTheBreakGlassAdmin(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	agent, agentPW := e.user(store.RoleAgent)
+	admin, adminPW := e.user(store.RoleAdmin)
+	e.app.Login.PasswordsOff, e.app.Login.BreakGlassAdmin = true, admin
+	c := e.client()
+	c.page("/login")
+	resp := c.post("/login", url.Values{"username": {agent}, "password": {agentPW}})
+	if body := readBody(t, resp); resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "local passwords are off") {
+		t.Errorf("agent with a local password: status %d", resp.StatusCode)
+	}
+	e.client().login(admin, adminPW)
+}
+
+// TestSSOCheckerStepsUpWithTheirAuthenticatorCode: a supervisor signed in through the
+// provider has no password; approval asks them to set up an authenticator app, then for its code.
+func TestSSOCheckerStepsUpWithTheirAuthenticatorCode(t *testing.T) {
+	t.Parallel()
+	sara := oidctest.User{ID: "u-sara", Username: "sara.sso", Password: "provider password 2",
+		FirstName: "AE", LastName: "kyc-supervisors", Phone: "DXB-01", PreferredLanguage: "en"}
+	e, op := ssoEnv(t, sara)
+	agent := e.agent("amal", "DXB-01", "AE")
+	id := agent.completeDraft("784-1985-0000004-1")
+	readBody(t, agent.post(fmt.Sprintf("/drafts/%d/submit", id), nil))
+
+	sup := e.ssoClient(op, sara)
+	casePath := fmt.Sprintf("/approvals/%d", id)
+	sup.page(casePath)
+	readBody(t, sup.post(casePath+"/claim", nil))
+	if _, doc := sup.page(casePath); doc.Find(`[data-testid="step-up-enrol"]`).Length() != 1 {
+		t.Fatal("approval without a password or an app does not point to /account/totp")
+	}
+	_, doc := sup.page("/account/totp")
+	secret := doc.Find(`[data-testid="totp-secret"]`).Text()
+	code, err := totp.GenerateCode(secret, e.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	readBody(t, sup.post("/account/totp", url.Values{"code": {code}}))
+	if _, doc := sup.page(casePath); doc.Find(`input[name="code"][data-testid="step-up"]`).Length() != 1 {
+		t.Fatal("the approval form does not ask for the app's code")
+	}
+	resp := sup.post(casePath+"/approve", url.Values{"code": {"000000"}})
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusSeeOther {
+		t.Fatal("a wrong code approved the case")
+	}
+	sup.page(casePath)
+	resp = sup.post(casePath+"/approve", url.Values{"code": {code}})
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve with the app's code: status %d", resp.StatusCode)
+	}
+}

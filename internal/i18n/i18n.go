@@ -1,0 +1,122 @@
+// Package i18n holds the message catalogues (English, Arabic, Malay: locales/*.toml, read by
+// github.com/nicksnyder/go-i18n with CLDR plural rules) and picks a user's language: their
+// saved choice, else the browser's Accept-Language, else English (docs/i18n.md).
+package i18n
+
+import (
+	"embed"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+//go:embed locales/*.toml
+var files embed.FS
+
+// Languages are the supported languages, English first (the fallback), with their own names.
+var Languages = []Option{{"en", "English"}, {"ar", "العربية"}, {"ms", "Bahasa Melayu"}}
+
+// Option is a language the switcher offers.
+type Option struct{ Code, Name string }
+
+var (
+	bundle  = load()
+	matcher = language.NewMatcher([]language.Tag{language.English, language.Arabic, language.Malay})
+)
+
+func load() *goi18n.Bundle {
+	b := goi18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	for _, l := range Languages {
+		if _, err := b.LoadMessageFileFS(files, "locales/"+l.Code+".toml"); err != nil {
+			panic(fmt.Sprintf("i18n: catalogue %s: %v", l.Code, err))
+		}
+	}
+	return b
+}
+
+// Lang is one language, ready to translate.
+type Lang struct {
+	Code string // en, ar or ms: the page's lang attribute
+	loc  *goi18n.Localizer
+	num  *message.Printer
+}
+
+// Pick is the language of a user's saved choice (a code, or ""), else the best match of
+// the browser's Accept-Language header, else English.
+func Pick(choice, acceptLanguage string) *Lang {
+	code := "en"
+	if Supported(choice) {
+		code = choice
+	} else if tags, _, err := language.ParseAcceptLanguage(acceptLanguage); err == nil && len(tags) > 0 {
+		_, i, conf := matcher.Match(tags...)
+		if conf != language.No {
+			code = Languages[i].Code
+		}
+	}
+	return &Lang{Code: code, loc: goi18n.NewLocalizer(bundle, code),
+		// Latin digits: ID and phone numbers are read in them at UAE and Malaysian branches.
+		num: message.NewPrinter(language.MustParse(code + "-u-nu-latn"))}
+}
+
+// Supported tells whether code names a language of the catalogues.
+func Supported(code string) bool {
+	for _, l := range Languages {
+		if l.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// Dir is the page's writing direction: rtl for Arabic.
+func (l *Lang) Dir() string {
+	if l.Code == "ar" {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// T is the message id, filled with data (key, value, key, value…). An id missing from every
+// catalogue shows as itself, marked, so that a test or a reviewer sees it.
+func (l *Lang) T(id string, data ...any) string {
+	return l.localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: pairs(data)})
+}
+
+// N is the message id in the plural form that count takes in this language, with .Count set.
+func (l *Lang) N(id string, count int, data ...any) string {
+	d := pairs(data)
+	d["Count"] = l.Number(count)
+	return l.localize(&goi18n.LocalizeConfig{MessageID: id, PluralCount: count, TemplateData: d})
+}
+
+func (l *Lang) localize(c *goi18n.LocalizeConfig) string {
+	s, err := l.loc.Localize(c)
+	if err != nil {
+		return "⟦" + c.MessageID + "⟧"
+	}
+	return s
+}
+
+func pairs(data []any) map[string]any {
+	m := map[string]any{}
+	for i := 0; i+1 < len(data); i += 2 {
+		m[fmt.Sprint(data[i])] = data[i+1]
+	}
+	return m
+}
+
+// Number writes n with the language's grouping, in Latin digits.
+func (l *Lang) Number(n int) string { return l.num.Sprint(n) }
+
+// DateTime writes t (in UTC) in the language's words, Gregorian calendar: "2 March 2026, 14:05".
+func (l *Lang) DateTime(t time.Time) string {
+	t = t.UTC()
+	return l.T("format.datetime", "Day", strconv.Itoa(t.Day()), "Month", l.T("month."+strconv.Itoa(int(t.Month()))),
+		"Year", strconv.Itoa(t.Year()), "Time", t.Format("15:04"))
+}

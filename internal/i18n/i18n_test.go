@@ -1,0 +1,103 @@
+package i18n
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"github.com/BurntSushi/toml"
+)
+
+// catalogue reads one catalogue as go-i18n does.
+func catalogue(t *testing.T, code string) map[string]int {
+	t.Helper()
+	b := goi18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	f, err := b.LoadMessageFileFS(files, "locales/"+code+".toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{} // id → how many forms it has
+	for _, m := range f.Messages {
+		for _, text := range []string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other} {
+			if text != "" {
+				out[m.ID]++
+			}
+		}
+	}
+	return out
+}
+
+// TestCataloguesHaveTheSameKeys: every catalogue has every key of the English one and no
+// other, and each plural message has every form its language's CLDR rules use.
+func TestCataloguesHaveTheSameKeys(t *testing.T) {
+	en := catalogue(t, "en")
+	for _, l := range Languages[1:] {
+		other := catalogue(t, l.Code)
+		for id := range en {
+			if _, ok := other[id]; !ok {
+				t.Errorf("%s lacks %q", l.Code, id)
+			}
+		}
+		for id := range other {
+			if _, ok := en[id]; !ok {
+				t.Errorf("%s has %q, which English lacks", l.Code, id)
+			}
+		}
+		// A plural message must answer every count: a form its language's CLDR rule picks
+		// and the catalogue lacks shows as the marked id.
+		lang := Pick(l.Code, "")
+		for id, forms := range en {
+			for n := 0; forms > 1 && n <= 120; n++ {
+				if got := lang.N(id, n); strings.HasPrefix(got, "⟦") {
+					t.Errorf("%s %q has no plural form for %d", l.Code, id, n)
+					break
+				}
+			}
+		}
+	}
+	if len(en) < 20 {
+		t.Errorf("English catalogue of %d messages: not loaded?", len(en))
+	}
+}
+
+func TestPickFollowsChoiceThenBrowserThenEnglish(t *testing.T) {
+	for _, c := range []struct{ choice, accept, want string }{
+		{"ms", "ar", "ms"},
+		{"", "ar-AE,ar;q=0.9,en;q=0.8", "ar"},
+		{"", "ms-MY", "ms"},
+		{"", "fr-FR", "en"},
+		{"xx", "", "en"},
+	} {
+		if got := Pick(c.choice, c.accept).Code; got != c.want {
+			t.Errorf("Pick(%q, %q) = %s, want %s", c.choice, c.accept, got, c.want)
+		}
+	}
+}
+
+func TestPluralsDatesAndNumbers(t *testing.T) {
+	ar, ms, en := Pick("ar", ""), Pick("ms", ""), Pick("en", "")
+	for _, c := range []struct {
+		got, want string
+	}{
+		{en.N("newdraft.reuse_count", 1), "1 other draft holds this ID."},
+		{en.N("newdraft.reuse_count", 1200), "1,200 other drafts hold this ID."},
+		{ar.N("newdraft.reuse_count", 2), "مسودتان أخريان بهذه الهوية."},
+		{ar.N("newdraft.reuse_count", 3), "3 مسودات أخرى بهذه الهوية."},
+		{ar.N("newdraft.reuse_count", 11), "11 مسودة أخرى بهذه الهوية."},
+		{ms.N("newdraft.reuse_count", 1), "1 draf lain memegang ID ini."},
+		{ms.DateTime(time.Date(2026, 8, 2, 14, 5, 0, 0, time.UTC)), "2 Ogos 2026, 14:05"},
+		{ar.DateTime(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)), "2 مارس 2026، 09:00"},
+		{en.T("no_such_key"), "⟦no_such_key⟧"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+	if ar.Dir() != "rtl" || ms.Dir() != "ltr" || !strings.Contains(ar.T("login_sso", "Name", "Bank ID"), "Bank ID") {
+		t.Error("direction or template data wrong")
+	}
+}
