@@ -60,10 +60,10 @@ func (p *parser) oidc() OIDC {
 	if !slices.Contains(o.Scopes, "openid") {
 		o.Scopes = append([]string{"openid"}, o.Scopes...)
 	}
-	p.providerURL("PORTAL_OIDC_ISSUER", o.Issuer)
-	p.providerURL("PORTAL_OIDC_REDIRECT_URL", o.RedirectURL)
+	p.httpsURL("PORTAL_OIDC_ISSUER", o.Issuer)
+	p.httpsURL("PORTAL_OIDC_REDIRECT_URL", o.RedirectURL)
 	if o.PostLogoutURL != "" {
-		p.providerURL("PORTAL_OIDC_POST_LOGOUT_URL", o.PostLogoutURL)
+		p.httpsURL("PORTAL_OIDC_POST_LOGOUT_URL", o.PostLogoutURL)
 	}
 	if o.ClientID == "" {
 		p.fail("PORTAL_OIDC_CLIENT_ID", "required with PORTAL_OIDC_ISSUER")
@@ -74,9 +74,9 @@ func (p *parser) oidc() OIDC {
 	return o
 }
 
-// providerURL accepts https, and plain http on the loopback interface only (a provider
-// running beside the portal in tests or development).
-func (p *parser) providerURL(name, v string) {
+// httpsURL accepts https, and plain http on the loopback interface only (the provider and
+// the portal side by side in tests or development).
+func (p *parser) httpsURL(name, v string) {
 	u, err := url.Parse(v)
 	switch {
 	case v == "":

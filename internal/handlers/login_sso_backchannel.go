@@ -32,7 +32,7 @@ func (s *Server) loginSSOBackchannel(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.sso.EndSessions(c.Request().Context(), l); err != nil {
+	if err := s.sso.EndSessions(c.Request().Context(), l); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusOK)

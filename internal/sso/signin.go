@@ -186,14 +186,12 @@ func (s *Service) update(ctx context.Context, u store.User, id Identity) (store.
 
 // EndSessions carries out a verified back-channel logout: the sessions of the provider
 // session it names, or else every session of its subject.
-func (s *Service) EndSessions(ctx context.Context, l Logout) (int, error) {
-	ended := 0
-	err := audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
+func (s *Service) EndSessions(ctx context.Context, l Logout) error {
+	return audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		e := userEvent(ctx, audit.SSOBackchannelEnded, store.User{})
 		e.After = map[string]any{"sid": l.SessionID}
 		if l.SessionID != "" {
 			ids, err := store.DeleteSessionsOfOIDCSession(ctx, tx, l.SessionID)
-			ended = len(ids)
 			if len(ids) > 0 {
 				e.EntityID = fmt.Sprint(ids[0])
 			}
@@ -206,10 +204,9 @@ func (s *Service) EndSessions(ctx context.Context, l Logout) (int, error) {
 		if err != nil {
 			return e, err
 		}
-		e.EntityID, e.Branch, ended = fmt.Sprint(u.ID), u.Branch, 1
+		e.EntityID, e.Branch = fmt.Sprint(u.ID), u.Branch
 		return e, store.DeleteUserSessions(ctx, tx, u.ID)
 	})
-	return ended, err
 }
 
 // userEvent is an event about account u (none yet: "unknown"), filed under its branch so
