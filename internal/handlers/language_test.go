@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"kycportal/internal/store"
@@ -19,8 +20,12 @@ func TestLanguageFollowsChoiceThenBrowser(t *testing.T) {
 		t.Errorf("login page for a Malay browser: lang %q, title %q", lang, doc.Find("#login-title").Text())
 	}
 	name, pw := e.user(store.RoleAgent)
+	resp := c.post("/login", url.Values{"username": {name}, "password": {"not the password!"}})
+	if body := readBody(t, resp); !strings.Contains(body, "kata laluan salah") {
+		t.Error("the refusal is not in the browser's Malay")
+	}
 	c.login(name, pw)
-	resp := c.post("/account/language", url.Values{"lang": {"ar"}, "back": {"/drafts/new"}})
+	resp = c.post("/account/language", url.Values{"lang": {"ar"}, "back": {"/drafts/new"}})
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/drafts/new" {
 		t.Fatalf("choose Arabic: status %d, location %q", resp.StatusCode, resp.Header.Get("Location"))

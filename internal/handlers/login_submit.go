@@ -47,16 +47,21 @@ func retryAfter(locked auth.LockedError, now time.Time) string {
 
 // loginRefused shows the form again with the reason, keeping the username typed.
 func (s *Server) loginRefused(c echo.Context, a auth.Attempt, err error) error {
-	view := pages.Login{Username: a.Username, Error: err.Error()}
+	lang := langOf(c)
+	view := pages.Login{Username: a.Username}
 	status := http.StatusUnauthorized
 	var locked auth.LockedError
 	switch {
 	case errors.Is(err, auth.ErrOTPNeeded):
-		view.AskOTP, view.Error, status = true, "", http.StatusOK
+		view.AskOTP, status = true, http.StatusOK
 	case errors.As(err, &locked):
 		status = http.StatusTooManyRequests
 		c.Response().Header().Set("Retry-After", retryAfter(locked, s.Now()))
-	case errors.Is(err, auth.ErrBadCredentials), errors.Is(err, auth.ErrPasswordsOff):
+		view.Error = lang.T("login_locked", "Time", locked.Until.UTC().Format("15:04:05"))
+	case errors.Is(err, auth.ErrBadCredentials):
+		view.Error = lang.T("login_bad_credentials")
+	case errors.Is(err, auth.ErrPasswordsOff):
+		view.Error = lang.T("login_passwords_off")
 	default:
 		return err
 	}
