@@ -129,7 +129,11 @@ func (s *Server) totpFirst(u store.User, next echo.HandlerFunc) echo.HandlerFunc
 			return next(c)
 		}
 		if c.Request().Header.Get("HX-Request") == "true" {
-			c.Response().Header().Set("HX-Redirect", "/account/totp")
+			// A request the enrolment page makes itself (the inbox count) is refused without
+			// sending that page to itself again, which would reload it for ever.
+			if !strings.Contains(c.Request().Header.Get("HX-Current-URL"), "/account/totp") {
+				c.Response().Header().Set("HX-Redirect", "/account/totp")
+			}
 			return c.NoContent(http.StatusForbidden)
 		}
 		return c.Redirect(http.StatusSeeOther, "/account/totp")

@@ -23,6 +23,14 @@ func TestSupervisorEnrolsTheirOwnSecondFactor(t *testing.T) {
 	c.page("/login")
 	resp := c.post("/login", url.Values{"username": {name}, "password": {pw}})
 	resp.Body.Close()
+	for from, redirect := range map[string]string{"/": "/account/totp", "/account/totp": ""} {
+		resp := c.do(http.MethodGet, "/search", nil, "HX-Request", "true", "HX-Current-URL", e.srv.URL+from)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden || resp.Header.Get("HX-Redirect") != redirect {
+			t.Errorf("htmx request from %s before enrolment: %d, HX-Redirect %q; want 403, %q", from, resp.StatusCode,
+				resp.Header.Get("HX-Redirect"), redirect)
+		}
+	}
 	_, doc := c.page("/account/totp")
 	secret := doc.Find(`[data-testid="totp-secret"]`).Text()
 	if secret == "" || doc.Find(`[data-testid="totp-required"]`).Length() != 1 {
