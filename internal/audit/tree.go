@@ -3,7 +3,6 @@ package audit
 import (
 	"context"
 	"fmt"
-	"math/bits"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -136,7 +135,7 @@ func (f *frontier) add(h tlog.Hash) ([]tlog.Hash, error) {
 
 // prune forgets every hash but the roots of the complete subtrees of the current size.
 func (f *frontier) prune() {
-	keep := make(map[int64]bool, bits.OnesCount64(uint64(f.size)))
+	keep := make(map[int64]bool, 64) // one complete subtree per bit of the size, at most
 	for level := 0; f.size>>level > 0; level++ {
 		if f.size>>level&1 == 1 {
 			keep[tlog.StoredHashIndex(level, f.size>>level-1)] = true
