@@ -67,7 +67,7 @@ func Start(t *testing.T, users []User, redirectURIs ...string) *Provider {
 		t.Fatal(err)
 	}
 	_, port, _ := net.SplitHostPort(l.Addr().String())
-	l.Close()
+	_ = l.Close()
 	p := &Provider{Issuer: "http://localhost:" + port + "/", t: t, port: port, redirect: redirectURIs, dir: t.TempDir()}
 	p.start(users)
 	t.Cleanup(func() { p.stop() })
@@ -89,7 +89,7 @@ func (p *Provider) start(users []User) {
 	for _, u := range users {
 		byID[u.ID] = u
 	}
-	b, err := json.Marshal(byID)
+	b, err := json.Marshal(byID) // #nosec G117 -- the test provider's own users file, with test passwords
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func (p *Provider) start(users []User) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(binary(t))
+	cmd := exec.Command(binary(t)) // #nosec G204 -- the example provider make test installed
 	cmd.Env = append(os.Environ(), "PORT="+p.port, "USERS_FILE="+file, "REDIRECT_URI="+strings.Join(p.redirect, ","))
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
@@ -117,7 +117,7 @@ func (p *Provider) start(users []User) {
 			_ = cmd.Process.Kill()
 			<-exited
 		}
-		log.Close()
+		_ = log.Close()
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
@@ -128,7 +128,7 @@ func (p *Provider) start(users []User) {
 		}
 		resp, err := http.Get(p.Issuer + ".well-known/openid-configuration")
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return
 			}
@@ -144,7 +144,7 @@ func binary(t *testing.T) string {
 	if path == "" {
 		path = filepath.Join(repoRoot(t), ".tools", "bin", "server")
 	}
-	if _, err := os.Stat(path); err != nil {
+	if _, err := os.Stat(path); err != nil { // #nosec G703 -- the tools folder or the path make test exports
 		t.Fatalf("no OpenID provider for the tests (%v): run `make test`, or "+
 			"GOBIN=$PWD/.tools/bin go install github.com/zitadel/oidc/v3/example/server@%s", err, Version)
 	}
@@ -187,7 +187,7 @@ func (p *Provider) SignIn(authURL, username, password string) *url.URL {
 			p.t.Fatal(err)
 		}
 		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		form = nil
 		loc, err := resp.Location()
 		switch {
