@@ -12,5 +12,5 @@ func (s *Server) logout(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Clear-Site-Data", `"cache", "storage"`)
-	return c.Redirect(http.StatusSeeOther, "/login")
+	return c.Redirect(http.StatusSeeOther, "/login?why="+whySignedOut)
 }

@@ -202,7 +202,7 @@ func NewDraftPage(c views.Chrome, v NewDraft) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<label for=\"issued_country\">Issuing country <span class=\"muted\">(passports only)</span></label> <select id=\"issued_country\" name=\"issued_country\" data-testid=\"new-issued-country\"><option value=\"\">Same as the ID type's country</option> ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<label for=\"issued_country\">Issuing country <span class=\"muted\">(passports only)</span></label> <select id=\"issued_country\" name=\"issued_country\" data-testid=\"new-issued-country\"><option value=\"\">Choose the issuing country (passports)…</option> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
