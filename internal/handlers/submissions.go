@@ -107,6 +107,8 @@ func timelineSentence(p *packs.Pack, e audit.Entry) string {
 		return withComment("A decision was refused", e.Reason)
 	case audit.CDPAttempt:
 		return attemptSentence(e)
+	case audit.CDPCheck:
+		return "Asked the CDP again whether its compliance review has decided"
 	case audit.CDPOutcome, audit.CDPCallback:
 		return outcomeSentence(p, state, e)
 	}
