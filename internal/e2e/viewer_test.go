@@ -46,11 +46,12 @@ func TestDocumentViewerKeepsEveryCornerReachable(t *testing.T) {
 	draftURL := newDraft(t, p, page, "AE", "4", cdptest.EmiratesID(4501))
 	_, err := page.Goto(draftURL + "?step=documents")
 	check(t, err)
-	// A file over the limit is refused as it is chosen, and not kept to be sent.
-	big := []playwright.InputFile{{Name: "scan.jpg", MimeType: "image/jpeg", Buffer: make([]byte, 12<<20)}}
-	check(t, page.GetByTestId("file-id_front").SetInputFiles(big))
-	check(t, expect.Locator(page.GetByTestId("too-big-id_front")).ToContainText("This file is 12.0 MB"))
-	kept, err := page.GetByTestId("file-id_front").Evaluate(`input => input.files.length`, nil)
+	// A report over the limit is refused as it is chosen, and not kept to be sent (photos
+	// are scaled by the browser before they are sent instead).
+	big := []playwright.InputFile{{Name: "report.pdf", MimeType: "application/pdf", Buffer: make([]byte, 12<<20)}}
+	check(t, page.GetByTestId("file-ekyc_report").SetInputFiles(big))
+	check(t, expect.Locator(page.GetByTestId("too-big-ekyc_report")).ToContainText("This file is 12.0 MB"))
+	kept, err := page.GetByTestId("file-ekyc_report").Evaluate(`input => input.files.length`, nil)
 	check(t, err)
 	if kept != 0 {
 		t.Errorf("the input keeps %v files over the limit to send", kept)

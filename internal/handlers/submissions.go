@@ -132,9 +132,9 @@ func attemptSentence(e audit.Entry) string {
 		return "Checked whether the CDP knows the customer"
 	case "update":
 		if failed {
-			return "The CDP could not answer the correction"
+			return "The CDP could not answer the changes"
 		}
-		return "Sent the correction to the CDP"
+		return "Sent the changes to the CDP"
 	}
 	if failed {
 		return "The CDP could not answer"
