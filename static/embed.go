@@ -1,9 +1,9 @@
-// Package static embeds the portal's own CSS and the vendored, pinned htmx.
+// Package static embeds the portal's own CSS, script and icon, and the vendored, pinned htmx.
 package static
 
 import "embed"
 
 // FS holds the files served under /static/.
 //
-//go:embed *.css *.js
+//go:embed *.css *.js *.svg
 var FS embed.FS

@@ -178,3 +178,172 @@ function say(text) {
   p.textContent = text;
   document.getElementById("flash").replaceChildren(p);
 }
+
+// The document viewer lays its image out for the chosen zoom and rotation: the stylesheet
+// alone only turns the picture, so that a quarter turn left part of it above the scroll
+// area. Here the canvas is sized to the turned picture's bounding box, so that the frame
+// scrolls to every corner; "Fit" fits both the frame's width and its height.
+function layoutViewer(viewer) {
+  const frame = viewer.querySelector(".viewer-frame");
+  const canvas = viewer.querySelector(".viewer-canvas");
+  const img = canvas?.querySelector("img");
+  if (!img || !img.naturalWidth) {
+    return;
+  }
+  const turn = Number(viewer.querySelector('input[name="rotate"]:checked')?.value || 0);
+  const zoom = Number(viewer.querySelector('input[name="zoom"]:checked')?.value || 1);
+  const quarter = turn % 180 !== 0;
+  const [w, h] = [img.naturalWidth, img.naturalHeight];
+  const [boxW, boxH] = quarter ? [h, w] : [w, h];
+  const fit = Math.min(frame.clientWidth / boxW, frame.clientHeight / boxH);
+  const scale = fit * zoom;
+  canvas.style.width = `${Math.floor(boxW * scale)}px`;
+  canvas.style.height = `${Math.floor(boxH * scale)}px`;
+  img.style.width = `${w * scale}px`;
+  img.style.height = `${h * scale}px`;
+  img.style.maxWidth = img.style.maxHeight = "none";
+  img.style.transform = `translate(-50%, -50%) rotate(${turn}deg)`;
+  viewer.classList.add("viewer-laid-out");
+}
+
+for (const viewer of document.querySelectorAll(".viewer")) {
+  const img = viewer.querySelector(".viewer-canvas img");
+  const relayout = () => layoutViewer(viewer);
+  img?.addEventListener("load", relayout);
+  if (img?.complete) {
+    relayout();
+  }
+  viewer.addEventListener("change", relayout);
+  window.addEventListener("resize", relayout);
+}
+
+// A field saves itself 800 ms after the last keystroke. Until its save has answered, the
+// value lives only in the page: the badge says so, and leaving the page (a reload, a link,
+// closing the tab) first sends the save at once and asks the browser to confirm.
+// "Save and continue" posts every field itself, so it leaves without asking.
+const unsaved = new Set(); // autosaving fields with a value not saved yet
+const edits = new WeakMap(); // field -> how many edits it has had
+const editsSent = new WeakMap(); // request -> the field's edits when it was sent
+let submitting = false;
+
+function isAutosave(el) {
+  return el instanceof Element && el.matches('[data-testid="step-form"] [hx-post]');
+}
+
+function noteEdit(e) {
+  if (!e.isTrusted || !isAutosave(e.target)) {
+    return; // the change this script triggers to save at once is no edit
+  }
+  edits.set(e.target, (edits.get(e.target) || 0) + 1);
+  unsaved.add(e.target);
+  const badge = document.getElementById("saved-badge");
+  if (badge) {
+    badge.textContent = "Not saved yet";
+  }
+}
+// Capture: the edit is counted before htmx, listening on the field itself, sends its save.
+document.addEventListener("input", noteEdit, true);
+document.addEventListener("change", noteEdit, true);
+document.addEventListener("htmx:beforeRequest", (e) => {
+  if (isAutosave(e.detail.elt)) {
+    editsSent.set(e.detail.xhr, edits.get(e.detail.elt) || 0);
+  }
+});
+document.addEventListener("htmx:afterRequest", (e) => {
+  const field = e.detail.elt;
+  if (e.detail.successful && unsaved.has(field) && editsSent.get(e.detail.xhr) === (edits.get(field) || 0)) {
+    unsaved.delete(field);
+  }
+});
+// A save answered 401 went to a lapsed session, and htmx now goes to the login page: the
+// page cannot save anything more, so leaving it asks nothing (what was saved is kept).
+document.addEventListener("htmx:beforeOnLoad", (e) => {
+  if (e.detail.xhr.status === 401) {
+    unsaved.clear();
+  }
+});
+document.addEventListener("submit", (e) => {
+  if (e.target.matches('[data-testid="step-form"]')) {
+    submitting = true;
+  }
+});
+window.addEventListener("pageshow", () => { submitting = false; });
+window.addEventListener("beforeunload", (e) => {
+  if (submitting || unsaved.size === 0) {
+    return;
+  }
+  for (const field of unsaved) {
+    htmx.trigger(field, "change"); // save now rather than after the delay
+  }
+  e.preventDefault();
+  e.returnValue = ""; // older browsers ask only when this is set
+});
+
+// The pack's rules are on the inputs (pattern, min, max, required): a field that breaks one
+// says so as the agent leaves it, with the rule's example; the server's answer to the
+// autosave then replaces the message. A field required only while another holds certain
+// values follows that field as it changes.
+document.addEventListener("focusout", (e) => {
+  const field = e.target;
+  if (!isAutosave(field) || !field.willValidate) {
+    return;
+  }
+  const slot = document.getElementById("msg-" + field.name);
+  const own = slot?.querySelector("[data-client]");
+  own?.remove();
+  if (field.checkValidity() || !slot || field.value === "") {
+    return;
+  }
+  const p = document.createElement("p");
+  p.className = "field-error";
+  p.dataset.client = "";
+  p.textContent = field.title ? "Format: " + field.title + "." : field.validationMessage;
+  slot.append(p);
+});
+document.addEventListener("change", (e) => {
+  const name = e.target.name;
+  if (!isAutosave(e.target) || !name) {
+    return;
+  }
+  for (const dep of document.querySelectorAll(`[data-required-when="${CSS.escape(name)}"]`)) {
+    dep.required = dep.dataset.requiredIn.split(" ").includes(e.target.value);
+  }
+});
+
+// A page answering a form's POST (an account created with its one-time password, a case
+// shown again with a refused decision) names its own address: the address bar takes it,
+// so that a reload reads the page again instead of sending the form twice. The one-time
+// password is never kept anywhere to be shown again.
+for (const el of document.querySelectorAll("[data-page-url]")) {
+  const url = new URL(el.dataset.pageUrl, location.href);
+  history.replaceState(null, "", url);
+}
+
+// A file larger than the portal takes is refused as soon as it is chosen, before a byte is
+// sent; the server refuses it too.
+document.addEventListener("change", (e) => {
+  const input = e.target;
+  if (!input.matches?.('input[type="file"][data-max-bytes]')) {
+    return;
+  }
+  input.parentElement.querySelector("[data-client]")?.remove();
+  input.removeAttribute("aria-invalid");
+  const max = Number(input.dataset.maxBytes);
+  const file = input.files[0];
+  if (!file || file.size <= max) {
+    return;
+  }
+  const mb = (n) => (n / 1048576).toFixed(1) + " MB";
+  const p = document.createElement("p");
+  p.className = "field-error";
+  p.dataset.client = "";
+  p.id = input.id + "-too-big";
+  p.setAttribute("role", "alert");
+  p.dataset.testid = "too-big-" + input.id.replace(/^file-/, "");
+  p.textContent = `This file is ${mb(file.size)}: the most a document may be is ${mb(max)}. ` +
+    "Take the photo again at a lower resolution, or scan the page at 200 dpi.";
+  input.value = "";
+  input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-describedby", p.id);
+  input.after(p);
+});

@@ -75,6 +75,7 @@ func printConfig(w io.Writer, cfg config.Config, c cdp.Config, useSandbox bool) 
 		{"PORTAL_EXPIRY_WINDOW_DAYS", fmt.Sprint(cfg.ExpiryWindowDays)},
 		{"PORTAL_REVIEW_MONTHS", fmt.Sprintf("high %d, medium %d, low %d", cfg.ReviewMonths["high"],
 			cfg.ReviewMonths["medium"], cfg.ReviewMonths["low"])},
+		{"PORTAL_DEFAULT_TIME_ZONE", cfg.TimeZone.String()},
 		{"PORTAL_AUDIT_HMAC_KEY", auditKey},
 		{"PORTAL_AUDIT_SIGNING_KEY", signingKey},
 		{"PORTAL_DOCUMENTS_KEY", documentsKey},

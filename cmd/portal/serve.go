@@ -117,7 +117,8 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	defer stopQueue()
 	web, err := handlers.New(handlers.Deps{Services: services, DB: db, CDP: cdpClient, Log: log, Metrics: reg,
-		Now: time.Now, TLS: cfg.TLS(), Sandbox: useSandbox, CallbackSecret: cdpCfg.CallbackSecret, AuditKey: auditKey})
+		Now: time.Now, TLS: cfg.TLS(), Sandbox: useSandbox, CallbackSecret: cdpCfg.CallbackSecret, AuditKey: auditKey,
+		TimeZone: cfg.TimeZone})
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,7 @@ type Filter struct {
 	IDNumber string   // a normalised ID number: the drafts that hold it
 	IDHMAC   string   // and the events that name it by its keyed hash (audit.IDRef)
 	Outcome  string
+	Views    bool      // include the views of drafts and documents, which a case gathers by the hundred
 	From, To time.Time // occurred_at in [From, To)
 	BeforeID int64     // keyset cursor: events older than this one
 	Limit    int
@@ -106,6 +107,9 @@ func (f Filter) where() (string, []any) {
 	}
 	if f.Outcome != "" {
 		add("outcome = $?", f.Outcome)
+	}
+	if !f.Views {
+		add("action <> ALL($?)", []string{"draft.viewed", "document.viewed"})
 	}
 	if !f.From.IsZero() {
 		add("occurred_at >= $?", f.From)
@@ -214,14 +218,17 @@ type CDPHealth struct {
 	P50, P95        time.Duration
 }
 
-// CDPHealthSince reads the CDP's health off the attempts the submission worker records.
+// CDPHealthSince reads the CDP's health off every call the trail records: the submission
+// worker's attempts, and the agents' lookups that reached the CDP, failed when it could not
+// answer. Only the attempts record their latency.
 func CDPHealthSince(ctx context.Context, q Querier, since time.Time) (CDPHealth, error) {
 	var h CDPHealth
 	var p50, p95 *float64
 	err := q.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE outcome <> 'success'),
 			percentile_cont(0.5) WITHIN GROUP (ORDER BY (after->>'latency_ms')::numeric),
 			percentile_cont(0.95) WITHIN GROUP (ORDER BY (after->>'latency_ms')::numeric)
-		FROM audit_events WHERE action = $1 AND occurred_at >= $2`, string(CDPAttempt), since).
+		FROM audit_events WHERE occurred_at >= $3
+		AND (action = $1 OR action = $2 AND after ? 'result')`, string(CDPAttempt), string(CustomerSearched), since).
 		Scan(&h.Calls, &h.Failures, &p50, &p95)
 	if err != nil {
 		return h, fmt.Errorf("audit.CDPHealthSince: %w", err)
@@ -231,4 +238,75 @@ func CDPHealthSince(ctx context.Context, q Querier, since time.Time) (CDPHealth,
 		h.P95 = time.Duration(*p95 * float64(time.Millisecond))
 	}
 	return h, nil
+}
+
+// stateEvents are the trail's events that moved a submission of the branch ("": any) into
+// a state: the submission's own branch for the system's events, the branch of the person
+// for theirs, who works in the submission's branch. Migration 00081 indexes exactly these.
+const stateEvents = `entity_type = 'submission' AND after ? 'state' AND ($1 = '' OR actor_branch = $1)`
+
+// StateEntries is how many times submissions entered a state since each of three times.
+type StateEntries struct {
+	State                string
+	Since1, Since2, From int
+}
+
+// StateEntriesSince counts, by state of states, the entries of the branch's submissions into
+// it since a, b and from (from the earliest).
+func StateEntriesSince(ctx context.Context, q Querier, branch string, a, b, from time.Time, states []string) ([]StateEntries, error) {
+	rows, err := q.Query(ctx, `SELECT after->>'state', count(*) FILTER (WHERE occurred_at >= $2),
+			count(*) FILTER (WHERE occurred_at >= $3), count(*)
+		FROM audit_events WHERE `+stateEvents+` AND occurred_at >= $4 AND after->>'state' = ANY($5)
+		GROUP BY 1 ORDER BY 1`, branch, a, b, from, states)
+	if err == nil {
+		var out []StateEntries
+		if out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[StateEntries]); err == nil {
+			return out, nil
+		}
+	}
+	return nil, fmt.Errorf("audit.StateEntriesSince: %w", err)
+}
+
+// StateEntry is one entry of a submission into a state.
+type StateEntry struct {
+	DraftID    int64
+	State      string
+	ByCDP      bool   // the CDP's answer or callback moved it; else a person
+	Reason     string // a checker's comment
+	OccurredAt time.Time
+}
+
+// LatestEntries lists the branch's latest entries into states since since, newest first.
+func LatestEntries(ctx context.Context, q Querier, branch string, since time.Time, states []string, limit int) ([]StateEntry, error) {
+	rows, err := q.Query(ctx, `SELECT entity_id::bigint, after->>'state', action LIKE 'cdp.%', reason, occurred_at
+		FROM audit_events WHERE `+stateEvents+` AND occurred_at >= $2 AND after->>'state' = ANY($3)
+		ORDER BY occurred_at DESC LIMIT $4`, branch, since, states, limit)
+	if err == nil {
+		var out []StateEntry
+		if out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[StateEntry]); err == nil {
+			return out, nil
+		}
+	}
+	return nil, fmt.Errorf("audit.LatestEntries: %w", err)
+}
+
+// EntriesOf counts, for each submission of draftIDs, its entries into state since since.
+func EntriesOf(ctx context.Context, q Querier, draftIDs []int64, state string, since time.Time) (map[int64]int, error) {
+	ids := make([]string, len(draftIDs))
+	for i, id := range draftIDs {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	rows, err := q.Query(ctx, `SELECT entity_id::bigint, count(*) FROM audit_events
+		WHERE entity_type = 'submission' AND entity_id = ANY($1) AND after->>'state' = $2 AND occurred_at >= $3
+		GROUP BY 1`, ids, state, since)
+	out := map[int64]int{}
+	if err == nil {
+		var id int64
+		var n int
+		_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { out[id] = n; return nil })
+	}
+	if err != nil {
+		return nil, fmt.Errorf("audit.EntriesOf: %w", err)
+	}
+	return out, nil
 }

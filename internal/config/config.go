@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // the zone database inside the binary: the distroless image has none
 
 	"kycportal/internal/cdp"
 	"kycportal/internal/cdp/sandbox"
@@ -21,19 +22,20 @@ import (
 
 // Config is the portal's configuration.
 type Config struct {
-	DatabaseURL         string        // DATABASE_URL; empty: the embedded private cluster
-	DataDir             string        // PORTAL_DATA_DIR
-	Addr                string        // PORTAL_ADDR
-	MetricsAddr         string        // PORTAL_METRICS_ADDR; empty: /metrics behind admin login
-	TLSCert, TLSKey     string        // PORTAL_TLS_CERT, PORTAL_TLS_KEY; both or neither
-	SessionIdle         time.Duration // PORTAL_SESSION_IDLE
-	SessionAbsolute     time.Duration // PORTAL_SESSION_ABSOLUTE
-	RequireTOTP         bool          // PORTAL_REQUIRE_TOTP: supervisors and admins need a second factor
-	HashConcurrency     int           // PORTAL_HASH_CONCURRENCY: password hashes computed at once
-	ShutdownTimeout     time.Duration // PORTAL_SHUTDOWN_TIMEOUT
-	LogLevel            slog.Level    // PORTAL_LOG_LEVEL
-	RetainAuditDays     int           // PORTAL_RETAIN_AUDIT_DAYS: audit events, at least 366
-	RetainDiscardedDays int           // PORTAL_RETAIN_DISCARDED_DAYS: discarded drafts and their documents
+	DatabaseURL         string         // DATABASE_URL; empty: the embedded private cluster
+	DataDir             string         // PORTAL_DATA_DIR
+	Addr                string         // PORTAL_ADDR
+	MetricsAddr         string         // PORTAL_METRICS_ADDR; empty: /metrics behind admin login
+	TLSCert, TLSKey     string         // PORTAL_TLS_CERT, PORTAL_TLS_KEY; both or neither
+	SessionIdle         time.Duration  // PORTAL_SESSION_IDLE
+	SessionAbsolute     time.Duration  // PORTAL_SESSION_ABSOLUTE
+	RequireTOTP         bool           // PORTAL_REQUIRE_TOTP: supervisors and admins need a second factor
+	HashConcurrency     int            // PORTAL_HASH_CONCURRENCY: password hashes computed at once
+	ShutdownTimeout     time.Duration  // PORTAL_SHUTDOWN_TIMEOUT
+	LogLevel            slog.Level     // PORTAL_LOG_LEVEL
+	RetainAuditDays     int            // PORTAL_RETAIN_AUDIT_DAYS: audit events, at least 366
+	RetainDiscardedDays int            // PORTAL_RETAIN_DISCARDED_DAYS: discarded drafts and their documents
+	TimeZone            *time.Location // PORTAL_DEFAULT_TIME_ZONE: the branches' zone where none is known
 
 	// The worklist's watch (docs/drafts.md).
 	ExpiryWindowDays int            // PORTAL_EXPIRY_WINDOW_DAYS: expiries and reviews this close enter the worklist
@@ -86,6 +88,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		TLSCert:             p.str("PORTAL_TLS_CERT", ""),
 		TLSKey:              p.str("PORTAL_TLS_KEY", ""),
 		SessionIdle:         p.duration("PORTAL_SESSION_IDLE", 30*time.Minute),
+		TimeZone:            p.zone("PORTAL_DEFAULT_TIME_ZONE", "UTC"),
 		SessionAbsolute:     p.duration("PORTAL_SESSION_ABSOLUTE", 12*time.Hour),
 		RequireTOTP:         p.boolean("PORTAL_REQUIRE_TOTP", false),
 		HashConcurrency:     p.positive("PORTAL_HASH_CONCURRENCY", 4),
@@ -171,6 +174,16 @@ func (p *parser) duration(name string, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+func (p *parser) zone(name, def string) *time.Location {
+	v := p.str(name, def)
+	loc, err := time.LoadLocation(v)
+	if err != nil || v == "Local" {
+		p.fail(name, fmt.Sprintf("%q is not a time zone name such as Asia/Dubai", v))
+		return time.UTC
+	}
+	return loc
 }
 
 func (p *parser) boolean(name string, def bool) bool {

@@ -23,17 +23,28 @@ func TestDefaults(t *testing.T) {
 func TestMalformedValuesAreNamed(t *testing.T) {
 	t.Parallel()
 	for name, value := range map[string]string{
-		"PORTAL_ADDR":             "8080",
-		"PORTAL_SESSION_IDLE":     "soon",
-		"PORTAL_REQUIRE_TOTP":     "maybe",
-		"PORTAL_HASH_CONCURRENCY": "0",
-		"PORTAL_LOG_LEVEL":        "loud",
-		"PORTAL_TLS_CERT":         "cert.pem",
+		"PORTAL_ADDR":              "8080",
+		"PORTAL_SESSION_IDLE":      "soon",
+		"PORTAL_REQUIRE_TOTP":      "maybe",
+		"PORTAL_HASH_CONCURRENCY":  "0",
+		"PORTAL_LOG_LEVEL":         "loud",
+		"PORTAL_TLS_CERT":          "cert.pem",
+		"PORTAL_DEFAULT_TIME_ZONE": "Dubai",
 	} {
 		_, err := FromEnv(env(map[string]string{name: value}))
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s=%q: err = %v, want one naming the variable", name, value, err)
 		}
+	}
+}
+
+func TestDefaultTimeZone(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"PORTAL_DEFAULT_TIME_ZONE": "Asia/Dubai"}))
+	if err != nil || c.TimeZone.String() != "Asia/Dubai" {
+		t.Fatalf("Asia/Dubai: %v, %v", c.TimeZone, err)
+	}
+	if c, _ := FromEnv(env(nil)); c.TimeZone != time.UTC {
+		t.Errorf("unset: %v, want UTC", c.TimeZone)
 	}
 }
 

@@ -154,6 +154,12 @@ func (s *Service) ForUpdate(ctx context.Context, tx pgx.Tx, u store.User, id int
 	return s.load(ctx, tx, u, id, true)
 }
 
+// Visible reads a draft the user may see, with its pack, and locks nothing: a read never
+// waits for a change of the case, nor makes one wait (docs/submission.md, lock order).
+func (s *Service) Visible(ctx context.Context, q store.Querier, u store.User, id int64) (Draft, error) {
+	return s.load(ctx, q, u, id, false)
+}
+
 // Pinned reads any draft with its pack, for the system's own work (the submission worker).
 func (s *Service) Pinned(ctx context.Context, q store.Querier, id int64) (Draft, error) {
 	d, err := store.DraftByID(ctx, q, id, false)
@@ -178,6 +184,13 @@ func (s *Service) View(ctx context.Context, u store.User, id int64) (Draft, erro
 		return audit.Event{Action: audit.DraftViewed, EntityType: "draft", EntityID: strconv.FormatInt(id, 10)}, err
 	})
 	return d, err
+}
+
+// RevealID records that the user was shown the full ID number of draft d, which every page
+// masks until asked.
+func (s *Service) RevealID(ctx context.Context, d Draft) error {
+	return audit.RecordAlone(ctx, s.DB.Pool, audit.Event{Action: audit.CustomerIDRevealed, EntityType: "draft",
+		EntityID: strconv.FormatInt(d.ID, 10), After: s.idFields(d.IDNumber)})
 }
 
 // Discard closes an open draft for good, with the agent's reason.

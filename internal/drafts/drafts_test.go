@@ -97,7 +97,7 @@ func TestPackPinning(t *testing.T) {
 }
 
 func required(d Draft, field string) bool {
-	for _, i := range Review(d, nil, time.Now()) {
+	for _, i := range Review(d, nil, time.Now(), nil) {
 		if i.Field == field {
 			return true
 		}

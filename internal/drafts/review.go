@@ -1,6 +1,7 @@
 package drafts
 
 import (
+	"encoding/hex"
 	"slices"
 	"time"
 
@@ -20,11 +21,20 @@ type Issue struct {
 }
 
 // Review lists everything still missing or invalid in a draft, in the order of the form.
-func Review(d Draft, docs []store.Document, today time.Time) []Issue {
+// A field or document of returned (nil: the draft was not returned) that still holds what
+// it held when it came back is an issue too, until the agent changes it.
+func Review(d Draft, docs []store.Document, today time.Time, returned *store.ReturnNote) []Issue {
 	var out []Issue
 	for _, p := range d.Pack.Check(d.Values, today) {
 		f, _ := d.Pack.Field(p.Field)
 		out = append(out, Issue{Step: p.Section, Field: p.Field, Label: f.Label, Message: p.Message})
+	}
+	for _, sec := range d.Pack.Sections {
+		for _, f := range sec.Fields {
+			if unchanged(d, docs, returned, f.Name) && !slices.ContainsFunc(out, func(i Issue) bool { return i.Field == f.Name }) {
+				out = append(out, Issue{Step: sec.Key, Field: f.Name, Label: f.Label, Message: stillReturned(returned, f.Name)})
+			}
+		}
 	}
 	for _, kind := range packs.DocumentKinds {
 		meta, _ := d.Pack.Document(kind)
@@ -35,7 +45,38 @@ func Review(d Draft, docs []store.Document, today time.Time) []Issue {
 		case i >= 0 && len(docs[i].Warnings) > 0 && docs[i].WarningReason == "":
 			out = append(out, Issue{Step: StepDocuments, Field: kind, Label: meta.Label,
 				Message: "has quality warnings: retake it, or say why it is good enough"})
+		case unchanged(d, docs, returned, kind):
+			out = append(out, Issue{Step: StepDocuments, Field: kind, Label: meta.Label, Message: stillReturned(returned, kind)})
 		}
 	}
 	return out
+}
+
+// Holding is what a draft holds under a field name or document kind: the field's value, or
+// the document's SHA-256 in hex ("" for a document it lacks).
+func Holding(d Draft, docs []store.Document, name string) string {
+	if _, ok := d.Pack.Field(name); ok {
+		return d.Values[name]
+	}
+	i := slices.IndexFunc(docs, func(doc store.Document) bool { return doc.Kind == name })
+	if i < 0 {
+		return ""
+	}
+	return hex.EncodeToString(docs[i].SHA256)
+}
+
+// unchanged is true when returned sent name back and the draft still holds what it held then.
+func unchanged(d Draft, docs []store.Document, returned *store.ReturnNote, name string) bool {
+	if returned == nil {
+		return false
+	}
+	was, ok := returned.Was[name]
+	return ok && returned.Fields[name] != "" && Holding(d, docs, name) == was
+}
+
+func stillReturned(returned *store.ReturnNote, name string) string {
+	if returned.By == "cdp" {
+		return "returned by the CDP and not changed yet: " + returned.Fields[name]
+	}
+	return "returned by the checker and not changed yet"
 }

@@ -64,7 +64,7 @@ func TestOnboardingJourney(t *testing.T) {
 	waitForState(t, page, draftURL, "onboarded")
 	ecrn, err := page.GetByTestId("submission-ecrn").TextContent()
 	check(t, err)
-	check(t, expect.Locator(page.GetByTestId("timeline-attempt").Filter(playwright.LocatorFilterOptions{HasText: "CDP onboard"})).ToHaveCount(1))
+	check(t, expect.Locator(page.GetByTestId("timeline-attempt").Filter(playwright.LocatorFilterOptions{HasText: "Sent to the CDP"})).ToHaveCount(1))
 	p.Capture(page, "onboarded")
 
 	_, err = checker.Goto("/audit")

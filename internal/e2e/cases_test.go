@@ -129,7 +129,7 @@ func TestRenewFoundCustomerID(t *testing.T) {
 	check(t, expect.Locator(page.GetByTestId("submission-state")).ToHaveText("onboarded", within30s))
 	notReloaded(t, page)
 	check(t, expect.Locator(page.GetByTestId("submission-ecrn")).ToHaveText("7841003233051516"))
-	check(t, expect.Locator(page.GetByTestId("timeline-attempt").Filter(playwright.LocatorFilterOptions{HasText: "CDP update"})).ToHaveCount(1))
+	check(t, expect.Locator(page.GetByTestId("timeline-attempt").Filter(playwright.LocatorFilterOptions{HasText: "Sent the changes to the CDP"})).ToHaveCount(1))
 	p.Capture(page, "updated")
 	_, err = page.Goto("/drafts?state=updated")
 	check(t, err)

@@ -56,7 +56,7 @@ func TestAgentCompletesAnAEDraft(t *testing.T) {
 
 	_, err = page.Goto(draftURL + "/history")
 	check(t, err)
-	check(t, expect.Locator(page.GetByTestId("history-change").Filter(playwright.LocatorFilterOptions{HasText: "first_name"}).First()).ToBeVisible())
+	check(t, expect.Locator(page.GetByTestId("history-change").Filter(playwright.LocatorFilterOptions{HasText: "First name"}).First()).ToBeVisible())
 	p.Capture(page, "history")
 
 	// htmx keeps the current path (no customer data) in sessionStorage on every page; nothing else may stay.

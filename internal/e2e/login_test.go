@@ -36,6 +36,7 @@ func TestAgentLoginLogout(t *testing.T) {
 
 	check(t, page.GetByTestId("logout").Click())
 	expectLoginPage(t, page)
+	check(t, expect.Locator(page.GetByTestId("login-notice")).ToHaveText("You are signed out."))
 	p.Capture(page, "logged-out")
 	for _, c := range cookies(t, page) {
 		if c.Name == session.Name && c.Value == session.Value {

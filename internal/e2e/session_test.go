@@ -34,8 +34,8 @@ func TestIdleSessionUnderHtmx(t *testing.T) {
 		value := []string{"Haddad", "Hadad"}[i%2]
 		resp := autosave(t, page, draftURL, "last_name", value)
 		if resp.Status() == http.StatusUnauthorized {
-			if got := resp.Headers()["hx-redirect"]; got != "/login" {
-				t.Errorf("autosave after the idle timeout: HX-Redirect %q, want /login", got)
+			if got := resp.Headers()["hx-redirect"]; got != "/login?why=expired" {
+				t.Errorf("autosave after the idle timeout: HX-Redirect %q, want /login?why=expired", got)
 			}
 			break
 		}
@@ -45,6 +45,7 @@ func TestIdleSessionUnderHtmx(t *testing.T) {
 		lastName = value
 	}
 	expectLoginPage(t, page)
+	check(t, expect.Locator(page.GetByTestId("login-notice")).ToContainText("Your session ended"))
 	p.Capture(page, "idle-session-login")
 	if n := countEvents(t, p.DSN, "session.expired"); n != 1 {
 		t.Errorf("%d session.expired events, want 1", n)

@@ -72,6 +72,10 @@ func TestAdminCreatesAnAccountThatMustChangeItsPassword(t *testing.T) {
 	if u.Branch != "AUH-02" || strings.Join(u.Countries, ",") != "AE,MY" || !u.MustChangePassword {
 		t.Errorf("created %+v", u)
 	}
+	// A reload reads the account's page: the form is not posted again.
+	if got, _ := doc.Find(`[data-testid="user-detail"]`).Attr("data-page-url"); got != fmt.Sprintf("/admin/users/%d", u.ID) {
+		t.Errorf("the created account's page names %q for a reload", got)
+	}
 	if reason, _, _ := e.lastEvent("user.created"); reason != "new hire, ticket 42" {
 		t.Errorf("user.created reason = %q", reason)
 	}
@@ -223,5 +227,29 @@ func TestAdminUserPagesAnswer404ForUnknownAccounts(t *testing.T) {
 	}
 	if r := admin.post("/admin/users/999999/disable", url.Values{"reason": {"x"}}); r.StatusCode != 404 {
 		t.Errorf("disable unknown: %d", r.StatusCode)
+	}
+}
+
+// TestPagesAnsweringAPostNameTheirAddress: the account page shown after its creation, and a
+// case shown again after a refused decision, name the address a reload should read; the same
+// pages read by GET do not.
+func TestPagesAnsweringAPostNameTheirAddress(t *testing.T) {
+	e := newEnv(t)
+	agent := e.agent("amal", "DXB-01", "AE")
+	checker := e.checkerOf("sara", "DXB-01")
+	id := agent.completeDraft(validEmiratesID(4900))
+	readBody(t, agent.post(fmt.Sprintf("/drafts/%d/submit", id), nil))
+	readBody(t, checker.post(fmt.Sprintf("/approvals/%d/claim", id), nil))
+	resp := checker.post(fmt.Sprintf("/approvals/%d/approve", id), url.Values{"password": {"wrong"}})
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(readBody(t, resp)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := doc.Find(`[data-testid="approval"]`).Attr("data-page-url"); got != fmt.Sprintf("/approvals/%d", id) {
+		t.Errorf("case after a refused approval names %q", got)
+	}
+	_, doc = checker.page(fmt.Sprintf("/approvals/%d", id))
+	if _, ok := doc.Find(`[data-testid="approval"]`).Attr("data-page-url"); ok {
+		t.Error("the case read by GET names an address to replace")
 	}
 }

@@ -32,6 +32,9 @@ func (s *Server) decide(do func(ctx context.Context, u store.User, id int64, for
 		if errors.As(err, &fe) {
 			return s.approvalRefused(c, id, http.StatusUnprocessableEntity, fe["reasons"]+" "+fe["comment"])
 		}
+		if errors.Is(err, submission.ErrStepUp) {
+			return s.stepUpRefused(c, id)
+		}
 		if err != nil {
 			return submissionFailure(err)
 		}
@@ -46,6 +49,17 @@ func (s *Server) approvalRefused(c echo.Context, id int64, status int, msg strin
 	}
 	a.Error = strings.TrimSpace(msg)
 	return render(c, status, pages.ApprovalPage(s.chrome(c, "Case", "approvals"), a))
+}
+
+// stepUpRefused shows the case again with the refused password's message under its
+// input: the checker stays in the case and tries again.
+func (s *Server) stepUpRefused(c echo.Context, id int64) error {
+	a, err := s.approvalView(c, id)
+	if err != nil {
+		return err
+	}
+	a.StepUpError = "That password is not right: type your own sign-in password again to approve."
+	return render(c, http.StatusForbidden, pages.ApprovalPage(s.chrome(c, "Case", "approvals"), a))
 }
 
 func (s *Server) approvalClaim(c echo.Context) error {

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"kycportal/internal/auth"
 	"kycportal/internal/store"
@@ -74,5 +77,84 @@ func TestCheckerViewsTheCaseDocuments(t *testing.T) {
 		AND entity_id = $1 AND actor_username = 'sara' AND outcome = 'success' AND after->>'kind' = 'face'`, fmt.Sprint(id)).Scan(&views)
 	if err != nil || views != 1 {
 		t.Errorf("document.viewed events of the checker: %d (%v), want 1", views, err)
+	}
+}
+
+// TestMistypedApprovalPasswordStaysInTheCase: a wrong password refuses the approval and
+// shows the case again, the message under the password input, the claim still held.
+func TestMistypedApprovalPasswordStaysInTheCase(t *testing.T) {
+	e := newEnv(t)
+	agent := e.agent("amal", "DXB-01", "AE")
+	checker := e.checkerOf("sara", "DXB-01")
+	id := agent.completeDraft(validEmiratesID(4400))
+	readBody(t, agent.post(fmt.Sprintf("/drafts/%d/submit", id), nil))
+	readBody(t, checker.post(fmt.Sprintf("/approvals/%d/claim", id), nil))
+	resp := checker.post(fmt.Sprintf("/approvals/%d/approve", id), url.Values{"password": {"not my password at all"}})
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(readBody(t, resp)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	input := doc.Find(`[data-testid="step-up"]`)
+	described, _ := input.Attr("aria-describedby")
+	if resp.StatusCode != http.StatusForbidden || doc.Find(`[data-testid="approval"]`).Length() != 1 ||
+		doc.Find(`#`+described).Text() == "" || doc.Find(`[data-testid="step-up-error"]`).Length() != 1 {
+		t.Errorf("wrong password: %d, case shown %d, input described by %q; want 403 on the case, the message under the input",
+			resp.StatusCode, doc.Find(`[data-testid="approval"]`).Length(), described)
+	}
+	if state := doc.Find(`[data-testid="approval-state"]`).Text(); state != "awaiting approval" || doc.Find(`[data-testid="claimed"]`).Length() != 1 {
+		t.Errorf("after the wrong password: %q, claimed shown %d; want still awaiting and mine", state, doc.Find(`[data-testid="claimed"]`).Length())
+	}
+}
+
+// TestCheckerReadsAnswersNotCodes: the case shows each list's label, a country's name, a
+// date with its month in words, and Yes or No for every question, never a blank for No.
+func TestCheckerReadsAnswersNotCodes(t *testing.T) {
+	e := newEnv(t)
+	agent := e.agent("amal", "DXB-01", "AE")
+	checker := e.checkerOf("sara", "DXB-01")
+	id := agent.completeDraftWith(validEmiratesID(4402), map[string]string{"salutation": "MRS", "dnfbp": "yes"})
+	readBody(t, agent.post(fmt.Sprintf("/drafts/%d/submit", id), nil))
+	readBody(t, checker.post(fmt.Sprintf("/approvals/%d/claim", id), nil))
+	_, doc := checker.page(fmt.Sprintf("/approvals/%d", id))
+	for name, want := range map[string]string{"salutation": "Mrs", "nationality": "India", "resident_type_id": "Citizen or national",
+		"occupation_id": "Self-employed", "reason_for_acc": "Savings", "date_of_birth": "17 May 1990", "dnfbp": "Yes",
+		"political_exposed_person": "No", "dpms": "No"} {
+		got := strings.TrimSpace(doc.Find(`[data-testid="value-` + name + `"]`).Text())
+		if got == "" || (want != "" && !strings.EqualFold(got, want)) || strings.ContainsAny(got, "0123456789") && name != "date_of_birth" {
+			t.Errorf("%s shown as %q, want %q (a label, not a code)", name, got, want)
+		}
+	}
+}
+
+// TestIDNumberMaskedUntilRevealed: the draft and the case show the ID number masked; the
+// reveal shows it whole and the trail records who saw it.
+func TestIDNumberMaskedUntilRevealed(t *testing.T) {
+	e := newEnv(t)
+	agent := e.agent("amal", "DXB-01", "AE")
+	checker := e.checkerOf("sara", "DXB-01")
+	number := validEmiratesID(4403)
+	id := agent.completeDraft(number)
+	readBody(t, agent.post(fmt.Sprintf("/drafts/%d/submit", id), nil))
+	for _, c := range []struct {
+		who    *client
+		page   string
+		testid string
+	}{{agent, fmt.Sprintf("/drafts/%d?step=personal", id), "draft-id"}, {checker, fmt.Sprintf("/approvals/%d", id), "approval-id"}} {
+		_, doc := c.who.page(c.page)
+		shown := doc.Find(`[data-testid="` + c.testid + `"]`).Text()
+		href, _ := doc.Find(`[data-testid="reveal-id"]`).Attr("href")
+		if shown != "•••• "+number[len(number)-4:] || strings.Contains(doc.Text(), number) {
+			t.Errorf("%s shows the ID number as %q, want it masked everywhere on the page", c.page, shown)
+		}
+		_, doc = c.who.page(href)
+		if shown := doc.Find(`[data-testid="` + c.testid + `"]`).Text(); shown != number {
+			t.Errorf("%s revealed: %q", href, shown)
+		}
+	}
+	var reveals int
+	err := e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_events WHERE action = 'customer.id_revealed'
+		AND entity_type = 'draft' AND entity_id = $1`, fmt.Sprint(id)).Scan(&reveals)
+	if err != nil || reveals != 2 {
+		t.Errorf("reveals recorded: %d (%v), want 2", reveals, err)
 	}
 }

@@ -38,17 +38,19 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 		return pages.Approval{}, draftFailure(err)
 	}
 	t, _ := d.Pack.IDType(d.IDType)
-	a := pages.Approval{DraftID: id, Country: d.Country, IDLabel: t.Label, IDNumber: d.IDNumber, Maker: sub.MakerName,
+	shown, err := s.shownID(c, d)
+	if err != nil {
+		return pages.Approval{}, err
+	}
+	a := pages.Approval{DraftID: id, Country: d.Country, IDLabel: t.Label, IDNumber: shown, Maker: sub.MakerName,
 		Customer: strings.TrimSpace(d.Values["first_name"] + " " + d.Values["last_name"]), CustomerAr: d.Values["full_name_arabic"],
 		State: submission.State(sub.State).Label(), Mine: sub.MakerID == u.ID, StepUp: stepUpOf(c, u),
 		UpdateOf: d.UpdateECRN, Updates: updateChanges(d)}
 	if sub.ClaimExpiresAt.After(s.Now()) {
-		a.ClaimedBy, a.ClaimedByMe, a.ClaimUntil = sub.ClaimedByName, sub.ClaimedBy == u.ID, clock(sub.ClaimExpiresAt)
+		a.ClaimedBy, a.ClaimedByMe, a.ClaimUntil = sub.ClaimedByName, sub.ClaimedBy == u.ID, stamp(sub.ClaimExpiresAt, s.zoneOf(sub.Branch))
 	}
-	for _, sec := range d.Pack.Sections {
-		for _, f := range sec.Fields {
-			a.Items = append(a.Items, pages.ReviewItem{Name: f.Name, Label: f.Label, Value: d.Values[f.Name]})
-		}
+	for _, sec := range summary(d) {
+		a.Items = append(a.Items, sec.Items...)
 	}
 	docs, err := s.drafts.Documents(ctx, id)
 	if err != nil {
@@ -56,9 +58,9 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 	}
 	for _, doc := range docs {
 		a.Items = append(a.Items, pages.ReviewItem{Name: doc.Kind, Label: reasonLabel(d.Pack, doc.Kind),
-			Value: doc.ContentType + ", uploaded " + day(doc.UploadedAt) + " UTC"})
+			Value: "uploaded " + stamp(doc.UploadedAt, s.zoneOf(d.Branch))})
 	}
-	for _, v := range docViews(d, docs) {
+	for _, v := range s.docViews(d, docs) {
 		if v.Present {
 			a.Docs = append(a.Docs, v)
 		}
@@ -67,7 +69,13 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 		a.ReasonTypes = append(a.ReasonTypes, pages.Choice{Code: code, Label: submission.ReasonTypes[code]})
 	}
 	entries, err := s.submissions.Timeline(ctx, id)
-	a.Timeline = timelineRows(entries)
+	if err != nil {
+		return a, err
+	}
+	a.Timeline = timelineRows(d.Pack, entries, true, s.zoneOf(d.Branch))
+	latest, previous, err := s.submissions.Sent(ctx, id)
+	a.Changed = caseChanges(d, latest, previous)
+	markChanged(&a)
 	return a, err
 }
 

@@ -28,9 +28,10 @@ func auditFilter(c echo.Context) (audit.Filter, pages.AuditQuery) {
 		Outcome:  q.Get("outcome"),
 		From:     q.Get("from"),
 		To:       q.Get("to"),
+		Views:    q.Get("views") == "shown",
 	}
 	f := audit.Filter{Username: v.Agent, Branch: v.Branch, Customer: v.Customer,
-		Prefixes: audit.GroupPrefixes(v.Group), Limit: auditPageSize}
+		Prefixes: audit.GroupPrefixes(v.Group), Limit: auditPageSize, Views: v.Views}
 	if f.Prefixes == nil {
 		v.Group = ""
 	}
@@ -80,6 +81,9 @@ func queryOf(v pages.AuditQuery) url.Values {
 	}
 	if v.Branch != "" && !v.BranchFixed {
 		q.Set("branch", v.Branch)
+	}
+	if v.Views {
+		q.Set("views", "shown")
 	}
 	return q
 }

@@ -1,9 +1,12 @@
 package handlers
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -48,8 +51,21 @@ func (s *Server) showAudit(c echo.Context, f audit.Filter, q pages.AuditQuery, v
 		return err
 	}
 	l := pages.AuditList{Query: q, ExportURL: "/audit/export?" + queryOf(q).Encode()}
+	if f.IDNumber == "" {
+		toggled := q
+		toggled.Views = !q.Views
+		l.ViewsURL = "/audit?" + queryOf(toggled).Encode()
+	}
+	names, err := s.caseNames(c.Request().Context(), rows)
+	if err != nil {
+		return err
+	}
 	for _, r := range rows {
-		l.Rows = append(l.Rows, eventRow(r))
+		row := eventRow(r)
+		if name, ok := names[r.EntityID]; ok && (r.EntityType == "draft" || r.EntityType == "submission") {
+			row.Entity = name
+		}
+		l.Rows = append(l.Rows, row)
 	}
 	if len(rows) == auditPageSize && f.IDNumber == "" {
 		older := queryOf(q)
@@ -70,6 +86,30 @@ func eventRow(r audit.Row) pages.AuditEventRow {
 	return pages.AuditEventRow{ID: r.ID, When: r.OccurredAt.UTC().Format("2006-01-02 15:04:05"),
 		Actor: r.Username, Role: r.Role, Branch: r.Branch, Action: string(r.Action),
 		Entity: r.EntityType + " " + r.EntityID, Outcome: r.Outcome, Reason: r.Reason}
+}
+
+// caseNames names the customers of the drafts and submissions rows are about, by draft id:
+// "Fatima Hassan · •••• 5676 (case 14)", so that a reviewer reads who, not a number.
+func (s *Server) caseNames(ctx context.Context, rows []audit.Row) (map[string]string, error) {
+	var ids []int64
+	for _, r := range rows {
+		if id, err := strconv.ParseInt(r.EntityID, 10, 64); err == nil && (r.EntityType == "draft" || r.EntityType == "submission") {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	customers, err := s.review.Customers(ctx, ids)
+	out := map[string]string{}
+	for _, cu := range customers {
+		name := strings.TrimSpace(cu.FirstName + " " + cu.LastName)
+		if name == "" {
+			name = "(no name yet)"
+		}
+		out[strconv.FormatInt(cu.ID, 10)] = fmt.Sprintf("%s · %s (case %d)", name, masked(cu.IDNumber), cu.ID)
+	}
+	return out, err
 }
 
 // chainBanner tells the last verification that covers the reviewer's scope.

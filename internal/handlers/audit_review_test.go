@@ -428,3 +428,37 @@ func TestAuditByIDNumber(t *testing.T) {
 		t.Error("the number reached the log")
 	}
 }
+
+// TestAuditListFoldsViewsAndNamesTheCustomer: the list leaves out the views of drafts and
+// documents until asked, names a case's customer with the ID number masked, and an
+// unverified chain is not shown as good news.
+func TestAuditListFoldsViewsAndNamesTheCustomer(t *testing.T) {
+	e := newEnv(t)
+	agent := e.agent("amal", "DXB-01", "AE")
+	number := validEmiratesID(5000)
+	id := agent.completeDraft(number)
+	agent.page(fmt.Sprintf("/drafts/%d?step=review", id))
+	readBody(t, agent.do(http.MethodGet, fmt.Sprintf("/drafts/%d/documents/face?size=thumb", id), nil))
+	sup := e.reviewer(store.RoleSupervisor, "DXB-01")
+	actions := func(doc *goquery.Document) string {
+		return strings.Join(doc.Find(`[data-testid="audit-action"]`).Map(func(_ int, s *goquery.Selection) string { return s.Text() }), " ")
+	}
+	_, doc := sup.page("/audit")
+	if got := actions(doc); strings.Contains(got, "viewed") || !strings.Contains(got, "draft.updated") {
+		t.Errorf("default list: %s; want the changes without the views", got)
+	}
+	updated := doc.Find(`[data-testid="audit-row"]`).FilterFunction(func(_ int, s *goquery.Selection) bool {
+		return s.Find(`[data-testid="audit-action"]`).Text() == "draft.updated"
+	})
+	if object := updated.Find(`td:nth-child(4)`).First().Text(); object != fmt.Sprintf("Fatima Hassan · •••• %s (case %d)", number[11:], id) {
+		t.Errorf("object %q, want the customer's name and masked ID", object)
+	}
+	if doc.Find(`.banner-chain-unchecked`).Length() != 1 {
+		t.Error("an unverified chain is not shown in a neutral colour")
+	}
+	href, _ := doc.Find(`[data-testid="views-toggle"]`).Attr("href")
+	_, doc = sup.page(href)
+	if got := actions(doc); !strings.Contains(got, "draft.viewed") || !strings.Contains(got, "document.viewed") {
+		t.Errorf("with views shown (%s): %s", href, got)
+	}
+}

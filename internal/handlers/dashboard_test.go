@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -40,17 +41,50 @@ func (e *env) submission(maker, branch, state string, ago, changedAgo time.Durat
 	return draftID
 }
 
+// submissionWithEvents is submission, with the trail's events of its entering awaiting
+// approval when submitted and its state when last changed.
+func (e *env) submissionWithEvents(maker, branch, state string, ago, changedAgo time.Duration, note string) int64 {
+	e.t.Helper()
+	id := e.submission(maker, branch, state, ago, changedAgo, note)
+	e.stateEvent(id, branch, audit.SubmissionSubmitted, "awaiting_approval", ago, "")
+	if state != "awaiting_approval" {
+		e.stateEvent(id, branch, audit.CDPOutcome, state, changedAgo, note)
+	}
+	return id
+}
+
+// stateEvent records that the submission of draftID, of branch, entered state ago before
+// the env's clock, as the submission service records it.
+func (e *env) stateEvent(draftID int64, branch string, action audit.Action, state string, ago time.Duration, reason string) {
+	e.t.Helper()
+	ctx := audit.WithActor(context.Background(), audit.Actor{Username: "cdp-worker", Role: "system", Branch: branch})
+	err := audit.RecordAlone(ctx, e.db.Pool, audit.Event{OccurredAt: e.clock.Now().Add(-ago), Action: action,
+		EntityType: "submission", EntityID: fmt.Sprint(draftID), After: map[string]any{"state": state}, Reason: reason})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 func TestSupervisorDashboard(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	agentA, _ := e.user(store.RoleAgent) // branch DXB-01
 	// Each draft starts an hour before its submission: 2 h and 6 h from draft to onboarded.
-	e.submission(agentA, "DXB-01", "onboarded", 2*time.Hour, time.Hour, "")
-	e.submission(agentA, "DXB-01", "onboarded", 3*24*time.Hour, 3*24*time.Hour-5*time.Hour, "")
-	e.submission(agentA, "DXB-01", "awaiting_approval", 26*time.Hour, 26*time.Hour, "")
-	e.submission(agentA, "DXB-01", "returned", 20*24*time.Hour, 19*24*time.Hour, "face photo blurred")
-	e.submission(agentA, "AUH-02", "rejected", time.Hour, time.Hour, "other branch")
+	e.submissionWithEvents(agentA, "DXB-01", "onboarded", 2*time.Hour, time.Hour, "")
+	e.submissionWithEvents(agentA, "DXB-01", "onboarded", 3*24*time.Hour, 3*24*time.Hour-5*time.Hour, "")
+	e.submissionWithEvents(agentA, "DXB-01", "awaiting_approval", 26*time.Hour, 26*time.Hour, "")
+	e.submissionWithEvents(agentA, "DXB-01", "returned", 20*24*time.Hour, 19*24*time.Hour, "face photo blurred")
+	e.submissionWithEvents(agentA, "AUH-02", "rejected", time.Hour, time.Hour, "other branch")
+	// Returned by the CDP three times, then onboarded: three returns of the month, none now.
+	thrice := e.submissionWithEvents(agentA, "DXB-01", "onboarded", 10*24*time.Hour, 5*24*time.Hour, "")
+	for _, days := range []time.Duration{9, 8, 6} {
+		e.stateEvent(thrice, "DXB-01", audit.CDPOutcome, "returned", days*24*time.Hour, "")
+	}
 	ctx := context.Background()
+	if _, err := e.db.Pool.Exec(ctx, `UPDATE submissions SET return_note = '{"by": "cdp", "comment": "Invalid master data"}'
+		WHERE draft_id = $1`, thrice); err != nil {
+		t.Fatal(err)
+	}
 	for i, outcome := range []string{audit.Success, audit.Success, audit.Failure, audit.Success} {
 		err := audit.RecordAlone(ctx, e.db.Pool, audit.Event{OccurredAt: e.clock.Now().Add(-time.Duration(i) * time.Minute),
 			Action: audit.CDPAttempt, EntityType: "submission", EntityID: "1", Outcome: outcome,
@@ -59,36 +93,45 @@ func TestSupervisorDashboard(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Two agents' lookups: one the CDP answered, one it could not.
+	for _, outcome := range []string{audit.Success, audit.Failure} {
+		err := audit.RecordAlone(ctx, e.db.Pool, audit.Event{OccurredAt: e.clock.Now().Add(-10 * time.Minute),
+			Action: audit.CustomerSearched, EntityType: "customer", Outcome: outcome, After: map[string]any{"result": "any"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	sup := e.reviewer(store.RoleSupervisor, "DXB-01")
 	_, doc := sup.page("/")
 	text := func(sel string) string { return strings.Join(strings.Fields(doc.Find(sel).Text()), " ") }
-	if got := text(`[data-testid="queue-length"]`); got != "1" {
-		t.Errorf("queue length %q", got)
+	if got := text(`[data-testid="queue-length"]`); got != "1" || doc.Find(`a[data-testid="queue-length"]`).AttrOr("href", "") != "/approvals" {
+		t.Errorf("queue length %q, or not a link to the approvals", got)
 	}
 	if got := text(`[data-testid="queue-oldest"]`); got != "26 h 0 min" {
 		t.Errorf("oldest in queue %q", got)
 	}
-	if got := text(`[data-testid="dash-median"]`); !strings.Contains(got, "4 h 0 min") || !strings.Contains(got, "2 onboarded") {
-		t.Errorf("median %q, want 4 h 0 min over 2", got)
+	if got := text(`[data-testid="dash-median"]`); !strings.Contains(got, "6 h 0 min") || !strings.Contains(got, "3 onboarded") {
+		t.Errorf("median %q, want 6 h 0 min over 3", got)
 	}
 	states := doc.Find(`[data-testid="state-row"]`).Map(func(_ int, s *goquery.Selection) string {
 		return strings.Join(s.Children().Map(func(_ int, cell *goquery.Selection) string { return cell.Text() }), " ")
 	})
-	want := []string{"awaiting_approval 0 1 1", "onboarded 1 2 2", "returned 0 0 1"}
+	want := []string{"awaiting approval 1 3 5", "onboarded 1 3 3", "returned 0 1 4"}
 	if strings.Join(states, "|") != strings.Join(want, "|") {
-		t.Errorf("states %q, want %q (branch AUH-02's rejection is not theirs)", states, want)
+		t.Errorf("entries into each state %q, want %q (branch AUH-02's rejection is not theirs)", states, want)
 	}
-	if title := doc.Find(`[data-testid="chart-states"] svg title`).Text(); title != "Submissions by state, last 30 days: awaiting_approval 1, onboarded 2, returned 1" {
+	if title := doc.Find(`[data-testid="chart-states"] svg title`).Text(); title != "Entries into each state, last 30 days: awaiting approval 5, onboarded 3, returned 4" {
 		t.Errorf("chart text alternative %q", title)
 	}
 	if doc.Find(`[data-testid="chart-states"] rect`).Length() != 3 || doc.Find("script").Length() != 2 {
 		t.Error("the chart is not three SVG bars, or the page gained a script beside htmx and portal.js")
 	}
-	if got := text(`[data-testid="dash-reasons"]`); !strings.Contains(got, "face photo blurred") || strings.Contains(got, "other branch") {
-		t.Errorf("reasons %q", got)
+	if got := text(`[data-testid="dash-reasons"]`); !strings.Contains(got, "face photo blurred") || strings.Contains(got, "other branch") ||
+		strings.Count(got, "Invalid master data") != 3 {
+		t.Errorf("reasons %q, want the checker's return and the CDP's three", got)
 	}
-	if got := text(`[data-testid="dash-cdp"]`); !strings.Contains(got, "4 calls, 25.0% failed") || !strings.Contains(got, "degraded") {
+	if got := text(`[data-testid="dash-cdp"]`); !strings.Contains(got, "6 calls, 33.3% failed") || !strings.Contains(got, "degraded") {
 		t.Errorf("CDP health %q", got)
 	}
 

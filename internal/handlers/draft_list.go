@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -64,7 +65,7 @@ func (s *Server) caseList(c echo.Context) (pages.CaseList, int, error) {
 	}
 	v.Counts = stateCounts(v, list.Counts)
 	for _, cs := range list.Cases {
-		v.Rows = append(v.Rows, caseRow(cs, v.Branch))
+		v.Rows = append(v.Rows, caseRow(cs, v.Branch, s.zoneOf(u.Branch)))
 	}
 	v.Limited = len(list.Cases) == submission.CasePageSize
 	v.RowsURL = "/drafts/rows?" + url.Values{"state": {v.State}, "q": {v.Text}}.Encode()
@@ -85,13 +86,13 @@ func stateCounts(v pages.CaseList, counts map[string]int) []pages.StateCount {
 }
 
 // caseRow is a case as the list shows it; a supervisor opens a submitted case as its checker.
-func caseRow(cs store.Case, branch bool) pages.CaseRow {
+func caseRow(cs store.Case, branch bool, loc *time.Location) pages.CaseRow {
 	name := strings.TrimSpace(cs.FirstName + " " + cs.LastName)
 	if name == "" {
 		name = "(no name yet)"
 	}
 	r := pages.CaseRow{DraftID: cs.DraftID, Country: cs.Country, Customer: name, State: cs.State,
-		StateLabel: caseLabels[cs.State], Owner: cs.OwnerName, Activity: day(cs.ActivityAt), ECRN: cs.ECRN}
+		StateLabel: caseLabels[cs.State], Owner: cs.OwnerName, Activity: stamp(cs.ActivityAt, loc), ECRN: cs.ECRN}
 	switch {
 	case !branch:
 		r.Href = "/drafts/" + strconv.FormatInt(cs.DraftID, 10)

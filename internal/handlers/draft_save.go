@@ -76,7 +76,7 @@ func (s *Server) fieldAfterSave(res drafts.Saved, name, posted string) (pages.Fi
 func (s *Server) autosaveView(res drafts.Saved, posted map[string]string) pages.Autosave {
 	a := pages.Autosave{DraftID: res.Draft.ID, Version: res.Draft.Version}
 	if res.Draft.Version > 1 {
-		a.SavedAt = "Saved " + clock(res.Draft.UpdatedAt) + " UTC"
+		a.SavedAt = "Saved " + clock(res.Draft.UpdatedAt, s.zoneOf(res.Draft.Branch))
 	}
 	for name, value := range posted {
 		if v, ok := s.fieldAfterSave(res, name, value); ok {

@@ -27,5 +27,8 @@ func (s *Server) draftShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if v.IDNumber, err = s.shownID(c, d); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, pages.DraftPage(s.chrome(c, "Draft", "drafts"), v))
 }

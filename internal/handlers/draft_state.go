@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"kycportal/internal/drafts"
 	"kycportal/internal/views/pages"
 )
 
@@ -33,7 +32,11 @@ func (s *Server) draftState(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.submissionView(ctx, d, len(drafts.Review(d, docs, s.Now())) == 0)
+	issues, err := s.submissions.Issues(ctx, d, docs)
+	if err != nil {
+		return err
+	}
+	v, err := s.submissionView(ctx, d, len(issues) == 0)
 	if err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ func (s *Server) submissionView(ctx context.Context, d drafts.Draft, complete bo
 		v.ReturnedBy, v.Comment, v.Reasons = sub.ReturnNote.By, sub.ReturnNote.Comment, reasons(d.Pack, sub.ReturnNote)
 	}
 	entries, err := s.submissions.Timeline(ctx, d.ID)
-	v.Timeline = timelineRows(entries)
+	v.Timeline = timelineRows(d.Pack, entries, false, s.zoneOf(d.Branch))
 	return v, err
 }
 

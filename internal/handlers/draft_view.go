@@ -3,8 +3,10 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"kycportal/internal/documents"
 	"kycportal/internal/drafts"
@@ -55,14 +57,18 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 	if err != nil {
 		return pages.Draft{}, err
 	}
-	issues := drafts.Review(d, docs, s.Now())
+	issues, err := s.submissions.Issues(ctx, d, docs)
+	if err != nil {
+		return pages.Draft{}, err
+	}
 	t, _ := d.Pack.IDType(d.IDType)
-	v := pages.Draft{ID: d.ID, Country: d.Country, IDLabel: t.Label, IDNumber: d.IDNumber,
+	v := pages.Draft{ID: d.ID, Country: d.Country, IDLabel: t.Label, IDNumber: masked(d.IDNumber),
 		PackLabel: fmt.Sprintf("%s requirements v%d", d.Pack.Name, d.PackVersion), Version: d.Version,
 		Open: d.Status == store.DraftOpen, Status: d.Status, Step: step, StepTitle: stepTitle(d.Pack, step),
-		MakerChecker: d.Pack.MakerChecker, Reuse: reuseItems(reuse, d.Branch), UpdateOf: d.UpdateECRN, Updates: updateChanges(d)}
+		MakerChecker: d.Pack.MakerChecker, Reuse: reuseItems(reuse, d.Branch, s.zoneOf(d.Branch)), UpdateOf: d.UpdateECRN,
+		Updates: updateChanges(d)}
 	if d.Version > 1 {
-		v.SavedAt = "Saved " + clock(d.UpdatedAt) + " UTC"
+		v.SavedAt = "Saved " + clock(d.UpdatedAt, s.zoneOf(d.Branch))
 	}
 	for _, key := range steps(d.Pack) {
 		n := 0
@@ -75,13 +81,23 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 	}
 	switch step {
 	case drafts.StepDocuments:
-		v.Docs = docViews(d, docs)
+		v.Docs = s.docViews(d, docs)
 	case stepReview:
-		v.Issues = issueViews(d.ID, issues)
+		v.Issues, v.Summary = issueViews(d.ID, issues), summary(d)
+		for _, doc := range s.docViews(d, docs) {
+			if doc.Present {
+				v.Docs = append(v.Docs, doc)
+			}
+		}
 	default:
 		sec, _ := d.Pack.Section(step)
 		for i := range sec.Fields {
 			v.Fields = append(v.Fields, s.fieldView(d, &sec.Fields[i], d.Values[sec.Fields[i].Name], showRequired))
+		}
+		for _, i := range issues {
+			if showRequired && i.Step == step {
+				v.StepIssues = append(v.StepIssues, pages.Issue{Label: i.Label, Message: i.Message, Href: "#f-" + i.Field})
+			}
 		}
 	}
 	v.Submission, err = s.submissionView(ctx, d, len(issues) == 0)
@@ -92,8 +108,9 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 // fieldView is a field as its step shows it, with the message for value.
 func (s *Server) fieldView(d drafts.Draft, f *packs.Field, value string, showRequired bool) pages.Field {
 	p := d.Pack
-	v := pages.Field{Name: f.Name, Label: f.Label, Type: f.Type, Value: value, Help: f.Help, Required: f.Required,
-		MaxLength: f.MaxLength, Error: p.Invalid(f, value, s.Now())}
+	v := pages.Field{Name: f.Name, Label: f.Label, Type: f.Type, Value: value, Help: f.Help,
+		Required: p.Required(f, d.Values), MaxLength: f.MaxLength, Error: p.Invalid(f, value, s.Now()),
+		Rules: s.rules(d, f)}
 	if c := f.RequiredWhen; c != nil {
 		other, _ := p.Field(c.Field)
 		var labels []string
@@ -115,7 +132,7 @@ func (s *Server) fieldView(d drafts.Draft, f *packs.Field, value string, showReq
 	return v
 }
 
-func docViews(d drafts.Draft, docs []store.Document) []pages.Doc {
+func (s *Server) docViews(d drafts.Draft, docs []store.Document) []pages.Doc {
 	required := d.Pack.RequiredDocuments(d.IDType)
 	t, _ := d.Pack.IDType(d.IDType)
 	var out []pages.Doc
@@ -125,7 +142,8 @@ func docViews(d drafts.Draft, docs []store.Document) []pages.Doc {
 			continue // this ID has no back to photograph
 		}
 		v := pages.Doc{Kind: meta.Kind, Label: meta.Label, Required: slices.Contains(required, meta.Kind),
-			Accept: "image/jpeg,image/png", Capture: "environment", IsImage: true, ScaleTo: documents.StoredEdge}
+			Accept: "image/jpeg,image/png", Capture: "environment", IsImage: true, ScaleTo: documents.StoredEdge,
+			MaxBytes: documents.MaxFileSize}
 		switch meta.Kind {
 		case packs.DocFace:
 			v.Capture = "user"
@@ -133,20 +151,20 @@ func docViews(d drafts.Draft, docs []store.Document) []pages.Doc {
 			v.Accept, v.Capture, v.IsImage, v.ScaleTo = "application/pdf", "", false, 0
 		}
 		if i >= 0 {
-			fillDoc(&v, docs[i])
+			fillDoc(&v, docs[i], s.zoneOf(d.Branch))
 		}
 		out = append(out, v)
 	}
 	return out
 }
 
-func fillDoc(v *pages.Doc, doc store.Document) {
+func fillDoc(v *pages.Doc, doc store.Document, loc *time.Location) {
 	v.Present, v.Warnings, v.WarningReason = true, doc.Warnings, doc.WarningReason
 	v.Size = fmt.Sprintf("%d KB", (doc.Size+999)/1000)
 	if doc.Size >= 1e6 {
 		v.Size = fmt.Sprintf("%.1f MB", float64(doc.Size)/1e6)
 	}
-	v.Uploaded = day(doc.UploadedAt) + " UTC"
+	v.Uploaded = stamp(doc.UploadedAt, loc)
 	if doc.Width > 0 {
 		v.Dims = fmt.Sprintf("%d×%d", doc.Width, doc.Height)
 	} else {
@@ -168,15 +186,54 @@ func issueViews(id int64, issues []drafts.Issue) []pages.Issue {
 
 // reuseItems names the other drafts of an identity: those of the user's branch in full,
 // another branch's only as in use there (who onboards whom elsewhere is not this branch's).
-func reuseItems(list []store.DraftSummary, branch string) []pages.ReuseItem {
+func reuseItems(list []store.DraftSummary, branch string, loc *time.Location) []pages.ReuseItem {
 	var out []pages.ReuseItem
 	for _, r := range list {
 		if r.Branch != branch {
 			out = append(out, pages.ReuseItem{Elsewhere: true})
 			continue
 		}
-		out = append(out, pages.ReuseItem{ID: r.ID, Who: r.CreatedByName, Branch: r.Branch, When: day(r.CreatedAt) + " UTC",
+		out = append(out, pages.ReuseItem{ID: r.ID, Who: r.CreatedByName, Branch: r.Branch, When: stamp(r.CreatedAt, loc),
 			Status: r.Status})
 	}
 	return out
+}
+
+// summary is every field of a draft by step, each value as people read it: what the
+// review shows will be sent.
+func summary(d drafts.Draft) []pages.SummarySection {
+	var out []pages.SummarySection
+	for _, sec := range d.Pack.Sections {
+		s := pages.SummarySection{Title: sec.Title}
+		for i := range sec.Fields {
+			f := &sec.Fields[i]
+			s.Items = append(s.Items, pages.ReviewItem{Name: f.Name, Label: f.Label, Value: d.Pack.Display(f, d.Values[f.Name])})
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// digitsOnly matches the pack patterns that take digits alone: a phone's keypad fits them.
+var digitsOnly = regexp.MustCompile(`^(?:\[0-9\]|\[1-9\]|\{[0-9,]+\}|[()?])+$`)
+
+// rules renders the pack's rules of f into its input (docs/drafts.md): the pattern and its
+// example, a date's bounds from the branch's today, the keypad, and the condition that
+// makes it required.
+func (s *Server) rules(d drafts.Draft, f *packs.Field) pages.Rules {
+	r := pages.Rules{Pattern: f.Pattern, Hint: f.PatternHint}
+	if digitsOnly.MatchString(f.Pattern) || f.Type == packs.TypeInteger {
+		r.InputMode = "numeric"
+	}
+	today := s.Now().In(s.zoneOf(d.Branch))
+	switch f.Date {
+	case "past":
+		r.Max = today.Format(time.DateOnly)
+	case "future":
+		r.Min = today.AddDate(0, 0, 1).Format(time.DateOnly)
+	}
+	if c := f.RequiredWhen; c != nil {
+		r.RequiredWhenField, r.RequiredWhenIn = c.Field, strings.Join(c.In, " ")
+	}
+	return r
 }

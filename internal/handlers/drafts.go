@@ -52,6 +52,27 @@ func lastValues(form map[string][]string, skip ...string) map[string]string {
 }
 
 // clock formats a time as the pages show it: UTC, to the second.
-func clock(t time.Time) string { return t.UTC().Format("15:04:05") }
+// clock says the time of day of t in loc, with the zone named ("14:05:09 +04").
+func clock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04:05 MST") }
 
-func day(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
+// stamp says when t was in loc, unambiguously: the month in words, the zone named
+// ("7 Dec 2026 14:05 +04").
+func stamp(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 Jan 2006 15:04 MST") }
+
+// zoneOf is the time zone of a branch, in which its people read every time and in which
+// its day starts: for now the configured default for every branch (docs/drafts.md).
+func (s *Server) zoneOf(string) *time.Location {
+	if s.TimeZone == nil {
+		return time.UTC
+	}
+	return s.TimeZone
+}
+
+// shownID is the ID number of draft d as its page shows it: masked, unless the viewer
+// asked to see it (?reveal=id), which the trail records.
+func (s *Server) shownID(c echo.Context, d drafts.Draft) (string, error) {
+	if c.QueryParam("reveal") != "id" {
+		return masked(d.IDNumber), nil
+	}
+	return d.IDNumber, s.drafts.RevealID(c.Request().Context(), d)
+}

@@ -438,3 +438,41 @@ func (c *client) send(req *http.Request) *http.Response {
 	}
 	return resp
 }
+
+// TestPackRulesReachTheInputs: the step's inputs carry the pack's pattern with its example,
+// a date's bounds from today, a numeric keypad for digits, and "required" for a field whose
+// condition holds; the form leaves checking to the page and the server (no browser bubbles).
+func TestPackRulesReachTheInputs(t *testing.T) {
+	e := newEnv(t)
+	agent := e.agent("amal", "DXB-01", "AE")
+	id := agent.createDraft("AE", "4", validEmiratesID(4800))
+	attr := func(doc *goquery.Document, sel, name string) string {
+		v, _ := doc.Find(sel).Attr(name)
+		return v
+	}
+	_, doc := agent.page(fmt.Sprintf("/drafts/%d?step=personal", id))
+	if _, ok := doc.Find(`[data-testid="step-form"]`).Attr("novalidate"); !ok {
+		t.Error("the step form lets the browser stop it one bubble at a time")
+	}
+	if got := attr(doc, "#f-date_of_birth", "max"); got != "2026-03-02" {
+		t.Errorf("date of birth max %q, want today", got)
+	}
+	_, doc = agent.page(fmt.Sprintf("/drafts/%d?step=addresses", id))
+	if attr(doc, "#f-current_po_box", "pattern") != "[0-9]{1,10}" || attr(doc, "#f-current_po_box", "inputmode") != "numeric" ||
+		!strings.Contains(doc.Find(`[data-testid="hint-current_po_box"]`).Text(), "digits only") {
+		t.Errorf("PO box: pattern %q, inputmode %q, hint %q", attr(doc, "#f-current_po_box", "pattern"),
+			attr(doc, "#f-current_po_box", "inputmode"), doc.Find(`[data-testid="hint-current_po_box"]`).Text())
+	}
+	if _, required := doc.Find("#f-permanent_city").Attr("required"); required || attr(doc, "#f-permanent_city", "data-required-when") != "resident_type_id" {
+		t.Errorf("permanent city before the resident type: required %t, follows %q", required, attr(doc, "#f-permanent_city", "data-required-when"))
+	}
+	readBody(t, agent.post(fmt.Sprintf("/drafts/%d", id), url.Values{"version": {"1"}, "resident_type_id": {"100"}}))
+	_, doc = agent.page(fmt.Sprintf("/drafts/%d?step=addresses", id))
+	if _, required := doc.Find("#f-permanent_city").Attr("required"); !required {
+		t.Error("permanent city of a foreign resident is not required")
+	}
+	_, doc = agent.page(fmt.Sprintf("/drafts/%d?step=addresses&check=1", id))
+	if n := doc.Find(`[data-testid="step-issues"] li`).Length(); n < 3 {
+		t.Errorf("the step's problems at once: %d listed, want current city, country, permanent city and country", n)
+	}
+}

@@ -324,6 +324,8 @@ func (e *env) auditActions() []string {
 	return out
 }
 
+// isLoginRedirect is a redirect to the login page, with or without the reason it shows.
 func isLoginRedirect(resp *http.Response) bool {
-	return resp.StatusCode == http.StatusSeeOther && resp.Header.Get("Location") == "/login"
+	to := resp.Header.Get("Location")
+	return resp.StatusCode == http.StatusSeeOther && (to == "/login" || strings.HasPrefix(to, "/login?why="))
 }

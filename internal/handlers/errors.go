@@ -69,10 +69,29 @@ func (s *Server) handleError(err error, c echo.Context) {
 // askToSignIn sends the browser to the login page; under htmx a swapped-in login page would
 // land inside a table cell, so htmx is told to navigate instead.
 func (s *Server) askToSignIn(c echo.Context) {
+	to := "/login"
+	if why, ok := c.Get(keySignInWhy).(string); ok {
+		to += "?why=" + why
+	}
 	if c.Request().Header.Get("HX-Request") == "true" {
-		c.Response().Header().Set("HX-Redirect", "/login")
+		c.Response().Header().Set("HX-Redirect", to)
 		_ = c.NoContent(http.StatusUnauthorized)
 		return
 	}
-	_ = c.Redirect(http.StatusSeeOther, "/login")
+	_ = c.Redirect(http.StatusSeeOther, to)
+}
+
+// Why the login page is shown, as its address says (?why=): words for each, nothing else
+// from the address reaches the page.
+const (
+	keySignInWhy = "sign_in_why"
+	whySignedOut = "signed-out"
+	whyExpired   = "expired"
+	whyDisabled  = "disabled"
+)
+
+var signInNotices = map[string]string{
+	whySignedOut: "You are signed out.",
+	whyExpired:   "Your session ended after a while without activity. Sign in again; what you saved is kept.",
+	whyDisabled:  "Your account was disabled. Ask your supervisor or an administrator.",
 }

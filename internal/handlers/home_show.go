@@ -9,6 +9,7 @@ import (
 
 	"kycportal/internal/review"
 	"kycportal/internal/store"
+	"kycportal/internal/submission"
 	"kycportal/internal/views/components"
 	"kycportal/internal/views/pages"
 )
@@ -25,20 +26,24 @@ func (s *Server) homeShow(c echo.Context) error {
 	if branch := review.Scope(u); branch != "" {
 		scope = "branch " + branch
 	}
-	d, err := s.review.Dashboard(c.Request().Context(), u)
+	loc := s.zoneOf(u.Branch)
+	d, err := s.review.Dashboard(c.Request().Context(), u, loc)
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.DashboardPage(ch, dashboardView(d, scope, s.Now())))
+	v := dashboardView(d, scope, s.Now(), loc)
+	v.QueueLink = u.Role == store.RoleSupervisor // the approvals are a checker's page
+	return render(c, http.StatusOK, pages.DashboardPage(ch, v))
 }
 
 // cdpErrorBudget is the share of failed CDP calls in an hour above which the CDP shows as
 // degraded.
 const cdpErrorBudget = 0.05
 
-func dashboardView(d store.Dashboard, scope string, now time.Time) pages.DashboardView {
-	v := pages.DashboardView{Scope: scope, QueueLength: d.QueueLength, Onboarded30: d.Onboarded30, CDPCalls: d.CDPCalls}
+func dashboardView(d store.Dashboard, scope string, now time.Time, loc *time.Location) pages.DashboardView {
+	v := pages.DashboardView{Scope: scope, Zone: loc.String(), QueueLength: d.QueueLength, Onboarded30: d.Onboarded30, CDPCalls: d.CDPCalls}
 	for _, st := range d.States {
+		st.State = submission.State(st.State).Label()
 		v.States = append(v.States, pages.StateRow(st))
 		v.StateBars = append(v.StateBars, components.Bar{Label: st.State, Value: st.Month})
 	}
@@ -47,8 +52,8 @@ func dashboardView(d store.Dashboard, scope string, now time.Time) pages.Dashboa
 		v.AgentBars = append(v.AgentBars, components.Bar{Label: a.Username, Value: a.Submitted})
 	}
 	for _, r := range d.Reasons {
-		v.Reasons = append(v.Reasons, pages.ReasonRow{DraftID: r.DraftID, State: r.State, By: r.By,
-			Comment: r.Comment, At: r.At.UTC().Format("2006-01-02 15:04")})
+		v.Reasons = append(v.Reasons, pages.ReasonRow{DraftID: r.DraftID, State: submission.State(r.State).Label(), By: r.By,
+			Comment: r.Comment, At: stamp(r.At, loc)})
 	}
 	if !d.QueueOldest.IsZero() {
 		v.QueueOldest = humanDuration(now.Sub(d.QueueOldest))

@@ -14,5 +14,5 @@ func (s *Server) loginShow(c echo.Context) error {
 	if _, ok := userOf(c); ok {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	return render(c, http.StatusOK, pages.LoginPage(s.loginChrome(c), s.loginView(pages.Login{})))
+	return render(c, http.StatusOK, pages.LoginPage(s.loginChrome(c), s.loginView(pages.Login{Notice: signInNotices[c.QueryParam("why")]})))
 }

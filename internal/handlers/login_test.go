@@ -126,3 +126,16 @@ func TestSecondFactor(t *testing.T) {
 	agent, agentPW := e.user(store.RoleAgent) // agents are not required to have one
 	e.client().login(agent, agentPW)
 }
+
+// TestFavicon: every page names the portal's icon, served from /static.
+func TestFavicon(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	_, doc := c.page("/login")
+	href, _ := doc.Find(`link[rel="icon"]`).Attr("href")
+	resp := c.do(http.MethodGet, href, nil)
+	body := readBody(t, resp)
+	if href == "" || resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(body, "<svg") {
+		t.Errorf("icon %q: %d %s", href, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}

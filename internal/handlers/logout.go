@@ -22,5 +22,5 @@ func (s *Server) logout(c echo.Context) error {
 			return c.Redirect(http.StatusSeeOther, to)
 		}
 	}
-	return c.Redirect(http.StatusSeeOther, "/login")
+	return c.Redirect(http.StatusSeeOther, "/login?why="+whySignedOut)
 }

@@ -171,7 +171,9 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		sess, err := s.sessions.Get(r, sessionName)
-		if err != nil && !errors.Is(err, session.ErrExpired) {
+		if errors.Is(err, session.ErrExpired) {
+			c.Set(keySignInWhy, whyExpired)
+		} else if err != nil {
 			return err
 		}
 		c.Set(keySession, sess)
@@ -184,6 +186,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		if err != nil || !u.Active { // disabling ends sessions too; this covers a race with it
+			c.Set(keySignInWhy, whyDisabled)
 			sess.Options.MaxAge = -1
 			if err := s.sessions.Save(r, c.Response(), sess); err != nil {
 				return err

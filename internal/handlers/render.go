@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"net/http"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -30,7 +31,8 @@ func isHTMX(c echo.Context) bool {
 
 // chrome gathers what the layout shows for this request.
 func (s *Server) chrome(c echo.Context, title, nav string) views.Chrome {
-	ch := views.Chrome{Title: title, Sandbox: s.Sandbox, Nav: nav, Lang: langOf(c), Path: c.Request().URL.Path}
+	ch := views.Chrome{Title: title, Sandbox: s.Sandbox, Nav: nav, Lang: langOf(c), Path: c.Request().URL.Path,
+		Posted: c.Request().Method == http.MethodPost}
 	if sess := sessionOf(c); sess != nil {
 		ch.CSRF = session.CSRFToken(sess)
 	}

@@ -84,7 +84,7 @@ func canOpen(u store.User, branch, country string) bool {
 }
 
 // ownMatches are our drafts of the searched document; only those the viewer may open link.
-func ownMatches(list []store.DraftSummary, u store.User) []pages.OwnMatch {
+func ownMatches(list []store.DraftSummary, u store.User, loc *time.Location) []pages.OwnMatch {
 	out := make([]pages.OwnMatch, 0, len(list))
 	for _, d := range list {
 		verb := "saved on "
@@ -92,7 +92,7 @@ func ownMatches(list []store.DraftSummary, u store.User) []pages.OwnMatch {
 			verb = "submitted on "
 		}
 		out = append(out, pages.OwnMatch{DraftID: d.ID, Link: canOpen(u, d.Branch, d.Country),
-			Who: d.CreatedByName, Branch: d.Branch, Status: d.Status, On: verb + day(d.UpdatedAt) + " UTC"})
+			Who: d.CreatedByName, Branch: d.Branch, Status: d.Status, On: verb + stamp(d.UpdatedAt, loc)})
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -36,7 +37,7 @@ func (s *Server) searchRecords(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Searched, v.Rows = true, recordRows(page.Records, u)
+	v.Searched, v.Rows = true, recordRows(page.Records, u, s.zoneOf(u.Branch))
 	if page.Next != nil {
 		v.Next = &pages.Cursor{Name: page.Next.Name, ID: page.Next.ID}
 	}
@@ -61,7 +62,7 @@ func recordsCursor(form url.Values) (store.NameCursor, error) {
 	return cur, nil
 }
 
-func recordRows(list []store.Record, u store.User) []pages.RecordRow {
+func recordRows(list []store.Record, u store.User, loc *time.Location) []pages.RecordRow {
 	out := make([]pages.RecordRow, 0, len(list))
 	for _, r := range list {
 		name := strings.TrimSpace(r.FirstName + " " + r.LastName)
@@ -70,7 +71,7 @@ func recordRows(list []store.Record, u store.User) []pages.RecordRow {
 		}
 		out = append(out, pages.RecordRow{DraftID: r.ID, Link: canOpen(u, r.Branch, r.Country),
 			Name: name, Country: r.Country, IDMasked: masked(r.IDNumber), Phone: r.Phone, Status: r.Status,
-			Who: r.CreatedByName, Branch: r.Branch, On: day(r.UpdatedAt)})
+			Who: r.CreatedByName, Branch: r.Branch, On: stamp(r.UpdatedAt, loc)})
 	}
 	return out
 }

@@ -33,8 +33,9 @@ type Deps struct {
 	Log      *slog.Logger
 	Metrics  *prometheus.Registry
 	Now      func() time.Time
-	Sandbox  bool // the CDP in use is the sandbox: every page says so
-	TLS      bool // served over HTTPS: send HSTS
+	Sandbox  bool           // the CDP in use is the sandbox: every page says so
+	TLS      bool           // served over HTTPS: send HSTS
+	TimeZone *time.Location // where no branch says otherwise, times show in this zone; nil: UTC
 
 	CallbackSecret string // CDP_CALLBACK_SECRET: signs the AML alert closure callback
 	AuditKey       []byte // the sign-in form's signing key is derived from it; nil: a key of this process

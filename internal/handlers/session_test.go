@@ -67,14 +67,23 @@ func TestIdleTimeout(t *testing.T) {
 	}
 	e.clock.Advance(31 * time.Minute)
 	// An autosave carries the lapsed session's token: it is sent to sign in, not refused as
-	// forged; so is any htmx request after it.
-	for _, method := range []string{http.MethodPost, http.MethodGet} {
+	// forged; so is any htmx request after it. The first says why.
+	for i, method := range []string{http.MethodPost, http.MethodGet} {
 		resp := c.do(method, "/account/password", url.Values{}, "HX-Request", "true", "X-CSRF-Token", c.csrf)
 		resp.Body.Close()
-		if resp.StatusCode != 401 || resp.Header.Get("HX-Redirect") != "/login" {
-			t.Fatalf("htmx %s after 31 idle minutes: status %d, HX-Redirect %q; want 401 and /login",
-				method, resp.StatusCode, resp.Header.Get("HX-Redirect"))
+		want := map[int]string{0: "/login?why=expired", 1: "/login"}[i]
+		if resp.StatusCode != 401 || resp.Header.Get("HX-Redirect") != want {
+			t.Fatalf("htmx %s after 31 idle minutes: status %d, HX-Redirect %q; want 401 and %s",
+				method, resp.StatusCode, resp.Header.Get("HX-Redirect"), want)
 		}
+	}
+	_, doc := c.page("/login?why=expired")
+	if !strings.Contains(doc.Find(`[data-testid="login-notice"]`).Text(), "Your session ended") {
+		t.Error("the login page does not say the session ended")
+	}
+	_, doc = c.page("/login?why=<script>")
+	if doc.Find(`[data-testid="login-notice"]`).Length() != 0 {
+		t.Error("the login page shows a notice for an address it does not know")
 	}
 	if !slices.Contains(e.auditActions(), "session.expired") {
 		t.Errorf("audit actions = %v, want session.expired", e.auditActions())
@@ -112,7 +121,7 @@ func TestLogout(t *testing.T) {
 	old := c.cookie
 	resp := c.post("/logout", nil)
 	resp.Body.Close()
-	if !isLoginRedirect(resp) {
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login?why=signed-out" {
 		t.Fatalf("logout: status %d location %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	if got := resp.Header.Get("Clear-Site-Data"); !strings.Contains(got, `"cache"`) || !strings.Contains(got, `"storage"`) {

@@ -21,6 +21,12 @@ import (
 // completeDraft fills every required field and document of a new AE draft through the forms.
 func (c *client) completeDraft(number string) int64 {
 	c.e.t.Helper()
+	return c.completeDraftWith(number, nil)
+}
+
+// completeDraftWith is completeDraft with some values of its own.
+func (c *client) completeDraftWith(number string, own map[string]string) int64 {
+	c.e.t.Helper()
 	id := c.createDraft("AE", "4", number)
 	c.page(fmt.Sprintf("/drafts/%d", id))
 	values := url.Values{"version": {"1"}}
@@ -30,6 +36,9 @@ func (c *client) completeDraft(number string) int64 {
 		"current_city": "Dubai", "current_country": "AE", "permanent_city": "Kochi", "permanent_country": "IN",
 		"name_as_per_id": "FATIMA HASSAN", "date_of_expiry": "2029-05-01", "income_type": "2",
 		"annual_income_range_id": "2", "reason_for_acc": "SAVINGS", "txn_count_month": "5", "txn_vol_month": "3000"} {
+		values.Set(k, v)
+	}
+	for k, v := range own {
 		values.Set(k, v)
 	}
 	readBody(c.e.t, c.post(fmt.Sprintf("/drafts/%d", id), values))

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -45,23 +46,148 @@ func firstLine(err error) string {
 	return strings.ToUpper(msg[:1]) + msg[1:] + "."
 }
 
-// timelineRows shows a submission's audit trail: changes with who and when, and each CDP
-// attempt with its status, code, latency and request id.
-func timelineRows(entries []audit.Entry) []pages.TimelineRow {
+// timelineRows shows a submission's trail in sentences, in the viewer's zone. A supervisor
+// (technical) also gets each row's technical detail (states, HTTP status, codes, latency,
+// request and job ids) behind a disclosure, and the refusals the rules made; an agent sees
+// neither.
+func timelineRows(p *packs.Pack, entries []audit.Entry, technical bool, loc *time.Location) []pages.TimelineRow {
 	var out []pages.TimelineRow
 	for _, e := range entries {
-		r := pages.TimelineRow{When: e.OccurredAt.UTC().Format("2006-01-02 15:04:05"), Who: e.Username + " (" + e.Role + ")",
-			What: string(e.Action), Outcome: e.Outcome, Attempt: e.Action == audit.CDPAttempt}
-		if r.Attempt {
-			r.What = fmt.Sprintf("CDP %v", e.After["call"])
-			r.Detail = fmt.Sprintf("HTTP %v · code %v · %v · %v ms · request %v", e.After["status"], e.After["code"],
-				e.After["outcome"], e.After["latency_ms"], e.After["request_id"])
-		} else {
-			r.Detail = transition(e)
+		if e.Outcome == audit.Denied && !technical {
+			continue // a checker's mistyped password or a refused claim is not the agent's story
+		}
+		r := pages.TimelineRow{When: stamp(e.OccurredAt, loc), Who: who(e), What: timelineSentence(p, e),
+			Attempt: e.Action == audit.CDPAttempt}
+		if technical {
+			r.Detail = technicalDetail(e)
 		}
 		out = append(out, r)
 	}
 	return out
+}
+
+// who names the author of an event for people: the portal for the system's own work.
+func who(e audit.Entry) string {
+	if e.Role == "system" {
+		return "the portal"
+	}
+	return e.Username
+}
+
+// timelineSentence says what an event of a submission's trail means, in a branch agent's
+// words: no state names, codes or ids. This one function holds every wording, so that a
+// catalogue of the CDP's outcomes can feed it later.
+func timelineSentence(p *packs.Pack, e audit.Entry) string {
+	state := submission.State(fmt.Sprint(e.After["state"]))
+	switch e.Action {
+	case audit.SubmissionSubmitted:
+		if state == submission.AwaitingApproval {
+			return "Submitted for a checker's approval"
+		}
+		return "Submitted"
+	case audit.SubmissionResubmitted:
+		return "The correction was submitted"
+	case audit.SubmissionReopened:
+		return "Opened again for a correction"
+	case audit.SubmissionClaimed:
+		return "A checker started reviewing the customer"
+	case audit.SubmissionApproved:
+		return "Approved by the checker"
+	case audit.SubmissionReturned:
+		return withComment("Returned by the checker for a correction", e.Reason)
+	case audit.SubmissionRejected:
+		return withComment("Rejected for good by the checker", e.Reason)
+	case audit.SubmissionQueued:
+		return "Waiting to be sent to the CDP"
+	case audit.SubmissionSending:
+		return "Being sent to the CDP"
+	case audit.SubmissionRetried:
+		return "A supervisor sent it to the CDP again"
+	case audit.SubmissionRefused, audit.StepUpFailed:
+		return withComment("A decision was refused", e.Reason)
+	case audit.CDPAttempt:
+		return attemptSentence(e)
+	case audit.CDPCheck:
+		return "Asked the CDP again whether its compliance review has decided"
+	case audit.CDPOutcome, audit.CDPCallback:
+		return outcomeSentence(p, state, e)
+	}
+	return "Changed"
+}
+
+func withComment(sentence, comment string) string {
+	if comment == "" {
+		return sentence
+	}
+	return sentence + ": " + comment
+}
+
+func attemptSentence(e audit.Entry) string {
+	failed := e.Outcome != audit.Success
+	switch fmt.Sprint(e.After["call"]) {
+	case "lookup":
+		if failed {
+			return "The CDP could not answer a check of the customer"
+		}
+		return "Checked whether the CDP knows the customer"
+	case "update":
+		if failed {
+			return "The CDP could not answer the changes"
+		}
+		return "Sent the changes to the CDP"
+	}
+	if failed {
+		return "The CDP could not answer"
+	}
+	return "Sent to the CDP"
+}
+
+// outcomeSentence says where the CDP's answer left the customer.
+func outcomeSentence(p *packs.Pack, state submission.State, e audit.Entry) string {
+	switch state {
+	case submission.Onboarded:
+		if e.Action == audit.CDPCallback {
+			return "The CDP's compliance review accepted the customer"
+		}
+		return "The CDP accepted the customer"
+	case submission.Returned:
+		return "The CDP asked to correct " + returnedFields(p, e.After["fields"])
+	case submission.Rejected:
+		if e.Action == audit.CDPCallback {
+			return "The CDP's compliance review refused the customer"
+		}
+		return "The CDP refused the customer"
+	case submission.UnderInvestigation:
+		return "The CDP is reviewing the customer for compliance: nothing to do until it answers"
+	case submission.NeedsAttention:
+		return "The CDP could not take the customer: a supervisor will look at it"
+	case submission.Queued:
+		return "The CDP could not answer: the portal will try again"
+	}
+	return "The CDP answered"
+}
+
+// returnedFields names the fields a CDP return sent back, each with the CDP's message.
+func returnedFields(p *packs.Pack, fields any) string {
+	m, _ := fields.(map[string]any)
+	if len(m) == 0 {
+		return "the customer's data"
+	}
+	var parts []string
+	for _, name := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, fmt.Sprintf("%s (%v)", reasonLabel(p, name), m[name]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// technicalDetail is what a supervisor may need to follow an event up: each CDP call with
+// its status, code, latency and request ids; each change with its states and facts.
+func technicalDetail(e audit.Entry) string {
+	if e.Action == audit.CDPAttempt {
+		return fmt.Sprintf("%s · CDP %v · HTTP %v · code %v · %v · %v ms · request %v", e.Action, e.After["call"],
+			e.After["status"], e.After["code"], e.After["outcome"], e.After["latency_ms"], e.After["request_id"])
+	}
+	return string(e.Action) + " · " + transition(e)
 }
 
 func transition(e audit.Entry) string {

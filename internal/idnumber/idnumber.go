@@ -166,12 +166,35 @@ func checkPHDriverLicence(n string) string {
 	return ""
 }
 
-// describe tells what was typed without echoing it: the agent sees the count, logs see nothing.
+// describe tells what was typed without echoing it, precisely enough to find the slip
+// ("14 digits and 1 letter"): the agent sees the counts, logs see nothing.
 func describe(n string) string {
-	if allDigits(n) {
-		return fmt.Sprintf("%d digits", len(n))
+	var digits, letters, others int
+	for _, r := range n {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case unicode.IsLetter(r):
+			letters++
+		default:
+			others++
+		}
 	}
-	return fmt.Sprintf("%d characters", len([]rune(n)))
+	var parts []string
+	for _, c := range []struct {
+		n           int
+		one, plural string
+	}{{digits, "digit", "digits"}, {letters, "letter", "letters"}, {others, "other character", "other characters"}} {
+		if c.n == 1 {
+			parts = append(parts, "1 "+c.one)
+		} else if c.n > 1 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.plural))
+		}
+	}
+	if len(parts) > 1 {
+		return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	}
+	return strings.Join(parts, "")
 }
 
 func allDigits(s string) bool {

@@ -18,7 +18,9 @@ func TestNormalise(t *testing.T) {
 		{EmiratesID, "784-1990-1234567-7", "", "check digit"},
 		{EmiratesID, "785-1990-1234567-1", "", "start with 784"},
 		{EmiratesID, "784-1990-123456-6", "", "14 digits"},
-		{EmiratesID, "784-1990-12345A7-6", "", "15 characters"},
+		{EmiratesID, "784-1990-12345A7-6", "", "got 14 digits and 1 letter"},
+		{EmiratesID, "784-ABCD-1234567-1", "", "got 11 digits and 4 letters"},
+		{EmiratesID, "784 1990 1234567 6", "784199012345676", ""},
 		{EmiratesID, "   ", "", "enter the number"},
 		{EmiratesID, strings.Repeat("7", 65), "", "too long"},
 		// MyKad: YYMMDD-PB-NNNG.
@@ -31,9 +33,9 @@ func TestNormalise(t *testing.T) {
 		{Passport, "k1234567", "K1234567", ""},
 		{Passport, "P 1234567 A", "P1234567A", ""},
 		{Passport, "ABCDEFG", "", "at least one digit"},
-		{Passport, "A1234", "", "5 characters"},
-		{Passport, "A12345678X", "", "10 characters"},
-		{Passport, "A1234567É", "", "characters"},
+		{Passport, "A1234", "", "4 digits and 1 letter"},
+		{Passport, "A12345678X", "", "8 digits and 2 letters"},
+		{Passport, "A1234567É", "", "7 digits and 2 letters"},
 		// Aadhaar: Verhoeff check digit.
 		{Aadhaar, "2341 2341 2346", "234123412346", ""},
 		{Aadhaar, "2341 2341 2345", "", "check digit"},
@@ -41,7 +43,7 @@ func TestNormalise(t *testing.T) {
 		// PAN.
 		{PAN, "abcpe1234f", "ABCPE1234F", ""},
 		{PAN, "ABCXE1234F", "", "fourth letter"},
-		{PAN, "ABCP1234F", "", "9 characters"},
+		{PAN, "ABCP1234F", "", "4 digits and 5 letters"},
 		// Philippines.
 		{PhilSys, "1234-5678-9012-3456", "1234567890123456", ""},
 		{PhilSys, "1234-5678-9012-345", "", "15 digits"},

@@ -171,7 +171,9 @@ func TestCleanAndInvalid(t *testing.T) {
 		{"first_name", strings.Repeat("a", 101), "", "at most 100", ""},
 		{"first_name", "a\x00b", "", "control characters", ""},
 		{"primary_mobile_number", "+971 50 210-6707", "+971502106707", "", ""},
-		{"primary_mobile_number", "0502106707", "0502106707", "", "country code"},
+		{"primary_mobile_number", "050 210 6707", "+971502106707", "", ""}, // local: the Emirates' code
+		{"primary_mobile_number", "00971 50 210 6707", "+971502106707", "", ""},
+		{"primary_mobile_number", "502106707", "502106707", "", "country code"},
 		{"email_id", "a@example.com", "a@example.com", "", ""},
 		{"email_id", "Name <a@example.com>", "Name <a@example.com>", "", "e-mail address"},
 		{"date_of_birth", "1990-02-30", "1990-02-30", "", "YYYY-MM-DD"},

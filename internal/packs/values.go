@@ -39,7 +39,7 @@ func (p *Pack) Clean(f *Field, raw string) (string, error) {
 	}
 	switch f.Type {
 	case TypePhone:
-		v = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(v)
+		v = p.international(strings.NewReplacer(" ", "", "-", "", "(", "", ")", "", ".", "").Replace(v))
 	case TypeIDNumber:
 		if n, err := idnumber.Normalise(f.IDKind, v); err == nil {
 			v = n
@@ -56,6 +56,46 @@ func (p *Pack) Clean(f *Field, raw string) (string, error) {
 		return "", errors.New("contains control characters")
 	}
 	return v, nil
+}
+
+// callingCodes are the country calling codes of the packs' countries: a local number typed
+// in a branch of the country ("050 123 4567" in the Emirates) takes its code.
+var callingCodes = map[string]string{"AE": "971", "MY": "60", "IN": "91", "PH": "63"}
+
+// international writes a phone number as E.164 where it can tell how: "00" is the
+// international prefix, and one leading 0 the national trunk prefix of the pack's country.
+// Anything else stays as typed, for Invalid to judge.
+func (p *Pack) international(v string) string {
+	code := callingCodes[p.Country]
+	switch {
+	case strings.HasPrefix(v, "00"):
+		return "+" + v[2:]
+	case strings.HasPrefix(v, "0") && code != "" && len(v) > 1:
+		return "+" + code + v[1:]
+	}
+	return v
+}
+
+// Display is a stored value of f as people read it: a list's label rather than its code,
+// Yes or No for a question, a date with its month in words; "" stays "" (not given), but
+// an unanswered question is No.
+func (p *Pack) Display(f *Field, v string) string {
+	switch f.Type {
+	case TypeBoolean:
+		if v == "yes" {
+			return "Yes"
+		}
+		return "No"
+	case TypeSelect:
+		return p.Label(f.List, v)
+	case TypeCountry:
+		return p.Label(TypeCountry, v)
+	case TypeDate:
+		if d, err := time.Parse(time.DateOnly, v); err == nil {
+			return d.Format("2 Jan 2006")
+		}
+	}
+	return v
 }
 
 // Required reports whether f must have a value, given the draft's other values.
@@ -97,7 +137,7 @@ func (p *Pack) Invalid(f *Field, v string, today time.Time) string {
 		}
 	case TypePhone:
 		if !phonePattern.MatchString(v) {
-			return "enter the number with + and the country code, such as +971501234567"
+			return "enter the number with + and the country code, such as +971501234567, or a local number with its leading 0"
 		}
 	case TypeInteger:
 		if n, err := strconv.Atoi(v); err != nil || n < 0 {

@@ -79,9 +79,14 @@ func (s *Service) LastVerification(ctx context.Context, scope string) (audit.Ver
 	return audit.LastVerification(ctx, s.DB.Pool, scope)
 }
 
-// Dashboard is the reviewer's scope as of now.
-func (s *Service) Dashboard(ctx context.Context, u store.User) (store.Dashboard, error) {
-	return store.BranchDashboard(ctx, s.DB.Pool, Scope(u), s.Now())
+// Customers names the customers of the drafts ids, for the trail's list.
+func (s *Service) Customers(ctx context.Context, ids []int64) ([]store.DraftCustomer, error) {
+	return store.DraftCustomers(ctx, s.DB.Pool, ids)
+}
+
+// Dashboard is the reviewer's scope as of now; its day starts at midnight in loc.
+func (s *Service) Dashboard(ctx context.Context, u store.User, loc *time.Location) (store.Dashboard, error) {
+	return store.BranchDashboard(ctx, s.DB.Pool, Scope(u), s.Now(), loc)
 }
 
 // ScopeName says a scope in words.

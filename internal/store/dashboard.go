@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,13 +28,13 @@ type Dashboard struct {
 	CDPLatencyP95 time.Duration
 }
 
-// StateCount is how many submissions entered a state today, in 7 and in 30 days.
+// StateCount is how many times submissions entered a state today, in 7 and in 30 days.
 type StateCount struct {
 	State              string
 	Today, Week, Month int
 }
 
-// AgentCount is one maker's submissions over 30 days.
+// AgentCount is one maker's submissions over 30 days, and the returns they met in them.
 type AgentCount struct {
 	Username                       string
 	Submitted, Onboarded, Returned int
@@ -46,34 +49,43 @@ type ReturnReason struct {
 	At      time.Time
 }
 
-// BranchDashboard gathers the dashboard as of now; today starts at midnight UTC.
-func BranchDashboard(ctx context.Context, q Querier, branch string, now time.Time) (Dashboard, error) {
+// BranchDashboard gathers the dashboard as of now; today starts at midnight in loc.
+func BranchDashboard(ctx context.Context, q Querier, branch string, now time.Time, loc *time.Location) (Dashboard, error) {
 	var d Dashboard
+	today := midnight(now, loc)
 	for _, step := range []func(context.Context, Querier, string, time.Time, *Dashboard) error{
-		dashStates, dashQueue, dashMedian, dashAgents, dashReasons, dashCDP,
+		dashQueue, dashMedian, dashAgents, dashReasons, dashCDP,
 	} {
 		if err := step(ctx, q, branch, now, &d); err != nil {
 			return d, fmt.Errorf("store.BranchDashboard(%q): %w", branch, err)
 		}
 	}
+	if err := dashStates(ctx, q, branch, now, today, &d); err != nil {
+		return d, fmt.Errorf("store.BranchDashboard(%q): %w", branch, err)
+	}
 	return d, nil
 }
+
+// midnight is the start of now's day in loc.
+func midnight(now time.Time, loc *time.Location) time.Time {
+	y, m, day := now.In(loc).Date()
+	return time.Date(y, m, day, 0, 0, 0, 0, loc)
+}
+
+// countedStates are the states the dashboard counts entries into; the others are steps on
+// the way (queued, sending) that say nothing to a supervisor.
+var countedStates = []string{"awaiting_approval", "returned", "rejected", "onboarded", "under_investigation", "needs_attention"}
 
 // inBranch limits a query on submissions s to the branch, unless it is "".
 const inBranch = `($1 = '' OR s.branch = $1)`
 
-func dashStates(ctx context.Context, q Querier, branch string, now time.Time, d *Dashboard) error {
-	today := now.UTC().Truncate(24 * time.Hour)
-	rows, err := q.Query(ctx, `SELECT s.state,
-			count(*) FILTER (WHERE s.submitted_at >= $2),
-			count(*) FILTER (WHERE s.submitted_at >= $3),
-			count(*)
-		FROM submissions s WHERE `+inBranch+` AND s.submitted_at >= $4
-		GROUP BY s.state ORDER BY s.state`, branch, today, now.AddDate(0, 0, -7), now.AddDate(0, 0, -30))
-	if err != nil {
-		return err
+// dashStates counts the entries into each state from the trail: a submission returned
+// three times in the month counts three returns, whatever its state now.
+func dashStates(ctx context.Context, q Querier, branch string, now, today time.Time, d *Dashboard) error {
+	entries, err := audit.StateEntriesSince(ctx, q, branch, today, now.AddDate(0, 0, -7), now.AddDate(0, 0, -30), countedStates)
+	for _, e := range entries {
+		d.States = append(d.States, StateCount{State: e.State, Today: e.Since1, Week: e.Since2, Month: e.From})
 	}
-	d.States, err = pgx.CollectRows(rows, pgx.RowToStructByPos[StateCount])
 	return err
 }
 
@@ -100,33 +112,89 @@ func dashMedian(ctx context.Context, q Querier, branch string, now time.Time, d 
 	return err
 }
 
+// dashAgents counts each maker's submissions of 30 days, those onboarded, and the returns
+// they met in the trail (a submission returned twice counts two).
 func dashAgents(ctx context.Context, q Querier, branch string, now time.Time, d *Dashboard) error {
-	rows, err := q.Query(ctx, `SELECT u.username, count(*),
-			count(*) FILTER (WHERE s.state = 'onboarded'),
-			count(*) FILTER (WHERE s.state = 'returned')
+	since := now.AddDate(0, 0, -30)
+	rows, err := q.Query(ctx, `SELECT u.username, s.draft_id, s.state = 'onboarded'
 		FROM submissions s JOIN users u ON u.id = s.maker_id
-		WHERE `+inBranch+` AND s.submitted_at >= $2
-		GROUP BY u.username ORDER BY count(*) DESC, u.username LIMIT 20`, branch, now.AddDate(0, 0, -30))
+		WHERE `+inBranch+` AND s.submitted_at >= $2`, branch, since)
 	if err != nil {
 		return err
 	}
-	d.Agents, err = pgx.CollectRows(rows, pgx.RowToStructByPos[AgentCount])
-	return err
-}
-
-func dashReasons(ctx context.Context, q Querier, branch string, _ time.Time, d *Dashboard) error {
-	rows, err := q.Query(ctx, `SELECT s.draft_id, s.state, coalesce(s.return_note->>'by', ''),
-			coalesce(s.return_note->>'comment', ''), s.updated_at
-		FROM submissions s WHERE `+inBranch+` AND s.state IN ('returned', 'rejected')
-		ORDER BY s.updated_at DESC LIMIT 10`, branch)
+	type sent struct {
+		Maker     string
+		DraftID   int64
+		Onboarded bool
+	}
+	subs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[sent])
 	if err != nil {
 		return err
 	}
-	d.Reasons, err = pgx.CollectRows(rows, pgx.RowToStructByPos[ReturnReason])
+	ids := make([]int64, len(subs))
+	for i, s := range subs {
+		ids[i] = s.DraftID
+	}
+	returns, err := audit.EntriesOf(ctx, q, ids, "returned", since)
+	if err != nil {
+		return err
+	}
+	byMaker := map[string]*AgentCount{}
+	for _, s := range subs {
+		a := byMaker[s.Maker]
+		if a == nil {
+			a = &AgentCount{Username: s.Maker}
+			byMaker[s.Maker] = a
+		}
+		a.Submitted++
+		a.Returned += returns[s.DraftID]
+		if s.Onboarded {
+			a.Onboarded++
+		}
+	}
+	for _, a := range byMaker {
+		d.Agents = append(d.Agents, *a)
+	}
+	slices.SortFunc(d.Agents, func(a, b AgentCount) int {
+		return cmp.Or(cmp.Compare(b.Submitted, a.Submitted), strings.Compare(a.Username, b.Username))
+	})
+	d.Agents = d.Agents[:min(len(d.Agents), 20)]
+	return nil
+}
+
+// dashReasons lists the latest returns and rejections of 30 days from the trail: a
+// checker's comment is its event's reason; the CDP's message is on the submission's note.
+func dashReasons(ctx context.Context, q Querier, branch string, now time.Time, d *Dashboard) error {
+	entries, err := audit.LatestEntries(ctx, q, branch, now.AddDate(0, 0, -30), []string{"returned", "rejected"}, 10)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, e := range entries {
+		ids = append(ids, e.DraftID)
+	}
+	notes := map[int64]string{}
+	rows, err := q.Query(ctx, `SELECT draft_id, coalesce(return_note->>'comment', '') FROM submissions
+		WHERE draft_id = ANY($1)`, ids)
+	if err == nil {
+		var id int64
+		var comment string
+		_, err = pgx.ForEachRow(rows, []any{&id, &comment}, func() error { notes[id] = comment; return nil })
+	}
+	for _, e := range entries {
+		r := ReturnReason{DraftID: e.DraftID, State: e.State, By: "checker", Comment: e.Reason, At: e.OccurredAt}
+		if e.ByCDP {
+			r.By = "cdp"
+			r.Comment = cmp.Or(e.Reason, notes[e.DraftID])
+		}
+		d.Reasons = append(d.Reasons, r)
+	}
 	return err
 }
 
-// dashCDP reads the CDP's health off the attempts the submission worker records.
+// dashCDP reads the CDP's health off every call the trail records: the submission
+// worker's attempts, and the agents' lookups (a search that reached the CDP), failed when
+// the CDP could not answer. Only the attempts record their latency.
 func dashCDP(ctx context.Context, q Querier, _ string, now time.Time, d *Dashboard) error {
 	h, err := audit.CDPHealthSince(ctx, q, now.Add(-time.Hour))
 	d.CDPCalls, d.CDPFailures, d.CDPLatencyP50, d.CDPLatencyP95 = h.Calls, h.Failures, h.P50, h.P95

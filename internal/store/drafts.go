@@ -142,6 +142,27 @@ func collectSummaries(rows pgx.Rows, err error) ([]DraftSummary, error) {
 	})
 }
 
+// DraftCustomer is who a draft is about, as lists name it.
+type DraftCustomer struct {
+	ID                  int64
+	FirstName, LastName string
+	IDNumber            string
+}
+
+// DraftCustomers names the customers of the drafts ids.
+func DraftCustomers(ctx context.Context, q Querier, ids []int64) ([]DraftCustomer, error) {
+	rows, err := q.Query(ctx, `SELECT id, coalesce(values->>'first_name', ''), coalesce(values->>'last_name', ''), id_number
+		FROM drafts WHERE id = ANY($1)`, ids)
+	if err == nil {
+		var out []DraftCustomer
+		out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[DraftCustomer])
+		if err == nil {
+			return out, nil
+		}
+	}
+	return nil, fmt.Errorf("store.DraftCustomers: %w", err)
+}
+
 // DraftsWithIDNumber lists the drafts, but except, of the same identity document: open,
 // submitted or discarded, newest first.
 func DraftsWithIDNumber(ctx context.Context, q Querier, issuedCountry, idType, number string, except int64) ([]DraftSummary, error) {

@@ -43,11 +43,12 @@ const recordScope = ` AND ($1::text = '' OR d.branch = $1) AND ($3::boolean OR d
 // The three searches (docs/search.md); each is read off its own index, which
 // TestSearchesUseTheirIndexes checks against a seeded table.
 const (
-	recordsByNameSQL = `SELECT ` + recordColumns + draftFrom + `
-		WHERE (draft_search_name(d.values) COLLATE "C") LIKE search_fold($4) || '%'
-		AND (draft_search_name(d.values) COLLATE "C") >= $5
-		AND ((draft_search_name(d.values) COLLATE "C") > $5 OR d.id < $6)` + recordScope + `
-		ORDER BY draft_search_name(d.values) COLLATE "C", d.id DESC LIMIT $7`
+	recordsByNameSQL = `SELECT ` + summaryColumns + `, d.id_number, coalesce(d.values->>'primary_mobile_number', ''), p.part
+		FROM draft_name_parts p JOIN drafts d ON d.id = p.draft_id JOIN users cu ON cu.id = d.created_by
+		JOIN users uu ON uu.id = d.updated_by
+		WHERE ($1::text = '' OR p.branch = $1) AND p.part LIKE name_fold($4) || '%' AND p.part >= $5
+		AND (p.part > $5 OR p.draft_id < $6)` + recordScope + `
+		ORDER BY p.part, p.draft_id DESC LIMIT $7`
 	recordsByPhoneSQL = `SELECT ` + recordColumns + draftFrom + `
 		WHERE draft_search_phone(d.values) LIKE '%' || $4 || '%' AND d.id < $5` + recordScope + `
 		ORDER BY d.id DESC LIMIT $6`
@@ -56,8 +57,10 @@ const (
 		ORDER BY d.id DESC LIMIT $6`
 )
 
-// RecordsByName lists drafts whose folded name starts with prefix, in name order and, for
-// one name, newest first. prefix holds no LIKE wildcards: the caller checked it.
+// RecordsByName lists drafts with a part of their folded name (from any word on) that starts
+// with prefix, in the order of those parts and, for one part, newest first; a draft two of
+// whose parts match is listed once a page. prefix holds no LIKE wildcards: the caller
+// checked it.
 func RecordsByName(ctx context.Context, q Querier, scope RecordScope, prefix string, after NameCursor, limit int) ([]Record, error) {
 	if after.ID == 0 {
 		after.ID = maxID
@@ -66,7 +69,12 @@ func RecordsByName(ctx context.Context, q Querier, scope RecordScope, prefix str
 	if err != nil {
 		return nil, fmt.Errorf("store.RecordsByName: %w", err)
 	}
-	return out, nil
+	seen := map[int64]bool{}
+	return slices.DeleteFunc(out, func(r Record) bool {
+		dup := seen[r.ID]
+		seen[r.ID] = true
+		return dup
+	}), nil
 }
 
 // RecordsByPhone lists drafts whose mobile number holds digits, newest first, older than afterID.

@@ -40,6 +40,9 @@ type ReturnNote struct {
 	By      string            `json:"by"` // "checker" or "cdp"
 	Comment string            `json:"comment,omitempty"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	// Was is what each returned field held when it came back (a document: its SHA-256 in
+	// hex): the field stays an issue of the draft until it holds something else.
+	Was map[string]string `json:"was,omitempty"`
 }
 
 const submissionColumns = `s.draft_id, s.state, s.kind, s.country, s.branch, s.maker_id, mu.username,
@@ -84,10 +87,10 @@ func SubmissionByDraft(ctx context.Context, q Querier, draftID int64, forUpdate 
 	return s, nil
 }
 
-// SubmissionsByECRN lists the submissions linked to a CDP customer.
+// SubmissionsByECRN lists the submissions linked to a CDP customer, locking none.
 func SubmissionsByECRN(ctx context.Context, q Querier, ecrn string) ([]Submission, error) {
 	out, err := collectSubmissions(q.Query(ctx, `SELECT `+submissionColumns+submissionFrom+`
-		WHERE s.ecrn = $1 ORDER BY s.draft_id FOR UPDATE OF s`, ecrn))
+		WHERE s.ecrn = $1 ORDER BY s.draft_id`, ecrn))
 	if err != nil {
 		return nil, fmt.Errorf("store.SubmissionsByECRN: %w", err)
 	}
@@ -173,4 +176,27 @@ func RecordAlertClosure(ctx context.Context, q Querier, alertID, ecrn string, at
 		return fmt.Errorf("store.RecordAlertClosure(%s): %w", alertID, err)
 	}
 	return nil
+}
+
+// KeepSent records what a submission of a draft sends, name by name, moving what the one
+// before it sent aside.
+func KeepSent(ctx context.Context, q Querier, draftID int64, sent map[string]string) error {
+	_, err := q.Exec(ctx, `UPDATE submissions SET previously_sent = sent, sent = $2 WHERE draft_id = $1`, draftID, sent)
+	if err != nil {
+		return fmt.Errorf("store.KeepSent(%d): %w", draftID, err)
+	}
+	return nil
+}
+
+// Sent reads what the latest submission of a draft sent, and what the one before it sent
+// (nil when there was none).
+func Sent(ctx context.Context, q Querier, draftID int64) (latest, previous map[string]string, err error) {
+	err = q.QueryRow(ctx, `SELECT sent, previously_sent FROM submissions WHERE draft_id = $1`, draftID).Scan(&latest, &previous)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("store.Sent(%d): %w", draftID, err)
+	}
+	return latest, previous, nil
 }

@@ -179,7 +179,9 @@ func (s *Service) Return(ctx context.Context, u store.User, draftID int64, r Rev
 			return err
 		}
 		sub.CheckerID, sub.ClaimedBy, sub.Returns = u.ID, 0, sub.Returns+1
-		sub.ReturnNote = &store.ReturnNote{By: "checker", Comment: strings.TrimSpace(r.Comment), Fields: r.Reasons}
+		if sub.ReturnNote, err = returnNote(ctx, tx, d, "checker", strings.TrimSpace(r.Comment), r.Reasons); err != nil {
+			return err
+		}
 		if err := store.SetDraftStatus(ctx, tx, draftID, store.DraftOpen, s.Now()); err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 
 	"kycportal/internal/audit"
 	"kycportal/internal/auth"
+	"kycportal/internal/cdp/cdptest"
 	"kycportal/internal/drafts"
 )
 
@@ -116,10 +117,15 @@ func TestReturnNeedsReasonsAndIsCapped(t *testing.T) {
 	if s.State != Returned || s.ReturnNote.Fields["face"] != "illegible" || s.Returns != 1 {
 		t.Fatalf("after return: %s %+v", s.State, s.ReturnNote)
 	}
-	// The agent corrects and resubmits; the second return is over the cap.
+	// The agent corrects the birth date and resubmits: refused while the returned face photo
+	// is the same; taken again, it goes. The second return is over the cap.
 	if _, err := e.svc.Drafts.Save(ctx, e.agent, id, 100, map[string]string{"date_of_birth": "1990-05-18"}); err != nil {
 		t.Fatal(err)
 	}
+	if err := e.svc.Submit(ctx, e.agent, id); !errors.Is(err, ErrIncomplete) {
+		t.Fatalf("resubmit with the returned photo unchanged = %v, want ErrIncomplete", err)
+	}
+	e.document(id, "face", cdptest.JPEG("face, taken again"))
 	if err := e.svc.Submit(ctx, e.agent, id); err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,11 @@ func (s *Service) CloseAlert(ctx context.Context, c cdp.AlertClosure) error {
 		}
 		facts := map[string]any{"alert_id": c.AlertID, "aml_scan_status": c.AMLScanStatus,
 			"customer_status": c.CustomerStatus, "closed_at": c.ClosedAt.UTC()}
+		for i := range subs { // every lock before the first event (docs/submission.md)
+			if subs[i], err = caseLocked(ctx, tx, subs[i].DraftID); err != nil {
+				return err
+			}
+		}
 		moved := 0
 		for i := range subs {
 			if subs[i].State != string(UnderInvestigation) {

@@ -76,7 +76,7 @@ func (cw *CheckWorker) Work(ctx context.Context, job *river.Job[CheckArgs]) erro
 	var v verdict
 	res := w.call(ctx, &v, "lookup", func(ctx context.Context) cdp.Result { return w.CDP.Lookup(ctx, d.IDType, d.IDNumber) })
 	return w.DB.InTx(ctx, func(tx pgx.Tx) error {
-		sub, err := store.SubmissionByDraft(ctx, tx, job.Args.DraftID, true)
+		sub, err := caseLocked(ctx, tx, job.Args.DraftID)
 		if err != nil || State(sub.State) != UnderInvestigation {
 			return err
 		}

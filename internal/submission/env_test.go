@@ -2,6 +2,7 @@ package submission
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -136,16 +137,23 @@ func (e *env) draftWithFront(number string, front *cdp.File) int64 {
 	return id
 }
 
+// document stores f as the draft's document of kind, replacing the one it held.
 func (e *env) document(draftID int64, kind string, f *cdp.File) {
 	e.t.Helper()
 	ctx := context.Background()
-	key := fmt.Sprintf("test-%d-%s", draftID, kind)
+	sum := sha256.Sum256(f.Data)
+	key := fmt.Sprintf("test-%d-%s-%x", draftID, kind, sum[:4])
 	err := e.db.InTx(ctx, func(tx pgx.Tx) error {
+		if old, err := store.CurrentDocument(ctx, tx, draftID, kind); err == nil {
+			if err := store.RemoveDocument(ctx, tx, old.ID, e.agent.ID, e.clock.Now()); err != nil {
+				return err
+			}
+		}
 		if err := (store.PGBlobs{}).Put(ctx, tx, key, f.Data); err != nil {
 			return err
 		}
 		_, err := store.AddDocument(ctx, tx, store.Document{DraftID: draftID, Kind: kind, ContentType: f.ContentType,
-			BlobKey: key, Size: len(f.Data), SHA256: []byte("test"), UploadedBy: e.agent.ID, UploadedAt: e.clock.Now()})
+			BlobKey: key, Size: len(f.Data), SHA256: sum[:], UploadedBy: e.agent.ID, UploadedAt: e.clock.Now()})
 		return err
 	})
 	if err != nil {

@@ -124,7 +124,11 @@ func (s *Service) Submit(ctx context.Context, u store.User, draftID int64) error
 		if d.Status == store.DraftDiscarded {
 			return drafts.ErrClosed
 		}
-		if err := s.complete(ctx, d); err != nil {
+		docs, err := s.complete(ctx, tx, d, sub)
+		if err == nil {
+			err = keepSent(ctx, tx, d, docs)
+		}
+		if err != nil {
 			return err
 		}
 		return s.send(ctx, tx, u, d, &sub, first)
@@ -140,15 +144,70 @@ func (s *Service) create(ctx context.Context, tx pgx.Tx, d drafts.Draft) (store.
 	return sub, store.CreateSubmission(ctx, tx, sub)
 }
 
-func (s *Service) complete(ctx context.Context, d drafts.Draft) error {
-	docs, err := s.Drafts.Documents(ctx, d.ID)
+// complete refuses a draft with an issue left, and returns its documents, read in tx: a
+// transaction never waits for a second connection of the pool, which the requests it
+// blocks may hold.
+func (s *Service) complete(ctx context.Context, tx pgx.Tx, d drafts.Draft, sub store.Submission) ([]store.Document, error) {
+	docs, err := store.CurrentDocuments(ctx, tx, d.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if len(drafts.Review(d, docs, s.Now())) > 0 {
-		return ErrIncomplete
+	if len(drafts.Review(d, docs, s.Now(), returned(sub))) > 0 {
+		return nil, ErrIncomplete
 	}
-	return nil
+	return docs, nil
+}
+
+// keepSent records what this submission of d sends: every field, and each document's SHA-256.
+func keepSent(ctx context.Context, tx pgx.Tx, d drafts.Draft, docs []store.Document) error {
+	sent := map[string]string{}
+	for _, sec := range d.Pack.Sections {
+		for _, f := range sec.Fields {
+			sent[f.Name] = d.Values[f.Name]
+		}
+	}
+	for _, doc := range docs {
+		sent[doc.Kind] = drafts.Holding(d, docs, doc.Kind)
+	}
+	return store.KeepSent(ctx, tx, d.ID, sent)
+}
+
+// Sent is what the latest submission of a draft sent, and what the one before it sent
+// (nil for a first submission), name by name.
+func (s *Service) Sent(ctx context.Context, draftID int64) (latest, previous map[string]string, err error) {
+	return store.Sent(ctx, s.DB.Pool, draftID)
+}
+
+// returned is the note of a submission its agent is correcting, nil for any other.
+func returned(sub store.Submission) *store.ReturnNote {
+	if State(sub.State) != Returned {
+		return nil
+	}
+	return sub.ReturnNote
+}
+
+// Issues lists what keeps draft d from being submitted, documents docs: the draft's own
+// problems, and what a return sent back that the agent has not changed yet.
+func (s *Service) Issues(ctx context.Context, d drafts.Draft, docs []store.Document) ([]drafts.Issue, error) {
+	sub, err := s.Current(ctx, d.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	return drafts.Review(d, docs, s.Now(), returned(sub)), nil
+}
+
+// returnNote is the note of a return of d, keeping what each returned field and document
+// holds now, so that each stays an issue until the agent changes it; read in tx.
+func returnNote(ctx context.Context, tx pgx.Tx, d drafts.Draft, by, comment string, fields map[string]string) (*store.ReturnNote, error) {
+	docs, err := store.CurrentDocuments(ctx, tx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	was := map[string]string{}
+	for name := range fields {
+		was[name] = drafts.Holding(d, docs, name)
+	}
+	return &store.ReturnNote{By: by, Comment: comment, Fields: fields, Was: was}, nil
 }
 
 // send moves a submission from the agent's hands on, closing the draft to edits.
@@ -181,14 +240,27 @@ func (s *Service) send(ctx context.Context, tx pgx.Tx, u store.User, d drafts.Dr
 }
 
 // Of reads the submission of a draft the user may see; drafts.ErrNotFound when it has none.
+// It locks nothing: a page or a thumbnail of a case never waits for the case's changes.
 func (s *Service) Of(ctx context.Context, u store.User, draftID int64) (store.Submission, error) {
-	var sub store.Submission
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
-		var err error
-		_, sub, err = s.locked(ctx, tx, u, draftID)
-		return err
-	})
+	if _, err := s.Drafts.Visible(ctx, s.DB.Pool, u, draftID); err != nil {
+		return store.Submission{}, err
+	}
+	sub, err := store.SubmissionByDraft(ctx, s.DB.Pool, draftID, false)
+	if errors.Is(err, store.ErrNotFound) {
+		err = drafts.ErrNotFound
+	}
 	return sub, err
+}
+
+// caseLocked locks a case's draft, then its submission, until tx ends. Every change of a
+// case takes its locks in this one order (draft, submission, documents), and all of them
+// before its first audit event, so that two changes of one case queue instead of
+// deadlocking (docs/submission.md).
+func caseLocked(ctx context.Context, tx pgx.Tx, draftID int64) (store.Submission, error) {
+	if _, err := store.DraftByID(ctx, tx, draftID, true); err != nil {
+		return store.Submission{}, err
+	}
+	return store.SubmissionByDraft(ctx, tx, draftID, true)
 }
 
 // Current reads the submission of a draft whose user the caller has checked already;

@@ -104,7 +104,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 func (w *Worker) begin(ctx context.Context, job *river.Job[SendArgs]) (*store.Submission, error) {
 	var out *store.Submission
 	err := w.DB.InTx(ctx, func(tx pgx.Tx) error {
-		sub, err := store.SubmissionByDraft(ctx, tx, job.Args.DraftID, true)
+		sub, err := caseLocked(ctx, tx, job.Args.DraftID)
 		if err != nil {
 			return err
 		}
@@ -214,7 +214,7 @@ func (w *Worker) finish(ctx context.Context, job *river.Job[SendArgs], d drafts.
 	}
 	again := v.to == "" && job.Attempt < job.MaxAttempts
 	err := w.DB.InTx(ctx, func(tx pgx.Tx) error {
-		sub, err := store.SubmissionByDraft(ctx, tx, d.ID, true)
+		sub, err := caseLocked(ctx, tx, d.ID)
 		if err != nil {
 			return err
 		}
@@ -241,7 +241,11 @@ func (w *Worker) conclude(ctx context.Context, tx pgx.Tx, sub *store.Submission,
 	case v.to == "":
 		return w.move(ctx, tx, sub, NeedsAttention, audit.CDPOutcome, facts, "no answer after the last allowed attempt")
 	case v.to == Returned:
-		sub.ReturnNote = &store.ReturnNote{By: "cdp", Comment: v.res.Message, Fields: formFields(d.Pack, v.res.Details)}
+		note, err := returnNote(ctx, tx, d, "cdp", v.res.Message, formFields(d.Pack, v.res.Details))
+		if err != nil {
+			return err
+		}
+		sub.ReturnNote, facts["fields"] = note, note.Fields
 		if err := store.SetDraftStatus(ctx, tx, d.ID, store.DraftOpen, w.Now()); err != nil {
 			return err
 		}

@@ -4,7 +4,18 @@ import (
 	"strconv"
 
 	"github.com/a-h/templ"
+
+	"kycportal/internal/views"
 )
+
+// pageURL names the address of a page that answers a form's POST, which portal.js puts in
+// the address bar: a reload then reads the page instead of posting the form again.
+func pageURL(c views.Chrome, url string) templ.Attributes {
+	if !c.Posted {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"data-page-url": url}
+}
 
 func oobAttr(oob bool) templ.Attributes {
 	if oob {
@@ -38,6 +49,22 @@ func inputType(t string) string {
 	return "text"
 }
 
+// ruleAttrs are the pack's rules of f as attributes of its input.
+func ruleAttrs(f Field) templ.Attributes {
+	a := templ.Attributes{}
+	r := f.Rules
+	for name, v := range map[string]string{"pattern": r.Pattern, "min": r.Min, "max": r.Max, "inputmode": r.InputMode,
+		"data-required-when": r.RequiredWhenField, "data-required-in": r.RequiredWhenIn} {
+		if v != "" {
+			a[name] = v
+		}
+	}
+	if r.Hint != "" {
+		a["title"] = r.Hint
+	}
+	return a
+}
+
 // inputHints are a field type's keyboard and direction: names and addresses take the
 // direction of what is typed in them (dir="auto"), the Arabic name is right-to-left, numbers
 // and codes stay left-to-right in an Arabic page.
@@ -55,6 +82,15 @@ func inputHints(t string) templ.Attributes {
 		return templ.Attributes{"dir": "ltr"}
 	}
 	return templ.Attributes{}
+}
+
+// sizeAttr gives a file the browser sends as it is (not a photo it scales first) the most
+// bytes the portal takes, so that the page refuses a larger file before sending it.
+func sizeAttr(doc Doc) templ.Attributes {
+	if doc.ScaleTo != 0 {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"data-max-bytes": strconv.Itoa(doc.MaxBytes)}
 }
 
 func captureAttr(capture string) templ.Attributes {

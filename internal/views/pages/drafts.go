@@ -2,6 +2,7 @@ package pages
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 )
@@ -49,6 +50,18 @@ type Field struct {
 	Options                               []Choice
 	Conflict                              *Conflict
 	Note                                  string // why the value changed under the agent's eyes
+	Rules                                 Rules  // the pack's rules, for the browser to check as the agent types
+}
+
+// Rules are a field's pack rules as input attributes: the browser marks a value that breaks
+// them as the agent leaves the field, and the page keeps "required" in step with the field
+// it depends on. The server checks them all again.
+type Rules struct {
+	Pattern, Hint     string // a pattern and its example, in words
+	Min, Max          string // a date's bounds, YYYY-MM-DD
+	InputMode         string
+	RequiredWhenField string // required while this field's value is one of RequiredWhenIn
+	RequiredWhenIn    string // codes, space-separated
 }
 
 // Conflict shows both values of a field two people saved at once, and what to do.
@@ -63,6 +76,7 @@ type Doc struct {
 	Warnings                     []string
 	WarningReason                string
 	Error                        string
+	MaxBytes                     int // the largest file the portal takes: the page refuses a larger one before sending it
 }
 
 // Issue is something still missing or invalid, with a link to where it is fixed.
@@ -86,11 +100,19 @@ type Draft struct {
 	Submission                            Submission
 	UpdateOf                              string // an update case: the customer's ECRN
 	Updates                               []UpdateChange
+	Summary                               []SummarySection // the review step: everything that will be sent
+	StepIssues                            []Issue          // after "Save and continue": every problem of the step at once
 }
 
 // UpdateChange is a field an update case changes from the CDP's record.
 type UpdateChange struct {
 	Field, Label, Before, After string
+}
+
+// SummarySection is one step's fields as the review shows them, as people read them.
+type SummarySection struct {
+	Title string
+	Items []ReviewItem
 }
 
 // Autosave is the answer to an htmx save: out-of-band updates of the page.
@@ -104,8 +126,8 @@ type Autosave struct {
 
 // HistoryRow is one audit event of a draft.
 type HistoryRow struct {
-	When, Who, Action, Reason, Outcome string
-	Changes                            []Change
+	When, Who, Action, Reason string
+	Changes                   []Change
 }
 
 // Change is one field's before and after.
@@ -142,6 +164,9 @@ func (v Viewer) back() (templ.SafeURL, string) {
 }
 
 func draftURL(id int64) string { return "/drafts/" + strconv.FormatInt(id, 10) }
+
+// idMasked tells whether an ID number is shown masked, so that the page offers to reveal it.
+func idMasked(shown string) bool { return strings.HasPrefix(shown, "•") }
 
 func stepURL(id int64, step string) string { return draftURL(id) + "?step=" + step }
 

@@ -1419,7 +1419,7 @@ func recordRows(v RecordSearch) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 116, "<table data-testid=\"records\" data-focus><thead><tr><th scope=\"col\">Draft</th><th scope=\"col\">Name</th><th scope=\"col\">Country</th><th scope=\"col\">ID number</th><th scope=\"col\">Mobile</th><th scope=\"col\">Status</th><th scope=\"col\">Agent</th><th scope=\"col\">Last saved (UTC)</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 116, "<table data-testid=\"records\" data-focus><thead><tr><th scope=\"col\">Draft</th><th scope=\"col\">Name</th><th scope=\"col\">Country</th><th scope=\"col\">ID number</th><th scope=\"col\">Mobile</th><th scope=\"col\">Status</th><th scope=\"col\">Agent</th><th scope=\"col\">Last saved</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

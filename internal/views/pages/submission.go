@@ -31,8 +31,9 @@ type Reason struct{ Name, Label, Reason string }
 
 // TimelineRow is one change or CDP attempt of a submission: never a payload or an image.
 type TimelineRow struct {
-	When, Who, What, Detail, Outcome string
-	Attempt                          bool
+	When, Who, What string
+	Detail          string // technical, for supervisors only: "" for an agent
+	Attempt         bool
 }
 
 // ApprovalRow is a case of the supervisor's queue.
@@ -42,9 +43,15 @@ type ApprovalRow struct {
 	Submitted, ClaimedBy            string
 }
 
-// ReviewItem is a field or document the checker may flag, with its value.
+// ReviewItem is a field or document the checker may flag, with its value as people read it.
 type ReviewItem struct {
 	Name, Label, Value string
+	Changed            bool // since the last submission
+}
+
+// CaseChange is a field or document that changed since a case's last submission.
+type CaseChange struct {
+	Field, Label, Before, After string
 }
 
 // Approval is one case as its checker reviews it.
@@ -69,6 +76,41 @@ type Approval struct {
 	UpdateOf    string // an update case: the customer's ECRN
 	Updates     []UpdateChange
 	Error       string
+	StepUpError string // the password given to approve was refused
+	Changed     []CaseChange
+}
+
+// deciding is true when the viewer holds the case and may decide on it now.
+func (a Approval) deciding() bool { return a.State == "awaiting approval" && !a.Mine && a.ClaimedByMe }
+
+func orNone(v string) string {
+	if v == "" {
+		return "(none)"
+	}
+	return v
+}
+
+// nextStep says, for a submission in state, what happens next and what the agent does.
+func nextStep(state string) string {
+	switch state {
+	case "awaiting_approval":
+		return "A checker of your branch reviews the customer next. Their decision shows here; nothing to do meanwhile."
+	case "approved", "queued", "sending":
+		return "Approved: the portal is sending the customer to the CDP. The answer shows here, usually within a minute."
+	case "onboarded":
+		return "Done: the CDP registered the customer under this number. Give it to the customer if they ask for it."
+	case "returned":
+		return "Sent back for a correction: change what is marked below, then submit the correction."
+	case "draft", "resubmitted":
+		return "Being corrected: submit the correction when the review shows nothing missing."
+	case "under_investigation":
+		return "The CDP is reviewing the customer for compliance. Nothing to do: its answer shows here."
+	case "rejected":
+		return "Refused: this customer cannot be onboarded with this draft."
+	case "needs_attention":
+		return "The CDP could not take the customer. A supervisor of your branch looks at it; nothing to do for now."
+	}
+	return ""
 }
 
 func approvalURL(id int64) string { return "/approvals/" + strconv.FormatInt(id, 10) }
