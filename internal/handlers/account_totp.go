@@ -128,14 +128,6 @@ func (s *Server) totpFirst(u store.User, next echo.HandlerFunc) echo.HandlerFunc
 			strings.HasPrefix(c.Path(), "/account/totp") || c.Path() == "/logout" {
 			return next(c)
 		}
-		if c.Request().Header.Get("HX-Request") == "true" {
-			// A request the enrolment page makes itself (the inbox count) is refused without
-			// sending that page to itself again, which would reload it for ever.
-			if !strings.Contains(c.Request().Header.Get("HX-Current-URL"), "/account/totp") {
-				c.Response().Header().Set("HX-Redirect", "/account/totp")
-			}
-			return c.NoContent(http.StatusForbidden)
-		}
-		return c.Redirect(http.StatusSeeOther, "/account/totp")
+		return holdOn(c, "/account/totp")
 	}
 }

@@ -215,6 +215,16 @@ func TestAdminResetsPasswordAndSecondFactorAndEndsOneSession(t *testing.T) {
 	for _, action := range []string{"session.ended", "user.totp_reset", "user.password_reset"} {
 		e.lastEvent(action)
 	}
+	// Held on the password page: htmx is sent there, except from that page itself (its
+	// header's inbox count), which would otherwise reload it for ever.
+	for from, redirect := range map[string]string{"/": "/account/password", "/account/password": ""} {
+		resp := fresh.do(http.MethodGet, "/notifications/count", nil, "HX-Request", "true", "HX-Current-URL", e.srv.URL+from)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden || resp.Header.Get("HX-Redirect") != redirect {
+			t.Errorf("htmx request from %s before the new password: %d, HX-Redirect %q; want 403, %q", from,
+				resp.StatusCode, resp.Header.Get("HX-Redirect"), redirect)
+		}
+	}
 }
 
 func TestAdminUserPagesAnswer404ForUnknownAccounts(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"slices"
 
@@ -300,9 +301,19 @@ func (s *Server) passwordChangeFirst(c echo.Context, u store.User, next echo.Han
 	if !u.MustChangePassword || c.Path() == "/account/password" || c.Path() == "/logout" {
 		return next(c)
 	}
-	if c.Request().Header.Get("HX-Request") == "true" {
-		c.Response().Header().Set("HX-Redirect", "/account/password")
-		return c.NoContent(http.StatusForbidden)
+	return holdOn(c, "/account/password")
+}
+
+// holdOn sends a user who must do something first (choose a password, enrol a second
+// factor) to the page where they do it. An htmx request is told to navigate there, unless
+// that page made it itself (the header's inbox count): sending the page to itself would
+// reload it for ever.
+func holdOn(c echo.Context, page string) error {
+	if c.Request().Header.Get("HX-Request") != "true" {
+		return c.Redirect(http.StatusSeeOther, page)
 	}
-	return c.Redirect(http.StatusSeeOther, "/account/password")
+	if from, err := url.Parse(c.Request().Header.Get("HX-Current-URL")); err != nil || from.Path != page {
+		c.Response().Header().Set("HX-Redirect", page)
+	}
+	return c.NoContent(http.StatusForbidden)
 }
