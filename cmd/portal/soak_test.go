@@ -411,6 +411,9 @@ func (s *soak) results(clusterDir string) results {
 	}
 	log, _ := os.ReadFile(filepath.Join(clusterDir, "postgres.log"))
 	r.deadlocks = strings.Count(string(log), "deadlock detected")
+	if r.deadlocks > 0 {
+		s.t.Logf("PostgreSQL's log of the deadlocks:\n%s", deadlockLines(string(log)))
+	}
 	var ids []int64
 	var numbers []string
 	for id, number := range s.drafts {
@@ -515,4 +518,17 @@ func stopPortal(p *server) {
 	case <-time.After(30 * time.Second):
 		_ = p.cmd.Process.Kill()
 	}
+}
+
+// deadlockLines are the lines of a PostgreSQL log that tell a deadlock: its ERROR, the
+// processes' DETAIL and the STATEMENT that lost.
+func deadlockLines(log string) string {
+	var out []string
+	lines := strings.Split(log, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, "deadlock detected") {
+			out = append(out, lines[i:min(i+8, len(lines))]...)
+		}
+	}
+	return strings.Join(out, "\n")
 }
