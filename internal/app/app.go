@@ -14,6 +14,7 @@ import (
 
 	"kycportal/internal/audit"
 	"kycportal/internal/auth"
+	"kycportal/internal/branches"
 	"kycportal/internal/cdp"
 	"kycportal/internal/documents"
 	"kycportal/internal/drafts"
@@ -68,6 +69,7 @@ type App struct {
 	Submissions *submission.Service
 	Review      *review.Service
 	Worklist    *worklist.Service
+	Branches    *branches.Service
 	Audit       audit.Recorder        // events with no change of their own: refusals, denials
 	Queue       *river.Client[pgx.Tx] // inserts the services' jobs; works them with Options.Worker
 }
@@ -102,6 +104,7 @@ func New(o Options) (*App, error) {
 		Submissions: sub,
 		Review:      &review.Service{DB: o.DB, Now: o.Now, Key: o.AuditKey, Log: o.AuditLog},
 		Worklist:    wl,
+		Branches:    &branches.Service{DB: o.DB, Packs: o.Packs},
 		Audit:       audit.Recorder{DB: o.DB.Pool},
 		Queue:       q,
 	}, nil

@@ -121,11 +121,20 @@ func searchInFlight(t *testing.T, p *Portal, page playwright.Page) {
 
 func searchAgain(t *testing.T, page playwright.Page, c demoCustomer) {
 	t.Helper()
+	searchIssued(t, page, c, "")
+}
+
+// searchIssued is searchAgain for an ID issued by the country issued (a passport's).
+func searchIssued(t *testing.T, page playwright.Page, c demoCustomer, issued string) {
+	t.Helper()
 	_, err := page.Goto("/search")
 	check(t, err)
 	selectValue(t, page.GetByTestId("search-country"), c.country)
 	check(t, expect.Locator(page.GetByTestId("search-id-type").Locator(`option[value="`+c.idType+`"]`)).ToBeAttached())
 	selectValue(t, page.GetByTestId("search-id-type"), c.idType)
+	if issued != "" {
+		selectValue(t, page.GetByTestId("search-issued-country"), issued)
+	}
 	check(t, page.GetByTestId("search-id-number").Fill(c.number))
 	check(t, page.GetByTestId("search-submit").Click())
 	check(t, expect.Locator(page.GetByTestId("outcome-"+c.outcome)).ToBeVisible())

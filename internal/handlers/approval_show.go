@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"kycportal/internal/audit"
 	"kycportal/internal/submission"
 	"kycportal/internal/views/pages"
 )
@@ -65,6 +67,27 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 		a.ReasonTypes = append(a.ReasonTypes, pages.Choice{Code: code, Label: submission.ReasonTypes[code]})
 	}
 	entries, err := s.submissions.Timeline(ctx, id)
-	a.Timeline = timelineRows(entries)
+	a.Timeline, a.Compare = timelineRows(entries, true), comparison(entries)
 	return a, err
+}
+
+// comparison is the last side-by-side the worker recorded after an "already exists".
+func comparison(entries []audit.Entry) []pages.CompareRow {
+	for i := len(entries) - 1; i >= 0; i-- {
+		existing, _ := entries[i].After["existing_customer"].(map[string]any)
+		draft, _ := entries[i].After["this_draft"].(map[string]any)
+		if existing == nil || draft == nil {
+			continue
+		}
+		ecrn := entries[i].After["existing_ecrn"] // a different person: the case keeps no ECRN
+		if ecrn == nil {
+			ecrn = entries[i].After["ecrn"] // the same person: the case updates it
+		}
+		return []pages.CompareRow{
+			{Label: "ECRN", Existing: fmt.Sprint(ecrn), Case: "none: not linked"},
+			{Label: "Name", Existing: fmt.Sprint(existing["name"]), Case: fmt.Sprint(draft["name"])},
+			{Label: "Date of birth", Existing: fmt.Sprint(existing["date_of_birth"]), Case: fmt.Sprint(draft["date_of_birth"])},
+		}
+	}
+	return nil
 }

@@ -58,7 +58,10 @@ func (s *Server) submissionView(ctx context.Context, d drafts.Draft, complete bo
 		v.ReturnedBy, v.Comment, v.Reasons = sub.ReturnNote.By, sub.ReturnNote.Comment, reasons(d.Pack, sub.ReturnNote)
 	}
 	entries, err := s.submissions.Timeline(ctx, d.ID)
-	v.Timeline = timelineRows(entries)
+	v.Timeline = timelineRows(entries, false)
+	if o, ok := lastOutcome(entries); ok && state != submission.Draft {
+		v.Outcome = &pages.Outcome{Title: o.Title, Meaning: o.Meaning, Next: o.Next}
+	}
 	return v, err
 }
 

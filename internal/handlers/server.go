@@ -14,6 +14,7 @@ import (
 	"kycportal/internal/app"
 	"kycportal/internal/audit"
 	"kycportal/internal/auth"
+	"kycportal/internal/branches"
 	"kycportal/internal/cdp"
 	"kycportal/internal/drafts"
 	"kycportal/internal/review"
@@ -60,6 +61,7 @@ type Server struct {
 	review      *review.Service
 	audit       audit.Recorder
 	worklist    *worklist.Service
+	branches    *branches.Service
 }
 
 // New builds the portal's HTTP handler.
@@ -79,7 +81,7 @@ func newServer(d Deps) (*Server, error) {
 	a := d.Services
 	s := &Server{Deps: d, crossOrigin: http.NewCrossOriginProtection(), httpMetrics: m,
 		sessions: a.Sessions, login: a.Login, accounts: a.Accounts, drafts: a.Drafts, search: a.Search,
-		submissions: a.Submissions, review: a.Review, audit: a.Audit, worklist: a.Worklist}
+		submissions: a.Submissions, review: a.Review, audit: a.Audit, worklist: a.Worklist, branches: a.Branches}
 	// The CDP calls the callback server to server: its own signature check stands in for
 	// the browser checks, which a proxy's added headers must not turn against it.
 	s.crossOrigin.AddInsecureBypassPattern(http.MethodPost + " " + cdp.CallbackPath)

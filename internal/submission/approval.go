@@ -126,12 +126,17 @@ func (s *Service) refusedBy(ctx context.Context, draftID int64, err error, rules
 // Approve sends the case to the CDP queue once supervisor u gives their password again.
 // The case is checked first, so that a password is never asked for a case u cannot approve.
 func (s *Service) Approve(ctx context.Context, u store.User, draftID int64, password string) error {
+	var d drafts.Draft
 	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
-		_, _, err := s.decision(ctx, tx, u, draftID)
+		var err error
+		d, _, err = s.decision(ctx, tx, u, draftID)
 		return err
 	})
 	if err != nil {
 		return s.refusedBy(ctx, draftID, err, ErrOwnCase, ErrNotClaimed)
+	}
+	if err := s.preflight(ctx, d); err != nil {
+		return err // the CDP would refuse it: return it to the agent instead
 	}
 	ok, err := s.Hasher.Verify(ctx, u.PasswordHash, password)
 	if err != nil {

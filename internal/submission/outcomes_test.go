@@ -6,6 +6,7 @@ import (
 
 	"kycportal/internal/cdp"
 	"kycportal/internal/packs"
+	"kycportal/internal/payload"
 )
 
 // TestSandboxOutcomes sends the sandbox's demo customers, one per onboarding outcome, over
@@ -21,10 +22,11 @@ func TestSandboxOutcomes(t *testing.T) {
 		ecrn         string // "new": any; "": none
 	}{
 		{"accepted", emiratesID(900), Onboarded, "new"},
-		{"already onboarded links", "784199012345676", Onboarded, "7841003233051516"},
-		{"already onboarded, subscription pending, links", "784198823456789", Onboarded, "7841003235214285"},
-		{"already onboarded and blocked", "784197734567890", Rejected, "7841001220007002"},
-		{"already onboarded, under investigation", "784196645678903", UnderInvestigation, "7841004455667788"},
+		// Fatima Hassan is none of the demo customers: never linked to one, a supervisor compares.
+		{"already onboarded, another person", "784199012345676", NeedsAttention, ""},
+		{"already onboarded, subscription pending: no record to compare", "784198823456789", NeedsAttention, ""},
+		{"already onboarded and blocked, another person", "784197734567890", NeedsAttention, ""},
+		{"already onboarded, under investigation, another person", "784196645678903", NeedsAttention, ""},
 		{"created under investigation", "784200167890126", UnderInvestigation, "new"},
 		{"blocked", "784199378901237", Rejected, ""},
 		{"backend failure every time", "784195556789014", NeedsAttention, ""},
@@ -37,7 +39,7 @@ func TestSandboxOutcomes(t *testing.T) {
 		}
 	}
 	// the CDP finds the ID front's bytes are not a JPEG
-	missing := e.draftWithFront(emiratesID(901), &cdp.File{ContentType: "image/jpeg", Data: []byte("not a picture")})
+	missing := e.draftWithFront(emiratesID(901), &payload.File{ContentType: "image/jpeg", Data: []byte("not a picture")})
 	if err := e.svc.Submit(context.Background(), e.agent, missing); err != nil {
 		t.Fatal(err)
 	}
@@ -91,12 +93,8 @@ func TestDecide(t *testing.T) {
 		{"auth failed retries, nothing registered", res(cdp.AuthFailed), nil, "", false},
 		{"unavailable retries after a lookup", res(cdp.Unavailable), nil, "", true},
 		{"unknown answer retries after a lookup", res(cdp.CDPError), nil, "", true},
-		{"already exists, not looked up yet", res(cdp.AlreadyExists), nil, "", true},
-		{"already exists and found", res(cdp.AlreadyExists), lookup(cdp.Found), Onboarded, false},
-		{"already exists and blocked", res(cdp.AlreadyExists), lookup(cdp.Blocked), Rejected, false},
-		{"already exists under investigation", res(cdp.AlreadyExists), lookup(cdp.UnderInvestigation), UnderInvestigation, false},
-		{"already exists but not found", res(cdp.AlreadyExists), lookup(cdp.NotFound), NeedsAttention, false},
-		{"already exists, lookup unavailable", res(cdp.AlreadyExists), lookup(cdp.Unavailable), "", true},
+		{"already exists without an ECRN to compare", res(cdp.AlreadyExists), nil, NeedsAttention, false},
+		{"already exists without an ECRN, even if found", res(cdp.AlreadyExists), lookup(cdp.Found), NeedsAttention, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package submission
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"strconv"
 	"time"
@@ -50,6 +51,13 @@ var (
 	ErrReturnCap    = errors.New("this case was returned as often as allowed: approve or reject it")
 	ErrNotAttention = errors.New("this case does not need attention")
 )
+
+// PreflightError refuses a submission or an approval the CDP would refuse, with why.
+type PreflightError struct{ Findings []Finding }
+
+func (e *PreflightError) Error() string {
+	return fmt.Sprintf("the CDP would refuse this customer (%d findings): see the review step", len(e.Findings))
+}
 
 func entityID(draftID int64) string { return strconv.FormatInt(draftID, 10) }
 
@@ -142,6 +150,18 @@ func (s *Service) complete(ctx context.Context, d drafts.Draft) error {
 	}
 	if len(drafts.Review(d, docs, s.Now())) > 0 {
 		return ErrIncomplete
+	}
+	return s.preflight(ctx, d)
+}
+
+// preflight refuses a draft whose payload the contract's rules reject: the CDP would.
+func (s *Service) preflight(ctx context.Context, d drafts.Draft) error {
+	findings, err := s.Preflight(ctx, d)
+	if err != nil {
+		return err
+	}
+	if len(findings) > 0 {
+		return &PreflightError{Findings: findings}
 	}
 	return nil
 }
