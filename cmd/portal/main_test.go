@@ -79,6 +79,7 @@ func addBranch(t *testing.T, env []string, code string) {
 }
 
 func TestBranchCommands(t *testing.T) {
+	t.Parallel()
 	url := testdb.New(t)
 	env := []string{"DATABASE_URL=" + url}
 	out, code := portal(t, env, "", "branch", "add", "--code", "DXB-01", "--name", "Dubai Main", "--country", "AE",

@@ -20,6 +20,7 @@ import (
 // the CDP would refuse → submit → approve (when the pack asks for a checker) → onboarded
 // with an ECRN, the outcome in the catalogue's words.
 func TestEveryPackOnboards(t *testing.T) {
+	t.Parallel()
 	p := Start(t)
 	agent, supervisor := p.NewUserFor("agent", "AE,MY,IN,PH"), p.NewUserFor("supervisor", "AE,MY,IN,PH")
 	page, checker := p.Page(t), p.Page(t)
@@ -101,6 +102,7 @@ func packFiles(pack *packs.Pack, idType string) []string {
 // limit in the message; a nationality the CDP would refuse is shown at review, on its
 // field, before any checker sees the case; corrected, the review is clean.
 func TestPreflightJourney(t *testing.T) {
+	t.Parallel()
 	p := Start(t)
 	agent := p.NewUser("agent")
 	page := p.Page(t)
@@ -140,6 +142,7 @@ func TestPreflightJourney(t *testing.T) {
 // compliance review says so and what happens next; the supervisor alone finds the code and
 // request id behind "Details". (The per-pack journeys check "Onboarded".)
 func TestOutcomesInPlainWords(t *testing.T) {
+	t.Parallel()
 	p := Start(t)
 	agent, supervisor := p.NewUser("agent"), p.NewUser("supervisor")
 	page, checker := p.Page(t), p.Page(t)

@@ -11,6 +11,7 @@ import (
 // audited with its reason, a bad value is refused on its field, and a disabled branch takes
 // no new account.
 func TestAdminBranchRegistry(t *testing.T) {
+	t.Parallel()
 	e, admin, _ := adminEnv(t)
 	if _, doc := admin.page("/admin/branches"); doc.Find(`[data-testid="branch-row"]`).Length() != 1 {
 		t.Fatalf("%d branches listed, want the admin's own", doc.Find(`[data-testid="branch-row"]`).Length())

@@ -235,6 +235,7 @@ func TestAdminUserPagesAnswer404ForUnknownAccounts(t *testing.T) {
 // An account can only join an active registered branch, and onboard for countries with a
 // pack: the form says so on the field, nothing is created.
 func TestAdminUserFormRefusesUnknownBranchesAndCountries(t *testing.T) {
+	t.Parallel()
 	e, admin, _ := adminEnv(t)
 	admin.page("/admin/users/new")
 	resp, doc := postDoc(t, admin, "/admin/users", url.Values{"username": {"omar"}, "role": {"agent"},

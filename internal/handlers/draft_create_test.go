@@ -14,6 +14,7 @@ import (
 // catalogue's words on the ID number; a new customer gets a draft; when the CDP cannot
 // answer, the draft starts with a visible warning.
 func TestNoDeadEndDrafts(t *testing.T) {
+	t.Parallel()
 	se := newSearchEnv(t, noLimit, nil)
 	c := se.agent("amal", "DXB-01", "AE")
 	for number, want := range map[string]string{
@@ -42,6 +43,7 @@ func TestNoDeadEndDrafts(t *testing.T) {
 }
 
 func TestDraftStartsWithAWarningWhenTheCDPIsDown(t *testing.T) {
+	t.Parallel()
 	se := newSearchEnv(t, noLimit, func(c *sandbox.Config) { c.FailRate = 1 })
 	c := se.agent("amal", "DXB-01", "AE")
 	c.page("/drafts/new")

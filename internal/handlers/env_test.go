@@ -22,6 +22,7 @@ import (
 	"kycportal/internal/blobs"
 	"kycportal/internal/cdp"
 	"kycportal/internal/branches/branchtest"
+	"kycportal/internal/cdp"
 	"kycportal/internal/cdp/cdptest"
 	"kycportal/internal/documents"
 	"kycportal/internal/packs"

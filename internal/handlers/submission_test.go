@@ -182,6 +182,7 @@ func TestAMLAlertClosureCallback(t *testing.T) {
 // refusal on the review step and on the field, in words, offers no submit, and a submit
 // posted anyway is refused before any checker sees the case.
 func TestPreflightAtReview(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.completeDraft("784-1985-0000001-7")

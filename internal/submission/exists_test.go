@@ -15,6 +15,7 @@ const zafarECRN = "7841003233051516" // the sandbox's found demo customer, Emira
 // goes back to the checker as an update of his ECRN; once approved, the agent's data is sent
 // with that ECRN and the customer is onboarded.
 func TestAlreadyExistsSamePersonBecomesAnUpdate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, true)
 	ctx := context.Background()
 	cdpSrv := e.startSandbox(sandboxConfig(0, 0), 0)
@@ -47,6 +48,7 @@ func TestAlreadyExistsSamePersonBecomesAnUpdate(t *testing.T) {
 // TestAlreadyExistsDifferentPersonWaitsForASupervisor: Fatima Hassan with Zafar's Emirates ID
 // is never linked to his ECRN: the case needs a supervisor, with both records in the trail.
 func TestAlreadyExistsDifferentPersonWaitsForASupervisor(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, false)
 	cdpSrv := e.startSandbox(sandboxConfig(0, 0), 0)
 	id := e.draft("784199012345676")

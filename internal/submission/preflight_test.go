@@ -14,6 +14,7 @@ import (
 // sandbox, sent the very payload the worker would send, find the same fault in the same
 // words, because both run internal/cdp/contract.
 func TestPreflightAndTheSandboxShareTheRules(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, false)
 	ctx := context.Background()
 	cdpSrv := e.startSandbox(sandboxConfig(0, 0), 0)
@@ -39,6 +40,7 @@ func TestPreflightAndTheSandboxShareTheRules(t *testing.T) {
 
 // A branch without its CDP location is a supervisor's task, not the agent's field.
 func TestPreflightNamesTheBranchsMissingLocation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, false)
 	ctx := context.Background()
 	branchtest.Ensure(t, e.db.Pool, "DXB-01")
