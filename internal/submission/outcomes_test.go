@@ -2,6 +2,7 @@ package submission
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"kycportal/internal/cdp"
@@ -38,11 +39,18 @@ func TestSandboxOutcomes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// the CDP finds the ID front's bytes are not a JPEG
+	// The pre-flight refuses an ID front whose bytes are not a JPEG, as the CDP would ...
 	missing := e.draftWithFront(emiratesID(901), &payload.File{ContentType: "image/jpeg", Data: []byte("not a picture")})
+	var refused *PreflightError
+	if err := e.svc.Submit(context.Background(), e.agent, missing); !errors.As(err, &refused) || refused.Findings[0].Field != packs.DocIDFront {
+		t.Fatalf("submit = %v; want the pre-flight to refuse the ID front", err)
+	}
+	// ... so the CDP's own refusal is seen by spoiling the stored front after the submit.
+	missing = e.draft(emiratesID(902))
 	if err := e.svc.Submit(context.Background(), e.agent, missing); err != nil {
 		t.Fatal(err)
 	}
+	e.spoil(missing, packs.DocIDFront)
 	e.startWorker(cdpSrv.client)
 	var all []int64
 	for _, id := range ids {
@@ -103,5 +111,16 @@ func TestDecide(t *testing.T) {
 				t.Errorf("decide = %q, %v; want %q, %v", to, lk, c.to, c.lookup)
 			}
 		})
+	}
+}
+
+// spoil overwrites the stored bytes of a draft's document with text, behind the services'
+// backs: what the CDP then receives is not what the pre-flight checked.
+func (e *env) spoil(draftID int64, kind string) {
+	e.t.Helper()
+	_, err := e.db.Pool.Exec(context.Background(), `UPDATE blobs SET data = 'not a picture'
+		WHERE key = (SELECT blob_key FROM draft_documents WHERE draft_id = $1 AND kind = $2 AND removed_at IS NULL)`, draftID, kind)
+	if err != nil {
+		e.t.Fatal(err)
 	}
 }
