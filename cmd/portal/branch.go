@@ -7,6 +7,7 @@ import (
 	"os"
 	"text/tabwriter"
 
+	"kycportal/internal/app"
 	"kycportal/internal/branches"
 	"kycportal/internal/config"
 	"kycportal/internal/packs"
@@ -18,7 +19,7 @@ func runBranch(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: portal branch add|list|disable", errUsage)
 	}
 	return withDB(ctx, func(_ config.Config, db *store.DB) error {
-		return branchCommand(ctx, &branches.Service{DB: db, Packs: packs.Default()}, args[0], args[1:])
+		return branchCommand(ctx, app.NewBranches(db, packs.Default()), args[0], args[1:])
 	})
 }
 

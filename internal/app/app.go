@@ -104,7 +104,7 @@ func New(o Options) (*App, error) {
 		Submissions: sub,
 		Review:      &review.Service{DB: o.DB, Now: o.Now, Key: o.AuditKey, Log: o.AuditLog},
 		Worklist:    wl,
-		Branches:    &branches.Service{DB: o.DB, Packs: o.Packs},
+		Branches:    NewBranches(o.DB, o.Packs),
 		Audit:       audit.Recorder{DB: o.DB.Pool},
 		Queue:       q,
 	}, nil
@@ -130,4 +130,9 @@ func newQueue(o Options, sub *submission.Service, wl *worklist.Service) (*river.
 // NewAccounts is the account administration alone, for the commands that need nothing else.
 func NewAccounts(db *store.DB, h *auth.Hasher) *auth.Accounts {
 	return &auth.Accounts{DB: db, Hasher: h}
+}
+
+// NewBranches is the branch registry alone, for the commands that need nothing else.
+func NewBranches(db *store.DB, p *packs.Registry) *branches.Service {
+	return &branches.Service{DB: db, Packs: p}
 }

@@ -20,7 +20,6 @@ import (
 	"kycportal/internal/app"
 	"kycportal/internal/auth"
 	"kycportal/internal/blobs"
-	"kycportal/internal/cdp"
 	"kycportal/internal/branches/branchtest"
 	"kycportal/internal/cdp"
 	"kycportal/internal/cdp/cdptest"
