@@ -127,5 +127,3 @@ func (s *Sandbox) newECRN(country string) string {
 	}
 	return fmt.Sprintf("%s%013d", prefix, s.randomBelow(1e13))
 }
-
-func itoa(n int) string { return fmt.Sprint(n) }

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"kycportal/internal/cdp/contract"
@@ -65,7 +66,7 @@ func read(body []byte) onboarding {
 	c.Profile.LastName, c.Profile.PrimaryMobileNumber, c.Profile.EmailID = r.LastName, r.Mobile, r.Email
 	c.Profile.DateOfBirth = r.DateOfBirth
 	id := r.IDs[0]
-	c.IDType, c.IDNumber, c.IssuedCountry = itoa(id.IDType), id.IDNumber, id.IssuedCountry
+	c.IDType, c.IDNumber, c.IssuedCountry = strconv.Itoa(id.IDType), id.IDNumber, id.IssuedCountry
 	if t, err := time.Parse(time.DateOnly, id.DateOfExpiry); err == nil {
 		c.Profile.IDDateOfExpiry = t.Format("2006-01-02T15:04:05.000-07:00")
 	}
