@@ -22,14 +22,14 @@ type demoCustomer struct {
 
 var demoCustomers = []demoCustomer{
 	{"AE", "4", "784-1990-1234567-6", "found", "ZAFAR BASHIR BASHIR MASIH"},
-	{"AE", "4", "784-1988-2345678-9", "subscription_pending", "Subscription pending"},
-	{"AE", "4", "784-1977-3456789-0", "blocked", "Blocked"},
-	{"AE", "4", "784-1966-4567890-3", "under_investigation", "Under compliance investigation"},
-	{"AE", "4", "784-1955-5678901-4", "cdp_error", "CDP could not answer"},
-	{"AE", "4", "784-1993-7890123-7", "not_found", "Not found in CDP"},
+	{"AE", "4", "784-1988-2345678-9", "subscription_pending", "Registration not finished"},
+	{"AE", "4", "784-1977-3456789-0", "blocked", "Customer blocked"},
+	{"AE", "4", "784-1966-4567890-3", "under_investigation", "Under compliance review"},
+	{"AE", "4", "784-1955-5678901-4", "cdp_error", "CDP could not search"},
+	{"AE", "4", "784-1993-7890123-7", "not_found", "Not yet a customer"},
 	{"MY", "28", "900101-14-5678", "found", "NUR AISYAH BINTI AHMAD"},
-	{"MY", "28", "850615-10-5432", "blocked", "Blocked"},
-	{"AE", "4", "784-2001-6789012-6", "not_found", "Not found in CDP"}, // last: onboarding starts from it
+	{"MY", "28", "850615-10-5432", "blocked", "Customer blocked"},
+	{"AE", "4", "784-2001-6789012-6", "not_found", "Not yet a customer"}, // last: onboarding starts from it
 }
 
 // TestAgentSearchesEveryDemoCustomer: an agent searches each demo customer of the sandbox in
