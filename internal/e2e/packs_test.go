@@ -14,20 +14,33 @@ import (
 	"kycportal/internal/packs"
 )
 
-// TestEveryPackOnboards: one journey per pack (AE, MY, IN, PH) and one passport journey,
-// each from the realistic draft of internal/cdp/cdptest: search the ID → not found → start
+// TestEveryPackOnboards: one journey per pack (AE, MY, IN, PH) and national ID type, each
+// from the realistic draft of internal/cdp/cdptest: search the ID → not found → start
 // onboarding → fill every step → every document → review with nothing missing and nothing
 // the CDP would refuse → submit → approve (when the pack asks for a checker) → onboarded
 // with an ECRN, the outcome in the catalogue's words.
 func TestEveryPackOnboards(t *testing.T) {
 	t.Parallel()
+	onboardAll(t, func(d cdptest.Draft) bool { return !strings.HasSuffix(d.Name, "-passport") })
+}
+
+// TestEveryPassportOnboards: the same journey for a passport holder of every pack.
+func TestEveryPassportOnboards(t *testing.T) {
+	t.Parallel()
+	onboardAll(t, func(d cdptest.Draft) bool { return strings.HasSuffix(d.Name, "-passport") })
+}
+
+// onboardAll runs the journey, on one portal, for each realistic draft that pick keeps.
+func onboardAll(t *testing.T, pick func(cdptest.Draft) bool) {
 	p := Start(t)
 	agent, supervisor := p.NewUserFor("agent", "AE,MY,IN,PH"), p.NewUserFor("supervisor", "AE,MY,IN,PH")
 	page, checker := p.Page(t), p.Page(t)
 	login(t, page, agent)
 	login(t, checker, supervisor)
-	for _, name := range []string{"ae-national", "my-national", "in-national", "ph-national", "ph-passport"} {
-		t.Run(name, func(t *testing.T) { onboard(t, p, page, checker, supervisor, cdptest.DraftNamed(name)) })
+	for _, d := range cdptest.Drafts() {
+		if pick(d) {
+			t.Run(d.Name, func(t *testing.T) { onboard(t, p, page, checker, supervisor, d) })
+		}
 	}
 }
 
