@@ -61,14 +61,28 @@ func seedDemo(ctx context.Context, reg *branches.Service, accounts *auth.Account
 	if err != nil {
 		return fmt.Errorf("demo.json: %w", err)
 	}
-	for _, b := range demo.Branches {
-		err := reg.Add(ctx, store.Branch{Code: b.Code, Name: b.Name, Country: b.Country, TimeZone: b.TimeZone,
-			CDPLocationID: b.CDPLocationID, Channel: b.Channel}, "demo branch of the embedded default")
-		if err != nil && !errors.Is(err, store.ErrConflict) {
+	for _, d := range demo.Branches {
+		b := store.Branch{Code: d.Code, Name: d.Name, Country: d.Country, TimeZone: d.TimeZone,
+			CDPLocationID: d.CDPLocationID, Channel: d.Channel, Active: true}
+		if err := seedBranch(ctx, reg, b); err != nil {
 			return err
 		}
 	}
 	return createDemoAccounts(ctx, reg.DB, accounts, dataDir, demo.Accounts)
+}
+
+// seedBranch adds a demo branch, or completes one an upgrade migrated without its CDP
+// location (docs/cdp.md); a branch an administrator completed is left as it is.
+func seedBranch(ctx context.Context, reg *branches.Service, b store.Branch) error {
+	err := reg.Add(ctx, b, "demo branch of the embedded default")
+	if !errors.Is(err, store.ErrConflict) {
+		return err
+	}
+	old, err := reg.Get(ctx, b.Code)
+	if err != nil || old.CDPLocationID != "" {
+		return err
+	}
+	return reg.Update(ctx, b, "demo branch of the embedded default: its CDP location")
 }
 
 // createDemoAccounts gives a fresh embedded portal one account per role, with random
