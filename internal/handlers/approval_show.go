@@ -9,9 +9,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"kycportal/internal/audit"
 	"kycportal/internal/session"
 	"kycportal/internal/store"
-	"kycportal/internal/audit"
 	"kycportal/internal/submission"
 	"kycportal/internal/views/pages"
 )

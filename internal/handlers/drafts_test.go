@@ -18,8 +18,8 @@ import (
 
 	"kycportal/internal/app"
 	"kycportal/internal/auth"
-	"kycportal/internal/search"
 	"kycportal/internal/branches/branchtest"
+	"kycportal/internal/search"
 	"kycportal/internal/session"
 	"kycportal/internal/store"
 )
