@@ -79,8 +79,8 @@ func who(e audit.Entry) string {
 }
 
 // timelineSentence says what an event of a submission's trail means, in a branch agent's
-// words: no state names, codes or ids. This one function holds every wording, so that a
-// catalogue of the CDP's outcomes can feed it later.
+// words: no state names, codes or ids. This one function holds every wording; the CDP's
+// answers come in the outcome catalogue's words (attemptSentence).
 func timelineSentence(p *packs.Pack, e audit.Entry) string {
 	state := submission.State(fmt.Sprint(e.After["state"]))
 	switch e.Action {
