@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +12,7 @@ import (
 	"strings"
 
 	"kycportal/internal/auth"
+	"kycportal/internal/branches"
 	"kycportal/internal/store"
 )
 
@@ -16,15 +20,74 @@ import (
 // owner only. It is written on the first run and never again.
 const demoCredentialsFile = "demo-credentials.txt"
 
-var demoAccounts = []auth.NewUser{
-	{Username: "agent", DisplayName: "Demo Agent", Role: store.RoleAgent, Branch: "DXB-01", Countries: []string{"AE", "MY", "IN", "PH"}},
-	{Username: "supervisor", DisplayName: "Demo Supervisor", Role: store.RoleSupervisor, Branch: "DXB-01", Countries: []string{"AE", "MY", "IN", "PH"}},
-	{Username: "admin", DisplayName: "Demo Admin", Role: store.RoleAdmin, Branch: "HQ"},
+//go:embed demo.json
+var demoJSON []byte
+
+type demoBranch struct {
+	Code          string `json:"code"`
+	Name          string `json:"name"`
+	Country       string `json:"country"`
+	TimeZone      string `json:"time_zone"`
+	CDPLocationID string `json:"cdp_location_id"`
+	Channel       string `json:"channel"`
+}
+
+type demoAccount struct {
+	Username    string   `json:"username"`
+	DisplayName string   `json:"display_name"`
+	Role        string   `json:"role"`
+	Branch      string   `json:"branch"`
+	Countries   []string `json:"countries"`
+}
+
+type demoData struct {
+	Note     string        `json:"note"`
+	Branches []demoBranch  `json:"branches"`
+	Accounts []demoAccount `json:"accounts"`
+}
+
+func loadDemo() (demoData, error) {
+	var d demoData
+	dec := json.NewDecoder(bytes.NewReader(demoJSON))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&d)
+	return d, err
+}
+
+// seedDemo gives the embedded portal its demo branches (each added when missing) and, on a
+// fresh database, its demo accounts.
+func seedDemo(ctx context.Context, reg *branches.Service, accounts *auth.Accounts, dataDir string) error {
+	demo, err := loadDemo()
+	if err != nil {
+		return fmt.Errorf("demo.json: %w", err)
+	}
+	for _, d := range demo.Branches {
+		b := store.Branch{Code: d.Code, Name: d.Name, Country: d.Country, TimeZone: d.TimeZone,
+			CDPLocationID: d.CDPLocationID, Channel: d.Channel, Active: true}
+		if err := seedBranch(ctx, reg, b); err != nil {
+			return err
+		}
+	}
+	return createDemoAccounts(ctx, reg.DB, accounts, dataDir, demo.Accounts)
+}
+
+// seedBranch adds a demo branch, or completes one an upgrade migrated without its CDP
+// location (docs/cdp.md); a branch an administrator completed is left as it is.
+func seedBranch(ctx context.Context, reg *branches.Service, b store.Branch) error {
+	err := reg.Add(ctx, b, "demo branch of the embedded default")
+	if !errors.Is(err, store.ErrConflict) {
+		return err
+	}
+	old, err := reg.Get(ctx, b.Code)
+	if err != nil || old.CDPLocationID != "" {
+		return err
+	}
+	return reg.Update(ctx, b, "demo branch of the embedded default: its CDP location")
 }
 
 // createDemoAccounts gives a fresh embedded portal one account per role, with random
 // passwords printed once and kept in a 0600 file. A database with accounts gets none.
-func createDemoAccounts(ctx context.Context, db *store.DB, accounts *auth.Accounts, dataDir string) error {
+func createDemoAccounts(ctx context.Context, db *store.DB, accounts *auth.Accounts, dataDir string, demo []demoAccount) error {
 	n, err := store.CountUsers(ctx, db.Pool)
 	if err != nil || n > 0 {
 		return err
@@ -40,9 +103,11 @@ func createDemoAccounts(ctx context.Context, db *store.DB, accounts *auth.Accoun
 	defer f.Close()
 	var lines strings.Builder
 	lines.WriteString("# Demo accounts of this embedded portal (first run only). Keep private.\n")
-	for _, acct := range demoAccounts {
+	for _, acct := range demo {
 		password := auth.GeneratePassword()
-		if _, err := accounts.CreateUser(ctx, acct, password, "demo account of the embedded default"); err != nil {
+		u := auth.NewUser{Username: acct.Username, DisplayName: acct.DisplayName, Role: acct.Role, Branch: acct.Branch,
+			Countries: acct.Countries}
+		if _, err := accounts.CreateUser(ctx, u, password, "demo account of the embedded default"); err != nil {
 			return err
 		}
 		fmt.Fprintf(&lines, "%-11s %-12s %s\n", acct.Role, acct.Username, password)

@@ -128,6 +128,7 @@ func (c *cdpStub) portalEnv(dsn string) []string {
 // on base.
 func staff(t *testing.T, env []string, base, password string) (agent, supervisor *browser) {
 	t.Helper()
+	addBranch(t, env, "DXB-01")
 	for _, role := range []string{"agent", "supervisor"} {
 		if out, code := portal(t, env, password+"\n", "user", "add", "--username", role+"-1", "--role", role,
 			"--branch", "DXB-01", "--countries", "AE"); code != 0 {

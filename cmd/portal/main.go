@@ -21,6 +21,7 @@ var commands = map[string]command{
 	"serve":       {runServe, "run the portal (the default)"},
 	"migrate":     {runMigrate, "apply pending database migrations"},
 	"user":        {runUser, "manage accounts: add, disable, enable, list, totp"},
+	"branch":      {runBranch, "the branch registry: add, list, disable"},
 	"audit":       {runAudit, "audit verify|checkpoint|prove|verify-pack: check and prove the audit log"},
 	"retention":   {runRetention, "retention purge [--dry-run], hold, release, holds"},
 	"cdp-sandbox": {runCDPSandbox, "run the CDP sandbox alone (--addr 127.0.0.1:9090)"},

@@ -68,9 +68,68 @@ func portal(t *testing.T, env []string, stdin string, args ...string) (string, i
 	return string(out), 0
 }
 
+// addBranch registers an active branch with the CLI, as an operator would before its users.
+func addBranch(t *testing.T, env []string, code string) {
+	t.Helper()
+	out, status := portal(t, env, "", "branch", "add", "--code", code, "--name", "Branch "+code, "--country", "AE",
+		"--time-zone", "Asia/Dubai", "--cdp-location-id", "784101")
+	if status != 0 {
+		t.Fatalf("branch add %s: exit %d\n%s", code, status, out)
+	}
+}
+
+func TestBranchCommands(t *testing.T) {
+	t.Parallel()
+	url := testdb.New(t)
+	env := []string{"DATABASE_URL=" + url}
+	out, code := portal(t, env, "", "branch", "add", "--code", "DXB-01", "--name", "Dubai Main", "--country", "AE",
+		"--time-zone", "Asia/Dubai", "--cdp-location-id", "784101")
+	if code != 0 || !strings.Contains(out, "added branch DXB-01") {
+		t.Fatalf("branch add: exit %d\n%s", code, out)
+	}
+	for _, bad := range [][]string{
+		{"--code", "DXB-01", "--name", "Again", "--country", "AE", "--time-zone", "Asia/Dubai"},                  // taken
+		{"--code", "KUL-01", "--name", "KL", "--country", "XX", "--time-zone", "Asia/Kuala_Lumpur"},              // no pack
+		{"--code", "KUL-01", "--name", "KL", "--country", "MY", "--time-zone", "Mars/Olympus"},                   // no zone
+		{"--code", "KUL-01", "--name", "KL", "--country", "MY", "--time-zone", "UTC", "--cdp-location-id", "x1"}, // not digits
+	} {
+		if out, code := portal(t, env, "", append([]string{"branch", "add"}, bad...)...); code == 0 {
+			t.Errorf("branch add %v succeeded:\n%s", bad, out)
+		}
+	}
+	out, _ = portal(t, env, "", "branch", "list")
+	if !strings.Contains(out, "DXB-01") || !strings.Contains(out, "784101") || !strings.Contains(out, "Asia/Dubai") ||
+		!strings.Contains(out, "WEB") || strings.Contains(out, "KUL-01") {
+		t.Errorf("branch list:\n%s", out)
+	}
+	if out, code := portal(t, env, "", "user", "add", "--username", "nobranch", "--role", "agent", "--branch", "NOPE-1"); code == 0 || !strings.Contains(out, "not an active registered branch") {
+		t.Errorf("user add in an unknown branch: exit %d\n%s", code, out)
+	}
+	if out, code := portal(t, env, "", "branch", "disable", "--reason", "closed for renovation", "DXB-01"); code != 0 {
+		t.Fatalf("branch disable: exit %d\n%s", code, out)
+	}
+	if out, code := portal(t, env, "", "user", "add", "--username", "late", "--role", "agent", "--branch", "DXB-01"); code == 0 || !strings.Contains(out, "not an active registered branch") {
+		t.Errorf("user add in a disabled branch: exit %d\n%s", code, out)
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var actions []string
+	rows, _ := conn.Query(ctx, `SELECT action || ' ' || coalesce(reason, '') FROM audit_events WHERE entity_type = 'branch' ORDER BY id`)
+	actions, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || len(actions) != 2 || actions[0] != "branch.created created with portal branch add" ||
+		actions[1] != "branch.disabled closed for renovation" {
+		t.Errorf("audit of the branch: %q %v", actions, err)
+	}
+}
+
 func TestUserCommands(t *testing.T) {
 	t.Parallel()
 	env := []string{"DATABASE_URL=" + testdb.New(t)}
+	addBranch(t, env, "DXB-01")
 	out, code := portal(t, env, "a fine long passphrase\n", "user", "add", "--username", "amina", "--role", "agent",
 		"--branch", "DXB-01", "--countries", "ae,my", "--display-name", "Amina K")
 	if code != 0 || !strings.Contains(out, `created agent "amina"`) || strings.Contains(out, "passphrase") {
@@ -149,26 +208,27 @@ func TestAuditVerify(t *testing.T) {
 	if out, code := portal(t, env, "", "audit", "verify"); code != 0 || !strings.Contains(out, "intact: 0 events") {
 		t.Fatalf("verify on a fresh database: exit %d\n%s", code, out)
 	}
+	addBranch(t, env, "B")
 	for _, name := range []string{"ann", "bob", "cyd"} {
 		if out, code := portal(t, env, "", "user", "add", "--username", name, "--role", "agent", "--branch", "B"); code != 0 {
 			t.Fatalf("user add: %s", out)
 		}
 	}
-	if out, code := portal(t, env, "", "audit", "seal"); code != 0 || !strings.Contains(out, "a tree of 3 leaves") {
+	if out, code := portal(t, env, "", "audit", "seal"); code != 0 || !strings.Contains(out, "a tree of 4 leaves") {
 		t.Fatalf("seal: exit %d\n%s", code, out)
 	}
-	if out, code := portal(t, env, "", "audit", "verify"); code != 0 || !strings.Contains(out, "intact: 3 events") {
+	if out, code := portal(t, env, "", "audit", "verify"); code != 0 || !strings.Contains(out, "intact: 4 events") {
 		t.Fatalf("verify: exit %d\n%s", code, out)
 	}
 	out, code := portal(t, env, "", "audit", "checkpoint")
-	if code != 0 || !strings.HasPrefix(out, audit.Origin+"\n3\n") {
+	if code != 0 || !strings.HasPrefix(out, audit.Origin+"\n4\n") {
 		t.Fatalf("checkpoint: exit %d\n%s", code, out)
 	}
 	kept := filepath.Join(t.TempDir(), "checkpoint")
 	if err := os.WriteFile(kept, []byte(out), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if out, code := portal(t, env, "", "audit", "verify", "--against", kept); code != 0 || !strings.Contains(out, "extends the kept checkpoint of size 3") {
+	if out, code := portal(t, env, "", "audit", "verify", "--against", kept); code != 0 || !strings.Contains(out, "extends the kept checkpoint of size 4") {
 		t.Fatalf("verify --against: exit %d\n%s", code, out)
 	}
 	ctx := context.Background()

@@ -80,6 +80,7 @@ func TestTwoReplicasShareSessions(t *testing.T) {
 	t.Parallel()
 	dsn := testdb.New(t)
 	env := []string{"DATABASE_URL=" + dsn, "CDP_BASE_URL=sandbox", "PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32), signingKeyEnv, documentsKeyEnv}
+	addBranch(t, env, "B")
 	if out, code := portal(t, env, "replica pass phrase\n", "user", "add", "--username", "rana", "--role", "agent", "--branch", "B"); code != 0 {
 		t.Fatal(out)
 	}

@@ -107,7 +107,7 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	if cfg.Embedded() {
-		if err := createDemoAccounts(ctx, db, services.Accounts, cfg.DataDir); err != nil {
+		if err := seedDemo(ctx, services.Branches, services.Accounts, cfg.DataDir); err != nil {
 			return err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"kycportal/internal/audit"
 	"kycportal/internal/auth"
+	"kycportal/internal/branches"
 	"kycportal/internal/cdp"
 	"kycportal/internal/config"
 	"kycportal/internal/documents"
@@ -75,6 +76,7 @@ type App struct {
 	Submissions *submission.Service
 	Review      *review.Service
 	Worklist    *worklist.Service
+	Branches    *branches.Service
 	Audit       audit.Recorder        // events with no change of their own: refusals, denials
 	Queue       *river.Client[pgx.Tx] // inserts the services' jobs; works them with Options.Worker
 	SSO         *sso.Service          // nil: no single sign-on
@@ -119,6 +121,7 @@ func New(o Options) (*App, error) {
 		Submissions: sub,
 		Review:      &review.Service{DB: o.DB, Now: o.Now, Key: o.AuditKey, Log: o.AuditLog},
 		Worklist:    wl,
+		Branches:    NewBranches(o.DB, o.Packs),
 		Audit:       audit.Recorder{DB: o.DB.Pool},
 		Queue:       q,
 	}, nil
@@ -144,4 +147,9 @@ func newQueue(o Options, sub *submission.Service, wl *worklist.Service) (*river.
 // NewAccounts is the account administration alone, for the commands that need nothing else.
 func NewAccounts(db *store.DB, h *auth.Hasher) *auth.Accounts {
 	return &auth.Accounts{DB: db, Hasher: h}
+}
+
+// NewBranches is the branch registry alone, for the commands that need nothing else.
+func NewBranches(db *store.DB, p *packs.Registry) *branches.Service {
+	return &branches.Service{DB: db, Packs: p}
 }

@@ -97,4 +97,9 @@ var (
 	WorklistWatched        = define("worklist.watched")          // the daily watch: what it added
 	WorklistContact        = define("worklist.contact_recorded") // called, visited, refused
 	WorklistRenewalStarted = define("worklist.renewal_started")  // an update case started from an item
+
+	// The branch registry (internal/branches): entity "branch", id its code.
+	BranchCreated  = define("branch.created")
+	BranchUpdated  = define("branch.updated") // field-level before/after
+	BranchDisabled = define("branch.disabled")
 )

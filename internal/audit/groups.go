@@ -15,7 +15,7 @@ var Groups = []struct {
 	{"submissions", "Submissions", []string{"submission.", "approval."}},
 	{"cdp", "CDP", []string{"cdp."}},
 	{"worklist", "Worklist and notifications", []string{"worklist.", "notifications."}},
-	{"admin", "Administration", []string{"user.", "audit.", "retention."}},
+	{"admin", "Administration", []string{"user.", "branch.", "audit.", "retention."}},
 }
 
 // GroupPrefixes returns the prefixes of the named group, or nil when there is no such group.

@@ -46,6 +46,11 @@ func (a *Accounts) UpdateProfile(ctx context.Context, actorID, id int64, p Profi
 		if id == actorID && p.Role != u.Role {
 			return audit.Event{}, ErrSelf
 		}
+		if p.Branch != u.Branch {
+			if err := activeBranch(ctx, tx, p.Branch); err != nil {
+				return audit.Event{}, err
+			}
+		}
 		before, after := profileDiff(u, p)
 		u.DisplayName, u.Role, u.Branch, u.Countries = p.DisplayName, p.Role, p.Branch, p.Countries
 		return userEvent(audit.UserUpdated, id, reason, before, after), store.UpdateUserProfile(ctx, tx, u)

@@ -12,6 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"kycportal/internal/audit"
+	"kycportal/internal/branches"
+	"kycportal/internal/packs"
 	"kycportal/internal/store"
 )
 
@@ -24,7 +26,6 @@ type NewUser struct {
 
 var (
 	usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
-	countryPattern  = regexp.MustCompile(`^[A-Z]{2}$`)
 )
 
 // InvalidError says, field by field, what is wrong with an account's details.
@@ -57,14 +58,31 @@ func (n NewUser) Validate() error {
 		bad["display_name"] = "at most 100 characters"
 	}
 	for _, c := range n.Countries {
-		if !countryPattern.MatchString(c) {
-			bad["countries"] = fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 code such as AE", c)
+		if _, ok := packs.Default().Latest(c); !ok {
+			bad["countries"] = fmt.Sprintf("%q is not a country the portal has a pack for (%s)", c, packCountries())
 		}
 	}
 	if len(bad) == 0 {
 		return nil
 	}
 	return bad
+}
+
+func packCountries() string {
+	var out []string
+	for _, p := range packs.Default().Countries() {
+		out = append(out, p.Country)
+	}
+	return strings.Join(out, ", ")
+}
+
+// activeBranch refuses a branch the registry does not hold as active, in words for the form.
+func activeBranch(ctx context.Context, tx pgx.Tx, code string) error {
+	err := branches.CheckActive(ctx, tx, code)
+	if errors.Is(err, branches.ErrUnknown) {
+		return InvalidError{"branch": fmt.Sprintf("%q is not an active registered branch (portal branch list)", code)}
+	}
+	return err
 }
 
 // ParseCountries reads a list such as "AE, my".
@@ -92,6 +110,9 @@ func (a *Accounts) CreateUser(ctx context.Context, n NewUser, password, reason s
 	}
 	var created store.User
 	err = audit.Apply(ctx, a.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
+		if err := activeBranch(ctx, tx, n.Branch); err != nil {
+			return audit.Event{}, err
+		}
 		created, err = store.CreateUser(ctx, tx, store.User{Username: n.Username, DisplayName: n.DisplayName,
 			Role: n.Role, Branch: n.Branch, Countries: n.Countries, PasswordHash: hash,
 			MustChangePassword: n.MustChangePassword})

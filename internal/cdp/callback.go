@@ -19,13 +19,14 @@ const (
 	CallbackMaxSkew         = 5 * time.Minute
 )
 
-// AlertClosure is the callback's body.
+// AlertClosure is the callback's body: ecrn, aml_scan_status and customer_status as the
+// contract evidences them; alert_id and closed_at when the CDP sends them.
 type AlertClosure struct {
-	ECRN           string    `json:"ecrn"`
-	AMLScanStatus  string    `json:"aml_scan_status"`
-	CustomerStatus string    `json:"customer_status"`
-	AlertID        string    `json:"alert_id"`
-	ClosedAt       time.Time `json:"closed_at"`
+	ECRN           string     `json:"ecrn"`
+	AMLScanStatus  string     `json:"aml_scan_status"`
+	CustomerStatus string     `json:"customer_status"`
+	AlertID        string     `json:"alert_id,omitempty"`
+	ClosedAt       *time.Time `json:"closed_at,omitempty"`
 }
 
 var (
@@ -40,8 +41,18 @@ func SignCallback(secret string, at time.Time, body []byte) (timestamp, signatur
 	return timestamp, "sha256=" + hex.EncodeToString(callbackMAC(secret, timestamp, body))
 }
 
-// VerifyCallback checks the headers of a callback received at now. The replay check on
-// alert_id is the receiver's, which keeps the seen ids.
+// ReplayKey names one signed delivery: a hash of its timestamp and body. Within the allowed
+// skew the same signed request can only be replayed whole, so the receiver refuses a key it
+// has seen; outside it the timestamp is refused.
+func ReplayKey(timestamp string, body []byte) string {
+	h := sha256.New()
+	h.Write([]byte(timestamp + "."))
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// VerifyCallback checks the headers of a callback received at now. The replay check is the
+// receiver's, which keeps the ReplayKey of each delivery it applied.
 func VerifyCallback(secret, timestamp, signature string, body []byte, now time.Time) error {
 	if secret == "" {
 		return ErrCallbackNoSecret

@@ -136,17 +136,17 @@ func (c *Client) Lookup(ctx context.Context, idType, idNumber string) Result {
 
 // Onboard registers a new customer. It is never retried here: on Unavailable the customer may
 // exist already, so the caller reconciles (Lookup) before sending again.
-func (c *Client) Onboard(ctx context.Context, cust Customer) Result {
-	return c.call(ctx, onboardEndpoint, http.MethodPost, OnboardPath, newPayload(cust, ""))
+func (c *Client) Onboard(ctx context.Context, p Payload) Result {
+	return c.call(ctx, onboardEndpoint, http.MethodPost, OnboardPath, p)
 }
 
 // Update sends the customer again under its ECRN. Never retried here, like Onboard.
-func (c *Client) Update(ctx context.Context, ecrn string, cust Customer) Result {
+func (c *Client) Update(ctx context.Context, ecrn string, p Payload) Result {
 	if ecrn == "" {
 		// Without an ECRN the CDP would read the request as an onboard and create a customer.
 		return Result{Outcome: InvalidRequest, Err: errors.New("cdp: update without an ECRN")}
 	}
-	return c.call(ctx, updateEndpoint, http.MethodPost, OnboardPath, newPayload(cust, ecrn))
+	return c.call(ctx, updateEndpoint, http.MethodPost, OnboardPath, p.WithECRN(ecrn))
 }
 
 // GetCustomer reads a customer by ECRN.

@@ -68,7 +68,7 @@ func TestLookupFoundCarriesTheCustomer(t *testing.T) {
 	h := newHarness(t)
 	res := h.client.Lookup(t.Context(), "4", "784199012345676")
 	want := cdp.CustomerRecord{
-		FirstName: "ZAFAR BASHIR", LastName: "BASHIR MASIH", AgentLocationID: "784101",
+		FirstName: "ZAFAR BASHIR", LastName: "BASHIR MASIH", DateOfBirth: "1985-04-12", AgentLocationID: "784101",
 		PrimaryMobileNumber: "+971554747002", EmailID: "zafar.bashir@example.com",
 		CustomerStatus: "ACTIVE", AMLScanStatus: "Accepted", IDStatus: "Active",
 		IDDateOfExpiry: "2027-08-08T00:00:00.000+00:00",
@@ -92,23 +92,23 @@ func TestOnboardContract(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	missingName := cdptest.AECustomer()
-	missingName.FirstName = ""
+	missingName["first_name"] = ""
 	badNationality := cdptest.MYCustomer()
-	badNationality.Nationality = "XX"
+	badNationality["nationality"] = "XX"
 	for _, tc := range []struct {
 		row  string
-		cust cdp.Customer
+		cust cdp.Payload
 		want want
 		ecrn *regexp.Regexp
 	}{
 		{"success, AE", cdptest.AECustomer(), want{cdp.Accepted, 200, 0}, aeECRN},
 		{"success, MY", cdptest.MYCustomer(), want{cdp.Accepted, 200, 0}, myECRN},
-		{"under compliance investigation, demo 784200167890126", withID(cdptest.AECustomer(), "784200167890126"), want{cdp.UnderInvestigation, 406, 45013}, aeECRN},
-		{"blocked customer, demo 784199378901237", withID(cdptest.AECustomer(), "784199378901237"), want{cdp.Blocked, 406, 45051}, regexp.MustCompile(`^$`)},
-		{"already exists, demo 784199012345676", withID(cdptest.AECustomer(), "784199012345676"), want{cdp.AlreadyExists, 406, 45002}, regexp.MustCompile("^" + zafarECRN + "$")},
+		{"under compliance investigation, demo 784200167890126", cdptest.SetID(cdptest.AECustomer(), "784200167890126"), want{cdp.UnderInvestigation, 406, 45013}, aeECRN},
+		{"blocked customer, demo 784199378901237", cdptest.SetID(cdptest.AECustomer(), "784199378901237"), want{cdp.Blocked, 406, 45051}, regexp.MustCompile(`^$`)},
+		{"already exists, demo 784199012345676", cdptest.SetID(cdptest.AECustomer(), "784199012345676"), want{cdp.AlreadyExists, 406, 45002}, regexp.MustCompile("^" + zafarECRN + "$")},
 		{"invalid master data", badNationality, want{cdp.InvalidMasterData, 400, 45053}, regexp.MustCompile(`^$`)},
 		{"mandatory field missing", missingName, want{cdp.MissingFields, 400, 40002}, regexp.MustCompile(`^$`)},
-		{"internal server error, demo 784195556789014", withID(cdptest.AECustomer(), "784195556789014"), want{cdp.Unavailable, 502, 40001}, regexp.MustCompile(`^$`)},
+		{"internal server error, demo 784195556789014", cdptest.SetID(cdptest.AECustomer(), "784195556789014"), want{cdp.Unavailable, 502, 40001}, regexp.MustCompile(`^$`)},
 	} {
 		t.Run(tc.row, func(t *testing.T) {
 			res := h.client.Onboard(t.Context(), tc.cust)
@@ -133,12 +133,12 @@ func TestOnboardFailuresNameTheField(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	c := cdptest.AECustomer()
-	c.FirstName = ""
+	c["first_name"] = ""
 	if got := h.client.Onboard(t.Context(), c).Details; got["first_name"] != "is mandatory" || len(got) != 1 {
 		t.Errorf("missing field details = %v; want first_name only", got)
 	}
 	c = cdptest.AECustomer()
-	c.Nationality = "XX"
+	c["nationality"] = "XX"
 	if got := h.client.Onboard(t.Context(), c).Details; got["nationality"] == "" || len(got) != 1 {
 		t.Errorf("master data details = %v; want nationality only", got)
 	}
@@ -147,7 +147,7 @@ func TestOnboardFailuresNameTheField(t *testing.T) {
 func TestOnboardIsNeverRetried(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	res := h.client.Onboard(t.Context(), withID(cdptest.AECustomer(), "784195556789014"))
+	res := h.client.Onboard(t.Context(), cdptest.SetID(cdptest.AECustomer(), "784195556789014"))
 	if !res.Retryable() || len(h.requests(cdp.OnboardPath)) != 1 {
 		t.Fatalf("retryable %v after %d onboard requests; want retryable after exactly 1", res.Retryable(), len(h.requests(cdp.OnboardPath)))
 	}
@@ -162,7 +162,7 @@ func TestOnboardThenLookup(t *testing.T) {
 	t.Run("accepted: found, and a second onboard already exists", func(t *testing.T) {
 		first := h.client.Onboard(ctx, cdptest.AECustomer())
 		found := h.client.Lookup(ctx, "4", "784199554586091")
-		if found.Outcome != cdp.Found || found.ECRN != first.ECRN || found.Customer.FirstName != "FATIMA" {
+		if found.Outcome != cdp.Found || found.ECRN != first.ECRN || found.Customer.FirstName != "Fatima" {
 			t.Fatalf("lookup after onboard = %v %q %q; want found under %q", found.Outcome, found.ECRN, found.Customer.FirstName, first.ECRN)
 		}
 		again := h.client.Onboard(ctx, cdptest.AECustomer())
@@ -171,7 +171,7 @@ func TestOnboardThenLookup(t *testing.T) {
 		}
 	})
 	t.Run("under investigation: created, lookup says so, get finds it", func(t *testing.T) {
-		created := h.client.Onboard(ctx, withID(cdptest.AECustomer(), "784200167890126"))
+		created := h.client.Onboard(ctx, cdptest.SetID(cdptest.AECustomer(), "784200167890126"))
 		check(t, h.client.Lookup(ctx, "4", "784200167890126"), want{cdp.UnderInvestigation, 200, 45013})
 		got := h.client.GetCustomer(ctx, created.ECRN)
 		if got.Outcome != cdp.Found || got.Customer.AMLScanStatus != "Under Investigation" {
@@ -179,7 +179,7 @@ func TestOnboardThenLookup(t *testing.T) {
 		}
 	})
 	t.Run("blocked: not created", func(t *testing.T) {
-		h.client.Onboard(ctx, withID(cdptest.AECustomer(), "784199378901237"))
+		h.client.Onboard(ctx, cdptest.SetID(cdptest.AECustomer(), "784199378901237"))
 		check(t, h.client.Lookup(ctx, "4", "784199378901237"), want{cdp.NotFound, 200, 45001})
 	})
 }
@@ -192,8 +192,8 @@ func TestUpdateContract(t *testing.T) {
 		check(t, h.client.Update(ctx, unknownECRN, cdptest.AECustomer()), want{cdp.UpdateFailed, 404, 45032})
 	})
 	t.Run("success: the change is kept", func(t *testing.T) {
-		c := withID(cdptest.AECustomer(), "784199012345676")
-		c.FirstName = "ZAFAR"
+		c := cdptest.SetID(cdptest.AECustomer(), "784199012345676")
+		c["first_name"] = "ZAFAR"
 		res := h.client.Update(ctx, zafarECRN, c)
 		check(t, res, want{cdp.Accepted, 200, 0})
 		if got := h.client.GetCustomer(ctx, zafarECRN); res.ECRN != zafarECRN || got.Customer.FirstName != "ZAFAR" {

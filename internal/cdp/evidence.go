@@ -9,11 +9,15 @@ import (
 	"fmt"
 )
 
-// PayloadByHash is the onboard request body for c exactly as Onboard or Update sends it,
-// except that each file's base64_data is replaced by the SHA-256 of its bytes ("sha256");
-// it returns the files' bytes beside it. An evidence pack carries the two (docs/audit.md).
-func PayloadByHash(c Customer, ecrn string) (payload []byte, files [][]byte, err error) {
-	raw, err := BuildPayload(c, ecrn)
+// PayloadByHash is the onboard request body p exactly as Onboard (or, with an ecrn, Update)
+// sends it, except that each file's base64_data is replaced by the SHA-256 of its bytes
+// ("sha256"); it returns the files' bytes beside it. An evidence pack carries the two
+// (docs/audit.md).
+func PayloadByHash(p Payload, ecrn string) (payload []byte, files [][]byte, err error) {
+	if ecrn != "" {
+		p = p.WithECRN(ecrn)
+	}
+	raw, err := json.Marshal(p)
 	if err != nil {
 		return nil, nil, err
 	}

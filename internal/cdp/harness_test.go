@@ -186,8 +186,3 @@ func stripBearer(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
-
-func withID(c cdp.Customer, number string) cdp.Customer {
-	c.IDs[0].Number = number
-	return c
-}

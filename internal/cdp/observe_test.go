@@ -75,10 +75,11 @@ func TestLogLinesHoldNoSecretsOrPersonalData(t *testing.T) {
 	h := newHarness(t)
 	ctx := t.Context()
 	ae := cdptest.AECustomer()
+	aeID := cdptest.DraftNamed("ae-national").IDNumber
 	accepted := h.client.Onboard(ctx, ae)
 	calls := []cdp.Result{
 		accepted,
-		h.client.Lookup(ctx, "4", ae.IDs[0].Number),
+		h.client.Lookup(ctx, "4", aeID),
 		h.client.GetCustomer(ctx, accepted.ECRN),
 		h.client.Update(ctx, accepted.ECRN, ae),
 		h.client.Onboard(ctx, ae), // already exists: the ECRN is in the message
@@ -93,8 +94,8 @@ func TestLogLinesHoldNoSecretsOrPersonalData(t *testing.T) {
 		forbidden = append(forbidden, s.form.Get("refresh_token"), s.form.Get("client_secret"), s.form.Get("password"))
 	}
 	forbidden = append(forbidden, h.bearers()...)
-	forbidden = append(forbidden, "wrong-password", cdp.SandboxUsername, ae.FirstName, ae.LastName, ae.Email, ae.Mobile,
-		ae.IDs[0].Number, "784199012345676", "784196645678903", "784197734567890", "ZAFAR", accepted.ECRN, zafarECRN)
+	forbidden = append(forbidden, "wrong-password", cdp.SandboxUsername, ae["first_name"].(string), ae["last_name"].(string), ae["email_id"].(string), ae["primary_mobile_number"].(string),
+		aeID, "784199012345676", "784196645678903", "784197734567890", "ZAFAR", accepted.ECRN, zafarECRN)
 	lines := strings.Split(strings.TrimSpace(h.logs.String()), "\n")
 	apiLines := 0
 	for _, line := range lines {

@@ -75,6 +75,7 @@ type CustomerRecord struct {
 	FirstName           string `json:"first_name"`
 	MiddleName          string `json:"middle_name"`
 	LastName            string `json:"last_name"`
+	DateOfBirth         string `json:"date_of_birth,omitempty"` // YYYY-MM-DD; the sandbox's, docs/cdp.md
 	AgentLocationID     string `json:"agent_location_id"`
 	PrimaryMobileNumber string `json:"primary_mobile_number"`
 	EmailID             string `json:"email_id"`

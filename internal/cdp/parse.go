@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 )
@@ -167,4 +168,18 @@ func details(raw map[string]json.RawMessage) map[string]string {
 		out[field] = s
 	}
 	return out
+}
+
+// Calls names each CDP call as the audit trail records it.
+var Calls = []string{lookupEndpoint.name, getEndpoint.name, onboardEndpoint.name, updateEndpoint.name}
+
+// Codes are the contract's error codes of a call (named as in Calls) and the outcome each
+// gives; nil for an unknown call.
+func Codes(call string) map[int]Outcome {
+	for _, ep := range []endpoint{lookupEndpoint, getEndpoint, onboardEndpoint, updateEndpoint} {
+		if ep.name == call {
+			return maps.Clone(ep.codes)
+		}
+	}
+	return nil
 }

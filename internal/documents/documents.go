@@ -12,6 +12,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"kycportal/internal/cdp/contract"
+	"kycportal/internal/packs"
 )
 
 // Limits of an upload.
@@ -67,13 +70,17 @@ func Prepare(kind string, data []byte) (Prepared, error) {
 	}
 	var p Prepared
 	var err error
-	if kind == "ekyc_report" {
+	if packs.IsReport(kind) {
 		p, err = preparePDF(data)
 	} else {
 		p, err = preparePhoto(kind, data)
 	}
 	if err != nil {
 		return Prepared{}, err
+	}
+	if len(p.Data) > contract.MaxDocument { // photos are re-encoded by now: this bites PDFs
+		return Prepared{}, reject("The file is %.1f MiB; the CDP accepts at most %d MiB per document. Scan the report again at a lower resolution, or print it to a smaller PDF.",
+			float64(len(p.Data))/(1<<20), contract.MaxDocument>>20)
 	}
 	sum := sha256.Sum256(p.Data)
 	p.SHA256 = sum[:]

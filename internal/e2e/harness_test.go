@@ -201,6 +201,8 @@ func Start(t *testing.T, env ...string) *Portal {
 		p.checkLeaks(logPath)
 	})
 	waitHealthy(t, p.URL+"/healthz", exited, logPath)
+	p.command("", "branch", "add", "--code", "DXB", "--name", "Deira", "--country", "AE", "--time-zone", "Asia/Dubai",
+		"--cdp-location-id", "784101")
 	return p
 }
 
@@ -225,8 +227,14 @@ func waitHealthy(t *testing.T, url string, exited <-chan struct{}, logPath strin
 }
 
 // NewUser adds an active user of the given role (agent, supervisor or admin) through the
-// CLI, with a random password, and returns it.
+// CLI, with a random password, onboarding for AE and MY, and returns it.
 func (p *Portal) NewUser(role string) User {
+	p.t.Helper()
+	return p.NewUserFor(role, "AE,MY")
+}
+
+// NewUserFor is NewUser onboarding for the given countries ("AE,MY,IN,PH").
+func (p *Portal) NewUserFor(role, countries string) User {
 	p.t.Helper()
 	p.users++
 	u := User{
@@ -237,7 +245,7 @@ func (p *Portal) NewUser(role string) User {
 	}
 	p.secrets = append(p.secrets, u.Password)
 	p.command(u.Password+"\n", "user", "add", "--username", u.Username, "--display-name", u.DisplayName,
-		"--role", role, "--branch", "DXB", "--countries", "AE,MY")
+		"--role", role, "--branch", "DXB", "--countries", countries)
 	return u
 }
 

@@ -15,6 +15,9 @@ import (
 // adminUserNew shows the form of a new account.
 func (s *Server) adminUserNew(c echo.Context) error {
 	f := pages.UserForm{Role: store.RoleAgent}
+	if err := s.userChoices(c.Request().Context(), &f); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, pages.NewUserPage(s.chrome(c, "New account", "users"), f))
 }
 
@@ -36,9 +39,14 @@ func (s *Server) adminUserCreate(c echo.Context) error {
 	case errors.Is(err, store.ErrConflict):
 		f.Errors = map[string]string{"username": "this username is taken"}
 	case err != nil:
-		return err
+		if f.Errors = fieldErrors(err); len(f.Errors) == 0 {
+			return err
+		}
 	}
 	if len(f.Errors) > 0 {
+		if err := s.userChoices(c.Request().Context(), &f); err != nil {
+			return err
+		}
 		return render(c, http.StatusUnprocessableEntity, pages.NewUserPage(s.chrome(c, "New account", "users"), f))
 	}
 	return s.renderUser(c, u.ID, pages.UserDetail{Password: password, Notice: "Account created."})

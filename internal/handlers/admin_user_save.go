@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"maps"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/auth"
+	"kycportal/internal/packs"
 	"kycportal/internal/store"
 	"kycportal/internal/views/pages"
 )
@@ -56,9 +58,28 @@ func readUserForm(c echo.Context) (pages.UserForm, string, error) {
 		DisplayName: strings.TrimSpace(form.Get("display_name")),
 		Role:        form.Get("role"),
 		Branch:      strings.TrimSpace(form.Get("branch")),
-		Countries:   strings.TrimSpace(form.Get("countries")),
+		Countries:   strings.Join(form["countries"], ","),
 	}
 	return f, strings.TrimSpace(form.Get("reason")), nil
+}
+
+// userChoices fills the form's branches (the active ones, and the account's own even if
+// disabled since) and the countries of the packs.
+func (s *Server) userChoices(ctx context.Context, f *pages.UserForm) error {
+	list, err := s.branches.List(ctx)
+	if err != nil {
+		return err
+	}
+	f.Branches, f.CountryChoices = nil, nil
+	for _, b := range list {
+		if b.Active || b.Code == f.Branch {
+			f.Branches = append(f.Branches, pages.Choice{Code: b.Code, Label: b.Code + " · " + b.Name})
+		}
+	}
+	for _, p := range packs.Default().Countries() {
+		f.CountryChoices = append(f.CountryChoices, pages.Choice{Code: p.Country, Label: p.Name})
+	}
+	return nil
 }
 
 // reasonError asks for the reason every administrative change must carry.

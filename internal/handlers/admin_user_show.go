@@ -41,6 +41,9 @@ func (s *Server) renderUser(c echo.Context, id int64, d pages.UserDetail) error 
 		d.Form = pages.UserForm{ID: u.ID, DisplayName: u.DisplayName, Role: u.Role, Branch: u.Branch,
 			Countries: strings.Join(u.Countries, ","), Error: d.Form.Error, Errors: d.Form.Errors}
 	}
+	if err := s.userChoices(ctx, &d.Form); err != nil {
+		return err
+	}
 	for _, ss := range sessions {
 		d.Sessions = append(d.Sessions, pages.SessionRow{Ref: ss.Ref, ClientIP: ss.ClientIP,
 			Created: ss.CreatedAt.UTC().Format("2006-01-02 15:04"), LastSeen: ss.LastSeenAt.UTC().Format("2006-01-02 15:04")})

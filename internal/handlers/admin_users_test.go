@@ -10,6 +10,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"kycportal/internal/branches/branchtest"
 	"kycportal/internal/store"
 )
 
@@ -61,9 +62,13 @@ func postDoc(t *testing.T, c *client, path string, form url.Values) (*http.Respo
 func TestAdminCreatesAnAccountThatMustChangeItsPassword(t *testing.T) {
 	t.Parallel()
 	e, admin, _ := adminEnv(t)
-	admin.page("/admin/users/new")
+	branchtest.Ensure(t, e.db.Pool, "AUH-02")
+	_, form := admin.page("/admin/users/new")
+	if form.Find(`#branch option[value="AUH-02"]`).Length() != 1 || form.Find(`input[name="countries"]`).Length() != 4 {
+		t.Fatalf("the form offers branches %q and %d countries", form.Find(`#branch`).Text(), form.Find(`input[name="countries"]`).Length())
+	}
 	resp, doc := postDoc(t, admin, "/admin/users", url.Values{"username": {"Nadia.K"}, "display_name": {"Nadia K"},
-		"role": {"agent"}, "branch": {"AUH-02"}, "countries": {"ae, my"}, "reason": {"new hire, ticket 42"}})
+		"role": {"agent"}, "branch": {"AUH-02"}, "countries": {"AE", "MY"}, "reason": {"new hire, ticket 42"}})
 	password := doc.Find(`[data-testid="new-password"]`).Text()
 	if resp.StatusCode != 200 || password == "" {
 		t.Fatalf("create: status %d, password shown %q", resp.StatusCode, password)
@@ -115,8 +120,9 @@ func TestAdminEditsAProfileFieldByField(t *testing.T) {
 	u := e.userNamed(name)
 	path := fmt.Sprintf("/admin/users/%d", u.ID)
 	admin.page(path)
+	branchtest.Ensure(t, e.db.Pool, "SHJ-03")
 	resp, doc := postDoc(t, admin, path, url.Values{"display_name": {u.DisplayName}, "role": {"agent"},
-		"branch": {"SHJ-03"}, "countries": {"AE,PH"}, "reason": {"moved branch"}})
+		"branch": {"SHJ-03"}, "countries": {"AE", "PH"}, "reason": {"moved branch"}})
 	if resp.StatusCode != 200 || doc.Find(`[data-testid="user-notice"]`).Length() != 1 {
 		t.Fatalf("save: status %d", resp.StatusCode)
 	}
@@ -261,5 +267,27 @@ func TestPagesAnsweringAPostNameTheirAddress(t *testing.T) {
 	_, doc = checker.page(fmt.Sprintf("/approvals/%d", id))
 	if _, ok := doc.Find(`[data-testid="approval"]`).Attr("data-page-url"); ok {
 		t.Error("the case read by GET names an address to replace")
+	}
+}
+
+// An account can only join an active registered branch, and onboard for countries with a
+// pack: the form says so on the field, nothing is created.
+func TestAdminUserFormRefusesUnknownBranchesAndCountries(t *testing.T) {
+	t.Parallel()
+	e, admin, _ := adminEnv(t)
+	admin.page("/admin/users/new")
+	resp, doc := postDoc(t, admin, "/admin/users", url.Values{"username": {"omar"}, "role": {"agent"},
+		"branch": {"NOWHERE-1"}, "countries": {"AE"}, "reason": {"new hire"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(doc.Find(`#error-branch`).Text(), "not an active registered branch") {
+		t.Errorf("unknown branch: %d %q", resp.StatusCode, doc.Find(".field-error").Text())
+	}
+	resp, doc = postDoc(t, admin, "/admin/users", url.Values{"username": {"omar"}, "role": {"agent"},
+		"branch": {"DXB-01"}, "countries": {"AE", "FR"}, "reason": {"new hire"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(doc.Find(`#error-countries`).Text(), "pack") {
+		t.Errorf("a country without a pack: %d %q", resp.StatusCode, doc.Find(`#error-countries`).Text())
+	}
+	if _, err := store.UserByUsername(context.Background(), e.db.Pool, "omar"); err == nil {
+		t.Error("the account was created")
 	}
 }

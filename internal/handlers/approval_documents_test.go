@@ -11,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"kycportal/internal/auth"
+	"kycportal/internal/branches/branchtest"
 	"kycportal/internal/store"
 )
 
@@ -18,6 +19,7 @@ import (
 func (e *env) checkerOf(name, branch string) *client {
 	e.t.Helper()
 	const password = "correct horse checker staple"
+	branchtest.Ensure(e.t, e.db.Pool, branch)
 	_, err := e.app.Accounts.CreateUser(context.Background(),
 		auth.NewUser{Username: name, Role: store.RoleSupervisor, Branch: branch, Countries: []string{"AE"}}, password, "test")
 	if err != nil {

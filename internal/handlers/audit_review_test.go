@@ -18,6 +18,7 @@ import (
 	"kycportal/internal/app"
 	"kycportal/internal/audit"
 	"kycportal/internal/auth"
+	"kycportal/internal/branches/branchtest"
 	"kycportal/internal/store"
 	"kycportal/internal/testdb"
 )
@@ -41,6 +42,7 @@ func (e *env) record(n int, username, branch string, action audit.Action, after 
 func (e *env) reviewer(role, branch string) *client {
 	e.t.Helper()
 	name := fmt.Sprintf("%s-%s-%d", role, strings.ToLower(branch), time.Now().UnixNano()%1e6)
+	branchtest.Ensure(e.t, e.db.Pool, branch)
 	_, err := e.app.Accounts.CreateUser(context.Background(), auth.NewUser{Username: name, Role: role, Branch: branch},
 		"a reviewer's long passphrase", "test")
 	if err != nil {

@@ -29,15 +29,16 @@ func (s *Server) amlAlertClosure(c echo.Context) error {
 	if err != nil {
 		return callbackAnswer(c, http.StatusRequestEntityTooLarge, "Body too large")
 	}
-	err = cdp.VerifyCallback(s.CallbackSecret, r.Header.Get(cdp.HeaderCallbackTimestamp), r.Header.Get(cdp.HeaderCallbackSignature), body, s.Now())
+	timestamp := r.Header.Get(cdp.HeaderCallbackTimestamp)
+	err = cdp.VerifyCallback(s.CallbackSecret, timestamp, r.Header.Get(cdp.HeaderCallbackSignature), body, s.Now())
 	var closure cdp.AlertClosure
 	if err == nil {
-		if json.Unmarshal(body, &closure) != nil || closure.AlertID == "" || closure.ECRN == "" {
+		if json.Unmarshal(body, &closure) != nil || closure.ECRN == "" || closure.AMLScanStatus == "" || closure.CustomerStatus == "" {
 			err = errMalformedClosure
 		}
 	}
 	if err == nil {
-		err = s.submissions.CloseAlert(ctx, closure)
+		err = s.submissions.CloseAlert(ctx, closure, cdp.ReplayKey(timestamp, body))
 	}
 	status, msg := callbackStatus(err)
 	earlier := 0
@@ -48,7 +49,7 @@ func (s *Server) amlAlertClosure(c echo.Context) error {
 		}
 	}
 	if status != http.StatusOK {
-		s.Log.WarnContext(ctx, "AML alert closure refused", "status", status, "reason", msg, "alert_id", closure.AlertID,
+		s.Log.WarnContext(ctx, "AML alert closure refused", "status", status, "reason", msg, "alert_id", closure.AlertID, "ecrn_known", closure.ECRN != "",
 			"earlier_refusals_not_recorded", earlier, "request_id", requestIDOf(c))
 		if aerr := s.recordRefusedCallback(ctx, closure, msg, earlier); aerr != nil {
 			return aerr
@@ -57,7 +58,7 @@ func (s *Server) amlAlertClosure(c echo.Context) error {
 	return callbackAnswer(c, status, msg)
 }
 
-var errMalformedClosure = errors.New("want JSON with ecrn and alert_id")
+var errMalformedClosure = errors.New("want JSON with ecrn, aml_scan_status and customer_status")
 
 func callbackStatus(err error) (int, string) {
 	var forbidden *submission.ForbiddenError
@@ -85,7 +86,7 @@ func (s *Server) recordRefusedCallback(ctx context.Context, c cdp.AlertClosure, 
 	if earlier > 0 {
 		after["earlier_refusals_not_recorded"] = earlier
 	}
-	return s.audit.Record(ctx, audit.Event{Action: audit.CDPCallbackRefused, EntityType: "cdp_alert", EntityID: c.AlertID,
+	return s.audit.Record(ctx, audit.Event{Action: audit.CDPCallbackRefused, EntityType: "cdp_alert", EntityID: c.ECRN,
 		After: after, Outcome: audit.Denied, Reason: why})
 }
 

@@ -10,28 +10,62 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"kycportal/internal/cdp"
 	"kycportal/internal/drafts"
+	"kycportal/internal/outcomes"
 	"kycportal/internal/search"
 	"kycportal/internal/views/pages"
 )
 
-// draftCreate starts a draft from a country, an ID type and an ID number.
+// draftCreate starts a draft from a country, an ID type and an ID number, after asking the
+// CDP about the ID: a blocked customer, one whose subscription is pending and one under
+// investigation get no draft, with the reason in plain words; when the CDP cannot answer,
+// the draft starts with a warning that the lookup is repeated at send time (docs/drafts.md).
 func (s *Server) draftCreate(c echo.Context) error {
 	if err := parseForm(c); err != nil {
 		return err
 	}
-	in := newDraftInput(c)
-	id, err := s.drafts.Create(c.Request().Context(), signedIn(c), in)
-	var fe drafts.FieldErrors
-	if errors.As(err, &fe) {
-		v := s.newDraftForm(signedIn(c))
-		v.Country, v.IDType, v.IDNumber, v.IssuedCountry, v.Errors = in.Country, in.IDType, in.IDNumber, in.IssuedCountry, fe
-		return render(c, http.StatusUnprocessableEntity, pages.NewDraftPage(s.chromeT(c, "newdraft.title", "new-draft"), v))
+	u, in := signedIn(c), newDraftInput(c)
+	ctx := c.Request().Context()
+	_, number, issued, err := s.drafts.Identity(u, in)
+	if err != nil {
+		return s.refuseNewDraft(c, in, err)
+	}
+	found, err := s.search.ByID(cdp.WithRequestID(ctx, requestIDOf(c)), u,
+		search.Document{Country: in.Country, IDType: in.IDType, IssuedCountry: issued, Number: number})
+	var limited search.LimitedError
+	if errors.As(err, &limited) {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(limited.RetryAfter.Seconds()))))
+		return echo.NewHTTPError(http.StatusTooManyRequests, "Too many CDP lookups: wait "+retryIn(limited.RetryAfter)+" and try again.")
 	}
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/drafts/%d", id))
+	switch found.CDP.Outcome {
+	case cdp.Blocked, cdp.SubscriptionPending, cdp.UnderInvestigation:
+		o := outcomes.OfResult("lookup", found.CDP)
+		return s.refuseNewDraft(c, in, drafts.FieldErrors{"id_number": o.Title + ". " + o.Meaning + " " + o.Next})
+	}
+	id, err := s.drafts.Create(ctx, u, in)
+	if err != nil {
+		return s.refuseNewDraft(c, in, err)
+	}
+	where := fmt.Sprintf("/drafts/%d", id)
+	if found.CDP.Outcome == cdp.Unavailable || found.CDP.Outcome == cdp.CDPError || found.CDP.Outcome == cdp.AuthFailed {
+		where += "?lookup=unavailable"
+	}
+	return c.Redirect(http.StatusSeeOther, where)
+}
+
+// refuseNewDraft shows the new-draft form again with err's messages on their fields.
+func (s *Server) refuseNewDraft(c echo.Context, in drafts.NewDraft, err error) error {
+	var fe drafts.FieldErrors
+	if !errors.As(err, &fe) {
+		return err
+	}
+	v := s.newDraftForm(signedIn(c))
+	v.Country, v.IDType, v.IDNumber, v.IssuedCountry, v.Errors = in.Country, in.IDType, in.IDNumber, in.IssuedCountry, fe
+	return render(c, http.StatusUnprocessableEntity, pages.NewDraftPage(s.chromeT(c, "newdraft.title", "new-draft"), v))
 }
 
 func newDraftInput(c echo.Context) drafts.NewDraft {

@@ -58,7 +58,7 @@ func TestReturnedFieldIsAnIssueUntilItChanges(t *testing.T) {
 	agent := e.agent("amal", "DXB-01", "AE")
 	checker := e.checkerOf("sara", "DXB-01")
 	const checkerPassword = "correct horse checker staple"
-	byCDP := agent.completeDraftWith(validEmiratesID(4300), map[string]string{"nationality": "AQ"})
+	byCDP := agent.completeDraft(validEmiratesID(4300))
 	byChecker := agent.completeDraft(validEmiratesID(4301))
 	for _, id := range []int64{byCDP, byChecker} {
 		readBody(t, agent.post(fmt.Sprintf("/drafts/%d/submit", id), nil))
@@ -66,6 +66,7 @@ func TestReturnedFieldIsAnIssueUntilItChanges(t *testing.T) {
 	}
 	readBody(t, checker.post(fmt.Sprintf("/approvals/%d/approve", byCDP), url.Values{"password": {"a mistyped password"}}))
 	readBody(t, checker.post(fmt.Sprintf("/approvals/%d/approve", byCDP), url.Values{"password": {checkerPassword}}))
+	e.cdpWillRefuse(byCDP)
 	readBody(t, checker.post(fmt.Sprintf("/approvals/%d/return", byChecker),
 		url.Values{"reason_email_id": {"mismatch"}, "comment": {"The e-mail is not the customer's."}}))
 	e.startCaseWorker(o)
@@ -131,7 +132,7 @@ func agentTimelineInSentences(t *testing.T, agent *client, id int64) {
 	if m := internals.FindAllString(timeline, -1); m != nil {
 		t.Errorf("agent's timeline shows internals %q:\n%s", m, timeline)
 	}
-	if doc.Find(`[data-testid="timeline-detail"]`).Length() != 0 || strings.Contains(timeline, "refused") {
+	if doc.Find(`[data-testid="timeline-detail"]`).Length() != 0 || strings.Contains(timeline, "A decision was refused") {
 		t.Errorf("agent's timeline shows technical detail or a checker's refusal: %q", timeline)
 	}
 }

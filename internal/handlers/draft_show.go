@@ -30,5 +30,8 @@ func (s *Server) draftShow(c echo.Context) error {
 	if v.IDNumber, err = s.shownID(c, d); err != nil {
 		return err
 	}
+	if c.QueryParam("lookup") == "unavailable" {
+		v.Flash = "The CDP could not be asked about this ID just now. You can fill the draft: the lookup is repeated before anything is sent."
+	}
 	return render(c, http.StatusOK, pages.DraftPage(s.chrome(c, "Draft", "drafts"), v))
 }

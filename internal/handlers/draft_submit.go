@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/drafts"
+	"kycportal/internal/outcomes"
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
 	"kycportal/internal/views/pages"
@@ -59,6 +60,13 @@ func (s *Server) submissionView(ctx context.Context, d drafts.Draft, complete bo
 	}
 	entries, err := s.submissions.Timeline(ctx, d.ID)
 	v.Timeline = timelineRows(d.Pack, entries, false, s.zoneOf(d.Branch))
+	if o, ok := lastOutcome(entries); ok && state != submission.Draft {
+		if state == submission.Onboarded {
+			// A lookup may have settled it (an answer lost on the way): what counts is that the CDP holds it.
+			o = outcomes.Of("onboard", "accepted")
+		}
+		v.Outcome = &pages.Outcome{Title: o.Title, Meaning: o.Meaning, Next: o.Next}
+	}
 	return v, err
 }
 

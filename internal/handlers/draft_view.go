@@ -12,6 +12,7 @@ import (
 	"kycportal/internal/drafts"
 	"kycportal/internal/packs"
 	"kycportal/internal/store"
+	"kycportal/internal/submission"
 	"kycportal/internal/views/pages"
 )
 
@@ -61,6 +62,16 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 	if err != nil {
 		return pages.Draft{}, err
 	}
+	var refused map[string]string // what the CDP would refuse, by field or document
+	if len(issues) == 0 && d.Status == store.DraftOpen {
+		findings, err := s.submissions.Preflight(ctx, d)
+		if err != nil {
+			return pages.Draft{}, err
+		}
+		var more []drafts.Issue
+		more, refused = preflightIssues(d, findings)
+		issues = append(issues, more...)
+	}
 	t, _ := d.Pack.IDType(d.IDType)
 	v := pages.Draft{ID: d.ID, Country: d.Country, IDLabel: t.Label, IDNumber: masked(d.IDNumber),
 		PackLabel: fmt.Sprintf("%s requirements v%d", d.Pack.Name, d.PackVersion), Version: d.Version,
@@ -82,6 +93,11 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 	switch step {
 	case drafts.StepDocuments:
 		v.Docs = s.docViews(d, docs)
+		for i := range v.Docs {
+			if msg := refused[v.Docs[i].Kind]; msg != "" {
+				v.Docs[i].Error = msg
+			}
+		}
 	case stepReview:
 		v.Issues, v.Summary = issueViews(d.ID, issues), summary(d)
 		for _, doc := range s.docViews(d, docs) {
@@ -92,7 +108,11 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 	default:
 		sec, _ := d.Pack.Section(step)
 		for i := range sec.Fields {
-			v.Fields = append(v.Fields, s.fieldView(d, &sec.Fields[i], d.Values[sec.Fields[i].Name], showRequired))
+			f := s.fieldView(d, &sec.Fields[i], d.Values[sec.Fields[i].Name], showRequired)
+			if msg := refused[f.Name]; msg != "" && f.Error == "" {
+				f.Error = msg
+			}
+			v.Fields = append(v.Fields, f)
 		}
 		for _, i := range issues {
 			if showRequired && i.Step == step {
@@ -147,7 +167,7 @@ func (s *Server) docViews(d drafts.Draft, docs []store.Document) []pages.Doc {
 		switch meta.Kind {
 		case packs.DocFace:
 			v.Capture = "user"
-		case packs.DocEKYCReport:
+		case packs.DocEKYCReport, packs.DocEKYCConfirmation:
 			v.Accept, v.Capture, v.IsImage, v.ScaleTo = "application/pdf", "", false, 0
 		}
 		if i >= 0 {
@@ -172,12 +192,48 @@ func fillDoc(v *pages.Doc, doc store.Document, loc *time.Location) {
 	}
 }
 
+// preflightIssues places the contract's findings on the draft's fields and documents, in
+// plain words, and returns them also by field or document for the steps' messages. A finding
+// no field holds is a task for a supervisor, said so on the review step.
+func preflightIssues(d drafts.Draft, findings []submission.Finding) ([]drafts.Issue, map[string]string) {
+	var out []drafts.Issue
+	byName := map[string]string{}
+	for _, f := range findings {
+		msg := "the CDP would refuse this: " + f.Reason
+		switch {
+		case f.Field == "":
+			out = append(out, drafts.Issue{Step: stepReview, Label: "For a supervisor", Message: f.Reason})
+			continue
+		case slices.Contains(packs.DocumentKinds, f.Field):
+			out = append(out, drafts.Issue{Step: drafts.StepDocuments, Field: f.Field, Label: reasonLabel(d.Pack, f.Field), Message: msg})
+		default:
+			out = append(out, drafts.Issue{Step: sectionOf(d.Pack, f.Field), Field: f.Field, Label: reasonLabel(d.Pack, f.Field), Message: msg})
+		}
+		byName[f.Field] = strings.ToUpper(msg[:1]) + msg[1:] + "."
+	}
+	return out, byName
+}
+
+func sectionOf(p *packs.Pack, field string) string {
+	for _, s := range p.Sections {
+		for _, f := range s.Fields {
+			if f.Name == field {
+				return s.Key
+			}
+		}
+	}
+	return stepReview
+}
+
 func issueViews(id int64, issues []drafts.Issue) []pages.Issue {
 	var out []pages.Issue
 	for _, i := range issues {
 		href := fmt.Sprintf("/drafts/%d?step=%s&check=1#field-%s", id, i.Step, i.Field)
-		if i.Step == drafts.StepDocuments {
+		switch {
+		case i.Step == drafts.StepDocuments:
 			href = fmt.Sprintf("/drafts/%d?step=%s#doc-%s", id, i.Step, i.Field)
+		case i.Field == "":
+			href = fmt.Sprintf("/drafts/%d?step=%s", id, i.Step)
 		}
 		out = append(out, pages.Issue{Label: i.Label, Message: i.Message, Href: href})
 	}

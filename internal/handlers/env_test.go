@@ -22,6 +22,7 @@ import (
 	"kycportal/internal/app"
 	"kycportal/internal/auth"
 	"kycportal/internal/blobs"
+	"kycportal/internal/branches/branchtest"
 	"kycportal/internal/cdp"
 	"kycportal/internal/cdp/cdptest"
 	"kycportal/internal/documents"
@@ -151,6 +152,7 @@ func (e *env) user(role string) (string, string) {
 		name = name[:60]
 	}
 	password := "correct horse " + role + " staple"
+	branchtest.Ensure(e.t, e.db.Pool, "DXB-01")
 	_, err := e.app.Accounts.CreateUser(context.Background(),
 		auth.NewUser{Username: name, Role: role, Branch: "DXB-01", Countries: []string{"AE"}}, password, "test")
 	if err != nil {

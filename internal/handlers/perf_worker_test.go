@@ -17,6 +17,7 @@ import (
 	"kycportal/internal/app"
 	"kycportal/internal/auth"
 	"kycportal/internal/bench"
+	"kycportal/internal/branches/branchtest"
 	"kycportal/internal/cdp"
 	"kycportal/internal/cdp/sandbox"
 	"kycportal/internal/idnumber"
@@ -82,7 +83,9 @@ func (p *perf) noCheckerPacks() *packs.Registry {
 func (p *perf) workerAgent(accounts *auth.Accounts) (*client, store.User) {
 	name := fmt.Sprintf("bench-worker-%d", time.Now().UnixNano())
 	const password = "bench worker agent's password"
-	u, err := accounts.CreateUser(p.ctx, auth.NewUser{Username: name, Role: store.RoleAgent, Branch: "DXB-01",
+	// A branch of its own with a CDP location: the seed registers its branches without one.
+	branchtest.Ensure(p.t, p.db.Pool, "BENCH-01")
+	u, err := accounts.CreateUser(p.ctx, auth.NewUser{Username: name, Role: store.RoleAgent, Branch: "BENCH-01",
 		Countries: []string{"AE"}}, password, "performance run")
 	if err != nil {
 		p.t.Fatal(err)

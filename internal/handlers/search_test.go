@@ -154,22 +154,21 @@ func TestSearchGivesEachDemoCustomerItsState(t *testing.T) {
 	}
 }
 
-// TestAPassportTheCDPDoesNotKnowIsAnInvalidRequest: the sandbox knows only ID types 4 and 28
-// (docs/cdp.md), so a passport passes our checks and the CDP refuses it (45005): a plain
-// message and a retry, never onboarding.
-func TestAPassportTheCDPDoesNotKnowIsAnInvalidRequest(t *testing.T) {
+// TestAPassportIsLookedUp: the CDP knows passports (ID type 1, any issuing country), so a
+// passport holder is searched like anyone else: not found, and onboarding may start.
+func TestAPassportIsLookedUp(t *testing.T) {
 	t.Parallel()
 	se := newSearchEnv(t, noLimit, nil)
 	c := se.agent("amal", "DXB-01", "AE")
 	c.page("/search")
 	_, doc := parsed(t, c.post("/search", url.Values{"country": {"AE"}, "id_type": {"1"}, "id_number": {"k1234567"},
 		"issued_country": {"IN"}}, "HX-Request", "true"))
-	if testID(doc, "outcome-invalid_request").Length() != 1 || testID(doc, "retry").Length() != 1 ||
-		testID(doc, "start-onboarding").Length() != 0 || testID(doc, "no-own-matches").Length() != 1 {
-		t.Errorf("a passport the CDP refuses:\n%s", testID(doc, "id-result").Text())
+	if testID(doc, "outcome-not_found").Length() != 1 || testID(doc, "start-onboarding").Length() != 1 ||
+		testID(doc, "no-own-matches").Length() != 1 {
+		t.Errorf("a passport not in the CDP:\n%s", testID(doc, "id-result").Text())
 	}
 	if _, _, after := se.lastEvent("customer.searched"); !strings.Contains(after, `"issued_country": "IN"`) ||
-		!strings.Contains(after, `"result": "invalid_request"`) || !strings.Contains(after, `"id_last4": "4567"`) {
+		!strings.Contains(after, `"result": "not_found"`) || !strings.Contains(after, `"id_last4": "4567"`) {
 		t.Errorf("search event: %s", after)
 	}
 }

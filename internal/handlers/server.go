@@ -14,6 +14,7 @@ import (
 	"kycportal/internal/app"
 	"kycportal/internal/audit"
 	"kycportal/internal/auth"
+	"kycportal/internal/branches"
 	"kycportal/internal/cdp"
 	"kycportal/internal/drafts"
 	"kycportal/internal/review"
@@ -67,6 +68,7 @@ type Server struct {
 	loginKey    []byte // signs the sign-in form's token (login_token.go)
 	refusals    *callbackRefusals
 	sso         *sso.Service // nil: no single sign-on
+	branches    *branches.Service
 }
 
 // New builds the portal's HTTP handler.
@@ -91,7 +93,7 @@ func newServer(d Deps) (*Server, error) {
 	s := &Server{Deps: d, crossOrigin: http.NewCrossOriginProtection(), httpMetrics: m,
 		sessions: a.Sessions, login: a.Login, accounts: a.Accounts, drafts: a.Drafts, search: a.Search,
 		submissions: a.Submissions, review: a.Review, audit: a.Audit, worklist: a.Worklist, sso: a.SSO,
-		loginKey: loginTokenKey(d.AuditKey), refusals: refusals}
+		branches: a.Branches, loginKey: loginTokenKey(d.AuditKey), refusals: refusals}
 	// The CDP and the identity provider call server to server: their own signatures stand in
 	// for the browser checks, which a proxy's added headers must not turn against them.
 	s.crossOrigin.AddInsecureBypassPattern(http.MethodPost + " " + cdp.CallbackPath)

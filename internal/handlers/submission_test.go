@@ -171,9 +171,15 @@ func TestAMLAlertClosureCallback(t *testing.T) {
 	e := newEnv(t, func(_ *app.Options, d *Deps) { d.CallbackSecret = secret })
 	const ecrn = "7841004455667788"
 	id := e.underInvestigation(ecrn)
+	other := e.underInvestigation("7841004455660001")
+	// closure is the evidenced shape; with an alert id, it also carries alert_id and closed_at.
 	closure := func(alert, ecrn string) []byte {
-		b, _ := json.Marshal(cdp.AlertClosure{ECRN: ecrn, AMLScanStatus: "Accepted", CustomerStatus: "ACTIVE",
-			AlertID: alert, ClosedAt: e.clock.Now()})
+		c := cdp.AlertClosure{ECRN: ecrn, AMLScanStatus: "Accepted", CustomerStatus: "ACTIVE"}
+		if alert != "" {
+			at := e.clock.Now()
+			c.AlertID, c.ClosedAt = alert, &at
+		}
+		b, _ := json.Marshal(c)
 		return b
 	}
 	send := func(body []byte, sign string, at time.Time) int {
@@ -196,29 +202,64 @@ func TestAMLAlertClosureCallback(t *testing.T) {
 		at     time.Time
 		want   int
 	}{
-		{"bad signature", closure("AML-1", ecrn), "another secret", e.clock.Now(), http.StatusUnauthorized},
-		{"stale timestamp", closure("AML-1", ecrn), secret, e.clock.Now().Add(-6 * time.Minute), http.StatusUnauthorized},
-		{"unknown ECRN", closure("AML-2", "7841000000000000"), secret, e.clock.Now(), http.StatusNotFound},
-		{"valid", closure("AML-1", ecrn), secret, e.clock.Now(), http.StatusOK},
-		{"replayed alert id", closure("AML-1", ecrn), secret, e.clock.Now(), http.StatusConflict},
-		{"new alert, no longer under investigation", closure("AML-3", ecrn), secret, e.clock.Now(), http.StatusConflict},
+		{"bad signature", closure("", ecrn), "another secret", e.clock.Now(), http.StatusUnauthorized},
+		{"stale timestamp", closure("", ecrn), secret, e.clock.Now().Add(-6 * time.Minute), http.StatusUnauthorized},
+		{"unknown ECRN", closure("", "7841000000000000"), secret, e.clock.Now(), http.StatusNotFound},
+		{"no statuses", []byte(`{"ecrn":"` + ecrn + `"}`), secret, e.clock.Now(), http.StatusBadRequest},
+		{"valid, the evidenced shape", closure("", ecrn), secret, e.clock.Now(), http.StatusOK},
+		{"the same delivery replayed", closure("", ecrn), secret, e.clock.Now(), http.StatusConflict},
+		{"valid, with alert id and closing time", closure("AML-1", "7841004455660001"), secret, e.clock.Now(), http.StatusOK},
+		{"that alert id again, newly signed", closure("AML-1", "7841004455660001"), secret, e.clock.Now().Add(time.Second), http.StatusConflict},
+		{"a new delivery, no longer under investigation", closure("", ecrn), secret, e.clock.Now().Add(2 * time.Second), http.StatusConflict},
 	}
 	for _, c := range cases {
 		if got := send(c.body, c.secret, c.at); got != c.want {
 			t.Errorf("%s: status %d, want %d", c.name, got, c.want)
 		}
 	}
-	var state string
-	_ = e.db.Pool.QueryRow(context.Background(), `SELECT state FROM submissions WHERE draft_id = $1`, id).Scan(&state)
-	if state != "onboarded" {
-		t.Errorf("state %q after the closure, want onboarded", state)
+	for _, draft := range []int64{id, other} {
+		var state string
+		_ = e.db.Pool.QueryRow(context.Background(), `SELECT state FROM submissions WHERE draft_id = $1`, draft).Scan(&state)
+		if state != "onboarded" {
+			t.Errorf("state %q after the closure, want onboarded", state)
+		}
 	}
 	actions := strings.Join(e.auditActions(), " ")
 	// The two unsigned refusals came from one address in one window: the first is recorded.
-	if strings.Count(actions, "cdp.callback_refused") != 4 || strings.Count(actions, "cdp.callback ") != 1 {
-		t.Errorf("audit %s: want 4 refusals and one callback", actions)
+	if strings.Count(actions, "cdp.callback_refused") != 6 || strings.Count(actions, "cdp.callback ") != 2 {
+		t.Errorf("audit %s: want 6 refusals and two callbacks", actions)
 	}
 	if !strings.Contains(e.logs.String(), "AML alert closure refused") {
 		t.Error("refusals are not logged")
+	}
+}
+
+// TestPreflightAtReview: a complete draft whose nationality the CDP would refuse shows the
+// refusal on the review step and on the field, in words, offers no submit, and a submit
+// posted anyway is refused before any checker sees the case.
+func TestPreflightAtReview(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.agent("amal", "DXB-01", "AE")
+	id := c.completeDraft("784-1985-0000001-7")
+	if status, body := c.autosave(id, 2, "nationality", "AQ"); status != http.StatusOK {
+		t.Fatalf("autosave: %d %s", status, body)
+	}
+	_, doc := c.page(fmt.Sprintf("/drafts/%d?step=review", id))
+	issue := doc.Find(`[data-testid="review-issue"]`).Text()
+	if !strings.Contains(issue, "Nationality") || !strings.Contains(issue, "the CDP would refuse this") ||
+		!strings.Contains(issue, "uninhabited territory") || doc.Find(`[data-testid="submit"]`).Length() != 0 {
+		t.Errorf("review: %q, submit offered: %d", issue, doc.Find(`[data-testid="submit"]`).Length())
+	}
+	_, doc = c.page(fmt.Sprintf("/drafts/%d?step=personal", id))
+	if msg := doc.Find(`[data-testid="error-nationality"]`).Text(); !strings.Contains(msg, "The CDP would refuse this") {
+		t.Errorf("the nationality field says %q", msg)
+	}
+	resp := c.post(fmt.Sprintf("/drafts/%d/submit", id), nil)
+	if body := readBody(t, resp); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "review step") {
+		t.Errorf("submit: %d", resp.StatusCode)
+	}
+	if _, err := store.SubmissionByDraft(context.Background(), e.db.Pool, id, false); err == nil {
+		t.Error("a submission exists")
 	}
 }

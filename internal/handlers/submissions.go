@@ -13,6 +13,7 @@ import (
 
 	"kycportal/internal/audit"
 	"kycportal/internal/auth"
+	"kycportal/internal/outcomes"
 	"kycportal/internal/packs"
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
@@ -23,11 +24,14 @@ import (
 func submissionFailure(err error) error {
 	var forbidden *submission.ForbiddenError
 	var locked auth.LockedError
+	var preflight *submission.PreflightError
 	switch {
 	case errors.As(err, &locked):
 		return echo.NewHTTPError(http.StatusTooManyRequests, firstLine(err))
 	case errors.Is(err, store.ErrNotFound):
 		return echo.NewHTTPError(http.StatusNotFound)
+	case errors.As(err, &preflight):
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, "The CDP would refuse this customer as it stands: the review step says what to change.")
 	case errors.Is(err, submission.ErrOwnCase), errors.Is(err, submission.ErrStepUp):
 		return echo.NewHTTPError(http.StatusForbidden, firstLine(err))
 	case errors.Is(err, submission.ErrIncomplete):
@@ -75,8 +79,8 @@ func who(e audit.Entry) string {
 }
 
 // timelineSentence says what an event of a submission's trail means, in a branch agent's
-// words: no state names, codes or ids. This one function holds every wording, so that a
-// catalogue of the CDP's outcomes can feed it later.
+// words: no state names, codes or ids. This one function holds every wording; the CDP's
+// answers come in the outcome catalogue's words (attemptSentence).
 func timelineSentence(p *packs.Pack, e audit.Entry) string {
 	state := submission.State(fmt.Sprint(e.After["state"]))
 	switch e.Action {
@@ -122,7 +126,7 @@ func withComment(sentence, comment string) string {
 	return sentence + ": " + comment
 }
 
-func attemptSentence(e audit.Entry) string {
+func attemptAction(e audit.Entry) string {
 	failed := e.Outcome != audit.Success
 	switch fmt.Sprint(e.After["call"]) {
 	case "lookup":
@@ -140,6 +144,13 @@ func attemptSentence(e audit.Entry) string {
 		return "The CDP could not answer"
 	}
 	return "Sent to the CDP"
+}
+
+// attemptSentence says what a recorded CDP call did, then what its answer means in the
+// outcome catalogue's words.
+func attemptSentence(e audit.Entry) string {
+	o := attemptOutcome(e)
+	return attemptAction(e) + ". " + o.Title + ": " + o.Meaning
 }
 
 // outcomeSentence says where the CDP's answer left the customer.
@@ -178,6 +189,21 @@ func returnedFields(p *packs.Pack, fields any) string {
 		parts = append(parts, fmt.Sprintf("%s (%v)", reasonLabel(p, name), m[name]))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// attemptOutcome is the catalogue's entry for one recorded CDP call.
+func attemptOutcome(e audit.Entry) outcomes.Entry {
+	return outcomes.Of(fmt.Sprint(e.After["call"]), fmt.Sprint(e.After["outcome"]))
+}
+
+// lastOutcome is the catalogue's entry for the last CDP call of a timeline, if any.
+func lastOutcome(entries []audit.Entry) (outcomes.Entry, bool) {
+	for i := len(entries) - 1; i >= 0; i-- {
+		if entries[i].Action == audit.CDPAttempt {
+			return attemptOutcome(entries[i]), true
+		}
+	}
+	return outcomes.Entry{}, false
 }
 
 // technicalDetail is what a supervisor may need to follow an event up: each CDP call with

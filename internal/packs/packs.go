@@ -27,6 +27,10 @@ type Pack struct {
 	Documents    []Document      `json:"documents"`
 	Lists        map[string]List `json:"lists"`
 	Sections     []Section       `json:"sections"`
+	// CDPFixed are payload values the pack sets whatever the agent typed (address type
+	// codes, the ID's status flags). A value inside an array element is set only when a
+	// field fed that element: an address nobody gave is not sent.
+	CDPFixed map[string]any `json:"cdp_fixed,omitempty"`
 
 	fields map[string]*Field
 }
@@ -50,17 +54,24 @@ const (
 	DocIDFront    = "id_front"
 	DocIDBack     = "id_back"
 	DocFace       = "face"
-	DocEKYCReport = "ekyc_report"
+	DocEKYCReport = "ekyc_report" // the e-KYC verification report
+	// DocEKYCConfirmation is the e-KYC confirmation report.
+	DocEKYCConfirmation = "ekyc_confirmation"
 )
 
 // DocumentKinds are the kinds of document a draft can hold, in the order they are asked for.
-var DocumentKinds = []string{DocIDFront, DocIDBack, DocFace, DocEKYCReport}
+var DocumentKinds = []string{DocIDFront, DocIDBack, DocFace, DocEKYCReport, DocEKYCConfirmation}
+
+// IsReport reports whether kind is an e-KYC report: a PDF, where the others are photos.
+func IsReport(kind string) bool { return kind == DocEKYCReport || kind == DocEKYCConfirmation }
 
 // Document says whether a kind of document is needed.
 type Document struct {
-	Kind     string `json:"kind"`
-	Label    string `json:"label"`
-	Required string `json:"required"`
+	Kind       string `json:"kind"`
+	Label      string `json:"label"`
+	Required   string `json:"required"`
+	CDP        string `json:"cdp"`                   // where the file goes in the payload
+	DocumentID string `json:"document_id,omitempty"` // its master-data code, in additional_docs
 }
 
 // List is a master-data list.
@@ -127,7 +138,8 @@ type Field struct {
 	Date         string     `json:"date,omitempty"` // "past" or "future"
 	IDKind       string     `json:"id_kind,omitempty"`
 	Help         string     `json:"help,omitempty"`
-	CDP          string     `json:"cdp,omitempty"`     // the onboarding payload field it feeds
+	CDP          Paths      `json:"cdp,omitempty"`     // the onboarding payload fields it feeds
+	CDPAs        string     `json:"cdp_as,omitempty"`  // the value transform (cdp.go)
 	NameOf       []string   `json:"name_of,omitempty"` // the first, middle and last name fields this full name must read as
 
 	pattern *regexp.Regexp

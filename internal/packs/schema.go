@@ -28,7 +28,7 @@ func (p *Pack) check() error {
 	if p.Name == "" || p.Version < 1 {
 		fail("name and a version of 1 or more are required")
 	}
-	errs = append(errs, p.checkIDTypes(), p.checkDocuments(), p.checkLists(), p.checkSections())
+	errs = append(errs, p.checkIDTypes(), p.checkDocuments(), p.checkLists(), p.checkSections(), p.checkCDP())
 	return errors.Join(errs...)
 }
 

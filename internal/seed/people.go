@@ -72,7 +72,10 @@ func insertStaff(ctx context.Context, tx pgx.Tx, passwordHash string) (staff, er
 		}
 	}
 	for n := 1; n <= admins; n++ {
-		add(adminName(n), fmt.Sprintf("Admin %d", n), store.RoleAdmin, "HQ", []string{})
+		add(adminName(n), fmt.Sprintf("Admin %d", n), store.RoleAdmin, branches[0].Code, []string{})
+	}
+	if err := registerBranches(ctx, tx); err != nil {
+		return staff{}, err
 	}
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"users"},
 		[]string{"username", "display_name", "role", "branch", "countries", "password_hash"}, pgx.CopyFromRows(rows))
@@ -80,6 +83,22 @@ func insertStaff(ctx context.Context, tx pgx.Tx, passwordHash string) (staff, er
 		return staff{}, fmt.Errorf("seed: users: %w", err)
 	}
 	return staffIDs(ctx, tx)
+}
+
+// registerBranches puts the seeded branches in the registry (those it holds already stay as
+// they are), without a CDP location: seeded submissions are never sent.
+func registerBranches(ctx context.Context, tx pgx.Tx) error {
+	var codes, countries []string
+	for _, b := range branches {
+		codes, countries = append(codes, b.Code), append(countries, b.Country)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO branches (code, name, country, time_zone)
+		SELECT c, 'Seeded branch ' || c, cc, 'UTC' FROM unnest($1::text[], $2::text[]) AS b(c, cc)
+		ON CONFLICT (code) DO NOTHING`, codes, countries)
+	if err != nil {
+		return fmt.Errorf("seed: branches: %w", err)
+	}
+	return nil
 }
 
 func staffIDs(ctx context.Context, tx pgx.Tx) (staff, error) {

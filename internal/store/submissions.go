@@ -165,15 +165,16 @@ func SetDraftStatus(ctx context.Context, q Querier, id int64, status string, at 
 	return nil
 }
 
-// RecordAlertClosure keeps an AML alert id; ErrConflict when it was received before.
-func RecordAlertClosure(ctx context.Context, q Querier, alertID, ecrn string, at time.Time) error {
-	_, err := q.Exec(ctx, `INSERT INTO cdp_alert_closures (alert_id, ecrn, received_at) VALUES ($1, $2, $3)`,
-		alertID, ecrn, at)
+// RecordAlertClosure keeps a received AML alert closure by its replay key (and alert id,
+// when it has one); ErrConflict when either was received before.
+func RecordAlertClosure(ctx context.Context, q Querier, replayKey, alertID, ecrn string, at time.Time) error {
+	_, err := q.Exec(ctx, `INSERT INTO cdp_alert_closures (replay_key, alert_id, ecrn, received_at)
+		VALUES ($1, nullif($2, ''), $3, $4)`, replayKey, alertID, ecrn, at)
 	if isUniqueViolation(err) {
-		return fmt.Errorf("store.RecordAlertClosure(%s): %w", alertID, ErrConflict)
+		return fmt.Errorf("store.RecordAlertClosure(%s): %w", replayKey, ErrConflict)
 	}
 	if err != nil {
-		return fmt.Errorf("store.RecordAlertClosure(%s): %w", alertID, err)
+		return fmt.Errorf("store.RecordAlertClosure(%s): %w", replayKey, err)
 	}
 	return nil
 }

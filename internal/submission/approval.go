@@ -141,12 +141,17 @@ func (s *Service) Approve(ctx context.Context, u store.User, draftID int64, pass
 // authenticator app when they signed in through the identity provider, having no password.
 // stepUp returns nil once u proved it, ErrStepUp (recorded) when not.
 func (s *Service) ApproveWith(ctx context.Context, u store.User, draftID int64, stepUp func(context.Context) error) error {
+	var d drafts.Draft
 	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
-		_, _, err := s.decision(ctx, tx, u, draftID)
+		var err error
+		d, _, err = s.decision(ctx, tx, u, draftID)
 		return err
 	})
 	if err != nil {
 		return s.refusedBy(ctx, draftID, err, ErrOwnCase, ErrNotClaimed)
+	}
+	if err := s.preflight(ctx, s.DB.Pool, d); err != nil {
+		return err // the CDP would refuse it: return it to the agent instead
 	}
 	if err := stepUp(ctx); err != nil {
 		return err

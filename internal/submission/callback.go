@@ -13,16 +13,17 @@ import (
 
 // Refusals of an AML alert closure.
 var (
-	ErrReplay      = errors.New("this alert id was received before")
+	ErrReplay      = errors.New("this callback (or its alert id) was received before")
 	ErrUnknownECRN = errors.New("no submission has this ECRN")
 )
 
 // CloseAlert applies the CDP's closure of an AML alert: the submissions of its ECRN that are
 // under investigation become onboarded when the CDP accepted the customer, rejected
-// otherwise. An alert id is applied once; a customer not under investigation refuses it.
-func (s *Service) CloseAlert(ctx context.Context, c cdp.AlertClosure) error {
+// otherwise. A delivery (its replay key, cdp.ReplayKey) and an alert id are applied once; a
+// customer not under investigation refuses it.
+func (s *Service) CloseAlert(ctx context.Context, c cdp.AlertClosure, replayKey string) error {
 	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
-		err := store.RecordAlertClosure(ctx, tx, c.AlertID, c.ECRN, s.Now())
+		err := store.RecordAlertClosure(ctx, tx, replayKey, c.AlertID, c.ECRN, s.Now())
 		if errors.Is(err, store.ErrConflict) {
 			return ErrReplay
 		}
@@ -40,8 +41,13 @@ func (s *Service) CloseAlert(ctx context.Context, c cdp.AlertClosure) error {
 		if c.AMLScanStatus == "Accepted" && c.CustomerStatus == "ACTIVE" {
 			to = Onboarded
 		}
-		facts := map[string]any{"alert_id": c.AlertID, "aml_scan_status": c.AMLScanStatus,
-			"customer_status": c.CustomerStatus, "closed_at": c.ClosedAt.UTC()}
+		facts := map[string]any{"aml_scan_status": c.AMLScanStatus, "customer_status": c.CustomerStatus}
+		if c.AlertID != "" {
+			facts["alert_id"] = c.AlertID
+		}
+		if c.ClosedAt != nil {
+			facts["closed_at"] = c.ClosedAt.UTC()
+		}
 		for i := range subs { // every lock before the first event (docs/submission.md)
 			if subs[i], err = caseLocked(ctx, tx, subs[i].DraftID); err != nil {
 				return err

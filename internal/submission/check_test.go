@@ -66,8 +66,8 @@ func TestCallbackEndsChecks(t *testing.T) {
 	e.startWorker(cdpSrv.client)
 	e.settled([]int64{id})
 	ecrn := e.submission(id).ECRN
-	err := e.svc.CloseAlert(context.Background(), cdp.AlertClosure{AlertID: "AML-1", ECRN: ecrn,
-		AMLScanStatus: "Accepted", CustomerStatus: "ACTIVE", ClosedAt: time.Now()})
+	err := e.svc.CloseAlert(context.Background(), cdp.AlertClosure{ECRN: ecrn, AMLScanStatus: "Accepted",
+		CustomerStatus: "ACTIVE"}, cdp.ReplayKey("1", []byte(ecrn)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,12 +18,14 @@ import (
 
 	"kycportal/internal/auth"
 	"kycportal/internal/blobs"
+	"kycportal/internal/branches/branchtest"
 	"kycportal/internal/cdp"
 	"kycportal/internal/cdp/cdptest"
 	"kycportal/internal/cdp/sandbox"
 	"kycportal/internal/documents"
 	"kycportal/internal/drafts"
 	"kycportal/internal/packs"
+	"kycportal/internal/payload"
 	"kycportal/internal/store"
 	"kycportal/internal/testdb"
 )
@@ -99,6 +101,7 @@ func aePack(t *testing.T, makerChecker bool) *packs.Registry {
 
 func (e *env) user(h *auth.Hasher, name, role string) store.User {
 	e.t.Helper()
+	branchtest.Ensure(e.t, e.db.Pool, "DXB-01")
 	u, err := (&auth.Accounts{DB: e.db, Hasher: h}).CreateUser(context.Background(), auth.NewUser{Username: name, DisplayName: name,
 		Role: role, Branch: "DXB-01", Countries: []string{"AE"}}, password, "test")
 	if err != nil {
@@ -119,7 +122,7 @@ func (e *env) draft(number string) int64 {
 }
 
 // draftWithFront is draft with the given ID front.
-func (e *env) draftWithFront(number string, front *cdp.File) int64 {
+func (e *env) draftWithFront(number string, front *payload.File) int64 {
 	e.t.Helper()
 	ctx := context.Background()
 	id, err := e.svc.Drafts.Create(ctx, e.agent, drafts.NewDraft{Country: "AE", IDType: "4", IDNumber: number})
@@ -130,7 +133,7 @@ func (e *env) draftWithFront(number string, front *cdp.File) int64 {
 	if err != nil || len(saved.Refused) > 0 || len(saved.Conflicts) > 0 {
 		e.t.Fatalf("save draft: %v %v %v", err, saved.Refused, saved.Conflicts)
 	}
-	for kind, f := range map[string]*cdp.File{packs.DocIDFront: front,
+	for kind, f := range map[string]*payload.File{packs.DocIDFront: front,
 		packs.DocIDBack: cdptest.JPEG("back"), packs.DocFace: cdptest.JPEG("face")} {
 		e.document(id, kind, f)
 	}
@@ -138,7 +141,7 @@ func (e *env) draftWithFront(number string, front *cdp.File) int64 {
 }
 
 // document stores f as the draft's document of kind, replacing the one it held.
-func (e *env) document(draftID int64, kind string, f *cdp.File) {
+func (e *env) document(draftID int64, kind string, f *payload.File) {
 	e.t.Helper()
 	ctx := context.Background()
 	sum := sha256.Sum256(f.Data)

@@ -26,12 +26,12 @@ func (s *Service) Evidence(ctx context.Context, u store.User, draftID int64) (au
 	if err != nil {
 		return audit.Pack{}, err
 	}
-	cust, err := s.customer(ctx, d, DefaultSender)
+	body, err := s.Payload(ctx, d)
 	if err != nil {
 		return audit.Pack{}, err
 	}
 	var p audit.Pack
-	if p.Payload, p.Documents, err = cdp.PayloadByHash(cust, sub.ECRN); err != nil {
+	if p.Payload, p.Documents, err = cdp.PayloadByHash(body, sub.ECRN); err != nil {
 		return p, err
 	}
 	if p.Checkpoint, err = audit.LatestCheckpoint(ctx, s.DB.Pool); err != nil {

@@ -2,10 +2,12 @@ package submission
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"kycportal/internal/cdp"
 	"kycportal/internal/packs"
+	"kycportal/internal/payload"
 )
 
 // TestSandboxOutcomes sends the sandbox's demo customers, one per onboarding outcome, over
@@ -21,10 +23,11 @@ func TestSandboxOutcomes(t *testing.T) {
 		ecrn         string // "new": any; "": none
 	}{
 		{"accepted", emiratesID(900), Onboarded, "new"},
-		{"already onboarded links", "784199012345676", Onboarded, "7841003233051516"},
-		{"already onboarded, subscription pending, links", "784198823456789", Onboarded, "7841003235214285"},
-		{"already onboarded and blocked", "784197734567890", Rejected, "7841001220007002"},
-		{"already onboarded, under investigation", "784196645678903", UnderInvestigation, "7841004455667788"},
+		// Fatima Hassan is none of the demo customers: never linked to one, a supervisor compares.
+		{"already onboarded, another person", "784199012345676", NeedsAttention, ""},
+		{"already onboarded, subscription pending: no record to compare", "784198823456789", NeedsAttention, ""},
+		{"already onboarded and blocked, another person", "784197734567890", NeedsAttention, ""},
+		{"already onboarded, under investigation, another person", "784196645678903", NeedsAttention, ""},
 		{"created under investigation", "784200167890126", UnderInvestigation, "new"},
 		{"blocked", "784199378901237", Rejected, ""},
 		{"backend failure every time", "784195556789014", NeedsAttention, ""},
@@ -36,11 +39,18 @@ func TestSandboxOutcomes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// the CDP finds the ID front's bytes are not a JPEG
-	missing := e.draftWithFront(emiratesID(901), &cdp.File{ContentType: "image/jpeg", Data: []byte("not a picture")})
+	// The pre-flight refuses an ID front whose bytes are not a JPEG, as the CDP would ...
+	missing := e.draftWithFront(emiratesID(901), &payload.File{ContentType: "image/jpeg", Data: []byte("not a picture")})
+	var refused *PreflightError
+	if err := e.svc.Submit(context.Background(), e.agent, missing); !errors.As(err, &refused) || refused.Findings[0].Field != packs.DocIDFront {
+		t.Fatalf("submit = %v; want the pre-flight to refuse the ID front", err)
+	}
+	// ... so the CDP's own refusal is seen by spoiling the stored front after the submit.
+	missing = e.draft(emiratesID(902))
 	if err := e.svc.Submit(context.Background(), e.agent, missing); err != nil {
 		t.Fatal(err)
 	}
+	e.spoil(missing, packs.DocIDFront)
 	e.startWorker(cdpSrv.client)
 	var all []int64
 	for _, id := range ids {
@@ -91,12 +101,8 @@ func TestDecide(t *testing.T) {
 		{"auth failed retries, nothing registered", res(cdp.AuthFailed), nil, "", false},
 		{"unavailable retries after a lookup", res(cdp.Unavailable), nil, "", true},
 		{"unknown answer retries after a lookup", res(cdp.CDPError), nil, "", true},
-		{"already exists, not looked up yet", res(cdp.AlreadyExists), nil, "", true},
-		{"already exists and found", res(cdp.AlreadyExists), lookup(cdp.Found), Onboarded, false},
-		{"already exists and blocked", res(cdp.AlreadyExists), lookup(cdp.Blocked), Rejected, false},
-		{"already exists under investigation", res(cdp.AlreadyExists), lookup(cdp.UnderInvestigation), UnderInvestigation, false},
-		{"already exists but not found", res(cdp.AlreadyExists), lookup(cdp.NotFound), NeedsAttention, false},
-		{"already exists, lookup unavailable", res(cdp.AlreadyExists), lookup(cdp.Unavailable), "", true},
+		{"already exists without an ECRN to compare", res(cdp.AlreadyExists), nil, NeedsAttention, false},
+		{"already exists without an ECRN, even if found", res(cdp.AlreadyExists), lookup(cdp.Found), NeedsAttention, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -105,5 +111,16 @@ func TestDecide(t *testing.T) {
 				t.Errorf("decide = %q, %v; want %q, %v", to, lk, c.to, c.lookup)
 			}
 		})
+	}
+}
+
+// spoil overwrites the stored bytes of a draft's document with text, behind the services'
+// backs: what the CDP then receives is not what the pre-flight checked.
+func (e *env) spoil(draftID int64, kind string) {
+	e.t.Helper()
+	_, err := e.db.Pool.Exec(context.Background(), `UPDATE blobs SET data = 'not a picture'
+		WHERE key = (SELECT blob_key FROM draft_documents WHERE draft_id = $1 AND kind = $2 AND removed_at IS NULL)`, draftID, kind)
+	if err != nil {
+		e.t.Fatal(err)
 	}
 }

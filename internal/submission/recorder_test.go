@@ -26,6 +26,7 @@ type recorder struct {
 	duplicates map[string]int      // ID number → onboards for a customer the CDP had already
 	lost       int                 // onboard answers lost after the customer was created
 	requestIDs map[string][]string // ID number → X-Request-ID of every lookup and onboard
+	ecrns      []string            // the ecrn of every onboard request that carried one: updates
 }
 
 func newRecorder(next http.Handler, loseAnswers float64) *recorder {
@@ -41,6 +42,12 @@ func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	r.calls[req.URL.Path]++
 	if number != "" {
 		r.requestIDs[number] = append(r.requestIDs[number], req.Header.Get("X-Request-ID"))
+	}
+	var update struct {
+		ECRN string `json:"ecrn"`
+	}
+	if req.URL.Path == cdp.OnboardPath && json.Unmarshal(body, &update) == nil && update.ECRN != "" {
+		r.ecrns = append(r.ecrns, update.ECRN)
 	}
 	r.mu.Unlock()
 	if req.URL.Path != cdp.OnboardPath {
@@ -102,4 +109,11 @@ func sum(m map[string]int) int {
 		n += v
 	}
 	return n
+}
+
+// updates are the ECRNs of the updates sent, in order.
+func (r *recorder) updates() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.ecrns...)
 }

@@ -3,6 +3,7 @@ package submission
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"strconv"
 	"time"
@@ -55,6 +56,13 @@ var (
 	ErrReturnCap    = errors.New("this case was returned as often as allowed: approve or reject it")
 	ErrNotAttention = errors.New("this case does not need attention")
 )
+
+// PreflightError refuses a submission or an approval the CDP would refuse, with why.
+type PreflightError struct{ Findings []Finding }
+
+func (e *PreflightError) Error() string {
+	return fmt.Sprintf("the CDP would refuse this customer (%d findings): see the review step", len(e.Findings))
+}
 
 func entityID(draftID int64) string { return strconv.FormatInt(draftID, 10) }
 
@@ -155,7 +163,20 @@ func (s *Service) complete(ctx context.Context, tx pgx.Tx, d drafts.Draft, sub s
 	if len(drafts.Review(d, docs, s.Now(), returned(sub))) > 0 {
 		return nil, ErrIncomplete
 	}
-	return docs, nil
+	return docs, s.preflight(ctx, tx, d)
+}
+
+// preflight refuses a draft whose payload the contract's rules reject: the CDP would. It
+// reads through q, the caller's transaction.
+func (s *Service) preflight(ctx context.Context, q store.Querier, d drafts.Draft) error {
+	findings, err := s.preflightIn(ctx, q, d)
+	if err != nil {
+		return err
+	}
+	if len(findings) > 0 {
+		return &PreflightError{Findings: findings}
+	}
+	return nil
 }
 
 // keepSent records what this submission of d sends: every field, and each document's SHA-256.

@@ -36,7 +36,7 @@ var transitions = map[State][]State{
 	Approved:           {Queued},
 	Returned:           {Draft},
 	Queued:             {Sending},
-	Sending:            {Onboarded, UnderInvestigation, Rejected, NeedsAttention, Returned, Queued},
+	Sending:            {Onboarded, UnderInvestigation, Rejected, NeedsAttention, Returned, Queued, AwaitingApproval},
 	UnderInvestigation: {Onboarded, Rejected},
 	NeedsAttention:     {Queued},
 	Onboarded:          {Draft}, // a correction of an onboarded customer, sent as an update

@@ -15,7 +15,7 @@ var allowed = []string{
 	"returned→draft",
 	"queued→sending",
 	"sending→onboarded", "sending→under_investigation", "sending→rejected", "sending→needs_attention",
-	"sending→returned", "sending→queued",
+	"sending→returned", "sending→queued", "sending→awaiting_approval",
 	"under_investigation→onboarded", "under_investigation→rejected",
 	"needs_attention→queued",
 	"onboarded→draft",

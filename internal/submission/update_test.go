@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"kycportal/internal/cdp/cdptest"
 	"kycportal/internal/drafts"
 	"kycportal/internal/packs"
+	"kycportal/internal/payload"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden files from the current output")
@@ -47,7 +47,7 @@ func (e *env) renewal(client *cdp.Client) int64 {
 	if err != nil || len(saved.Refused) > 0 {
 		e.t.Fatalf("save the renewal: %v %v", err, saved.Refused)
 	}
-	for kind, f := range map[string]*cdp.File{packs.DocIDFront: cdptest.JPEG("renewed front"),
+	for kind, f := range map[string]*payload.File{packs.DocIDFront: cdptest.JPEG("renewed front"),
 		packs.DocIDBack: cdptest.JPEG("renewed back"), packs.DocFace: cdptest.JPEG("face")} {
 		e.document(id, kind, f)
 	}
@@ -104,27 +104,19 @@ func TestUpdatePayloadGolden(t *testing.T) {
 	e := newEnv(t, false)
 	cdpSrv := e.startSandbox(sandboxConfig(0, 0), 0)
 	id := e.renewal(cdpSrv.client)
-	w, err := NewWorker(e.svc, cdpSrv.client, slog.New(slog.DiscardHandler), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	d, err := e.svc.Drafts.Pinned(context.Background(), e.db.Pool, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := w.customer(context.Background(), d, w.Sender) // the worker's own mapping of a draft
+	body, err := e.svc.Payload(context.Background(), d) // the worker's own payload of a draft
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := cdp.BuildPayload(c, d.UpdateECRN) // as Client.Update sends it
+	b, err := json.MarshalIndent(body.WithECRN(d.UpdateECRN), "", "  ") // as Client.Update sends it
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got bytes.Buffer
-	if err := json.Indent(&got, b, "", "  "); err != nil {
-		t.Fatal(err)
-	}
-	got.WriteByte('\n')
+	got := bytes.NewBuffer(append(b, '\n'))
 	path := filepath.Join("testdata", "update_ae.golden.json")
 	if *updateGolden {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {

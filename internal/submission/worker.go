@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	mathrand "math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -35,7 +37,6 @@ type Worker struct {
 	river.WorkerDefaults[SendArgs]
 	*Service
 	CDP          *cdp.Client
-	Sender       Sender
 	Log          *slog.Logger
 	RetryBase    time.Duration // the first retry waits about this long; each next one twice as long
 	RetryMax     time.Duration // and never longer than this
@@ -51,7 +52,7 @@ func NewWorker(svc *Service, client *cdp.Client, log *slog.Logger, reg prometheu
 			return nil, err
 		}
 	}
-	return &Worker{Service: svc, CDP: client, Sender: DefaultSender, Log: log, RetryBase: 5 * time.Second,
+	return &Worker{Service: svc, CDP: client, Log: log, RetryBase: 5 * time.Second,
 		RetryMax: 10 * time.Minute, authFailures: c}, nil
 }
 
@@ -74,8 +75,11 @@ type verdict struct {
 	to     State // "": try again later
 	ecrn   string
 	lookup bool // an answer went missing: look the customer up before sending again
-	res    cdp.Result
-	calls  []call
+	update bool // the ID is this very person's under ecrn: send the agent's data as an update
+	// compared is the existing customer beside this draft, after an "already exists".
+	compared map[string]any
+	res      cdp.Result
+	calls    []call
 }
 
 // Work runs one attempt: it marks the submission sending, calls the CDP outside any
@@ -91,11 +95,11 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	if err != nil {
 		return err
 	}
-	cust, err := w.customer(ctx, d, w.Sender)
+	body, err := w.Payload(ctx, d)
 	if err != nil {
 		return err
 	}
-	return w.finish(ctx, job, d, w.attempt(ctx, *sub, d, cust))
+	return w.finish(ctx, job, d, body, w.attempt(ctx, *sub, d, body))
 }
 
 // begin moves a queued submission to sending. One found sending already was interrupted
@@ -126,7 +130,7 @@ func (w *Worker) begin(ctx context.Context, job *river.Job[SendArgs]) (*store.Su
 // attempt makes the calls of one run. An earlier answer that went missing means a lookup
 // first: the CDP may have the customer already. An onboard answered AlreadyExists is
 // followed by a lookup too, which says whether the customer it links to is usable.
-func (w *Worker) attempt(ctx context.Context, sub store.Submission, d drafts.Draft, cust cdp.Customer) verdict {
+func (w *Worker) attempt(ctx context.Context, sub store.Submission, d drafts.Draft, body cdp.Payload) verdict {
 	var v verdict
 	lookup := func() *cdp.Result {
 		r := w.call(ctx, &v, "lookup", func(ctx context.Context) cdp.Result { return w.CDP.Lookup(ctx, d.IDType, d.IDNumber) })
@@ -148,16 +152,70 @@ func (w *Worker) attempt(ctx context.Context, sub store.Submission, d drafts.Dra
 	}
 	var res cdp.Result
 	if sub.ECRN != "" {
-		res = w.call(ctx, &v, "update", func(ctx context.Context) cdp.Result { return w.CDP.Update(ctx, sub.ECRN, cust) })
+		res = w.call(ctx, &v, "update", func(ctx context.Context) cdp.Result { return w.CDP.Update(ctx, sub.ECRN, body) })
 	} else {
-		res = w.call(ctx, &v, "onboard", func(ctx context.Context) cdp.Result { return w.CDP.Onboard(ctx, cust) })
+		res = w.call(ctx, &v, "onboard", func(ctx context.Context) cdp.Result { return w.CDP.Onboard(ctx, body) })
 	}
-	if res.Outcome == cdp.AlreadyExists && lk == nil {
-		lk = lookup()
+	v.ecrn, v.res = res.ECRN, res
+	if res.Outcome == cdp.AlreadyExists && res.ECRN != "" {
+		if lk == nil {
+			lk = lookup()
+		}
+		got := w.call(ctx, &v, "get_customer", func(ctx context.Context) cdp.Result { return w.CDP.GetCustomer(ctx, res.ECRN) })
+		w.alreadyExists(&v, *lk, got, body)
+		return v
 	}
 	v.to, v.lookup = decide(res, lk)
-	v.ecrn, v.res = res.ECRN, res
 	return v
+}
+
+// callFailed reports the outcomes that say the call itself went wrong, not what the CDP
+// knows of the customer.
+func callFailed(o cdp.Outcome) bool {
+	return o == cdp.Unavailable || o == cdp.CDPError || o == cdp.AuthFailed
+}
+
+// alreadyExists decides what an "already exists" comes to, never by linking silently: the
+// existing customer (got) is compared with the draft on name and date of birth (the ID is
+// what the CDP matched). The same person becomes an update of that ECRN, through the checker
+// as any submission; a different person, or one the CDP's answer cannot confirm, waits for a
+// supervisor with both records side by side. lk says whether the existing customer is usable.
+func (w *Worker) alreadyExists(v *verdict, lk, got cdp.Result, body cdp.Payload) {
+	if callFailed(lk.Outcome) || callFailed(got.Outcome) {
+		v.lookup = true
+		return
+	}
+	same, compared := samePerson(body, got)
+	v.compared = compared
+	switch {
+	case !same:
+		v.to = NeedsAttention
+	case lk.Outcome == cdp.Blocked:
+		v.to = Rejected
+	case lk.Outcome == cdp.UnderInvestigation:
+		v.to = UnderInvestigation
+	default:
+		v.to, v.update = Queued, true // becomeUpdate sends it to the checker first when the pack asks
+	}
+}
+
+// samePerson compares the draft's payload with the CDP's record of the existing customer:
+// the whole name (word by word, in capitals) and the date of birth must both match.
+func samePerson(body cdp.Payload, got cdp.Result) (bool, map[string]any) {
+	text := func(k string) string { s, _ := body[k].(string); return s }
+	draftName := fullName(text("first_name"), text("middle_name"), text("last_name"))
+	rec := got.Customer
+	existingName := fullName(rec.FirstName, rec.MiddleName, rec.LastName)
+	compared := map[string]any{
+		"existing_customer": map[string]any{"name": existingName, "date_of_birth": rec.DateOfBirth, "found": got.Outcome.String()},
+		"this_draft":        map[string]any{"name": draftName, "date_of_birth": text("date_of_birth")},
+	}
+	same := got.Outcome == cdp.Found && existingName == draftName && rec.DateOfBirth != "" && rec.DateOfBirth == text("date_of_birth")
+	return same, compared
+}
+
+func fullName(parts ...string) string {
+	return strings.Join(strings.Fields(strings.ToUpper(strings.Join(parts, " "))), " ")
 }
 
 // decide maps a CDP answer to the next state: "" means try again, and lookup that the CDP
@@ -168,16 +226,7 @@ func decide(res cdp.Result, lk *cdp.Result) (to State, lookup bool) {
 	case cdp.Accepted, cdp.Found:
 		return Onboarded, false
 	case cdp.AlreadyExists:
-		if lk == nil {
-			return "", true
-		}
-		if lk.Outcome == cdp.NotFound {
-			return NeedsAttention, false // the CDP contradicts itself: a person must look
-		}
-		if lk.Outcome == cdp.SubscriptionPending {
-			return Onboarded, false
-		}
-		return decide(*lk, nil)
+		return NeedsAttention, false // no ECRN to compare the person with (alreadyExists does): a person decides
 	case cdp.UnderInvestigation:
 		return UnderInvestigation, false
 	case cdp.Blocked:
@@ -206,7 +255,7 @@ var errRetry = errors.New("CDP attempt failed; retrying")
 
 // finish records the calls and moves the submission as v says, in one transaction. A
 // submission some other run moved meanwhile keeps its state; only the calls are recorded.
-func (w *Worker) finish(ctx context.Context, job *river.Job[SendArgs], d drafts.Draft, v verdict) error {
+func (w *Worker) finish(ctx context.Context, job *river.Job[SendArgs], d drafts.Draft, body cdp.Payload, v verdict) error {
 	if v.res.Outcome == cdp.AuthFailed {
 		w.authFailures.Inc()
 		w.Log.ErrorContext(ctx, "CDP refused the portal's credentials: check CDP_CLIENT_ID, CDP_USERNAME and their secrets",
@@ -221,7 +270,7 @@ func (w *Worker) finish(ctx context.Context, job *river.Job[SendArgs], d drafts.
 		if err := w.recordCalls(ctx, tx, d.ID, v.calls); err != nil || sub.State != string(Sending) {
 			return err
 		}
-		return w.conclude(ctx, tx, &sub, d, v, again)
+		return w.conclude(ctx, tx, &sub, d, body, v, again)
 	})
 	if err != nil {
 		return err
@@ -232,22 +281,39 @@ func (w *Worker) finish(ctx context.Context, job *river.Job[SendArgs], d drafts.
 	return nil
 }
 
-func (w *Worker) conclude(ctx context.Context, tx pgx.Tx, sub *store.Submission, d drafts.Draft, v verdict, again bool) error {
+func (w *Worker) conclude(ctx context.Context, tx pgx.Tx, sub *store.Submission, d drafts.Draft, body cdp.Payload, v verdict, again bool) error {
 	facts := map[string]any{"outcome": v.res.Outcome.String(), "status": v.res.Status, "code": v.res.Code}
 	sub.NeedsLookup = sub.NeedsLookup && v.to == "" || v.lookup
 	switch {
+	case v.update:
+		return w.becomeUpdate(ctx, tx, sub, d, v, facts)
 	case again:
 		return w.move(ctx, tx, sub, Queued, audit.CDPOutcome, facts, "retry scheduled")
 	case v.to == "":
 		return w.move(ctx, tx, sub, NeedsAttention, audit.CDPOutcome, facts, "no answer after the last allowed attempt")
 	case v.to == Returned:
-		note, err := returnNote(ctx, tx, d, "cdp", v.res.Message, formFields(d.Pack, v.res.Details))
+		fields, task := formFields(d, body, v.res.Details)
+		if len(task) > 0 {
+			// The agent could not fix it: the case waits for a supervisor, whatever else was refused.
+			facts["supervisor_task"] = task
+			return w.move(ctx, tx, sub, NeedsAttention, audit.CDPOutcome, facts,
+				"the CDP refused a value that no form field holds: a supervisor decides")
+		}
+		note, err := returnNote(ctx, tx, d, "cdp", v.res.Message, fields)
 		if err != nil {
 			return err
 		}
 		sub.ReturnNote, facts["fields"] = note, note.Fields
 		if err := store.SetDraftStatus(ctx, tx, d.ID, store.DraftOpen, w.Now()); err != nil {
 			return err
+		}
+	}
+	if v.compared != nil {
+		maps.Copy(facts, v.compared)
+		if v.to == NeedsAttention {
+			facts["existing_ecrn"] = v.ecrn
+			return w.move(ctx, tx, sub, NeedsAttention, audit.CDPOutcome, facts,
+				"the CDP already holds this ID for a customer the portal cannot confirm is this person: a supervisor compares the two")
 		}
 	}
 	if v.ecrn != "" {
@@ -263,6 +329,25 @@ func (w *Worker) conclude(ctx context.Context, tx pgx.Tx, sub *store.Submission,
 	return w.move(ctx, tx, sub, v.to, audit.CDPOutcome, facts, "")
 }
 
+// becomeUpdate turns a submission whose customer the CDP already holds into an update of
+// that ECRN carrying the agent's data: it goes to the checker again when the pack asks for
+// one, and straight back to the queue otherwise.
+func (w *Worker) becomeUpdate(ctx context.Context, tx pgx.Tx, sub *store.Submission, d drafts.Draft, v verdict, facts map[string]any) error {
+	maps.Copy(facts, v.compared)
+	sub.ECRN, facts["ecrn"] = v.ecrn, v.ecrn
+	const why = "the CDP already holds this person under this ECRN: the agent's data is sent as an update"
+	if d.Pack.MakerChecker {
+		sub.CheckerID, sub.ClaimedBy = 0, 0
+		return w.move(ctx, tx, sub, AwaitingApproval, audit.CDPOutcome, facts, why+", once a checker approves")
+	}
+	res, err := w.Queue.InsertTx(ctx, tx, SendArgs{DraftID: d.ID}, &river.InsertOpts{MaxAttempts: w.Rules.MaxAttempts})
+	if err != nil {
+		return err
+	}
+	facts["job_id"] = res.Job.ID
+	return w.move(ctx, tx, sub, Queued, audit.CDPOutcome, facts, why)
+}
+
 func (w *Worker) recordCalls(ctx context.Context, tx pgx.Tx, draftID int64, calls []call) error {
 	for _, c := range calls {
 		after := map[string]any{"call": c.name, "outcome": c.res.Outcome.String(), "status": c.res.Status,
@@ -271,7 +356,7 @@ func (w *Worker) recordCalls(ctx context.Context, tx pgx.Tx, draftID int64, call
 			after["cdp_request_id"] = c.res.RequestID
 		}
 		outcome := audit.Success
-		if c.res.Outcome == cdp.Unavailable || c.res.Outcome == cdp.CDPError || c.res.Outcome == cdp.AuthFailed {
+		if callFailed(c.res.Outcome) {
 			outcome = audit.Failure
 		}
 		err := audit.Record(ctx, tx, audit.Event{Action: audit.CDPAttempt, EntityType: "submission",

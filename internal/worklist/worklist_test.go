@@ -13,6 +13,7 @@ import (
 
 	"kycportal/internal/auth"
 	"kycportal/internal/blobs"
+	"kycportal/internal/branches/branchtest"
 	"kycportal/internal/cdp/cdptest"
 	"kycportal/internal/drafts"
 	"kycportal/internal/packs"
@@ -48,6 +49,7 @@ func newEnv(t *testing.T) *env {
 
 func (e *env) user(name, role, branch string) store.User {
 	e.t.Helper()
+	branchtest.Ensure(e.t, e.db.Pool, branch)
 	u, err := (&auth.Accounts{DB: e.db, Hasher: auth.NewTestHasher()}).CreateUser(context.Background(), auth.NewUser{Username: name, DisplayName: name,
 		Role: role, Branch: branch, Countries: []string{"AE"}}, "correct horse battery staple", "test")
 	if err != nil {

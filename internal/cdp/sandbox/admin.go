@@ -23,9 +23,8 @@ var (
 	customerStatuses = []string{"ACTIVE", "KYC PENDING", "INACTIVE", "REJECTED", "BLOCKED"}
 )
 
-// alertClosed answers the admin call: the alert and what the portal's callback answered.
+// alertClosed answers the admin call: what the portal's callback answered.
 type alertClosed struct {
-	AlertID        string `json:"alert_id"`
 	CallbackStatus int    `json:"callback_status"` // 0: not delivered
 	CallbackError  string `json:"callback_error,omitempty"`
 }
@@ -56,14 +55,9 @@ func (s *Sandbox) closeAlert(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no customer with this ECRN", http.StatusNotFound)
 		return
 	}
-	closure := cdp.AlertClosure{
-		ECRN:           c.ECRN,
-		AMLScanStatus:  c.Profile.AMLScanStatus,
-		CustomerStatus: c.Profile.CustomerStatus,
-		AlertID:        fmt.Sprintf("AML-%010d", s.randomBelow(1e10)),
-		ClosedAt:       s.cfg.Now().UTC(),
-	}
-	answer := alertClosed{AlertID: closure.AlertID}
+	// The payload in the only shape the contract evidences: no alert id, no closing time.
+	closure := cdp.AlertClosure{ECRN: c.ECRN, AMLScanStatus: c.Profile.AMLScanStatus, CustomerStatus: c.Profile.CustomerStatus}
+	var answer alertClosed
 	if !req.Callback {
 		answer.CallbackError = "not sent: the request asked for no callback"
 	} else if answer.CallbackStatus, err = s.callback(r.Context(), closure); err != nil {

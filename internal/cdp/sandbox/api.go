@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"kycportal/internal/cdp/contract"
 )
 
 const maxOnboardBody = 48 << 20 // room for several 5 MiB documents in base64
@@ -18,8 +20,7 @@ func (s *Sandbox) lookup(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(&req)
-	t, known := s.master.IDTypes[req.IDType]
-	if err != nil || !known || !t.validNumber(req.IDNumber) {
+	if err != nil || !contract.ValidIDNumber(req.IDType, req.IDNumber) {
 		lookupBadRequest.write(w)
 		return
 	}
@@ -63,12 +64,12 @@ func (s *Sandbox) onboard(w http.ResponseWriter, r *http.Request) {
 		onboardMissing.writeDetails(w, map[string]string{"body": "is unreadable or larger than 48 MiB"})
 		return
 	}
-	o, k := s.check(body)
+	o, v := check(body, s.cfg.Now())
 	switch {
-	case len(k.format) > 0:
-		onboardMissing.writeDetails(w, k.format)
-	case len(k.master) > 0:
-		onboardMasterData.writeDetails(w, k.master)
+	case len(v.format) > 0:
+		onboardMissing.writeDetails(w, v.format)
+	case len(v.master) > 0:
+		onboardMasterData.writeDetails(w, v.master)
 	case o.ecrn != "":
 		s.update(w, o)
 	default:
@@ -120,7 +121,7 @@ func (s *Sandbox) update(w http.ResponseWriter, o onboarding) {
 
 // newECRN is 16 digits: the issued country's ISO numeric prefix (784 for AE), then 13 random.
 func (s *Sandbox) newECRN(country string) string {
-	prefix, ok := s.master.ECRNPrefixes[country]
+	prefix, ok := s.ecrnPrefixes[country]
 	if !ok {
 		prefix = "100"
 	}

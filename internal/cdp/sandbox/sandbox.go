@@ -74,12 +74,12 @@ func (c Config) check() error {
 
 // Sandbox is the http.Handler of the fake CDP.
 type Sandbox struct {
-	cfg     Config
-	mux     *http.ServeMux
-	tokens  *tokens
-	store   *store
-	scripts map[idKey]script
-	master  masterData
+	cfg          Config
+	mux          *http.ServeMux
+	tokens       *tokens
+	store        *store
+	scripts      map[idKey]script
+	ecrnPrefixes map[string]string // by issued country; others get "100"
 
 	rngMu sync.Mutex
 	rng   *mathrand.Rand
@@ -110,7 +110,7 @@ func New(cfg Config) (*Sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Sandbox{cfg: cfg, tokens: newTokens(), store: st, scripts: sd.scriptsByID(), master: sd.MasterData, rng: mathrand.New(mathrand.NewPCG(seed, seed))} // #nosec G404 -- as above
+	s := &Sandbox{cfg: cfg, tokens: newTokens(), store: st, scripts: sd.scriptsByID(), ecrnPrefixes: sd.ECRNPrefixes, rng: mathrand.New(mathrand.NewPCG(seed, seed))} // #nosec G404 -- as above
 	s.routes()
 	return s, nil
 }

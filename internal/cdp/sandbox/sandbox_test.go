@@ -14,6 +14,7 @@ import (
 
 	"kycportal/internal/cdp"
 	"kycportal/internal/cdp/cdptest"
+	"kycportal/internal/cdp/contract"
 )
 
 type testSandbox struct {
@@ -206,12 +207,12 @@ func TestLookupRefusesMalformedRequests(t *testing.T) {
 func TestDemoIDsHaveValidCheckDigits(t *testing.T) {
 	t.Parallel()
 	for _, n := range []string{"784199012345676", "784198823456789", "784197734567890", "784196645678903", "784195556789014", "784200167890126", "784199378901237", "784199554586091"} {
-		if !luhn(n) {
+		if !contract.ValidIDNumber("4", n) {
 			t.Errorf("%s fails the Luhn check", n)
 		}
 	}
 	for _, n := range []string{"784199012345675", "784199012345677", "", "78419901234567x"} {
-		if luhn(n) {
+		if contract.ValidIDNumber("4", n) {
 			t.Errorf("%q passes the Luhn check", n)
 		}
 	}
@@ -221,7 +222,7 @@ func TestStoreFileKeepsCustomersAcrossRestarts(t *testing.T) {
 	t.Parallel()
 	path := t.TempDir() + "/cdp-sandbox.json"
 	first := newTestSandbox(t, func(c *Config) { c.StorePath = path })
-	payload, err := cdp.BuildPayload(cdptest.MYCustomer(), "")
+	payload, err := json.Marshal(cdptest.MYCustomer())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +254,7 @@ func TestSeedMakesKnobsRepeatable(t *testing.T) {
 			statuses = append(statuses, s.lookup(t, tok, "4", "784199012345676").num("statusCode"))
 		}
 		s.cfg.FailRate = 0
-		payload, _ := cdp.BuildPayload(cdptest.AECustomer(), "")
+		payload, _ := json.Marshal(cdptest.AECustomer())
 		a := s.send(t, http.MethodPost, cdp.OnboardPath, tok, "application/json", payload)
 		ecrn, _ = a.body["data"].(map[string]any)["ecrn"].(string)
 		return statuses, ecrn
@@ -317,9 +318,7 @@ func TestAnswersKeepTheContractsShape(t *testing.T) {
 	s := newTestSandbox(t)
 	tok := s.token(t)
 	onboard := func(number string) reply {
-		c := cdptest.AECustomer()
-		c.IDs[0].Number = number
-		b, err := cdp.BuildPayload(c, "")
+		b, err := json.Marshal(cdptest.SetID(cdptest.AECustomer(), number))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -341,7 +340,7 @@ func TestAnswersKeepTheContractsShape(t *testing.T) {
 		"onboard exists":     {onboard("784199012345676"), 406, `{"status":"failed","statusCode":406,"errorCode":45002,"message":"Customer already exists with ECRN 7841003233051516"}`},
 		"onboard compliance": {investigated, 406, `{"status":"failed","statusCode":406,"error_code":45013,"message":"Customer created with ECRN ` + ecrn + ` and is under compliance investigation"}`},
 		"onboard success":    {accepted, 200, `{"status":"success","statusCode":200,"requestId":"` + accepted.str("requestId") + `","data":{"ecrn":"` + fmt.Sprint(data["ecrn"]) + `","customer_status":"ACTIVE","aml_scan_status":"Accepted","pep":false,"aml_category":"2"}}`},
-		"get customer":       {s.send(t, http.MethodGet, cdp.CustomerPath+"4580012345678901", tok, "application/json", nil), 200, `{"status":"success","statusCode":200,"message":"Successfully Processed","data":{"ecrn":"4580012345678901","first_name":"NUR AISYAH","middle_name":"BINTI","last_name":"AHMAD","agent_location_id":"458101","primary_mobile_number":"+60123456789","email_id":"nur.aisyah@example.com","customer_status":"ACTIVE","aml_scan_status":"Accepted","id_status":"Active","id_date_of_expiry":"2029-01-01T00:00:00.000+00:00"}}`},
+		"get customer":       {s.send(t, http.MethodGet, cdp.CustomerPath+"4580012345678901", tok, "application/json", nil), 200, `{"status":"success","statusCode":200,"message":"Successfully Processed","data":{"ecrn":"4580012345678901","first_name":"NUR AISYAH","middle_name":"BINTI","last_name":"AHMAD","date_of_birth":"1990-01-01","agent_location_id":"458101","primary_mobile_number":"+60123456789","email_id":"nur.aisyah@example.com","customer_status":"ACTIVE","aml_scan_status":"Accepted","id_status":"Active","id_date_of_expiry":"2029-01-01T00:00:00.000+00:00"}}`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var want map[string]any

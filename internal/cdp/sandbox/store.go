@@ -52,10 +52,10 @@ type script struct {
 type idKey struct{ idType, number string }
 
 type seed struct {
-	Note       string     `json:"note"`
-	Customers  []customer `json:"customers"`
-	Scripts    []script   `json:"scripts"`
-	MasterData masterData `json:"master_data"`
+	Note         string            `json:"note"`
+	Customers    []customer        `json:"customers"`
+	Scripts      []script          `json:"scripts"`
+	ECRNPrefixes map[string]string `json:"ecrn_prefixes"`
 }
 
 func loadSeed() (seed, error) {
@@ -71,7 +71,7 @@ func loadSeed() (seed, error) {
 			return seed{}, fmt.Errorf("sandbox: seed.json: script for %s has an unknown answer", sc.IDNumber)
 		}
 	}
-	return sd, sd.MasterData.compile()
+	return sd, nil
 }
 
 func (sd seed) scriptsByID() map[idKey]script {

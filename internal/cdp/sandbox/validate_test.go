@@ -1,133 +1,108 @@
 package sandbox
 
 import (
-	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"testing"
 
 	"kycportal/internal/cdp"
 	"kycportal/internal/cdp/cdptest"
+	"kycportal/internal/cdp/contract"
 )
 
-// payload is the AE fixture as the client sends it, decoded for editing.
-func payload(t *testing.T) map[string]any {
-	t.Helper()
-	b, err := cdp.BuildPayload(cdptest.AECustomer(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(&m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-func obj(v any, keys ...any) map[string]any {
-	for _, k := range keys {
-		switch k := k.(type) {
-		case string:
-			v = v.(map[string]any)[k]
-		case int:
-			v = v.([]any)[k]
-		}
-	}
-	return v.(map[string]any)
-}
-
-func jpegOf(size int) string {
-	b := make([]byte, size)
-	copy(b, "\xff\xd8\xff\xe0\x00\x10JFIF\x00")
-	return base64.StdEncoding.EncodeToString(b)
-}
-
-// Each class of malformed payload is refused with the documented 400, its code, and a details
-// map naming exactly the field at fault.
-func TestOnboardRefusesMalformedPayloads(t *testing.T) {
-	t.Parallel()
+// The sandbox refuses exactly what the contract package finds, with the same paths and
+// reasons: the portal's pre-flight check and the sandbox share one set of rules (the rule
+// table itself is the contract package's test).
+func TestOnboardAnswersTheContractsFindings(t *testing.T) {
 	s := newTestSandbox(t)
 	tok := s.token(t)
-	for _, tc := range []struct {
-		class string
-		edit  func(m map[string]any)
-		code  float64
-		field string
-	}{
-		{"mandatory field absent", func(m map[string]any) { delete(m, "first_name") }, 40002, "first_name"},
-		{"mandatory field null", func(m map[string]any) { m["last_name"] = nil }, 40002, "last_name"},
-		{"mandatory field empty", func(m map[string]any) { m["channel"] = "" }, 40002, "channel"},
-		{"string of the wrong type", func(m map[string]any) { m["first_name"] = 5 }, 40002, "first_name"},
-		{"integer as text", func(m map[string]any) { m["resident_type_id"] = "100" }, 40002, "resident_type_id"},
-		{"integer with a fraction", func(m map[string]any) { m["occupation_id"] = 2.5 }, 40002, "occupation_id"},
-		{"boolean as text", func(m map[string]any) { m["political_exposed_person"] = "no" }, 40002, "political_exposed_person"},
-		{"date in another format", func(m map[string]any) { m["date_of_birth"] = "17/05/1990" }, 40002, "date_of_birth"},
-		{"birth in the future", func(m map[string]any) { m["date_of_birth"] = "2999-01-01" }, 40002, "date_of_birth"},
-		{"ID expiry not a date", func(m map[string]any) { obj(m, "id_details", 0)["date_of_expiry"] = "2027-02-30" }, 40002, "id_details[0].date_of_expiry"},
-		{"mobile not E.164", func(m map[string]any) { m["primary_mobile_number"] = "0501112233" }, 40002, "primary_mobile_number"},
-		{"email without domain", func(m map[string]any) { m["email_id"] = "fatima" }, 40002, "email_id"},
-		{"ECRN not 16 digits", func(m map[string]any) { m["ecrn"] = "784123" }, 40002, "ecrn"},
-		{"no addresses", func(m map[string]any) { m["address_list"] = []any{} }, 40002, "address_list"},
-		{"address not an object", func(m map[string]any) { m["address_list"] = []any{"Dubai"} }, 40002, "address_list[0]"},
-		{"address without city", func(m map[string]any) { delete(obj(m, "address_list", 1), "city") }, 40002, "address_list[1].city"},
-		{"ID details not a list", func(m map[string]any) { m["id_details"] = map[string]any{} }, 40002, "id_details"},
-		{"Emirates ID check digit", func(m map[string]any) { obj(m, "id_details", 0)["id_number"] = "784199554586092" }, 40002, "id_details[0].id_number"},
-		{"ID front absent", func(m map[string]any) { delete(obj(m, "id_details", 0), "id_front") }, 40002, "id_details[0].id_front"},
-		{"base64 that does not decode", func(m map[string]any) { obj(m, "id_details", 0, "id_front")["base64_data"] = "not base64!" }, 40002, "id_details[0].id_front.base64_data"},
-		{"content type not allowed", func(m map[string]any) { obj(m, "id_details", 0, "id_back")["content_type"] = "image/gif" }, 40002, "id_details[0].id_back.content_type"},
-		{"content type lies", func(m map[string]any) { obj(m, "id_details", 0, "id_front")["content_type"] = "application/pdf" }, 40002, "id_details[0].id_front.base64_data"},
-		{"document over 5 MiB", func(m map[string]any) {
-			obj(m, "customer_classification", "profile_photo")["base64_data"] = jpegOf(5<<20 + 1)
-		}, 40002, "customer_classification.profile_photo.base64_data"},
-		{"face photo absent", func(m map[string]any) { delete(obj(m, "customer_classification"), "profile_photo") }, 40002, "customer_classification.profile_photo"},
-		{"report without its data", func(m map[string]any) { delete(obj(m, "additional_docs", 1), "base64_data") }, 40002, "additional_docs[1].base64_data"},
-		{"unknown nationality", func(m map[string]any) { m["nationality"] = "XX" }, 45053, "nationality"},
-		{"a territory for a nationality", func(m map[string]any) { m["nationality"] = "AQ" }, 45053, "nationality"},
-		{"country in lower case", func(m map[string]any) { m["country_of_residence"] = "ae" }, 45053, "country_of_residence"},
-		{"unknown address country", func(m map[string]any) { obj(m, "address_list", 0)["country"] = "ZZ" }, 45053, "address_list[0].country"},
-		{"unknown resident type", func(m map[string]any) { m["resident_type_id"] = 999 }, 45053, "resident_type_id"},
-		{"unknown gender", func(m map[string]any) { m["gender"] = "F" }, 45053, "gender"},
-		{"unknown address type", func(m map[string]any) { obj(m, "address_list", 1)["address_type_id"] = "9" }, 45053, "address_list[1].address_type_id"},
-		{"unknown ID type", func(m map[string]any) { obj(m, "id_details", 0)["id_type"] = 99 }, 45053, "id_details[0].id_type"},
-		{"ID type of another country", func(m map[string]any) { obj(m, "id_details", 0)["issued_country"] = "MY" }, 45053, "id_details[0].issued_country"},
-		{"unknown document code", func(m map[string]any) { obj(m, "additional_docs", 0)["document_id"] = "SELFIE" }, 45053, "additional_docs[0].document_id"},
+	for name, edit := range map[string]func(p cdp.Payload){
+		"format":      func(p cdp.Payload) { p["first_name"], p["email_id"] = "", "fatima" },
+		"master data": func(p cdp.Payload) { p["nationality"], p["salutation"] = "AQ", "SIR" },
+		"both":        func(p cdp.Payload) { p["gender"], p["date_of_birth"] = "F", "2999-01-01" },
 	} {
-		t.Run(tc.class, func(t *testing.T) {
-			m := payload(t)
-			tc.edit(m)
-			a := s.postJSON(t, cdp.OnboardPath, tok, m)
-			details, _ := a.body["details"].(map[string]any)
-			if a.status != http.StatusBadRequest || a.num("statusCode") != 400 || a.num("errorCode") != tc.code || len(details) != 1 || details[tc.field] == nil {
-				t.Fatalf("got HTTP %d %v; want 400, %v, details naming %s only", a.status, a.body, tc.code, tc.field)
+		t.Run(name, func(t *testing.T) {
+			p := cdptest.Payload("ph-national")
+			edit(p)
+			body, err := json.Marshal(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]any{}
+			findings := contract.Check(body, s.cfg.Now())
+			for _, f := range findings {
+				if f.Code == findings[0].Code {
+					want[f.Path] = f.Reason
+				}
+			}
+			a := s.send(t, http.MethodPost, cdp.OnboardPath, tok, "application/json", body)
+			if got, _ := a.body["details"].(map[string]any); a.status != 400 || a.num("errorCode") != float64(findings[0].Code) || !equal(got, want) {
+				t.Fatalf("sandbox answered %d %v; the contract finds %v", a.status, a.body, findings)
 			}
 		})
 	}
 }
 
-func TestOnboardBodiesThatAreNotAnObject(t *testing.T) {
-	t.Parallel()
+// Every realistic draft, national ID and passport of every pack, is onboarded.
+func TestOnboardAcceptsEveryPackAndIDType(t *testing.T) {
 	s := newTestSandbox(t)
 	tok := s.token(t)
-	for _, body := range []string{`not json`, `[]`, `null`} {
-		a := s.send(t, http.MethodPost, cdp.OnboardPath, tok, "application/json", []byte(body))
-		if details, _ := a.body["details"].(map[string]any); a.status != 400 || a.num("errorCode") != 40002 || details["body"] == nil {
-			t.Errorf("%s: got %d %v", body, a.status, a.body)
+	for _, d := range cdptest.Drafts() {
+		body, err := json.Marshal(cdptest.Payload(d.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := s.send(t, http.MethodPost, cdp.OnboardPath, tok, "application/json", body); a.status != 200 {
+			t.Errorf("%s: %d %v", d.Name, a.status, a.body)
+		}
+		if l := s.lookup(t, tok, d.IDType, d.IDNumber); l.str("status") != "success" {
+			t.Errorf("%s: lookup after onboarding: %v", d.Name, l.body)
 		}
 	}
 }
 
-// The limits are the limits: the valid fixture and a document of exactly 5 MiB pass.
-func TestOnboardAcceptsTheFixtureAndTheLimit(t *testing.T) {
-	t.Parallel()
+func equal(a, b map[string]any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// Every demo customer of the seed holds a number the contract accepts for its ID type, and
+// the lookup answers from its state.
+func TestDemoCustomersOfEveryPack(t *testing.T) {
 	s := newTestSandbox(t)
 	tok := s.token(t)
-	m := payload(t)
-	obj(m, "customer_classification", "profile_photo")["base64_data"] = jpegOf(5 << 20)
-	a := s.postJSON(t, cdp.OnboardPath, tok, m)
-	if a.status != 200 || a.str("status") != "success" {
-		t.Fatalf("got %d %v", a.status, a.body)
+	sd, err := loadSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := map[string]bool{}
+	for _, c := range sd.Customers {
+		types[c.IDType] = true
+		if !contract.ValidIDNumber(c.IDType, c.IDNumber) {
+			t.Errorf("%s: %s is not a valid number of ID type %s", c.Note, c.IDNumber, c.IDType)
+		}
+		l := s.lookup(t, tok, c.IDType, c.IDNumber)
+		want := map[string]float64{statusBlocked: 45051}[c.Profile.CustomerStatus]
+		if c.Profile.AMLScanStatus == amlInvestigation {
+			want = 45013
+		}
+		if c.SubscriptionPending {
+			want = 45003
+		}
+		if l.num("errorCode") != want {
+			t.Errorf("%s: lookup %v", c.Note, l.body)
+		}
+	}
+	for _, code := range []string{"1", "4", "28", "30", "40"} {
+		if !types[code] {
+			t.Errorf("no demo customer holds ID type %s", code)
+		}
 	}
 }

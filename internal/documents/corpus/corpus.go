@@ -4,6 +4,7 @@
 package corpus
 
 import (
+	"bytes"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -19,8 +20,11 @@ type Case struct {
 	Data       []byte
 }
 
-// Oversize is the corpus entry made at run time rather than committed.
-const Oversize = "11MiB.jpg"
+// The corpus entries made at run time rather than committed.
+const (
+	Oversize = "11MiB.jpg" // over the upload limit
+	LargePDF = "6MiB.pdf"  // under the upload limit, over the CDP's per-document limit
+)
 
 // Dir is the folder of the corpus files, found from this source file so that any test
 // package can read it.
@@ -32,8 +36,11 @@ func Dir() string {
 // File reads one file of the corpus; Oversize is a valid JPEG padded past 11 MiB.
 func File(t testing.TB, name string) []byte {
 	t.Helper()
-	if name == Oversize {
+	switch name {
+	case Oversize:
 		return append(File(t, "id-front.jpg"), make([]byte, 11<<20)...)
+	case LargePDF:
+		return PaddedPDF(File(t, "report.pdf"), 6<<20)
 	}
 	b, err := os.ReadFile(filepath.Join(Dir(), name)) // #nosec G304 -- a test fixture named by the test
 	if err != nil {
@@ -61,4 +68,13 @@ func Load(t testing.TB) []Case {
 		out = append(out, Case{File: row[0], Kind: row[1], Answer: row[2], Message: row[3], Data: File(t, row[0])})
 	}
 	return out
+}
+
+// PaddedPDF is pdf grown to about size bytes by a comment after its header line: still a
+// valid, plain PDF.
+func PaddedPDF(pdf []byte, size int) []byte {
+	header := bytes.IndexByte(pdf, '\n') + 1
+	pad := append([]byte("%"), bytes.Repeat([]byte("x"), max(size-len(pdf)-2, 0))...)
+	out := append(append(append([]byte{}, pdf[:header]...), pad...), '\n')
+	return append(out, pdf[header:]...)
 }

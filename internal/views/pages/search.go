@@ -1,6 +1,10 @@
 package pages
 
-import "strconv"
+import (
+	"strconv"
+
+	"kycportal/internal/outcomes"
+)
 
 // Search is the search page: by identity document (agents) and among our own records.
 type Search struct {
@@ -82,41 +86,43 @@ type Customer struct {
 
 func customerURL(ecrn string) string { return "/customers/" + ecrn }
 
-// outcome is how an answer of the CDP reads: a colour (the alert's class) and words, never
-// the colour alone.
+// outcome is how an answer of the CDP reads: a colour (the alert's class) and the outcome
+// catalogue's words (internal/outcomes), never the colour alone.
 type outcome struct {
 	class, title, text string
 	retry              bool // the agent may simply try again
 }
 
-var outcomes = map[string]outcome{
-	"found": {"alert-ok", "Found in CDP", "This customer exists and is active in CDP.", false},
-	"not_found": {"alert-info", "Not found in CDP",
-		"No customer in CDP holds this ID. If nobody in our records is onboarding them, start onboarding.", false},
-	"subscription_pending": {"alert-warn", "Subscription pending",
-		"This customer exists in CDP but their subscription is not complete yet. Do not onboard them again; try later or ask your supervisor.", false},
-	"not_subscribed": {"alert-warn", "Subscription pending",
-		"This customer exists in CDP but their subscription is not complete yet.", false},
-	"blocked": {"alert-error", "Blocked",
-		"CDP has blocked this customer. Do not onboard or serve them; refer the case to compliance.", false},
-	"under_investigation": {"alert-error", "Under compliance investigation",
-		"A compliance case is open on this customer. Nothing can be done until compliance closes it.", false},
-	"invalid_request": {"alert-warn", "CDP refused the request",
-		"CDP did not accept this ID type or number. Check both and try again.", true},
-	"cdp_error": {"alert-warn", "CDP could not answer",
-		"CDP answered with an error. Try again; if it keeps happening, tell your supervisor.", true},
-	"auth_failed": {"alert-warn", "The portal could not sign in to CDP",
-		"Operations have been alerted. Try again in a few minutes.", true},
-	"unavailable": {"alert-warn", "CDP unavailable", "CDP is not answering at the moment. Try again shortly.", true},
-	"rate_limited": {"alert-warn", "Too many lookups",
-		"You have made as many CDP lookups as the portal allows in a short time, which keeps it from being used to copy CDP.", false},
+// looks are the alert class of each answer, and whether the agent may simply try again.
+var looks = map[string]outcome{
+	"found":                {class: "alert-ok"},
+	"not_found":            {class: "alert-info"},
+	"subscription_pending": {class: "alert-warn"},
+	"not_subscribed":       {class: "alert-warn"},
+	"blocked":              {class: "alert-error"},
+	"under_investigation":  {class: "alert-error"},
+	"invalid_request":      {class: "alert-warn", retry: true},
+	"cdp_error":            {class: "alert-warn", retry: true},
+	"auth_failed":          {class: "alert-warn", retry: true},
+	"unavailable":          {class: "alert-warn", retry: true},
 }
 
-func outcomeOf(name string) outcome {
-	if o, ok := outcomes[name]; ok {
-		return o
+// rateLimited is the portal's own refusal, not a CDP answer.
+var rateLimited = outcome{class: "alert-warn", title: "Too many lookups",
+	text: "You have made as many CDP lookups as the portal allows in a short time, which keeps it from being used to copy CDP."}
+
+// outcomeOf is the answer name of a CDP call ("lookup" or "get_customer") as it reads.
+func outcomeOf(call, name string) outcome {
+	if name == "rate_limited" {
+		return rateLimited
 	}
-	return outcomes["cdp_error"]
+	o, ok := looks[name]
+	if !ok {
+		o = looks["cdp_error"]
+	}
+	e := outcomes.Of(call, name)
+	o.title, o.text = e.Title, e.Meaning+" "+e.Next
+	return o
 }
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }

@@ -18,13 +18,17 @@ type Submission struct {
 	Comment    string
 	Reasons    []Reason
 	Timeline   []TimelineRow
-	Seen       string // the version of the case this panel shows, for its own refresh
+	Seen       string   // the version of the case this panel shows, for its own refresh
+	Outcome    *Outcome // the last CDP answer, in the outcome catalogue's words
 }
 
 // stateURL is where the panel asks whether its case moved since it was drawn.
 func stateURL(s Submission) string {
 	return draftURL(s.DraftID) + "/state?seen=" + url.QueryEscape(s.Seen)
 }
+
+// Outcome is a CDP answer as an agent reads it: never a code.
+type Outcome struct{ Title, Meaning, Next string }
 
 // Reason is what a checker or the CDP said about one field or document.
 type Reason struct{ Name, Label, Reason string }
@@ -75,6 +79,7 @@ type Approval struct {
 	Timeline    []TimelineRow
 	UpdateOf    string // an update case: the customer's ECRN
 	Updates     []UpdateChange
+	Compare     []CompareRow // the CDP's existing customer beside this case, after "already exists"
 	Error       string
 	StepUpError string // the password given to approve was refused
 	Changed     []CaseChange
@@ -112,6 +117,9 @@ func nextStep(state string) string {
 	}
 	return ""
 }
+
+// CompareRow is one fact of the existing customer and of this case, side by side.
+type CompareRow struct{ Label, Existing, Case string }
 
 func approvalURL(id int64) string { return "/approvals/" + strconv.FormatInt(id, 10) }
 

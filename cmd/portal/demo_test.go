@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"testing"
+
+	"kycportal/internal/app"
+	"kycportal/internal/packs"
+	"kycportal/internal/store"
+	"kycportal/internal/testdb"
+)
+
+// A demo branch an upgrade migrated without its CDP location gets the demo's; one an
+// administrator completed keeps theirs.
+func TestSeedBranchCompletesAMigratedDemoBranch(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testdb.Open(t)
+	reg := app.NewBranches(db, packs.Default())
+	migrated := store.Branch{Code: "DXB-01", Name: "DXB-01", Country: "AE", TimeZone: "UTC", Channel: "WEB", Active: true}
+	completed := store.Branch{Code: "HQ", Name: "Head office", Country: "AE", TimeZone: "Asia/Dubai", CDPLocationID: "784999", Channel: "WEB", Active: true}
+	for _, b := range []store.Branch{migrated, completed} {
+		if err := store.AddBranch(ctx, db.Pool, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	demo, err := loadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range demo.Branches {
+		b := store.Branch{Code: d.Code, Name: d.Name, Country: d.Country, TimeZone: d.TimeZone,
+			CDPLocationID: d.CDPLocationID, Channel: d.Channel, Active: true}
+		if err := seedBranch(ctx, reg, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for code, want := range map[string]string{"DXB-01": "784101", "HQ": "784999", "MNL-01": "608101"} {
+		if b, err := reg.Get(ctx, code); err != nil || b.CDPLocationID != want {
+			t.Errorf("%s: location %q (%v), want %s", code, b.CDPLocationID, err, want)
+		}
+	}
+}
