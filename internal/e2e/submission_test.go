@@ -43,7 +43,7 @@ func TestSubmissionJourney(t *testing.T) {
 
 	waitForState(t, page, draftURL, "onboarded")
 	check(t, expect.Locator(page.GetByTestId("submission-ecrn")).ToHaveText(regexpECRN))
-	check(t, expect.Locator(page.GetByTestId("timeline-attempt").Filter(playwright.LocatorFilterOptions{HasText: "Sent to the CDP"})).ToHaveCount(2))
+	check(t, expect.Locator(page.GetByTestId("timeline-attempt").Filter(playwright.LocatorFilterOptions{HasText: "Sent to the CDP"})).ToHaveCount(1))
 	p.Capture(page, "onboarded")
 }
 

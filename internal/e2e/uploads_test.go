@@ -25,6 +25,10 @@ func TestUploadWaitIsShown(t *testing.T) {
 	draftURL := newDraft(t, p, page, "AE", "4", "784-1990-1234567-6")
 	_, err := page.Goto(draftURL + "?step=documents")
 	check(t, err)
+	// As from a browser that cannot scale photos before sending them: the portal then has
+	// the whole 12 megapixels to prepare, long enough for the other photo to be seen waiting.
+	_, err = page.GetByTestId("file-id_front").Evaluate(`el => el.removeAttribute("data-scale-to")`, nil)
+	check(t, err)
 	check(t, page.GetByTestId("file-id_front").SetInputFiles(largePhoto(t)))
 	check(t, page.GetByTestId("file-face").SetInputFiles(filepath.Join(corpus.Dir(), "face.jpg")))
 	check(t, page.GetByTestId("upload-submit-id_front").Click())
