@@ -6,11 +6,9 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"kycportal/internal/audit"
 	"kycportal/internal/seed"
-	"kycportal/internal/store"
 	"kycportal/internal/testdb"
 )
 
@@ -23,26 +21,14 @@ import (
 func TestAuditFiltersReadFewRows(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	cfg, err := pgxpool.ParseConfig(testdb.New(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	last := &testdb.Captured{}
-	cfg.ConnConfig.Tracer = last
-	cfg.MaxConns = 1
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	db := &store.DB{Pool: pool}
-	_, err = seed.Run(ctx, db, seed.Options{Customers: 2000, AuditEvents: 100_000, Password: "seeded staff",
+	db, last := testdb.Traced(t)
+	_, err := seed.Run(ctx, db, seed.Options{Customers: 2000, AuditEvents: 100_000, Password: "seeded staff",
 		AuditKey: []byte("key"), Log: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var draft, branch, number string
-	err = pool.QueryRow(ctx, `SELECT id::text, branch, id_number FROM drafts ORDER BY id OFFSET 77 LIMIT 1`).Scan(&draft, &branch, &number)
+	err = db.Pool.QueryRow(ctx, `SELECT id::text, branch, id_number FROM drafts ORDER BY id OFFSET 77 LIMIT 1`).Scan(&draft, &branch, &number)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,13 +43,13 @@ func TestAuditFiltersReadFewRows(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f.Limit = 50
 			for range 7 {
-				if _, err := audit.List(ctx, pool, f); err != nil {
+				if _, err := audit.List(ctx, db.Pool, f); err != nil {
 					t.Fatal(err)
 				}
 			}
 			var plan []byte
 			args := append([]any{pgx.QueryExecModeExec}, last.Args...)
-			if err := pool.QueryRow(ctx, "EXPLAIN (ANALYZE, FORMAT JSON) "+last.SQL, args...).Scan(&plan); err != nil {
+			if err := db.Pool.QueryRow(ctx, "EXPLAIN (ANALYZE, FORMAT JSON) "+last.SQL, args...).Scan(&plan); err != nil {
 				t.Fatal(err)
 			}
 			read := 0.0

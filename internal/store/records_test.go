@@ -53,21 +53,11 @@ func seedDrafts(t *testing.T, pool *pgxpool.Pool) {
 func TestSearchesUseTheirIndexes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	cfg, err := pgxpool.ParseConfig(testdb.New(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	last := &testdb.Captured{}
-	cfg.ConnConfig.Tracer = last
-	cfg.MaxConns = 1 // one connection: its prepared statements are the pool's
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	db, last := testdb.Traced(t)
+	pool := db.Pool
 	seedDrafts(t, pool)
 	var name, surname, phone, number string
-	err = pool.QueryRow(ctx, `SELECT draft_search_name(values), name_fold(values->>'last_name'), draft_search_phone(values), id_number
+	err := pool.QueryRow(ctx, `SELECT draft_search_name(values), name_fold(values->>'last_name'), draft_search_phone(values), id_number
 		FROM drafts ORDER BY id OFFSET 1234 LIMIT 1`).Scan(&name, &surname, &phone, &number)
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"kycportal/internal/seed"
 	"kycportal/internal/store"
@@ -26,21 +25,9 @@ func TestWatchAndCaseListPlans(t *testing.T) {
 		t.Skip("seeds 100,000 customers")
 	}
 	ctx := context.Background()
-	cfg, err := pgxpool.ParseConfig(testdb.New(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	last := &testdb.Captured{}
-	cfg.ConnConfig.Tracer = last
-	cfg.MaxConns = 1
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	db := &store.DB{Pool: pool}
+	db, last := testdb.Traced(t)
 	const customers = 100_000
-	_, err = seed.Run(ctx, db, seed.Options{Customers: customers, AuditEvents: 1000, Password: "seeded staff",
+	_, err := seed.Run(ctx, db, seed.Options{Customers: customers, AuditEvents: 1000, Password: "seeded staff",
 		AuditKey: []byte("key"), Log: io.Discard})
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +37,7 @@ func TestWatchAndCaseListPlans(t *testing.T) {
 	// scans read and the execution time.
 	explain := func(t *testing.T, f func(q store.Querier) error) (map[string]float64, float64) {
 		t.Helper()
-		tx, err := pool.Begin(ctx)
+		tx, err := db.Pool.Begin(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,12 +95,12 @@ func TestWatchAndCaseListPlans(t *testing.T) {
 
 	var branch string
 	var agent int64
-	err = pool.QueryRow(ctx, `SELECT branch, created_by FROM drafts GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`).Scan(&branch, &agent)
+	err = db.Pool.QueryRow(ctx, `SELECT branch, created_by FROM drafts GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`).Scan(&branch, &agent)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var inBranch, ofAgent float64
-	_ = pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE branch = $1), count(*) FILTER (WHERE created_by = $2) FROM drafts`,
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE branch = $1), count(*) FILTER (WHERE created_by = $2) FROM drafts`,
 		branch, agent).Scan(&inBranch, &ofAgent)
 	for name, f := range map[string]store.CaseFilter{
 		"agent's cases":        {Branch: branch, OwnerID: agent, Limit: 200},

@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"kycportal/internal/store"
 )
 
 // Captured is a pgx tracer that keeps the last statement a pool sent, with its arguments,
@@ -44,4 +47,24 @@ func PlanNodes(t *testing.T, plan []byte) []map[string]any {
 	}
 	walk(doc[0].Plan)
 	return out
+}
+
+// Traced is a new database behind a pool of one connection whose statements last keeps, so
+// that a plan test can explain a query exactly as the code ran it (the one connection's
+// prepared statements are the pool's). The pool closes when the test ends.
+func Traced(t *testing.T) (db *store.DB, last *Captured) {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(New(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last = &Captured{}
+	cfg.ConnConfig.Tracer = last
+	cfg.MaxConns = 1
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return &store.DB{Pool: pool}, last
 }
