@@ -49,7 +49,7 @@ type Options struct {
 	RequireTOTP     bool // supervisors and admins must have a second factor
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
-	Watch           worklist.Rules // the worklist's daily watch; zero: worklist.DefaultRules
+	Watch           worklist.Rules // the worklist's daily watch
 	Worker          *WorkerOptions // nil: the queue client only inserts jobs
 
 	Secrets         *auth.Sealer // encrypts second-factor secrets; nil: none can be enrolled
@@ -88,18 +88,14 @@ var errMissing = errors.New("app: a required part is missing")
 func New(o Options) (*App, error) {
 	if o.DB == nil || o.CDP == nil || o.Log == nil || o.Metrics == nil || o.Now == nil || o.Hasher == nil ||
 		o.Packs == nil || o.Blobs == nil || o.Scanner == nil || o.AuditLog == nil ||
-		o.Rules == (submission.Rules{}) || o.LookupLimit == (search.Limit{}) {
+		o.Rules == (submission.Rules{}) || o.Watch.WindowDays == 0 || o.LookupLimit == (search.Limit{}) {
 		return nil, errMissing
 	}
 	d := &drafts.Service{DB: o.DB, Packs: o.Packs, Blobs: o.Blobs, Scanner: o.Scanner, Now: o.Now, Key: o.AuditKey}
 	login := &auth.Service{DB: o.DB, Hasher: o.Hasher, Now: o.Now, RequireTOTP: o.RequireTOTP, Secrets: o.Secrets,
 		PasswordsOff: o.PasswordsOff, BreakGlassAdmin: o.BreakGlassAdmin}
 	sub := &submission.Service{DB: o.DB, Drafts: d, Passwords: login, Now: o.Now, Rules: o.Rules}
-	watch := o.Watch
-	if watch.WindowDays == 0 {
-		watch = worklist.DefaultRules
-	}
-	wl := &worklist.Service{DB: o.DB, Submissions: sub, Now: o.Now, Rules: watch}
+	wl := &worklist.Service{DB: o.DB, Submissions: sub, Now: o.Now, Rules: o.Watch}
 	q, err := newQueue(o, sub, wl)
 	if err != nil {
 		return nil, err

@@ -32,6 +32,7 @@ import (
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
 	"kycportal/internal/testdb"
+	"kycportal/internal/worklist"
 )
 
 // syncBuffer collects log output written from several goroutines.
@@ -81,7 +82,7 @@ func newEnv(t *testing.T, configure ...envOption) *env {
 	log := slog.New(slog.NewJSONHandler(e.logs, nil))
 	o := app.Options{DB: db, CDP: unreachableCDP(t, log), Log: log, Metrics: prometheus.NewRegistry(), Now: e.clock.Now,
 		Hasher: e.hasher, Packs: packs.Default(), Blobs: blobs.Ephemeral(), Scanner: documents.NoScanner{},
-		LookupLimit: search.DefaultLimit, Rules: submission.DefaultRules,
+		LookupLimit: search.DefaultLimit, Rules: submission.DefaultRules, Watch: worklist.DefaultRules,
 		SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour, AuditLog: testdb.AuditKey(t), Secrets: testSecrets}
 	d := Deps{DB: db, Log: log, Metrics: prometheus.NewRegistry(), Now: e.clock.Now}
 	for _, f := range configure {

@@ -34,6 +34,7 @@ import (
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
 	"kycportal/internal/testdb"
+	"kycportal/internal/worklist"
 )
 
 // perfConfig is how big a performance run is.
@@ -286,7 +287,7 @@ func (p *perf) services(client *cdp.Client, log *slog.Logger, reg *packs.Registr
 	services, err := app.New(app.Options{DB: p.db, CDP: client, Log: log, Metrics: prometheus.NewRegistry(), Now: time.Now,
 		Hasher: auth.NewHasher(2), Packs: reg, Blobs: p.docs, Scanner: documents.NoScanner{},
 		AuditKey: []byte(perfAuditKey), AuditLog: testdb.AuditKey(p.t), LookupLimit: search.Limit{Lookups: 1 << 30, Window: time.Minute},
-		Rules: submission.DefaultRules, SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour, Worker: worker})
+		Rules: submission.DefaultRules, Watch: worklist.DefaultRules, SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour, Worker: worker})
 	if err != nil {
 		p.t.Fatal(err)
 	}
