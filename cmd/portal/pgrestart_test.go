@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,7 +21,15 @@ import (
 func TestDatabaseRestartUnderLoad(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dir := filepath.Join(os.TempDir(), "kycportal-restart-test")
+	// Not t.TempDir: the cluster runs as postgres, which cannot enter a 0700 folder of
+	// root's. A folder of its own per run lets two test runs on one machine coexist.
+	dir, err := os.MkdirTemp("", "kycportal-restart-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil { // #nosec G302 -- postgres must traverse it; it holds no secret
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	cluster, err := pgcluster.Start(ctx, dir, pgcluster.Options{Fast: true, Port: 5436})
 	if err != nil {
