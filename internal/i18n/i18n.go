@@ -120,3 +120,9 @@ func (l *Lang) DateTime(t time.Time) string {
 	return l.T("format.datetime", "Day", strconv.Itoa(t.Day()), "Month", l.T("month."+strconv.Itoa(int(t.Month()))),
 		"Year", strconv.Itoa(t.Year()), "Time", t.Format("15:04"))
 }
+
+// Date writes a day in the language's words, Gregorian calendar: "2 March 2026".
+func (l *Lang) Date(t time.Time) string {
+	return l.T("format.date", "Day", strconv.Itoa(t.Day()), "Month", l.T("month."+strconv.Itoa(int(t.Month()))),
+		"Year", strconv.Itoa(t.Year()))
+}

@@ -14,6 +14,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"kycportal/internal/i18n"
 )
 
 // Pack is one version of one country's requirements.
@@ -31,8 +33,12 @@ type Pack struct {
 	// codes, the ID's status flags). A value inside an array element is set only when a
 	// field fed that element: an address nobody gave is not sent.
 	CDPFixed map[string]any `json:"cdp_fixed,omitempty"`
+	// Translations are the pack's texts in the other languages (translate.go).
+	Translations Translations `json:"translations,omitempty"`
 
-	fields map[string]*Field
+	fields    map[string]*Field
+	lang      *i18n.Lang       // the language of the texts and messages; nil: English
+	localized map[string]*Pack // the pack in each language of Translations
 }
 
 // IDType is an identity document the pack accepts.
@@ -78,6 +84,8 @@ type Document struct {
 type List struct {
 	Note    string   `json:"note,omitempty"`
 	Options []Option `json:"options"`
+	// Translations name the options in the other languages, by code (the country list).
+	Translations Translations `json:"translations,omitempty"`
 }
 
 // Option is one master-data code. Confirmed marks the codes the CDP contract shows; the
@@ -212,6 +220,9 @@ func Default() *Registry { return defaultRegistry }
 // "country" list, and checks each pack against the schema.
 func Load(fsys fs.FS, dir string) (*Registry, error) {
 	countries, err := readList(fsys, path.Join(dir, "countries.json"))
+	if err == nil {
+		err = checkListTranslations(countries)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -250,6 +261,30 @@ func readPack(fsys fs.FS, name string, countries List) (*Pack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("packs: %w", err)
 	}
+	p, err := decodePack(b, name, countries)
+	if err == nil {
+		err = p.checkTranslations()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("packs: %s: %w", name, err)
+	}
+	p.localized = map[string]*Pack{}
+	for code, words := range p.Translations {
+		q, err := decodePack(b, name, countries.in(code)) // a copy of its own, then translated
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range q.texts() {
+			*s = words[*s]
+		}
+		q.lang = i18n.Pick(code, "")
+		p.localized[code] = q
+	}
+	return p, nil
+}
+
+// decodePack reads and checks one pack file.
+func decodePack(b []byte, name string, countries List) (*Pack, error) {
 	var p Pack
 	if err := strictJSON(b, &p); err != nil {
 		return nil, fmt.Errorf("packs: %s: %w", name, err)

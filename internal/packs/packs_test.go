@@ -55,6 +55,9 @@ func TestSchemaRefuses(t *testing.T) {
 		{"date rule", `"date": "past"`, `"date": "yesterday"`, "date field"},
 		{"id code", `"code": "4"`, `"code": "1234"`, "1 to 3 characters"},
 		{"file name", `"version": 1`, `"version": 2`, "should be named ae-v2.json"},
+		{"untranslated label", `"Visa type": "نوع التأشيرة",`, ``, `ar lacks "Visa type"`},
+		{"stale translation", `"Visa type": "Jenis visa"`, `"Visa type": "Jenis visa", "Visa kind": "Jenis visa"`, `ms translates "Visa kind"`},
+		{"unknown language", `"ms": {`, `"fr": {`, `"fr" is not a language`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

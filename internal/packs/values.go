@@ -83,16 +83,16 @@ func (p *Pack) Display(f *Field, v string) string {
 	switch f.Type {
 	case TypeBoolean:
 		if v == "yes" {
-			return "Yes"
+			return p.say("pack.yes")
 		}
-		return "No"
+		return p.say("pack.no")
 	case TypeSelect:
 		return p.Label(f.List, v)
 	case TypeCountry:
 		return p.Label(TypeCountry, v)
 	case TypeDate:
 		if d, err := time.Parse(time.DateOnly, v); err == nil {
-			return d.Format("2 Jan 2006")
+			return p.tr().Date(d)
 		}
 	}
 	return v
@@ -115,33 +115,33 @@ func (p *Pack) Invalid(f *Field, v string, today time.Time) string {
 	switch f.Type {
 	case TypeName:
 		if !namePattern.MatchString(v) {
-			return "use letters, spaces, apostrophes and hyphens only"
+			return p.say("pack.name_letters")
 		}
 	case TypeArabic:
 		if !arabicName(v) {
-			return "use Arabic letters and spaces only, as printed on the ID"
+			return p.say("pack.arabic_letters")
 		}
 	case TypeDate:
-		return checkDate(f, v, today)
+		return p.checkDate(f, v, today)
 	case TypeSelect, TypeCountry:
 		list := f.List
 		if f.Type == TypeCountry {
 			list = TypeCountry
 		}
 		if !p.hasOption(list, v) {
-			return "choose one of the listed values"
+			return p.say("pack.choose_listed")
 		}
 	case TypeEmail:
 		if a, err := mail.ParseAddress(v); err != nil || a.Address != v || !strings.Contains(v[strings.LastIndex(v, "@"):], ".") {
-			return "enter an e-mail address such as name@example.com"
+			return p.say("pack.email")
 		}
 	case TypePhone:
 		if !phonePattern.MatchString(v) {
-			return "enter the number with + and the country code, such as +971501234567, or a local number with its leading 0"
+			return p.say("pack.phone")
 		}
 	case TypeInteger:
 		if n, err := strconv.Atoi(v); err != nil || n < 0 {
-			return "enter a whole number"
+			return p.say("pack.whole_number")
 		}
 	case TypeIDNumber:
 		if _, err := idnumber.Normalise(f.IDKind, v); err != nil {
@@ -154,17 +154,17 @@ func (p *Pack) Invalid(f *Field, v string, today time.Time) string {
 	return ""
 }
 
-func checkDate(f *Field, v string, today time.Time) string {
+func (p *Pack) checkDate(f *Field, v string, today time.Time) string {
 	d, err := time.Parse(time.DateOnly, v)
 	if err != nil {
-		return "enter a date as YYYY-MM-DD"
+		return p.say("pack.date_format")
 	}
 	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	if f.Date == "past" && d.After(day) {
-		return "cannot be in the future"
+		return p.say("pack.date_future")
 	}
 	if f.Date == "future" && !d.After(day) {
-		return "must be after today: this document has expired"
+		return p.say("pack.date_expired")
 	}
 	return ""
 }
@@ -178,7 +178,7 @@ func (p *Pack) Check(values map[string]string, today time.Time) []Problem {
 			v := values[f.Name]
 			msg := p.Invalid(f, v, today)
 			if v == "" && p.Required(f, values) {
-				msg = "required"
+				msg = p.say("pack.required")
 			}
 			if msg == "" {
 				msg = p.nameMismatch(f, values)
@@ -260,6 +260,5 @@ func (p *Pack) nameMismatch(f *Field, values map[string]string) string {
 	if (got == [3]string{}) || (strings.EqualFold(got[0], first) && strings.EqualFold(got[1], middle) && strings.EqualFold(got[2], last)) {
 		return ""
 	}
-	return fmt.Sprintf("does not match the name fields: as on the ID, the first name is %q, the middle name %q and the last name %q",
-		first, middle, last)
+	return p.say("pack.name_mismatch", "First", first, "Middle", middle, "Last", last)
 }
