@@ -39,6 +39,8 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 	if err != nil {
 		return pages.Approval{}, draftFailure(err)
 	}
+	l := langOf(c)
+	d.Pack = d.Pack.In(l.Code)
 	t, _ := d.Pack.IDType(d.IDType)
 	shown, err := s.shownID(c, d)
 	if err != nil {
@@ -49,7 +51,7 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 		State: submission.State(sub.State).Label(), Mine: sub.MakerID == u.ID, StepUp: stepUpOf(c, u),
 		UpdateOf: d.UpdateECRN, Updates: updateChanges(d)}
 	if sub.ClaimExpiresAt.After(s.Now()) {
-		a.ClaimedBy, a.ClaimedByMe, a.ClaimUntil = sub.ClaimedByName, sub.ClaimedBy == u.ID, stamp(sub.ClaimExpiresAt, s.zoneOf(sub.Branch))
+		a.ClaimedBy, a.ClaimedByMe, a.ClaimUntil = sub.ClaimedByName, sub.ClaimedBy == u.ID, l.Stamp(sub.ClaimExpiresAt.In(s.zoneOf(sub.Branch)))
 	}
 	for _, sec := range summary(d) {
 		a.Items = append(a.Items, sec.Items...)
@@ -60,9 +62,9 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 	}
 	for _, doc := range docs {
 		a.Items = append(a.Items, pages.ReviewItem{Name: doc.Kind, Label: reasonLabel(d.Pack, doc.Kind),
-			Value: "uploaded " + stamp(doc.UploadedAt, s.zoneOf(d.Branch))})
+			Value: l.T("draft.uploaded", "When", l.Stamp(doc.UploadedAt.In(s.zoneOf(d.Branch))))})
 	}
-	for _, v := range s.docViews(d, docs) {
+	for _, v := range s.docViews(l, d, docs) {
 		if v.Present {
 			a.Docs = append(a.Docs, v)
 		}

@@ -41,7 +41,7 @@ func (s *Server) renderDocumentsStep(c echo.Context, id int64, kind string, r *d
 	if err != nil {
 		return draftFailure(err)
 	}
-	v, err := s.draftView(ctx, d, drafts.StepDocuments, false)
+	v, err := s.draftView(ctx, langOf(c), d, drafts.StepDocuments, false)
 	if err != nil {
 		return err
 	}

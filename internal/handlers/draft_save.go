@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/drafts"
+	"kycportal/internal/i18n"
 	"kycportal/internal/views/pages"
 )
 
@@ -30,6 +31,8 @@ func (s *Server) draftSave(c echo.Context) error {
 	if err != nil {
 		return draftFailure(err)
 	}
+	l := langOf(c)
+	res.Draft.Pack = res.Draft.Pack.In(l.Code)
 	status := http.StatusOK
 	switch {
 	case len(res.Conflicts) > 0:
@@ -38,7 +41,7 @@ func (s *Server) draftSave(c echo.Context) error {
 		status = http.StatusUnprocessableEntity
 	}
 	if isHTMX(c) {
-		return render(c, status, pages.AutosaveResult(s.autosaveView(res, posted)))
+		return render(c, status, pages.AutosaveResult(s.autosaveView(l, res, posted)))
 	}
 	step := form.Get("step")
 	if !slices.Contains(steps(res.Draft.Pack), step) {
@@ -56,37 +59,41 @@ func (s *Server) draftSave(c echo.Context) error {
 }
 
 // fieldAfterSave is a posted field as the agent should now see it.
-func (s *Server) fieldAfterSave(res drafts.Saved, name, posted string) (pages.Field, bool) {
+func (s *Server) fieldAfterSave(l *i18n.Lang, res drafts.Saved, name, posted string) (pages.Field, bool) {
 	f, ok := res.Draft.Pack.Field(name)
 	if !ok {
 		return pages.Field{}, false
 	}
-	v := s.fieldView(res.Draft, f, res.Draft.Values[name], false)
+	v := s.fieldView(l, res.Draft, f, res.Draft.Values[name], false)
 	if msg, refused := res.Refused[name]; refused {
+		if _, err := res.Draft.Pack.Clean(f, posted); err != nil {
+			msg = err.Error() // the same refusal, in the page's language
+		}
 		v.Value, v.Error = posted, msg
 	}
 	if c, conflict := res.Conflicts[name]; conflict {
 		v.Error = ""
 		v.Conflict = &pages.Conflict{Theirs: c.Theirs, Yours: c.Yours,
-			Advice: "Save again to keep yours, or reload the page to take the saved value."}
+			Advice: l.T("draft2.conflict_advice")}
 	}
 	return v, true
 }
 
-func (s *Server) autosaveView(res drafts.Saved, posted map[string]string) pages.Autosave {
+// res's pack is in l's language.
+func (s *Server) autosaveView(l *i18n.Lang, res drafts.Saved, posted map[string]string) pages.Autosave {
 	a := pages.Autosave{DraftID: res.Draft.ID, Version: res.Draft.Version}
 	if res.Draft.Version > 1 {
-		a.SavedAt = "Saved " + clock(res.Draft.UpdatedAt, s.zoneOf(res.Draft.Branch))
+		a.SavedAt = l.T("draft.saved", "Time", clock(res.Draft.UpdatedAt, s.zoneOf(res.Draft.Branch)))
 	}
 	for name, value := range posted {
-		if v, ok := s.fieldAfterSave(res, name, value); ok {
+		if v, ok := s.fieldAfterSave(l, res, name, value); ok {
 			a.Messages = append(a.Messages, v)
 		}
 	}
 	for _, name := range res.Refreshed {
 		f, _ := res.Draft.Pack.Field(name)
-		v := s.fieldView(res.Draft, f, res.Draft.Values[name], false)
-		v.Note = "Updated by another save while this page was open."
+		v := s.fieldView(l, res.Draft, f, res.Draft.Values[name], false)
+		v.Note = l.T("draft2.refreshed")
 		a.Refreshed = append(a.Refreshed, v)
 	}
 	return a
@@ -94,17 +101,18 @@ func (s *Server) autosaveView(res drafts.Saved, posted map[string]string) pages.
 
 // renderSaveProblems shows the step again with what was refused or in conflict.
 func (s *Server) renderSaveProblems(c echo.Context, status int, res drafts.Saved, posted map[string]string, step string) error {
-	v, err := s.draftView(c.Request().Context(), res.Draft, step, false)
+	l := langOf(c)
+	v, err := s.draftView(c.Request().Context(), l, res.Draft, step, false)
 	if err != nil {
 		return err
 	}
 	for i, f := range v.Fields {
-		after, ok := s.fieldAfterSave(res, f.Name, posted[f.Name])
+		after, ok := s.fieldAfterSave(l, res, f.Name, posted[f.Name])
 		if !ok || (after.Conflict == nil && res.Refused[f.Name] == "") {
 			continue
 		}
 		if after.Conflict != nil { // the page shows the saved value: a stale copy never wins by a second click
-			after.Conflict.Advice = "The field shows the saved value; type yours again to replace it."
+			after.Conflict.Advice = l.T("draft3.conflict_retype")
 		}
 		v.Fields[i] = after
 	}

@@ -23,7 +23,7 @@ func (s *Server) draftShow(c echo.Context) error {
 	if !slices.Contains(steps(d.Pack), step) {
 		step = steps(d.Pack)[0]
 	}
-	v, err := s.draftView(c.Request().Context(), d, step, c.QueryParam("check") == "1")
+	v, err := s.draftView(c.Request().Context(), langOf(c), d, step, c.QueryParam("check") == "1")
 	if err != nil {
 		return err
 	}

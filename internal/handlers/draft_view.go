@@ -10,6 +10,7 @@ import (
 
 	"kycportal/internal/documents"
 	"kycportal/internal/drafts"
+	"kycportal/internal/i18n"
 	"kycportal/internal/packs"
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
@@ -27,12 +28,10 @@ func steps(p *packs.Pack) []string {
 	return append(out, drafts.StepDocuments, stepReview)
 }
 
-func stepTitle(p *packs.Pack, key string) string {
+func stepTitle(l *i18n.Lang, p *packs.Pack, key string) string {
 	switch key {
-	case drafts.StepDocuments:
-		return "Documents"
-	case stepReview:
-		return "Review"
+	case drafts.StepDocuments, stepReview:
+		return l.T("draft." + key)
 	}
 	s, _ := p.Section(key)
 	return s.Title
@@ -49,7 +48,9 @@ func nextStep(p *packs.Pack, key string) string {
 
 // draftView builds the page of one step. showRequired marks empty required fields too,
 // as when the agent arrives from the review or tried to continue.
-func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, showRequired bool) (pages.Draft, error) {
+// The draft's pack speaks l's language from here on.
+func (s *Server) draftView(ctx context.Context, l *i18n.Lang, d drafts.Draft, step string, showRequired bool) (pages.Draft, error) {
+	d.Pack = d.Pack.In(l.Code)
 	docs, err := s.drafts.Documents(ctx, d.ID)
 	if err != nil {
 		return pages.Draft{}, err
@@ -69,17 +70,17 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 			return pages.Draft{}, err
 		}
 		var more []drafts.Issue
-		more, refused = preflightIssues(d, findings)
+		more, refused = preflightIssues(l, d, findings)
 		issues = append(issues, more...)
 	}
 	t, _ := d.Pack.IDType(d.IDType)
 	v := pages.Draft{ID: d.ID, Country: d.Country, IDLabel: t.Label, IDNumber: masked(d.IDNumber),
-		PackLabel: fmt.Sprintf("%s requirements v%d", d.Pack.Name, d.PackVersion), Version: d.Version,
-		Open: d.Status == store.DraftOpen, Status: d.Status, Step: step, StepTitle: stepTitle(d.Pack, step),
-		MakerChecker: d.Pack.MakerChecker, Reuse: reuseItems(reuse, d.Branch, s.zoneOf(d.Branch)), UpdateOf: d.UpdateECRN,
+		PackLabel: l.T("draft.pack", "Name", d.Pack.Name, "Version", d.PackVersion), Version: d.Version,
+		Open: d.Status == store.DraftOpen, Status: d.Status, Step: step, StepTitle: stepTitle(l, d.Pack, step),
+		MakerChecker: d.Pack.MakerChecker, Reuse: reuseItems(l, reuse, d.Branch, s.zoneOf(d.Branch)), UpdateOf: d.UpdateECRN,
 		Updates: updateChanges(d)}
 	if d.Version > 1 {
-		v.SavedAt = "Saved " + clock(d.UpdatedAt, s.zoneOf(d.Branch))
+		v.SavedAt = l.T("draft.saved", "Time", clock(d.UpdatedAt, s.zoneOf(d.Branch)))
 	}
 	for _, key := range steps(d.Pack) {
 		n := 0
@@ -88,11 +89,11 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 				n++
 			}
 		}
-		v.Steps = append(v.Steps, pages.StepLink{Key: key, Title: stepTitle(d.Pack, key), Current: key == step, Issues: n})
+		v.Steps = append(v.Steps, pages.StepLink{Key: key, Title: stepTitle(l, d.Pack, key), Current: key == step, Issues: n})
 	}
 	switch step {
 	case drafts.StepDocuments:
-		v.Docs = s.docViews(d, docs)
+		v.Docs = s.docViews(l, d, docs)
 		for i := range v.Docs {
 			if msg := refused[v.Docs[i].Kind]; msg != "" {
 				v.Docs[i].Error = msg
@@ -100,7 +101,7 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 		}
 	case stepReview:
 		v.Issues, v.Summary = issueViews(d.ID, issues), summary(d)
-		for _, doc := range s.docViews(d, docs) {
+		for _, doc := range s.docViews(l, d, docs) {
 			if doc.Present {
 				v.Docs = append(v.Docs, doc)
 			}
@@ -108,7 +109,7 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 	default:
 		sec, _ := d.Pack.Section(step)
 		for i := range sec.Fields {
-			f := s.fieldView(d, &sec.Fields[i], d.Values[sec.Fields[i].Name], showRequired)
+			f := s.fieldView(l, d, &sec.Fields[i], d.Values[sec.Fields[i].Name], showRequired)
 			if msg := refused[f.Name]; msg != "" && f.Error == "" {
 				f.Error = msg
 			}
@@ -125,8 +126,9 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 	return v, err
 }
 
-// fieldView is a field as its step shows it, with the message for value.
-func (s *Server) fieldView(d drafts.Draft, f *packs.Field, value string, showRequired bool) pages.Field {
+// fieldView is a field as its step shows it, with the message for value; d's pack is in l's
+// language.
+func (s *Server) fieldView(l *i18n.Lang, d drafts.Draft, f *packs.Field, value string, showRequired bool) pages.Field {
 	p := d.Pack
 	v := pages.Field{Name: f.Name, Label: f.Label, Type: f.Type, Value: value, Help: f.Help,
 		Required: p.Required(f, d.Values), MaxLength: f.MaxLength, Error: p.Invalid(f, value, s.Now()),
@@ -137,10 +139,10 @@ func (s *Server) fieldView(d drafts.Draft, f *packs.Field, value string, showReq
 		for _, code := range c.In {
 			labels = append(labels, p.Label(other.List, code))
 		}
-		v.RequiredNote = "required when " + strings.ToLower(other.Label) + " is " + strings.Join(labels, " or ")
+		v.RequiredNote = l.T("draft.required_when", "Field", strings.ToLower(other.Label), "Values", strings.Join(labels, l.T("draft.or")))
 	}
 	if value == "" && showRequired && p.Required(f, d.Values) {
-		v.Error = "Required."
+		v.Error = l.T("draft.required")
 	}
 	list := f.List
 	if f.Type == packs.TypeCountry {
@@ -152,7 +154,7 @@ func (s *Server) fieldView(d drafts.Draft, f *packs.Field, value string, showReq
 	return v
 }
 
-func (s *Server) docViews(d drafts.Draft, docs []store.Document) []pages.Doc {
+func (s *Server) docViews(l *i18n.Lang, d drafts.Draft, docs []store.Document) []pages.Doc {
 	required := d.Pack.RequiredDocuments(d.IDType)
 	t, _ := d.Pack.IDType(d.IDType)
 	var out []pages.Doc
@@ -171,20 +173,20 @@ func (s *Server) docViews(d drafts.Draft, docs []store.Document) []pages.Doc {
 			v.Accept, v.Capture, v.IsImage, v.ScaleTo = "application/pdf", "", false, 0
 		}
 		if i >= 0 {
-			fillDoc(&v, docs[i], s.zoneOf(d.Branch))
+			fillDoc(l, &v, docs[i], s.zoneOf(d.Branch))
 		}
 		out = append(out, v)
 	}
 	return out
 }
 
-func fillDoc(v *pages.Doc, doc store.Document, loc *time.Location) {
+func fillDoc(l *i18n.Lang, v *pages.Doc, doc store.Document, loc *time.Location) {
 	v.Present, v.Warnings, v.WarningReason = true, doc.Warnings, doc.WarningReason
 	v.Size = fmt.Sprintf("%d KB", (doc.Size+999)/1000)
 	if doc.Size >= 1e6 {
 		v.Size = fmt.Sprintf("%.1f MB", float64(doc.Size)/1e6)
 	}
-	v.Uploaded = stamp(doc.UploadedAt, loc)
+	v.Uploaded = l.Stamp(doc.UploadedAt.In(loc))
 	if doc.Width > 0 {
 		v.Dims = fmt.Sprintf("%d×%d", doc.Width, doc.Height)
 	} else {
@@ -195,21 +197,21 @@ func fillDoc(v *pages.Doc, doc store.Document, loc *time.Location) {
 // preflightIssues places the contract's findings on the draft's fields and documents, in
 // plain words, and returns them also by field or document for the steps' messages. A finding
 // no field holds is a task for a supervisor, said so on the review step.
-func preflightIssues(d drafts.Draft, findings []submission.Finding) ([]drafts.Issue, map[string]string) {
+func preflightIssues(l *i18n.Lang, d drafts.Draft, findings []submission.Finding) ([]drafts.Issue, map[string]string) {
 	var out []drafts.Issue
 	byName := map[string]string{}
 	for _, f := range findings {
-		msg := "the CDP would refuse this: " + f.Reason
+		msg := l.T("draft.cdp_would_refuse_short", "Reason", f.Reason)
 		switch {
 		case f.Field == "":
-			out = append(out, drafts.Issue{Step: stepReview, Label: "For a supervisor", Message: f.Reason})
+			out = append(out, drafts.Issue{Step: stepReview, Label: l.T("draft.for_supervisor"), Message: f.Reason})
 			continue
 		case slices.Contains(packs.DocumentKinds, f.Field):
 			out = append(out, drafts.Issue{Step: drafts.StepDocuments, Field: f.Field, Label: reasonLabel(d.Pack, f.Field), Message: msg})
 		default:
 			out = append(out, drafts.Issue{Step: sectionOf(d.Pack, f.Field), Field: f.Field, Label: reasonLabel(d.Pack, f.Field), Message: msg})
 		}
-		byName[f.Field] = strings.ToUpper(msg[:1]) + msg[1:] + "."
+		byName[f.Field] = l.T("draft.cdp_would_refuse", "Reason", f.Reason)
 	}
 	return out, byName
 }
@@ -242,14 +244,14 @@ func issueViews(id int64, issues []drafts.Issue) []pages.Issue {
 
 // reuseItems names the other drafts of an identity: those of the user's branch in full,
 // another branch's only as in use there (who onboards whom elsewhere is not this branch's).
-func reuseItems(list []store.DraftSummary, branch string, loc *time.Location) []pages.ReuseItem {
+func reuseItems(l *i18n.Lang, list []store.DraftSummary, branch string, loc *time.Location) []pages.ReuseItem {
 	var out []pages.ReuseItem
 	for _, r := range list {
 		if r.Branch != branch {
 			out = append(out, pages.ReuseItem{Elsewhere: true})
 			continue
 		}
-		out = append(out, pages.ReuseItem{ID: r.ID, Who: r.CreatedByName, Branch: r.Branch, When: stamp(r.CreatedAt, loc),
+		out = append(out, pages.ReuseItem{ID: r.ID, Who: r.CreatedByName, Branch: r.Branch, When: l.Stamp(r.CreatedAt.In(loc)),
 			Status: r.Status})
 	}
 	return out

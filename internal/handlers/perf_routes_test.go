@@ -22,6 +22,7 @@ import (
 	"kycportal/internal/cdp"
 	"kycportal/internal/documents"
 	"kycportal/internal/drafts"
+	"kycportal/internal/i18n"
 	"kycportal/internal/search"
 	"kycportal/internal/session"
 	"kycportal/internal/store"
@@ -351,7 +352,7 @@ func (p *perf) autosave() bench.Route {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	view := pages.AutosaveResult(p.srv.autosaveView(res, map[string]string{"current_city": res.Draft.Values["current_city"]}))
+	view := pages.AutosaveResult(p.srv.autosaveView(i18n.Pick("en", ""), res, map[string]string{"current_city": res.Draft.Values["current_city"]}))
 	return p.route(routeAutosave,
 		bench.Lane{Name: bench.F0, Op: func(ctx context.Context) error {
 			r.next()

@@ -16,7 +16,7 @@ import (
 // becomes a clean 500 rather than half a page.
 func render(c echo.Context, status int, comp templ.Component) error {
 	var buf bytes.Buffer
-	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+	if err := comp.Render(views.WithLang(c.Request().Context(), langOf(c)), &buf); err != nil {
 		return err
 	}
 	return c.HTMLBlob(status, buf.Bytes())

@@ -126,3 +126,9 @@ func (l *Lang) Date(t time.Time) string {
 	return l.T("format.date", "Day", strconv.Itoa(t.Day()), "Month", l.T("month."+strconv.Itoa(int(t.Month()))),
 		"Year", strconv.Itoa(t.Year()))
 }
+
+// Stamp writes t in its own zone, named: "2 March 2026, 14:05 +04".
+func (l *Lang) Stamp(t time.Time) string {
+	return l.T("format.datetime", "Day", strconv.Itoa(t.Day()), "Month", l.T("month."+strconv.Itoa(int(t.Month()))),
+		"Year", strconv.Itoa(t.Year()), "Time", t.Format("15:04 MST"))
+}

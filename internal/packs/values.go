@@ -2,7 +2,6 @@ package packs
 
 import (
 	"errors"
-	"fmt"
 	"net/mail"
 	"regexp"
 	"slices"
@@ -50,10 +49,10 @@ func (p *Pack) Clean(f *Field, raw string) (string, error) {
 		}
 	}
 	if n := len([]rune(v)); n > f.MaxLength {
-		return "", fmt.Errorf("at most %d characters (this has %d)", f.MaxLength, n)
+		return "", errors.New(p.say("pack2.too_long", "Max", f.MaxLength, "Count", n))
 	}
 	if strings.ContainsFunc(v, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' }) {
-		return "", errors.New("contains control characters")
+		return "", errors.New(p.say("pack2.control"))
 	}
 	return v, nil
 }

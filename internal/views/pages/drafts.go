@@ -155,12 +155,12 @@ func (v Viewer) src() string {
 	return docURL(v.DraftID, v.Doc.Kind)
 }
 
-// back is where the viewer was opened from, and its link's words.
+// back is where the viewer was opened from, and its link's words (a message id).
 func (v Viewer) back() (templ.SafeURL, string) {
 	if v.Case {
-		return templ.SafeURL(approvalURL(v.DraftID)), "Back to the case"
+		return templ.SafeURL(approvalURL(v.DraftID)), "viewer.back_case"
 	}
-	return templ.SafeURL(stepURL(v.DraftID, "documents")), "Back to the documents"
+	return templ.SafeURL(stepURL(v.DraftID, "documents")), "viewer.back_draft"
 }
 
 func draftURL(id int64) string { return "/drafts/" + strconv.FormatInt(id, 10) }

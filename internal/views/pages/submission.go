@@ -1,8 +1,10 @@
 package pages
 
 import (
+	"context"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // Submission is where a draft's submission stands, for the draft page.
@@ -88,34 +90,30 @@ type Approval struct {
 // deciding is true when the viewer holds the case and may decide on it now.
 func (a Approval) deciding() bool { return a.State == "awaiting approval" && !a.Mine && a.ClaimedByMe }
 
-func orNone(v string) string {
+func orNone(ctx context.Context, v string) string {
 	if v == "" {
-		return "(none)"
+		return t(ctx, "draft.none")
 	}
 	return v
 }
 
 // nextStep says, for a submission in state, what happens next and what the agent does.
-func nextStep(state string) string {
+func nextStep(ctx context.Context, state string) string {
 	switch state {
-	case "awaiting_approval":
-		return "A checker of your branch reviews the customer next. Their decision shows here; nothing to do meanwhile."
 	case "approved", "queued", "sending":
-		return "Approved: the portal is sending the customer to the CDP. The answer shows here, usually within a minute."
-	case "onboarded":
-		return "Done: the CDP registered the customer under this number. Give it to the customer if they ask for it."
-	case "returned":
-		return "Sent back for a correction: change what is marked below, then submit the correction."
+		state = "approved"
 	case "draft", "resubmitted":
-		return "Being corrected: submit the correction when the review shows nothing missing."
-	case "under_investigation":
-		return "The CDP is reviewing the customer for compliance. Nothing to do: its answer shows here."
-	case "rejected":
-		return "Refused: this customer cannot be onboarded with this draft."
-	case "needs_attention":
-		return "The CDP could not take the customer. A supervisor of your branch looks at it; nothing to do for now."
+		state = "draft"
+	case "awaiting_approval", "onboarded", "returned", "under_investigation", "rejected", "needs_attention":
+	default:
+		return ""
 	}
-	return ""
+	return t(ctx, "next."+state)
+}
+
+// stateLabel is a state as people read it ("awaiting approval"), in the page's language.
+func stateLabel(ctx context.Context, label string) string {
+	return t(ctx, "state."+strings.ReplaceAll(label, " ", "_"))
 }
 
 // CompareRow is one fact of the existing customer and of this case, side by side.
