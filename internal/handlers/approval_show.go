@@ -76,7 +76,7 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 	if err != nil {
 		return a, err
 	}
-	a.Timeline, a.Compare = timelineRows(d.Pack, entries, true, s.zoneOf(d.Branch)), comparison(entries)
+	a.Timeline, a.Compare = timelineRows(l, d.Pack, entries, true, s.zoneOf(d.Branch)), comparison(entries)
 	latest, previous, err := s.submissions.Sent(ctx, id)
 	a.Changed = caseChanges(d, latest, previous)
 	markChanged(&a)

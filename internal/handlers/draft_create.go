@@ -43,7 +43,7 @@ func (s *Server) draftCreate(c echo.Context) error {
 	}
 	switch found.CDP.Outcome {
 	case cdp.Blocked, cdp.SubscriptionPending, cdp.UnderInvestigation:
-		o := outcomes.OfResult("lookup", found.CDP)
+		o := outcomes.OfResult("lookup", found.CDP).In(langOf(c))
 		return s.refuseNewDraft(c, in, drafts.FieldErrors{"id_number": o.Title + ". " + o.Meaning + " " + o.Next})
 	}
 	id, err := s.drafts.Create(ctx, u, in)

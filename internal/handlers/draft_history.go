@@ -8,6 +8,7 @@ import (
 
 	"kycportal/internal/audit"
 	"kycportal/internal/drafts"
+	"kycportal/internal/i18n"
 	"kycportal/internal/views/pages"
 )
 
@@ -23,44 +24,47 @@ func (s *Server) draftHistory(c echo.Context) error {
 		return draftFailure(err)
 	}
 	h := pages.History{DraftID: id}
-	loc := s.zoneOf(d.Branch)
+	loc, l := s.zoneOf(d.Branch), langOf(c)
+	d.Pack = d.Pack.In(l.Code)
 	for _, e := range entries {
-		h.Rows = append(h.Rows, pages.HistoryRow{When: stamp(e.OccurredAt, loc), Who: who(e),
-			Action: historySentence(d, e), Reason: e.Reason, Changes: draftChanges(d, e)})
+		h.Rows = append(h.Rows, pages.HistoryRow{When: l.Stamp(e.OccurredAt.In(loc)), Who: who(l, e),
+			Action: historySentence(l, d, e), Reason: e.Reason, Changes: draftChanges(d, e)})
 	}
-	return render(c, http.StatusOK, pages.HistoryPage(s.chrome(c, "Draft history", "drafts"), h))
+	return render(c, http.StatusOK, pages.HistoryPage(s.chromeT(c, "hist.title", "drafts"), h))
 }
 
 // historySentence says what an event of a draft's trail was, in words.
-func historySentence(d drafts.Draft, e audit.Entry) string {
+// d's pack is in l's language.
+func historySentence(l *i18n.Lang, d drafts.Draft, e audit.Entry) string {
 	doc := reasonLabel(d.Pack, fmt.Sprint(e.After["kind"]))
+	before := reasonLabel(d.Pack, fmt.Sprint(e.Before["kind"]))
 	switch e.Action {
 	case audit.DraftCreated:
-		return "Started the draft"
+		return l.T("hist.created")
 	case audit.DraftUpdated:
-		return "Changed the draft"
+		return l.T("hist.updated")
 	case audit.DraftViewed:
-		return "Opened the draft"
+		return l.T("hist.viewed")
 	case audit.DraftDiscarded:
-		return "Discarded the draft"
+		return l.T("hist.discarded")
 	case audit.DraftTamperAttempt:
-		return "Tried to change a field that cannot change: refused"
+		return l.T("hist.tamper")
 	case audit.DocumentUploaded:
-		return "Uploaded the " + doc
+		return l.T("hist.doc_uploaded", "Doc", doc)
 	case audit.DocumentReplaced:
-		return "Replaced the " + doc
+		return l.T("hist.doc_replaced", "Doc", doc)
 	case audit.DocumentRemoved:
-		return "Removed the " + reasonLabel(d.Pack, fmt.Sprint(e.Before["kind"]))
+		return l.T("hist.doc_removed", "Doc", before)
 	case audit.DocumentViewed:
-		return "Viewed the " + doc
+		return l.T("hist.doc_viewed", "Doc", doc)
 	case audit.DocumentRejected:
-		return "A file for the " + doc + " was refused"
+		return l.T("hist.doc_refused", "Doc", doc)
 	case audit.DocumentWarningsAccepted:
-		return "Kept the " + reasonLabel(d.Pack, fmt.Sprint(e.Before["kind"])) + " despite its quality warnings"
+		return l.T("hist.doc_kept", "Doc", before)
 	case audit.AccessDenied:
-		return "Access refused"
+		return l.T("hist.denied")
 	}
-	return "Changed"
+	return l.T("tl.changed")
 }
 
 // draftChanges lists the fields a change of the draft recorded, in the form's order, each

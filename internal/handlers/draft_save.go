@@ -74,7 +74,7 @@ func (s *Server) fieldAfterSave(l *i18n.Lang, res drafts.Saved, name, posted str
 	if c, conflict := res.Conflicts[name]; conflict {
 		v.Error = ""
 		v.Conflict = &pages.Conflict{Theirs: c.Theirs, Yours: c.Yours,
-			Advice: l.T("draft2.conflict_advice")}
+			Advice: l.T("draft.conflict_advice")}
 	}
 	return v, true
 }
@@ -93,7 +93,7 @@ func (s *Server) autosaveView(l *i18n.Lang, res drafts.Saved, posted map[string]
 	for _, name := range res.Refreshed {
 		f, _ := res.Draft.Pack.Field(name)
 		v := s.fieldView(l, res.Draft, f, res.Draft.Values[name], false)
-		v.Note = l.T("draft2.refreshed")
+		v.Note = l.T("draft.refreshed")
 		a.Refreshed = append(a.Refreshed, v)
 	}
 	return a
@@ -112,7 +112,7 @@ func (s *Server) renderSaveProblems(c echo.Context, status int, res drafts.Saved
 			continue
 		}
 		if after.Conflict != nil { // the page shows the saved value: a stale copy never wins by a second click
-			after.Conflict.Advice = l.T("draft3.conflict_retype")
+			after.Conflict.Advice = l.T("draft.conflict_retype")
 		}
 		v.Fields[i] = after
 	}

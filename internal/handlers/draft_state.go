@@ -36,7 +36,9 @@ func (s *Server) draftState(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.submissionView(ctx, d, len(issues) == 0)
+	l := langOf(c)
+	d.Pack = d.Pack.In(l.Code)
+	v, err := s.submissionView(ctx, l, d, len(issues) == 0)
 	if err != nil {
 		return err
 	}

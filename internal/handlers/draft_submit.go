@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/drafts"
+	"kycportal/internal/i18n"
 	"kycportal/internal/outcomes"
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
@@ -40,7 +41,8 @@ func (s *Server) draftCorrect(c echo.Context) error {
 }
 
 // submissionView is the submission panel of a draft's page.
-func (s *Server) submissionView(ctx context.Context, d drafts.Draft, complete bool) (pages.Submission, error) {
+// d's pack is in l's language.
+func (s *Server) submissionView(ctx context.Context, l *i18n.Lang, d drafts.Draft, complete bool) (pages.Submission, error) {
 	v := pages.Submission{DraftID: d.ID}
 	sub, err := s.submissions.Current(ctx, d.ID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -56,15 +58,16 @@ func (s *Server) submissionView(ctx context.Context, d drafts.Draft, complete bo
 	v.CanSubmit = complete && v.Resubmit
 	v.CanCorrect = state == submission.Onboarded
 	if sub.ReturnNote != nil && v.Resubmit {
-		v.ReturnedBy, v.Comment, v.Reasons = sub.ReturnNote.By, sub.ReturnNote.Comment, reasons(d.Pack, sub.ReturnNote)
+		v.ReturnedBy, v.Comment, v.Reasons = sub.ReturnNote.By, sub.ReturnNote.Comment, reasons(l, d.Pack, sub.ReturnNote)
 	}
 	entries, err := s.submissions.Timeline(ctx, d.ID)
-	v.Timeline = timelineRows(d.Pack, entries, false, s.zoneOf(d.Branch))
+	v.Timeline = timelineRows(l, d.Pack, entries, false, s.zoneOf(d.Branch))
 	if o, ok := lastOutcome(entries); ok && state != submission.Draft {
 		if state == submission.Onboarded {
 			// A lookup may have settled it (an answer lost on the way): what counts is that the CDP holds it.
 			o = outcomes.Of("onboard", "accepted")
 		}
+		o = o.In(l)
 		v.Outcome = &pages.Outcome{Title: o.Title, Meaning: o.Meaning, Next: o.Next}
 	}
 	return v, err

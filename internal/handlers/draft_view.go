@@ -121,7 +121,7 @@ func (s *Server) draftView(ctx context.Context, l *i18n.Lang, d drafts.Draft, st
 			}
 		}
 	}
-	v.Submission, err = s.submissionView(ctx, d, len(issues) == 0)
+	v.Submission, err = s.submissionView(ctx, l, d, len(issues) == 0)
 	markReturned(&v)
 	return v, err
 }

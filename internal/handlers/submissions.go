@@ -13,6 +13,7 @@ import (
 
 	"kycportal/internal/audit"
 	"kycportal/internal/auth"
+	"kycportal/internal/i18n"
 	"kycportal/internal/outcomes"
 	"kycportal/internal/packs"
 	"kycportal/internal/store"
@@ -54,13 +55,13 @@ func firstLine(err error) string {
 // (technical) also gets each row's technical detail (states, HTTP status, codes, latency,
 // request and job ids) behind a disclosure, and the refusals the rules made; an agent sees
 // neither.
-func timelineRows(p *packs.Pack, entries []audit.Entry, technical bool, loc *time.Location) []pages.TimelineRow {
+func timelineRows(l *i18n.Lang, p *packs.Pack, entries []audit.Entry, technical bool, loc *time.Location) []pages.TimelineRow {
 	var out []pages.TimelineRow
 	for _, e := range entries {
 		if e.Outcome == audit.Denied && !technical {
 			continue // a checker's mistyped password or a refused claim is not the agent's story
 		}
-		r := pages.TimelineRow{When: stamp(e.OccurredAt, loc), Who: who(e), What: timelineSentence(p, e),
+		r := pages.TimelineRow{When: l.Stamp(e.OccurredAt.In(loc)), Who: who(l, e), What: timelineSentence(l, p, e),
 			Attempt: e.Action == audit.CDPAttempt}
 		if technical {
 			r.Detail = technicalDetail(e)
@@ -71,9 +72,9 @@ func timelineRows(p *packs.Pack, entries []audit.Entry, technical bool, loc *tim
 }
 
 // who names the author of an event for people: the portal for the system's own work.
-func who(e audit.Entry) string {
+func who(l *i18n.Lang, e audit.Entry) string {
 	if e.Role == "system" {
-		return "the portal"
+		return l.T("tl.portal")
 	}
 	return e.Username
 }
@@ -81,108 +82,102 @@ func who(e audit.Entry) string {
 // timelineSentence says what an event of a submission's trail means, in a branch agent's
 // words: no state names, codes or ids. This one function holds every wording; the CDP's
 // answers come in the outcome catalogue's words (attemptSentence).
-func timelineSentence(p *packs.Pack, e audit.Entry) string {
+func timelineSentence(l *i18n.Lang, p *packs.Pack, e audit.Entry) string {
 	state := submission.State(fmt.Sprint(e.After["state"]))
 	switch e.Action {
 	case audit.SubmissionSubmitted:
 		if state == submission.AwaitingApproval {
-			return "Submitted for a checker's approval"
+			return l.T("tl.submitted_checker")
 		}
-		return "Submitted"
+		return l.T("tl.submitted")
 	case audit.SubmissionResubmitted:
-		return "The correction was submitted"
+		return l.T("tl.resubmitted")
 	case audit.SubmissionReopened:
-		return "Opened again for a correction"
+		return l.T("tl.reopened")
 	case audit.SubmissionClaimed:
-		return "A checker started reviewing the customer"
+		return l.T("tl.claimed")
 	case audit.SubmissionApproved:
-		return "Approved by the checker"
+		return l.T("tl.approved")
 	case audit.SubmissionReturned:
-		return withComment("Returned by the checker for a correction", e.Reason)
+		return withComment(l, l.T("tl.returned"), e.Reason)
 	case audit.SubmissionRejected:
-		return withComment("Rejected for good by the checker", e.Reason)
+		return withComment(l, l.T("tl.rejected"), e.Reason)
 	case audit.SubmissionQueued:
-		return "Waiting to be sent to the CDP"
+		return l.T("tl.queued")
 	case audit.SubmissionSending:
-		return "Being sent to the CDP"
+		return l.T("tl.sending")
 	case audit.SubmissionRetried:
-		return "A supervisor sent it to the CDP again"
+		return l.T("tl.retried")
 	case audit.SubmissionRefused, audit.StepUpFailed:
-		return withComment("A decision was refused", e.Reason)
+		return withComment(l, l.T("tl.refused"), e.Reason)
 	case audit.CDPAttempt:
-		return attemptSentence(e)
+		return attemptSentence(l, e)
 	case audit.CDPCheck:
-		return "Asked the CDP again whether its compliance review has decided"
+		return l.T("tl.check")
 	case audit.CDPOutcome, audit.CDPCallback:
-		return outcomeSentence(p, state, e)
+		return outcomeSentence(l, p, state, e)
 	}
-	return "Changed"
+	return l.T("tl.changed")
 }
 
-func withComment(sentence, comment string) string {
+func withComment(l *i18n.Lang, sentence, comment string) string {
 	if comment == "" {
 		return sentence
 	}
-	return sentence + ": " + comment
+	return l.T("tl.with_comment", "Sentence", sentence, "Comment", comment)
 }
 
-func attemptAction(e audit.Entry) string {
-	failed := e.Outcome != audit.Success
+func attemptAction(l *i18n.Lang, e audit.Entry) string {
+	id := "tl.sent"
 	switch fmt.Sprint(e.After["call"]) {
 	case "lookup":
-		if failed {
-			return "The CDP could not answer a check of the customer"
-		}
-		return "Checked whether the CDP knows the customer"
+		id = "tl.lookup"
 	case "update":
-		if failed {
-			return "The CDP could not answer the changes"
-		}
-		return "Sent the changes to the CDP"
+		id = "tl.update"
 	}
-	if failed {
-		return "The CDP could not answer"
+	if e.Outcome != audit.Success {
+		id += "_failed"
 	}
-	return "Sent to the CDP"
+	return l.T(id)
 }
 
 // attemptSentence says what a recorded CDP call did, then what its answer means in the
 // outcome catalogue's words.
-func attemptSentence(e audit.Entry) string {
-	o := attemptOutcome(e)
-	return attemptAction(e) + ". " + o.Title + ": " + o.Meaning
+func attemptSentence(l *i18n.Lang, e audit.Entry) string {
+	o := attemptOutcome(e).In(l)
+	return l.T("tl.attempt", "Action", attemptAction(l, e), "Title", o.Title, "Meaning", o.Meaning)
 }
 
 // outcomeSentence says where the CDP's answer left the customer.
-func outcomeSentence(p *packs.Pack, state submission.State, e audit.Entry) string {
+func outcomeSentence(l *i18n.Lang, p *packs.Pack, state submission.State, e audit.Entry) string {
 	switch state {
 	case submission.Onboarded:
 		if e.Action == audit.CDPCallback {
-			return "The CDP's compliance review accepted the customer"
+			return l.T("tl.review_accepted")
 		}
-		return "The CDP accepted the customer"
+		return l.T("tl.accepted")
 	case submission.Returned:
-		return "The CDP asked to correct " + returnedFields(p, e.After["fields"])
+		return l.T("tl.cdp_returned", "Fields", returnedFields(l, p, e.After["fields"]))
 	case submission.Rejected:
 		if e.Action == audit.CDPCallback {
-			return "The CDP's compliance review refused the customer"
+			return l.T("tl.review_refused")
 		}
-		return "The CDP refused the customer"
+		return l.T("tl.cdp_refused")
 	case submission.UnderInvestigation:
-		return "The CDP is reviewing the customer for compliance: nothing to do until it answers"
+		return l.T("tl.investigating")
 	case submission.NeedsAttention:
-		return "The CDP could not take the customer: a supervisor will look at it"
+		return l.T("tl.attention")
 	case submission.Queued:
-		return "The CDP could not answer: the portal will try again"
+		return l.T("tl.will_retry")
 	}
-	return "The CDP answered"
+	return l.T("tl.answered")
 }
 
 // returnedFields names the fields a CDP return sent back, each with the CDP's message.
-func returnedFields(p *packs.Pack, fields any) string {
+func returnedFields(l *i18n.Lang, p *packs.Pack, fields any) string {
 	m, _ := fields.(map[string]any)
 	if len(m) == 0 {
-		return "the customer's data"
+		return l.T("tl.customer_data")
 	}
 	var parts []string
 	for _, name := range slices.Sorted(maps.Keys(m)) {
@@ -243,12 +238,12 @@ func reasonLabel(p *packs.Pack, name string) string {
 	return name
 }
 
-func reasons(p *packs.Pack, note *store.ReturnNote) []pages.Reason {
+func reasons(l *i18n.Lang, p *packs.Pack, note *store.ReturnNote) []pages.Reason {
 	var out []pages.Reason
 	for _, name := range slices.Sorted(maps.Keys(note.Fields)) {
 		r := note.Fields[name]
-		if label, ok := submission.ReasonTypes[r]; ok && note.By == "checker" {
-			r = label
+		if _, ok := submission.ReasonTypes[r]; ok && note.By == "checker" {
+			r = l.T("reason.code_" + r)
 		}
 		out = append(out, pages.Reason{Name: name, Label: reasonLabel(p, name), Reason: r})
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"kycportal/internal/cdp"
+	"kycportal/internal/i18n"
 	"kycportal/internal/outcomes"
 )
 
@@ -69,5 +70,23 @@ func TestUnknownAnswers(t *testing.T) {
 	unlisted := outcomes.OfResult("onboard", cdp.Result{Outcome: cdp.CDPError, Code: 49999})
 	if !strings.Contains(unlisted.Title, "Unexpected") {
 		t.Errorf("an unlisted code: %+v", unlisted)
+	}
+}
+
+// Every answer reads in every language of the catalogues, in that language's words.
+func TestEveryAnswerInEveryLanguage(t *testing.T) {
+	for _, id := range []string{"found", "blocked", "already_exists", "unavailable", "something_new"} {
+		en := outcomes.Of("lookup", id)
+		for _, l := range i18n.Languages[1:] {
+			e := en.In(i18n.Pick(l.Code, ""))
+			for _, s := range []string{e.Title, e.Meaning, e.Next} {
+				if s == "" || strings.HasPrefix(s, "⟦") {
+					t.Errorf("%s in %s: %q", id, l.Code, s)
+				}
+			}
+			if e.Title == en.Title || e.Known != en.Known {
+				t.Errorf("%s in %s: %+v reads as the English %+v", id, l.Code, e, en)
+			}
+		}
 	}
 }

@@ -49,10 +49,10 @@ func (p *Pack) Clean(f *Field, raw string) (string, error) {
 		}
 	}
 	if n := len([]rune(v)); n > f.MaxLength {
-		return "", errors.New(p.say("pack2.too_long", "Max", f.MaxLength, "Count", n))
+		return "", errors.New(p.say("pack.too_long", "Max", f.MaxLength, "Count", n))
 	}
 	if strings.ContainsFunc(v, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' }) {
-		return "", errors.New(p.say("pack2.control"))
+		return "", errors.New(p.say("pack.control"))
 	}
 	return v, nil
 }
