@@ -63,7 +63,7 @@ func (s *Server) refuseNewDraft(c echo.Context, in drafts.NewDraft, err error) e
 	if !errors.As(err, &fe) {
 		return err
 	}
-	v := s.newDraftForm(signedIn(c))
+	v := s.newDraftForm(langOf(c), signedIn(c))
 	v.Country, v.IDType, v.IDNumber, v.IssuedCountry, v.Errors = in.Country, in.IDType, in.IDNumber, in.IssuedCountry, fe
 	return render(c, http.StatusUnprocessableEntity, pages.NewDraftPage(s.chromeT(c, "newdraft.title", "new-draft"), v))
 }

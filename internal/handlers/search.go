@@ -30,7 +30,7 @@ func (s *Server) idSearchForm(c echo.Context) *pages.IDSearch {
 	if u.Role != store.RoleAgent {
 		return nil
 	}
-	f := s.newDraftForm(u)
+	f := s.newDraftForm(langOf(c), u)
 	v := &pages.IDSearch{CSRF: csrfOf(c), Countries: f.Countries, AllCountries: f.AllCountries,
 		Errors: map[string]string{}}
 	if len(f.Countries) > 0 {

@@ -16,7 +16,7 @@ func (s *Server) searchShow(c echo.Context) error {
 
 // searchIDTypes is the ID-type field for the country chosen, swapped in by htmx.
 func (s *Server) searchIDTypes(c echo.Context) error {
-	types := idTypesOf(s.newDraftForm(signedIn(c)).Countries, c.QueryParam("country"))
+	types := idTypesOf(s.newDraftForm(langOf(c), signedIn(c)).Countries, c.QueryParam("country"))
 	if types == nil {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}

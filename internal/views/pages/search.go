@@ -1,9 +1,11 @@
 package pages
 
 import (
+	"context"
 	"strconv"
 
 	"kycportal/internal/outcomes"
+	"kycportal/internal/views"
 )
 
 // Search is the search page: by identity document (agents) and among our own records.
@@ -107,20 +109,17 @@ var looks = map[string]outcome{
 	"unavailable":          {class: "alert-warn", retry: true},
 }
 
-// rateLimited is the portal's own refusal, not a CDP answer.
-var rateLimited = outcome{class: "alert-warn", title: "Too many lookups",
-	text: "You have made as many CDP lookups as the portal allows in a short time, which keeps it from being used to copy CDP."}
-
-// outcomeOf is the answer name of a CDP call ("lookup" or "get_customer") as it reads.
-func outcomeOf(call, name string) outcome {
+// outcomeOf is the answer name of a CDP call ("lookup" or "get_customer") as it reads in
+// the page's language. "rate_limited" is the portal's own refusal, not a CDP answer.
+func outcomeOf(ctx context.Context, call, name string) outcome {
 	if name == "rate_limited" {
-		return rateLimited
+		return outcome{class: "alert-warn", title: t(ctx, "search.limited_title"), text: t(ctx, "search.limited")}
 	}
 	o, ok := looks[name]
 	if !ok {
 		o = looks["cdp_error"]
 	}
-	e := outcomes.Of(call, name)
+	e := outcomes.Of(call, name).In(views.LangOf(ctx))
 	o.title, o.text = e.Title, e.Meaning+" "+e.Next
 	return o
 }
