@@ -94,7 +94,7 @@ func (s *Server) accountTOTPConfirm(c echo.Context) error {
 	}
 	code := strings.TrimSpace(c.Request().PostForm.Get("code"))
 	if len(code) > 10 {
-		return echo.NewHTTPError(http.StatusBadRequest, "The code is too long.")
+		return refusal(http.StatusBadRequest, "err.code_long")
 	}
 	view, err := s.totpView(c, u)
 	if err != nil {

@@ -20,7 +20,7 @@ func (s *Server) approvalEvidenceShow(c echo.Context) error {
 	}
 	pack, err := s.submissions.Evidence(c.Request().Context(), signedIn(c), id)
 	if errors.Is(err, audit.ErrNoCheckpoint) {
-		return echo.NewHTTPError(http.StatusServiceUnavailable, "The audit log has no checkpoint yet: try again in a moment.")
+		return refusal(http.StatusServiceUnavailable, "err.no_checkpoint")
 	}
 	if err != nil {
 		return submissionFailure(err)

@@ -15,7 +15,7 @@ import (
 func (s *Server) auditCheckpoint(c echo.Context) error {
 	cp, err := s.review.Checkpoint(c.Request().Context())
 	if errors.Is(err, audit.ErrNoCheckpoint) {
-		return echo.NewHTTPError(http.StatusNotFound, "nothing has been sealed yet")
+		return refusal(http.StatusNotFound, "err.nothing_sealed")
 	}
 	if err != nil {
 		return err

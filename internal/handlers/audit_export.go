@@ -32,7 +32,7 @@ func (s *Server) auditExport(c echo.Context) error {
 			return err
 		}
 		if reason = strings.TrimSpace(c.Request().PostForm.Get("reason")); reason == "" || len(reason) > 500 {
-			return echo.NewHTTPError(http.StatusUnprocessableEntity, "Give a reason (at most 500 characters) to export full ID numbers.")
+			return refusal(http.StatusUnprocessableEntity, "err.export_reason")
 		}
 	}
 	ctx := c.Request().Context()

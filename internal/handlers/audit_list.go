@@ -31,7 +31,7 @@ func (s *Server) auditByID(c echo.Context) error {
 	}
 	number := clip(idnumber.Strip(c.Request().PostForm.Get("id_number")), 31)
 	if number == "" || len(number) > 30 {
-		return echo.NewHTTPError(http.StatusUnprocessableEntity, "Enter the ID number, at most 30 characters.")
+		return refusal(http.StatusUnprocessableEntity, "err.audit_id")
 	}
 	f, q := auditFilter(c)
 	ref := s.review.IDRef(number)

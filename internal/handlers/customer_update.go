@@ -29,13 +29,13 @@ func (s *Server) customerUpdate(c echo.Context) error {
 		return err
 	}
 	if res.Outcome != cdp.Found {
-		return echo.NewHTTPError(http.StatusConflict, "The CDP did not return this customer's record ("+res.Outcome.String()+"): try again later.")
+		return refusal(http.StatusConflict, "err.cdp_no_record", "Outcome", res.Outcome.String())
 	}
 	id, err := s.drafts.StartUpdate(ctx, signedIn(c), drafts.NewDraft{Country: doc.Country, IDType: doc.IDType,
 		IDNumber: doc.Number, IssuedCountry: doc.IssuedCountry}, ecrn, submission.RecordFields(res.Customer))
 	var fe drafts.FieldErrors
 	if errors.As(err, &fe) {
-		return echo.NewHTTPError(http.StatusUnprocessableEntity, "You cannot update this customer: "+strings.Join(slices.Sorted(maps.Values(fe)), " "))
+		return refusal(http.StatusUnprocessableEntity, "err.cannot_update", "Why", strings.Join(slices.Sorted(maps.Values(fe)), " "))
 	}
 	if err != nil {
 		return err

@@ -36,7 +36,7 @@ func (s *Server) draftCreate(c echo.Context) error {
 	var limited search.LimitedError
 	if errors.As(err, &limited) {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(limited.RetryAfter.Seconds()))))
-		return echo.NewHTTPError(http.StatusTooManyRequests, "Too many CDP lookups: wait "+retryIn(limited.RetryAfter)+" and try again.")
+		return refusal(http.StatusTooManyRequests, "err.lookups", "Wait", retryIn(langOf(c), limited.RetryAfter))
 	}
 	if err != nil {
 		return err
@@ -97,7 +97,7 @@ func (s *Server) draftIDCheck(c echo.Context) error {
 		var limited search.LimitedError
 		if errors.As(err, &limited) {
 			c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(limited.RetryAfter.Seconds()))))
-			return echo.NewHTTPError(http.StatusTooManyRequests, "You have checked many ID numbers in a short time. Try again in "+retryIn(limited.RetryAfter)+".")
+			return refusal(http.StatusTooManyRequests, "err.checks", "Wait", retryIn(langOf(c), limited.RetryAfter))
 		}
 		if err != nil {
 			return err

@@ -18,7 +18,7 @@ func (s *Server) draftState(c echo.Context) error {
 	}
 	seen := c.QueryParam("seen")
 	if len(seen) > 64 {
-		return echo.NewHTTPError(http.StatusBadRequest, "The page's state marker is too long.")
+		return refusal(http.StatusBadRequest, "err.state_marker")
 	}
 	ctx := c.Request().Context()
 	d, sub, err := s.submissions.Watch(ctx, signedIn(c), id)

@@ -34,7 +34,7 @@ func draftFailure(err error) error {
 	case errors.Is(err, drafts.ErrNotFound), errors.Is(err, drafts.ErrNoDocument):
 		return echo.NewHTTPError(http.StatusNotFound)
 	case errors.Is(err, drafts.ErrClosed):
-		return echo.NewHTTPError(http.StatusConflict, "This draft was discarded or submitted: it can no longer change.")
+		return refusal(http.StatusConflict, "err.draft_closed")
 	}
 	return err
 }

@@ -13,16 +13,25 @@ import (
 // errSignIn answers a request that needs a signed-in user and has none.
 var errSignIn = echo.NewHTTPError(http.StatusUnauthorized, "sign in to continue")
 
-var problemTexts = map[int][2]string{
-	http.StatusBadRequest:            {"Bad request", "The request could not be understood."},
-	http.StatusUnauthorized:          {"Sign in", "Please sign in to continue."},
-	http.StatusForbidden:             {"Not allowed", "You are not allowed to do this. If you think you should be, ask your supervisor."},
-	http.StatusNotFound:              {"Not found", "There is nothing at this address, or you may not see it."},
-	http.StatusMethodNotAllowed:      {"Not allowed", "This address does not accept that kind of request."},
-	http.StatusRequestEntityTooLarge: {"Too large", "What you sent is larger than this form accepts."},
-	http.StatusTooManyRequests:       {"Too many requests", "Please wait a moment and try again."},
-	http.StatusInternalServerError:   {"Something went wrong", "The portal could not complete this request. Your saved work is safe; try again, and quote the reference below if it keeps happening."},
-	http.StatusServiceUnavailable:    {"Temporarily unavailable", "A service the portal depends on is not answering. Try again in a moment."},
+// problemIDs name each status's title and message in the catalogues (problem.<n>.title,
+// problem.<n>.message); any other status reads as a 500.
+var problemIDs = map[int]string{
+	http.StatusBadRequest: "400", http.StatusUnauthorized: "401", http.StatusForbidden: "403", http.StatusNotFound: "404",
+	http.StatusMethodNotAllowed: "405", http.StatusRequestEntityTooLarge: "413", http.StatusTooManyRequests: "429",
+	http.StatusInternalServerError: "500", http.StatusServiceUnavailable: "503",
+}
+
+// message is a refusal's words as a message id of the catalogues and its data: the error
+// page says it in the viewer's language.
+type message struct {
+	id   string
+	data []any
+}
+
+// refusal is an answer with status in our own words: message id of the catalogues, filled
+// with data (key, value…).
+func refusal(status int, id string, data ...any) *echo.HTTPError {
+	return echo.NewHTTPError(status, message{id, data})
 }
 
 // handleError is the one place where an error becomes a response: a full page, an htmx
@@ -46,14 +55,21 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.askToSignIn(c)
 		return
 	}
-	texts, ok := problemTexts[status]
+	id, ok := problemIDs[status]
 	if !ok {
-		texts = problemTexts[http.StatusInternalServerError]
+		id = problemIDs[http.StatusInternalServerError]
 	}
-	p := pages.Problem{Status: status, Title: texts[0], Message: texts[1], RequestID: requestIDOf(c)}
+	l := langOf(c)
+	p := pages.Problem{Status: status, Title: l.T("problem." + id + ".title"), Message: l.T("problem." + id + ".message"),
+		RequestID: requestIDOf(c)}
 	if he != nil && status < 500 && status != http.StatusNotFound {
-		if msg, ok := he.Message.(string); ok && msg != "" && msg != http.StatusText(status) {
-			p.Message = msg // our own words for a 4xx, never a wrapped internal error
+		switch msg := he.Message.(type) {
+		case message: // our own words for a 4xx, never a wrapped internal error
+			p.Message = l.T(msg.id, msg.data...)
+		case string:
+			if msg != "" && msg != http.StatusText(status) {
+				p.Message = msg
+			}
 		}
 	}
 	if isHTMX(c) {
@@ -90,8 +106,9 @@ const (
 	whyDisabled  = "disabled"
 )
 
+// signInNotices are the message ids of each reason.
 var signInNotices = map[string]string{
-	whySignedOut: "You are signed out.",
-	whyExpired:   "Your session ended after a while without activity. Sign in again; what you saved is kept.",
-	whyDisabled:  "Your account was disabled. Ask your supervisor or an administrator.",
+	whySignedOut: "login_signed_out",
+	whyExpired:   "login_expired",
+	whyDisabled:  "login_disabled",
 }

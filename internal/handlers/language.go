@@ -31,7 +31,7 @@ func (s *Server) accountLanguage(c echo.Context) error {
 	form := c.Request().PostForm
 	lang, back := form.Get("lang"), form.Get("back")
 	if !i18n.Supported(lang) {
-		return echo.NewHTTPError(http.StatusBadRequest, "Choose one of the offered languages.")
+		return refusal(http.StatusBadRequest, "err.language")
 	}
 	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") || len(back) > 200 {
 		back = "/"

@@ -14,5 +14,14 @@ func (s *Server) loginShow(c echo.Context) error {
 	if _, ok := userOf(c); ok {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	return render(c, http.StatusOK, pages.LoginPage(s.loginChrome(c), s.loginView(pages.Login{Notice: signInNotices[c.QueryParam("why")]})))
+	return render(c, http.StatusOK, pages.LoginPage(s.loginChrome(c), s.loginView(pages.Login{Notice: loginNotice(c)})))
+}
+
+// loginNotice says why the viewer is on the login page, in their language, or "".
+func loginNotice(c echo.Context) string {
+	id, ok := signInNotices[c.QueryParam("why")]
+	if !ok {
+		return ""
+	}
+	return langOf(c).T(id)
 }

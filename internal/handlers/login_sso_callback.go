@@ -35,7 +35,7 @@ func (s *Server) loginSSOCallback(c echo.Context) error {
 	q := c.QueryParams()
 	state, code := q.Get("state"), q.Get("code")
 	if len(state) > 256 || len(code) > 4096 {
-		return echo.NewHTTPError(http.StatusBadRequest, "The sign-in answer is too long.")
+		return refusal(http.StatusBadRequest, "err.signin_long")
 	}
 	if pending.State == "" || subtle.ConstantTimeCompare([]byte(state), []byte(pending.State)) != 1 {
 		return s.ssoRefused(c, http.StatusBadRequest, "This sign-in has expired or was already used. Start again.")
@@ -53,7 +53,7 @@ func (s *Server) loginSSOCallback(c echo.Context) error {
 	case errors.Is(err, sso.ErrRefused):
 		return s.ssoRefused(c, http.StatusForbidden, err.Error())
 	case errors.Is(err, sso.ErrProvider):
-		return echo.NewHTTPError(http.StatusBadGateway, "The identity provider cannot be reached. Try again in a moment.").SetInternal(err)
+		return refusal(http.StatusBadGateway, "err.idp_down").SetInternal(err)
 	case err != nil:
 		return err
 	}

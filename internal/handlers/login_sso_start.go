@@ -25,7 +25,7 @@ func (s *Server) loginSSOStart(c echo.Context) error {
 	}
 	to, pending, err := s.sso.Begin(c.Request().Context())
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadGateway, "The identity provider cannot be reached. Try again in a moment.").SetInternal(err)
+		return refusal(http.StatusBadGateway, "err.idp_down").SetInternal(err)
 	}
 	sess := sessionOf(c)
 	sess.Values[keySSOState], sess.Values[keySSONonce], sess.Values[keySSOVerifier] = pending.State, pending.Nonce, pending.Verifier

@@ -27,7 +27,7 @@ func (s *Server) loginSubmit(c echo.Context) error {
 		ClientIP: c.RealIP(),
 	}
 	if len(attempt.Username) > 64 || len(attempt.Password) > auth.MaxPasswordLength*4 || len(attempt.OTP) > 24 {
-		return echo.NewHTTPError(http.StatusBadRequest, "The username, password or code is too long.")
+		return refusal(http.StatusBadRequest, "err.login_long")
 	}
 	user, err := s.login.Login(c.Request().Context(), attempt)
 	if err != nil {

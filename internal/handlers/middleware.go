@@ -122,7 +122,7 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) rejectCrossOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if err := s.crossOrigin.Check(c.Request()); err != nil {
-			return echo.NewHTTPError(http.StatusForbidden, "Requests from other sites are refused.")
+			return refusal(http.StatusForbidden, "err.cross_site")
 		}
 		return next(c)
 	}
@@ -162,7 +162,7 @@ func parseForm(c echo.Context) error {
 		if errors.As(err, &tooBig) {
 			return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
 		}
-		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+		return refusal(http.StatusBadRequest, "err.form")
 	}
 	return nil
 }
@@ -202,7 +202,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-var errForged = echo.NewHTTPError(http.StatusForbidden, "This form has expired or did not come from the portal. Reload the page and try again.")
+var errForged = refusal(http.StatusForbidden, "err.forged")
 
 // checkCSRF requires the session's token on every unsafe request, from the form field
 // _csrf (the first part of a multipart upload) or, for htmx, the X-CSRF-Token header.

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 
 	"kycportal/internal/cdp"
 	"kycportal/internal/drafts"
+	"kycportal/internal/i18n"
 	"kycportal/internal/search"
 	"kycportal/internal/views/pages"
 )
@@ -39,7 +39,7 @@ func (s *Server) searchByID(c echo.Context) error {
 	var limited search.LimitedError
 	if errors.As(err, &limited) {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(limited.RetryAfter.Seconds()))))
-		v.Result = &pages.IDResult{Outcome: "rate_limited", Wait: retryIn(limited.RetryAfter)}
+		v.Result = &pages.IDResult{Outcome: "rate_limited", Wait: retryIn(langOf(c), limited.RetryAfter)}
 		return s.answerIDSearch(c, http.StatusTooManyRequests, v)
 	}
 	if err != nil {
@@ -65,9 +65,9 @@ func (s *Server) answerIDSearch(c echo.Context, status int, v *pages.IDSearch) e
 }
 
 // retryIn says a duration as an agent reads it: whole seconds, or minutes past two.
-func retryIn(d time.Duration) string {
+func retryIn(l *i18n.Lang, d time.Duration) string {
 	if d > 2*time.Minute {
-		return fmt.Sprintf("%d minutes", int(math.Ceil(d.Minutes())))
+		return l.N("err.minutes", int(math.Ceil(d.Minutes())))
 	}
-	return fmt.Sprintf("%d seconds", int(math.Ceil(d.Seconds())))
+	return l.N("err.seconds", int(math.Ceil(d.Seconds())))
 }

@@ -55,7 +55,7 @@ func recordsCursor(form url.Values) (store.NameCursor, error) {
 	if raw := form.Get("after_id"); raw != "" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || id < 1 || len(cur.Name) > 400 {
-			return cur, echo.NewHTTPError(http.StatusBadRequest, "The page asked for could not be understood. Search again.")
+			return cur, refusal(http.StatusBadRequest, "err.cursor")
 		}
 		cur.ID = id
 	}

@@ -32,11 +32,11 @@ func submissionFailure(err error) error {
 	case errors.Is(err, store.ErrNotFound):
 		return echo.NewHTTPError(http.StatusNotFound)
 	case errors.As(err, &preflight):
-		return echo.NewHTTPError(http.StatusUnprocessableEntity, "The CDP would refuse this customer as it stands: the review step says what to change.")
+		return refusal(http.StatusUnprocessableEntity, "err.preflight")
 	case errors.Is(err, submission.ErrOwnCase), errors.Is(err, submission.ErrStepUp):
 		return echo.NewHTTPError(http.StatusForbidden, firstLine(err))
 	case errors.Is(err, submission.ErrIncomplete):
-		return echo.NewHTTPError(http.StatusUnprocessableEntity, "This draft is not complete yet: see its review step.")
+		return refusal(http.StatusUnprocessableEntity, "err.incomplete")
 	case errors.Is(err, submission.ErrNotAwaiting), errors.Is(err, submission.ErrClaimed),
 		errors.Is(err, submission.ErrNotClaimed), errors.Is(err, submission.ErrReturnCap),
 		errors.Is(err, submission.ErrNotAttention), errors.As(err, &forbidden):

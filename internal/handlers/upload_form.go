@@ -44,7 +44,7 @@ func formToken(c echo.Context) (string, error) {
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return "", echo.NewHTTPError(http.StatusBadRequest, "The upload could not be read.")
+		return "", refusal(http.StatusBadRequest, "err.upload_read")
 	}
 	c.Set(keyMultipart, mr)
 	part, err := mr.NextPart()
@@ -61,7 +61,7 @@ func uploadedFile(c echo.Context) ([]byte, error) {
 	if !ok {
 		var err error
 		if mr, err = c.Request().MultipartReader(); err != nil {
-			return nil, echo.NewHTTPError(http.StatusBadRequest, "Send the file as multipart/form-data in the field \"file\".")
+			return nil, refusal(http.StatusBadRequest, "err.upload_multipart")
 		}
 	}
 	for {
@@ -71,7 +71,7 @@ func uploadedFile(c echo.Context) ([]byte, error) {
 		case errors.As(err, &tooBig):
 			return nil, documents.ErrTooLarge
 		case err != nil:
-			return nil, echo.NewHTTPError(http.StatusBadRequest, "The upload has no field \"file\".")
+			return nil, refusal(http.StatusBadRequest, "err.upload_field")
 		case part.FormName() == "file":
 			return documents.ReadFile(part, c.Request().ContentLength)
 		}
