@@ -16,7 +16,7 @@ import (
 // by an administrator must be changed before anything else.
 func (s *Server) accountPasswordShow(c echo.Context) error {
 	u, _ := userOf(c)
-	return render(c, http.StatusOK, pages.AccountPasswordPage(s.chrome(c, "Change your password", ""), u.MustChangePassword, ""))
+	return render(c, http.StatusOK, pages.AccountPasswordPage(s.chromeT(c, "title.password", ""), u.MustChangePassword, ""))
 }
 
 // accountPasswordChange checks the current password and the policy, then saves the new one;
@@ -49,5 +49,5 @@ func (s *Server) accountPasswordChange(c echo.Context) error {
 }
 
 func (s *Server) passwordRefused(c echo.Context, u store.User, status int, why string) error {
-	return render(c, status, pages.AccountPasswordPage(s.chrome(c, "Change your password", ""), u.MustChangePassword, why))
+	return render(c, status, pages.AccountPasswordPage(s.chromeT(c, "title.password", ""), u.MustChangePassword, why))
 }

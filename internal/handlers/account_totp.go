@@ -24,7 +24,7 @@ func (s *Server) accountTOTPShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.AccountTOTPPage(s.chrome(c, "Second factor", ""), view))
+	return render(c, http.StatusOK, pages.AccountTOTPPage(s.chromeT(c, "header_second_factor", ""), view))
 }
 
 // totpView is the page's state for u, keeping a new pending secret in the session if needed.
@@ -101,12 +101,12 @@ func (s *Server) accountTOTPConfirm(c echo.Context) error {
 		return err
 	}
 	if view.Unavailable {
-		return render(c, http.StatusServiceUnavailable, pages.AccountTOTPPage(s.chrome(c, "Second factor", ""), view))
+		return render(c, http.StatusServiceUnavailable, pages.AccountTOTPPage(s.chromeT(c, "header_second_factor", ""), view))
 	}
 	codes, err := s.login.ConfirmTOTP(c.Request().Context(), u, view.Secret, code)
 	if errors.Is(err, auth.ErrWrongCode) {
-		view.Problem = err.Error()
-		return render(c, http.StatusUnprocessableEntity, pages.AccountTOTPPage(s.chrome(c, "Second factor", ""), view))
+		view.Problem = langOf(c).T("totp.wrong_code")
+		return render(c, http.StatusUnprocessableEntity, pages.AccountTOTPPage(s.chromeT(c, "header_second_factor", ""), view))
 	}
 	if err != nil {
 		return err
@@ -116,7 +116,7 @@ func (s *Server) accountTOTPConfirm(c echo.Context) error {
 	if err := s.sessions.Save(c.Request(), c.Response(), sess); err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.AccountTOTPPage(s.chrome(c, "Second factor", ""), pages.AccountTOTP{Codes: codes}))
+	return render(c, http.StatusOK, pages.AccountTOTPPage(s.chromeT(c, "header_second_factor", ""), pages.AccountTOTP{Codes: codes}))
 }
 
 // totpFirst holds a supervisor or admin who signed in with a password but has no second

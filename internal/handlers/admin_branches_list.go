@@ -19,5 +19,5 @@ func (s *Server) adminBranchesList(c echo.Context) error {
 		rows[i] = pages.BranchRow{Code: b.Code, Name: b.Name, Country: b.Country, TimeZone: b.TimeZone,
 			Location: b.CDPLocationID, Channel: b.Channel, Active: b.Active}
 	}
-	return render(c, http.StatusOK, pages.BranchesPage(s.chrome(c, "Branches", "branches"), rows))
+	return render(c, http.StatusOK, pages.BranchesPage(s.chromeT(c, "nav_branches", "branches"), rows))
 }

@@ -18,7 +18,7 @@ func (s *Server) adminUserNew(c echo.Context) error {
 	if err := s.userChoices(c.Request().Context(), &f); err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.NewUserPage(s.chrome(c, "New account", "users"), f))
+	return render(c, http.StatusOK, pages.NewUserPage(s.chromeT(c, "title.new_account", "users"), f))
 }
 
 // adminUserCreate creates an account with a generated password, shown once.
@@ -47,7 +47,7 @@ func (s *Server) adminUserCreate(c echo.Context) error {
 		if err := s.userChoices(c.Request().Context(), &f); err != nil {
 			return err
 		}
-		return render(c, http.StatusUnprocessableEntity, pages.NewUserPage(s.chrome(c, "New account", "users"), f))
+		return render(c, http.StatusUnprocessableEntity, pages.NewUserPage(s.chromeT(c, "title.new_account", "users"), f))
 	}
 	return s.renderUser(c, u.ID, pages.UserDetail{Password: password, Notice: "Account created."})
 }

@@ -20,7 +20,7 @@ func (s *Server) adminUsersList(c echo.Context) error {
 	for i, u := range users {
 		rows[i] = userRow(u)
 	}
-	return render(c, http.StatusOK, pages.UsersPage(s.chrome(c, "Agents and staff", "users"), rows))
+	return render(c, http.StatusOK, pages.UsersPage(s.chromeT(c, "title.users", "users"), rows))
 }
 
 func userRow(u store.User) pages.UserRow {

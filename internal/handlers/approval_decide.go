@@ -48,7 +48,7 @@ func (s *Server) approvalRefused(c echo.Context, id int64, status int, msg strin
 		return err
 	}
 	a.Error = strings.TrimSpace(msg)
-	return render(c, status, pages.ApprovalPage(s.chrome(c, "Case", "approvals"), a))
+	return render(c, status, pages.ApprovalPage(s.chromeT(c, "sub.case", "approvals"), a))
 }
 
 // stepUpRefused shows the case again with the refused password's message under its
@@ -59,7 +59,7 @@ func (s *Server) stepUpRefused(c echo.Context, id int64) error {
 		return err
 	}
 	a.StepUpError = "That password is not right: type your own sign-in password again to approve."
-	return render(c, http.StatusForbidden, pages.ApprovalPage(s.chrome(c, "Case", "approvals"), a))
+	return render(c, http.StatusForbidden, pages.ApprovalPage(s.chromeT(c, "sub.case", "approvals"), a))
 }
 
 func (s *Server) approvalClaim(c echo.Context) error {

@@ -26,5 +26,5 @@ func (s *Server) approvalList(c echo.Context) error {
 		}
 		rows = append(rows, r)
 	}
-	return render(c, http.StatusOK, pages.ApprovalsPage(s.chrome(c, "Approvals", "approvals"), rows))
+	return render(c, http.StatusOK, pages.ApprovalsPage(s.chromeT(c, "nav_approvals", "approvals"), rows))
 }

@@ -26,7 +26,7 @@ func (s *Server) approvalShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.ApprovalPage(s.chrome(c, "Case", "approvals"), a))
+	return render(c, http.StatusOK, pages.ApprovalPage(s.chromeT(c, "sub.case", "approvals"), a))
 }
 
 func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) {

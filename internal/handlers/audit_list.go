@@ -75,7 +75,7 @@ func (s *Server) showAudit(c echo.Context, f audit.Filter, q pages.AuditQuery, v
 	if l.Banner, err = s.chainBanner(c, f.Branch); err != nil {
 		return err
 	}
-	ch := s.chrome(c, "Audit trail", "audit")
+	ch := s.chromeT(c, "nav_audit", "audit")
 	if isHTMX(c) {
 		return render(c, http.StatusOK, pages.AuditResults(ch, l))
 	}

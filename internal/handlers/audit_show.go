@@ -30,7 +30,7 @@ func (s *Server) auditShow(c echo.Context) error {
 	}
 	d := pages.AuditDetail{Row: eventRow(r), SessionRef: r.SessionRef, RequestID: r.RequestID,
 		ClientIP: r.ClientIP, Changes: fieldChanges(r.Before, r.After)}
-	return render(c, http.StatusOK, pages.AuditEventPage(s.chrome(c, "Audit event", "audit"), d))
+	return render(c, http.StatusOK, pages.AuditEventPage(s.chromeT(c, "title.audit_event", "audit"), d))
 }
 
 // fieldChanges lines up the before and after of an event field by field.

@@ -57,7 +57,7 @@ func (s *Server) customerPage(c echo.Context, ecrn string, doc search.Document, 
 		v.Card = *customerCard(res, s.Now())
 		s.showID(c, &v.Card, doc, reveal)
 	}
-	return render(c, http.StatusOK, pages.CustomerPage(s.chrome(c, "Customer", "search"), v))
+	return render(c, http.StatusOK, pages.CustomerPage(s.chromeT(c, "search.customer", "search"), v))
 }
 
 // showID puts the document the customer was found by on their card: masked unless revealed.

@@ -50,5 +50,5 @@ func (s *Server) renderDocumentsStep(c echo.Context, id int64, kind string, r *d
 			v.Docs[i].Error = r.Message
 		}
 	}
-	return render(c, r.Status, pages.DraftPage(s.chrome(c, "Draft", "drafts"), v))
+	return render(c, r.Status, pages.DraftPage(s.chromeT(c, "search.draft", "drafts"), v))
 }

@@ -33,7 +33,7 @@ func (s *Server) draftDiscard(c echo.Context) error {
 			return err
 		}
 		v.DiscardError = fe["reason"]
-		return render(c, http.StatusUnprocessableEntity, pages.DraftPage(s.chrome(c, "Draft", "drafts"), v))
+		return render(c, http.StatusUnprocessableEntity, pages.DraftPage(s.chromeT(c, "search.draft", "drafts"), v))
 	}
 	if err != nil {
 		return draftFailure(err)

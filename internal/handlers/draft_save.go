@@ -117,5 +117,5 @@ func (s *Server) renderSaveProblems(c echo.Context, status int, res drafts.Saved
 		v.Fields[i] = after
 	}
 	v.Flash = "Some values were not saved: see the messages below."
-	return render(c, status, pages.DraftPage(s.chrome(c, "Draft", "drafts"), v))
+	return render(c, status, pages.DraftPage(s.chromeT(c, "search.draft", "drafts"), v))
 }

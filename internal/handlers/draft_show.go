@@ -33,5 +33,5 @@ func (s *Server) draftShow(c echo.Context) error {
 	if c.QueryParam("lookup") == "unavailable" {
 		v.Flash = "The CDP could not be asked about this ID just now. You can fill the draft: the lookup is repeated before anything is sent."
 	}
-	return render(c, http.StatusOK, pages.DraftPage(s.chrome(c, "Draft", "drafts"), v))
+	return render(c, http.StatusOK, pages.DraftPage(s.chromeT(c, "search.draft", "drafts"), v))
 }

@@ -40,7 +40,7 @@ func loginTokenKey(auditKey []byte) []byte {
 // loginChrome is the chrome of the sign-in page: a visitor without a stored session gets a
 // signed form token, and the cookie it is bound to.
 func (s *Server) loginChrome(c echo.Context) views.Chrome {
-	ch := s.chrome(c, "Sign in", "")
+	ch := s.chromeT(c, "login_title", "")
 	if sess := sessionOf(c); sess == nil || sess.IsNew {
 		ch.CSRF = s.issueLoginToken(c)
 	}

@@ -22,7 +22,7 @@ func (s *Server) notificationList(c echo.Context) error {
 		out = append(out, pages.Notice{Kind: n.Kind, Message: n.Message, When: stamp(n.CreatedAt, s.zoneOf(u.Branch)), Unread: !n.Read,
 			Href: caseHref(u, n.DraftID)})
 	}
-	return render(c, http.StatusOK, pages.NotificationsPage(s.chrome(c, "Notifications", "notifications"), out))
+	return render(c, http.StatusOK, pages.NotificationsPage(s.chromeT(c, "title.notifications", "notifications"), out))
 }
 
 // caseHref is where user u opens a case: its draft for an agent, its review for a supervisor.

@@ -21,7 +21,7 @@ func (s *Server) answerSearch(c echo.Context, status int, page pages.Search, sec
 	if isHTMX(c) {
 		return render(c, status, section)
 	}
-	return render(c, status, pages.SearchPage(s.chrome(c, "Search", "search"), page))
+	return render(c, status, pages.SearchPage(s.chromeT(c, "nav_search", "search"), page))
 }
 
 // idSearchForm is the empty search by ID for an agent: their countries, the first chosen.

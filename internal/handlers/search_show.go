@@ -11,7 +11,7 @@ import (
 // searchShow is the search page: by ID for agents, among our own records for everyone.
 func (s *Server) searchShow(c echo.Context) error {
 	v := pages.Search{ID: s.idSearchForm(c), Records: s.recordsForm(c)}
-	return render(c, http.StatusOK, pages.SearchPage(s.chrome(c, "Search", "search"), v))
+	return render(c, http.StatusOK, pages.SearchPage(s.chromeT(c, "nav_search", "search"), v))
 }
 
 // searchIDTypes is the ID-type field for the country chosen, swapped in by htmx.

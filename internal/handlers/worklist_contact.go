@@ -25,7 +25,7 @@ func (s *Server) worklistContact(c echo.Context) error {
 			return err
 		}
 		w.Error = fe["outcome"] + fe["note"]
-		return render(c, http.StatusUnprocessableEntity, pages.WorklistPage(s.chrome(c, "Worklist", "worklist"), w))
+		return render(c, http.StatusUnprocessableEntity, pages.WorklistPage(s.chromeT(c, "nav_worklist", "worklist"), w))
 	}
 	if err != nil {
 		return worklistFailure(err)

@@ -14,5 +14,5 @@ func (s *Server) worklistList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.WorklistPage(s.chrome(c, "Worklist", "worklist"), w))
+	return render(c, http.StatusOK, pages.WorklistPage(s.chromeT(c, "nav_worklist", "worklist"), w))
 }
