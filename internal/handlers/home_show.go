@@ -7,9 +7,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"kycportal/internal/i18n"
 	"kycportal/internal/review"
 	"kycportal/internal/store"
-	"kycportal/internal/submission"
 	"kycportal/internal/views/components"
 	"kycportal/internal/views/pages"
 )
@@ -22,16 +22,17 @@ func (s *Server) homeShow(c echo.Context) error {
 	if u.Role == store.RoleAgent {
 		return render(c, http.StatusOK, pages.HomePage(ch))
 	}
-	scope := "all branches"
+	l := langOf(c)
+	scope := l.T("dash.all_branches")
 	if branch := review.Scope(u); branch != "" {
-		scope = "branch " + branch
+		scope = l.T("header_branch", "Branch", branch)
 	}
 	loc := s.zoneOf(u.Branch)
 	d, err := s.review.Dashboard(c.Request().Context(), u, loc)
 	if err != nil {
 		return err
 	}
-	v := dashboardView(d, scope, s.Now(), loc)
+	v := dashboardView(l, d, scope, s.Now(), loc)
 	v.QueueLink = u.Role == store.RoleSupervisor // the approvals are a checker's page
 	return render(c, http.StatusOK, pages.DashboardPage(ch, v))
 }
@@ -40,10 +41,10 @@ func (s *Server) homeShow(c echo.Context) error {
 // degraded.
 const cdpErrorBudget = 0.05
 
-func dashboardView(d store.Dashboard, scope string, now time.Time, loc *time.Location) pages.DashboardView {
+func dashboardView(l *i18n.Lang, d store.Dashboard, scope string, now time.Time, loc *time.Location) pages.DashboardView {
 	v := pages.DashboardView{Scope: scope, Zone: loc.String(), QueueLength: d.QueueLength, Onboarded30: d.Onboarded30, CDPCalls: d.CDPCalls}
 	for _, st := range d.States {
-		st.State = submission.State(st.State).Label()
+		st.State = l.T("state." + st.State)
 		v.States = append(v.States, pages.StateRow(st))
 		v.StateBars = append(v.StateBars, components.Bar{Label: st.State, Value: st.Month})
 	}
@@ -52,14 +53,14 @@ func dashboardView(d store.Dashboard, scope string, now time.Time, loc *time.Loc
 		v.AgentBars = append(v.AgentBars, components.Bar{Label: a.Username, Value: a.Submitted})
 	}
 	for _, r := range d.Reasons {
-		v.Reasons = append(v.Reasons, pages.ReasonRow{DraftID: r.DraftID, State: submission.State(r.State).Label(), By: r.By,
-			Comment: r.Comment, At: stamp(r.At, loc)})
+		v.Reasons = append(v.Reasons, pages.ReasonRow{DraftID: r.DraftID, State: l.T("state." + r.State), By: r.By,
+			Comment: r.Comment, At: l.Stamp(r.At.In(loc))})
 	}
 	if !d.QueueOldest.IsZero() {
-		v.QueueOldest = humanDuration(now.Sub(d.QueueOldest))
+		v.QueueOldest = humanDuration(l, now.Sub(d.QueueOldest))
 	}
 	if d.Onboarded30 > 0 {
-		v.Median = humanDuration(d.MedianToCDP)
+		v.Median = humanDuration(l, d.MedianToCDP)
 	}
 	if d.CDPCalls > 0 {
 		rate := float64(d.CDPFailures) / float64(d.CDPCalls)
@@ -71,14 +72,14 @@ func dashboardView(d store.Dashboard, scope string, now time.Time, loc *time.Loc
 }
 
 // humanDuration says a span as a person would: "3 h 20 min", "2 d 4 h", "45 s".
-func humanDuration(d time.Duration) string {
+func humanDuration(l *i18n.Lang, d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour:
-		return fmt.Sprintf("%d d %d h", int(d.Hours())/24, int(d.Hours())%24)
+		return l.T("dash.d_h", "D", int(d.Hours())/24, "H", int(d.Hours())%24)
 	case d >= time.Hour:
-		return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
+		return l.T("dash.h_min", "H", int(d.Hours()), "Min", int(d.Minutes())%60)
 	case d >= time.Minute:
-		return fmt.Sprintf("%d min", int(d.Minutes()))
+		return l.T("dash.min", "Min", int(d.Minutes()))
 	}
-	return fmt.Sprintf("%d s", int(d.Seconds()))
+	return l.T("dash.s", "S", int(d.Seconds()))
 }
