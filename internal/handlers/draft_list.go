@@ -11,18 +11,11 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/drafts"
+	"kycportal/internal/i18n"
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
 	"kycportal/internal/views/pages"
 )
-
-// caseLabels name the case states as people read them.
-var caseLabels = map[string]string{
-	store.CaseDraft: "draft", store.CaseAwaitingApproval: "awaiting approval", store.CaseSending: "sending",
-	store.CaseNeedsAttention: "needs attention", store.CaseReturned: "returned",
-	store.CaseUnderInvestigation: "under investigation", store.CaseOnboarded: "onboarded",
-	store.CaseUpdated: "updated", store.CaseRejected: "rejected",
-}
 
 // draftList is the case list: an agent's own cases, a supervisor's whole branch, filtered
 // by state and text, the most recently active first, with the counts per state.
@@ -47,11 +40,11 @@ func (s *Server) draftRows(c echo.Context) error {
 // caseList reads the list the request's filters ask for; refused filters are shown with
 // the list unfiltered, 422.
 func (s *Server) caseList(c echo.Context) (pages.CaseList, int, error) {
-	u := signedIn(c)
-	v := pages.CaseList{Title: "My cases", Branch: u.Role == store.RoleSupervisor,
+	u, l := signedIn(c), langOf(c)
+	v := pages.CaseList{Title: l.T("nav_cases"), Branch: u.Role == store.RoleSupervisor,
 		State: c.QueryParam("state"), Text: c.QueryParam("q")}
 	if v.Branch {
-		v.Title = "Cases of branch " + u.Branch
+		v.Title = l.T("cases.branch_title", "Branch", u.Branch)
 	}
 	status := http.StatusOK
 	list, err := s.submissions.Cases(c.Request().Context(), u, v.State, v.Text)
@@ -63,36 +56,36 @@ func (s *Server) caseList(c echo.Context) (pages.CaseList, int, error) {
 	if err != nil {
 		return v, status, err
 	}
-	v.Counts = stateCounts(v, list.Counts)
+	v.Counts = stateCounts(l, v, list.Counts)
 	for _, cs := range list.Cases {
-		v.Rows = append(v.Rows, caseRow(cs, v.Branch, s.zoneOf(u.Branch)))
+		v.Rows = append(v.Rows, caseRow(l, cs, v.Branch, s.zoneOf(u.Branch)))
 	}
 	v.Limited = len(list.Cases) == submission.CasePageSize
 	v.RowsURL = "/drafts/rows?" + url.Values{"state": {v.State}, "q": {v.Text}}.Encode()
 	return v, status, nil
 }
 
-func stateCounts(v pages.CaseList, counts map[string]int) []pages.StateCount {
+func stateCounts(l *i18n.Lang, v pages.CaseList, counts map[string]int) []pages.StateCount {
 	var out []pages.StateCount
 	for _, st := range store.CaseStates {
 		q := url.Values{"state": {st}}
 		if v.Text != "" {
 			q.Set("q", v.Text)
 		}
-		out = append(out, pages.StateCount{Key: st, Label: caseLabels[st], N: counts[st], Current: st == v.State,
+		out = append(out, pages.StateCount{Key: st, Label: l.T("state." + st), N: counts[st], Current: st == v.State,
 			Href: "/drafts?" + q.Encode()})
 	}
 	return out
 }
 
 // caseRow is a case as the list shows it; a supervisor opens a submitted case as its checker.
-func caseRow(cs store.Case, branch bool, loc *time.Location) pages.CaseRow {
+func caseRow(l *i18n.Lang, cs store.Case, branch bool, loc *time.Location) pages.CaseRow {
 	name := strings.TrimSpace(cs.FirstName + " " + cs.LastName)
 	if name == "" {
-		name = "(no name yet)"
+		name = l.T("cases.no_name")
 	}
 	r := pages.CaseRow{DraftID: cs.DraftID, Country: cs.Country, Customer: name, State: cs.State,
-		StateLabel: caseLabels[cs.State], Owner: cs.OwnerName, Activity: stamp(cs.ActivityAt, loc), ECRN: cs.ECRN}
+		StateLabel: l.T("state." + cs.State), Owner: cs.OwnerName, Activity: l.Stamp(cs.ActivityAt.In(loc)), ECRN: cs.ECRN}
 	switch {
 	case !branch:
 		r.Href = "/drafts/" + strconv.FormatInt(cs.DraftID, 10)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"kycportal/internal/i18n"
 	"kycportal/internal/store"
 	"kycportal/internal/views/pages"
 	"kycportal/internal/worklist"
@@ -33,14 +34,14 @@ func worklistFailure(err error) error {
 // worklistView is the branch's worklist for user u, as of today.
 func (s *Server) worklistView(c echo.Context, u store.User) (pages.Worklist, error) {
 	items, err := s.worklist.List(c.Request().Context(), u)
-	w := pages.Worklist{Branch: u.Branch, Outcomes: worklist.Outcomes}
+	w, l := pages.Worklist{Branch: u.Branch, Outcomes: worklist.Outcomes}, langOf(c)
 	today := s.Now().UTC().Truncate(24 * time.Hour)
 	for _, it := range items {
 		days := int(it.DueOn.Sub(today).Hours() / 24)
-		v := pages.WorkItem{ID: it.ID, ECRN: it.ECRN, Country: it.Country, What: worklist.KindLabel(it.Kind),
+		v := pages.WorkItem{ID: it.ID, ECRN: it.ECRN, Country: it.Country, What: l.T("work.kind_" + it.Kind),
 			Due: it.DueOn.Format(time.DateOnly), Risk: it.Risk, Overdue: days < 0, Contacts: it.Contacts,
 			LastResult: it.LastResult, Customer: it.FirstName + " " + it.LastName,
-			CanRenew: u.Role == store.RoleAgent, Urgency: urgency(days)}
+			CanRenew: u.Role == store.RoleAgent, Urgency: urgency(l, days)}
 		if it.RenewalID != 0 {
 			v.CaseHref = caseHref(u, it.RenewalID)
 		}
@@ -49,12 +50,12 @@ func (s *Server) worklistView(c echo.Context, u store.User) (pages.Worklist, err
 	return w, err
 }
 
-func urgency(days int) string {
+func urgency(l *i18n.Lang, days int) string {
 	switch {
 	case days < 0:
-		return strconv.Itoa(-days) + " days overdue"
+		return l.N("work.overdue", -days)
 	case days == 0:
-		return "due today"
+		return l.T("work.due_today")
 	}
-	return "in " + strconv.Itoa(days) + " days"
+	return l.N("work.in_days", days)
 }
