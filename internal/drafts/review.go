@@ -32,7 +32,7 @@ func Review(d Draft, docs []store.Document, today time.Time, returned *store.Ret
 	for _, sec := range d.Pack.Sections {
 		for _, f := range sec.Fields {
 			if unchanged(d, docs, returned, f.Name) && !slices.ContainsFunc(out, func(i Issue) bool { return i.Field == f.Name }) {
-				out = append(out, Issue{Step: sec.Key, Field: f.Name, Label: f.Label, Message: stillReturned(returned, f.Name)})
+				out = append(out, Issue{Step: sec.Key, Field: f.Name, Label: f.Label, Message: stillReturned(d.Pack, returned, f.Name)})
 			}
 		}
 	}
@@ -41,12 +41,12 @@ func Review(d Draft, docs []store.Document, today time.Time, returned *store.Ret
 		i := slices.IndexFunc(docs, func(doc store.Document) bool { return doc.Kind == kind })
 		switch {
 		case i < 0 && slices.Contains(d.Pack.RequiredDocuments(d.IDType), kind):
-			out = append(out, Issue{Step: StepDocuments, Field: kind, Label: meta.Label, Message: "required"})
+			out = append(out, Issue{Step: StepDocuments, Field: kind, Label: meta.Label, Message: d.Pack.Say("pack.required")})
 		case i >= 0 && len(docs[i].Warnings) > 0 && docs[i].WarningReason == "":
 			out = append(out, Issue{Step: StepDocuments, Field: kind, Label: meta.Label,
-				Message: "has quality warnings: retake it, or say why it is good enough"})
+				Message: d.Pack.Say("pack.doc_warnings")})
 		case unchanged(d, docs, returned, kind):
-			out = append(out, Issue{Step: StepDocuments, Field: kind, Label: meta.Label, Message: stillReturned(returned, kind)})
+			out = append(out, Issue{Step: StepDocuments, Field: kind, Label: meta.Label, Message: stillReturned(d.Pack, returned, kind)})
 		}
 	}
 	return out
@@ -74,9 +74,9 @@ func unchanged(d Draft, docs []store.Document, returned *store.ReturnNote, name 
 	return ok && returned.Fields[name] != "" && Holding(d, docs, name) == was
 }
 
-func stillReturned(returned *store.ReturnNote, name string) string {
+func stillReturned(p *packs.Pack, returned *store.ReturnNote, name string) string {
 	if returned.By == "cdp" {
-		return "returned by the CDP and not changed yet: " + returned.Fields[name]
+		return p.Say("pack.returned_cdp", "Reason", returned.Fields[name])
 	}
-	return "returned by the checker and not changed yet"
+	return p.Say("pack.returned_checker")
 }

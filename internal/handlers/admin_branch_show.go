@@ -25,12 +25,13 @@ func (s *Server) adminBranchShow(c echo.Context) error {
 
 // renderBranch shows the branch form with the countries of the packs.
 func (s *Server) renderBranch(c echo.Context, status int, f pages.BranchForm) error {
+	l := langOf(c)
 	for _, p := range s.branches.Packs.Countries() {
-		f.Countries = append(f.Countries, pages.Choice{Code: p.Country, Label: p.Name})
+		f.Countries = append(f.Countries, pages.Choice{Code: p.Country, Label: p.In(l.Code).Name})
 	}
-	title := "Branch " + f.Code
+	title := l.T("admin.branch") + " " + f.Code
 	if f.New {
-		title = "New branch"
+		title = l.T("branch.new")
 	}
 	return render(c, status, pages.BranchPage(s.chrome(c, title, "branches"), f))
 }

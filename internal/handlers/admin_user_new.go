@@ -15,7 +15,7 @@ import (
 // adminUserNew shows the form of a new account.
 func (s *Server) adminUserNew(c echo.Context) error {
 	f := pages.UserForm{Role: store.RoleAgent}
-	if err := s.userChoices(c.Request().Context(), &f); err != nil {
+	if err := s.userChoices(c.Request().Context(), langOf(c), &f); err != nil {
 		return err
 	}
 	return render(c, http.StatusOK, pages.NewUserPage(s.chromeT(c, "title.new_account", "users"), f))
@@ -44,7 +44,7 @@ func (s *Server) adminUserCreate(c echo.Context) error {
 		}
 	}
 	if len(f.Errors) > 0 {
-		if err := s.userChoices(c.Request().Context(), &f); err != nil {
+		if err := s.userChoices(c.Request().Context(), langOf(c), &f); err != nil {
 			return err
 		}
 		return render(c, http.StatusUnprocessableEntity, pages.NewUserPage(s.chromeT(c, "title.new_account", "users"), f))

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/auth"
+	"kycportal/internal/i18n"
 	"kycportal/internal/packs"
 	"kycportal/internal/store"
 	"kycportal/internal/views/pages"
@@ -64,8 +65,8 @@ func readUserForm(c echo.Context) (pages.UserForm, string, error) {
 }
 
 // userChoices fills the form's branches (the active ones, and the account's own even if
-// disabled since) and the countries of the packs.
-func (s *Server) userChoices(ctx context.Context, f *pages.UserForm) error {
+// disabled since) and the countries of the packs, named in l's language.
+func (s *Server) userChoices(ctx context.Context, l *i18n.Lang, f *pages.UserForm) error {
 	list, err := s.branches.List(ctx)
 	if err != nil {
 		return err
@@ -73,11 +74,11 @@ func (s *Server) userChoices(ctx context.Context, f *pages.UserForm) error {
 	f.Branches, f.CountryChoices = nil, nil
 	for _, b := range list {
 		if b.Active || b.Code == f.Branch {
-			f.Branches = append(f.Branches, pages.Choice{Code: b.Code, Label: b.Code + " · " + b.Name})
+			f.Branches = append(f.Branches, pages.Choice{Code: b.Code, Label: b.Code + " · " + i18n.Isolate(b.Name)})
 		}
 	}
 	for _, p := range packs.Default().Countries() {
-		f.CountryChoices = append(f.CountryChoices, pages.Choice{Code: p.Country, Label: p.Name})
+		f.CountryChoices = append(f.CountryChoices, pages.Choice{Code: p.Country, Label: p.In(l.Code).Name})
 	}
 	return nil
 }

@@ -41,7 +41,7 @@ func (s *Server) renderUser(c echo.Context, id int64, d pages.UserDetail) error 
 		d.Form = pages.UserForm{ID: u.ID, DisplayName: u.DisplayName, Role: u.Role, Branch: u.Branch,
 			Countries: strings.Join(u.Countries, ","), Error: d.Form.Error, Errors: d.Form.Errors}
 	}
-	if err := s.userChoices(ctx, &d.Form); err != nil {
+	if err := s.userChoices(ctx, langOf(c), &d.Form); err != nil {
 		return err
 	}
 	for _, ss := range sessions {

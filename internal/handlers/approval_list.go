@@ -17,10 +17,11 @@ func (s *Server) approvalList(c echo.Context) error {
 		return err
 	}
 	var rows []pages.ApprovalRow
+	l := langOf(c)
 	for _, sub := range subs {
 		r := pages.ApprovalRow{DraftID: sub.DraftID, Customer: strings.TrimSpace(sub.FirstName + " " + sub.LastName),
 			Country: sub.Country, Maker: sub.MakerName, State: submission.State(sub.State).Label(),
-			Submitted: stamp(sub.SubmittedAt, s.zoneOf(sub.Branch))}
+			Submitted: l.Stamp(sub.SubmittedAt.In(s.zoneOf(sub.Branch)))}
 		if sub.ClaimExpiresAt.After(s.Now()) {
 			r.ClaimedBy = sub.ClaimedByName
 		}

@@ -55,10 +55,6 @@ func lastValues(form map[string][]string, skip ...string) map[string]string {
 // clock says the time of day of t in loc, with the zone named ("14:05:09 +04").
 func clock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04:05 MST") }
 
-// stamp says when t was in loc, unambiguously: the month in words, the zone named
-// ("7 Dec 2026 14:05 +04").
-func stamp(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 Jan 2006 15:04 MST") }
-
 // zoneOf is the time zone of a branch, in which its people read every time and in which
 // its day starts: for now the configured default for every branch (docs/drafts.md).
 func (s *Server) zoneOf(string) *time.Location {

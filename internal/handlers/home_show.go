@@ -66,7 +66,7 @@ func dashboardView(l *i18n.Lang, d store.Dashboard, scope string, now time.Time,
 		rate := float64(d.CDPFailures) / float64(d.CDPCalls)
 		v.CDPErrorRate = fmt.Sprintf("%.1f%%", 100*rate)
 		v.CDPHealthy = rate <= cdpErrorBudget
-		v.CDPP50, v.CDPP95 = d.CDPLatencyP50.Round(time.Millisecond).String(), d.CDPLatencyP95.Round(time.Millisecond).String()
+		v.CDPP50, v.CDPP95 = l.T("dash.ms", "N", l.Number(int(d.CDPLatencyP50.Milliseconds()))), l.T("dash.ms", "N", l.Number(int(d.CDPLatencyP95.Milliseconds())))
 	}
 	return v
 }

@@ -275,7 +275,7 @@ func (p *perf) idSearchView(floor *search.Service, u *perfUser, doc search.Docum
 	}
 	v := p.srv.idSearchForm(p.context(u, "/search"))
 	v.Country, v.IDType, v.IDNumber, v.IssuedCountry = doc.Country, doc.IDType, doc.Number, doc.IssuedCountry
-	v.Result = &pages.IDResult{Outcome: found.CDP.Outcome.String(), Own: ownMatches(found.Own, u.User, time.UTC),
+	v.Result = &pages.IDResult{Outcome: found.CDP.Outcome.String(), Own: ownMatches(i18n.Pick("en", ""), found.Own, u.User, time.UTC),
 		Onboard: &pages.Onboard{CSRF: v.CSRF, Country: doc.Country, IDType: doc.IDType, IDNumber: doc.Number,
 			IssuedCountry: doc.IssuedCountry}}
 	return pages.IDSearchSection(*v)
@@ -306,7 +306,7 @@ func (p *perf) namePrefix() bench.Route {
 		p.t.Fatal(err)
 	}
 	v := p.srv.recordsForm(p.context(who(), "/search"))
-	v.By, v.Q, v.Searched, v.Rows = search.ByName, prefix(), true, recordRows(page.Records, who().User, time.UTC)
+	v.By, v.Q, v.Searched, v.Rows = search.ByName, prefix(), true, recordRows(i18n.Pick("en", ""), page.Records, who().User, time.UTC)
 	return p.route(routeName,
 		bench.Lane{Name: bench.F0, Op: func(ctx context.Context) error {
 			r.next()

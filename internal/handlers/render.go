@@ -7,6 +7,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"kycportal/internal/i18n"
 	"kycportal/internal/session"
 	"kycportal/internal/store"
 	"kycportal/internal/views"
@@ -39,14 +40,14 @@ func (s *Server) chrome(c echo.Context, title, nav string) views.Chrome {
 	if u, ok := userOf(c); ok {
 		ch.Viewer = &views.Viewer{DisplayName: u.DisplayName, Username: u.Username, Role: u.Role, Branch: u.Branch}
 		if u.Role == store.RoleAdmin {
-			ch.Alert = s.cdpAlert()
+			ch.Alert = s.cdpAlert(ch.Lang)
 		}
 	}
 	return ch
 }
 
 // cdpAlert tells administrators that no CDP call can be made, and what to check.
-func (s *Server) cdpAlert() string {
+func (s *Server) cdpAlert(l *i18n.Lang) string {
 	if s.CDP == nil {
 		return ""
 	}
@@ -54,7 +55,5 @@ func (s *Server) cdpAlert() string {
 	if since.IsZero() {
 		return ""
 	}
-	return "The CDP's token endpoint has been failing since " + since.UTC().Format("2006-01-02 15:04:05") +
-		" UTC: searches and submissions cannot reach the CDP (submissions wait in the queue). " +
-		"Check the CDP's status and the portal's CDP credentials; the log says what the endpoint answered."
+	return l.T("alert.cdp_token", "Since", since.UTC().Format("2006-01-02 15:04:05"))
 }

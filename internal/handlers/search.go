@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/cdp"
+	"kycportal/internal/i18n"
 	"kycportal/internal/search"
 	"kycportal/internal/session"
 	"kycportal/internal/store"
@@ -84,15 +85,15 @@ func canOpen(u store.User, branch, country string) bool {
 }
 
 // ownMatches are our drafts of the searched document; only those the viewer may open link.
-func ownMatches(list []store.DraftSummary, u store.User, loc *time.Location) []pages.OwnMatch {
+func ownMatches(l *i18n.Lang, list []store.DraftSummary, u store.User, loc *time.Location) []pages.OwnMatch {
 	out := make([]pages.OwnMatch, 0, len(list))
 	for _, d := range list {
-		verb := "saved on "
+		verb := "search.saved_on"
 		if d.Status == store.DraftSubmitted {
-			verb = "submitted on "
+			verb = "search.submitted_on"
 		}
 		out = append(out, pages.OwnMatch{DraftID: d.ID, Link: canOpen(u, d.Branch, d.Country),
-			Who: d.CreatedByName, Branch: d.Branch, Status: d.Status, On: verb + stamp(d.UpdatedAt, loc)})
+			Who: d.CreatedByName, Branch: d.Branch, Status: d.Status, On: l.T(verb, "When", l.Stamp(d.UpdatedAt.In(loc)))})
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"kycportal/internal/i18n"
 	"kycportal/internal/search"
 	"kycportal/internal/store"
 	"kycportal/internal/views/pages"
@@ -37,7 +38,7 @@ func (s *Server) searchRecords(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Searched, v.Rows = true, recordRows(page.Records, u, s.zoneOf(u.Branch))
+	v.Searched, v.Rows = true, recordRows(langOf(c), page.Records, u, s.zoneOf(u.Branch))
 	if page.Next != nil {
 		v.Next = &pages.Cursor{Name: page.Next.Name, ID: page.Next.ID}
 	}
@@ -62,16 +63,16 @@ func recordsCursor(form url.Values) (store.NameCursor, error) {
 	return cur, nil
 }
 
-func recordRows(list []store.Record, u store.User, loc *time.Location) []pages.RecordRow {
+func recordRows(l *i18n.Lang, list []store.Record, u store.User, loc *time.Location) []pages.RecordRow {
 	out := make([]pages.RecordRow, 0, len(list))
 	for _, r := range list {
 		name := strings.TrimSpace(r.FirstName + " " + r.LastName)
 		if name == "" {
-			name = "(no name yet)"
+			name = l.T("cases.no_name")
 		}
 		out = append(out, pages.RecordRow{DraftID: r.ID, Link: canOpen(u, r.Branch, r.Country),
 			Name: name, Country: r.Country, IDMasked: masked(r.IDNumber), Phone: r.Phone, Status: r.Status,
-			Who: r.CreatedByName, Branch: r.Branch, On: stamp(r.UpdatedAt, loc)})
+			Who: r.CreatedByName, Branch: r.Branch, On: l.Stamp(r.UpdatedAt.In(loc))})
 	}
 	return out
 }

@@ -132,3 +132,8 @@ func (l *Lang) Stamp(t time.Time) string {
 	return l.T("format.datetime", "Day", strconv.Itoa(t.Day()), "Month", l.T("month."+strconv.Itoa(int(t.Month()))),
 		"Year", strconv.Itoa(t.Year()), "Time", t.Format("15:04 MST"))
 }
+
+// Isolate marks s (a name, a code, anything typed by people) as a unit of its own direction
+// inside a translated sentence: FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE, the plain-text
+// <bdi>, so that a Latin name does not scramble an Arabic sentence, nor the reverse.
+func Isolate(s string) string { return "\u2068" + s + "\u2069" }

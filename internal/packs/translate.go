@@ -34,6 +34,10 @@ func (p *Pack) tr() *i18n.Lang {
 // say is message id of the catalogues in the pack's language.
 func (p *Pack) say(id string, data ...any) string { return p.tr().T(id, data...) }
 
+// Say is message id of the catalogues in the pack's language, for the messages other
+// packages give about a draft of the pack.
+func (p *Pack) Say(id string, data ...any) string { return p.say(id, data...) }
+
 // texts lists every text of the pack that people read, for translating and checking.
 func (p *Pack) texts() []*string {
 	out := []*string{&p.Name}

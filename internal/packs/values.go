@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"kycportal/internal/i18n"
 	"kycportal/internal/idnumber"
 )
 
@@ -259,5 +260,5 @@ func (p *Pack) nameMismatch(f *Field, values map[string]string) string {
 	if (got == [3]string{}) || (strings.EqualFold(got[0], first) && strings.EqualFold(got[1], middle) && strings.EqualFold(got[2], last)) {
 		return ""
 	}
-	return p.say("pack.name_mismatch", "First", first, "Middle", middle, "Last", last)
+	return p.say("pack.name_mismatch", "First", i18n.Isolate(first), "Middle", i18n.Isolate(middle), "Last", i18n.Isolate(last))
 }

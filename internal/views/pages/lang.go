@@ -3,11 +3,16 @@ package pages
 import (
 	"context"
 
+	"kycportal/internal/i18n"
 	"kycportal/internal/views"
 )
 
 // t is message id of the catalogues in the language of the page being rendered.
 func t(ctx context.Context, id string, data ...any) string { return views.LangOf(ctx).T(id, data...) }
+
+// isolated is s (a name, anything people typed) kept in its own direction inside a
+// translated sentence.
+func isolated(s string) string { return i18n.Isolate(s) }
 
 // n is the plural message id for count in the language of the page being rendered.
 func n(ctx context.Context, id string, count int, data ...any) string {
