@@ -108,7 +108,7 @@ const (
 
 // signInNotices are the message ids of each reason.
 var signInNotices = map[string]string{
-	whySignedOut: "login_signed_out",
-	whyExpired:   "login_expired",
-	whyDisabled:  "login_disabled",
+	whySignedOut: "notice.login_signed_out",
+	whyExpired:   "notice.login_expired",
+	whyDisabled:  "notice.login_disabled",
 }
