@@ -1,20 +1,23 @@
 package e2e
 
 import (
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
 )
 
 // TestAgentPagesInArabicAndMalay: the pages follow the browser's language (the choice saved
-// in the header, which overrides it, is TestArabicWithTheKeyboardAlone's). Each converted page is shot and checked by axe in
-// both languages at both sizes, with lang and dir on <html>.
+// in the header, which overrides it, is TestArabicWithTheKeyboardAlone's). The login, home,
+// new-draft, draft steps, documents, the submitted case and the checker's case page are
+// shot and checked by axe in both languages at both sizes, with lang and dir on <html>.
 func TestAgentPagesInArabicAndMalay(t *testing.T) {
 	p := Start(t)
-	agent := p.NewUser("agent")
-	for _, lang := range []struct{ code, dir, signIn, newDraft string }{
-		{"ar", "rtl", "تسجيل الدخول", "تسجيل عميل جديد"},
-		{"ms", "ltr", "Log masuk", "Pendaftaran baharu"},
+	agent, checker := p.NewUser("agent"), p.NewUser("supervisor")
+	for _, lang := range []struct{ code, dir, signIn, newDraft, awaiting, idNumber string }{
+		{"ar", "rtl", "تسجيل الدخول", "تسجيل عميل جديد", "بانتظار الموافقة", "784-1985-0000004-1"},
+		{"ms", "ltr", "Log masuk", "Pendaftaran baharu", "menunggu kelulusan", "784-1985-0000001-7"},
 	} {
 		page := p.PageIn(t, lang.code)
 		_, err := page.Goto("/login")
@@ -32,8 +35,45 @@ func TestAgentPagesInArabicAndMalay(t *testing.T) {
 		expectLanguage(t, page, lang.code, lang.dir)
 		check(t, expect.Locator(page.Locator("#new-title")).ToHaveText(lang.newDraft))
 		p.Capture(page, "new-draft-"+lang.code)
+		draftURL := draftIn(t, p, page, lang.idNumber)
+		submit(t, page, draftURL, lang.awaiting)
+		check(t, expect.Locator(page.GetByTestId("timeline")).ToBeVisible())
+		p.Capture(page, "case-"+lang.code)
 		check(t, page.GetByTestId("logout").Click())
+
+		checkerPage := p.PageIn(t, lang.code)
+		login(t, checkerPage, checker)
+		_, err = checkerPage.Goto(strings.Replace(draftURL, "/drafts/", "/approvals/", 1))
+		check(t, err)
+		check(t, checkerPage.GetByTestId("claim").Click())
+		check(t, expect.Locator(checkerPage.GetByTestId("claimed")).ToBeVisible())
+		expectLanguage(t, checkerPage, lang.code, lang.dir)
+		p.Capture(checkerPage, "checker-case-"+lang.code)
+		check(t, checkerPage.GetByTestId("logout").Click())
 	}
+}
+
+// draftIn starts an AE draft from the new-draft form of a page in any language, fills every
+// step (each shot) and uploads the documents, and returns its URL.
+func draftIn(t *testing.T, p *Portal, page playwright.Page, idNumber string) string {
+	t.Helper()
+	selectValue(t, page.GetByTestId("new-country"), "AE")
+	selectValue(t, page.GetByTestId("new-id-type"), "4")
+	check(t, page.GetByTestId("new-id-number").Fill(idNumber))
+	check(t, expect.Locator(page.GetByTestId("id-valid")).ToBeVisible())
+	check(t, page.GetByTestId("new-submit").Click())
+	check(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/drafts/\d+$`)))
+	draftURL := page.URL()
+	fillSteps(t, p, page, draftURL, []step{
+		{"personal", map[string]string{"first_name": "Layla", "last_name": "Haddad", "gender": "Female",
+			"date_of_birth": "1985-02-11", "nationality": "AE", "country_of_birth": "AE", "resident_type_id": "101",
+			"primary_mobile_number": "+971502106707", "email_id": "layla@example.com", "occupation_id": "224"}},
+		{"addresses", map[string]string{"current_city": "Dubai", "current_country": "AE"}},
+		{"identity", map[string]string{"name_as_per_id": "LAYLA HADDAD", "date_of_expiry": "2029-05-01"}},
+		{"classification", map[string]string{"income_type": "2", "annual_income_range_id": "2", "reason_for_acc": "SAVINGS",
+			"txn_count_month": "5", "txn_vol_month": "3000"}},
+	}, []string{"id_front:id-front.jpg", "id_back:id-back.jpg", "face:face.jpg"})
+	return draftURL
 }
 
 // TestArabicWithTheKeyboardAlone: signed in in English, the agent chooses Arabic in the
