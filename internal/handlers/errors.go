@@ -66,9 +66,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		switch msg := he.Message.(type) {
 		case message: // our own words for a 4xx, never a wrapped internal error
 			p.Message = l.T(msg.id, msg.data...)
-		case string:
+		case string: // a service's refusal, in English: in the viewer's language where the catalogues hold it
 			if msg != "" && msg != http.StatusText(status) {
-				p.Message = msg
+				p.Message = l.Say(msg)
 			}
 		}
 	}

@@ -6,7 +6,10 @@ package i18n
 import (
 	"embed"
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -137,3 +140,62 @@ func (l *Lang) Stamp(t time.Time) string {
 // inside a translated sentence: FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE, the plain-text
 // <bdi>, so that a Latin name does not scramble an Arabic sentence, nor the reverse.
 func Isolate(s string) string { return "\u2068" + s + "\u2069" }
+
+// Services write the messages people read (refusals, field errors, warnings) in English, the
+// source language, as gettext does: the [svc] table of the catalogues holds each one as its
+// English text, placeholders where the service formats a value in. Say finds an English
+// message there and gives it in the language.
+var services = loadServices()
+
+type serviceMessage struct {
+	id    string
+	match *regexp.Regexp // the English text, its placeholders captured
+	names []string       // the placeholders, in order
+}
+
+func loadServices() []serviceMessage {
+	b, err := files.ReadFile("locales/en.toml")
+	if err != nil {
+		panic(err)
+	}
+	var doc struct{ Svc map[string]string }
+	if err := toml.Unmarshal(b, &doc); err != nil {
+		panic(fmt.Sprintf("i18n: catalogue en: %v", err))
+	}
+	var out []serviceMessage
+	for key, text := range doc.Svc {
+		m := serviceMessage{id: "svc." + key}
+		pattern := regexp.QuoteMeta(text)
+		for _, p := range placeholder.FindAllStringSubmatch(text, -1) {
+			m.names = append(m.names, p[1])
+			pattern = strings.Replace(pattern, regexp.QuoteMeta(p[0]), "(.+?)", 1)
+		}
+		m.match = regexp.MustCompile("^" + pattern + "$")
+		out = append(out, m)
+	}
+	// The most literal text first: "{{.Label}}: enter the number" before "{{.Label}}: {{.Reason}}".
+	slices.SortFunc(out, func(a, b serviceMessage) int {
+		return len(placeholder.ReplaceAllString(b.match.String(), "")) - len(placeholder.ReplaceAllString(a.match.String(), ""))
+	})
+	return out
+}
+
+var placeholder = regexp.MustCompile(`\{\{\.(\w+)\}\}`)
+
+// Say is english, a service's message, in the language; a message the catalogues do not hold
+// stays as it is (TestEveryPageSpeaksTheChosenLanguage finds it).
+func (l *Lang) Say(english string) string {
+	if l.Code == "en" || english == "" {
+		return english
+	}
+	for _, m := range services {
+		if got := m.match.FindStringSubmatch(english); got != nil {
+			var data []any
+			for i, name := range m.names {
+				data = append(data, name, l.Say(got[i+1])) // a value may be a message of its own ("Emirates ID")
+			}
+			return l.T(m.id, data...)
+		}
+	}
+	return english
+}

@@ -101,3 +101,35 @@ func TestPluralsDatesAndNumbers(t *testing.T) {
 		t.Error("direction or template data wrong")
 	}
 }
+
+// TestSayTranslatesServiceMessages: a service's English message, fixed or with values
+// formatted in, reads in the language with the values kept; one the catalogues lack stays.
+func TestSayTranslatesServiceMessages(t *testing.T) {
+	ar, ms := Pick("ar", ""), Pick("ms", "")
+	tests := []struct {
+		l             *Lang
+		english, want string
+	}{
+		{ar, "This draft is not complete yet.", "هذه المسودة غير مكتملة بعد."},
+		{ms, "The image is 640×480 pixels; this document needs at least 1000×630. Take the photo closer or at a higher resolution.",
+			"Imej ini 640×480 piksel; dokumen ini memerlukan sekurang-kurangnya 1000×630. Ambil foto lebih dekat atau pada resolusi lebih tinggi."},
+		{ar, "Something no catalogue holds.", "Something no catalogue holds."},
+		{Pick("en", ""), "This draft is not complete yet.", "This draft is not complete yet."},
+	}
+	for _, tt := range tests {
+		if got := tt.l.Say(tt.english); got != tt.want {
+			t.Errorf("%s Say(%q) = %q, want %q", tt.l.Code, tt.english, got, tt.want)
+		}
+	}
+	if len(services) < 40 {
+		t.Errorf("only %d service messages read from the [svc] table", len(services))
+	}
+}
+
+// An ID number's refusal reads in the language with its label and its count translated too.
+func TestSayTranslatesTheValuesOfAMessage(t *testing.T) {
+	got := Pick("ar", "").Say("Emirates ID: must be 15 digits (784-YYYY-NNNNNNN-N); got 14 digits")
+	if want := "الهوية الإماراتية: يجب أن يتكون من 15 رقمًا (784-YYYY-NNNNNNN-N)؛ المُدخل 14 رقمًا"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
