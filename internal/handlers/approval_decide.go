@@ -58,7 +58,7 @@ func (s *Server) stepUpRefused(c echo.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	a.StepUpError = "That password is not right: type your own sign-in password again to approve."
+	a.StepUpError = langOf(c).T("sub.stepup_wrong")
 	return render(c, http.StatusForbidden, pages.ApprovalPage(s.chromeT(c, "sub.case", "approvals"), a))
 }
 

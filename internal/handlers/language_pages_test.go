@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -56,14 +57,40 @@ func TestEveryPageSpeaksTheChosenLanguage(t *testing.T) {
 					if got, _ := doc.Find("html").Attr("lang"); got != lang {
 						t.Errorf("%s: lang %q", path, got)
 					}
-					for _, text := range readable(doc) {
-						if bad := foreign(lang, text); bad != "" {
-							t.Errorf("%s shows %q (%q)", path, text, bad)
-						}
-					}
+					readsIn(t, lang, path, doc)
 				}
 			}
+			// Refusals: a mistyped ID number, a file that is no photo, a wrong password at
+			// approval, a filter the case list refuses.
+			agent.page("/drafts/new")
+			refusals := map[string]*http.Response{
+				"new draft":   agent.post("/drafts", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"784-1990-12"}}),
+				"upload":      agent.upload(open, "id_front", "id-front.jpg", []byte("not a photo at all"), false),
+				"case filter": agent.do(http.MethodGet, "/drafts?state=nonsense", nil),
+			}
+			checker.page(fmt.Sprintf("/approvals/%d", submitted))
+			readBody(t, checker.post(fmt.Sprintf("/approvals/%d/claim", submitted), nil))
+			checker.page(fmt.Sprintf("/approvals/%d", submitted))
+			refusals["approval"] = checker.post(fmt.Sprintf("/approvals/%d/approve", submitted), url.Values{"password": {"not the password"}})
+			for name, resp := range refusals {
+				doc, err := goquery.NewDocumentFromReader(resp.Body)
+				resp.Body.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+				readsIn(t, lang, name, doc)
+			}
 		})
+	}
+}
+
+// readsIn fails the test on every English word of doc, page name, in language lang.
+func readsIn(t *testing.T, lang, name string, doc *goquery.Document) {
+	t.Helper()
+	for _, text := range readable(doc) {
+		if bad := foreign(lang, text); bad != "" {
+			t.Errorf("%s shows %q (%q)", name, text, bad)
+		}
 	}
 }
 

@@ -124,7 +124,7 @@ func withComment(l *i18n.Lang, sentence, comment string) string {
 	if comment == "" {
 		return sentence
 	}
-	return l.T("tl.with_comment", "Sentence", sentence, "Comment", comment)
+	return l.T("tl.with_comment", "Sentence", sentence, "Comment", l.Say(comment))
 }
 
 func attemptAction(l *i18n.Lang, e audit.Entry) string {
