@@ -24,16 +24,22 @@ const (
 	NoticeUpdated             = "updated"
 	NoticeRejected            = "rejected"
 	NoticeInvestigationClosed = "investigation_closed"
+	NoticeClaimReleased       = "claim_released"
 )
 
-// notice is what the case's agent is told when sub has moved from from to its state; ""
-// when the move is not news to them (their own steps, the queue's inner moves).
-func notice(sub store.Submission, from State) (kind, message string) {
+// caseName names sub's case in a notification: its number and its customer.
+func caseName(sub store.Submission) string {
 	who := strings.TrimSpace(sub.FirstName + " " + sub.LastName)
 	if who == "" {
 		who = "the customer"
 	}
-	name := fmt.Sprintf("Case #%d (%s)", sub.DraftID, who)
+	return fmt.Sprintf("Case #%d (%s)", sub.DraftID, who)
+}
+
+// notice is what the case's agent is told when sub has moved from from to its state; ""
+// when the move is not news to them (their own steps, the queue's inner moves).
+func notice(sub store.Submission, from State) (kind, message string) {
+	name := caseName(sub)
 	switch to := State(sub.State); {
 	case to == Returned && sub.ReturnNote != nil && sub.ReturnNote.By == "cdp":
 		return NoticeCDPRefusal, name + " was refused by the CDP: correct the fields it names and submit again."
