@@ -42,7 +42,8 @@ func newEnv(t *testing.T) *env {
 	}
 	subs := &submission.Service{DB: db, Queue: queue, Now: e.clock.Now, Rules: submission.DefaultRules,
 		Drafts: &drafts.Service{DB: db, Packs: packs.Default(), Blobs: blobs.Ephemeral(), Now: e.clock.Now}}
-	e.svc = &Service{DB: db, Submissions: subs, Now: e.clock.Now, Rules: DefaultRules}
+	e.svc = &Service{DB: db, Submissions: subs, Now: e.clock.Now, Rules: DefaultRules,
+		Login: &auth.Service{DB: db, Hasher: auth.NewTestHasher(), Now: e.clock.Now}}
 	e.agent = e.user("amal", store.RoleAgent, "DXB-01")
 	return e
 }
