@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"kycportal/internal/branches/branchtest"
+	"kycportal/internal/store"
 )
 
 // TestReviewNoChangeThroughThePages: on a periodic review's page the agent confirms that
@@ -103,5 +106,38 @@ func TestClaimReleasedIsNotified(t *testing.T) {
 	}
 	if n := strings.Count(strings.Join(e.auditActions(), " "), "submission.claim_released"); n != 2 {
 		t.Errorf("%d claim_released events, want 2", n)
+	}
+}
+
+// TestNotificationsStayInTheirBranch: a notification carries the branch it was written in;
+// a user moved to another branch no longer sees it, nor counts it, and sees it again if
+// moved back.
+func TestNotificationsStayInTheirBranch(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	amal := e.agent("amal", "DXB-01", "AE")
+	branchtest.Ensure(t, e.db.Pool, "AUH-01")
+	u := e.userNamed("amal")
+	ctx := context.Background()
+	err := store.AddNotification(ctx, e.db.Pool, store.Notification{UserID: u.ID, Branch: "DXB-01", Kind: "returned",
+		Message: "Case #7 (Noor Haddad) was returned by the checker.", CreatedAt: e.clock.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	visible := func() (int, int) {
+		_, inbox := amal.page("/notifications")
+		_, count := amal.page("/notifications/count")
+		return inbox.Find(`[data-testid="notice"]`).Length(), count.Find(`[data-testid="unread-count"]`).Length()
+	}
+	for _, step := range []struct {
+		branch string
+		want   int
+	}{{"DXB-01", 1}, {"AUH-01", 0}, {"DXB-01", 1}} {
+		if _, err := e.db.Pool.Exec(ctx, `UPDATE users SET branch = $2 WHERE id = $1`, u.ID, step.branch); err != nil {
+			t.Fatal(err)
+		}
+		if notices, count := visible(); notices != step.want || count != step.want {
+			t.Errorf("in %s: %d notices, %d counts; want %d", step.branch, notices, count, step.want)
+		}
 	}
 }
