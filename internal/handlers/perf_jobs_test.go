@@ -55,9 +55,13 @@ func (p *perf) jobs() {
 		p.watchRun(services.Worklist, today.AddDate(0, 0, 1), "the next day: what entered the window")}
 	runs = append(runs, p.checkSweep(services),
 		p.rolledBack("notification purge", "with `portal retention purge`", "notifications older than 90 days, 91 days on",
-			func(tx pgx.Tx) (int64, error) { return store.NotificationsBefore(p.ctx, tx, today.AddDate(0, 0, 1), true) }),
+			func(tx pgx.Tx) (int64, error) {
+				return store.NotificationsBefore(p.ctx, tx, today.AddDate(0, 0, 1), true)
+			}),
 		p.rolledBack("session sweep", "every 5 min, each replica", "sessions idle for 30 min",
-			func(tx pgx.Tx) (int64, error) { return store.DeleteSessionsIdleSince(p.ctx, tx, today.Add(-30*time.Minute)) }))
+			func(tx pgx.Tx) (int64, error) {
+				return store.DeleteSessionsIdleSince(p.ctx, tx, today.Add(-30*time.Minute))
+			}))
 	var customers int64
 	_ = p.db.Pool.QueryRow(p.ctx, `SELECT count(*) FROM drafts`).Scan(&customers)
 	fmt.Fprintf(p.out, "Jobs on a schedule, one run each on %d seeded customers:\n\n", customers)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"kycportal/internal/i18n"
 	"kycportal/internal/store"
 )
 
@@ -67,4 +68,22 @@ func (s *Service) notify(ctx context.Context, tx pgx.Tx, sub store.Submission, f
 	}
 	return store.AddNotification(ctx, tx, store.Notification{UserID: sub.MakerID, Branch: sub.Branch, Kind: kind,
 		DraftID: sub.DraftID, Message: message, CreatedAt: sub.UpdatedAt})
+}
+
+// MaxNotice is the longest notification the inbox keeps (its table's check).
+const MaxNotice = 500
+
+// Notify writes to a user's inbox, in tx, the catalogue's message key in the language the
+// user chose (English when none), filled with data; a message longer than the inbox keeps
+// is cut with an ellipsis. n carries everything else.
+func Notify(ctx context.Context, tx pgx.Tx, n store.Notification, key string, data ...any) error {
+	u, err := store.UserByID(ctx, tx, n.UserID)
+	if err != nil {
+		return err
+	}
+	n.Message = i18n.Pick(u.Language, "").T(key, data...)
+	if r := []rune(n.Message); len(r) > MaxNotice {
+		n.Message = string(r[:MaxNotice-1]) + "…"
+	}
+	return store.AddNotification(ctx, tx, n)
 }

@@ -23,9 +23,8 @@ func (s *Service) Release(ctx context.Context, u store.User, draftID int64) erro
 		if err := store.SaveSubmission(ctx, tx, sub); err != nil {
 			return err
 		}
-		err = store.AddNotification(ctx, tx, store.Notification{UserID: sub.MakerID, Branch: sub.Branch,
-			Kind: NoticeClaimReleased, DraftID: draftID, CreatedAt: s.Now(),
-			Message: caseName(sub) + ": the checker " + u.Username + " released it; it waits in the branch's queue for a checker."})
+		err = Notify(ctx, tx, store.Notification{UserID: sub.MakerID, Branch: sub.Branch, Kind: NoticeClaimReleased,
+			DraftID: draftID, CreatedAt: s.Now()}, "notice.claim_released", "Case", caseName(sub), "Who", u.Username)
 		if err != nil {
 			return err
 		}
@@ -41,9 +40,8 @@ func (s *Service) lapsed(ctx context.Context, tx pgx.Tx, sub store.Submission, u
 	if sub.ClaimedBy == 0 || sub.ClaimedBy == u.ID {
 		return nil
 	}
-	err := store.AddNotification(ctx, tx, store.Notification{UserID: sub.ClaimedBy, Branch: sub.Branch,
-		Kind: NoticeClaimReleased, DraftID: sub.DraftID, CreatedAt: s.Now(),
-		Message: caseName(sub) + ": your claim lapsed without a decision, and " + u.Username + " took the case."})
+	err := Notify(ctx, tx, store.Notification{UserID: sub.ClaimedBy, Branch: sub.Branch, Kind: NoticeClaimReleased,
+		DraftID: sub.DraftID, CreatedAt: s.Now()}, "notice.claim_lapsed", "Case", caseName(sub), "Who", u.Username)
 	if err != nil {
 		return err
 	}

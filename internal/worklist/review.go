@@ -12,6 +12,7 @@ import (
 	"kycportal/internal/audit"
 	"kycportal/internal/auth"
 	"kycportal/internal/store"
+	"kycportal/internal/submission"
 )
 
 // Refusal is a rule of the "no change" review that refuses a request; Key is its message in
@@ -192,17 +193,15 @@ func (s *Service) decide(ctx context.Context, tx pgx.Tx, it store.WorklistItem, 
 	if err := store.DecideReviewConfirmation(ctx, tx, rc); err != nil {
 		return err
 	}
-	n := store.Notification{UserID: rc.MakerID, Branch: it.Branch, DraftID: it.DraftID, CreatedAt: s.Now(), Kind: NoticeReviewReturned,
-		Message: "The review of customer ECRN " + it.ECRN + " was returned by the checker: " + comment}
-	if state == "approved" {
-		n.Kind = NoticeReviewApproved
-		n.Message = "The review of customer ECRN " + it.ECRN + " was approved: no change; the next review is due " +
-			next.Format(time.DateOnly) + "."
-		if err := store.CloseWorklistItem(ctx, tx, it.ID, s.Now()); err != nil {
-			return err
-		}
+	n := store.Notification{UserID: rc.MakerID, Branch: it.Branch, DraftID: it.DraftID, CreatedAt: s.Now(), Kind: NoticeReviewReturned}
+	if state == "returned" {
+		return submission.Notify(ctx, tx, n, "notice.review_returned", "ECRN", it.ECRN, "Comment", comment)
 	}
-	return store.AddNotification(ctx, tx, n)
+	if err := store.CloseWorklistItem(ctx, tx, it.ID, s.Now()); err != nil {
+		return err
+	}
+	n.Kind = NoticeReviewApproved
+	return submission.Notify(ctx, tx, n, "notice.review_approved", "ECRN", it.ECRN, "Date", next.Format(time.DateOnly))
 }
 
 // StepUps checks that a signed-in user is at the keyboard (auth.Service): their password,

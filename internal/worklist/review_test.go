@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"kycportal/internal/store"
 )
@@ -89,5 +91,31 @@ func TestOnlyReviewsAreConfirmedWithoutChange(t *testing.T) {
 	items, _ := e.svc.List(context.Background(), e.agent)
 	if err := e.svc.ConfirmNoChange(context.Background(), e.agent, items[0].ID, "Called: nothing changed."); !errors.Is(err, ErrNotReview) {
 		t.Errorf("confirming an ID expiry: %v, want refused", err)
+	}
+}
+
+// TestReturnNoticeInTheAgentsLanguage: the agent who confirmed is told in the language they
+// chose, and a return's longest comment still fits the inbox (500 characters), cut.
+func TestReturnNoticeInTheAgentsLanguage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	checker := e.user("sara", store.RoleSupervisor, "DXB-01")
+	ctx := context.Background()
+	if err := store.SetUserLanguage(ctx, e.db.Pool, e.agent.ID, "ar"); err != nil {
+		t.Fatal(err)
+	}
+	e.customer("7841000000000009", time.Date(2025, 2, 1, 12, 0, 0, 0, time.UTC), nil)
+	e.watch()
+	items, _ := e.svc.List(ctx, e.agent)
+	if err := e.svc.ConfirmNoChange(ctx, e.agent, items[0].ID, "Called: nothing changed."); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Return(ctx, checker, items[0].ID, strings.Repeat("c", 1000)); err != nil {
+		t.Fatal(err)
+	}
+	var message string
+	err := e.db.Pool.QueryRow(ctx, `SELECT message FROM notifications WHERE kind = 'review_returned'`).Scan(&message)
+	if err != nil || !strings.HasPrefix(message, "أعاد المدقق") || utf8.RuneCountInString(message) != 500 || !strings.HasSuffix(message, "…") {
+		t.Errorf("notice %.60q… of %d characters (%v), want Arabic, cut at 500", message, utf8.RuneCountInString(message), err)
 	}
 }
