@@ -8,7 +8,6 @@ import (
 
 	"kycportal/internal/store"
 	"kycportal/internal/views/pages"
-	"kycportal/internal/worklist"
 )
 
 // worklistShow is one item of the branch's worklist: the customer's record, and on a
@@ -32,11 +31,14 @@ func (s *Server) workItemView(c echo.Context, id int64) (pages.WorkItemPage, err
 	if err != nil {
 		return pages.WorkItemPage{}, worklistFailure(err)
 	}
-	it, today := r.Item, s.Now().UTC().Truncate(24*time.Hour)
+	it, today, lang := r.Item, s.Now().UTC().Truncate(24*time.Hour), langOf(c)
 	w := pages.WorkItemPage{ID: it.ID, Customer: it.FirstName + " " + it.LastName, ECRN: it.ECRN, Country: it.Country,
-		What: worklist.KindLabel(it.Kind), Due: it.DueOn.Format(time.DateOnly), Urgency: urgency(int(it.DueOn.Sub(today).Hours() / 24)),
-		Risk: it.Risk, Record: customerFacts(r.Record), NextDue: r.NextDue.Format(time.DateOnly),
+		What: lang.T("review.kind_" + it.Kind), Due: it.DueOn.Format(time.DateOnly), Urgency: urgency(int(it.DueOn.Sub(today).Hours() / 24)),
+		Record: customerFacts(r.Record), NextDue: r.NextDue.Format(time.DateOnly),
 		ReviewMonths: s.worklist.Rules.ReviewMonths[it.Risk], Done: it.Done, Awaiting: it.Awaiting, StepUp: stepUpOf(c, u)}
+	if it.Risk != "" {
+		w.Risk = lang.T("review.risk_" + it.Risk)
+	}
 	w.CanConfirm = u.Role == store.RoleAgent && it.Kind == "review" && !it.Done && !it.Awaiting
 	for _, rc := range r.Confirmations {
 		w.CanDecide = w.CanDecide || (rc.State == "awaiting_approval" && u.Role == store.RoleSupervisor && rc.MakerID != u.ID)
