@@ -37,37 +37,38 @@ func caseName(sub store.Submission) string {
 	return fmt.Sprintf("Case #%d (%s)", sub.DraftID, who)
 }
 
-// notice is what the case's agent is told when sub has moved from from to its state; ""
-// when the move is not news to them (their own steps, the queue's inner moves).
-func notice(sub store.Submission, from State) (kind, message string) {
-	name := caseName(sub)
+// notice is what the case's agent is told when sub has moved from from to its state: the
+// notice's kind and its message id ([notice] of the catalogues); "" when the move is not news
+// to them (their own steps, the queue's inner moves).
+func notice(sub store.Submission, from State) (kind, key string) {
 	switch to := State(sub.State); {
 	case to == Returned && sub.ReturnNote != nil && sub.ReturnNote.By == "cdp":
-		return NoticeCDPRefusal, name + " was refused by the CDP: correct the fields it names and submit again."
+		return NoticeCDPRefusal, "notice.cdp_refused"
 	case to == Returned:
-		return NoticeReturned, name + " was returned by the checker: see the reasons and submit again."
+		return NoticeReturned, "notice.returned"
 	case from == UnderInvestigation && to == Onboarded:
-		return NoticeInvestigationClosed, name + ": the compliance investigation closed and the customer is onboarded."
+		return NoticeInvestigationClosed, "notice.investigation_onboarded"
 	case from == UnderInvestigation && to == Rejected:
-		return NoticeInvestigationClosed, name + ": the compliance investigation closed and the customer was rejected."
+		return NoticeInvestigationClosed, "notice.investigation_rejected"
 	case to == Onboarded && sub.Kind == KindUpdate:
-		return NoticeUpdated, name + ": the CDP accepted the update."
+		return NoticeUpdated, "notice.updated"
 	case to == Onboarded:
-		return NoticeOnboarded, name + " is onboarded at the CDP."
+		return NoticeOnboarded, "notice.onboarded"
 	case to == Rejected:
-		return NoticeRejected, name + " was rejected."
+		return NoticeRejected, "notice.rejected"
 	}
 	return "", ""
 }
 
-// notify writes, in tx, the notice of sub's move from from to its agent's inbox.
+// notify writes, in tx, the notice of sub's move from from to its agent's inbox, in the
+// agent's language.
 func (s *Service) notify(ctx context.Context, tx pgx.Tx, sub store.Submission, from State) error {
-	kind, message := notice(sub, from)
+	kind, key := notice(sub, from)
 	if kind == "" {
 		return nil
 	}
-	return store.AddNotification(ctx, tx, store.Notification{UserID: sub.MakerID, Branch: sub.Branch, Kind: kind,
-		DraftID: sub.DraftID, Message: message, CreatedAt: sub.UpdatedAt})
+	return Notify(ctx, tx, store.Notification{UserID: sub.MakerID, Branch: sub.Branch, Kind: kind,
+		DraftID: sub.DraftID, CreatedAt: sub.UpdatedAt}, key, "Case", caseName(sub))
 }
 
 // MaxNotice is the longest notification the inbox keeps (its table's check).
@@ -81,7 +82,13 @@ func Notify(ctx context.Context, tx pgx.Tx, n store.Notification, key string, da
 	if err != nil {
 		return err
 	}
-	n.Message = i18n.Pick(u.Language, "").T(key, data...)
+	l := i18n.Pick(u.Language, "")
+	for i := 1; i < len(data); i += 2 {
+		if v, ok := data[i].(string); ok {
+			data[i] = l.Say(v) // a value written in English, such as the case's name, in the user's language
+		}
+	}
+	n.Message = l.T(key, data...)
 	if r := []rune(n.Message); len(r) > MaxNotice {
 		n.Message = string(r[:MaxNotice-1]) + "…"
 	}
