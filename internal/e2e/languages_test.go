@@ -64,15 +64,7 @@ func draftIn(t *testing.T, p *Portal, page playwright.Page, idNumber string) str
 	check(t, page.GetByTestId("new-submit").Click())
 	check(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/drafts/\d+$`)))
 	draftURL := page.URL()
-	fillSteps(t, p, page, draftURL, []step{
-		{"personal", map[string]string{"first_name": "Layla", "last_name": "Haddad", "gender": "Female",
-			"date_of_birth": "1985-02-11", "nationality": "AE", "country_of_birth": "AE", "resident_type_id": "101",
-			"primary_mobile_number": "+971502106707", "email_id": "layla@example.com", "occupation_id": "224"}},
-		{"addresses", map[string]string{"current_city": "Dubai", "current_country": "AE"}},
-		{"identity", map[string]string{"name_as_per_id": "LAYLA HADDAD", "date_of_expiry": "2029-05-01"}},
-		{"classification", map[string]string{"income_type": "2", "annual_income_range_id": "2", "reason_for_acc": "SAVINGS",
-			"txn_count_month": "5", "txn_vol_month": "3000"}},
-	}, []string{"id_front:id-front.jpg", "id_back:id-back.jpg", "face:face.jpg"})
+	fillSteps(t, p, page, draftURL, laylaSteps, laylaFiles)
 	return draftURL
 }
 

@@ -8,6 +8,20 @@ import (
 	"github.com/playwright-community/playwright-go"
 )
 
+// laylaSteps are every step of a complete AE draft, and laylaFiles its documents.
+var (
+	laylaSteps = []step{
+		{"personal", map[string]string{"first_name": "Layla", "last_name": "Haddad", "gender": "Female",
+			"date_of_birth": "1985-02-11", "nationality": "AE", "country_of_birth": "AE", "resident_type_id": "101",
+			"primary_mobile_number": "+971502106707", "email_id": "layla@example.com", "occupation_id": "224"}},
+		{"addresses", map[string]string{"current_city": "Dubai", "current_country": "AE"}},
+		{"identity", map[string]string{"name_as_per_id": "LAYLA HADDAD", "date_of_expiry": "2029-05-01"}},
+		{"classification", map[string]string{"income_type": "2", "annual_income_range_id": "2", "reason_for_acc": "SAVINGS",
+			"txn_count_month": "5", "txn_vol_month": "3000"}},
+	}
+	laylaFiles = []string{"id_front:id-front.jpg", "id_back:id-back.jpg", "face:face.jpg"}
+)
+
 // TestSubmissionJourney: an agent submits an AE customer; the supervisor returns it for a
 // missing place of birth; the agent adds it and resubmits; the supervisor approves with their
 // password, and the agent sees "onboarded" with the ECRN. (A value the CDP would refuse no
@@ -18,15 +32,7 @@ func TestSubmissionJourney(t *testing.T) {
 	agent, supervisor := p.NewUser("agent"), p.NewUser("supervisor")
 	page := p.Page(t)
 	login(t, page, agent)
-	draftURL := buildDraft(t, p, page, "AE", "4", "784-1985-0000003-3", []step{
-		{"personal", map[string]string{"first_name": "Layla", "last_name": "Haddad", "gender": "Female",
-			"date_of_birth": "1985-02-11", "nationality": "AE", "country_of_birth": "AE", "resident_type_id": "101",
-			"primary_mobile_number": "+971502106707", "email_id": "layla@example.com", "occupation_id": "224"}},
-		{"addresses", map[string]string{"current_city": "Dubai", "current_country": "AE"}},
-		{"identity", map[string]string{"name_as_per_id": "LAYLA HADDAD", "date_of_expiry": "2029-05-01"}},
-		{"classification", map[string]string{"income_type": "2", "annual_income_range_id": "2", "reason_for_acc": "SAVINGS",
-			"txn_count_month": "5", "txn_vol_month": "3000"}},
-	}, []string{"id_front:id-front.jpg", "id_back:id-back.jpg", "face:face.jpg"})
+	draftURL := buildDraft(t, p, page, "AE", "4", "784-1985-0000003-3", laylaSteps, laylaFiles)
 	submit(t, page, draftURL, "awaiting approval")
 
 	checker := p.Page(t)
