@@ -46,7 +46,7 @@ func (s *Server) loginSSOCallback(c echo.Context) error {
 		}
 		return s.ssoRefused(c, http.StatusUnauthorized, "The identity provider did not sign you in ("+e+").")
 	}
-	user, id, err := s.sso.Complete(c.Request().Context(), code, pending)
+	in, err := s.sso.Complete(c.Request().Context(), code, pending)
 	switch {
 	case errors.Is(err, sso.ErrToken):
 		return s.ssoRefused(c, http.StatusUnauthorized, "The identity provider's answer could not be verified. Start again.")
@@ -57,7 +57,7 @@ func (s *Server) loginSSOCallback(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	if _, err := s.sessions.LoginSSO(c.Request(), c.Response(), sess, user, id.SessionID); err != nil {
+	if _, err := s.sessions.LoginSSO(c.Request(), c.Response(), sess, in.User, in.SessionID, in.Grant); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/")

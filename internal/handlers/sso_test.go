@@ -97,10 +97,12 @@ func TestSSOSignInProvisionsAndFollowsTheClaims(t *testing.T) {
 	if u.Role != store.RoleAgent || u.Branch != "DXB-01" || !slices.Equal(u.Countries, []string{"AE", "MY"}) || u.PasswordHash != "" {
 		t.Errorf("provisioned account = %+v", u)
 	}
-	// The directory makes her a supervisor: the next sign-in says so, and the trail too.
+	// The directory makes her a supervisor: her next request says so, and the trail too.
 	amira.LastName = "kyc-supervisors"
-	op.Restart([]oidctest.User{amira})
-	e.ssoClient(op, amira)
+	op.SetUsers([]oidctest.User{amira})
+	if resp, doc := c.page("/"); resp.StatusCode != http.StatusOK || !strings.Contains(doc.Find(`[data-testid="current-role"]`).Text(), "supervisor") {
+		t.Errorf("home after the directory changed: %d, role %q", resp.StatusCode, doc.Find(`[data-testid="current-role"]`).Text())
+	}
 	if u, _ = store.UserByUsername(context.Background(), e.db.Pool, "amira.sso"); u.Role != store.RoleSupervisor {
 		t.Errorf("role after the directory changed = %q", u.Role)
 	}
@@ -144,27 +146,61 @@ func TestSSOReplayedStateIsRefused(t *testing.T) {
 	}
 }
 
-func TestSSORemovedGroupRefusesAndEndsSessions(t *testing.T) {
+// TestSSORemovedGroupEndsAccessAtTheNextRequest: the directory takes the group away while
+// she is signed in twice; the next request of either session is refused, both sessions end,
+// the trail says why, and signing in again is refused too.
+func TestSSORemovedGroupEndsAccessAtTheNextRequest(t *testing.T) {
 	t.Parallel()
 	amira := ssoAgent()
 	e, op := ssoEnv(t, amira)
-	open := e.ssoClient(op, amira)
+	open, other := e.ssoClient(op, amira), e.ssoClient(op, amira)
 	if resp, _ := open.page("/"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("home: %d", resp.StatusCode)
 	}
 	amira.LastName = "former-staff"
-	op.Restart([]oidctest.User{amira})
-	c := e.client()
-	resp := c.callback(op.SignIn(c.ssoStart(), amira.Username, amira.Password))
-	body := readBody(t, resp)
-	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "grants no role") {
-		t.Errorf("sign-in without the group: status %d", resp.StatusCode)
+	op.SetUsers([]oidctest.User{amira})
+	resp := open.do(http.MethodGet, "/", nil)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login?why="+whyAccessEnded {
+		t.Fatalf("the next request after the group was removed: status %d, location %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if resp, _ := open.page("/"); !isLoginRedirect(resp) {
-		t.Errorf("the session opened before the group was removed still answers %d", resp.StatusCode)
+	if _, doc := open.page("/login?why=" + whyAccessEnded); !strings.Contains(doc.Find("main").Text(), "no longer grants you access") {
+		t.Error("the login page does not say why the session ended")
+	}
+	if resp, _ := other.page("/drafts"); !isLoginRedirect(resp) {
+		t.Errorf("her other session still answers %d", resp.StatusCode)
+	}
+	var ended int
+	if err := e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE u.username = 'amira.sso'`).Scan(&ended); err != nil || ended != 0 {
+		t.Errorf("%d sessions of hers left (%v)", ended, err)
 	}
 	if !slices.Contains(e.auditActions(), "login.sso_refused") {
 		t.Error("no login.sso_refused event")
+	}
+	c := e.client()
+	resp = c.callback(op.SignIn(c.ssoStart(), amira.Username, amira.Password))
+	if body := readBody(t, resp); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "grants no role") {
+		t.Errorf("sign-in without the group: status %d", resp.StatusCode)
+	}
+}
+
+// TestSSOProviderOutageFailsClosed: with the provider down, a signed-in user's request is
+// refused with a page saying so (no 500), and the session waits for the provider's return.
+func TestSSOProviderOutageFailsClosed(t *testing.T) {
+	t.Parallel()
+	amira := ssoAgent()
+	e, op := ssoEnv(t, amira)
+	c := e.ssoClient(op, amira)
+	op.Stop()
+	resp := c.do(http.MethodGet, "/drafts", nil)
+	if body := readBody(t, resp); resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "identity provider cannot be reached") {
+		t.Errorf("a request while the provider is down: status %d", resp.StatusCode)
+	}
+	var left int
+	if err := e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM sessions WHERE user_id IS NOT NULL
+		AND values ->> 'auth' = 'oidc'`).Scan(&left); err != nil || left != 1 {
+		t.Errorf("sessions kept through the outage: %d (%v), want 1", left, err)
 	}
 }
 

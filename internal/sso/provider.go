@@ -111,41 +111,42 @@ func (p *Provider) Begin(ctx context.Context) (string, Pending, error) {
 var ErrToken = errors.New("the identity provider's token was refused")
 
 // Finish exchanges the code for tokens, checks the ID token and returns its claims, with
-// those of the userinfo endpoint beneath them.
-func (p *Provider) Finish(ctx context.Context, code string, pending Pending) (Claims, error) {
+// those of the userinfo endpoint beneath them, and the tokens.
+func (p *Provider) Finish(ctx context.Context, code string, pending Pending) (Claims, *oauth2.Token, error) {
 	d, err := p.discover(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ctx = p.context(ctx)
 	tok, err := d.oauth.Exchange(ctx, code, oauth2.VerifierOption(pending.Verifier))
 	if err != nil {
-		return nil, fmt.Errorf("%w: code exchange: %v", ErrProvider, err)
+		return nil, nil, fmt.Errorf("%w: code exchange: %v", ErrProvider, err)
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	idt, err := p.VerifyIDToken(ctx, raw, pending.Nonce)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	claims := Claims{}
-	if d.provider.UserInfoEndpoint() != "" {
-		info, err := d.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok))
-		if err != nil {
-			return nil, fmt.Errorf("%w: userinfo: %v", ErrProvider, err)
-		}
-		if info.Subject != idt.Subject {
-			return nil, fmt.Errorf("%w: userinfo is about another subject", ErrToken)
-		}
-		if err := info.Claims(&claims); err != nil {
-			return nil, fmt.Errorf("%w: userinfo: %v", ErrProvider, err)
-		}
+	if d.provider.UserInfoEndpoint() == "" {
+		return nil, nil, fmt.Errorf("%w: the provider has no userinfo endpoint, where the portal re-reads the claims", ErrProvider)
+	}
+	info, err := d.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: userinfo: %v", ErrProvider, err)
+	}
+	if info.Subject != idt.Subject {
+		return nil, nil, fmt.Errorf("%w: userinfo is about another subject", ErrToken)
+	}
+	if err := info.Claims(&claims); err != nil {
+		return nil, nil, fmt.Errorf("%w: userinfo: %v", ErrProvider, err)
 	}
 	// The signed ID token's claims win over the userinfo answer's.
 	if err := idt.Claims(&claims); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrToken, err)
+		return nil, nil, fmt.Errorf("%w: %v", ErrToken, err)
 	}
 	claims["iss"], claims["sub"] = idt.Issuer, idt.Subject
-	return claims, nil
+	return claims, tok, nil
 }
 
 // VerifyIDToken checks raw with go-oidc (signature against the provider's published keys,
