@@ -254,24 +254,92 @@ func TestLocalLoginOffLeavesOnlyTheBreakGlassAdmin(t *testing.T) {
 	e.client().login(admin, adminPW)
 }
 
-// TestSSOCheckerStepsUpWithTheirAuthenticatorCode: a supervisor signed in through the
-// provider has no password; approval asks them to set up an authenticator app, then for its code.
-func TestSSOCheckerStepsUpWithTheirAuthenticatorCode(t *testing.T) {
-	t.Parallel()
-	sara := oidctest.User{ID: "u-sara", Username: "sara.sso", Password: "provider password 2",
-		FirstName: "AE", LastName: "kyc-supervisors", Phone: "DXB-01", PreferredLanguage: "en"}
-	e, op := ssoEnv(t, sara)
+// ssoCheckerCase is a case of DXB-01 awaiting approval, claimed by sara, a supervisor signed
+// in through the provider, whose browser it returns with the case's address.
+func ssoCheckerCase(t *testing.T, e *env, op *oidctest.Provider, sara oidctest.User) (*client, string, int64) {
+	t.Helper()
 	agent := e.agent("amal", "DXB-01", "AE")
 	id := agent.completeDraft("784-1985-0000004-1")
 	readBody(t, agent.post(fmt.Sprintf("/drafts/%d/submit", id), nil))
-
 	sup := e.ssoClient(op, sara)
 	casePath := fmt.Sprintf("/approvals/%d", id)
 	sup.page(casePath)
 	readBody(t, sup.post(casePath+"/claim", nil))
-	if _, doc := sup.page(casePath); doc.Find(`[data-testid="step-up-enrol"]`).Length() != 1 {
-		t.Fatal("approval without a password or an app does not point to /account/totp")
+	return sup, casePath, id
+}
+
+func ssoSupervisor(id, username string) oidctest.User {
+	return oidctest.User{ID: id, Username: username, Password: "provider password of " + username,
+		FirstName: "AE", LastName: "kyc-supervisors", Phone: "DXB-01", PreferredLanguage: "en"}
+}
+
+func (e *env) caseState(id int64) string {
+	e.t.Helper()
+	var state string
+	if err := e.db.Pool.QueryRow(context.Background(), `SELECT state FROM submissions WHERE draft_id = $1`, id).Scan(&state); err != nil {
+		e.t.Fatal(err)
 	}
+	return state
+}
+
+// TestSSOCheckerStepsUpAtTheProvider: approving sends a checker signed in through the
+// provider to sign in there again (prompt=login, max_age=0); the case is approved once the
+// provider's ID token says this checker just authenticated, not when someone else did.
+func TestSSOCheckerStepsUpAtTheProvider(t *testing.T) {
+	t.Parallel()
+	sara, omar := ssoSupervisor("u-sara", "sara.sso"), ssoSupervisor("u-omar", "omar.sso")
+	e, op := ssoEnv(t, sara, omar)
+	sup, casePath, id := ssoCheckerCase(t, e, op, sara)
+	_, doc := sup.page(casePath)
+	if !strings.Contains(doc.Find(`[data-testid="step-up-provider"]`).Text(), "confirm it is you at Test provider") ||
+		doc.Find(`[data-testid="step-up"]`).Length() != 0 {
+		t.Fatal("the approval form of a checker without an authenticator app does not send them to the provider")
+	}
+	approve := func() string {
+		resp := sup.post(casePath+"/approve", nil)
+		resp.Body.Close()
+		to := resp.Header.Get("Location")
+		u, _ := url.Parse(to)
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(to, op.Issuer) ||
+			u.Query().Get("prompt") != "login" || u.Query().Get("max_age") != "0" || u.Query().Get("code_challenge") == "" {
+			t.Fatalf("approve: status %d, location %q; want the provider with prompt=login and max_age=0", resp.StatusCode, to)
+		}
+		return to
+	}
+	// Someone else signs in at the provider's page: refused, recorded, not approved.
+	resp := sup.callback(op.SignIn(approve(), omar.Username, omar.Password))
+	if body := readBody(t, resp); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "did not confirm that it is you") {
+		t.Errorf("step-up by another user: status %d", resp.StatusCode)
+	}
+	if state := e.caseState(id); state != "awaiting_approval" {
+		t.Errorf("case after a refused step-up: %s", state)
+	}
+	if !slices.Contains(e.auditActions(), "submission.step_up_failed") {
+		t.Error("the refused step-up is not in the trail")
+	}
+	sup.page(casePath)
+	back := op.SignIn(approve(), sara.Username, sara.Password)
+	resp = sup.callback(back)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != casePath {
+		t.Fatalf("step-up by the checker: status %d, location %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if state := e.caseState(id); state == "awaiting_approval" {
+		t.Error("the case was not approved after the checker signed in again")
+	}
+	resp = sup.callback(back) // the same answer again approves nothing more
+	if body := readBody(t, resp); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "already used") {
+		t.Errorf("a replayed step-up answer: status %d", resp.StatusCode)
+	}
+}
+
+// TestSSOCheckerStepsUpWithTheirAuthenticatorCode: a checker signed in through the provider
+// who set up an authenticator app may approve with its code instead of signing in again.
+func TestSSOCheckerStepsUpWithTheirAuthenticatorCode(t *testing.T) {
+	t.Parallel()
+	sara := ssoSupervisor("u-sara", "sara.sso")
+	e, op := ssoEnv(t, sara)
+	sup, casePath, id := ssoCheckerCase(t, e, op, sara)
 	_, doc := sup.page("/account/totp")
 	secret := doc.Find(`[data-testid="totp-secret"]`).Text()
 	code, err := totp.GenerateCode(secret, e.clock.Now())
@@ -279,18 +347,18 @@ func TestSSOCheckerStepsUpWithTheirAuthenticatorCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	readBody(t, sup.post("/account/totp", url.Values{"code": {code}}))
-	if _, doc := sup.page(casePath); doc.Find(`input[name="code"][data-testid="step-up"]`).Length() != 1 {
-		t.Fatal("the approval form does not ask for the app's code")
+	if _, doc := sup.page(casePath); doc.Find(`input[name="code"][data-testid="step-up"]`).Length() != 1 ||
+		doc.Find(`[data-testid="step-up-provider"]`).Length() != 1 {
+		t.Fatal("the approval form does not offer the app's code beside the provider")
 	}
 	resp := sup.post(casePath+"/approve", url.Values{"code": {"000000"}})
-	resp.Body.Close()
-	if resp.StatusCode == http.StatusSeeOther {
-		t.Fatal("a wrong code approved the case")
+	if body := readBody(t, resp); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "That code is not right") {
+		t.Fatalf("a wrong code: status %d", resp.StatusCode)
 	}
 	sup.page(casePath)
 	resp = sup.post(casePath+"/approve", url.Values{"code": {code}})
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("approve with the app's code: status %d", resp.StatusCode)
+	if resp.StatusCode != http.StatusSeeOther || e.caseState(id) == "awaiting_approval" {
+		t.Fatalf("approve with the app's code: status %d, case %s", resp.StatusCode, e.caseState(id))
 	}
 }

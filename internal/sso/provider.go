@@ -99,12 +99,24 @@ type Pending struct {
 
 // Begin starts a sign-in: the address to send the browser to and what to keep until it comes back.
 func (p *Provider) Begin(ctx context.Context) (string, Pending, error) {
+	return p.begin(ctx)
+}
+
+// BeginStepUp is Begin for a user already signed in who must show it is them again: the
+// provider is asked to authenticate them anew, whatever session it holds (prompt=login,
+// max_age=0, which also makes auth_time a required claim of the ID token).
+func (p *Provider) BeginStepUp(ctx context.Context) (string, Pending, error) {
+	return p.begin(ctx, oauth2.SetAuthURLParam("prompt", "login"), oauth2.SetAuthURLParam("max_age", "0"))
+}
+
+func (p *Provider) begin(ctx context.Context, opts ...oauth2.AuthCodeOption) (string, Pending, error) {
 	d, err := p.discover(ctx)
 	if err != nil {
 		return "", Pending{}, err
 	}
 	pending := Pending{State: rand.Text(), Nonce: rand.Text(), Verifier: oauth2.GenerateVerifier()}
-	return d.oauth.AuthCodeURL(pending.State, oidc.Nonce(pending.Nonce), oauth2.S256ChallengeOption(pending.Verifier)), pending, nil
+	opts = append(opts, oidc.Nonce(pending.Nonce), oauth2.S256ChallengeOption(pending.Verifier))
+	return d.oauth.AuthCodeURL(pending.State, opts...), pending, nil
 }
 
 // ErrToken says an ID or logout token failed its checks.
@@ -141,6 +153,7 @@ func (p *Provider) Finish(ctx context.Context, code string, pending Pending) (Cl
 	if err := info.Claims(&claims); err != nil {
 		return nil, nil, fmt.Errorf("%w: userinfo: %v", ErrProvider, err)
 	}
+	delete(claims, "auth_time") // the step-up reads it from the signed ID token alone
 	// The signed ID token's claims win over the userinfo answer's.
 	if err := idt.Claims(&claims); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrToken, err)

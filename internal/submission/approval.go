@@ -257,7 +257,7 @@ func (s *Service) ReopenForUpdate(ctx context.Context, tx pgx.Tx, u store.User, 
 	return s.move(ctx, tx, &sub, Draft, audit.SubmissionReopened, map[string]any{"ecrn": sub.ECRN}, reason)
 }
 
-// StepUpRefused records a step-up that failed by another proof than the password.
-func (s *Service) StepUpRefused(ctx context.Context, draftID int64) error {
-	return s.refuse(ctx, audit.StepUpFailed, draftID, ErrStepUp)
+// StepUpRefused records a step-up that failed by another proof than the password, and why.
+func (s *Service) StepUpRefused(ctx context.Context, draftID int64, why error) error {
+	return s.refuse(ctx, audit.StepUpFailed, draftID, fmt.Errorf("%w: %v", ErrStepUp, why))
 }
