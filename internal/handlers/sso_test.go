@@ -221,21 +221,41 @@ func TestSSOBackchannelRefusesWhatIsNotALogoutToken(t *testing.T) {
 	}
 }
 
-func TestSSOLogoutGoesToTheProvider(t *testing.T) {
+// TestSSOLogoutEndsHerSessionsEverywhere: logging out sends the browser to the provider's
+// end-session endpoint with her ID token as hint; the provider then posts a back-channel
+// logout token signed with its own key, and her session in another browser ends at once.
+func TestSSOLogoutEndsHerSessionsEverywhere(t *testing.T) {
 	t.Parallel()
 	amira := ssoAgent()
 	e, op := ssoEnv(t, amira)
-	c := e.ssoClient(op, amira)
+	op.SendLogoutTo(e.srv.URL + BackchannelLogoutPath)
+	c, other := e.ssoClient(op, amira), e.ssoClient(op, amira)
 	c.page("/")
 	resp := c.post("/logout", nil)
 	resp.Body.Close()
 	to := resp.Header.Get("Location")
+	u, _ := url.Parse(to)
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(to, op.Issuer+"end_session?") ||
-		!strings.Contains(to, "client_id="+oidctest.ClientID) {
-		t.Errorf("logout: status %d, location %q, want the provider's end_session_endpoint", resp.StatusCode, to)
+		u.Query().Get("client_id") != oidctest.ClientID || u.Query().Get("id_token_hint") == "" {
+		t.Fatalf("logout: status %d, location %q, want the provider's end_session_endpoint with a hint", resp.StatusCode, to)
 	}
 	if resp, _ := c.page("/"); !isLoginRedirect(resp) {
 		t.Error("our session outlived the logout")
+	}
+	if resp, _ := other.page("/"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("her other session before the provider's logout: %d", resp.StatusCode)
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(to) // the browser at the provider
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp, _ := other.page("/"); !isLoginRedirect(resp) {
+		t.Errorf("her other session after the provider's back-channel logout answers %d", resp.StatusCode)
+	}
+	if !slices.Contains(e.auditActions(), "session.provider_logout") {
+		t.Error("no session.provider_logout event")
 	}
 }
 

@@ -50,9 +50,19 @@ type User struct {
 type Provider struct {
 	Issuer string // http://localhost:<port>/, as the provider names itself
 
-	t     *testing.T
-	users string // the directory's file, read by the provider at every look-up
-	stop  func()
+	t      *testing.T
+	users  string // the directory's file, read by the provider at every look-up
+	logout string // holds where the provider posts back-channel logout tokens
+	stop   func()
+}
+
+// SendLogoutTo makes the provider post a back-channel logout token to uri whenever a user
+// signs out at its end-session endpoint.
+func (p *Provider) SendLogoutTo(uri string) {
+	p.t.Helper()
+	if err := os.WriteFile(p.logout, []byte(uri), 0o600); err != nil {
+		p.t.Fatal(err)
+	}
 }
 
 // Stop ends the provider before the test does, as in an outage.
@@ -69,14 +79,16 @@ func Start(t *testing.T, users []User, redirectURIs ...string) *Provider {
 	_, port, _ := net.SplitHostPort(l.Addr().String())
 	_ = l.Close()
 	dir := t.TempDir()
-	p := &Provider{Issuer: "http://localhost:" + port + "/", t: t, users: filepath.Join(dir, "users.json")}
+	p := &Provider{Issuer: "http://localhost:" + port + "/", t: t, users: filepath.Join(dir, "users.json"),
+		logout: filepath.Join(dir, "backchannel-logout")}
 	p.SetUsers(users)
 	log, err := os.OpenFile(filepath.Join(dir, "provider.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(binary(t)) // #nosec G204 -- the provider make test built
-	cmd.Env = append(os.Environ(), "PORT="+port, "USERS_FILE="+p.users, "REDIRECT_URI="+strings.Join(redirectURIs, ","))
+	cmd.Env = append(os.Environ(), "PORT="+port, "USERS_FILE="+p.users, "BACKCHANNEL_LOGOUT_FILE="+p.logout,
+		"REDIRECT_URI="+strings.Join(redirectURIs, ","))
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -183,9 +183,10 @@ func (p *Provider) VerifyIDToken(ctx context.Context, raw, nonce string) (*oidc.
 	return idt, nil
 }
 
-// EndSessionURL is where to send the browser so the provider ends its own session too; ""
-// when the provider publishes no end_session_endpoint (or cannot be reached now).
-func (p *Provider) EndSessionURL(ctx context.Context) string {
+// EndSessionURL is where to send the browser so the provider ends its own session too, with
+// idTokenHint (may be "") naming the user; "" when the provider publishes no
+// end_session_endpoint (or cannot be reached now).
+func (p *Provider) EndSessionURL(ctx context.Context, idTokenHint string) string {
 	d, err := p.discover(ctx)
 	if err != nil || d.endSession == "" {
 		return ""
@@ -196,6 +197,9 @@ func (p *Provider) EndSessionURL(ctx context.Context) string {
 	}
 	q := u.Query()
 	q.Set("client_id", p.cfg.ClientID)
+	if idTokenHint != "" {
+		q.Set("id_token_hint", idTokenHint)
+	}
 	if p.cfg.PostLogoutURL != "" {
 		q.Set("post_logout_redirect_uri", p.cfg.PostLogoutURL)
 	}

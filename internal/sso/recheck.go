@@ -21,6 +21,7 @@ import (
 // mapping reads (a provider's userinfo answer may lack some: Entra ID's carries only the
 // profile, its groups are in the ID token). It is kept sealed under PORTAL_SECRETS_KEY.
 type Grant struct {
+	IDToken  string    `json:"id_token"` // the latest, as id_token_hint at the end-session endpoint
 	Access   string    `json:"access"`
 	Refresh  string    `json:"refresh,omitempty"`
 	Expiry   time.Time `json:"expiry"`
@@ -40,7 +41,8 @@ func (s *Service) newGrant(tok *oauth2.Token, c Claims) Grant {
 			kept[name] = v
 		}
 	}
-	return Grant{Access: tok.AccessToken, Refresh: tok.RefreshToken, Expiry: tok.Expiry, IDClaims: kept}
+	raw, _ := tok.Extra("id_token").(string)
+	return Grant{IDToken: raw, Access: tok.AccessToken, Refresh: tok.RefreshToken, Expiry: tok.Expiry, IDClaims: kept}
 }
 
 // Seal encrypts g for the session of account userID.
@@ -157,8 +159,20 @@ func (s *Service) refreshedClaims(ctx context.Context, d *discovered, tok *oauth
 	if err := idt.Claims(&claims); err != nil {
 		return fmt.Errorf("%w: refreshed ID token: %v", ErrGrantEnded, err)
 	}
-	g.IDClaims = s.newGrant(tok, claims).IDClaims
+	g.IDToken, g.IDClaims = raw, s.newGrant(tok, claims).IDClaims
 	return nil
+}
+
+// LogoutURL is where to send the browser of user userID, whose session keeps sealed, so that
+// the provider ends its own session too: its end-session endpoint, told who by the latest ID
+// token (id_token_hint), so that it can end that user's sessions at every client (back-channel
+// logout). "" when the provider has no end-session endpoint.
+func (s *Service) LogoutURL(ctx context.Context, userID int64, sealed string) string {
+	g, err := s.open(userID, sealed)
+	if err != nil {
+		return s.EndSessionURL(ctx, "")
+	}
+	return s.EndSessionURL(ctx, g.IDToken)
 }
 
 // recheckFailed tells a refusal by the provider (it answered 4xx: the token is no longer
