@@ -10,7 +10,8 @@ import (
 
 // TestAgentSignsInThroughTheIdentityProvider: local passwords off, the agent signs in on the
 // provider's own login page and lands on the home page with the role and branch of their
-// directory entry (the claims mapping of oidctest.User), then signs out of both.
+// directory entry (the claims mapping of oidctest.User), then signs out of both; signed in
+// again, the directory takes her out of the group, and her next request ends her access.
 func TestAgentSignsInThroughTheIdentityProvider(t *testing.T) {
 	addr := freeAddr(t)
 	callback := "http://" + addr + "/login/oidc/callback"
@@ -47,4 +48,18 @@ func TestAgentSignsInThroughTheIdentityProvider(t *testing.T) {
 	_, err = page.Goto(p.URL + "/")
 	check(t, err)
 	check(t, expect.Locator(page.GetByTestId("login-sso")).ToBeVisible())
+
+	// Signed in again, she is taken out of the group at the provider: her next request ends.
+	check(t, page.GetByTestId("login-sso").Click())
+	check(t, page.GetByLabel("Username:").Fill(amira.Username))
+	check(t, page.GetByLabel("Password:").Fill(amira.Password))
+	check(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Login"}).Click())
+	check(t, expect.Locator(page.GetByTestId("home")).ToBeVisible())
+	amira.LastName = "former-staff"
+	op.SetUsers([]oidctest.User{amira})
+	_, err = page.Goto(p.URL + "/search")
+	check(t, err)
+	check(t, expect.Locator(page.GetByText("no longer grants you access")).ToBeVisible())
+	check(t, expect.Locator(page.GetByTestId("login-sso")).ToBeVisible())
+	p.Capture(page, "login-sso-access-ended")
 }
