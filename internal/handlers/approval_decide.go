@@ -86,13 +86,7 @@ func (s *Server) approvalApprove(c echo.Context) error {
 		case viaProvider && code == "":
 			return s.submissions.ApproveWith(ctx, u, id, func(context.Context) error { return s.beginStepUp(c, id) })
 		case viaProvider:
-			return s.submissions.ApproveWith(ctx, u, id, func(ctx context.Context) error {
-				ok, err := s.login.StepUpCode(ctx, u, code)
-				if err == nil && !ok {
-					err = s.submissions.StepUpRefused(ctx, id, errors.New("not a code of the user's authenticator app"))
-				}
-				return err
-			})
+			return s.submissions.ApproveWithCode(ctx, u, id, code)
 		}
 		return s.submissions.Approve(ctx, u, id, first(form["password"]))
 	})(c)

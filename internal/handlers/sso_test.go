@@ -382,3 +382,34 @@ func TestSSOCheckerStepsUpWithTheirAuthenticatorCode(t *testing.T) {
 		t.Fatalf("approve with the app's code: status %d, case %s", resp.StatusCode, e.caseState(id))
 	}
 }
+
+// TestSSOCheckerCodesShareTheSignInThrottle: codes guessed at approval count and lock like
+// passwords, so a session left open does not let anyone try the million codes.
+func TestSSOCheckerCodesShareTheSignInThrottle(t *testing.T) {
+	t.Parallel()
+	sara := ssoSupervisor("u-sara", "sara.sso")
+	e, op := ssoEnv(t, sara)
+	sup, casePath, _ := ssoCheckerCase(t, e, op, sara)
+	_, doc := sup.page("/account/totp")
+	code, err := totp.GenerateCode(doc.Find(`[data-testid="totp-secret"]`).Text(), e.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	readBody(t, sup.post("/account/totp", url.Values{"code": {code}}))
+	var status int
+	for range 5 {
+		sup.page(casePath)
+		resp := sup.post(casePath+"/approve", url.Values{"code": {"000000"}})
+		resp.Body.Close()
+		status = resp.StatusCode
+	}
+	if status != http.StatusTooManyRequests {
+		t.Errorf("the fifth wrong code: status %d, want 429", status)
+	}
+	sup.page(casePath)
+	resp := sup.post(casePath+"/approve", url.Values{"code": {code}})
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the right code during the lock: status %d, want 429", resp.StatusCode)
+	}
+}
