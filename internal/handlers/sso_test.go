@@ -192,6 +192,7 @@ func TestSSOProviderOutageFailsClosed(t *testing.T) {
 	amira := ssoAgent()
 	e, op := ssoEnv(t, amira)
 	c := e.ssoClient(op, amira)
+	c.page("/") // the session's CSRF token, for the logout below
 	op.Stop()
 	resp := c.do(http.MethodGet, "/drafts", nil)
 	if body := readBody(t, resp); resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "identity provider cannot be reached") {
@@ -201,6 +202,15 @@ func TestSSOProviderOutageFailsClosed(t *testing.T) {
 	if err := e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM sessions WHERE user_id IS NOT NULL
 		AND values ->> 'auth' = 'oidc'`).Scan(&left); err != nil || left != 1 {
 		t.Errorf("sessions kept through the outage: %d (%v), want 1", left, err)
+	}
+	// Logging out needs no word from the provider.
+	resp = c.post("/logout", nil)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("logout while the provider is down: status %d", resp.StatusCode)
+	}
+	if resp, _ := c.page("/"); !isLoginRedirect(resp) {
+		t.Error("the session outlived the logout")
 	}
 }
 
