@@ -34,7 +34,7 @@ func (e errToProvider) Error() string { return "the step-up goes on at the ident
 func (s *Server) beginStepUp(c echo.Context, id int64) error {
 	to, pending, err := s.sso.BeginStepUp(c.Request().Context())
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadGateway, "The identity provider cannot be reached. Try again in a moment.").SetInternal(err)
+		return echo.NewHTTPError(http.StatusBadGateway, langOf(c).T("sso.provider_down")).SetInternal(err)
 	}
 	sess := sessionOf(c)
 	sess.Values[keySSOState], sess.Values[keySSONonce], sess.Values[keySSOVerifier] = pending.State, pending.Nonce, pending.Verifier
@@ -86,7 +86,7 @@ func (s *Server) approvalStepUpDone(c echo.Context, caseID, since string, pendin
 		a.StepUpError = langOf(c).T("sso.step_up_refused", "Provider", s.sso.Name())
 		return render(c, http.StatusForbidden, pages.ApprovalPage(s.chrome(c, "Case", "approvals"), a))
 	case errors.Is(err, sso.ErrProvider):
-		return echo.NewHTTPError(http.StatusBadGateway, "The identity provider cannot be reached. Try again in a moment.").SetInternal(err)
+		return echo.NewHTTPError(http.StatusBadGateway, langOf(c).T("sso.provider_down")).SetInternal(err)
 	case err != nil:
 		return submissionFailure(err)
 	}

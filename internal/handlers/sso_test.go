@@ -347,6 +347,13 @@ func TestSSOCheckerStepsUpAtTheProvider(t *testing.T) {
 	if !slices.Contains(e.auditActions(), "submission.step_up_failed") {
 		t.Error("the refused step-up is not in the trail")
 	}
+	// The checker gives up at the provider, which sends them back with an error.
+	sup.page(casePath)
+	to, _ := url.Parse(approve())
+	resp = sup.do(http.MethodGet, "/login/oidc/callback?error=access_denied&state="+url.QueryEscape(to.Query().Get("state")), nil)
+	if body := readBody(t, resp); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "did not confirm that it is you") {
+		t.Errorf("step-up given up at the provider: status %d", resp.StatusCode)
+	}
 	sup.page(casePath)
 	back := op.SignIn(approve(), sara.Username, sara.Password)
 	resp = sup.callback(back)
