@@ -86,28 +86,11 @@ func (s *Service) Recheck(ctx context.Context, u store.User, sealed string) (sto
 	if err != nil {
 		return u, "", err
 	}
-	old := &oauth2.Token{AccessToken: g.Access, RefreshToken: g.Refresh, Expiry: g.Expiry, TokenType: "Bearer"}
-	if !old.Valid() && old.RefreshToken == "" {
-		return u, "", fmt.Errorf("%w: the access token expired and the provider gave no refresh token", ErrGrantEnded)
-	}
 	status := &lastStatus{base: s.client.Transport}
 	ctx = oidc.ClientContext(ctx, &http.Client{Timeout: s.client.Timeout, Transport: status})
-	tok := old
-	if !old.Valid() {
-		// Requests of one session at once share one refresh: the provider may rotate refresh
-		// tokens, and a second use of the old one would be refused.
-		v, err, _ := s.refreshes.Do(sealed, func() (any, error) {
-			t, err := d.oauth.TokenSource(ctx, old).Token()
-			return refreshed{t, status.code}, err
-		})
-		r := v.(refreshed)
-		if err != nil {
-			return u, "", recheckFailed(r.status, fmt.Errorf("token refresh: %v", err))
-		}
-		tok = r.token
-		if err := s.refreshedClaims(ctx, d, tok, &g); err != nil {
-			return u, "", err
-		}
+	tok, renewed, err := s.accessToken(ctx, d, &g, sealed)
+	if err != nil {
+		return u, "", err
 	}
 	info, err := d.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok))
 	if err != nil {
@@ -127,12 +110,36 @@ func (s *Service) Recheck(ctx context.Context, u store.User, sealed string) (sto
 		}
 	}
 	u, _, err = s.SignIn(ctx, claims)
-	if err != nil || tok == old {
+	if err != nil || !renewed {
 		return u, "", err
 	}
 	g.Access, g.Refresh, g.Expiry = tok.AccessToken, cmp.Or(tok.RefreshToken, g.Refresh), tok.Expiry
 	sealed, err = s.Seal(u.ID, g)
 	return u, sealed, err
+}
+
+// accessToken is the access token of g, refreshed first when it has expired (renewed);
+// sealed is g as the session keeps it.
+func (s *Service) accessToken(ctx context.Context, d *discovered, g *Grant, sealed string) (*oauth2.Token, bool, error) {
+	old := &oauth2.Token{AccessToken: g.Access, RefreshToken: g.Refresh, Expiry: g.Expiry, TokenType: "Bearer"}
+	if old.Valid() {
+		return old, false, nil
+	}
+	if old.RefreshToken == "" {
+		return nil, false, fmt.Errorf("%w: the access token expired and the provider gave no refresh token", ErrGrantEnded)
+	}
+	// Requests of one session at once share one refresh: the provider may rotate refresh
+	// tokens, and a second use of the old one would be refused.
+	v, err, _ := s.refreshes.Do(sealed, func() (any, error) {
+		status := &lastStatus{base: s.client.Transport}
+		t, err := d.oauth.TokenSource(oidc.ClientContext(ctx, &http.Client{Timeout: s.client.Timeout, Transport: status}), old).Token()
+		return refreshed{t, status.code}, err
+	})
+	r := v.(refreshed)
+	if err != nil {
+		return nil, false, recheckFailed(r.status, fmt.Errorf("token refresh: %v", err))
+	}
+	return r.token, true, s.refreshedClaims(ctx, d, r.token, g)
 }
 
 // refreshed is a refresh's answer, shared by the requests that waited for it.
