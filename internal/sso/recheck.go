@@ -45,8 +45,8 @@ func (s *Service) newGrant(tok *oauth2.Token, c Claims) Grant {
 	return Grant{IDToken: raw, Access: tok.AccessToken, Refresh: tok.RefreshToken, Expiry: tok.Expiry, IDClaims: kept}
 }
 
-// Seal encrypts g for the session of account userID.
-func (s *Service) Seal(userID int64, g Grant) (string, error) {
+// seal encrypts g for the session of account userID.
+func (s *Service) seal(userID int64, g Grant) (string, error) {
 	b, err := json.Marshal(g) // #nosec G117 -- the provider's tokens, sealed before they are stored
 	if err != nil {
 		return "", err
@@ -114,7 +114,7 @@ func (s *Service) Recheck(ctx context.Context, u store.User, sealed string) (sto
 		return u, "", err
 	}
 	g.Access, g.Refresh, g.Expiry = tok.AccessToken, cmp.Or(tok.RefreshToken, g.Refresh), tok.Expiry
-	sealed, err = s.Seal(u.ID, g)
+	sealed, err = s.seal(u.ID, g)
 	return u, sealed, err
 }
 

@@ -58,7 +58,7 @@ func TestRecheckRefreshesAnExpiredAccessToken(t *testing.T) {
 		t.Fatalf("recheck with a live token: %+v, renewed %t, %v", u, renewed != "", err)
 	}
 	g.Expiry = time.Now().Add(-time.Minute)
-	expired, err := s.Seal(in.User.ID, g)
+	expired, err := s.seal(in.User.ID, g)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestRecheckRefreshesAnExpiredAccessToken(t *testing.T) {
 		t.Errorf("a spent refresh token again: err = %v, want ErrGrantEnded", err)
 	}
 	g.Refresh = ""
-	noRefresh, _ := s.Seal(in.User.ID, g)
+	noRefresh, _ := s.seal(in.User.ID, g)
 	if _, _, err := s.Recheck(ctx, in.User, noRefresh); !errors.Is(err, ErrGrantEnded) {
 		t.Errorf("an expired token and no refresh token: err = %v, want ErrGrantEnded", err)
 	}

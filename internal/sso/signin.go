@@ -120,7 +120,7 @@ func (s *Service) Complete(ctx context.Context, code string, pending Pending) (S
 	if err != nil {
 		return SignedIn{}, err
 	}
-	grant, err := s.Seal(user.ID, s.newGrant(tok, claims))
+	grant, err := s.seal(user.ID, s.newGrant(tok, claims))
 	return SignedIn{User: user, SessionID: id.SessionID, Grant: grant}, err
 }
 
