@@ -87,16 +87,8 @@ func TestCheckerStepsUpAtTheIdentityProvider(t *testing.T) {
 	agent := p.NewUser("agent")
 	page := p.Page(t)
 	login(t, page, agent)
-	draftURL := buildDraft(t, p, page, "AE", "4", "784-1985-0000005-8", []step{
-		{"personal", map[string]string{"first_name": "Omar", "last_name": "Saleh", "gender": "Male",
-			"date_of_birth": "1985-02-11", "nationality": "AE", "country_of_birth": "AE", "resident_type_id": "101",
-			"primary_mobile_number": "+971502106708", "email_id": "omar@example.com", "occupation_id": "224",
-			"place_of_birth": "Sharjah"}},
-		{"addresses", map[string]string{"current_city": "Dubai", "current_country": "AE"}},
-		{"identity", map[string]string{"name_as_per_id": "OMAR SALEH", "date_of_expiry": "2029-05-01"}},
-		{"classification", map[string]string{"income_type": "2", "annual_income_range_id": "2", "reason_for_acc": "SAVINGS",
-			"txn_count_month": "5", "txn_vol_month": "3000"}},
-	}, []string{"id_front:id-front.jpg", "id_back:id-back.jpg", "face:face.jpg"})
+	draftURL := buildDraft(t, p, page, "AE", "4", "784-1985-0000005-8", layla,
+		[]string{"id_front:id-front.jpg", "id_back:id-back.jpg", "face:face.jpg"})
 	submit(t, page, draftURL, "awaiting approval")
 
 	checker := p.Page(t)
