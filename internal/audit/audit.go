@@ -120,7 +120,7 @@ type Row struct {
 // row is the completed event as it will be stored.
 func (e Event) row() Row {
 	return Row{Actor: e.Actor, OccurredAt: e.OccurredAt, Action: e.Action, EntityType: e.EntityType,
-		EntityID: e.EntityID, Before: canonicalJSON(e.Before), After: canonicalJSON(e.After),
+		EntityID: e.EntityID, Before: storedJSON(e.Before), After: storedJSON(e.After),
 		Reason: e.Reason, Outcome: e.Outcome}
 }
 
@@ -153,6 +153,30 @@ func rawOrNil(b []byte) any {
 		return nil
 	}
 	return json.RawMessage(b)
+}
+
+// storedJSON encodes v for a jsonb column: nil (SQL NULL) for nil, JSON null or invalid
+// JSON. It need not be canonical: jsonb keeps a form of its own, and a leaf is computed from
+// the row as read back (Row.Record), so an append skips canonicalJSON's decode and second
+// encoding.
+func storedJSON(v any) []byte {
+	if v == nil {
+		return nil
+	}
+	raw, ok := v.(json.RawMessage)
+	if ok && !json.Valid(raw) {
+		return nil
+	}
+	if !ok {
+		var err error
+		if raw, err = json.Marshal(v); err != nil {
+			raw, _ = json.Marshal(map[string]string{"unencodable": err.Error()})
+		}
+	}
+	if string(bytes.TrimSpace(raw)) == "null" {
+		return nil
+	}
+	return raw
 }
 
 // canonicalJSON encodes v with sorted keys and exact numbers, so that a value read back
