@@ -48,7 +48,7 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 		Customer: strings.TrimSpace(d.Values["first_name"] + " " + d.Values["last_name"]), CustomerAr: d.Values["full_name_arabic"],
 		State: submission.State(sub.State).Label(), Mine: sub.MakerID == u.ID,
 		UpdateOf: d.UpdateECRN, Updates: updateChanges(d)}
-	s.stepUpOf(c, u, &a)
+	s.caseStepUp(c, u, &a)
 	if sub.ClaimExpiresAt.After(s.Now()) {
 		a.ClaimedBy, a.ClaimedByMe, a.ClaimUntil = sub.ClaimedByName, sub.ClaimedBy == u.ID, stamp(sub.ClaimExpiresAt, s.zoneOf(sub.Branch))
 	}
@@ -82,14 +82,27 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 	return a, err
 }
 
-// stepUpOf sets how u proves it is them at approval: their password, or, signed in through
-// the identity provider (no password), by signing in there again, or with a code of their
-// authenticator app when they have one.
-func (s *Server) stepUpOf(c echo.Context, u store.User, a *pages.Approval) {
+// caseStepUp sets how u proves it is them at a case's approval: their password, or, signed
+// in through the identity provider (no password), by signing in there again, or with a code
+// of their authenticator app when they have one.
+func (s *Server) caseStepUp(c echo.Context, u store.User, a *pages.Approval) {
 	a.StepUp = "password"
 	if session.SignedInWithSSO(sessionOf(c)) && s.sso != nil {
 		a.StepUp, a.Provider, a.CodeFallback = "provider", s.sso.Name(), u.TOTPSecret != ""
 	}
+}
+
+// stepUpOf is how u proves it is them at a review's approval: their password, or, signed in
+// through the identity provider (no password), a code of their authenticator app once they
+// have one.
+func stepUpOf(c echo.Context, u store.User) string {
+	switch {
+	case !session.SignedInWithSSO(sessionOf(c)):
+		return "password"
+	case u.TOTPSecret != "":
+		return "code"
+	}
+	return "enrol"
 }
 
 // comparison is the last side-by-side the worker recorded after an "already exists".
