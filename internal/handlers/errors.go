@@ -62,9 +62,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	l := langOf(c)
 	p := pages.Problem{Status: status, Title: l.T("problem." + id + ".title"), Message: l.T("problem." + id + ".message"),
 		RequestID: requestIDOf(c)}
-	if he != nil && status < 500 && status != http.StatusNotFound {
+	if he != nil && status != http.StatusInternalServerError && status != http.StatusNotFound {
+		// Our own words for a 4xx, or for a service that is down (502, 503): an HTTPError's
+		// message is never a wrapped internal error, which goes to SetInternal.
 		switch msg := he.Message.(type) {
-		case message: // our own words for a 4xx, never a wrapped internal error
+		case message:
 			p.Message = l.T(msg.id, msg.data...)
 		case string: // a service's refusal, in English: in the viewer's language where the catalogues hold it
 			if msg != "" && msg != http.StatusText(status) {
@@ -104,7 +106,17 @@ const (
 	whySignedOut = "signed-out"
 	whyExpired   = "expired"
 	whyDisabled  = "disabled"
+	// The identity provider no longer grants the user (every session ended), or no longer
+	// accepts this session's tokens.
+	whyAccessEnded   = "access-ended"
+	whyProviderEnded = "provider-ended"
 )
+
+// providerNotices are the words, from the catalogues, of why the identity provider ended a session.
+var providerNotices = map[string]string{
+	whyAccessEnded:   "sso.access_ended",
+	whyProviderEnded: "sso.sign_in_again",
+}
 
 // signInNotices are the message ids of each reason.
 var signInNotices = map[string]string{

@@ -19,7 +19,11 @@ func (s *Server) loginShow(c echo.Context) error {
 
 // loginNotice says why the viewer is on the login page, in their language, or "".
 func loginNotice(c echo.Context) string {
-	id, ok := signInNotices[c.QueryParam("why")]
+	why := c.QueryParam("why")
+	id, ok := providerNotices[why]
+	if !ok {
+		id, ok = signInNotices[why]
+	}
 	if !ok {
 		return ""
 	}
