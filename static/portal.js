@@ -5,6 +5,10 @@
 // served from /static: the CSP allows no inline script.
 "use strict";
 
+// words are the page's messages in its language, written by the layout into a JSON block
+// (never run as script): see docs/i18n.md.
+const words = JSON.parse(document.getElementById("portal-words")?.textContent || "{}");
+
 // What a form's answer should put focus on, first match wins: a refused input, an error,
 // or the result the answer marks with data-focus.
 const focusOrder = ['[aria-invalid="true"]', ".field-error, [role=alert]", "[data-focus]"];
@@ -87,9 +91,7 @@ function showUploadPhases() {
   for (const form of sent) {
     const status = form.querySelector(".upload-status");
     const waiting = photos.indexOf(form) > 0;
-    status.textContent = waiting
-      ? "Waiting: your other photo is being checked first (the portal checks one photo of yours at a time)…"
-      : "Sent. Checking the file…";
+    status.textContent = waiting ? words.waiting : words.sent;
     status.hidden = false;
   }
 }
@@ -167,9 +169,9 @@ async function scalePhoto(file, edge) {
 // slot, which screen readers announce.
 document.addEventListener("htmx:responseError", (e) => {
   const answer = new DOMParser().parseFromString(e.detail.xhr.responseText, "text/html");
-  say(answer.body.textContent.trim().replace(/\s+/g, " ") || "The portal could not complete this request.");
+  say(answer.body.textContent.trim().replace(/\s+/g, " ") || words.failed);
 });
-document.addEventListener("htmx:sendError", () => say("The portal could not be reached. Check the connection and try again."));
+document.addEventListener("htmx:sendError", () => say(words.unreachable));
 
 function say(text) {
   const p = document.createElement("p");
@@ -238,7 +240,7 @@ function noteEdit(e) {
   unsaved.add(e.target);
   const badge = document.getElementById("saved-badge");
   if (badge) {
-    badge.textContent = "Not saved yet";
+    badge.textContent = words.notSaved;
   }
 }
 // Capture: the edit is counted before htmx, listening on the field itself, sends its save.
@@ -297,7 +299,7 @@ document.addEventListener("focusout", (e) => {
   const p = document.createElement("p");
   p.className = "field-error";
   p.dataset.client = "";
-  p.textContent = field.title ? "Format: " + field.title + "." : field.validationMessage;
+  p.textContent = field.title ? words.format.replace("{hint}", field.title) : field.validationMessage;
   slot.append(p);
 });
 document.addEventListener("change", (e) => {
@@ -340,8 +342,7 @@ document.addEventListener("change", (e) => {
   p.id = input.id + "-too-big";
   p.setAttribute("role", "alert");
   p.dataset.testid = "too-big-" + input.id.replace(/^file-/, "");
-  p.textContent = `This file is ${mb(file.size)}: the most a document may be is ${mb(max)}. ` +
-    "Take the photo again at a lower resolution, or scan the page at 200 dpi.";
+  p.textContent = words.tooBig.replace("{size}", mb(file.size)).replace("{max}", mb(max));
   input.value = "";
   input.setAttribute("aria-invalid", "true");
   input.setAttribute("aria-describedby", p.id);

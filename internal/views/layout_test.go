@@ -31,8 +31,10 @@ func TestLayoutEscapesUserData(t *testing.T) {
 	if got := doc.Find(`[data-testid="current-user"]`).Text(); got != hostile {
 		t.Errorf("current-user = %q, want the name as text", got)
 	}
-	if doc.Find(`script`).Length() != 2 || doc.Find(`script[src^="/static/"]`).Length() != 2 {
-		t.Errorf("scripts = %d, want htmx and portal.js, both from /static", doc.Find(`script`).Length())
+	// Scripts that run: htmx and portal.js, from /static; the page's words are data, never run.
+	running := doc.Find(`script:not([type="application/json"])`)
+	if running.Length() != 2 || doc.Find(`script[src^="/static/"]`).Length() != 2 || doc.Find(`script#portal-words`).Length() != 1 {
+		t.Errorf("scripts = %d, want htmx and portal.js, both from /static, and the words as JSON", running.Length())
 	}
 }
 
