@@ -77,6 +77,19 @@ func reddish(img image.Image, x, y int) bool {
 	return r>>8 > 180 && g>>8 < 80
 }
 
+// turned is a 3×2 image whose pixels are numbered 1 to 6, row by row, turned by each EXIF
+// orientation.
+var turned = map[int][]uint8{
+	1: {1, 2, 3, 4, 5, 6},
+	2: {3, 2, 1, 6, 5, 4},
+	3: {6, 5, 4, 3, 2, 1},
+	4: {4, 5, 6, 1, 2, 3},
+	5: {1, 4, 2, 5, 3, 6},
+	6: {4, 1, 5, 2, 6, 3},
+	7: {6, 3, 5, 2, 4, 1},
+	8: {3, 6, 2, 5, 1, 4},
+}
+
 func TestOrientations(t *testing.T) {
 	t.Parallel()
 	// A 3×2 image whose pixels are numbered, turned by each orientation.
@@ -84,21 +97,31 @@ func TestOrientations(t *testing.T) {
 	for i := range 6 {
 		src.Pix[i*4], src.Pix[i*4+3] = uint8(i+1), 255
 	}
-	want := map[int][]uint8{
-		1: {1, 2, 3, 4, 5, 6},
-		2: {3, 2, 1, 6, 5, 4},
-		3: {6, 5, 4, 3, 2, 1},
-		4: {4, 5, 6, 1, 2, 3},
-		5: {1, 4, 2, 5, 3, 6},
-		6: {4, 1, 5, 2, 6, 3},
-		7: {6, 3, 5, 2, 4, 1},
-		8: {3, 6, 2, 5, 1, 4},
-	}
-	for o, w := range want {
+	for o, w := range turned {
 		got := upright(src, 100, o)
 		var seq []uint8
 		for i := 0; i < len(got.Pix); i += 4 {
 			seq = append(seq, got.Pix[i])
+		}
+		if !bytes.Equal(seq, w) {
+			t.Errorf("orientation %d: %v, want %v", o, seq, w)
+		}
+	}
+}
+
+// TestOrientationsYCbCr: a decoded JPEG is turned in its own planes as upright turns RGBA.
+func TestOrientationsYCbCr(t *testing.T) {
+	t.Parallel()
+	src := image.NewYCbCr(image.Rect(0, 0, 3, 2), image.YCbCrSubsampleRatio444)
+	for i := range 6 {
+		src.Y[i], src.Cb[i], src.Cr[i] = uint8(i+1), uint8(i+1), uint8(i+1)
+	}
+	for o, w := range turned {
+		got := uprightYCbCr(src, 100, o)
+		// 4:2:0 chroma averages neighbours: luma, which is whole, shows where each pixel went.
+		var seq []uint8
+		for y := range got.Rect.Dy() {
+			seq = append(seq, got.Y[y*got.YStride:y*got.YStride+got.Rect.Dx()]...)
 		}
 		if !bytes.Equal(seq, w) {
 			t.Errorf("orientation %d: %v, want %v", o, seq, w)
@@ -122,9 +145,9 @@ func TestQualityWarnings(t *testing.T) {
 	if len(flat.Warnings) != 1 || !strings.Contains(flat.Warnings[0], "blurred") {
 		t.Errorf("a featureless photo got warnings %v, want one about blur", flat.Warnings)
 	}
-	white := image.NewRGBA(image.Rect(0, 0, 100, 100))
-	for i := range white.Pix {
-		white.Pix[i] = 255
+	white := image.NewYCbCr(image.Rect(0, 0, 100, 100), image.YCbCrSubsampleRatio420)
+	for i := range white.Y {
+		white.Y[i] = 255
 	}
 	if w := qualityWarnings("face", white); len(w) != 2 || !strings.Contains(w[1], "glare") {
 		t.Errorf("a white photo got %v, want blur and glare", w)

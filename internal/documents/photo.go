@@ -64,7 +64,7 @@ func preparePhoto(kind string, data []byte) (Prepared, error) {
 		return Prepared{}, reject("The image is damaged or incomplete: it could not be read to the end. Take the photo again.")
 	}
 	// The decoded photo is garbage once scaled: encoding needs only the stored size.
-	return encodePhoto(kind, upright(img, StoredEdge, orient))
+	return encodePhoto(kind, uprightYCbCr(img, StoredEdge, orient))
 }
 
 // checkWhole refuses a file that carries more than its image: bytes after the end marker
@@ -107,10 +107,7 @@ func upright(img image.Image, edge, orient int) *image.RGBA {
 	if orient >= 5 && orient <= 8 {
 		w, h = h, w
 	}
-	dw, dh := w, h
-	if scale := float64(edge) / float64(max(w, h)); scale < 1 {
-		dw, dh = max(1, int(float64(w)*scale+0.5)), max(1, int(float64(h)*scale+0.5))
-	}
+	dw, dh := uprightSize(b.Dx(), b.Dy(), edge, orient)
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
 	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 	var interp draw.Interpolator = draw.ApproxBiLinear
@@ -151,15 +148,43 @@ func orientation8(o int, b image.Rectangle, sx, sy float64) f64.Aff3 {
 	return f64.Aff3{a, bb, c - a*x0 - bb*y0, d, e, f - d*x0 - e*y0}
 }
 
-func encodePhoto(kind string, img *image.RGBA) (Prepared, error) {
-	var out, thumb bytes.Buffer
-	if err := jpeg.Encode(&out, img, &jpeg.Options{Quality: jpegQ}); err != nil {
+func encodePhoto(kind string, img *image.YCbCr) (Prepared, error) {
+	out, err := encodeJPEG(img, jpegQ)
+	if err != nil {
 		return Prepared{}, fmt.Errorf("documents: encode: %w", err)
 	}
-	if err := jpeg.Encode(&thumb, upright(img, thumbEdge, 1), &jpeg.Options{Quality: 80}); err != nil {
+	thumb, err := encodeJPEG(uprightYCbCr(img, thumbEdge, 1), 80)
+	if err != nil {
 		return Prepared{}, fmt.Errorf("documents: encode thumbnail: %w", err)
 	}
 	b := img.Bounds()
-	return Prepared{ContentType: "image/jpeg", Data: out.Bytes(), Thumb: thumb.Bytes(),
+	return Prepared{ContentType: "image/jpeg", Data: out, Thumb: thumb,
 		Width: b.Dx(), Height: b.Dy(), Warnings: qualityWarnings(kind, img)}, nil
+}
+
+// encodeBuffers keep two buffers for encoded photos across uploads: a buffer grows to the
+// largest photo once, where a new one grew by doubling for every upload (twice the photo in
+// garbage). A sync.Pool would not do: it is emptied by the collections that decoding a
+// photo sets off.
+var encodeBuffers = make(chan *bytes.Buffer, 2)
+
+// encodeJPEG encodes img at quality q and returns a copy of just its length.
+func encodeJPEG(img image.Image, q int) ([]byte, error) {
+	var buf *bytes.Buffer
+	select {
+	case buf = <-encodeBuffers:
+	default:
+		buf = new(bytes.Buffer)
+	}
+	defer func() {
+		buf.Reset()
+		select {
+		case encodeBuffers <- buf:
+		default:
+		}
+	}()
+	if err := jpeg.Encode(buf, img, &jpeg.Options{Quality: q}); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
 }

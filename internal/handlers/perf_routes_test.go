@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strconv"
 	"time"
 
@@ -86,6 +87,7 @@ type request struct {
 	method, path string
 	form         url.Values // posted urlencoded, with the CSRF token in htmx's header
 	body         []byte     // else posted as is, with contentType
+	file         string     // or read from this file as it is sent, so that the client holds none of it
 	contentType  string
 	want         int
 }
@@ -96,9 +98,25 @@ func (p *perf) send(ctx context.Context, u *perfUser, r request) (int64, error) 
 	if r.form != nil {
 		body, ctype = bytes.NewBufferString(r.form.Encode()), "application/x-www-form-urlencoded"
 	}
+	size := int64(len(r.body))
+	if r.file != "" {
+		f, err := os.Open(r.file)
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			return 0, err
+		}
+		body, size = f, st.Size()
+	}
 	req, err := http.NewRequestWithContext(ctx, r.method, p.base+r.path, body)
 	if err != nil {
 		return 0, err
+	}
+	if r.form == nil {
+		req.ContentLength = size
 	}
 	req.AddCookie(&http.Cookie{Name: session.CookieName, Value: u.cookie})
 	req.Header.Set("HX-Request", "true")
