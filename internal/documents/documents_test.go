@@ -18,10 +18,11 @@ func TestCorpus(t *testing.T) {
 	t.Parallel()
 	for _, c := range corpus.Load(t) {
 		t.Run(c.File+" as "+c.Kind, func(t *testing.T) {
-			data, err := ReadFile(bytes.NewReader(c.Data), int64(len(c.Data)))
+			f, err := Spool(bytes.NewReader(c.Data), t.TempDir())
 			var p Prepared
 			if err == nil {
-				p, err = Prepare(c.Kind, data)
+				defer f.Close()
+				p, err = Prepare(c.Kind, f)
 			}
 			if c.Answer == "ok" {
 				if err != nil {
@@ -51,7 +52,7 @@ func TestMetadataStrippedAndUpright(t *testing.T) {
 	if orientation(src) != 6 || !bytes.Contains(src, []byte("Exif")) {
 		t.Fatal("the corpus file lost its EXIF orientation 6")
 	}
-	p, err := Prepare("id_front", src)
+	p, err := Prepare("id_front", bytes.NewReader(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,14 +132,14 @@ func TestOrientationsYCbCr(t *testing.T) {
 
 func TestQualityWarnings(t *testing.T) {
 	t.Parallel()
-	sharp, err := Prepare("id_front", corpus.File(t, "id-front.jpg"))
+	sharp, err := Prepare("id_front", bytes.NewReader(corpus.File(t, "id-front.jpg")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(sharp.Warnings) != 0 {
 		t.Errorf("a sharp card got warnings %v", sharp.Warnings)
 	}
-	flat, err := Prepare("id_front", corpus.File(t, "blurred.jpg"))
+	flat, err := Prepare("id_front", bytes.NewReader(corpus.File(t, "blurred.jpg")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +166,7 @@ func FuzzPrepare(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, kind := range []string{"face", "ekyc_report"} {
-			p, err := Prepare(kind, data)
+			p, err := Prepare(kind, bytes.NewReader(data))
 			var rej *Rejection
 			if err != nil && !errors.As(err, &rej) {
 				t.Fatalf("Prepare(%s) = %v, want a Rejection", kind, err)
@@ -181,7 +182,7 @@ func FuzzPrepare(f *testing.F) {
 // message saying so, never accepted unchecked.
 func TestReportWithoutQPDF(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	_, err := Prepare("ekyc_report", corpus.File(t, "report.pdf"))
+	_, err := Prepare("ekyc_report", bytes.NewReader(corpus.File(t, "report.pdf")))
 	var r *Rejection
 	if !errors.As(err, &r) || r.Status != http.StatusServiceUnavailable || !strings.Contains(r.Message, "qpdf") {
 		t.Errorf("err = %v, want a 503 naming qpdf", err)

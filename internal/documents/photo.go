@@ -1,13 +1,16 @@
 package documents
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io"
 
 	"golang.org/x/image/draw"
 	"golang.org/x/image/math/f64"
@@ -37,29 +40,38 @@ const decodePixels = 16_000_000
 
 var decoding = semaphore.NewWeighted(decodePixels)
 
-func preparePhoto(kind string, data []byte) (Prepared, error) {
-	format := sniff(data)
+// headSize is how much of a photo is read before its turn to be decoded: its format, and
+// the EXIF segment, which comes first and holds at most 64 KiB.
+const headSize = 128 << 10
+
+func preparePhoto(kind string, f File) (Prepared, error) {
+	head := make([]byte, min(f.Size(), headSize))
+	if _, err := f.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
+		return Prepared{}, fmt.Errorf("documents: read the upload: %w", err)
+	}
+	format := sniff(head)
 	if format != formatJPEG && format != formatPNG {
 		return Prepared{}, reject("A photo must be a JPEG or PNG image; this file is %s. Its name and type are not what counts: its content is.", format)
 	}
-	if err := checkWhole(data, format); err != nil {
-		return Prepared{}, err
-	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	cfg, _, err := image.DecodeConfig(io.NewSectionReader(f, 0, f.Size()))
 	if err != nil {
 		return Prepared{}, reject("The image is damaged or incomplete (%s). Take the photo again.", format)
 	}
 	orient := 1
 	if format == formatJPEG {
-		orient = orientation(data)
+		orient = orientation(head)
 	}
 	if err := checkSize(kind, cfg.Width, cfg.Height); err != nil {
 		return Prepared{}, err
 	}
+	// The whole file is read only in its turn: uploads waiting for one hold nothing.
 	pixels := min(int64(cfg.Width)*int64(cfg.Height), decodePixels)
 	_ = decoding.Acquire(context.Background(), pixels) // never fails: the context never ends
 	defer decoding.Release(pixels)
-	img, err := decode(data, format)
+	if err := checkWhole(f, format); err != nil {
+		return Prepared{}, err
+	}
+	img, err := decode(io.NewSectionReader(f, 0, f.Size()), format)
 	if err != nil {
 		return Prepared{}, reject("The image is damaged or incomplete: it could not be read to the end. Take the photo again.")
 	}
@@ -69,7 +81,11 @@ func preparePhoto(kind string, data []byte) (Prepared, error) {
 
 // checkWhole refuses a file that carries more than its image: bytes after the end marker
 // or another format's markers inside (a polyglot).
-func checkWhole(data []byte, format string) error {
+func checkWhole(f File, format string) error {
+	data, err := readAll(f)
+	if err != nil {
+		return err
+	}
 	end := pngEnd(data)
 	if format == formatJPEG {
 		end = jpegEnd(data)
@@ -91,11 +107,12 @@ func checkSize(kind string, w, h int) error {
 	return nil
 }
 
-func decode(data []byte, format string) (image.Image, error) {
+func decode(r io.Reader, format string) (image.Image, error) {
+	r = bufio.NewReaderSize(r, 64<<10)
 	if format == formatPNG {
-		return png.Decode(bytes.NewReader(data))
+		return png.Decode(r)
 	}
-	return jpeg.Decode(bytes.NewReader(data))
+	return jpeg.Decode(r)
 }
 
 // upright scales img so that its longest side is at most edge and turns it as its EXIF

@@ -540,7 +540,7 @@ func (p *perf) browserPhoto() []byte {
 
 func (p *perf) upload(name string, photo []byte) bench.Route {
 	r := newRotation(alternate(p.openDrafts(), 1))
-	prepared, err := documents.Prepare("id_front", photo)
+	prepared, err := documents.Prepare("id_front", bytes.NewReader(photo))
 	if err != nil {
 		p.t.Fatal(err)
 	}
@@ -555,7 +555,7 @@ func (p *perf) upload(name string, photo []byte) bench.Route {
 			return p.storeBlobs(ctx, prepared)
 		}},
 		bench.Lane{Name: "F1 validate + re-encode", Op: func(context.Context) error {
-			_, err := documents.Prepare("id_front", photo)
+			_, err := documents.Prepare("id_front", bytes.NewReader(photo))
 			return err
 		}},
 		p.lane(bench.F2, who, func() request { return post("/floor/upload", http.StatusOK) }),
