@@ -42,16 +42,18 @@ const (
 	routeS3Blob   = "document write + read, S3"
 )
 
-// lanes measures every route beside its floors and writes the table.
+// lanes measures every page route beside its floors and writes the table.
 func (p *perf) lanes() {
-	routes := []bench.Route{p.exactID(), p.namePrefix(), p.autosave(), p.auditPage(), p.export(),
-		p.upload(routeUpload, p.photo()), p.upload(routeScaled, p.browserPhoto())}
-	routes = append(routes, p.blobRoutes()...)
+	p.run([]bench.Route{p.exactID(), p.namePrefix(), p.autosave(), p.auditPage(), p.export()})
+}
+
+// run measures routes, interleaved, and writes their table.
+func (p *perf) run(routes []bench.Route) {
 	res, err := bench.Run(p.ctx, routes, bench.CPUMeter{Postmaster: p.postmaster})
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	p.results = res
+	p.results = append(p.results, res...)
 	fmt.Fprint(p.out, "\n")
 	bench.Table(p.out, res)
 	fmt.Fprint(p.out, "\n")
