@@ -110,22 +110,25 @@ func TestOrientations(t *testing.T) {
 	}
 }
 
-// TestOrientationsYCbCr: a decoded JPEG is turned in its own planes as upright turns RGBA.
+// TestOrientationsYCbCr: a decoded JPEG is turned in its own planes as upright turns RGBA,
+// whatever its chroma layout (4:2:0 at its size and upright is kept as it is).
 func TestOrientationsYCbCr(t *testing.T) {
 	t.Parallel()
-	src := image.NewYCbCr(image.Rect(0, 0, 3, 2), image.YCbCrSubsampleRatio444)
-	for i := range 6 {
-		src.Y[i], src.Cb[i], src.Cr[i] = uint8(i+1), uint8(i+1), uint8(i+1)
-	}
-	for o, w := range turned {
-		got := uprightYCbCr(src, 100, o)
-		// 4:2:0 chroma averages neighbours: luma, which is whole, shows where each pixel went.
-		var seq []uint8
-		for y := range got.Rect.Dy() {
-			seq = append(seq, got.Y[y*got.YStride:y*got.YStride+got.Rect.Dx()]...)
+	for _, ratio := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio420} {
+		src := image.NewYCbCr(image.Rect(0, 0, 3, 2), ratio)
+		for i := range 6 {
+			src.Y[i] = uint8(i + 1)
 		}
-		if !bytes.Equal(seq, w) {
-			t.Errorf("orientation %d: %v, want %v", o, seq, w)
+		for o, w := range turned {
+			got := uprightYCbCr(src, 100, o)
+			// 4:2:0 chroma averages neighbours: luma, which is whole, shows where each pixel went.
+			var seq []uint8
+			for y := range got.Rect.Dy() {
+				seq = append(seq, got.Y[y*got.YStride:y*got.YStride+got.Rect.Dx()]...)
+			}
+			if !bytes.Equal(seq, w) {
+				t.Errorf("%v, orientation %d: %v, want %v", ratio, o, seq, w)
+			}
 		}
 	}
 }

@@ -22,6 +22,9 @@ func uprightYCbCr(img image.Image, edge, orient int) *image.YCbCr {
 	}
 	w, h := src.Rect.Dx(), src.Rect.Dy()
 	dw, dh := uprightSize(w, h, edge, orient)
+	if dw == w && dh == h && orient <= 1 && src.SubsampleRatio == image.YCbCrSubsampleRatio420 {
+		return src // already upright, at its size, in the stored layout: the browser's photo
+	}
 	dst := image.NewYCbCr(image.Rect(0, 0, dw, dh), image.YCbCrSubsampleRatio420)
 	resample(dst.Y, dst.YStride, dw, dh, src.Y, src.YStride, w, h, orient)
 	cw, ch := chromaSize(src.SubsampleRatio, w, h)
