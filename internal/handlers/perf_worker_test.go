@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/pprof"
 	"time"
 
 	"kycportal/internal/app"
@@ -45,16 +44,10 @@ func (p *perf) worker() {
 	ctx, stop := context.WithCancel(p.ctx)
 	defer func() { stop(); <-q.Stopped() }()
 	start, before := time.Now(), p.cpu()
-	if f := os.Getenv("SCRATCH_PROF"); f != "" {
-		pf, _ := os.Create(f)
-		_ = pprof.StartCPUProfile(pf)
-		defer pprof.StopCPUProfile()
-	}
 	if err := q.Start(ctx); err != nil {
 		p.t.Fatal(err)
 	}
 	p.waitOnboarded(ids)
-	pprof.StopCPUProfile()
 	took, cpu := time.Since(start), p.cpu().Sub(before)
 	var onboarded, ecrns int64
 	err = p.db.Pool.QueryRow(p.ctx, `SELECT count(*) FILTER (WHERE state = 'onboarded'), count(DISTINCT ecrn)
