@@ -3,7 +3,7 @@
 # TestPerformance starts its own PostgreSQL cluster (durability off), seeds it with
 # portal seed's code, runs its parts and prints their tables: lanes (the page routes, interleaved),
 # documents (photo uploads, and the blob stores against the S3 server started here), memory,
-# worker, load, audit. BENCH_PARTS="documents,memory,worker" runs some of them; the budgets
+# worker, load, audit, jobs. BENCH_PARTS="documents,memory,worker" runs some of them; the budgets
 # of the parts that ran are judged, and a miss fails the run. BENCH_SCALE="customers,events"
 # (default 1M, 10M) sets the scale; BENCH_DATA keeps the cluster in that folder so that the
 # next run reuses its seed.

@@ -66,7 +66,7 @@ func (p *perf) budgets(ran func(part string) bool) {
 			{"0 samples waiting on Lock:advisory under load", fmt.Sprintf("%d of %d busy backends sampled", p.loadWaits.Advisory, p.loadWaits.Busy),
 				p.loadWaits.Advisory == 0},
 		}},
-		{"audit", []budget{p.appendVerdict()}},
+		{"audit", p.appendVerdicts()},
 	}
 	fmt.Fprintln(p.out, "| budget | measured | holds |\n|---|---|---|")
 	for _, group := range byPart {
