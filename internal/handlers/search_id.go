@@ -50,7 +50,11 @@ func (s *Server) searchByID(c echo.Context) error {
 	case cdp.Found:
 		v.Result.Customer = customerCard(found.CDP, s.Now())
 		v.Result.Customer.CSRF = v.CSRF // "Update this customer" posts it
-		if err := s.rememberFound(c, found.CDP.ECRN, doc); err != nil {
+		scope, err := scopeOf(c)
+		if err != nil {
+			return err
+		}
+		if err := s.search.Remember(c.Request().Context(), scope, found.CDP.ECRN, doc); err != nil {
 			return err
 		}
 	case cdp.NotFound:

@@ -5,6 +5,7 @@ package session
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -269,4 +270,25 @@ func clientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// Scope lets another package keep rows of its own per session: ID is what the sessions
+// table is keyed by (its rows can reference it and go with the session), and Key is derived
+// from the cookie's token, which the server never stores, to seal what those rows must not
+// hold in the clear.
+type Scope struct {
+	ID  []byte
+	Key [32]byte
+}
+
+// ScopeOf is the scope of s; false before s is saved.
+func ScopeOf(s *sessions.Session) (Scope, bool) {
+	if s.ID == "" {
+		return Scope{}, false
+	}
+	mac := hmac.New(sha256.New, []byte(s.ID))
+	mac.Write([]byte("kycportal session scope key"))
+	sc := Scope{ID: hashToken(s.ID)}
+	copy(sc.Key[:], mac.Sum(nil))
+	return sc, true
 }
