@@ -10,7 +10,7 @@ step_name=""
 step_start=$SECONDS
 step_done() {
 	[ -n "$step_name" ] && timings+=("$(printf '%5ds  %s' $((SECONDS - step_start)) "$step_name")")
-	return 0
+	step_name=""
 }
 step() {
 	step_done
