@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
-	"net/http"
 	"slices"
 	"strconv"
 
@@ -45,7 +44,7 @@ func (s *Service) Upload(ctx context.Context, u store.User, id int64, kind strin
 
 func (s *Service) scan(ctx context.Context, data []byte) error {
 	if err := s.Scanner.Scan(ctx, data); err != nil {
-		return &documents.Rejection{Status: http.StatusUnprocessableEntity,
+		return &documents.Rejection{Kind: documents.Unacceptable,
 			Message: "The virus scanner refused this file, or could not check it. Use another copy, or ask IT."}
 	}
 	return nil
@@ -72,7 +71,7 @@ func (s *Service) store(ctx context.Context, u store.User, id int64, kind string
 		}
 		n, err := store.CountUploads(ctx, tx, id)
 		if err == nil && n >= documents.MaxUploads {
-			err = &documents.Rejection{Status: http.StatusBadRequest, Message: "This draft has received the most uploads allowed (" + strconv.Itoa(documents.MaxUploads) + "). Ask a supervisor."}
+			err = &documents.Rejection{Kind: documents.LimitReached, Message: "This draft has received the most uploads allowed (" + strconv.Itoa(documents.MaxUploads) + "). Ask a supervisor."}
 		}
 		if err != nil {
 			return audit.Event{}, err
