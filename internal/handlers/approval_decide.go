@@ -68,20 +68,29 @@ func (s *Server) approvalClaim(c echo.Context) error {
 	})(c)
 }
 
+// approvalApprove approves with a step-up, whose time the session keeps.
 func (s *Server) approvalApprove(c echo.Context) error {
-	viaProvider := session.SignedInWithSSO(sessionOf(c))
+	sess := sessionOf(c)
+	viaProvider := session.SignedInWithSSO(sess)
 	return s.decide(func(ctx context.Context, u store.User, id int64, form map[string][]string) error {
+		var err error
 		if viaProvider {
 			code := strings.TrimSpace(first(form["code"]))
-			return s.submissions.ApproveWith(ctx, u, id, func(ctx context.Context) error {
+			err = s.submissions.ApproveWith(ctx, u, id, func(ctx context.Context) error {
 				ok, err := s.login.StepUpCode(ctx, u, code)
 				if err == nil && !ok {
 					err = s.submissions.StepUpRefused(ctx, id)
 				}
 				return err
 			})
+		} else {
+			err = s.submissions.Approve(ctx, u, id, first(form["password"]))
 		}
-		return s.submissions.Approve(ctx, u, id, first(form["password"]))
+		if err != nil {
+			return err
+		}
+		session.RecordOf(sess).StepUpAt = s.Now()
+		return s.sessions.Save(c.Request(), c.Response(), sess)
 	})(c)
 }
 

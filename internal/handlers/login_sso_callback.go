@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"kycportal/internal/session"
 	"kycportal/internal/sso"
 	"kycportal/internal/views/pages"
 )
@@ -22,12 +23,10 @@ func (s *Server) loginSSOCallback(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	sess := sessionOf(c)
-	pending := sso.Pending{State: stringValue(sess.Values[keySSOState]), Nonce: stringValue(sess.Values[keySSONonce]),
-		Verifier: stringValue(sess.Values[keySSOVerifier])}
+	rec := session.RecordOf(sess)
+	pending := sso.Pending{State: rec.Pending.SSOState, Nonce: rec.Pending.SSONonce, Verifier: rec.Pending.SSOVerifier}
 	if pending.State != "" {
-		delete(sess.Values, keySSOState)
-		delete(sess.Values, keySSONonce)
-		delete(sess.Values, keySSOVerifier)
+		rec.Pending.SSOState, rec.Pending.SSONonce, rec.Pending.SSOVerifier = "", "", ""
 		if err := s.sessions.Save(c.Request(), c.Response(), sess); err != nil {
 			return err
 		}
@@ -66,9 +65,4 @@ func (s *Server) loginSSOCallback(c echo.Context) error {
 // ssoRefused shows the login page with why the sign-in through the provider failed.
 func (s *Server) ssoRefused(c echo.Context, status int, why string) error {
 	return render(c, status, pages.LoginPage(s.chromeT(c, "login_title", ""), s.loginView(pages.Login{Error: why})))
-}
-
-func stringValue(v any) string {
-	s, _ := v.(string)
-	return s
 }
