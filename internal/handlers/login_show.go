@@ -14,5 +14,9 @@ func (s *Server) loginShow(c echo.Context) error {
 	if _, ok := userOf(c); ok {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	return render(c, http.StatusOK, pages.LoginPage(s.loginChrome(c), s.loginView(pages.Login{Notice: signInNotices[c.QueryParam("why")]})))
+	notice := signInNotices[c.QueryParam("why")]
+	if id, ok := providerNotices[c.QueryParam("why")]; ok {
+		notice = langOf(c).T(id)
+	}
+	return render(c, http.StatusOK, pages.LoginPage(s.loginChrome(c), s.loginView(pages.Login{Notice: notice})))
 }

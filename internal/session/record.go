@@ -18,12 +18,14 @@ type Record struct {
 	StepUpAt   time.Time // the user's last step-up in this session (the approval's password or code); zero: none
 	SSO        bool      // signed in through the identity provider
 	OIDCSID    string    // the provider's session, which its back-channel logout names; "" when it sent none
+	Grant      string    // the provider's tokens, sealed (sso.Grant), to ask it again
 	Pending    Pending
 }
 
 // Pending is what a flow of two requests keeps in between.
 type Pending struct {
 	SSOState, SSONonce, SSOVerifier string // a sign-in through the identity provider under way
+	StepUpCase, StepUpSince         string // an approval waiting for its checker to sign in there again: the case, and since when (Unix seconds)
 	TOTP                            string // a second factor's secret being enrolled, sealed (auth.Sealer)
 }
 
@@ -45,19 +47,23 @@ func RecordOf(s *sessions.Session) *Record {
 const (
 	valueMethod      = "auth" // "oidc" for single sign-on
 	valueOIDCSID     = "oidc_sid"
+	valueGrant       = "oidc_grant"
 	valueStepUpAt    = "step_up_at" // RFC 3339, nanoseconds
 	valueSSOState    = "sso_state"
 	valueSSONonce    = "sso_nonce"
 	valueSSOVerifier = "sso_verifier"
 	valueTOTP        = "totp_pending"
+	valueStepUpCase  = "sso_step_up_case"
+	valueStepUpSince = "sso_step_up_since"
 )
 
 // recordOf reads a stored session.
 func recordOf(row store.SessionRow) *Record {
 	v := row.Values
 	r := &Record{UserID: row.UserID, CSRFToken: row.CSRFToken, CreatedAt: row.CreatedAt, LastSeenAt: row.LastSeenAt,
-		SSO: v[valueMethod] == "oidc", OIDCSID: v[valueOIDCSID],
-		Pending: Pending{SSOState: v[valueSSOState], SSONonce: v[valueSSONonce], SSOVerifier: v[valueSSOVerifier], TOTP: v[valueTOTP]}}
+		SSO: v[valueMethod] == "oidc", OIDCSID: v[valueOIDCSID], Grant: v[valueGrant],
+		Pending: Pending{SSOState: v[valueSSOState], SSONonce: v[valueSSONonce], SSOVerifier: v[valueSSOVerifier], TOTP: v[valueTOTP],
+			StepUpCase: v[valueStepUpCase], StepUpSince: v[valueStepUpSince]}}
 	r.StepUpAt, _ = time.Parse(time.RFC3339Nano, v[valueStepUpAt]) // unreadable: no step-up
 	return r
 }
@@ -78,9 +84,12 @@ func (r *Record) values() map[string]string {
 		v[valueStepUpAt] = r.StepUpAt.UTC().Format(time.RFC3339Nano)
 	}
 	set(valueOIDCSID, r.OIDCSID)
+	set(valueGrant, r.Grant)
 	set(valueSSOState, r.Pending.SSOState)
 	set(valueSSONonce, r.Pending.SSONonce)
 	set(valueSSOVerifier, r.Pending.SSOVerifier)
 	set(valueTOTP, r.Pending.TOTP)
+	set(valueStepUpCase, r.Pending.StepUpCase)
+	set(valueStepUpSince, r.Pending.StepUpSince)
 	return v
 }

@@ -22,7 +22,8 @@ func TestRecordKeepsEveryField(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 12, 7, 9, 30, 15, 123456789, time.UTC)
 	full := Record{UserID: 7, CSRFToken: "csrf", CreatedAt: at, LastSeenAt: at.Add(time.Minute), StepUpAt: at.Add(2 * time.Minute),
-		SSO: true, OIDCSID: "sid-1", Pending: Pending{SSOState: "state", SSONonce: "nonce", SSOVerifier: "verifier", TOTP: "sealed"}}
+		SSO: true, OIDCSID: "sid-1", Grant: "grant", Pending: Pending{SSOState: "state", SSONonce: "nonce", SSOVerifier: "verifier",
+			StepUpCase: "12", StepUpSince: "1765100000", TOTP: "sealed"}}
 	row := store.SessionRow{UserID: full.UserID, CSRFToken: full.CSRFToken, CreatedAt: full.CreatedAt,
 		LastSeenAt: full.LastSeenAt, Values: full.values()}
 	if got := recordOf(row); *got != full {
@@ -79,12 +80,12 @@ func TestSessionLifecycle(t *testing.T) {
 		t.Errorf("loaded %+v", rec)
 	}
 
-	viaProvider, err := m.LoginSSO(request(""), httptest.NewRecorder(), back, u, "provider session")
+	viaProvider, err := m.LoginSSO(request(""), httptest.NewRecorder(), back, u, "provider session", "sealed grant")
 	if err != nil {
 		t.Fatal(err)
 	}
 	loaded, err := m.New(request(viaProvider.ID), "kyc")
-	if rec := RecordOf(loaded); err != nil || !SignedInWithSSO(loaded) || rec.OIDCSID != "provider session" || rec.Pending.TOTP != "" {
+	if rec := RecordOf(loaded); err != nil || !SignedInWithSSO(loaded) || rec.OIDCSID != "provider session" || Grant(loaded) != "sealed grant" || rec.Pending.TOTP != "" {
 		t.Errorf("signed in through the provider: %+v %v", rec, err)
 	}
 	if gone, _ := m.New(request(s.ID), "kyc"); !gone.IsNew {

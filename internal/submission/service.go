@@ -39,10 +39,11 @@ type Service struct {
 	Rules     Rules
 }
 
-// Passwords checks a signed-in user's password under the sign-in throttling, recording
-// failure when it is wrong (auth.Service).
+// Passwords checks a signed-in user's password, or their authenticator app's code, under the
+// sign-in throttling, recording failure when it is wrong (auth.Service).
 type Passwords interface {
 	CheckPassword(ctx context.Context, u store.User, password string, failure audit.Event) error
+	CheckCode(ctx context.Context, u store.User, code string, failure audit.Event) error
 }
 
 // Refusals a user can meet; handlers turn them into answers.
