@@ -24,20 +24,32 @@ const (
 	MaxUploads  = 30         // files a draft may receive, replaced ones included
 )
 
-// Rejection is an upload refused for a reason the agent can act on.
+// Rejection is an upload refused for a reason the agent can act on. What kind of refusal
+// it is says how the web answers it (handlers map each Kind to an HTTP status).
 type Rejection struct {
-	Status  int
+	Kind    Refusal
 	Message string
 }
+
+// Refusal is the kind of a Rejection.
+type Refusal int
+
+// The kinds of refusal.
+const (
+	Unacceptable Refusal = iota // the file: its type, its content, its size in pixels, the scanner's verdict
+	TooLarge                    // over MaxFileSize
+	LimitReached                // the draft has received MaxUploads files
+	CannotCheck                 // the portal cannot check this kind of file at the moment
+)
 
 func (r *Rejection) Error() string { return r.Message }
 
 func reject(format string, args ...any) error {
-	return &Rejection{Status: http.StatusUnprocessableEntity, Message: fmt.Sprintf(format, args...)}
+	return &Rejection{Kind: Unacceptable, Message: fmt.Sprintf(format, args...)}
 }
 
 // ErrTooLarge is the rejection of a file over MaxFileSize.
-var ErrTooLarge = &Rejection{Status: http.StatusRequestEntityTooLarge,
+var ErrTooLarge = &Rejection{Kind: TooLarge,
 	Message: fmt.Sprintf("The file is larger than %d MiB. Take the photo at a lower resolution or scan the report again.", MaxFileSize>>20)}
 
 // File is an upload as it arrived: its bytes, read where they lie (bytes.Reader, or a

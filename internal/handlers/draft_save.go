@@ -3,7 +3,6 @@ package handlers
 import (
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -40,10 +39,7 @@ func (s *Server) draftSave(c echo.Context) error {
 	if isHTMX(c) {
 		return render(c, status, pages.AutosaveResult(s.autosaveView(res, posted)))
 	}
-	step := form.Get("step")
-	if !slices.Contains(steps(res.Draft.Pack), step) {
-		step = steps(res.Draft.Pack)[0]
-	}
+	step := drafts.Step(res.Draft.Pack, form.Get("step"))
 	if status != http.StatusOK {
 		return s.renderSaveProblems(c, status, res, posted, step)
 	}
@@ -52,7 +48,7 @@ func (s *Server) draftSave(c echo.Context) error {
 			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/drafts/%d?step=%s&check=1", id, step))
 		}
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/drafts/%d?step=%s", id, nextStep(res.Draft.Pack, step)))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/drafts/%d?step=%s", id, drafts.NextStep(res.Draft.Pack, step)))
 }
 
 // fieldAfterSave is a posted field as the agent should now see it.

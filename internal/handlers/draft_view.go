@@ -16,35 +16,15 @@ import (
 	"kycportal/internal/views/pages"
 )
 
-const stepReview = "review"
-
-// steps are the keys of a draft's steps, in order: the pack's sections, documents, review.
-func steps(p *packs.Pack) []string {
-	var out []string
-	for _, s := range p.Sections {
-		out = append(out, s.Key)
-	}
-	return append(out, drafts.StepDocuments, stepReview)
-}
-
 func stepTitle(p *packs.Pack, key string) string {
 	switch key {
 	case drafts.StepDocuments:
 		return "Documents"
-	case stepReview:
+	case drafts.StepReview:
 		return "Review"
 	}
 	s, _ := p.Section(key)
 	return s.Title
-}
-
-// nextStep is the step after key, or review.
-func nextStep(p *packs.Pack, key string) string {
-	all := steps(p)
-	if i := slices.Index(all, key); i >= 0 && i+1 < len(all) {
-		return all[i+1]
-	}
-	return stepReview
 }
 
 // draftView builds the page of one step. showRequired marks empty required fields too,
@@ -81,7 +61,7 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 	if d.Version > 1 {
 		v.SavedAt = "Saved " + clock(d.UpdatedAt, s.zoneOf(d.Branch))
 	}
-	for _, key := range steps(d.Pack) {
+	for _, key := range drafts.Steps(d.Pack) {
 		n := 0
 		for _, i := range issues {
 			if i.Step == key {
@@ -98,7 +78,7 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 				v.Docs[i].Error = msg
 			}
 		}
-	case stepReview:
+	case drafts.StepReview:
 		v.Issues, v.Summary = issueViews(d.ID, issues), summary(d)
 		for _, doc := range s.docViews(d, docs) {
 			if doc.Present {
@@ -202,7 +182,7 @@ func preflightIssues(d drafts.Draft, findings []submission.Finding) ([]drafts.Is
 		msg := "the CDP would refuse this: " + f.Reason
 		switch {
 		case f.Field == "":
-			out = append(out, drafts.Issue{Step: stepReview, Label: "For a supervisor", Message: f.Reason})
+			out = append(out, drafts.Issue{Step: drafts.StepReview, Label: "For a supervisor", Message: f.Reason})
 			continue
 		case slices.Contains(packs.DocumentKinds, f.Field):
 			out = append(out, drafts.Issue{Step: drafts.StepDocuments, Field: f.Field, Label: reasonLabel(d.Pack, f.Field), Message: msg})
@@ -222,7 +202,7 @@ func sectionOf(p *packs.Pack, field string) string {
 			}
 		}
 	}
-	return stepReview
+	return drafts.StepReview
 }
 
 func issueViews(id int64, issues []drafts.Issue) []pages.Issue {
