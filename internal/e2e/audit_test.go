@@ -234,5 +234,6 @@ func TestAdminDisablesAnAgentWithAnOpenBrowser(t *testing.T) {
 
 	check(t, agentPage.GetByRole("link", playwright.PageGetByRoleOptions{Name: "My cases"}).Click())
 	expectLoginPage(t, agentPage)
+	check(t, expect.Locator(agentPage.GetByTestId("login-notice")).ToContainText("Your account was disabled"))
 	p.Capture(agentPage, "agent-sent-to-login")
 }

@@ -90,8 +90,9 @@ const (
 	whyDisabled  = "disabled"
 )
 
+// signInNotices names the catalogue message of each reason.
 var signInNotices = map[string]string{
-	whySignedOut: "You are signed out.",
-	whyExpired:   "Your session ended after a while without activity. Sign in again; what you saved is kept.",
-	whyDisabled:  "Your account was disabled. Ask your supervisor or an administrator.",
+	whySignedOut: "login_notice_signed_out",
+	whyExpired:   "login_notice_expired",
+	whyDisabled:  "login_notice_disabled",
 }

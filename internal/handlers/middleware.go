@@ -179,6 +179,9 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		c.Set(keySession, sess)
 		uid := session.UserID(sess)
+		if uid == 0 && session.EndedBecause(sess) == store.SessionEndedDisabled {
+			return s.endDisabledSession(c, sess)
+		}
 		if uid == 0 {
 			return next(c)
 		}
@@ -187,12 +190,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		if err != nil || !u.Active { // disabling ends sessions too; this covers a race with it
-			c.Set(keySignInWhy, whyDisabled)
-			sess.Options.MaxAge = -1
-			if err := s.sessions.Save(r, c.Response(), sess); err != nil {
-				return err
-			}
-			return errSignIn
+			return s.endDisabledSession(c, sess)
 		}
 		c.Set(keyUser, u)
 		actor := audit.ActorFrom(r.Context())
@@ -200,6 +198,17 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		c.SetRequest(r.WithContext(audit.WithActor(r.Context(), actor)))
 		return next(c)
 	}
+}
+
+// endDisabledSession deletes the session of a disabled user and sends them to the login
+// page, which says why.
+func (s *Server) endDisabledSession(c echo.Context, sess *sessions.Session) error {
+	c.Set(keySignInWhy, whyDisabled)
+	sess.Options.MaxAge = -1
+	if err := s.sessions.Save(c.Request(), c.Response(), sess); err != nil {
+		return err
+	}
+	return errSignIn
 }
 
 var errForged = echo.NewHTTPError(http.StatusForbidden, "This form has expired or did not come from the portal. Reload the page and try again.")

@@ -155,9 +155,18 @@ func TestDisablingAUserEndsAllTheirSessions(t *testing.T) {
 	for i, c := range []*client{first, second} {
 		resp := c.do(http.MethodGet, "/", nil)
 		resp.Body.Close()
-		if !isLoginRedirect(resp) {
-			t.Errorf("session %d after disabling: status %d", i+1, resp.StatusCode)
+		if to := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || to != "/login?why=disabled" {
+			t.Errorf("session %d after disabling: status %d to %q, want 303 to /login?why=disabled", i+1, resp.StatusCode, to)
 		}
+		resp = c.do(http.MethodGet, "/", nil)
+		resp.Body.Close()
+		if resp.Header.Get("Location") != "/login" {
+			t.Errorf("session %d, the click after: to %q, want /login (the reason is told once)", i+1, resp.Header.Get("Location"))
+		}
+	}
+	_, doc := first.page("/login?why=disabled")
+	if got := doc.Find(`[data-testid="login-notice"]`).Text(); !strings.Contains(got, "Your account was disabled") {
+		t.Errorf("login page after disabling says %q", got)
 	}
 	var n int
 	if err := e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM sessions WHERE user_id IS NOT NULL`).Scan(&n); err != nil || n != 0 {

@@ -36,6 +36,7 @@ const touchEvery = time.Minute
 const (
 	keyUserID = "user_id"
 	keyCSRF   = "csrf"
+	keyEnded  = "ended"
 )
 
 // Manager is the Store.
@@ -233,6 +234,13 @@ func (m *Manager) Logout(r *http.Request, w http.ResponseWriter, s *sessions.Ses
 func UserID(s *sessions.Session) int64 {
 	id, _ := s.Values[keyUserID].(int64)
 	return id
+}
+
+// EndedBecause is why the session's user was signed out of it by someone else (a disabling:
+// store.SessionEndedDisabled), or "".
+func EndedBecause(s *sessions.Session) string {
+	why, _ := s.Values[keyEnded].(string)
+	return why
 }
 
 // CSRFToken is the token that unsafe requests of this session must carry.
