@@ -74,8 +74,7 @@ func TestAgentCompletesAnAEDraft(t *testing.T) {
 func refuseUpload(t *testing.T, p *Portal, page playwright.Page) {
 	t.Helper()
 	input := page.GetByTestId("file-face")
-	check(t, input.SetInputFiles(filepath.Join(corpus.Dir(), "page.html.png")))
-	check(t, page.GetByTestId("upload-submit-face").Click())
+	check(t, input.SetInputFiles(filepath.Join(corpus.Dir(), "page.html.png"))) // sent as it is chosen
 	reason := page.Locator(`[data-testid="upload-face"] [data-testid="upload-error-face"]`)
 	check(t, expect.Locator(reason).ToContainText("this file is an HTML page"))
 	check(t, expect.Locator(input).ToHaveAttribute("aria-invalid", "true"))
@@ -157,8 +156,7 @@ func fillSteps(t *testing.T, p *Portal, page playwright.Page, draftURL string, s
 	check(t, err)
 	for _, f := range files {
 		kind, name := splitPair(f)
-		check(t, page.GetByTestId("file-"+kind).SetInputFiles(filepath.Join(corpus.Dir(), name)))
-		check(t, page.GetByTestId("upload-submit-"+kind).Click())
+		check(t, page.GetByTestId("file-"+kind).SetInputFiles(filepath.Join(corpus.Dir(), name))) // sent as it is chosen
 		check(t, expect.Locator(page.GetByTestId("doc-present-"+kind)).ToBeVisible())
 	}
 	p.Capture(page, "documents")

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -38,7 +39,11 @@ func (s *Server) draftSave(c echo.Context) error {
 		status = http.StatusUnprocessableEntity
 	}
 	if isHTMX(c) {
-		return render(c, status, pages.AutosaveResult(s.autosaveView(res, posted)))
+		a, err := s.autosaveView(c.Request().Context(), res, posted, form.Get("step"))
+		if err != nil {
+			return err
+		}
+		return render(c, status, pages.AutosaveResult(a))
 	}
 	step := form.Get("step")
 	if !slices.Contains(steps(res.Draft.Pack), step) {
@@ -73,8 +78,20 @@ func (s *Server) fieldAfterSave(res drafts.Saved, name, posted string) (pages.Fi
 	return v, true
 }
 
-func (s *Server) autosaveView(res drafts.Saved, posted map[string]string) pages.Autosave {
-	a := pages.Autosave{DraftID: res.Draft.ID, Version: res.Draft.Version}
+// autosaveView is the answer to one autosave: the field's message, the badge, and the
+// steps' counts of issues as they now stand. The counts are the draft's own issues: the
+// CDP's pre-flight reads every document, too much for each keystroke, and runs when a
+// step's page is shown.
+func (s *Server) autosaveView(ctx context.Context, res drafts.Saved, posted map[string]string, step string) (pages.Autosave, error) {
+	docs, err := s.drafts.Documents(ctx, res.Draft.ID)
+	if err != nil {
+		return pages.Autosave{}, err
+	}
+	issues, err := s.submissions.Issues(ctx, res.Draft, docs)
+	if err != nil {
+		return pages.Autosave{}, err
+	}
+	a := pages.Autosave{DraftID: res.Draft.ID, Version: res.Draft.Version, Steps: stepLinks(res.Draft, issues, step)}
 	if res.Draft.Version > 1 {
 		a.SavedAt = "Saved " + clock(res.Draft.UpdatedAt, s.zoneOf(res.Draft.Branch))
 	}
@@ -89,7 +106,7 @@ func (s *Server) autosaveView(res drafts.Saved, posted map[string]string) pages.
 		v.Note = "Updated by another save while this page was open."
 		a.Refreshed = append(a.Refreshed, v)
 	}
-	return a
+	return a, nil
 }
 
 // renderSaveProblems shows the step again with what was refused or in conflict.

@@ -47,6 +47,36 @@ func nextStep(p *packs.Pack, key string) string {
 	return stepReview
 }
 
+// draftIssues is what still stands between the draft and its submission: its own issues
+// and, once there are none, what the CDP would refuse, also by field or document (refused).
+func (s *Server) draftIssues(ctx context.Context, d drafts.Draft, docs []store.Document) (issues []drafts.Issue, refused map[string]string, err error) {
+	issues, err = s.submissions.Issues(ctx, d, docs)
+	if err != nil || len(issues) > 0 || d.Status != store.DraftOpen {
+		return issues, nil, err
+	}
+	findings, err := s.submissions.Preflight(ctx, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	issues, refused = preflightIssues(d, findings)
+	return issues, refused, nil
+}
+
+// stepLinks are the draft's steps, each with how many of issues are on it.
+func stepLinks(d drafts.Draft, issues []drafts.Issue, current string) []pages.StepLink {
+	var links []pages.StepLink
+	for _, key := range steps(d.Pack) {
+		n := 0
+		for _, i := range issues {
+			if i.Step == key {
+				n++
+			}
+		}
+		links = append(links, pages.StepLink{Key: key, Title: stepTitle(d.Pack, key), Current: key == current, Issues: n})
+	}
+	return links
+}
+
 // draftView builds the page of one step. showRequired marks empty required fields too,
 // as when the agent arrives from the review or tried to continue.
 func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, showRequired bool) (pages.Draft, error) {
@@ -58,19 +88,9 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 	if err != nil {
 		return pages.Draft{}, err
 	}
-	issues, err := s.submissions.Issues(ctx, d, docs)
+	issues, refused, err := s.draftIssues(ctx, d, docs)
 	if err != nil {
 		return pages.Draft{}, err
-	}
-	var refused map[string]string // what the CDP would refuse, by field or document
-	if len(issues) == 0 && d.Status == store.DraftOpen {
-		findings, err := s.submissions.Preflight(ctx, d)
-		if err != nil {
-			return pages.Draft{}, err
-		}
-		var more []drafts.Issue
-		more, refused = preflightIssues(d, findings)
-		issues = append(issues, more...)
 	}
 	t, _ := d.Pack.IDType(d.IDType)
 	v := pages.Draft{ID: d.ID, Country: d.Country, IDLabel: t.Label, IDNumber: masked(d.IDNumber),
@@ -81,15 +101,7 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 	if d.Version > 1 {
 		v.SavedAt = "Saved " + clock(d.UpdatedAt, s.zoneOf(d.Branch))
 	}
-	for _, key := range steps(d.Pack) {
-		n := 0
-		for _, i := range issues {
-			if i.Step == key {
-				n++
-			}
-		}
-		v.Steps = append(v.Steps, pages.StepLink{Key: key, Title: stepTitle(d.Pack, key), Current: key == step, Issues: n})
-	}
+	v.Steps = stepLinks(d, issues, step)
 	switch step {
 	case drafts.StepDocuments:
 		v.Docs = s.docViews(d, docs)

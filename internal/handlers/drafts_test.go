@@ -479,3 +479,39 @@ func TestPackRulesReachTheInputs(t *testing.T) {
 		t.Errorf("the step's problems at once: %d listed, want current city, country, permanent city and country", n)
 	}
 }
+
+// TestAutosaveUpdatesTheStepCounts: each autosave answers with the steps' counts of issues
+// as they now stand, so the count beside a step falls as its fields are filled.
+func TestAutosaveUpdatesTheStepCounts(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.agent("amal", "DXB-01", "AE")
+	id := c.createDraft("AE", "4", emiratesID)
+	_, doc := c.page(fmt.Sprintf("/drafts/%d?step=personal", id))
+	before, _ := strconv.Atoi(doc.Find(`[data-testid="step-count-personal"]`).Text())
+	if before < 2 {
+		t.Fatalf("a new draft's personal step shows %d issues, want several", before)
+	}
+	status, body := c.autosave(id, versionIn(t, docHTML(t, doc)), "first_name", "Layla")
+	answer, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nav := answer.Find(`#steps-nav[hx-swap-oob="true"]`)
+	after, _ := strconv.Atoi(nav.Find(`[data-testid="step-count-personal"]`).Text())
+	if status != http.StatusOK || nav.Length() != 1 || after != before-1 {
+		t.Errorf("autosave: status %d, steps sent again %d, personal count %d, want 200, 1 and %d", status, nav.Length(), after, before-1)
+	}
+	if nav.Find(`[data-testid="step-personal"][aria-current="step"]`).Length() != 0 {
+		t.Error("an autosave without its step marked a step as the current one")
+	}
+}
+
+func docHTML(t *testing.T, doc *goquery.Document) string {
+	t.Helper()
+	html, err := doc.Html()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return html
+}

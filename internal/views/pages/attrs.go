@@ -116,3 +116,12 @@ func invalidAttrs(id, msg string) templ.Attributes {
 	}
 	return templ.Attributes{"aria-invalid": "true", "aria-describedby": id}
 }
+
+// nextDocHref is where a document's Continue goes: the next document's card, or the review
+// after the last.
+func nextDocHref(d Draft, i int) string {
+	if i+1 < len(d.Docs) {
+		return "#doc-" + d.Docs[i+1].Kind
+	}
+	return stepURL(d.ID, "review")
+}

@@ -122,6 +122,7 @@ type Autosave struct {
 	SavedAt   string
 	Messages  []Field // the fields posted: their message slots
 	Refreshed []Field // fields someone else changed: replaced whole
+	Steps     []StepLink
 }
 
 // HistoryRow is one audit event of a draft.
