@@ -61,12 +61,12 @@ func (s *Server) draftSave(c echo.Context) error {
 }
 
 // fieldAfterSave is a posted field as the agent should now see it.
-func (s *Server) fieldAfterSave(res drafts.Saved, name, posted string) (pages.Field, bool) {
+func (s *Server) fieldAfterSave(ctx context.Context, res drafts.Saved, name, posted string) (pages.Field, bool) {
 	f, ok := res.Draft.Pack.Field(name)
 	if !ok {
 		return pages.Field{}, false
 	}
-	v := s.fieldView(res.Draft, f, res.Draft.Values[name], false)
+	v := s.fieldView(ctx, res.Draft, f, res.Draft.Values[name], false)
 	if msg, refused := res.Refused[name]; refused {
 		v.Value, v.Error = posted, msg
 	}
@@ -93,16 +93,16 @@ func (s *Server) autosaveView(ctx context.Context, res drafts.Saved, posted map[
 	}
 	a := pages.Autosave{DraftID: res.Draft.ID, Version: res.Draft.Version, Steps: stepLinks(res.Draft, issues, step)}
 	if res.Draft.Version > 1 {
-		a.SavedAt = "Saved " + clock(res.Draft.UpdatedAt, s.zoneOf(res.Draft.Branch))
+		a.SavedAt = "Saved " + clock(res.Draft.UpdatedAt, s.zoneOf(ctx, res.Draft.Branch))
 	}
 	for name, value := range posted {
-		if v, ok := s.fieldAfterSave(res, name, value); ok {
+		if v, ok := s.fieldAfterSave(ctx, res, name, value); ok {
 			a.Messages = append(a.Messages, v)
 		}
 	}
 	for _, name := range res.Refreshed {
 		f, _ := res.Draft.Pack.Field(name)
-		v := s.fieldView(res.Draft, f, res.Draft.Values[name], false)
+		v := s.fieldView(ctx, res.Draft, f, res.Draft.Values[name], false)
 		v.Note = "Updated by another save while this page was open."
 		a.Refreshed = append(a.Refreshed, v)
 	}
@@ -116,7 +116,7 @@ func (s *Server) renderSaveProblems(c echo.Context, status int, res drafts.Saved
 		return err
 	}
 	for i, f := range v.Fields {
-		after, ok := s.fieldAfterSave(res, f.Name, posted[f.Name])
+		after, ok := s.fieldAfterSave(c.Request().Context(), res, f.Name, posted[f.Name])
 		if !ok || (after.Conflict == nil && res.Refused[f.Name] == "") {
 			continue
 		}

@@ -515,3 +515,22 @@ func docHTML(t *testing.T, doc *goquery.Document) string {
 	}
 	return html
 }
+
+// TestTimesInTheBranchZone: a page shows times in the zone the branch registry names for
+// the viewer's branch, not in the portal's default (UTC in tests).
+func TestTimesInTheBranchZone(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	err := store.AddBranch(context.Background(), e.db.Pool, store.Branch{Code: "BOM-01", Name: "Mumbai", Country: "IN",
+		TimeZone: "Asia/Kolkata", CDPLocationID: "356101", Channel: "WEB", Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.agent("priya", "BOM-01", "AE")
+	id := c.createDraft("AE", "4", emiratesID)
+	_, doc := c.page(fmt.Sprintf("/drafts/%d/history", id))
+	when := doc.Find(`[data-testid="history-row"] td`).First().Text()
+	if !strings.Contains(when, "IST") {
+		t.Errorf("the history of a Mumbai branch's draft says %q, want a time in IST", when)
+	}
+}
