@@ -79,5 +79,5 @@ func (s *Server) shownID(c echo.Context, d drafts.Draft) (string, error) {
 	if c.QueryParam("reveal") != "id" {
 		return masked(d.IDNumber), nil
 	}
-	return d.IDNumber, s.drafts.RevealID(c.Request().Context(), d)
+	return grouped(d.IDNumber), s.drafts.RevealID(c.Request().Context(), d)
 }
