@@ -72,8 +72,8 @@ func (s *Server) fieldAfterSave(ctx context.Context, res drafts.Saved, name, pos
 	}
 	if c, conflict := res.Conflicts[name]; conflict {
 		v.Error = ""
-		v.Conflict = &pages.Conflict{Theirs: c.Theirs, Yours: c.Yours,
-			Advice: "Save again to keep yours, or reload the page to take the saved value."}
+		v.Conflict = &pages.Conflict{Theirs: c.Theirs, Yours: c.Yours, Keep: fmt.Sprintf("/drafts/%d", res.Draft.ID),
+			Advice: "Keep yours, or reload the page to take the saved value."}
 	}
 	return v, true
 }

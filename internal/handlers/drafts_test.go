@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -532,5 +533,39 @@ func TestTimesInTheBranchZone(t *testing.T) {
 	when := doc.Find(`[data-testid="history-row"] td`).First().Text()
 	if !strings.Contains(when, "IST") {
 		t.Errorf("the history of a Mumbai branch's draft says %q, want a time in IST", when)
+	}
+}
+
+// TestConflictKeepMine: the conflict's answer always offers a way out: "Keep mine" posts the
+// agent's value alone with the version that answer brought, which saves it even while a
+// required field of the step is still empty.
+func TestConflictKeepMine(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.agent("amal", "DXB-01", "AE")
+	id := a.createDraft("AE", "4", emiratesID)
+	b := e.agent("badr", "DXB-01", "AE")
+	b.page(fmt.Sprintf("/drafts/%d", id))
+	a.autosave(id, 1, "first_name", "Alice")
+	status, body := b.autosave(id, 1, "first_name", "Bob")
+	answer, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := answer.Find(`[data-testid="keep-mine-first_name"]`)
+	to, vals := keep.AttrOr("hx-post", ""), keep.AttrOr("hx-vals", "")
+	var posted map[string]string
+	if status != http.StatusConflict || to == "" || json.Unmarshal([]byte(vals), &posted) != nil {
+		t.Fatalf("conflict: %d, keep-mine posts %q with %q", status, to, vals)
+	}
+	form := url.Values{"version": {strconv.Itoa(versionIn(t, body))}, "step": {"personal"}}
+	for k, v := range posted {
+		form.Set(k, v)
+	}
+	resp := b.post(to, form, "HX-Request", "true", "X-CSRF-Token", b.csrf)
+	readBody(t, resp)
+	d, _ := store.DraftByID(context.Background(), e.db.Pool, id, false)
+	if resp.StatusCode != http.StatusOK || d.Values["first_name"] != "Bob" {
+		t.Errorf("keep mine: %d, first name %q, want 200 and Bob", resp.StatusCode, d.Values["first_name"])
 	}
 }

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"encoding/json"
 	"strconv"
 
 	"github.com/a-h/templ"
@@ -115,6 +116,13 @@ func invalidAttrs(id, msg string) templ.Attributes {
 		return templ.Attributes{}
 	}
 	return templ.Attributes{"aria-invalid": "true", "aria-describedby": id}
+}
+
+// keepVals are the values "Keep mine" posts: the field with the agent's value (the page's
+// version goes with it, the one the conflict's answer brought).
+func keepVals(name, yours string) string {
+	b, _ := json.Marshal(map[string]string{name: yours}) // a map of strings always encodes
+	return string(b)
 }
 
 // nextDocHref is where a document's Continue goes: the next document's card, or the review

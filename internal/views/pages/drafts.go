@@ -65,7 +65,10 @@ type Rules struct {
 }
 
 // Conflict shows both values of a field two people saved at once, and what to do.
-type Conflict struct{ Theirs, Yours, Advice string }
+type Conflict struct {
+	Theirs, Yours, Advice string
+	Keep                  string // where "Keep mine" posts the agent's value again, over the saved one
+}
 
 // Doc is a document slot of the documents step.
 type Doc struct {
