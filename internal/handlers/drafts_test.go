@@ -569,3 +569,19 @@ func TestConflictKeepMine(t *testing.T) {
 		t.Errorf("keep mine: %d, first name %q, want 200 and Bob", resp.StatusCode, d.Values["first_name"])
 	}
 }
+
+// TestIDCheckAsksForAPassportsCountry: the live check of a passport number says that the
+// issuing country is still to be chosen, rather than nothing; with the country, it checks.
+func TestIDCheckAsksForAPassportsCountry(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.agent("amal", "DXB-01", "AE")
+	c.page("/drafts/new")
+	for _, tt := range []struct{ issued, want string }{{"", `data-testid="id-check-issued-country"`}, {"IN", `data-testid="id-valid"`}} {
+		resp := c.post("/drafts/id-check", url.Values{"country": {"AE"}, "id_type": {"1"}, "id_number": {"N4821937"},
+			"issued_country": {tt.issued}}, "HX-Request", "true")
+		if body := readBody(t, resp); !strings.Contains(body, tt.want) {
+			t.Errorf("issued by %q: want %s in\n%s", tt.issued, tt.want, body)
+		}
+	}
+}
