@@ -361,6 +361,20 @@ document.addEventListener("change", (e) => {
   input.after(p);
 });
 
+// A date input shows the day in the browser's own order (05/01/1990 in American English):
+// the help beside it says the day in words, in the page's language, as it changes.
+document.addEventListener("input", (e) => {
+  const input = e.target;
+  const words = input.matches?.('input[type="date"]') && document.querySelector(`#help-${CSS.escape(input.name)} [data-date-words]`);
+  if (!words) {
+    return;
+  }
+  const lang = document.documentElement.lang === "en" ? "en-GB" : document.documentElement.lang;
+  words.textContent = input.valueAsDate
+    ? input.valueAsDate.toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })
+    : "";
+});
+
 // A document is sent as soon as it is chosen: no second click on Upload (the button is
 // there for a browser without this script). A file the size check above refused is not
 // sent; a photo being scaled goes once it is ready (the submit listener above waits).

@@ -48,6 +48,14 @@ func TestAgentCompletesAnAEDraft(t *testing.T) {
 		check(t, expect.Locator(page.GetByTestId("doc-present-"+kind)).ToBeVisible())
 	}
 	expectValues(t, page, draftURL, aeCustomer)
+	// Whatever order the browser shows a date in, the day in words beside it leaves no
+	// doubt, as saved and as typed.
+	_, err = page.Goto(draftURL + "?step=personal")
+	check(t, err)
+	check(t, expect.Locator(page.GetByTestId("date-words-date_of_birth")).ToHaveText("1 May 1990"))
+	fill(t, page, "date_of_birth", "1990-01-05")
+	check(t, expect.Locator(page.GetByTestId("date-words-date_of_birth")).ToHaveText("5 January 1990"))
+	fill(t, page, "date_of_birth", "1990-05-01")
 	_, err = page.Goto(draftURL + "?step=review")
 	check(t, err)
 	check(t, expect.Locator(page.GetByTestId("review-complete")).ToBeVisible())

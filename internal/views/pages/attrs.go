@@ -3,6 +3,7 @@ package pages
 import (
 	"encoding/json"
 	"strconv"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -123,6 +124,15 @@ func invalidAttrs(id, msg string) templ.Attributes {
 func keepVals(name, yours string) string {
 	b, _ := json.Marshal(map[string]string{name: yours}) // a map of strings always encodes
 	return string(b)
+}
+
+// dateInWords is a form's date (YYYY-MM-DD) with its month in words, or "" for no date.
+func dateInWords(v string) string {
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return ""
+	}
+	return d.Format("2 January 2006")
 }
 
 // nextDocHref is where a document's Continue goes: the next document's card, or the review
