@@ -227,13 +227,21 @@ func TestAutosaveRefusesTooLong(t *testing.T) {
 	}
 }
 
+// twoOnOneDraft starts a draft by one agent (a) and opens it as a colleague of the same
+// branch (b), at the same version.
+func (e *env) twoOnOneDraft() (a, b *client, id int64) {
+	e.t.Helper()
+	a = e.agent("amal", "DXB-01", "AE")
+	id = a.createDraft("AE", "4", emiratesID)
+	b = e.agent("badr", "DXB-01", "AE")
+	b.page(fmt.Sprintf("/drafts/%d", id))
+	return a, b, id
+}
+
 func TestTwoTabsNeverOverwriteSilently(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	a := e.agent("amal", "DXB-01", "AE")
-	id := a.createDraft("AE", "4", emiratesID)
-	b := e.agent("badr", "DXB-01", "AE") // a colleague of the same branch, same page version
-	b.page(fmt.Sprintf("/drafts/%d", id))
+	a, b, id := e.twoOnOneDraft()
 
 	if status, _ := a.autosave(id, 1, "first_name", "Alice"); status != http.StatusOK {
 		t.Fatalf("first save: %d", status)
@@ -263,10 +271,7 @@ func TestTwoTabsNeverOverwriteSilently(t *testing.T) {
 func TestConflictWithoutJavaScript(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	a := e.agent("amal", "DXB-01", "AE")
-	id := a.createDraft("AE", "4", emiratesID)
-	b := e.agent("badr", "DXB-01", "AE")
-	b.page(fmt.Sprintf("/drafts/%d", id))
+	a, b, id := e.twoOnOneDraft()
 	a.autosave(id, 1, "first_name", "Alice")
 	resp := b.post(fmt.Sprintf("/drafts/%d", id), url.Values{"version": {"1"}, "step": {"personal"},
 		"first_name": {"Bob"}, "last_name": {"Baker"}})
@@ -542,10 +547,7 @@ func TestTimesInTheBranchZone(t *testing.T) {
 func TestConflictKeepMine(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	a := e.agent("amal", "DXB-01", "AE")
-	id := a.createDraft("AE", "4", emiratesID)
-	b := e.agent("badr", "DXB-01", "AE")
-	b.page(fmt.Sprintf("/drafts/%d", id))
+	a, b, id := e.twoOnOneDraft()
 	a.autosave(id, 1, "first_name", "Alice")
 	status, body := b.autosave(id, 1, "first_name", "Bob")
 	answer, err := goquery.NewDocumentFromReader(strings.NewReader(body))
