@@ -194,7 +194,7 @@ func TestAutosaveRoundTrip(t *testing.T) {
 		t.Fatal("the first-name input does not autosave")
 	}
 	status, body := c.autosave(id, 1, "first_name", "  Zoë  ")
-	if status != http.StatusOK || versionIn(t, body) != 2 || !strings.Contains(body, "Saved 09:00:00 UTC") {
+	if status != http.StatusOK || versionIn(t, body) != 2 || !strings.Contains(body, "Saved 13:00:00 +04") {
 		t.Fatalf("autosave: %d\n%s", status, body)
 	}
 	status, body = c.autosave(id, 2, "date_of_birth", "2030-01-01")

@@ -87,6 +87,7 @@ const (
 	keySignInWhy = "sign_in_why"
 	whySignedOut = "signed-out"
 	whyExpired   = "expired"
+	whyEnded     = "ended"
 	whyDisabled  = "disabled"
 )
 
@@ -94,5 +95,6 @@ const (
 var signInNotices = map[string]string{
 	whySignedOut: "login_notice_signed_out",
 	whyExpired:   "login_notice_expired",
+	whyEnded:     "login_notice_ended",
 	whyDisabled:  "login_notice_disabled",
 }

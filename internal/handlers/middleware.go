@@ -172,9 +172,14 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		sess, err := s.sessions.Get(r, sessionName)
-		if errors.Is(err, session.ErrExpired) {
+		switch {
+		case errors.Is(err, session.ErrExpired):
 			c.Set(keySignInWhy, whyExpired)
-		} else if err != nil {
+			forgetSessionCookie(c) // the reason is told once
+		case errors.Is(err, session.ErrEnded):
+			c.Set(keySignInWhy, whyEnded)
+			forgetSessionCookie(c)
+		case err != nil:
 			return err
 		}
 		c.Set(keySession, sess)
@@ -198,6 +203,12 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		c.SetRequest(r.WithContext(audit.WithActor(r.Context(), actor)))
 		return next(c)
 	}
+}
+
+// forgetSessionCookie asks the browser to drop a cookie that names no live session.
+func forgetSessionCookie(c echo.Context) {
+	c.SetCookie(&http.Cookie{Name: session.CookieName, Path: "/", MaxAge: -1, Secure: true, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode})
 }
 
 // endDisabledSession deletes the session of a disabled user and sends them to the login

@@ -317,3 +317,28 @@ func TestLoginFormWritesNothing(t *testing.T) {
 		t.Error("the login cookie outlived the sign-in")
 	}
 }
+
+// TestRemovedSessionSaysItEnded: a cookie naming a session that no longer exists (removed
+// by the janitor once idle, or ended by a password reset) leads to a login page that says
+// the session ended, once: the browser is told to drop the cookie.
+func TestRemovedSessionSaysItEnded(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	name, pw := e.user(store.RoleAgent)
+	c := e.client()
+	c.login(name, pw)
+	if _, err := e.db.Pool.Exec(context.Background(), `DELETE FROM sessions`); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"/login?why=ended", "/login"} {
+		resp := c.do(http.MethodGet, "/", nil)
+		resp.Body.Close()
+		if to := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || to != want {
+			t.Errorf("click %d after the session was removed: %d to %q, want 303 to %s", i+1, resp.StatusCode, to, want)
+		}
+	}
+	_, doc := c.page("/login?why=ended")
+	if got := doc.Find(`[data-testid="login-notice"]`).Text(); !strings.Contains(got, "Your session has ended") {
+		t.Errorf("the login page says %q", got)
+	}
+}

@@ -29,6 +29,11 @@ const CookieName = "__Host-kyc_session"
 // ErrExpired is returned with a fresh session when the cookie named one that timed out.
 var ErrExpired = errors.New("session expired")
 
+// ErrEnded is returned with a fresh session when the cookie named one that no longer
+// exists: removed by the janitor once idle, or ended elsewhere (a password change or reset,
+// the identity provider's logout).
+var ErrEnded = errors.New("session ended")
+
 // touchEvery limits last-seen writes to one a minute per session; the idle timeout is
 // therefore exact to within a minute.
 const touchEvery = time.Minute
@@ -64,7 +69,7 @@ func (m *Manager) New(r *http.Request, name string) (*sessions.Session, error) {
 	hash := hashToken(c.Value)
 	row, err := store.SessionByHash(r.Context(), m.DB.Pool, hash)
 	if errors.Is(err, store.ErrNotFound) {
-		return s, nil
+		return s, ErrEnded
 	}
 	if err != nil {
 		return s, err
