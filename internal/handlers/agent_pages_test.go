@@ -72,6 +72,9 @@ func TestAgentPagesShowNoInternals(t *testing.T) {
 		t.Errorf("the checker's case shows no CDP code either; the walk would not see one: %q", text)
 	}
 	codesShownBare(t, agent, returned)
+	if text, _ := shownText(agent, fmt.Sprintf("/drafts/%d?step=personal", returned)); !strings.Contains(text, fmt.Sprintf("Draft #%d · United Arab Emirates", returned)) {
+		t.Errorf("the draft's title names its country by a code: %q", text)
+	}
 	if text, _ := shownText(agent, fmt.Sprintf("/drafts/%d?step=review", onboarded)); strings.Contains(text, "approves it before") {
 		t.Errorf("an onboarded case still says a checker will approve it: %q", text)
 	}

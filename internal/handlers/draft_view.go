@@ -93,7 +93,7 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 		return pages.Draft{}, err
 	}
 	t, _ := d.Pack.IDType(d.IDType)
-	v := pages.Draft{ID: d.ID, Country: d.Country, IDLabel: t.Label, IDNumber: masked(d.IDNumber),
+	v := pages.Draft{ID: d.ID, Country: d.Pack.Name, IDLabel: t.Label, IDNumber: masked(d.IDNumber),
 		PackLabel: fmt.Sprintf("%s requirements v%d", d.Pack.Name, d.PackVersion), Version: d.Version,
 		Open: d.Status == store.DraftOpen, Status: d.Status, Step: step, StepTitle: stepTitle(d.Pack, step),
 		MakerChecker: d.Pack.MakerChecker, Reuse: reuseItems(reuse, d.Branch, s.zoneOf(ctx, d.Branch)), UpdateOf: d.UpdateECRN,

@@ -88,7 +88,7 @@ type Issue struct{ Label, Message, Href string }
 // Draft is one step of a draft's form.
 type Draft struct {
 	ID                                    int64
-	Country, PackLabel, IDLabel, IDNumber string
+	Country, PackLabel, IDLabel, IDNumber string // Country: its name, as the agent reads it
 	Version                               int
 	Open                                  bool
 	Status                                string
