@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"kycportal/internal/auth"
 	"kycportal/internal/branches"
@@ -41,9 +42,10 @@ type demoAccount struct {
 }
 
 type demoData struct {
-	Note     string        `json:"note"`
-	Branches []demoBranch  `json:"branches"`
-	Accounts []demoAccount `json:"accounts"`
+	Note      string         `json:"note"`
+	Branches  []demoBranch   `json:"branches"`
+	Accounts  []demoAccount  `json:"accounts"`
+	Customers []demoCustomer `json:"customers"`
 }
 
 func loadDemo() (demoData, error) {
@@ -55,7 +57,7 @@ func loadDemo() (demoData, error) {
 }
 
 // seedDemo gives the embedded portal its demo branches (each added when missing) and, on a
-// fresh database, its demo accounts.
+// fresh database, its demo accounts and customers.
 func seedDemo(ctx context.Context, reg *branches.Service, accounts *auth.Accounts, dataDir string) error {
 	demo, err := loadDemo()
 	if err != nil {
@@ -68,7 +70,14 @@ func seedDemo(ctx context.Context, reg *branches.Service, accounts *auth.Account
 			return err
 		}
 	}
-	return createDemoAccounts(ctx, reg.DB, accounts, dataDir, demo.Accounts)
+	fresh, err := store.CountUsers(ctx, reg.DB.Pool)
+	if err != nil {
+		return err
+	}
+	if err := createDemoAccounts(ctx, reg.DB, accounts, dataDir, demo.Accounts); err != nil || fresh > 0 {
+		return err
+	}
+	return seedDemoCustomers(ctx, reg.DB, demo.Customers, time.Now())
 }
 
 // seedBranch adds a demo branch, or completes one an upgrade migrated without its CDP

@@ -95,7 +95,7 @@ func New(o Options) (*App, error) {
 	login := &auth.Service{DB: o.DB, Hasher: o.Hasher, Now: o.Now, RequireTOTP: o.RequireTOTP, Secrets: o.Secrets,
 		PasswordsOff: o.PasswordsOff, BreakGlassAdmin: o.BreakGlassAdmin}
 	sub := &submission.Service{DB: o.DB, Drafts: d, Passwords: login, Now: o.Now, Rules: o.Rules}
-	wl := &worklist.Service{DB: o.DB, Submissions: sub, Now: o.Now, Rules: o.Watch}
+	wl := &worklist.Service{DB: o.DB, Submissions: sub, Login: login, Now: o.Now, Rules: o.Watch}
 	q, err := newQueue(o, sub, wl)
 	if err != nil {
 		return nil, err

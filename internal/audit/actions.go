@@ -85,8 +85,9 @@ var (
 	SubmissionRetried     = define("submission.retried") // by a supervisor, after "needs attention"
 	SubmissionRefused     = define("submission.refused") // a change the rules refuse: maker = checker, a taken claim
 	StepUpFailed          = define("submission.step_up_failed")
-	CDPAttempt            = define("cdp.attempt") // one call: status, code, latency, request id
-	CDPOutcome            = define("cdp.outcome") // the state the attempts led to
+	ClaimReleased         = define("submission.claim_released") // by its holder, or taken over once lapsed
+	CDPAttempt            = define("cdp.attempt")               // one call: status, code, latency, request id
+	CDPOutcome            = define("cdp.outcome")               // the state the attempts led to
 	CDPCallback           = define("cdp.callback")
 	CDPCallbackRefused    = define("cdp.callback_refused")
 	CDPCheck              = define("cdp.check") // a case still open at the CDP looked up again
@@ -94,9 +95,15 @@ var (
 	NotificationsRead = define("notifications.read") // a user marked their inbox read
 
 	// The branch worklist (internal/worklist): expiries and periodic reviews.
-	WorklistWatched        = define("worklist.watched")          // the daily watch: what it added
-	WorklistContact        = define("worklist.contact_recorded") // called, visited, refused
-	WorklistRenewalStarted = define("worklist.renewal_started")  // an update case started from an item
+	WorklistWatched         = define("worklist.watched")          // the daily watch: what it added
+	WorklistContact         = define("worklist.contact_recorded") // called, visited, refused
+	WorklistRenewalStarted  = define("worklist.renewal_started")  // an update case started from an item
+	WorklistItemViewed      = define("worklist.item_viewed")      // an item's page, with the customer's record
+	WorklistReviewConfirmed = define("worklist.review_confirmed") // an agent: the customer is unchanged
+	WorklistReviewApproved  = define("worklist.review_approved")  // a checker, with step-up: the item is done
+	WorklistReviewReturned  = define("worklist.review_returned")  // a checker, with a comment
+	WorklistReviewRefused   = define("worklist.review_refused")   // a decision the rules refuse: maker = checker
+	WorklistStepUpFailed    = define("worklist.step_up_failed")   // a review's approval with a wrong password or code
 
 	// The branch registry (internal/branches): entity "branch", id its code.
 	BranchCreated  = define("branch.created")

@@ -97,6 +97,13 @@ func (s *Server) approvalReject(c echo.Context) error {
 	})(c)
 }
 
+// approvalRelease gives the checker's claim back before deciding; the case's agent is told.
+func (s *Server) approvalRelease(c echo.Context) error {
+	return s.decide(func(ctx context.Context, u store.User, id int64, _ map[string][]string) error {
+		return s.submissions.Release(ctx, u, id)
+	})(c)
+}
+
 func (s *Server) approvalRetry(c echo.Context) error {
 	return s.decide(func(ctx context.Context, u store.User, id int64, _ map[string][]string) error {
 		return s.submissions.Retry(ctx, u, id)

@@ -100,7 +100,7 @@ func TestPerformance(t *testing.T) {
 	parts := []struct {
 		name string
 		run  func()
-	}{{"lanes", p.lanes}, {"memory", p.uploadMemory}, {"worker", p.worker}, {"load", p.load}, {"audit", p.auditAppends}}
+	}{{"lanes", p.lanes}, {"memory", p.uploadMemory}, {"worker", p.worker}, {"load", p.load}, {"audit", p.auditAppends}, {"jobs", p.jobs}}
 	only := os.Getenv("BENCH_PARTS") // a comma-separated subset, to look at one part again
 	for _, part := range parts {
 		if only == "" || slices.Contains(strings.Split(only, ","), part.name) {

@@ -22,6 +22,9 @@ func workItemParam(c echo.Context) (int64, error) {
 	return id, nil
 }
 
+// workItemPath is an item's page.
+func workItemPath(id int64) string { return "/worklist/" + strconv.FormatInt(id, 10) }
+
 // worklistFailure turns the worklist's refusals into answers.
 func worklistFailure(err error) error {
 	if errors.Is(err, worklist.ErrNotFound) {
@@ -40,7 +43,7 @@ func (s *Server) worklistView(c echo.Context, u store.User) (pages.Worklist, err
 		v := pages.WorkItem{ID: it.ID, ECRN: it.ECRN, Country: it.Country, What: worklist.KindLabel(it.Kind),
 			Due: it.DueOn.Format(time.DateOnly), Risk: it.Risk, Overdue: days < 0, Contacts: it.Contacts,
 			LastResult: it.LastResult, Customer: it.FirstName + " " + it.LastName,
-			CanRenew: u.Role == store.RoleAgent, Urgency: urgency(days)}
+			CanRenew: u.Role == store.RoleAgent && !it.Awaiting, Urgency: urgency(days), Awaiting: it.Awaiting}
 		if it.RenewalID != 0 {
 			v.CaseHref = caseHref(u, it.RenewalID)
 		}

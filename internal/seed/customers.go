@@ -102,16 +102,39 @@ func values(r rng, country string, k int64, partial bool) map[string]string {
 		{"current_city", r.pick(cities[country])},
 		{"current_country", country},
 		{"name_as_per_id", strings.ToUpper(given + " " + family)},
-		{"date_of_expiry", epoch.AddDate(1+r.IntN(9), r.IntN(12), 0).Format(time.DateOnly)},
+		{"date_of_expiry", epoch.AddDate(1+r.IntN(9), r.IntN(12), r.IntN(28)).Format(time.DateOnly)},
+		{"annual_income_range_id", r.pick([]string{"1", "2", "3", "4"})},
+		{"visa_expiry_date", visaExpiry(r)},
+		{"political_exposed_person", yesOneIn(r, 50)},
 	}
 	n := len(rest)
 	if partial {
 		n = r.IntN(len(rest) + 1)
 	}
 	for _, f := range rest[:n] {
-		v[f.name] = f.value
+		if f.value != "" {
+			v[f.name] = f.value
+		}
 	}
 	return v
+}
+
+// visaExpiry is a residence visa's expiry for two customers in five, spread over the four
+// years from the seed's first day, so that the worklist's daily watch finds a few each day
+// (docs/performance.md); "" for the others.
+func visaExpiry(r rng) string {
+	if r.IntN(5) >= 2 {
+		return ""
+	}
+	return epoch.AddDate(r.IntN(4), r.IntN(12), r.IntN(28)).Format(time.DateOnly)
+}
+
+// yesOneIn answers a yes-or-no field "yes" once in n customers, else leaves it empty (no).
+func yesOneIn(r rng, n int) string {
+	if r.IntN(n) == 0 {
+		return "yes"
+	}
+	return ""
 }
 
 // idNumber is a valid, distinct national ID number for customer k (distinct up to ten

@@ -35,6 +35,8 @@ type WorklistItem struct {
 	RenewalID  int64 // 0: no update case started yet
 	Contacts   int
 	LastResult string // the last contact attempt's outcome, "" before any
+	Awaiting   bool   // a "no change" confirmation of the review waits for a checker
+	Done       bool   // closed by an approved review, or its renewal case went through
 }
 
 // StartWatchRun claims the watch of day: true for the one run, of any replica, that inserts it.
@@ -47,13 +49,20 @@ func StartWatchRun(ctx context.Context, q Querier, day time.Time, at time.Time) 
 }
 
 // watchScan adds the items that entered the window since they were last found: the latest
-// onboarding or update of each customer (ECRN) decides its dates, branch and risk. The CASE
-// guards each cast, which a filter the planner moves could otherwise run on a bad value.
-const watchScan = `WITH customers AS (
+// onboarding or update of each customer (ECRN) decides its dates, branch and risk, and the
+// later of it and the last approved "no change" review starts the review interval. The
+// CASE guards each cast, which a filter the planner moves could otherwise run on a bad value.
+const watchScan = `WITH latest AS (
 	SELECT DISTINCT ON (s.ecrn) s.ecrn, s.draft_id, s.branch, s.updated_at, d.values AS v, d.created_by
 	FROM submissions s JOIN drafts d ON d.id = s.draft_id
 	WHERE s.state = 'onboarded' AND s.ecrn IS NOT NULL
 	ORDER BY s.ecrn, s.updated_at DESC
+), reviewed AS (
+	SELECT w.ecrn, max(r.decided_at) AS at FROM review_confirmations r JOIN worklist_items w ON w.id = r.item_id
+	WHERE r.state = 'approved' GROUP BY w.ecrn
+), customers AS (
+	SELECT l.ecrn, l.draft_id, l.branch, greatest(l.updated_at, r.at) AS updated_at, l.v, l.created_by
+	FROM latest l LEFT JOIN reviewed r ON r.ecrn = l.ecrn
 ), rated AS (
 	SELECT *, CASE WHEN v->>'political_exposed_person' = 'yes' OR v->>'dnfbp' = 'yes' OR v->>'dpms' = 'yes' THEN 'high'
 		WHEN v->>'annual_income_range_id' = '1' THEN 'low' ELSE 'medium' END AS risk
@@ -109,22 +118,27 @@ func FinishWatchRun(ctx context.Context, q Querier, day time.Time, items int) er
 const worklistSelect = `SELECT w.id, w.branch, w.draft_id, w.ecrn, w.kind, w.due_on, coalesce(w.risk, ''),
 	coalesce(d.values->>'first_name', ''), coalesce(d.values->>'last_name', ''), d.country, d.created_by,
 	coalesce(w.renewal_id, 0), (SELECT count(*) FROM worklist_contacts c WHERE c.item_id = w.id),
-	coalesce((SELECT outcome FROM worklist_contacts c WHERE c.item_id = w.id ORDER BY at DESC, id DESC LIMIT 1), '')
+	coalesce((SELECT outcome FROM worklist_contacts c WHERE c.item_id = w.id ORDER BY at DESC, id DESC LIMIT 1), ''),
+	EXISTS (SELECT 1 FROM review_confirmations r WHERE r.item_id = w.id AND r.state = 'awaiting_approval'),
+	w.closed_on IS NOT NULL OR EXISTS (SELECT 1 FROM submissions s WHERE s.draft_id = w.renewal_id AND s.state = 'onboarded')
 	FROM worklist_items w JOIN drafts d ON d.id = w.draft_id`
 
 func scanWorklistItem(row pgx.Row) (WorklistItem, error) {
 	var it WorklistItem
 	err := row.Scan(&it.ID, &it.Branch, &it.DraftID, &it.ECRN, &it.Kind, &it.DueOn, &it.Risk, &it.FirstName,
-		&it.LastName, &it.Country, &it.MakerID, &it.RenewalID, &it.Contacts, &it.LastResult)
+		&it.LastName, &it.Country, &it.MakerID, &it.RenewalID, &it.Contacts, &it.LastResult, &it.Awaiting, &it.Done)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return it, ErrNotFound
 	}
 	return it, err
 }
 
-// Worklist lists a branch's items, the most urgent (earliest due) first.
+// Worklist lists a branch's items still to do, the most urgent (earliest due) first: an
+// item leaves it when its review is approved or its renewal case is onboarded.
 func Worklist(ctx context.Context, q Querier, branch string, limit int) ([]WorklistItem, error) {
-	rows, err := q.Query(ctx, worklistSelect+` WHERE w.branch = $1 ORDER BY w.due_on, w.id LIMIT $2`, branch, limit)
+	rows, err := q.Query(ctx, worklistSelect+` WHERE w.branch = $1 AND w.closed_on IS NULL
+		AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.draft_id = w.renewal_id AND s.state = 'onboarded')
+		ORDER BY w.due_on, w.id LIMIT $2`, branch, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store.Worklist: %w", err)
 	}
@@ -163,6 +177,84 @@ func SetWorklistRenewal(ctx context.Context, q Querier, itemID, draftID int64) e
 	_, err := q.Exec(ctx, `UPDATE worklist_items SET renewal_id = $2 WHERE id = $1`, itemID, draftID)
 	if err != nil {
 		return fmt.Errorf("store.SetWorklistRenewal(%d): %w", itemID, err)
+	}
+	return nil
+}
+
+// ReviewConfirmation is an agent's "no change" confirmation of a periodic review and the
+// checker's decision on it.
+type ReviewConfirmation struct {
+	ID          int64
+	ItemID      int64
+	MakerID     int64
+	MakerName   string
+	Note        string
+	ConfirmedAt time.Time
+	State       string // "awaiting_approval", "approved" or "returned"
+	CheckerID   int64
+	CheckerName string
+	Comment     string
+	DecidedAt   time.Time
+	NextDue     time.Time // set by an approval
+}
+
+// AddReviewConfirmation records an agent's confirmation, awaiting a checker. A second one
+// while one waits or after one was approved breaks a unique index: the caller checks first.
+func AddReviewConfirmation(ctx context.Context, q Querier, rc ReviewConfirmation) error {
+	_, err := q.Exec(ctx, `INSERT INTO review_confirmations (item_id, maker_id, note, confirmed_at) VALUES ($1, $2, $3, $4)`,
+		rc.ItemID, rc.MakerID, rc.Note, rc.ConfirmedAt)
+	if err != nil {
+		return fmt.Errorf("store.AddReviewConfirmation(%d): %w", rc.ItemID, err)
+	}
+	return nil
+}
+
+// ReviewConfirmations lists an item's confirmations and their decisions, the latest first.
+func ReviewConfirmations(ctx context.Context, q Querier, itemID int64) ([]ReviewConfirmation, error) {
+	rows, err := q.Query(ctx, `SELECT r.id, r.item_id, r.maker_id, m.username, r.note, r.confirmed_at, r.state,
+		coalesce(r.checker_id, 0), coalesce(c.username, ''), r.comment, coalesce(r.decided_at, 'epoch'),
+		coalesce(r.next_due, 'epoch')
+		FROM review_confirmations r JOIN users m ON m.id = r.maker_id LEFT JOIN users c ON c.id = r.checker_id
+		WHERE r.item_id = $1 ORDER BY r.id DESC`, itemID)
+	if err != nil {
+		return nil, fmt.Errorf("store.ReviewConfirmations(%d): %w", itemID, err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReviewConfirmation, error) {
+		var rc ReviewConfirmation
+		err := row.Scan(&rc.ID, &rc.ItemID, &rc.MakerID, &rc.MakerName, &rc.Note, &rc.ConfirmedAt, &rc.State,
+			&rc.CheckerID, &rc.CheckerName, &rc.Comment, &rc.DecidedAt, &rc.NextDue)
+		return rc, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store.ReviewConfirmations(%d): %w", itemID, err)
+	}
+	return out, nil
+}
+
+// DecideReviewConfirmation records a checker's decision on the confirmation waiting on an
+// item; ErrNotFound when none waits.
+func DecideReviewConfirmation(ctx context.Context, q Querier, rc ReviewConfirmation) error {
+	var nextDue any
+	if !rc.NextDue.IsZero() {
+		nextDue = rc.NextDue
+	}
+	tag, err := q.Exec(ctx, `UPDATE review_confirmations SET state = $2, checker_id = $3, comment = $4, decided_at = $5,
+		next_due = $6 WHERE item_id = $1 AND state = 'awaiting_approval'`,
+		rc.ItemID, rc.State, rc.CheckerID, rc.Comment, rc.DecidedAt, nextDue)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("store.DecideReviewConfirmation(%d): %w", rc.ItemID, err)
+	}
+	return nil
+}
+
+// CloseWorklistItem takes an item off the worklist as of day.
+func CloseWorklistItem(ctx context.Context, q Querier, itemID int64, day time.Time) error {
+	_, err := q.Exec(ctx, `UPDATE worklist_items SET closed_on = $2 WHERE id = $1`, itemID, day)
+	if err != nil {
+		return fmt.Errorf("store.CloseWorklistItem(%d): %w", itemID, err)
 	}
 	return nil
 }

@@ -104,6 +104,9 @@ func (s *Service) Claim(ctx context.Context, u store.User, draftID int64) error 
 		if sub.ClaimedBy != 0 && sub.ClaimedBy != u.ID && sub.ClaimExpiresAt.After(s.Now()) {
 			return fmt.Errorf("%w (%s, until %s UTC)", ErrClaimed, sub.ClaimedByName, sub.ClaimExpiresAt.UTC().Format("15:04"))
 		}
+		if err := s.lapsed(ctx, tx, sub, u); err != nil {
+			return err
+		}
 		sub.ClaimedBy, sub.ClaimExpiresAt, sub.UpdatedAt = u.ID, s.Now().Add(s.Rules.ClaimFor), s.Now()
 		if err := store.SaveSubmission(ctx, tx, sub); err != nil {
 			return err

@@ -17,7 +17,8 @@ import (
 // is converted.
 var translated = []string{"layout.templ", "pages/login.templ", "pages/home.templ", "pages/drafts.templ",
 	"../handlers/login_show.go", "../handlers/login_submit.go", "../handlers/login_sso_callback.go",
-	"../handlers/home_show.go", "../handlers/draft_new.go", "../handlers/draft_create.go"}
+	"../handlers/home_show.go", "../handlers/draft_new.go", "../handlers/draft_create.go",
+	"pages/worklist_item.templ", "../handlers/worklist_show.go", "../handlers/worklist_confirm.go"}
 
 var (
 	messageCall  = regexp.MustCompile(`(?:\.T|\.N|chromeT)\((?:c, )?"([^"]+)"`)

@@ -32,6 +32,7 @@ var DefaultRules = Rules{WindowDays: 60, ReviewMonths: map[string]int{"high": 12
 type Service struct {
 	DB          *store.DB
 	Submissions *submission.Service // starts the update case of a renewal
+	Login       StepUps             // a checker's proof at a review's approval
 	Now         func() time.Time
 	Rules       Rules
 }
@@ -117,7 +118,12 @@ func (s *Service) List(ctx context.Context, u store.User) ([]store.WorklistItem,
 // item reads and locks an item of u's branch; another branch's is not found, and asking for
 // it is a denial the trail keeps.
 func (s *Service) item(ctx context.Context, tx pgx.Tx, u store.User, id int64) (store.WorklistItem, error) {
-	it, err := store.WorklistItemByID(ctx, tx, id, true)
+	return s.read(ctx, tx, u, id, true)
+}
+
+// read is item, locking the item's row only when lock is set.
+func (s *Service) read(ctx context.Context, tx pgx.Tx, u store.User, id int64, lock bool) (store.WorklistItem, error) {
+	it, err := store.WorklistItemByID(ctx, tx, id, lock)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return it, ErrNotFound

@@ -42,7 +42,8 @@ func newEnv(t *testing.T) *env {
 	}
 	subs := &submission.Service{DB: db, Queue: queue, Now: e.clock.Now, Rules: submission.DefaultRules,
 		Drafts: &drafts.Service{DB: db, Packs: packs.Default(), Blobs: blobs.Ephemeral(), Now: e.clock.Now}}
-	e.svc = &Service{DB: db, Submissions: subs, Now: e.clock.Now, Rules: DefaultRules}
+	e.svc = &Service{DB: db, Submissions: subs, Now: e.clock.Now, Rules: DefaultRules,
+		Login: &auth.Service{DB: db, Hasher: auth.NewTestHasher(), Now: e.clock.Now}}
 	e.agent = e.user("amal", store.RoleAgent, "DXB-01")
 	return e
 }
@@ -212,5 +213,12 @@ func TestContactAndRenewal(t *testing.T) {
 	sub, err := store.SubmissionByDraft(ctx, e.db.Pool, draftID, false)
 	if err != nil || sub.State != "draft" || sub.Kind != submission.KindUpdate {
 		t.Errorf("after the renewal: %s %s (%v), want a draft of kind update", sub.State, sub.Kind, err)
+	}
+	// The update goes through: the item is done and leaves the worklist.
+	if _, err := e.db.Pool.Exec(ctx, `UPDATE submissions SET state = 'onboarded' WHERE draft_id = $1`, draftID); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := e.svc.List(ctx, e.agent); len(list) != 0 {
+		t.Errorf("worklist after the renewal was onboarded: %+v, want empty", list)
 	}
 }

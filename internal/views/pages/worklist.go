@@ -12,6 +12,7 @@ type WorkItem struct {
 	LastResult               string
 	CaseHref                 string // the renewal's case, once started
 	CanRenew                 bool   // an agent may start the update case
+	Awaiting                 bool   // a "no change" confirmation of the review waits for a checker
 }
 
 // Worklist is the branch's worklist page.
