@@ -56,6 +56,7 @@ func TestAgentCompletesAnAEDraft(t *testing.T) {
 	fill(t, page, "date_of_birth", "1990-01-05")
 	check(t, expect.Locator(page.GetByTestId("date-words-date_of_birth")).ToHaveText("5 January 1990"))
 	fill(t, page, "date_of_birth", "1990-05-01")
+	fieldsInLine(t, page, draftURL)
 	_, err = page.Goto(draftURL + "?step=review")
 	check(t, err)
 	check(t, expect.Locator(page.GetByTestId("review-complete")).ToBeVisible())
@@ -74,6 +75,41 @@ func TestAgentCompletesAnAEDraft(t *testing.T) {
 	if stored != 0 {
 		t.Errorf("the browser keeps %v items of web storage: htmx history must stay off", stored)
 	}
+}
+
+// fieldsInLine checks the steps' grid at both screen sizes: in each row the inputs are level,
+// whatever the labels' lengths ("Employer (required when occupation is Salaried
+// employee)"), and a select with long options stays inside its column.
+func fieldsInLine(t *testing.T, page playwright.Page, draftURL string) {
+	t.Helper()
+	for _, size := range screenSizes {
+		check(t, page.SetViewportSize(size.Width, size.Height))
+		_, err := page.Goto(draftURL + "?step=classification")
+		check(t, err)
+		level, err := page.Evaluate(`() => {
+			const rows = new Map(); // a field's top -> the tops of its row's inputs
+			for (const field of document.querySelectorAll(".field-grid > .field")) {
+				const input = field.querySelector("input:not([type=hidden]), select, textarea");
+				if (!input || input.type === "checkbox") continue;
+				const row = Math.round(field.getBoundingClientRect().top);
+				rows.set(row, [...(rows.get(row) || []), Math.round(input.getBoundingClientRect().top)]);
+			}
+			return [...rows.values()].every((tops) => tops.every((top) => top === tops[0]));
+		}`)
+		check(t, err)
+		_, err = page.Goto(draftURL + "?step=personal")
+		check(t, err)
+		inside, err := page.Evaluate(`() => {
+			const select = document.getElementById("f-nationality");
+			return select.getBoundingClientRect().right <= select.parentElement.getBoundingClientRect().right + 0.5;
+		}`)
+		check(t, err)
+		if level != true || inside != true {
+			t.Errorf("at %d px: the inputs of each row level %v, the nationality inside its column %v",
+				size.Width, level, inside)
+		}
+	}
+	check(t, page.SetViewportSize(screenSizes[0].Width, screenSizes[0].Height))
 }
 
 // refuseUpload sends an HTML page named .png as the face photo, on the documents step: the
