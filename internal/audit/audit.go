@@ -63,12 +63,15 @@ func ActorFrom(ctx context.Context) Actor {
 // Record appends e to the trail inside tx, so that the event commits or rolls back with the
 // change it describes. It takes no lock and reads nothing: the sealer gives the event its
 // place in the tree once it has committed (docs/audit.md).
-func Record(ctx context.Context, tx pgx.Tx, e Event) error {
+func Record(ctx context.Context, tx pgx.Tx, e Event) error { return insert(ctx, tx, e) }
+
+// insert writes e with one INSERT through q.
+func insert(ctx context.Context, q Querier, e Event) error {
 	if err := e.complete(ctx); err != nil {
 		return fmt.Errorf("audit.Record(%s): %w", e.Action, err)
 	}
 	r := e.row()
-	_, err := tx.Exec(ctx, `INSERT INTO audit_events (occurred_at, actor_user_id, actor_username,
+	_, err := q.Exec(ctx, `INSERT INTO audit_events (occurred_at, actor_user_id, actor_username,
 		actor_role, actor_branch, session_ref, request_id, client_ip, action, entity_type, entity_id,
 		before, after, reason, outcome)
 		VALUES ($1, nullif($2, 0), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
@@ -117,7 +120,7 @@ type Row struct {
 // row is the completed event as it will be stored.
 func (e Event) row() Row {
 	return Row{Actor: e.Actor, OccurredAt: e.OccurredAt, Action: e.Action, EntityType: e.EntityType,
-		EntityID: e.EntityID, Before: canonicalJSON(e.Before), After: canonicalJSON(e.After),
+		EntityID: e.EntityID, Before: storedJSON(e.Before), After: storedJSON(e.After),
 		Reason: e.Reason, Outcome: e.Outcome}
 }
 
@@ -150,6 +153,30 @@ func rawOrNil(b []byte) any {
 		return nil
 	}
 	return json.RawMessage(b)
+}
+
+// storedJSON encodes v for a jsonb column: nil (SQL NULL) for nil, JSON null or invalid
+// JSON. It need not be canonical: jsonb keeps a form of its own, and a leaf is computed from
+// the row as read back (Row.Record), so an append skips canonicalJSON's decode and second
+// encoding.
+func storedJSON(v any) []byte {
+	if v == nil {
+		return nil
+	}
+	raw, ok := v.(json.RawMessage)
+	if ok && !json.Valid(raw) {
+		return nil
+	}
+	if !ok {
+		var err error
+		if raw, err = json.Marshal(v); err != nil {
+			raw, _ = json.Marshal(map[string]string{"unencodable": err.Error()})
+		}
+	}
+	if string(bytes.TrimSpace(raw)) == "null" {
+		return nil
+	}
+	return raw
 }
 
 // canonicalJSON encodes v with sorted keys and exact numbers, so that a value read back
@@ -199,14 +226,14 @@ func Apply(ctx context.Context, db Beginner, change func(tx pgx.Tx) (Event, erro
 	})
 }
 
-// RecordAlone writes an event that goes with no change of its own: a refusal, an export.
-func RecordAlone(ctx context.Context, db Beginner, e Event) error {
-	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error { return Record(ctx, tx, e) })
-}
+// RecordAlone writes an event that goes with no change of its own: a refusal, an export,
+// a search. One INSERT outside any explicit transaction is atomic on its own (its queue
+// trigger included), so it costs one round trip instead of three.
+func RecordAlone(ctx context.Context, db Querier, e Event) error { return insert(ctx, db, e) }
 
-// Recorder writes the events that go with no change of their own, each in its own
-// transaction: refusals, denials, exports.
-type Recorder struct{ DB Beginner }
+// Recorder writes the events that go with no change of their own, each on its own:
+// refusals, denials, exports.
+type Recorder struct{ DB Querier }
 
 // Record writes e.
 func (r Recorder) Record(ctx context.Context, e Event) error { return RecordAlone(ctx, r.DB, e) }

@@ -75,23 +75,29 @@ func TestEventAndChangeCommitTogether(t *testing.T) {
 	}
 }
 
+// TestTrailRefusesChanges: the events, the tree's leaves, its checkpoints and the purge
+// anchors are append-only for every role, the owner included.
 func TestTrailRefusesChanges(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := openDB(t)
+	key := testKey(t)
 	record(t, db, 1)
-	for _, stmt := range []string{
-		`UPDATE audit_events SET reason = 'edited'`,
-		`DELETE FROM audit_events`,
-		`TRUNCATE audit_events`,
-	} {
-		_, err := db.Pool.Exec(ctx, stmt)
-		if err == nil || !strings.Contains(err.Error(), "append-only") {
-			t.Errorf("%s: err = %v, want the append-only refusal", stmt, err)
+	sealAll(t, db, key)
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO audit_anchors (up_to_id, hash, purged, purged_at) VALUES (0, '\x00', 0, now())`); err != nil {
+		t.Fatal(err)
+	}
+	for table, set := range map[string]string{"audit_events": "reason = 'edited'", "audit_leaves": "sealed_at = now()",
+		"audit_checkpoints": "signed_at = now()", "audit_anchors": "purged = 1"} {
+		for _, stmt := range []string{`UPDATE ` + table + ` SET ` + set, `DELETE FROM ` + table, `TRUNCATE ` + table + ` CASCADE`} {
+			_, err := db.Pool.Exec(ctx, stmt)
+			if err == nil || !strings.Contains(err.Error(), "append-only") {
+				t.Errorf("%s: err = %v, want the append-only refusal", stmt, err)
+			}
 		}
 	}
-	if n := countEvents(t, db); n != 1 {
-		t.Errorf("audit rows = %d, want 1", n)
+	if res := verify(t, db, key); !res.OK() || res.TreeSize != 1 || countEvents(t, db) != 1 {
+		t.Errorf("after the refusals: %+v, %d events; want the one event, intact, in a tree of 1", res, countEvents(t, db))
 	}
 }
 

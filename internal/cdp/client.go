@@ -34,7 +34,7 @@ const (
 
 // Options are the client's dependencies; the zero value is usable.
 type Options struct {
-	HTTPClient *http.Client          // default: a plain client; Config.Timeout bounds each call
+	HTTPClient *http.Client          // default: one keeping idleConns connections; Config.Timeout bounds each call
 	Registerer prometheus.Registerer // receives cdp_request_duration_seconds; nil: kept unregistered
 	Logger     *slog.Logger          // default: slog.Default()
 	Now        func() time.Time      // the clock that ages tokens; default: time.Now
@@ -83,7 +83,7 @@ func New(cfg Config, opts Options) (*Client, error) {
 	c := &Client{cfg: cfg, http: opts.HTTPClient, log: opts.Logger, now: opts.Now, duration: duration, tokenUp: tokenUp,
 		sem: make(chan struct{}, 1)}
 	if c.http == nil {
-		c.http = &http.Client{}
+		c.http = &http.Client{Transport: keepingTransport()}
 	}
 	if c.log == nil {
 		c.log = slog.Default()
@@ -313,4 +313,16 @@ func ensureRequestID(ctx context.Context) context.Context {
 		return ctx
 	}
 	return WithRequestID(ctx, rand.Text())
+}
+
+// idleConns is how many idle connections to the CDP the client keeps, about the portal's
+// concurrent searches. net/http keeps two a host: under load the others were closed after
+// each call and opened again for the next, a TLS handshake each (docs/performance.md).
+const idleConns = 64
+
+// keepingTransport is net/http's default transport keeping idleConns to the CDP.
+func keepingTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = idleConns
+	return t
 }

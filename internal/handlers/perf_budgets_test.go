@@ -53,8 +53,8 @@ func (p *perf) budgets() {
 		ceilingVerdict("autosave", p.autosaveRate, p.autosaveCeiling),
 		{"0 samples waiting on Lock:advisory under load", fmt.Sprintf("%d of %d busy backends sampled", p.loadWaits.Advisory, p.loadWaits.Busy),
 			p.loadWaits.Advisory == 0},
-		p.appendVerdict(),
 	}
+	verdicts = append(verdicts, p.appendVerdicts()...)
 	fmt.Fprintln(p.out, "| budget | measured | holds |\n|---|---|---|")
 	for _, b := range verdicts {
 		verdict := "no"

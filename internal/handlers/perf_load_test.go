@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -20,6 +21,9 @@ const (
 	searchLoadBudget   = 25 * time.Millisecond
 	autosaveLoadBudget = 25 * time.Millisecond
 )
+
+// loadMisses is how many rates in a row may miss the budget before a load run stops.
+const loadMisses = 2
 
 // ceilingShare is the share of the CPU-bound ceiling each load run must reach within
 // its budget: what is left is lost to waiting, not to work.
@@ -48,7 +52,9 @@ func (p *perf) load() {
 	p.searchCeiling, p.autosaveCeiling = bench.Ceiling(ceilingStep(search, searchLoadBudget)), bench.Ceiling(ceilingStep(autosave, autosaveLoadBudget))
 }
 
-// loadRun runs the rising rates of cfg against the requests next makes, one at a time.
+// loadRun runs the open load against the requests next makes: a warm-up at the first rate,
+// the first rate again, which estimates the ceiling, then rising shares of that ceiling
+// until loadMisses in a row miss the budget.
 func (p *perf) loadRun(name string, budget time.Duration, next func() (*perfUser, string, url.Values)) []bench.Step {
 	var mu sync.Mutex
 	fill := func(t *vegeta.Target) error {
@@ -60,10 +66,21 @@ func (p *perf) loadRun(name string, budget time.Duration, next func() (*perfUser
 			"X-Csrf-Token": {u.csrf}, "Cookie": {session.CookieName + "=" + u.cookie}}
 		return nil
 	}
+	run := bench.LoadRun{Base: p.base, Fill: fill, Rates: []int{p.cfg.loadStart}, For: p.cfg.loadFor, Budget: budget,
+		Misses: loadMisses, Postmaster: p.postmaster}
+	if _, err := bench.Load(p.ctx, run); err != nil { // warm-up, not counted: connections, caches, the CDP token
+		p.t.Fatal(err)
+	}
 	stop := bench.SampleWaits(p.ctx, p.db.Pool, 20*time.Millisecond)
-	steps, err := bench.Load(p.ctx, bench.LoadRun{Base: p.base, Fill: fill, Rates: p.cfg.loadRates, For: p.cfg.loadFor,
-		Budget: budget, Postmaster: p.postmaster})
-	waits := stop()
+	pool := p.db.Pool.Stat()
+	steps, err := bench.Load(p.ctx, run)
+	if err == nil && len(steps) == 1 {
+		run.Rates = ceilingRates(steps[0], p.cfg.loadShares)
+		var more []bench.Step
+		more, err = bench.Load(p.ctx, run)
+		steps = append(steps, more...)
+	}
+	waits, poolAfter := stop(), p.db.Pool.Stat()
 	if err != nil {
 		p.t.Fatal(err)
 	}
@@ -71,8 +88,11 @@ func (p *perf) loadRun(name string, budget time.Duration, next func() (*perfUser
 	bench.LoadTable(p.out, name, budget, steps)
 	top := ceilingStep(steps, budget)
 	fmt.Fprintf(p.out, "%s: CPU-bound ceiling %.0f requests/s (%d cores ÷ %s a request at %d/s); "+
-		"busy backends sampled %d times every 20 ms: %d busy, %d waiting on Lock:advisory\n\n",
-		name, bench.Ceiling(top), runtime.NumCPU(), bench.Millis(top.CPUPerRequest()), top.Rate, waits.Samples, waits.Busy, waits.Advisory)
+		"busy backends sampled %d times every 20 ms: %d busy, %d waiting on Lock:advisory; "+
+		"the pool's %d connections were all taken at %d of %d acquisitions, which waited %s in all\n\n",
+		name, bench.Ceiling(top), runtime.NumCPU(), bench.Millis(top.CPUPerRequest()), top.Rate, waits.Samples, waits.Busy, waits.Advisory,
+		poolAfter.MaxConns(), poolAfter.EmptyAcquireCount()-pool.EmptyAcquireCount(), poolAfter.AcquireCount()-pool.AcquireCount(),
+		(poolAfter.AcquireDuration() - pool.AcquireDuration()).Round(time.Millisecond))
 	p.loadWaits.Samples += waits.Samples
 	p.loadWaits.Busy += waits.Busy
 	p.loadWaits.Advisory += waits.Advisory
@@ -82,6 +102,19 @@ func (p *perf) loadRun(name string, budget time.Duration, next func() (*perfUser
 		}
 	}
 	return steps
+}
+
+// ceilingRates are the rates after the first step: shares of the ceiling that step's CPU
+// a request gives, above the first rate, rounded to 10 a second.
+func ceilingRates(first bench.Step, shares []float64) []int {
+	var rates []int
+	for _, share := range shares {
+		rate := int(math.Round(share*bench.Ceiling(first)/10)) * 10
+		if rate > first.Rate && (len(rates) == 0 || rate > rates[len(rates)-1]) {
+			rates = append(rates, rate)
+		}
+	}
+	return rates
 }
 
 // ceilingStep is the step whose CPU a request sets the ceiling: the highest rate within

@@ -44,7 +44,8 @@ type perfConfig struct {
 	warmup            int
 	rounds            map[string]int // by route
 	photoPixels       [2]int         // the upload's width and height
-	loadRates         []int
+	loadStart         int            // the load runs' first rate, which estimates the ceiling
+	loadShares        []float64      // the rates after it, as shares of that estimate
 	loadFor           time.Duration
 	workerJobs        int
 	appendWriters     []int         // concurrent writers of the audit append runs
@@ -56,7 +57,7 @@ type perfConfig struct {
 var smokeConfig = perfConfig{customers: 400, events: 2000, warmup: 1,
 	rounds: map[string]int{routeExactID: 3, routeName: 3, routeAutosave: 3, routeAudit: 3, routeExport: 2, routeUpload: 2,
 		routeScaled: 2, routePGBlob: 3, routeS3Blob: 3},
-	photoPixels: [2]int{1200, 800}, loadRates: []int{20}, loadFor: 300 * time.Millisecond, workerJobs: 5,
+	photoPixels: [2]int{1200, 800}, loadStart: 20, loadFor: 300 * time.Millisecond, workerJobs: 5,
 	appendWriters: []int{1, 4}, appendFor: 200 * time.Millisecond}
 
 // benchConfig is the run of make bench at BENCH_SCALE="customers,events".
@@ -64,7 +65,7 @@ func benchConfig(scale string) (perfConfig, error) {
 	c := perfConfig{full: true, warmup: 30,
 		rounds: map[string]int{routeExactID: 2000, routeName: 2000, routeAutosave: 2000, routeAudit: 1000,
 			routeExport: 8, routeUpload: 40, routeScaled: 40, routePGBlob: 200, routeS3Blob: 200},
-		photoPixels: [2]int{4000, 3000}, loadRates: []int{100, 250, 500, 750, 1000, 1250, 1500, 2000},
+		photoPixels: [2]int{4000, 3000}, loadStart: 100, loadShares: []float64{0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 1, 1.2, 1.5, 2},
 		loadFor: 10 * time.Second, workerJobs: 1000, appendWriters: []int{1, 4, 16, 64}, appendFor: 5 * time.Second}
 	parts := strings.Split(scale, ",")
 	var err1, err2 error
@@ -145,7 +146,7 @@ type perf struct {
 	searchCeiling            float64 // requests/s the CPU would allow (bench.Ceiling)
 	autosaveCeiling          float64
 	loadWaits                bench.Waits // pg_stat_activity during the load runs
-	appends                  []appendRun
+	appends                  []appendPair
 	sealer                   *audit.Metrics // the bench portal's sealer
 }
 

@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"kycportal/internal/audit"
 	"kycportal/internal/cdp"
 	"kycportal/internal/store"
@@ -169,8 +167,8 @@ func customerEvent(action audit.Action, ecrn, outcome string, d details) audit.E
 	return audit.Event{Action: action, EntityType: "customer", EntityID: ecrn, After: d, Outcome: outcome}
 }
 
-// record appends e to the trail in a transaction of its own: a search changes nothing else.
+// record appends e to the trail on its own: a search changes nothing else.
 func (s *Service) record(ctx context.Context, e audit.Event) error {
 	e.OccurredAt = s.Now()
-	return s.DB.InTx(ctx, func(tx pgx.Tx) error { return audit.Record(ctx, tx, e) })
+	return audit.RecordAlone(ctx, s.DB.Pool, e)
 }

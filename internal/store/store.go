@@ -37,11 +37,20 @@ type DB struct {
 	Pool *pgxpool.Pool
 }
 
+// MinPoolConns is the pool's size unless the URL sets pool_max_conns. pgx's own default,
+// four or one a core, is too few for the portal: a request runs several statements in turn,
+// and under load the requests queued for a connection while PostgreSQL sat idle
+// (docs/performance.md, "The audit log under load").
+const MinPoolConns = 16
+
 // Open connects to the database at url and checks that it answers.
 func Open(ctx context.Context, url string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("store.Open: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = max(cfg.MaxConns, MinPoolConns)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

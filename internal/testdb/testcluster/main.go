@@ -19,7 +19,10 @@ func main() {
 	}
 	ctx := context.Background()
 	// Durability is off: the cluster lives for one test run.
-	c, err := pgcluster.Start(ctx, os.Args[2], pgcluster.Options{Fast: true, Port: 5434})
+	c, err := pgcluster.Start(ctx, os.Args[2], pgcluster.Options{Fast: true, Port: 5434,
+		// Parallel test packages each hold pools of up to 16 connections (the store's
+		// floor, docs/deploy.md); PostgreSQL's default of 100 would refuse some.
+		Settings: []string{"max_connections=400"}})
 	if err == nil && os.Args[1] == "stop" {
 		err = c.Stop(ctx)
 	}
