@@ -26,7 +26,7 @@ step "tools: qpdf (Debian), the parser that checks uploaded PDF reports"
 command -v qpdf >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qpdf; }
 
 step "tools: the OpenID provider of the single sign-on tests (zitadel/oidc's example, into .tools/bin)"
-GOBIN="$PWD/.tools/bin" go install github.com/zitadel/oidc/v3/example/server@v3.52.0
+go build -o .tools/bin/server ./internal/oidctest/provider
 export PORTAL_TEST_OIDC_PROVIDER="$PWD/.tools/bin/server"
 
 step "go.mod is tidy, templates are formatted and generated code is current"

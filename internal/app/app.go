@@ -105,7 +105,10 @@ func New(o Options) (*App, error) {
 	accounts.Secrets = o.Secrets
 	var single *sso.Service
 	if o.OIDC.Enabled() {
-		single = sso.NewService(o.DB, o.OIDC, o.BreakGlassAdmin)
+		if o.Secrets == nil {
+			return nil, errors.New("app: single sign-on needs PORTAL_SECRETS_KEY: our sessions keep the provider's tokens sealed")
+		}
+		single = sso.NewService(o.DB, o.OIDC, o.BreakGlassAdmin, o.Secrets)
 	}
 	return &App{
 		Sessions:    &session.Manager{DB: o.DB, Now: o.Now, Idle: o.SessionIdle, Absolute: o.SessionAbsolute},

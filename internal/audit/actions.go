@@ -36,12 +36,13 @@ var (
 	SessionEnded        = define("session.ended") // by an administrator
 
 	// Single sign-on (internal/sso).
-	SSORefused          = define("login.sso_refused")       // the provider's claims grant no access
-	SSOProvisioned      = define("user.sso_provisioned")    // an account made at its first sign-in
-	SSOLinked           = define("user.sso_linked")         // an existing account tied to a provider subject
-	SSOClaimsChanged    = define("user.sso_claims_changed") // role, branch or countries re-read from the claims
-	SSOBackchannelEnded = define("session.provider_logout") // the provider's back-channel logout
-	UserLanguageSet     = define("user.language_set")       // the interface language chosen in the header
+	SSORefused          = define("login.sso_refused")        // the provider's claims grant no access
+	SSOProvisioned      = define("user.sso_provisioned")     // an account made at its first sign-in
+	SSOLinked           = define("user.sso_linked")          // an existing account tied to a provider subject
+	SSOClaimsChanged    = define("user.sso_claims_changed")  // role, branch or countries re-read from the claims
+	SSOBackchannelEnded = define("session.provider_logout")  // the provider's back-channel logout
+	SSOGrantEnded       = define("session.provider_refused") // the provider no longer accepts a session's tokens
+	UserLanguageSet     = define("user.language_set")        // the interface language chosen in the header
 
 	// Customer search (internal/search): the ID number only as audit.IDRef.
 	CustomerSearched      = define("customer.searched")       // a CDP lookup by ID and our own matches

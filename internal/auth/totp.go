@@ -95,13 +95,26 @@ func recoveryHash(code string) []byte {
 	return h[:]
 }
 
-// StepUpCode checks a code of u's authenticator app (or a recovery code) when u has one:
-// the step-up of a user who signed in through the identity provider and has no password.
-func (s *Service) StepUpCode(ctx context.Context, u store.User, code string) (bool, error) {
-	if u.TOTPSecret == "" || code == "" || len(code) > 24 {
-		return false, nil
+// CheckCode checks a code of u's authenticator app (or a recovery code) under the sign-in
+// throttling, as CheckPassword does a password, recording failure when it is wrong: the
+// step-up of a user who signed in through the identity provider and has no password.
+func (s *Service) CheckCode(ctx context.Context, u store.User, code string, failure audit.Event) error {
+	address := audit.ActorFrom(ctx).ClientIP
+	if err := s.throttle(ctx, u.Username, address); err != nil {
+		return err
 	}
-	return s.secondFactor(ctx, u, code)
+	ok := false
+	if u.TOTPSecret != "" && code != "" && len(code) <= 24 {
+		var err error
+		if ok, err = s.secondFactor(ctx, u, code); err != nil {
+			return err
+		}
+	}
+	if !ok {
+		failure.Reason = ErrBadCredentials.Error()
+		return s.fail(ctx, u.Username, address, refusal{failure, ErrBadCredentials})
+	}
+	return store.ClearLoginFailures(ctx, s.DB.Pool, pairKey(u.Username, address))
 }
 
 // secondFactor checks a code of u's authenticator app, or else spends one of its recovery codes.

@@ -1,6 +1,7 @@
 package blobs
 
 import (
+	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -117,7 +118,7 @@ func (k *Keyring) unwrap(blobKey, kekID string, wrapped []byte) ([]byte, error) 
 		return nil, fmt.Errorf("blobs: %s is wrapped by key %s, which is not configured "+
 			"(PORTAL_DOCUMENTS_KEY or PORTAL_DOCUMENTS_PREVIOUS_KEY)", blobKey, kekID)
 	}
-	dataKey, err := open(e.aead, wrapped, []byte(blobKey))
+	dataKey, err := open(e.aead, bytes.Clone(wrapped), []byte(blobKey)) // the caller's row stays as it was
 	if err != nil {
 		return nil, fmt.Errorf("blobs: the data key of %s does not open: %w", blobKey, err)
 	}
@@ -131,12 +132,14 @@ func seal(aead cipher.AEAD, plain, extra []byte) []byte {
 	return aead.Seal(nonce, nonce, plain, extra)
 }
 
+// open decrypts sealed in place: the plain text takes the place of the cipher text, so that
+// reading a document makes no second copy of it.
 func open(aead cipher.AEAD, sealed, extra []byte) ([]byte, error) {
 	if len(sealed) < aead.NonceSize() {
 		return nil, errors.New("too short")
 	}
 	n := aead.NonceSize()
-	return aead.Open(nil, sealed[:n], sealed[n:], extra)
+	return aead.Open(sealed[n:n], sealed[:n], sealed[n:], extra)
 }
 
 // Ephemeral is a documents store in PostgreSQL under a random key that only this process

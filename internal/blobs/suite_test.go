@@ -112,6 +112,32 @@ func TestPutGetDelete(t *testing.T) {
 	})
 }
 
+// TestGetAllReadsInOrder: several documents read at once come back in the order asked,
+// a document stored before encryption as it is, and a missing one fails the read.
+func TestGetAllReadsInOrder(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, db *store.DB, s Store) {
+		ctx := context.Background()
+		docs := &Documents{Store: s, Keys: keyring(t, NewKey())}
+		front, back := put(t, db, docs, photo), put(t, db, docs, []byte("the back of the card"))
+		legacy := "legacy/" + NewKey()
+		if err := s.Put(ctx, db.Pool, legacy, []byte("stored before encryption")); err != nil {
+			t.Fatal(err)
+		}
+		got, err := docs.GetAll(ctx, db.Pool, []string{back, legacy, front})
+		if err != nil || len(got) != 3 || string(got[0]) != "the back of the card" ||
+			string(got[1]) != "stored before encryption" || !bytes.Equal(got[2], photo) {
+			t.Fatalf("GetAll = %d documents, %v; want back, legacy, front", len(got), err)
+		}
+		if err := s.Delete(ctx, db.Pool, back); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := docs.GetAll(ctx, db.Pool, []string{front, back}); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("GetAll with a deleted document: %v; want not found", err)
+		}
+	})
+}
+
 func TestEncryptionRefusesTamperingAndOtherKeys(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, db *store.DB, s Store) {

@@ -112,6 +112,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.OIDC = p.oidc()
 	c.LocalLogin = p.boolean("PORTAL_LOCAL_LOGIN", true)
 	c.BreakGlassAdmin = p.str("PORTAL_BREAK_GLASS_ADMIN", "")
+	if c.OIDC.Enabled() && c.SecretsKey == "" && !c.Embedded() {
+		p.fail("PORTAL_SECRETS_KEY", "is required with PORTAL_OIDC_ISSUER: sessions keep the provider's tokens encrypted under it")
+	}
 	if !c.LocalLogin && !c.OIDC.Enabled() {
 		p.fail("PORTAL_LOCAL_LOGIN", "false needs PORTAL_OIDC_ISSUER: nobody could sign in")
 	}

@@ -54,6 +54,13 @@ func TestOIDCMistakesAreNamed(t *testing.T) {
 	if _, err := FromEnv(env(map[string]string{"PORTAL_LOCAL_LOGIN": "false"})); err == nil {
 		t.Error("local login off with no identity provider was accepted")
 	}
+	production := map[string]string{"DATABASE_URL": "postgres://portal@db/portal", "CDP_BASE_URL": "https://cdp.example"}
+	for k, v := range good {
+		production[k] = v
+	}
+	if _, err := FromEnv(env(production)); err == nil || !strings.Contains(err.Error(), "PORTAL_SECRETS_KEY") {
+		t.Errorf("single sign-on in production with no secrets key: err = %v, want one naming PORTAL_SECRETS_KEY", err)
+	}
 	if _, err := FromEnv(env(map[string]string{"PORTAL_OIDC_ISSUER": "http://localhost:9998/", "PORTAL_OIDC_CLIENT_ID": "web",
 		"PORTAL_OIDC_REDIRECT_URL": "http://127.0.0.1:8080/login/oidc/callback", "PORTAL_OIDC_AGENT_VALUES": "a"})); err != nil {
 		t.Errorf("plain http on loopback refused: %v", err)

@@ -5,13 +5,13 @@
 package documents
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 
 	"kycportal/internal/cdp/contract"
 	"kycportal/internal/packs"
@@ -40,17 +40,63 @@ func reject(format string, args ...any) error {
 var ErrTooLarge = &Rejection{Status: http.StatusRequestEntityTooLarge,
 	Message: fmt.Sprintf("The file is larger than %d MB. Take the photo at a lower resolution or scan the report again.", MaxFileSize>>20)}
 
-// ReadFile reads r up to MaxFileSize, refusing as soon as more arrives: nothing larger
-// is ever held in memory. sizeHint (the request's length; 0 or less when unknown) sizes
-// the buffer once, so that a 5 MB photo holds 5 MB, not the doublings of a growing buffer.
-func ReadFile(r io.Reader, sizeHint int64) ([]byte, error) {
-	buf := bytes.NewBuffer(make([]byte, 0, min(max(sizeHint, 0), MaxFileSize+1)+bytes.MinRead))
-	_, err := buf.ReadFrom(io.LimitReader(r, MaxFileSize+1))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) || buf.Len() > MaxFileSize {
-		return nil, ErrTooLarge
+// File is an upload as it arrived: its bytes, read where they lie (bytes.Reader, or a
+// spooled temporary file).
+type File interface {
+	io.ReaderAt
+	Size() int64
+}
+
+// Spooled is an upload written to a temporary file whose name is gone from the folder as
+// soon as it is made: while it waits for its turn to be decoded it holds no memory, and
+// nothing is left behind if the process dies. Close frees it.
+type Spooled struct {
+	f    *os.File
+	size int64
+}
+
+// Spool writes r, up to MaxFileSize, to a temporary file in dir (the system's when empty),
+// refusing as soon as more arrives.
+func Spool(r io.Reader, dir string) (*Spooled, error) {
+	f, err := os.CreateTemp(dir, "upload-*")
+	if err != nil {
+		return nil, fmt.Errorf("documents: spool: %w", err)
 	}
-	return buf.Bytes(), err
+	if err := os.Remove(f.Name()); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("documents: spool: %w", err)
+	}
+	n, err := io.Copy(f, io.LimitReader(r, MaxFileSize+1))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig) || n > MaxFileSize:
+		err = ErrTooLarge
+	case err != nil:
+		err = fmt.Errorf("documents: spool: %w", err)
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return &Spooled{f: f, size: n}, nil
+}
+
+// ReadAt reads from the spooled file.
+func (s *Spooled) ReadAt(p []byte, off int64) (int, error) { return s.f.ReadAt(p, off) }
+
+// Size is the upload's length.
+func (s *Spooled) Size() int64 { return s.size }
+
+// Close frees the file.
+func (s *Spooled) Close() error { return s.f.Close() }
+
+// readAll reads the whole of f.
+func readAll(f File) ([]byte, error) {
+	data := make([]byte, f.Size())
+	if _, err := f.ReadAt(data, 0); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("documents: read the upload: %w", err)
+	}
+	return data, nil
 }
 
 // Prepared is an accepted upload, ready to store.
@@ -63,17 +109,20 @@ type Prepared struct {
 	Warnings      []string
 }
 
-// Prepare checks data as a document of kind and returns what to store.
-func Prepare(kind string, data []byte) (Prepared, error) {
-	if len(data) == 0 {
+// Prepare checks f as a document of kind and returns what to store.
+func Prepare(kind string, f File) (Prepared, error) {
+	if f.Size() == 0 {
 		return Prepared{}, reject("The file is empty (0 bytes). Choose the file again.")
 	}
 	var p Prepared
 	var err error
 	if packs.IsReport(kind) {
-		p, err = preparePDF(data)
+		var data []byte
+		if data, err = readAll(f); err == nil {
+			p, err = preparePDF(data)
+		}
 	} else {
-		p, err = preparePhoto(kind, data)
+		p, err = preparePhoto(kind, f)
 	}
 	if err != nil {
 		return Prepared{}, err
@@ -87,14 +136,14 @@ func Prepare(kind string, data []byte) (Prepared, error) {
 	return p, nil
 }
 
-// Scanner looks for malware in a file before it is stored. An error refuses the upload:
-// a scanner that cannot answer fails closed.
+// Scanner looks for malware in a file before it is stored, reading it as a stream. An
+// error refuses the upload: a scanner that cannot answer fails closed.
 type Scanner interface {
-	Scan(ctx context.Context, data []byte) error
+	Scan(ctx context.Context, file io.Reader) error
 }
 
 // NoScanner is the scanner of a deployment without an antivirus engine: it accepts all.
 type NoScanner struct{}
 
 // Scan accepts data.
-func (NoScanner) Scan(context.Context, []byte) error { return nil }
+func (NoScanner) Scan(context.Context, io.Reader) error { return nil }

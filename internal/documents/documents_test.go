@@ -18,10 +18,11 @@ func TestCorpus(t *testing.T) {
 	t.Parallel()
 	for _, c := range corpus.Load(t) {
 		t.Run(c.File+" as "+c.Kind, func(t *testing.T) {
-			data, err := ReadFile(bytes.NewReader(c.Data), int64(len(c.Data)))
+			f, err := Spool(bytes.NewReader(c.Data), t.TempDir())
 			var p Prepared
 			if err == nil {
-				p, err = Prepare(c.Kind, data)
+				defer f.Close()
+				p, err = Prepare(c.Kind, f)
 			}
 			if c.Answer == "ok" {
 				if err != nil {
@@ -51,7 +52,7 @@ func TestMetadataStrippedAndUpright(t *testing.T) {
 	if orientation(src) != 6 || !bytes.Contains(src, []byte("Exif")) {
 		t.Fatal("the corpus file lost its EXIF orientation 6")
 	}
-	p, err := Prepare("id_front", src)
+	p, err := Prepare("id_front", bytes.NewReader(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,6 +78,19 @@ func reddish(img image.Image, x, y int) bool {
 	return r>>8 > 180 && g>>8 < 80
 }
 
+// turned is a 3×2 image whose pixels are numbered 1 to 6, row by row, turned by each EXIF
+// orientation.
+var turned = map[int][]uint8{
+	1: {1, 2, 3, 4, 5, 6},
+	2: {3, 2, 1, 6, 5, 4},
+	3: {6, 5, 4, 3, 2, 1},
+	4: {4, 5, 6, 1, 2, 3},
+	5: {1, 4, 2, 5, 3, 6},
+	6: {4, 1, 5, 2, 6, 3},
+	7: {6, 3, 5, 2, 4, 1},
+	8: {3, 6, 2, 5, 1, 4},
+}
+
 func TestOrientations(t *testing.T) {
 	t.Parallel()
 	// A 3×2 image whose pixels are numbered, turned by each orientation.
@@ -84,17 +98,7 @@ func TestOrientations(t *testing.T) {
 	for i := range 6 {
 		src.Pix[i*4], src.Pix[i*4+3] = uint8(i+1), 255
 	}
-	want := map[int][]uint8{
-		1: {1, 2, 3, 4, 5, 6},
-		2: {3, 2, 1, 6, 5, 4},
-		3: {6, 5, 4, 3, 2, 1},
-		4: {4, 5, 6, 1, 2, 3},
-		5: {1, 4, 2, 5, 3, 6},
-		6: {4, 1, 5, 2, 6, 3},
-		7: {6, 3, 5, 2, 4, 1},
-		8: {3, 6, 2, 5, 1, 4},
-	}
-	for o, w := range want {
+	for o, w := range turned {
 		got := upright(src, 100, o)
 		var seq []uint8
 		for i := 0; i < len(got.Pix); i += 4 {
@@ -106,25 +110,48 @@ func TestOrientations(t *testing.T) {
 	}
 }
 
+// TestOrientationsYCbCr: a decoded JPEG is turned in its own planes as upright turns RGBA,
+// whatever its chroma layout (4:2:0 at its size and upright is kept as it is).
+func TestOrientationsYCbCr(t *testing.T) {
+	t.Parallel()
+	for _, ratio := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio420} {
+		src := image.NewYCbCr(image.Rect(0, 0, 3, 2), ratio)
+		for i := range 6 {
+			src.Y[i] = uint8(i + 1)
+		}
+		for o, w := range turned {
+			got := uprightYCbCr(src, 100, o)
+			// 4:2:0 chroma averages neighbours: luma, which is whole, shows where each pixel went.
+			var seq []uint8
+			for y := range got.Rect.Dy() {
+				seq = append(seq, got.Y[y*got.YStride:y*got.YStride+got.Rect.Dx()]...)
+			}
+			if !bytes.Equal(seq, w) {
+				t.Errorf("%v, orientation %d: %v, want %v", ratio, o, seq, w)
+			}
+		}
+	}
+}
+
 func TestQualityWarnings(t *testing.T) {
 	t.Parallel()
-	sharp, err := Prepare("id_front", corpus.File(t, "id-front.jpg"))
+	sharp, err := Prepare("id_front", bytes.NewReader(corpus.File(t, "id-front.jpg")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(sharp.Warnings) != 0 {
 		t.Errorf("a sharp card got warnings %v", sharp.Warnings)
 	}
-	flat, err := Prepare("id_front", corpus.File(t, "blurred.jpg"))
+	flat, err := Prepare("id_front", bytes.NewReader(corpus.File(t, "blurred.jpg")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(flat.Warnings) != 1 || !strings.Contains(flat.Warnings[0], "blurred") {
 		t.Errorf("a featureless photo got warnings %v, want one about blur", flat.Warnings)
 	}
-	white := image.NewRGBA(image.Rect(0, 0, 100, 100))
-	for i := range white.Pix {
-		white.Pix[i] = 255
+	white := image.NewYCbCr(image.Rect(0, 0, 100, 100), image.YCbCrSubsampleRatio420)
+	for i := range white.Y {
+		white.Y[i] = 255
 	}
 	w := qualityWarnings("face", white)
 	if len(w) != 2 || !strings.Contains(w[1], "light") {
@@ -148,7 +175,7 @@ func FuzzPrepare(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, kind := range []string{"face", "ekyc_report"} {
-			p, err := Prepare(kind, data)
+			p, err := Prepare(kind, bytes.NewReader(data))
 			var rej *Rejection
 			if err != nil && !errors.As(err, &rej) {
 				t.Fatalf("Prepare(%s) = %v, want a Rejection", kind, err)
@@ -164,7 +191,7 @@ func FuzzPrepare(f *testing.F) {
 // message saying so, never accepted unchecked.
 func TestReportWithoutQPDF(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	_, err := Prepare("ekyc_report", corpus.File(t, "report.pdf"))
+	_, err := Prepare("ekyc_report", bytes.NewReader(corpus.File(t, "report.pdf")))
 	var r *Rejection
 	if !errors.As(err, &r) || r.Status != http.StatusServiceUnavailable || !strings.Contains(r.Message, "qpdf") {
 		t.Errorf("err = %v, want a 503 naming qpdf", err)

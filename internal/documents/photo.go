@@ -1,13 +1,16 @@
 package documents
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io"
 
 	"golang.org/x/image/draw"
 	"golang.org/x/image/math/f64"
@@ -37,39 +40,52 @@ const decodePixels = 16_000_000
 
 var decoding = semaphore.NewWeighted(decodePixels)
 
-func preparePhoto(kind string, data []byte) (Prepared, error) {
-	format := sniff(data)
+// headSize is how much of a photo is read before its turn to be decoded: its format, and
+// the EXIF segment, which comes first and holds at most 64 KiB.
+const headSize = 128 << 10
+
+func preparePhoto(kind string, f File) (Prepared, error) {
+	head := make([]byte, min(f.Size(), headSize))
+	if _, err := f.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
+		return Prepared{}, fmt.Errorf("documents: read the upload: %w", err)
+	}
+	format := sniff(head)
 	if format != formatJPEG && format != formatPNG {
 		return Prepared{}, reject("A photo must be a JPEG or PNG image; this file is %s. Its name and type are not what counts: its content is.", format)
 	}
-	if err := checkWhole(data, format); err != nil {
-		return Prepared{}, err
-	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	cfg, _, err := image.DecodeConfig(io.NewSectionReader(f, 0, f.Size()))
 	if err != nil {
 		return Prepared{}, reject("The image is damaged or incomplete (%s). Take the photo again.", format)
 	}
 	orient := 1
 	if format == formatJPEG {
-		orient = orientation(data)
+		orient = orientation(head)
 	}
 	if err := checkSize(kind, cfg.Width, cfg.Height); err != nil {
 		return Prepared{}, err
 	}
+	// The whole file is read only in its turn: uploads waiting for one hold nothing.
 	pixels := min(int64(cfg.Width)*int64(cfg.Height), decodePixels)
 	_ = decoding.Acquire(context.Background(), pixels) // never fails: the context never ends
 	defer decoding.Release(pixels)
-	img, err := decode(data, format)
+	if err := checkWhole(f, format); err != nil {
+		return Prepared{}, err
+	}
+	img, err := decode(io.NewSectionReader(f, 0, f.Size()), format)
 	if err != nil {
 		return Prepared{}, reject("The image is damaged or incomplete: it could not be read to the end. Take the photo again.")
 	}
 	// The decoded photo is garbage once scaled: encoding needs only the stored size.
-	return encodePhoto(kind, upright(img, StoredEdge, orient))
+	return encodePhoto(kind, uprightYCbCr(img, StoredEdge, orient))
 }
 
 // checkWhole refuses a file that carries more than its image: bytes after the end marker
 // or another format's markers inside (a polyglot).
-func checkWhole(data []byte, format string) error {
+func checkWhole(f File, format string) error {
+	data, err := readAll(f)
+	if err != nil {
+		return err
+	}
 	end := pngEnd(data)
 	if format == formatJPEG {
 		end = jpegEnd(data)
@@ -91,11 +107,12 @@ func checkSize(kind string, w, h int) error {
 	return nil
 }
 
-func decode(data []byte, format string) (image.Image, error) {
+func decode(r io.Reader, format string) (image.Image, error) {
+	r = bufio.NewReaderSize(r, 64<<10)
 	if format == formatPNG {
-		return png.Decode(bytes.NewReader(data))
+		return png.Decode(r)
 	}
-	return jpeg.Decode(bytes.NewReader(data))
+	return jpeg.Decode(r)
 }
 
 // upright scales img so that its longest side is at most edge and turns it as its EXIF
@@ -107,10 +124,7 @@ func upright(img image.Image, edge, orient int) *image.RGBA {
 	if orient >= 5 && orient <= 8 {
 		w, h = h, w
 	}
-	dw, dh := w, h
-	if scale := float64(edge) / float64(max(w, h)); scale < 1 {
-		dw, dh = max(1, int(float64(w)*scale+0.5)), max(1, int(float64(h)*scale+0.5))
-	}
+	dw, dh := uprightSize(b.Dx(), b.Dy(), edge, orient)
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
 	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 	var interp draw.Interpolator = draw.ApproxBiLinear
@@ -151,15 +165,43 @@ func orientation8(o int, b image.Rectangle, sx, sy float64) f64.Aff3 {
 	return f64.Aff3{a, bb, c - a*x0 - bb*y0, d, e, f - d*x0 - e*y0}
 }
 
-func encodePhoto(kind string, img *image.RGBA) (Prepared, error) {
-	var out, thumb bytes.Buffer
-	if err := jpeg.Encode(&out, img, &jpeg.Options{Quality: jpegQ}); err != nil {
+func encodePhoto(kind string, img *image.YCbCr) (Prepared, error) {
+	out, err := encodeJPEG(img, jpegQ)
+	if err != nil {
 		return Prepared{}, fmt.Errorf("documents: encode: %w", err)
 	}
-	if err := jpeg.Encode(&thumb, upright(img, thumbEdge, 1), &jpeg.Options{Quality: 80}); err != nil {
+	thumb, err := encodeJPEG(uprightYCbCr(img, thumbEdge, 1), 80)
+	if err != nil {
 		return Prepared{}, fmt.Errorf("documents: encode thumbnail: %w", err)
 	}
 	b := img.Bounds()
-	return Prepared{ContentType: "image/jpeg", Data: out.Bytes(), Thumb: thumb.Bytes(),
+	return Prepared{ContentType: "image/jpeg", Data: out, Thumb: thumb,
 		Width: b.Dx(), Height: b.Dy(), Warnings: qualityWarnings(kind, img)}, nil
+}
+
+// encodeBuffers keep two buffers for encoded photos across uploads: a buffer grows to the
+// largest photo once, where a new one grew by doubling for every upload (twice the photo in
+// garbage). A sync.Pool would not do: it is emptied by the collections that decoding a
+// photo sets off.
+var encodeBuffers = make(chan *bytes.Buffer, 2)
+
+// encodeJPEG encodes img at quality q and returns a copy of just its length.
+func encodeJPEG(img image.Image, q int) ([]byte, error) {
+	var buf *bytes.Buffer
+	select {
+	case buf = <-encodeBuffers:
+	default:
+		buf = new(bytes.Buffer)
+	}
+	defer func() {
+		buf.Reset()
+		select {
+		case encodeBuffers <- buf:
+		default:
+		}
+	}()
+	if err := jpeg.Encode(buf, img, &jpeg.Options{Quality: q}); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
 }

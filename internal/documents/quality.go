@@ -19,12 +19,12 @@ var qualityOf = map[string]thresholds{
 const qualityEdge = 512 // judged at one scale, so that the numbers mean the same for any camera
 
 // qualityWarnings are hints, not refusals: the agent may go on with a reason.
-func qualityWarnings(kind string, img *image.RGBA) []string {
+func qualityWarnings(kind string, img *image.YCbCr) []string {
 	t, ok := qualityOf[kind]
 	if !ok {
 		return nil
 	}
-	grey := luma(upright(img, qualityEdge, 1))
+	grey := luma(img, qualityEdge)
 	var out []string
 	// In the agent's words: the measures and their thresholds mean nothing at the counter.
 	if sharpness(grey) < t.minSharpness {
@@ -38,13 +38,13 @@ func qualityWarnings(kind string, img *image.RGBA) []string {
 	return out
 }
 
-func luma(img *image.RGBA) *image.Gray {
-	b := img.Bounds()
-	g := image.NewGray(b)
-	for i := 0; i < len(img.Pix); i += 4 {
-		r, gr, bl := int(img.Pix[i]), int(img.Pix[i+1]), int(img.Pix[i+2])
-		g.Pix[i/4] = uint8((299*r + 587*gr + 114*bl) / 1000) // #nosec G115 -- a weighted mean of three bytes is at most 255
-	}
+// luma is img's luma plane (the grey image: Y is 0.299 R + 0.587 G + 0.114 B) scaled so
+// that its longest side is at most edge.
+func luma(img *image.YCbCr, edge int) *image.Gray {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	dw, dh := uprightSize(w, h, edge, 1)
+	g := image.NewGray(image.Rect(0, 0, dw, dh))
+	resample(g.Pix, g.Stride, dw, dh, img.Y[img.YOffset(img.Rect.Min.X, img.Rect.Min.Y):], img.YStride, w, h, 1)
 	return g
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -19,9 +20,9 @@ import (
 // ErrNoDocument answers a request for a document kind the draft does not hold.
 var ErrNoDocument = errors.New("no such document")
 
-// Upload checks data as the draft's document of kind and stores it, replacing the one
+// Upload checks file as the draft's document of kind and stores it, replacing the one
 // before; a refusal is audited with its reason and returned as a *documents.Rejection.
-func (s *Service) Upload(ctx context.Context, u store.User, id int64, kind string, data []byte) (store.Document, error) {
+func (s *Service) Upload(ctx context.Context, u store.User, id int64, kind string, file documents.File) (store.Document, error) {
 	if !slices.Contains(packs.DocumentKinds, kind) {
 		return store.Document{}, ErrNoDocument
 	}
@@ -29,9 +30,9 @@ func (s *Service) Upload(ctx context.Context, u store.User, id int64, kind strin
 	if err != nil {
 		return store.Document{}, err
 	}
-	prepared, err := s.prepare(ctx, u.ID, kind, data)
+	prepared, err := s.prepare(ctx, u.ID, kind, file)
 	if err == nil {
-		err = s.scan(ctx, data)
+		err = s.scan(ctx, file)
 	}
 	var rejected *documents.Rejection
 	if errors.As(err, &rejected) {
@@ -43,8 +44,8 @@ func (s *Service) Upload(ctx context.Context, u store.User, id int64, kind strin
 	return s.store(ctx, u, id, kind, prepared)
 }
 
-func (s *Service) scan(ctx context.Context, data []byte) error {
-	if err := s.Scanner.Scan(ctx, data); err != nil {
+func (s *Service) scan(ctx context.Context, file documents.File) error {
+	if err := s.Scanner.Scan(ctx, io.NewSectionReader(file, 0, file.Size())); err != nil {
 		return &documents.Rejection{Status: http.StatusUnprocessableEntity,
 			Message: "The virus scanner refused this file, or could not check it. Use another copy, or ask IT."}
 	}

@@ -26,6 +26,7 @@ import (
 type BlobStore interface {
 	Put(ctx context.Context, q store.Querier, data []byte) (string, error)
 	Get(ctx context.Context, q store.Querier, key string) ([]byte, error)
+	GetAll(ctx context.Context, q store.Querier, keys []string) ([][]byte, error) // in their order
 }
 
 // Service holds what drafts need.

@@ -32,6 +32,10 @@ func (s *Server) decide(do func(ctx context.Context, u store.User, id int64, for
 		if errors.As(err, &fe) {
 			return s.approvalRefused(c, id, http.StatusUnprocessableEntity, fe["reasons"]+" "+fe["comment"])
 		}
+		var toProvider errToProvider
+		if errors.As(err, &toProvider) {
+			return c.Redirect(http.StatusSeeOther, string(toProvider))
+		}
 		if errors.Is(err, submission.ErrStepUp) {
 			return s.stepUpRefused(c, id)
 		}
@@ -51,14 +55,17 @@ func (s *Server) approvalRefused(c echo.Context, id int64, status int, msg strin
 	return render(c, status, pages.ApprovalPage(s.chrome(c, "Case", "approvals"), a))
 }
 
-// stepUpRefused shows the case again with the refused password's message under its
-// input: the checker stays in the case and tries again.
+// stepUpRefused shows the case again with the refused password's (or code's) message under
+// its input: the checker stays in the case and tries again.
 func (s *Server) stepUpRefused(c echo.Context, id int64) error {
 	a, err := s.approvalView(c, id)
 	if err != nil {
 		return err
 	}
 	a.StepUpError = "That password is not right: type your own sign-in password again to approve."
+	if session.SignedInWithSSO(sessionOf(c)) {
+		a.StepUpError = langOf(c).T("sso.step_up_code_refused")
+	}
 	return render(c, http.StatusForbidden, pages.ApprovalPage(s.chrome(c, "Case", "approvals"), a))
 }
 
@@ -68,18 +75,18 @@ func (s *Server) approvalClaim(c echo.Context) error {
 	})(c)
 }
 
+// approvalApprove approves once the checker shows it is them: with their password, or,
+// signed in through the identity provider, by signing in there again (approval_step_up.go)
+// or with a code of their authenticator app.
 func (s *Server) approvalApprove(c echo.Context) error {
 	viaProvider := session.SignedInWithSSO(sessionOf(c))
 	return s.decide(func(ctx context.Context, u store.User, id int64, form map[string][]string) error {
-		if viaProvider {
-			code := strings.TrimSpace(first(form["code"]))
-			return s.submissions.ApproveWith(ctx, u, id, func(ctx context.Context) error {
-				ok, err := s.login.StepUpCode(ctx, u, code)
-				if err == nil && !ok {
-					err = s.submissions.StepUpRefused(ctx, id)
-				}
-				return err
-			})
+		code := strings.TrimSpace(first(form["code"]))
+		switch {
+		case viaProvider && code == "":
+			return s.submissions.ApproveWith(ctx, u, id, func(context.Context) error { return s.beginStepUp(c, id) })
+		case viaProvider:
+			return s.submissions.ApproveWithCode(ctx, u, id, code)
 		}
 		return s.submissions.Approve(ctx, u, id, first(form["password"]))
 	})(c)

@@ -46,8 +46,9 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 	}
 	a := pages.Approval{DraftID: id, Country: d.Country, IDLabel: t.Label, IDNumber: shown, Maker: sub.MakerName,
 		Customer: strings.TrimSpace(d.Values["first_name"] + " " + d.Values["last_name"]), CustomerAr: d.Values["full_name_arabic"],
-		State: submission.State(sub.State).Label(), Mine: sub.MakerID == u.ID, StepUp: stepUpOf(c, u),
+		State: submission.State(sub.State).Label(), Mine: sub.MakerID == u.ID,
 		UpdateOf: d.UpdateECRN, Updates: updateChanges(d)}
+	s.caseStepUp(c, u, &a)
 	if sub.ClaimExpiresAt.After(s.Now()) {
 		a.ClaimedBy, a.ClaimedByMe, a.ClaimUntil = sub.ClaimedByName, sub.ClaimedBy == u.ID, stamp(sub.ClaimExpiresAt, s.zoneOf(ctx, sub.Branch))
 	}
@@ -81,8 +82,19 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 	return a, err
 }
 
-// stepUpOf is how u proves it is them at approval: their password, or, signed in through the
-// identity provider (no password), a code of their authenticator app once they have one.
+// caseStepUp sets how u proves it is them at a case's approval: their password, or, signed
+// in through the identity provider (no password), by signing in there again, or with a code
+// of their authenticator app when they have one.
+func (s *Server) caseStepUp(c echo.Context, u store.User, a *pages.Approval) {
+	a.StepUp = "password"
+	if session.SignedInWithSSO(sessionOf(c)) && s.sso != nil {
+		a.StepUp, a.Provider, a.CodeFallback = "provider", s.sso.Name(), u.TOTPSecret != ""
+	}
+}
+
+// stepUpOf is how u proves it is them at a review's approval: their password, or, signed in
+// through the identity provider (no password), a code of their authenticator app once they
+// have one.
 func stepUpOf(c echo.Context, u store.User) string {
 	switch {
 	case !session.SignedInWithSSO(sessionOf(c)):

@@ -20,9 +20,10 @@ func (s *Server) documentUpload(c echo.Context) error {
 		return err
 	}
 	kind := c.Param("kind")
-	data, err := uploadedFile(c)
+	file, err := uploadedFile(c)
 	if err == nil {
-		_, err = s.drafts.Upload(c.Request().Context(), signedIn(c), id, kind, data)
+		_, err = s.drafts.Upload(c.Request().Context(), signedIn(c), id, kind, file)
+		_ = file.Close() // a read-only temporary file already unlinked: nothing to lose
 	}
 	var rejected *documents.Rejection
 	if errors.As(err, &rejected) {

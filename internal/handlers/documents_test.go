@@ -168,7 +168,9 @@ func TestQualityWarningNeedsAReason(t *testing.T) {
 
 type refusingScanner struct{}
 
-func (refusingScanner) Scan(context.Context, []byte) error { return errors.New("EICAR test signature") }
+func (refusingScanner) Scan(context.Context, io.Reader) error {
+	return errors.New("EICAR test signature")
+}
 
 func TestScannerFailsClosed(t *testing.T) {
 	t.Parallel()

@@ -51,9 +51,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		texts = problemTexts[http.StatusInternalServerError]
 	}
 	p := pages.Problem{Status: status, Title: texts[0], Message: texts[1], RequestID: requestIDOf(c)}
-	if he != nil && status < 500 && status != http.StatusNotFound {
+	if he != nil && status != http.StatusInternalServerError && status != http.StatusNotFound {
 		if msg, ok := he.Message.(string); ok && msg != "" && msg != http.StatusText(status) {
-			p.Message = msg // our own words for a 4xx, never a wrapped internal error
+			// Our own words for a 4xx, or for a service that is down (502, 503): an
+			// HTTPError's message is never a wrapped internal error, which goes to SetInternal.
+			p.Message = msg
 		}
 	}
 	if isHTMX(c) {
@@ -89,6 +91,10 @@ const (
 	whyExpired   = "expired"
 	whyEnded     = "ended"
 	whyDisabled  = "disabled"
+	// The identity provider no longer grants the user (every session ended), or no longer
+	// accepts this session's tokens.
+	whyAccessEnded   = "access-ended"
+	whyProviderEnded = "provider-ended"
 )
 
 // signInNotices names the catalogue message of each reason.
@@ -97,4 +103,7 @@ var signInNotices = map[string]string{
 	whyExpired:   "login_notice_expired",
 	whyEnded:     "login_notice_ended",
 	whyDisabled:  "login_notice_disabled",
+
+	whyAccessEnded:   "sso.access_ended",
+	whyProviderEnded: "sso.sign_in_again",
 }

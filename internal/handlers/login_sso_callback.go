@@ -15,8 +15,9 @@ import (
 // providerError is the form of an OAuth error code; anything else is not echoed.
 var providerError = regexp.MustCompile(`^[a-z_]{1,40}$`)
 
-// loginSSOCallback is where the identity provider sends the browser back. The pending
-// sign-in is taken out of the session first, so a callback replayed later finds none.
+// loginSSOCallback is where the identity provider sends the browser back, from a sign-in or
+// from a checker's step-up at approval. The pending sign-in is taken out of the session
+// first, so a callback replayed later finds none.
 func (s *Server) loginSSOCallback(c echo.Context) error {
 	if s.sso == nil {
 		return echo.ErrNotFound
@@ -24,10 +25,11 @@ func (s *Server) loginSSOCallback(c echo.Context) error {
 	sess := sessionOf(c)
 	pending := sso.Pending{State: stringValue(sess.Values[keySSOState]), Nonce: stringValue(sess.Values[keySSONonce]),
 		Verifier: stringValue(sess.Values[keySSOVerifier])}
+	stepUpCase, stepUpSince := stringValue(sess.Values[keyStepUpCase]), stringValue(sess.Values[keyStepUpSince])
 	if pending.State != "" {
-		delete(sess.Values, keySSOState)
-		delete(sess.Values, keySSONonce)
-		delete(sess.Values, keySSOVerifier)
+		for _, k := range []string{keySSOState, keySSONonce, keySSOVerifier, keyStepUpCase, keyStepUpSince} {
+			delete(sess.Values, k)
+		}
 		if err := s.sessions.Save(c.Request(), c.Response(), sess); err != nil {
 			return err
 		}
@@ -40,13 +42,16 @@ func (s *Server) loginSSOCallback(c echo.Context) error {
 	if pending.State == "" || subtle.ConstantTimeCompare([]byte(state), []byte(pending.State)) != 1 {
 		return s.ssoRefused(c, http.StatusBadRequest, "This sign-in has expired or was already used. Start again.")
 	}
+	if stepUpCase != "" {
+		return s.approvalStepUpDone(c, stepUpCase, stepUpSince, pending)
+	}
 	if e := q.Get("error"); e != "" {
 		if !providerError.MatchString(e) {
 			e = "an error"
 		}
 		return s.ssoRefused(c, http.StatusUnauthorized, "The identity provider did not sign you in ("+e+").")
 	}
-	user, id, err := s.sso.Complete(c.Request().Context(), code, pending)
+	in, err := s.sso.Complete(c.Request().Context(), code, pending)
 	switch {
 	case errors.Is(err, sso.ErrToken):
 		return s.ssoRefused(c, http.StatusUnauthorized, "The identity provider's answer could not be verified. Start again.")
@@ -57,7 +62,7 @@ func (s *Server) loginSSOCallback(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	if _, err := s.sessions.LoginSSO(c.Request(), c.Response(), sess, user, id.SessionID); err != nil {
+	if _, err := s.sessions.LoginSSO(c.Request(), c.Response(), sess, in.User, in.SessionID, in.Grant); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/")

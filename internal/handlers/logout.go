@@ -12,13 +12,14 @@ import (
 // A user signed in through the identity provider goes on to the provider's end-session
 // endpoint, when it has one, so that its session ends too.
 func (s *Server) logout(c echo.Context) error {
-	viaProvider := session.SignedInWithSSO(sessionOf(c))
-	if err := s.sessions.Logout(c.Request(), c.Response(), sessionOf(c)); err != nil {
+	sess := sessionOf(c)
+	viaProvider, grant, uid := session.SignedInWithSSO(sess), session.Grant(sess), session.UserID(sess)
+	if err := s.sessions.Logout(c.Request(), c.Response(), sess); err != nil {
 		return err
 	}
 	c.Response().Header().Set("Clear-Site-Data", `"cache", "storage"`)
 	if viaProvider && s.sso != nil {
-		if to := s.sso.EndSessionURL(c.Request().Context()); to != "" {
+		if to := s.sso.LogoutURL(c.Request().Context(), uid, grant); to != "" {
 			return c.Redirect(http.StatusSeeOther, to)
 		}
 	}

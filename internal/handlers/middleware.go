@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
@@ -197,10 +198,15 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil || !u.Active { // disabling ends sessions too; this covers a race with it
 			return s.endDisabledSession(c, sess)
 		}
+		c.SetRequest(r.WithContext(userActor(r.Context(), u, sess)))
+		// Logging out asks the provider nothing: it must work while the provider is down.
+		if session.SignedInWithSSO(sess) && s.sso != nil && c.Path() != "/logout" {
+			if u, err = s.recheckProvider(c, sess, u); err != nil {
+				return err
+			}
+			c.SetRequest(r.WithContext(userActor(r.Context(), u, sess)))
+		}
 		c.Set(keyUser, u)
-		actor := audit.ActorFrom(r.Context())
-		actor.UserID, actor.Username, actor.Role, actor.Branch, actor.SessionRef = u.ID, u.Username, u.Role, u.Branch, session.Ref(sess)
-		c.SetRequest(r.WithContext(audit.WithActor(r.Context(), actor)))
 		return next(c)
 	}
 }
@@ -220,6 +226,13 @@ func (s *Server) endDisabledSession(c echo.Context, sess *sessions.Session) erro
 		return err
 	}
 	return errSignIn
+}
+
+// userActor is ctx with u, in session sess, as the actor of what the request records.
+func userActor(ctx context.Context, u store.User, sess *sessions.Session) context.Context {
+	actor := audit.ActorFrom(ctx)
+	actor.UserID, actor.Username, actor.Role, actor.Branch, actor.SessionRef = u.ID, u.Username, u.Role, u.Branch, session.Ref(sess)
+	return audit.WithActor(ctx, actor)
 }
 
 var errForged = echo.NewHTTPError(http.StatusForbidden, "This form has expired or did not come from the portal. Reload the page and try again.")

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -14,12 +15,18 @@ import (
 	"kycportal/internal/store"
 )
 
+// documents measures the photo uploads (the full-size photo and the one the browser
+// scaled) and the documents' way through each blob store, beside their floors.
+func (p *perf) documents() {
+	p.run(append([]bench.Route{p.upload(routeUpload, p.photo()), p.upload(routeScaled, p.browserPhoto())}, p.blobRoutes()...))
+}
+
 // blobRoutes measure a document written and read back through each blob store, encrypted
 // as the portal stores it (FULL), beside the store's own put and get (F0). The S3 store is
 // the server scripts/test.sh and scripts/bench.sh start (TEST_S3_*); without it the S3
 // route is left out, which fails under CI.
 func (p *perf) blobRoutes() []bench.Route {
-	prepared, err := documents.Prepare("id_front", p.browserPhoto())
+	prepared, err := documents.Prepare("id_front", bytes.NewReader(p.browserPhoto()))
 	if err != nil {
 		p.t.Fatal(err)
 	}

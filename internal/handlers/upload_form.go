@@ -55,8 +55,9 @@ func formToken(c echo.Context) (string, error) {
 	return string(token), err
 }
 
-// uploadedFile reads the multipart field "file" of an upload, up to the file limit.
-func uploadedFile(c echo.Context) ([]byte, error) {
+// uploadedFile spools the multipart field "file" of an upload, up to the file limit, to a
+// temporary file (documents.Spool), which the caller closes.
+func uploadedFile(c echo.Context) (*documents.Spooled, error) {
 	mr, ok := c.Get(keyMultipart).(*multipart.Reader)
 	if !ok {
 		var err error
@@ -73,7 +74,7 @@ func uploadedFile(c echo.Context) ([]byte, error) {
 		case err != nil:
 			return nil, echo.NewHTTPError(http.StatusBadRequest, "The upload has no field \"file\".")
 		case part.FormName() == "file":
-			return documents.ReadFile(part, c.Request().ContentLength)
+			return documents.Spool(part, "")
 		}
 	}
 }

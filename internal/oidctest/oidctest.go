@@ -1,8 +1,9 @@
 // Package oidctest runs a real OpenID provider for the tests: the example provider of
 // github.com/zitadel/oidc (a maintained implementation, with its own login page), built once
-// by scripts/test.sh into .tools/bin. Each test starts its own on a free port, with its own
-// directory of users, so that a test can change what the directory says (docs/deploy.md
-// explains why, and how its users carry the claims).
+// by scripts/test.sh into .tools/bin from ./provider, which reads its directory of users
+// from a file at every look-up. Each test starts its own on a free port, with its own
+// directory, so that a test can change what the directory says while a user is signed in
+// (docs/deploy.md explains why, and how its users carry the claims).
 package oidctest
 
 import (
@@ -15,13 +16,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
-
-// Version is the release of github.com/zitadel/oidc whose example provider the tests run.
-const Version = "v3.52.0"
 
 // ClientID and ClientSecret are the example provider's confidential web client; OtherClientID
 // is a second client of it with the same secret, for tokens meant for someone else.
@@ -51,12 +50,23 @@ type User struct {
 type Provider struct {
 	Issuer string // http://localhost:<port>/, as the provider names itself
 
-	t        *testing.T
-	port     string
-	redirect []string
-	dir      string
-	stop     func()
+	t      *testing.T
+	users  string // the directory's file, read by the provider at every look-up
+	logout string // holds where the provider posts back-channel logout tokens
+	stop   func()
 }
+
+// SendLogoutTo makes the provider post a back-channel logout token to uri whenever a user
+// signs out at its end-session endpoint.
+func (p *Provider) SendLogoutTo(uri string) {
+	p.t.Helper()
+	if err := os.WriteFile(p.logout, []byte(uri), 0o600); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// Stop ends the provider before the test does, as in an outage.
+func (p *Provider) Stop() { p.stop() }
 
 // Start runs the provider with users until t ends; redirectURIs are the client's allowed
 // redirect addresses.
@@ -68,48 +78,24 @@ func Start(t *testing.T, users []User, redirectURIs ...string) *Provider {
 	}
 	_, port, _ := net.SplitHostPort(l.Addr().String())
 	_ = l.Close()
-	p := &Provider{Issuer: "http://localhost:" + port + "/", t: t, port: port, redirect: redirectURIs, dir: t.TempDir()}
-	p.start(users)
-	t.Cleanup(func() { p.stop() })
-	return p
-}
-
-// Restart stops the provider and starts it again on the same address with a changed
-// directory, as when an administrator edits a user's groups. Its signing key changes too.
-func (p *Provider) Restart(users []User) {
-	p.t.Helper()
-	p.stop()
-	p.start(users)
-}
-
-func (p *Provider) start(users []User) {
-	t := p.t
-	t.Helper()
-	byID := map[string]User{}
-	for _, u := range users {
-		byID[u.ID] = u
-	}
-	b, err := json.Marshal(byID) // #nosec G117 -- the test provider's own users file, with test passwords
+	dir := t.TempDir()
+	p := &Provider{Issuer: "http://localhost:" + port + "/", t: t, users: filepath.Join(dir, "users.json"),
+		logout: filepath.Join(dir, "backchannel-logout")}
+	p.SetUsers(users)
+	log, err := os.OpenFile(filepath.Join(dir, "provider.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600) // #nosec G304 -- the test's own temporary folder
 	if err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(p.dir, "users.json")
-	if err := os.WriteFile(file, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	log, err := os.OpenFile(filepath.Join(p.dir, "provider.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(binary(t)) // #nosec G204 -- the example provider make test installed
-	cmd.Env = append(os.Environ(), "PORT="+p.port, "USERS_FILE="+file, "REDIRECT_URI="+strings.Join(p.redirect, ","))
+	cmd := exec.Command(binary(t)) // #nosec G204 -- the provider make test built
+	cmd.Env = append(os.Environ(), "PORT="+port, "USERS_FILE="+p.users, "BACKCHANNEL_LOGOUT_FILE="+p.logout,
+		"REDIRECT_URI="+strings.Join(redirectURIs, ","))
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
-	p.stop = func() {
+	p.stop = sync.OnceFunc(func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-exited:
@@ -118,7 +104,8 @@ func (p *Provider) start(users []User) {
 			<-exited
 		}
 		_ = log.Close()
-	}
+	})
+	t.Cleanup(p.stop)
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
@@ -130,14 +117,37 @@ func (p *Provider) start(users []User) {
 		if err == nil {
 			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return
+				return p
 			}
 		}
 	}
 	t.Fatalf("the OpenID provider did not serve its discovery document within 20s; see %s", log.Name())
+	return nil
 }
 
-// binary is the example provider built by scripts/test.sh (PORTAL_TEST_OIDC_PROVIDER names it).
+// SetUsers replaces the provider's directory, as when an administrator edits a user's
+// groups: its next look-up (a sign-in, the userinfo endpoint, a token refresh) reads it.
+// The file is replaced whole, so the provider never reads half of it.
+func (p *Provider) SetUsers(users []User) {
+	p.t.Helper()
+	byID := map[string]User{}
+	for _, u := range users {
+		byID[u.ID] = u
+	}
+	b, err := json.Marshal(byID) // #nosec G117 -- the test provider's own users file, with test passwords
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	next := p.users + ".next"
+	if err := os.WriteFile(next, b, 0o600); err != nil {
+		p.t.Fatal(err)
+	}
+	if err := os.Rename(next, p.users); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// binary is the provider built by scripts/test.sh (PORTAL_TEST_OIDC_PROVIDER names it).
 func binary(t *testing.T) string {
 	t.Helper()
 	path := os.Getenv("PORTAL_TEST_OIDC_PROVIDER")
@@ -146,7 +156,7 @@ func binary(t *testing.T) string {
 	}
 	if _, err := os.Stat(path); err != nil { // #nosec G703 -- the tools folder or the path make test exports
 		t.Fatalf("no OpenID provider for the tests (%v): run `make test`, or "+
-			"GOBIN=$PWD/.tools/bin go install github.com/zitadel/oidc/v3/example/server@%s", err, Version)
+			"go build -o .tools/bin/server ./internal/oidctest/provider", err)
 	}
 	return path
 }

@@ -39,13 +39,13 @@ func TestMalaysianNamesSplitAroundTheirMarker(t *testing.T) {
 		"MUHAMMAD FAIZ BIN ABDUL RAHMAN": {"MUHAMMAD FAIZ", "BIN", "ABDUL RAHMAN"},
 		"RAJESH A/L SUBRAMANIAM":         {"RAJESH", "A/L", "SUBRAMANIAM"},
 		"PRIYA A/P MUTHU":                {"PRIYA", "A/P", "MUTHU"},
-		"TAN AH KOW":                     {"TAN AH", "", "KOW"},
+		"TAN AH KOW":                     {"TAN AH KOW", "", ""}, // no marker: the ID does not say
 		"BIN":                            {"BIN", "", ""},
-		"SITI BINTI":                     {"SITI", "", "BINTI"}, // a marker with nothing after it is a name
+		"SITI BINTI":                     {"SITI BINTI", "", ""}, // a marker with nothing after it is a name
 	} {
-		first, middle, last := my.SplitName(full)
-		if got := [3]string{first, middle, last}; got != want {
-			t.Errorf("SplitName(%q) = %q, want %q", full, got, want)
+		first, middle, last, marked := my.SplitName(full)
+		if got := [3]string{first, middle, last}; got != want || marked != (want[1] != "") {
+			t.Errorf("SplitName(%q) = %q, marked %v; want %q", full, got, marked, want)
 		}
 	}
 }
@@ -69,5 +69,18 @@ func TestMalaysianNameOnTheIDMustMatchItsParts(t *testing.T) {
 	base["last_name"] = "Binti Ahmad"
 	if msg := problem(base); !strings.Contains(msg, `the middle name "BINTI"`) {
 		t.Errorf("marker in the last name: %q, want the split spelled out", msg)
+	}
+	// Without a marker the ID does not say which word is the family name: a Chinese name is
+	// written surname first on the MyKad, so both orders of the parts read as on the ID.
+	for parts, ok := range map[[3]string]bool{
+		{"Ah Kow", "", "Tan"}: true,  // surname first, as on the ID
+		{"Tan Ah", "", "Kow"}: true,  // the words in the ID's order
+		{"Ah", "", "Tan"}:     false, // a word of the ID is missing
+		{"Ah Kow", "", "Lim"}: false,
+	} {
+		v := map[string]string{"name_as_per_id": "TAN AH KOW", "first_name": parts[0], "middle_name": parts[1], "last_name": parts[2]}
+		if msg := problem(v); (msg == "") != ok {
+			t.Errorf("TAN AH KOW as %q: problem %q, want accepted %v", parts, msg, ok)
+		}
 	}
 }

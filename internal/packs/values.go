@@ -233,33 +233,47 @@ func arabicName(v string) bool {
 
 // SplitName splits a full name as on the ID into first, middle and last names the way the
 // pack's markers say: the first marker word (BIN, BINTI, A/L, A/P) is the middle name, the
-// words before it the first name, those after it the last name. Without a marker, the last
-// word is the last name and the others the first.
-func (p *Pack) SplitName(full string) (first, middle, last string) {
+// words before it the first name, those after it the last name; marked tells whether the
+// name had one. Without a marker the ID does not say which word is the family name: the
+// whole name comes back as the first, unsplit.
+func (p *Pack) SplitName(full string) (first, middle, last string, marked bool) {
 	words := strings.Fields(full)
 	for i, w := range words {
 		if slices.ContainsFunc(p.NameMarkers, func(m string) bool { return strings.EqualFold(m, w) }) && i > 0 && i < len(words)-1 {
-			return strings.Join(words[:i], " "), w, strings.Join(words[i+1:], " ")
+			return strings.Join(words[:i], " "), w, strings.Join(words[i+1:], " "), true
 		}
 	}
-	if len(words) < 2 {
-		return full, "", ""
-	}
-	return strings.Join(words[:len(words)-1], " "), "", words[len(words)-1]
+	return full, "", "", false
 }
 
 // nameMismatch says how the full name of f disagrees with its first, middle and last name
-// fields (f.NameOf), or "". Case does not matter; the split must be the pack's.
+// fields (f.NameOf), or "". Case and spacing do not matter. A name with a marker must be
+// split the pack's way; one without may give the family name first or last (a Chinese name
+// is written surname first on the MyKad), as long as the parts read as on the ID.
 func (p *Pack) nameMismatch(f *Field, values map[string]string) string {
 	full := values[f.Name]
 	if len(f.NameOf) != 3 || full == "" {
 		return ""
 	}
-	first, middle, last := p.SplitName(full)
 	got := [3]string{values[f.NameOf[0]], values[f.NameOf[1]], values[f.NameOf[2]]}
-	if (got == [3]string{}) || (strings.EqualFold(got[0], first) && strings.EqualFold(got[1], middle) && strings.EqualFold(got[2], last)) {
+	if got == [3]string{} {
 		return ""
+	}
+	first, middle, last, marked := p.SplitName(full)
+	if marked && strings.EqualFold(got[0], first) && strings.EqualFold(got[1], middle) && strings.EqualFold(got[2], last) {
+		return ""
+	}
+	if !marked && (sameWords(full, got[0], got[1], got[2]) || sameWords(full, got[2], got[0], got[1])) {
+		return ""
+	}
+	if !marked {
+		return "does not match the name fields: the first, middle and last names together must read as on the ID"
 	}
 	return fmt.Sprintf("does not match the name fields: as on the ID, the first name is %q, the middle name %q and the last name %q",
 		first, middle, last)
+}
+
+// sameWords tells whether parts, joined in order, are the words of full, case aside.
+func sameWords(full string, parts ...string) bool {
+	return strings.EqualFold(strings.Join(strings.Fields(full), " "), strings.Join(strings.Fields(strings.Join(parts, " ")), " "))
 }

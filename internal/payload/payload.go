@@ -6,7 +6,6 @@
 package payload
 
 import (
-	"encoding/base64"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -121,7 +120,9 @@ func (w *writer) file(p *packs.Pack, f File) {
 	if !ok || doc.CDP == "" {
 		return
 	}
-	obj := map[string]any{"base64_data": base64.StdEncoding.EncodeToString(f.Data), "content_type": f.ContentType}
+	// The bytes themselves: encoding/json writes a []byte as its base64 string, straight
+	// into the body, where a string made here first was copied and scanned for escapes.
+	obj := map[string]any{"base64_data": f.Data, "content_type": f.ContentType}
 	if doc.DocumentID != "" {
 		obj["document_id"] = doc.DocumentID
 	}

@@ -2,7 +2,6 @@ package payload_test
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"flag"
 	"os"
@@ -82,9 +81,9 @@ func TestEveryCDPFieldReachesThePayload(t *testing.T) {
 		}
 		for _, f := range d.Files() {
 			doc, _ := in.Pack.Document(f.Kind)
-			want := base64.StdEncoding.EncodeToString(f.Data)
 			if !slices.ContainsFunc(docs(p, doc.CDP), func(m map[string]any) bool {
-				return m["base64_data"] == want && m["content_type"] == f.ContentType && m["document_id"] == nilIfEmpty(doc.DocumentID)
+				data, _ := m["base64_data"].([]byte)
+				return bytes.Equal(data, f.Data) && m["content_type"] == f.ContentType && m["document_id"] == nilIfEmpty(doc.DocumentID)
 			}) {
 				t.Errorf("%s: document %s is not at %s", d.Name, doc.Kind, doc.CDP)
 			}

@@ -222,9 +222,14 @@ func (m *Manager) Renew(r *http.Request, w http.ResponseWriter, old *sessions.Se
 
 // Logout ends s and records it in the same transaction.
 func (m *Manager) Logout(r *http.Request, w http.ResponseWriter, s *sessions.Session) error {
+	return m.end(r, w, s, audit.Event{Action: audit.Logout})
+}
+
+// end ends s and records e about its user in the same transaction.
+func (m *Manager) end(r *http.Request, w http.ResponseWriter, s *sessions.Session, e audit.Event) error {
 	ctx := r.Context()
 	err := audit.Apply(ctx, m.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
-		e := audit.Event{Action: audit.Logout, EntityType: "user", EntityID: strconv.FormatInt(UserID(s), 10)}
+		e.EntityType, e.EntityID = "user", strconv.FormatInt(UserID(s), 10)
 		return e, store.DeleteSession(ctx, tx, hashToken(s.ID))
 	})
 	if err != nil {

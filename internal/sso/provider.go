@@ -99,53 +99,67 @@ type Pending struct {
 
 // Begin starts a sign-in: the address to send the browser to and what to keep until it comes back.
 func (p *Provider) Begin(ctx context.Context) (string, Pending, error) {
+	return p.begin(ctx)
+}
+
+// BeginStepUp is Begin for a user already signed in who must show it is them again: the
+// provider is asked to authenticate them anew, whatever session it holds (prompt=login,
+// max_age=0, which also makes auth_time a required claim of the ID token).
+func (p *Provider) BeginStepUp(ctx context.Context) (string, Pending, error) {
+	return p.begin(ctx, oauth2.SetAuthURLParam("prompt", "login"), oauth2.SetAuthURLParam("max_age", "0"))
+}
+
+func (p *Provider) begin(ctx context.Context, opts ...oauth2.AuthCodeOption) (string, Pending, error) {
 	d, err := p.discover(ctx)
 	if err != nil {
 		return "", Pending{}, err
 	}
 	pending := Pending{State: rand.Text(), Nonce: rand.Text(), Verifier: oauth2.GenerateVerifier()}
-	return d.oauth.AuthCodeURL(pending.State, oidc.Nonce(pending.Nonce), oauth2.S256ChallengeOption(pending.Verifier)), pending, nil
+	opts = append(opts, oidc.Nonce(pending.Nonce), oauth2.S256ChallengeOption(pending.Verifier))
+	return d.oauth.AuthCodeURL(pending.State, opts...), pending, nil
 }
 
 // ErrToken says an ID or logout token failed its checks.
 var ErrToken = errors.New("the identity provider's token was refused")
 
 // Finish exchanges the code for tokens, checks the ID token and returns its claims, with
-// those of the userinfo endpoint beneath them.
-func (p *Provider) Finish(ctx context.Context, code string, pending Pending) (Claims, error) {
+// those of the userinfo endpoint beneath them, and the tokens.
+func (p *Provider) Finish(ctx context.Context, code string, pending Pending) (Claims, *oauth2.Token, error) {
 	d, err := p.discover(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ctx = p.context(ctx)
 	tok, err := d.oauth.Exchange(ctx, code, oauth2.VerifierOption(pending.Verifier))
 	if err != nil {
-		return nil, fmt.Errorf("%w: code exchange: %v", ErrProvider, err)
+		return nil, nil, fmt.Errorf("%w: code exchange: %v", ErrProvider, err)
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	idt, err := p.VerifyIDToken(ctx, raw, pending.Nonce)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	claims := Claims{}
-	if d.provider.UserInfoEndpoint() != "" {
-		info, err := d.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok))
-		if err != nil {
-			return nil, fmt.Errorf("%w: userinfo: %v", ErrProvider, err)
-		}
-		if info.Subject != idt.Subject {
-			return nil, fmt.Errorf("%w: userinfo is about another subject", ErrToken)
-		}
-		if err := info.Claims(&claims); err != nil {
-			return nil, fmt.Errorf("%w: userinfo: %v", ErrProvider, err)
-		}
+	if d.provider.UserInfoEndpoint() == "" {
+		return nil, nil, fmt.Errorf("%w: the provider has no userinfo endpoint, where the portal re-reads the claims", ErrProvider)
 	}
+	info, err := d.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: userinfo: %v", ErrProvider, err)
+	}
+	if info.Subject != idt.Subject {
+		return nil, nil, fmt.Errorf("%w: userinfo is about another subject", ErrToken)
+	}
+	if err := info.Claims(&claims); err != nil {
+		return nil, nil, fmt.Errorf("%w: userinfo: %v", ErrProvider, err)
+	}
+	delete(claims, "auth_time") // the step-up reads it from the signed ID token alone
 	// The signed ID token's claims win over the userinfo answer's.
 	if err := idt.Claims(&claims); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrToken, err)
+		return nil, nil, fmt.Errorf("%w: %v", ErrToken, err)
 	}
 	claims["iss"], claims["sub"] = idt.Issuer, idt.Subject
-	return claims, nil
+	return claims, tok, nil
 }
 
 // VerifyIDToken checks raw with go-oidc (signature against the provider's published keys,
@@ -169,9 +183,10 @@ func (p *Provider) VerifyIDToken(ctx context.Context, raw, nonce string) (*oidc.
 	return idt, nil
 }
 
-// EndSessionURL is where to send the browser so the provider ends its own session too; ""
-// when the provider publishes no end_session_endpoint (or cannot be reached now).
-func (p *Provider) EndSessionURL(ctx context.Context) string {
+// EndSessionURL is where to send the browser so the provider ends its own session too, with
+// idTokenHint (may be "") naming the user; "" when the provider publishes no
+// end_session_endpoint (or cannot be reached now).
+func (p *Provider) EndSessionURL(ctx context.Context, idTokenHint string) string {
 	d, err := p.discover(ctx)
 	if err != nil || d.endSession == "" {
 		return ""
@@ -182,6 +197,9 @@ func (p *Provider) EndSessionURL(ctx context.Context) string {
 	}
 	q := u.Query()
 	q.Set("client_id", p.cfg.ClientID)
+	if idTokenHint != "" {
+		q.Set("id_token_hint", idTokenHint)
+	}
 	if p.cfg.PostLogoutURL != "" {
 		q.Set("post_logout_redirect_uri", p.cfg.PostLogoutURL)
 	}

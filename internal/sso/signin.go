@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/sync/singleflight"
 
 	"kycportal/internal/audit"
 	"kycportal/internal/auth"
@@ -30,14 +31,16 @@ var (
 type Service struct {
 	*Provider
 	DB         *store.DB
+	Secrets    *auth.Sealer // seals the tokens our sessions keep
 	cfg        config.OIDC
 	breakGlass string // never linked to a provider subject
+	refreshes  singleflight.Group
 }
 
 // NewService is the single sign-on of cfg; breakGlass names the local admin account that
-// stays local whatever the provider says.
-func NewService(db *store.DB, cfg config.OIDC, breakGlass string) *Service {
-	return &Service{Provider: NewProvider(cfg), DB: db, cfg: cfg, breakGlass: breakGlass}
+// stays local whatever the provider says; secrets seals the provider's tokens in our sessions.
+func NewService(db *store.DB, cfg config.OIDC, breakGlass string, secrets *auth.Sealer) *Service {
+	return &Service{Provider: NewProvider(cfg), DB: db, cfg: cfg, breakGlass: breakGlass, Secrets: secrets}
 }
 
 // SignIn finds or makes the account of the claims and brings its role, branch and countries
@@ -96,17 +99,29 @@ func (s *Service) refuse(ctx context.Context, user store.User, id Identity, reas
 	return fmt.Errorf("%w: %w", ErrRefused, reason)
 }
 
+// SignedIn is a sign-in through the provider that the portal accepted.
+type SignedIn struct {
+	User      store.User
+	SessionID string // the provider's session (sid), "" when it sends none
+	Grant     string // sealed: what our session keeps to ask the provider again (Recheck)
+}
+
 // Complete finishes a sign-in the provider sent back: the code exchanged and the ID token
 // checked (a refused token is audited), then SignIn.
-func (s *Service) Complete(ctx context.Context, code string, pending Pending) (store.User, Identity, error) {
-	claims, err := s.Finish(ctx, code, pending)
+func (s *Service) Complete(ctx context.Context, code string, pending Pending) (SignedIn, error) {
+	claims, tok, err := s.Finish(ctx, code, pending)
 	if errors.Is(err, ErrToken) {
-		return store.User{}, Identity{}, s.refuse(ctx, store.User{}, Identity{}, err)
+		return SignedIn{}, s.refuse(ctx, store.User{}, Identity{}, err)
 	}
 	if err != nil {
-		return store.User{}, Identity{}, err
+		return SignedIn{}, err
 	}
-	return s.SignIn(ctx, claims)
+	user, id, err := s.SignIn(ctx, claims)
+	if err != nil {
+		return SignedIn{}, err
+	}
+	grant, err := s.seal(user.ID, s.newGrant(tok, claims))
+	return SignedIn{User: user, SessionID: id.SessionID, Grant: grant}, err
 }
 
 // firstSignIn links the subject to an account: a new one (just-in-time provisioning), or,

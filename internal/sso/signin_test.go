@@ -26,7 +26,7 @@ func signInEnv(t *testing.T, provision bool) (*Service, *store.DB) {
 	}
 	cfg := testConfig("https://idp.example")
 	cfg.Provision = provision
-	return NewService(db, cfg, "local.admin"), db
+	return NewService(db, cfg, "local.admin", nil), db
 }
 
 func TestSignInNeverTakesOverALocalAccount(t *testing.T) {

@@ -34,6 +34,31 @@ func (PGBlobs) Get(ctx context.Context, q Querier, key string) ([]byte, error) {
 	return data, nil
 }
 
+// GetAll reads the bytes stored under keys, in their order, in one query.
+func (PGBlobs) GetAll(ctx context.Context, q Querier, keys []string) ([][]byte, error) {
+	rows, err := q.Query(ctx, `SELECT key, data FROM blobs WHERE key = ANY($1)`, keys)
+	if err != nil {
+		return nil, fmt.Errorf("store.PGBlobs.GetAll: %w", err)
+	}
+	found := map[string][]byte{}
+	var key string
+	var data []byte
+	_, err = pgx.ForEachRow(rows, []any{&key, &data}, func() error {
+		found[key] = data
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store.PGBlobs.GetAll: %w", err)
+	}
+	out := make([][]byte, len(keys))
+	for i, k := range keys {
+		if out[i] = found[k]; out[i] == nil {
+			return nil, fmt.Errorf("store.PGBlobs.GetAll(%s): %w", k, ErrNotFound)
+		}
+	}
+	return out, nil
+}
+
 // Delete removes the bytes under key; a key with none is no error.
 func (PGBlobs) Delete(ctx context.Context, q Querier, key string) error {
 	if _, err := q.Exec(ctx, `DELETE FROM blobs WHERE key = $1`, key); err != nil {
@@ -99,18 +124,23 @@ func AddDocumentKey(ctx context.Context, q Querier, k DocumentKey) error {
 	return nil
 }
 
-// DocumentKeyOf returns the wrapped data key of a blob; ErrNotFound for a blob stored
-// before encryption.
-func DocumentKeyOf(ctx context.Context, q Querier, blobKey string) (DocumentKey, error) {
-	k := DocumentKey{BlobKey: blobKey}
-	err := q.QueryRow(ctx, `SELECT kek_id, wrapped FROM document_keys WHERE blob_key = $1`, blobKey).Scan(&k.KEKID, &k.Wrapped)
-	if errors.Is(err, pgx.ErrNoRows) {
-		err = ErrNotFound
-	}
+// DocumentKeysOf returns the wrapped data keys of blobs, by blob key; a blob stored before
+// encryption has none.
+func DocumentKeysOf(ctx context.Context, q Querier, blobKeys []string) (map[string]DocumentKey, error) {
+	rows, err := q.Query(ctx, `SELECT blob_key, kek_id, wrapped FROM document_keys WHERE blob_key = ANY($1)`, blobKeys)
 	if err != nil {
-		return k, fmt.Errorf("store.DocumentKeyOf(%s): %w", blobKey, err)
+		return nil, fmt.Errorf("store.DocumentKeysOf: %w", err)
 	}
-	return k, nil
+	out := map[string]DocumentKey{}
+	var k DocumentKey
+	_, err = pgx.ForEachRow(rows, []any{&k.BlobKey, &k.KEKID, &k.Wrapped}, func() error {
+		out[k.BlobKey] = k
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store.DocumentKeysOf: %w", err)
+	}
+	return out, nil
 }
 
 // DocumentKeysNotUnder lists up to limit data keys wrapped by a key other than kekID.

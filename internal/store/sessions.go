@@ -47,6 +47,16 @@ func SaveSession(ctx context.Context, q Querier, s SessionRow) error {
 	return nil
 }
 
+// SetSessionValue sets one value of a session, and nothing else: not its activity.
+func SetSessionValue(ctx context.Context, q Querier, idHash []byte, key, value string) error {
+	_, err := q.Exec(ctx, `UPDATE sessions SET values = values || jsonb_build_object($2::text, $3::text) WHERE id_hash = $1`,
+		idHash, key, value)
+	if err != nil {
+		return fmt.Errorf("store.SetSessionValue: %w", err)
+	}
+	return nil
+}
+
 // TouchSession records activity on a session.
 func TouchSession(ctx context.Context, q Querier, idHash []byte, at time.Time) error {
 	if _, err := q.Exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1`, idHash, at); err != nil {

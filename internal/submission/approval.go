@@ -131,18 +131,34 @@ func (s *Service) refusedBy(ctx context.Context, draftID int64, err error, rules
 // The case is checked first, so that a password is never asked for a case u cannot approve.
 func (s *Service) Approve(ctx context.Context, u store.User, draftID int64, password string) error {
 	return s.ApproveWith(ctx, u, draftID, func(ctx context.Context) error {
-		stepUp := audit.Event{Action: audit.StepUpFailed, EntityType: "submission", EntityID: entityID(draftID), Outcome: audit.Denied}
-		err := s.Passwords.CheckPassword(ctx, u, password, stepUp)
-		if errors.Is(err, auth.ErrBadCredentials) {
-			return ErrStepUp
-		}
-		return err
+		return stepUpErr(s.Passwords.CheckPassword(ctx, u, password, stepUpFailure(draftID)))
 	})
 }
 
-// ApproveWith is Approve with another proof that u is at the keyboard: a code of their
-// authenticator app when they signed in through the identity provider, having no password.
-// stepUp returns nil once u proved it, ErrStepUp (recorded) when not.
+// ApproveWithCode is Approve with a code of u's authenticator app in place of the password,
+// for a checker signed in through the identity provider; it counts under the same throttle.
+func (s *Service) ApproveWithCode(ctx context.Context, u store.User, draftID int64, code string) error {
+	return s.ApproveWith(ctx, u, draftID, func(ctx context.Context) error {
+		return stepUpErr(s.Passwords.CheckCode(ctx, u, code, stepUpFailure(draftID)))
+	})
+}
+
+// stepUpFailure is the event a refused step-up records.
+func stepUpFailure(draftID int64) audit.Event {
+	return audit.Event{Action: audit.StepUpFailed, EntityType: "submission", EntityID: entityID(draftID), Outcome: audit.Denied}
+}
+
+// stepUpErr is ErrStepUp for a refused password or code.
+func stepUpErr(err error) error {
+	if errors.Is(err, auth.ErrBadCredentials) {
+		return ErrStepUp
+	}
+	return err
+}
+
+// ApproveWith is Approve with another proof that u is at the keyboard: signing in again at
+// the identity provider, for a checker who signed in there and has no password. stepUp
+// returns nil once u proved it, ErrStepUp (recorded) when not.
 func (s *Service) ApproveWith(ctx context.Context, u store.User, draftID int64, stepUp func(context.Context) error) error {
 	var d drafts.Draft
 	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
@@ -260,7 +276,7 @@ func (s *Service) ReopenForUpdate(ctx context.Context, tx pgx.Tx, u store.User, 
 	return s.move(ctx, tx, &sub, Draft, audit.SubmissionReopened, map[string]any{"ecrn": sub.ECRN}, reason)
 }
 
-// StepUpRefused records a step-up that failed by another proof than the password.
-func (s *Service) StepUpRefused(ctx context.Context, draftID int64) error {
-	return s.refuse(ctx, audit.StepUpFailed, draftID, ErrStepUp)
+// StepUpRefused records a step-up that failed by another proof than the password, and why.
+func (s *Service) StepUpRefused(ctx context.Context, draftID int64, why error) error {
+	return s.refuse(ctx, audit.StepUpFailed, draftID, fmt.Errorf("%w: %v", ErrStepUp, why))
 }

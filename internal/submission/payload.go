@@ -31,13 +31,17 @@ func (s *Service) payloadIn(ctx context.Context, q store.Querier, d drafts.Draft
 	if err != nil {
 		return nil, err
 	}
-	files := make([]payload.File, 0, len(docs))
-	for _, doc := range docs {
-		data, err := s.Drafts.Blobs.Get(ctx, q, doc.BlobKey)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, payload.File{Kind: doc.Kind, ContentType: doc.ContentType, Data: data})
+	keys := make([]string, len(docs))
+	for i, doc := range docs {
+		keys[i] = doc.BlobKey
+	}
+	data, err := s.Drafts.Blobs.GetAll(ctx, q, keys)
+	if err != nil {
+		return nil, err
+	}
+	files := make([]payload.File, len(docs))
+	for i, doc := range docs {
+		files[i] = payload.File{Kind: doc.Kind, ContentType: doc.ContentType, Data: data[i]}
 	}
 	in := payload.Draft{Pack: d.Pack, Values: d.Values, IDType: d.IDType, IDNumber: d.IDNumber, IssuedCountry: d.IssuedCountry}
 	return payload.Build(in, payload.Branch{Channel: b.Channel, LocationID: b.CDPLocationID}, files)

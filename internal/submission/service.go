@@ -39,10 +39,11 @@ type Service struct {
 	Rules     Rules
 }
 
-// Passwords checks a signed-in user's password under the sign-in throttling, recording
-// failure when it is wrong (auth.Service).
+// Passwords checks a signed-in user's password, or their authenticator app's code, under the
+// sign-in throttling, recording failure when it is wrong (auth.Service).
 type Passwords interface {
 	CheckPassword(ctx context.Context, u store.User, password string, failure audit.Event) error
+	CheckCode(ctx context.Context, u store.User, code string, failure audit.Event) error
 }
 
 // Refusals a user can meet; handlers turn them into answers.
@@ -278,7 +279,7 @@ func (s *Service) Of(ctx context.Context, u store.User, draftID int64) (store.Su
 // before its first audit event, so that two changes of one case queue instead of
 // deadlocking (docs/submission.md).
 func caseLocked(ctx context.Context, tx pgx.Tx, draftID int64) (store.Submission, error) {
-	if _, err := store.DraftByID(ctx, tx, draftID, true); err != nil {
+	if err := store.LockDraft(ctx, tx, draftID); err != nil {
 		return store.Submission{}, err
 	}
 	return store.SubmissionByDraft(ctx, tx, draftID, true)

@@ -204,11 +204,11 @@ func (s *Service) decide(ctx context.Context, tx pgx.Tx, it store.WorklistItem, 
 	return submission.Notify(ctx, tx, n, "notice.review_approved", "ECRN", it.ECRN, "Date", next.Format(time.DateOnly))
 }
 
-// StepUps checks that a signed-in user is at the keyboard (auth.Service): their password,
-// under the sign-in throttling and recording failure, or a code of their authenticator.
+// StepUps checks that a signed-in user is at the keyboard (auth.Service): their password, or
+// a code of their authenticator, under the sign-in throttling and recording failure.
 type StepUps interface {
 	CheckPassword(ctx context.Context, u store.User, password string, failure audit.Event) error
-	StepUpCode(ctx context.Context, u store.User, code string) (bool, error)
+	CheckCode(ctx context.Context, u store.User, code string, failure audit.Event) error
 }
 
 // StepUp is the proof Approve asks of checker u for item id: their password, or, signed in
@@ -218,17 +218,14 @@ func (s *Service) StepUp(u store.User, id int64, viaProvider bool, password, cod
 	failure := audit.Event{Action: audit.WorklistStepUpFailed, EntityType: "worklist_item", EntityID: strconv.FormatInt(id, 10),
 		Outcome: audit.Denied}
 	return func(ctx context.Context) error {
-		if !viaProvider {
-			err := s.Login.CheckPassword(ctx, u, password, failure)
-			if errors.Is(err, auth.ErrBadCredentials) {
-				return ErrStepUp
-			}
-			return err
+		var err error
+		if viaProvider {
+			err = s.Login.CheckCode(ctx, u, strings.TrimSpace(code), failure)
+		} else {
+			err = s.Login.CheckPassword(ctx, u, password, failure)
 		}
-		ok, err := s.Login.StepUpCode(ctx, u, strings.TrimSpace(code))
-		if err == nil && !ok {
-			failure.Reason = ErrStepUp.Error()
-			err = errors.Join(ErrStepUp, audit.RecordAlone(ctx, s.DB.Pool, failure))
+		if errors.Is(err, auth.ErrBadCredentials) {
+			return ErrStepUp
 		}
 		return err
 	}

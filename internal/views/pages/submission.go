@@ -60,29 +60,32 @@ type CaseChange struct {
 
 // Approval is one case as its checker reviews it.
 type Approval struct {
-	DraftID     int64
-	Customer    string
-	CustomerAr  string // the full name in Arabic, as on the ID, when the pack has it
-	StepUp      string // how the checker proves it is them at approval: "password", "code", or "enrol" (no way yet)
-	Country     string
-	IDLabel     string
-	IDNumber    string
-	Maker       string
-	State       string
-	ClaimedBy   string
-	ClaimedByMe bool
-	ClaimUntil  string
-	Mine        bool // the viewer prepared it: they may not check it
-	Items       []ReviewItem
-	ReasonTypes []Choice
-	Docs        []Doc // the documents the case holds
-	Timeline    []TimelineRow
-	UpdateOf    string // an update case: the customer's ECRN
-	Updates     []UpdateChange
-	Compare     []CompareRow // the CDP's existing customer beside this case, after "already exists"
-	Error       string
-	StepUpError string // the password given to approve was refused
-	Changed     []CaseChange
+	DraftID    int64
+	Customer   string
+	CustomerAr string // the full name in Arabic, as on the ID, when the pack has it
+	StepUp     string // how the checker proves it is them at approval: "password", or "provider" (signing in again there)
+	Provider   string // the identity provider's name, for "provider"
+	// CodeFallback offers, with "provider", a code of the checker's authenticator app instead.
+	CodeFallback bool
+	Country      string
+	IDLabel      string
+	IDNumber     string
+	Maker        string
+	State        string
+	ClaimedBy    string
+	ClaimedByMe  bool
+	ClaimUntil   string
+	Mine         bool // the viewer prepared it: they may not check it
+	Items        []ReviewItem
+	ReasonTypes  []Choice
+	Docs         []Doc // the documents the case holds
+	Timeline     []TimelineRow
+	UpdateOf     string // an update case: the customer's ECRN
+	Updates      []UpdateChange
+	Compare      []CompareRow // the CDP's existing customer beside this case, after "already exists"
+	Error        string
+	StepUpError  string // the password given to approve was refused
+	Changed      []CaseChange
 }
 
 // deciding is true when the viewer holds the case and may decide on it now.
