@@ -35,7 +35,7 @@ func indexDefinitions(t *testing.T, db *store.DB) string {
 	t.Helper()
 	var defs string
 	err := db.Pool.QueryRow(context.Background(), `SELECT string_agg(indexdef, E'\n' ORDER BY indexname)
-		FROM pg_indexes WHERE tablename IN ('drafts', 'submissions', 'audit_events')`).Scan(&defs)
+		FROM pg_indexes WHERE tablename IN ('drafts', 'draft_name_parts', 'submissions', 'audit_events')`).Scan(&defs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,8 @@ func indexDefinitions(t *testing.T, db *store.DB) string {
 }
 
 // TestSeedIsDeterministicAndVerifies: two seeds of fresh databases are alike row for
-// row; the trail's chain verifies; every index the migrations made is back; the ID
+// row; the trail's chain verifies; every index the migrations made is back; the name
+// parts are those the trigger would have written, and the trigger is on again; the ID
 // numbers are valid; a second seed of one database is refused.
 func TestSeedIsDeterministicAndVerifies(t *testing.T) {
 	t.Parallel()
@@ -61,6 +62,7 @@ func TestSeedIsDeterministicAndVerifies(t *testing.T) {
 	if got := indexDefinitions(t, a); got != indexes {
 		t.Errorf("indexes after the seed:\n%s\nwant:\n%s", got, indexes)
 	}
+	checkNameParts(t, a)
 	testdb.SealAudit(t, a.Pool)
 	res, err := audit.Verify(ctx, a.Pool, "", testdb.AuditKey(t).Verifier())
 	if err != nil || !res.OK() || res.Verified != small.AuditEvents {
@@ -69,6 +71,25 @@ func TestSeedIsDeterministicAndVerifies(t *testing.T) {
 	checkIDNumbers(t, a)
 	if _, err := seed.Run(ctx, a, small); !errors.Is(err, seed.ErrSeeded) {
 		t.Errorf("second seed: %v, want ErrSeeded", err)
+	}
+}
+
+func checkNameParts(t *testing.T, db *store.DB) {
+	t.Helper()
+	ctx := context.Background()
+	var missing, extra, parts int
+	err := db.Pool.QueryRow(ctx, `WITH want AS (
+			SELECT DISTINCT d.id AS draft_id, d.branch, p AS part FROM drafts d, unnest(draft_name_parts(d.values)) AS p WHERE p <> '')
+		SELECT (SELECT count(*) FROM (SELECT * FROM want EXCEPT SELECT * FROM draft_name_parts) m),
+			(SELECT count(*) FROM (SELECT * FROM draft_name_parts EXCEPT SELECT * FROM want) e),
+			(SELECT count(*) FROM draft_name_parts)`).Scan(&missing, &extra, &parts)
+	if err != nil || missing != 0 || extra != 0 || parts < int(small.Customers) {
+		t.Errorf("name parts: %d missing, %d extra, %d in all (%v)", missing, extra, parts, err)
+	}
+	var enabled string
+	err = db.Pool.QueryRow(ctx, `SELECT tgenabled FROM pg_trigger WHERE tgname = 'drafts_name_parts'`).Scan(&enabled)
+	if err != nil || enabled != "O" {
+		t.Errorf("the name-parts trigger after the seed: %q (%v), want O (on)", enabled, err)
 	}
 }
 
