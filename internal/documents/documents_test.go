@@ -155,8 +155,14 @@ func TestQualityWarnings(t *testing.T) {
 	for i := range white.Y {
 		white.Y[i] = 255
 	}
-	if w := qualityWarnings("face", white); len(w) != 2 || !strings.Contains(w[1], "glare") {
+	w := qualityWarnings("face", white)
+	if len(w) != 2 || !strings.Contains(w[1], "light") {
 		t.Errorf("a white photo got %v, want blur and glare", w)
+	}
+	for _, msg := range append(w, flat.Warnings...) { // an agent's words: no measure, no threshold
+		if strings.ContainsAny(msg, "0123456789%") {
+			t.Errorf("a warning speaks in figures: %q", msg)
+		}
 	}
 }
 

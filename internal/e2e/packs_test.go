@@ -137,8 +137,7 @@ func TestPreflightJourney(t *testing.T) {
 	large := filepath.Join(t.TempDir(), "large-report.pdf")
 	check(t, os.WriteFile(large, corpus.File(t, corpus.LargePDF), 0o600))
 	check(t, page.GetByTestId("file-ekyc_confirmation").SetInputFiles(large))
-	check(t, page.GetByTestId("upload-submit-ekyc_confirmation").Click())
-	check(t, expect.Locator(page.GetByTestId("upload-error-ekyc_confirmation")).ToContainText("the CDP accepts at most 5 MiB per document"))
+	check(t, expect.Locator(page.GetByTestId("upload-error-ekyc_confirmation")).ToContainText("the CDP accepts at most 5 MB per document"))
 	p.Capture(page, "pdf-over-the-cdp-limit")
 
 	_, err = page.Goto(draftURL + "?step=review")

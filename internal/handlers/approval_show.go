@@ -50,7 +50,7 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 		UpdateOf: d.UpdateECRN, Updates: updateChanges(d)}
 	s.caseStepUp(c, u, &a)
 	if sub.ClaimExpiresAt.After(s.Now()) {
-		a.ClaimedBy, a.ClaimedByMe, a.ClaimUntil = sub.ClaimedByName, sub.ClaimedBy == u.ID, stamp(sub.ClaimExpiresAt, s.zoneOf(sub.Branch))
+		a.ClaimedBy, a.ClaimedByMe, a.ClaimUntil = sub.ClaimedByName, sub.ClaimedBy == u.ID, stamp(sub.ClaimExpiresAt, s.zoneOf(ctx, sub.Branch))
 	}
 	for _, sec := range summary(d) {
 		a.Items = append(a.Items, sec.Items...)
@@ -61,9 +61,9 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 	}
 	for _, doc := range docs {
 		a.Items = append(a.Items, pages.ReviewItem{Name: doc.Kind, Label: reasonLabel(d.Pack, doc.Kind),
-			Value: "uploaded " + stamp(doc.UploadedAt, s.zoneOf(d.Branch))})
+			Value: "uploaded " + stamp(doc.UploadedAt, s.zoneOf(ctx, d.Branch))})
 	}
-	for _, v := range s.docViews(d, docs) {
+	for _, v := range s.docViews(ctx, d, docs) {
 		if v.Present {
 			a.Docs = append(a.Docs, v)
 		}
@@ -75,7 +75,7 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 	if err != nil {
 		return a, err
 	}
-	a.Timeline, a.Compare = timelineRows(d.Pack, entries, true, s.zoneOf(d.Branch)), comparison(entries)
+	a.Timeline, a.Compare = timelineRows(d.Pack, entries, true, s.zoneOf(ctx, d.Branch)), comparison(entries)
 	latest, previous, err := s.submissions.Sent(ctx, id)
 	a.Changed = caseChanges(d, latest, previous)
 	markChanged(&a)

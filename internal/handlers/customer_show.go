@@ -76,6 +76,6 @@ func (s *Server) showID(c echo.Context, card *pages.CustomerCard, doc search.Doc
 		}
 	}
 	if reveal {
-		card.IDNumber = doc.Number
+		card.IDNumber = grouped(doc.Number)
 	}
 }

@@ -60,7 +60,7 @@ func (s *Server) renderViewer(c echo.Context, v pages.Viewer, nav string) error 
 	if err != nil {
 		return err
 	}
-	for _, doc := range s.docViews(d, docs) {
+	for _, doc := range s.docViews(c.Request().Context(), d, docs) {
 		if doc.Kind == c.Param("kind") && doc.Present {
 			v.Doc = doc
 			return render(c, http.StatusOK, pages.ViewerPage(s.chrome(c, doc.Label, nav), v))

@@ -103,7 +103,7 @@ func (s *Server) draftIDCheck(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		v.Checked, v.Reuse = true, reuseItems(list, u.Branch, s.zoneOf(u.Branch))
+		v.Checked, v.Reuse = true, reuseItems(list, u.Branch, s.zoneOf(c.Request().Context(), u.Branch))
 	}
 	return render(c, http.StatusOK, pages.IDCheck(s.chrome(c, "", ""), v))
 }

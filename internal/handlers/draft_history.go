@@ -23,7 +23,7 @@ func (s *Server) draftHistory(c echo.Context) error {
 		return draftFailure(err)
 	}
 	h := pages.History{DraftID: id}
-	loc := s.zoneOf(d.Branch)
+	loc := s.zoneOf(c.Request().Context(), d.Branch)
 	for _, e := range entries {
 		h.Rows = append(h.Rows, pages.HistoryRow{When: stamp(e.OccurredAt, loc), Who: who(e),
 			Action: historySentence(d, e), Reason: e.Reason, Changes: draftChanges(d, e)})

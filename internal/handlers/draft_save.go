@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -37,7 +38,11 @@ func (s *Server) draftSave(c echo.Context) error {
 		status = http.StatusUnprocessableEntity
 	}
 	if isHTMX(c) {
-		return render(c, status, pages.AutosaveResult(s.autosaveView(res, posted)))
+		a, err := s.autosaveView(c.Request().Context(), res, posted, form.Get("step"))
+		if err != nil {
+			return err
+		}
+		return render(c, status, pages.AutosaveResult(a))
 	}
 	step := drafts.Step(res.Draft.Pack, form.Get("step"))
 	if status != http.StatusOK {
@@ -52,40 +57,52 @@ func (s *Server) draftSave(c echo.Context) error {
 }
 
 // fieldAfterSave is a posted field as the agent should now see it.
-func (s *Server) fieldAfterSave(res drafts.Saved, name, posted string) (pages.Field, bool) {
+func (s *Server) fieldAfterSave(ctx context.Context, res drafts.Saved, name, posted string) (pages.Field, bool) {
 	f, ok := res.Draft.Pack.Field(name)
 	if !ok {
 		return pages.Field{}, false
 	}
-	v := s.fieldView(res.Draft, f, res.Draft.Values[name], false)
+	v := s.fieldView(ctx, res.Draft, f, res.Draft.Values[name], false)
 	if msg, refused := res.Refused[name]; refused {
 		v.Value, v.Error = posted, msg
 	}
 	if c, conflict := res.Conflicts[name]; conflict {
 		v.Error = ""
-		v.Conflict = &pages.Conflict{Theirs: c.Theirs, Yours: c.Yours,
-			Advice: "Save again to keep yours, or reload the page to take the saved value."}
+		v.Conflict = &pages.Conflict{Theirs: c.Theirs, Yours: c.Yours, Keep: fmt.Sprintf("/drafts/%d", res.Draft.ID),
+			Advice: "Keep yours, or reload the page to take the saved value."}
 	}
 	return v, true
 }
 
-func (s *Server) autosaveView(res drafts.Saved, posted map[string]string) pages.Autosave {
-	a := pages.Autosave{DraftID: res.Draft.ID, Version: res.Draft.Version}
+// autosaveView is the answer to one autosave: the field's message, the badge, and the
+// steps' counts of issues as they now stand. The counts are the draft's own issues: the
+// CDP's pre-flight reads every document, too much for each keystroke, and runs when a
+// step's page is shown.
+func (s *Server) autosaveView(ctx context.Context, res drafts.Saved, posted map[string]string, step string) (pages.Autosave, error) {
+	docs, err := s.drafts.Documents(ctx, res.Draft.ID)
+	if err != nil {
+		return pages.Autosave{}, err
+	}
+	issues, err := s.submissions.Issues(ctx, res.Draft, docs)
+	if err != nil {
+		return pages.Autosave{}, err
+	}
+	a := pages.Autosave{DraftID: res.Draft.ID, Version: res.Draft.Version, Steps: stepLinks(res.Draft, issues, step)}
 	if res.Draft.Version > 1 {
-		a.SavedAt = "Saved " + clock(res.Draft.UpdatedAt, s.zoneOf(res.Draft.Branch))
+		a.SavedAt = "Saved " + clock(res.Draft.UpdatedAt, s.zoneOf(ctx, res.Draft.Branch))
 	}
 	for name, value := range posted {
-		if v, ok := s.fieldAfterSave(res, name, value); ok {
+		if v, ok := s.fieldAfterSave(ctx, res, name, value); ok {
 			a.Messages = append(a.Messages, v)
 		}
 	}
 	for _, name := range res.Refreshed {
 		f, _ := res.Draft.Pack.Field(name)
-		v := s.fieldView(res.Draft, f, res.Draft.Values[name], false)
+		v := s.fieldView(ctx, res.Draft, f, res.Draft.Values[name], false)
 		v.Note = "Updated by another save while this page was open."
 		a.Refreshed = append(a.Refreshed, v)
 	}
-	return a
+	return a, nil
 }
 
 // renderSaveProblems shows the step again with what was refused or in conflict.
@@ -95,7 +112,7 @@ func (s *Server) renderSaveProblems(c echo.Context, status int, res drafts.Saved
 		return err
 	}
 	for i, f := range v.Fields {
-		after, ok := s.fieldAfterSave(res, f.Name, posted[f.Name])
+		after, ok := s.fieldAfterSave(c.Request().Context(), res, f.Name, posted[f.Name])
 		if !ok || (after.Conflict == nil && res.Refused[f.Name] == "") {
 			continue
 		}

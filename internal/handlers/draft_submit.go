@@ -59,7 +59,7 @@ func (s *Server) submissionView(ctx context.Context, d drafts.Draft, complete bo
 		v.ReturnedBy, v.Comment, v.Reasons = sub.ReturnNote.By, sub.ReturnNote.Comment, reasons(d.Pack, sub.ReturnNote)
 	}
 	entries, err := s.submissions.Timeline(ctx, d.ID)
-	v.Timeline = timelineRows(d.Pack, entries, false, s.zoneOf(d.Branch))
+	v.Timeline = timelineRows(d.Pack, entries, false, s.zoneOf(ctx, d.Branch))
 	if o, ok := lastOutcome(entries); ok && state != submission.Draft {
 		if state == submission.Onboarded {
 			// A lookup may have settled it (an answer lost on the way): what counts is that the CDP holds it.

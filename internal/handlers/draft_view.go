@@ -27,6 +27,36 @@ func stepTitle(p *packs.Pack, key string) string {
 	return s.Title
 }
 
+// draftIssues is what still stands between the draft and its submission: its own issues
+// and, once there are none, what the CDP would refuse, also by field or document (refused).
+func (s *Server) draftIssues(ctx context.Context, d drafts.Draft, docs []store.Document) (issues []drafts.Issue, refused map[string]string, err error) {
+	issues, err = s.submissions.Issues(ctx, d, docs)
+	if err != nil || len(issues) > 0 || d.Status != store.DraftOpen {
+		return issues, nil, err
+	}
+	findings, err := s.submissions.Preflight(ctx, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	issues, refused = preflightIssues(d, findings)
+	return issues, refused, nil
+}
+
+// stepLinks are the draft's steps, each with how many of issues are on it.
+func stepLinks(d drafts.Draft, issues []drafts.Issue, current string) []pages.StepLink {
+	var links []pages.StepLink
+	for _, key := range drafts.Steps(d.Pack) {
+		n := 0
+		for _, i := range issues {
+			if i.Step == key {
+				n++
+			}
+		}
+		links = append(links, pages.StepLink{Key: key, Title: stepTitle(d.Pack, key), Current: key == current, Issues: n})
+	}
+	return links
+}
+
 // draftView builds the page of one step. showRequired marks empty required fields too,
 // as when the agent arrives from the review or tried to continue.
 func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, showRequired bool) (pages.Draft, error) {
@@ -38,41 +68,23 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 	if err != nil {
 		return pages.Draft{}, err
 	}
-	issues, err := s.submissions.Issues(ctx, d, docs)
+	issues, refused, err := s.draftIssues(ctx, d, docs)
 	if err != nil {
 		return pages.Draft{}, err
 	}
-	var refused map[string]string // what the CDP would refuse, by field or document
-	if len(issues) == 0 && d.Status == store.DraftOpen {
-		findings, err := s.submissions.Preflight(ctx, d)
-		if err != nil {
-			return pages.Draft{}, err
-		}
-		var more []drafts.Issue
-		more, refused = preflightIssues(d, findings)
-		issues = append(issues, more...)
-	}
 	t, _ := d.Pack.IDType(d.IDType)
-	v := pages.Draft{ID: d.ID, Country: d.Country, IDLabel: t.Label, IDNumber: masked(d.IDNumber),
+	v := pages.Draft{ID: d.ID, Country: d.Pack.Name, IDLabel: t.Label, IDNumber: masked(d.IDNumber),
 		PackLabel: fmt.Sprintf("%s requirements v%d", d.Pack.Name, d.PackVersion), Version: d.Version,
 		Open: d.Status == store.DraftOpen, Status: d.Status, Step: step, StepTitle: stepTitle(d.Pack, step),
-		MakerChecker: d.Pack.MakerChecker, Reuse: reuseItems(reuse, d.Branch, s.zoneOf(d.Branch)), UpdateOf: d.UpdateECRN,
+		MakerChecker: d.Pack.MakerChecker, Reuse: reuseItems(reuse, d.Branch, s.zoneOf(ctx, d.Branch)), UpdateOf: d.UpdateECRN,
 		Updates: updateChanges(d)}
 	if d.Version > 1 {
-		v.SavedAt = "Saved " + clock(d.UpdatedAt, s.zoneOf(d.Branch))
+		v.SavedAt = "Saved " + clock(d.UpdatedAt, s.zoneOf(ctx, d.Branch))
 	}
-	for _, key := range drafts.Steps(d.Pack) {
-		n := 0
-		for _, i := range issues {
-			if i.Step == key {
-				n++
-			}
-		}
-		v.Steps = append(v.Steps, pages.StepLink{Key: key, Title: stepTitle(d.Pack, key), Current: key == step, Issues: n})
-	}
+	v.Steps = stepLinks(d, issues, step)
 	switch step {
 	case drafts.StepDocuments:
-		v.Docs = s.docViews(d, docs)
+		v.Docs = s.docViews(ctx, d, docs)
 		for i := range v.Docs {
 			if msg := refused[v.Docs[i].Kind]; msg != "" {
 				v.Docs[i].Error = msg
@@ -80,7 +92,7 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 		}
 	case drafts.StepReview:
 		v.Issues, v.Summary = issueViews(d.ID, issues), summary(d)
-		for _, doc := range s.docViews(d, docs) {
+		for _, doc := range s.docViews(ctx, d, docs) {
 			if doc.Present {
 				v.Docs = append(v.Docs, doc)
 			}
@@ -88,7 +100,7 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 	default:
 		sec, _ := d.Pack.Section(step)
 		for i := range sec.Fields {
-			f := s.fieldView(d, &sec.Fields[i], d.Values[sec.Fields[i].Name], showRequired)
+			f := s.fieldView(ctx, d, &sec.Fields[i], d.Values[sec.Fields[i].Name], showRequired)
 			if msg := refused[f.Name]; msg != "" && f.Error == "" {
 				f.Error = msg
 			}
@@ -106,11 +118,11 @@ func (s *Server) draftView(ctx context.Context, d drafts.Draft, step string, sho
 }
 
 // fieldView is a field as its step shows it, with the message for value.
-func (s *Server) fieldView(d drafts.Draft, f *packs.Field, value string, showRequired bool) pages.Field {
+func (s *Server) fieldView(ctx context.Context, d drafts.Draft, f *packs.Field, value string, showRequired bool) pages.Field {
 	p := d.Pack
 	v := pages.Field{Name: f.Name, Label: f.Label, Type: f.Type, Value: value, Help: f.Help,
 		Required: p.Required(f, d.Values), MaxLength: f.MaxLength, Error: p.Invalid(f, value, s.Now()),
-		Rules: s.rules(d, f)}
+		Rules: s.rules(ctx, d, f)}
 	if c := f.RequiredWhen; c != nil {
 		other, _ := p.Field(c.Field)
 		var labels []string
@@ -132,7 +144,7 @@ func (s *Server) fieldView(d drafts.Draft, f *packs.Field, value string, showReq
 	return v
 }
 
-func (s *Server) docViews(d drafts.Draft, docs []store.Document) []pages.Doc {
+func (s *Server) docViews(ctx context.Context, d drafts.Draft, docs []store.Document) []pages.Doc {
 	required := d.Pack.RequiredDocuments(d.IDType)
 	t, _ := d.Pack.IDType(d.IDType)
 	var out []pages.Doc
@@ -151,7 +163,7 @@ func (s *Server) docViews(d drafts.Draft, docs []store.Document) []pages.Doc {
 			v.Accept, v.Capture, v.IsImage, v.ScaleTo = "application/pdf", "", false, 0
 		}
 		if i >= 0 {
-			fillDoc(&v, docs[i], s.zoneOf(d.Branch))
+			fillDoc(&v, docs[i], s.zoneOf(ctx, d.Branch))
 		}
 		out = append(out, v)
 	}
@@ -256,12 +268,12 @@ var digitsOnly = regexp.MustCompile(`^(?:\[0-9\]|\[1-9\]|\{[0-9,]+\}|[()?])+$`)
 // rules renders the pack's rules of f into its input (docs/drafts.md): the pattern and its
 // example, a date's bounds from the branch's today, the keypad, and the condition that
 // makes it required.
-func (s *Server) rules(d drafts.Draft, f *packs.Field) pages.Rules {
+func (s *Server) rules(ctx context.Context, d drafts.Draft, f *packs.Field) pages.Rules {
 	r := pages.Rules{Pattern: f.Pattern, Hint: f.PatternHint}
 	if digitsOnly.MatchString(f.Pattern) || f.Type == packs.TypeInteger {
 		r.InputMode = "numeric"
 	}
-	today := s.Now().In(s.zoneOf(d.Branch))
+	today := s.Now().In(s.zoneOf(ctx, d.Branch))
 	switch f.Date {
 	case "past":
 		r.Max = today.Format(time.DateOnly)

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -60,8 +61,12 @@ func clock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15
 func stamp(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 Jan 2006 15:04 MST") }
 
 // zoneOf is the time zone of a branch, in which its people read every time and in which
-// its day starts: for now the configured default for every branch (docs/drafts.md).
-func (s *Server) zoneOf(string) *time.Location {
+// its day starts: the branch registry's, or the configured default for a branch it does not
+// hold (docs/drafts.md).
+func (s *Server) zoneOf(ctx context.Context, branch string) *time.Location {
+	if loc := s.branches.Zone(ctx, branch); loc != nil {
+		return loc
+	}
 	if s.TimeZone == nil {
 		return time.UTC
 	}
@@ -74,5 +79,5 @@ func (s *Server) shownID(c echo.Context, d drafts.Draft) (string, error) {
 	if c.QueryParam("reveal") != "id" {
 		return masked(d.IDNumber), nil
 	}
-	return d.IDNumber, s.drafts.RevealID(c.Request().Context(), d)
+	return grouped(d.IDNumber), s.drafts.RevealID(c.Request().Context(), d)
 }

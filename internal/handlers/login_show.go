@@ -14,9 +14,10 @@ func (s *Server) loginShow(c echo.Context) error {
 	if _, ok := userOf(c); ok {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	notice := signInNotices[c.QueryParam("why")]
-	if id, ok := providerNotices[c.QueryParam("why")]; ok {
-		notice = langOf(c).T(id)
+	ch := s.loginChrome(c)
+	l := pages.Login{}
+	if id, ok := signInNotices[c.QueryParam("why")]; ok {
+		l.Notice = ch.T(id)
 	}
-	return render(c, http.StatusOK, pages.LoginPage(s.loginChrome(c), s.loginView(pages.Login{Notice: notice})))
+	return render(c, http.StatusOK, pages.LoginPage(ch, s.loginView(l)))
 }

@@ -62,6 +62,19 @@ func masked(number string) string {
 	return "•••• " + number[max(0, len(number)-4):]
 }
 
+// grouped shows a revealed ID number in groups of four from its end, so that it reads like
+// its masked form: "784 1990 1234 5676" beside "•••• 5676".
+func grouped(number string) string {
+	var groups []string
+	for len(number) > 4 {
+		groups = append(groups, number[len(number)-4:])
+		number = number[:len(number)-4]
+	}
+	groups = append(groups, number)
+	slices.Reverse(groups)
+	return strings.Join(groups, " ")
+}
+
 // customerCard is what the pages show of a customer the CDP knows.
 func customerCard(res cdp.Result, now time.Time) *pages.CustomerCard {
 	r := res.Customer

@@ -45,7 +45,7 @@ func (s *Server) searchByID(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Result = &pages.IDResult{Outcome: found.CDP.Outcome.String(), Own: ownMatches(found.Own, u, s.zoneOf(u.Branch))}
+	v.Result = &pages.IDResult{Outcome: found.CDP.Outcome.String(), Own: ownMatches(found.Own, u, s.zoneOf(c.Request().Context(), u.Branch))}
 	switch found.CDP.Outcome {
 	case cdp.Found:
 		v.Result.Customer = customerCard(found.CDP, s.Now())

@@ -19,6 +19,7 @@ type Record struct {
 	SSO        bool      // signed in through the identity provider
 	OIDCSID    string    // the provider's session, which its back-channel logout names; "" when it sent none
 	Grant      string    // the provider's tokens, sealed (sso.Grant), to ask it again
+	Ended      string    // why someone else signed the user out of it (store.SessionEndedDisabled), told once
 	Pending    Pending
 }
 
@@ -55,13 +56,14 @@ const (
 	valueTOTP        = "totp_pending"
 	valueStepUpCase  = "sso_step_up_case"
 	valueStepUpSince = "sso_step_up_since"
+	valueEnded       = "ended" // written by store.EndUserSessions
 )
 
 // recordOf reads a stored session.
 func recordOf(row store.SessionRow) *Record {
 	v := row.Values
 	r := &Record{UserID: row.UserID, CSRFToken: row.CSRFToken, CreatedAt: row.CreatedAt, LastSeenAt: row.LastSeenAt,
-		SSO: v[valueMethod] == "oidc", OIDCSID: v[valueOIDCSID], Grant: v[valueGrant],
+		SSO: v[valueMethod] == "oidc", OIDCSID: v[valueOIDCSID], Grant: v[valueGrant], Ended: v[valueEnded],
 		Pending: Pending{SSOState: v[valueSSOState], SSONonce: v[valueSSONonce], SSOVerifier: v[valueSSOVerifier], TOTP: v[valueTOTP],
 			StepUpCase: v[valueStepUpCase], StepUpSince: v[valueStepUpSince]}}
 	r.StepUpAt, _ = time.Parse(time.RFC3339Nano, v[valueStepUpAt]) // unreadable: no step-up
@@ -85,6 +87,7 @@ func (r *Record) values() map[string]string {
 	}
 	set(valueOIDCSID, r.OIDCSID)
 	set(valueGrant, r.Grant)
+	set(valueEnded, r.Ended)
 	set(valueSSOState, r.Pending.SSOState)
 	set(valueSSONonce, r.Pending.SSONonce)
 	set(valueSSOVerifier, r.Pending.SSOVerifier)

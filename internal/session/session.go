@@ -30,6 +30,11 @@ const CookieName = "__Host-kyc_session"
 // ErrExpired is returned with a fresh session when the cookie named one that timed out.
 var ErrExpired = errors.New("session expired")
 
+// ErrEnded is returned with a fresh session when the cookie named one that no longer
+// exists: removed by the janitor once idle, or ended elsewhere (a password change or reset,
+// the identity provider's logout).
+var ErrEnded = errors.New("session ended")
+
 // touchEvery limits last-seen writes to one a minute per session; the idle timeout is
 // therefore exact to within a minute.
 const touchEvery = time.Minute
@@ -59,7 +64,7 @@ func (m *Manager) New(r *http.Request, name string) (*sessions.Session, error) {
 	hash := hashToken(c.Value)
 	row, err := store.SessionByHash(r.Context(), m.DB.Pool, hash)
 	if errors.Is(err, store.ErrNotFound) {
-		return s, nil
+		return s, ErrEnded
 	}
 	if err != nil {
 		return s, err
@@ -225,6 +230,10 @@ func (m *Manager) end(r *http.Request, w http.ResponseWriter, s *sessions.Sessio
 
 // UserID is the signed-in user of s, 0 before login.
 func UserID(s *sessions.Session) int64 { return RecordOf(s).UserID }
+
+// EndedBecause is why the session's user was signed out of it by someone else (a disabling:
+// store.SessionEndedDisabled), or "".
+func EndedBecause(s *sessions.Session) string { return RecordOf(s).Ended }
 
 // CSRFToken is the token that unsafe requests of this session must carry.
 func CSRFToken(s *sessions.Session) string { return RecordOf(s).CSRFToken }
