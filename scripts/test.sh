@@ -10,7 +10,7 @@ step_name=""
 step_start=$SECONDS
 step_done() {
 	[ -n "$step_name" ] && timings+=("$(printf '%5ds  %s' $((SECONDS - step_start)) "$step_name")")
-	return 0
+	step_name=""
 }
 step() {
 	step_done
@@ -34,23 +34,31 @@ go mod tidy -diff
 go tool templ fmt -fail internal/views
 go tool templ generate -check
 
-step "go vet"
-go vet ./...
-
-step "staticcheck"
-go tool staticcheck ./...
-
-step "gosec (each exception is a #nosec comment with its reason)"
-go tool gosec -quiet -exclude-generated ./...
-
-step "govulncheck, offline, on a database built from golang.org/x/vulndb"
-scripts/vulncheck.sh
+# The static checks need a core for about a minute and the tests wait on browsers and
+# timers much of theirs: they run beside the tests, their output kept for the end.
+step "static checks (go vet, staticcheck, gosec, govulncheck), beside the tests"
+static_log=$(mktemp /tmp/kycportal-static-XXXXXX)
+trap 'kill "$static_pid" 2>/dev/null; rm -f "$static_log" "$static_log.times"' EXIT
+static_checks() {
+	local start
+	for check in "go vet ./..." "go tool staticcheck ./..." "go tool gosec -quiet -exclude-generated ./..." \
+		"scripts/vulncheck.sh"; do
+		start=$SECONDS
+		printf '\n== %s\n' "$check"
+		$check || return
+		printf '%5ds  %s (beside the tests)\n' $((SECONDS - start)) "$check" >>"$static_log.times"
+	done
+}
+static_checks >"$static_log" 2>&1 &
+static_pid=$!
 
 step "throwaway PostgreSQL cluster"
 dir=$(mktemp -d /tmp/kycportal-test-XXXXXX)
 chmod 755 "$dir"
 go build -o "$dir/testcluster" ./internal/testdb/testcluster
 cleanup() {
+	kill "$static_pid" 2>/dev/null || true
+	rm -f "$static_log" "$static_log.times"
 	if [[ -f $dir/s3/pid ]]; then kill "$(cat "$dir/s3/pid")" 2>/dev/null || true; fi
 	"$dir/testcluster" stop "$dir/pg" >/dev/null 2>&1 || true
 	rm -rf "$dir"
@@ -67,6 +75,12 @@ echo "S3 up at $TEST_S3_ENDPOINT"
 step "tests"
 status=0
 go test -count=1 -p 4 -parallel 4 -timeout 20m "$@" ./... 2>&1 | tee "$dir/go-test.log" || status=$?
+step_done
+
+step "static checks: their output"
+wait "$static_pid" || status=$?
+cat "$static_log"
+[[ -f $static_log.times ]] && mapfile -t -O "${#timings[@]}" timings <"$static_log.times"
 step_done
 
 printf '\n== time per step\n'

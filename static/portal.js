@@ -9,6 +9,9 @@
 // (never run as script): see docs/i18n.md.
 const words = JSON.parse(document.getElementById("portal-words")?.textContent || "{}");
 
+// The stylesheet hides what only a page without this script needs (an upload's button).
+document.documentElement.classList.add("js");
+
 // What a form's answer should put focus on, first match wins: a refused input, an error,
 // or the result the answer marks with data-focus.
 const focusOrder = ['[aria-invalid="true"]', ".field-error, [role=alert]", "[data-focus]"];
@@ -169,9 +172,19 @@ async function scalePhoto(file, edge) {
 // slot, which screen readers announce.
 document.addEventListener("htmx:responseError", (e) => {
   const answer = new DOMParser().parseFromString(e.detail.xhr.responseText, "text/html");
+  if (isUpload(e.detail.elt)) {
+    uploadRefused(e.detail.elt, answer, e.detail.xhr.status);
+    return;
+  }
   say(answer.body.textContent.trim().replace(/\s+/g, " ") || words.failed);
 });
-document.addEventListener("htmx:sendError", () => say(words.unreachable));
+document.addEventListener("htmx:sendError", (e) => {
+  if (isUpload(e.detail.elt)) {
+    uploadRefused(e.detail.elt, null, 0);
+    return;
+  }
+  say(words.unreachable);
+});
 
 function say(text) {
   const p = document.createElement("p");
@@ -348,3 +361,63 @@ document.addEventListener("change", (e) => {
   input.setAttribute("aria-describedby", p.id);
   input.after(p);
 });
+
+// A date input shows the day in the browser's own order (05/01/1990 in American English):
+// the help beside it says the day in words, in the page's language, as it changes.
+document.addEventListener("input", (e) => {
+  const input = e.target;
+  const out = input.matches?.('input[type="date"]') && document.querySelector(`#help-${CSS.escape(input.name)} [data-date-words]`);
+  if (!out) {
+    return;
+  }
+  const d = input.valueAsDate;
+  out.textContent = d
+    ? words.date
+        .replace("{day}", String(d.getUTCDate()))
+        .replace("{month}", words.months[d.getUTCMonth()])
+        .replace("{year}", String(d.getUTCFullYear()))
+    : "";
+});
+
+// A document is sent as soon as it is chosen: no second click on Upload (the button is
+// there for a browser without this script). A file the size check above refused is not
+// sent; a photo being scaled goes once it is ready (the submit listener above waits).
+document.addEventListener("change", (e) => {
+  const input = e.target;
+  if (input.matches?.('input[type="file"]') && isUpload(input.form) && input.files.length === 1) {
+    input.form.requestSubmit();
+  }
+});
+
+function isUpload(el) {
+  return el instanceof HTMLFormElement && el.matches("[data-upload-on-choose]");
+}
+
+// uploadRefused puts a refusal the page could not swap in (a file too large for the portal,
+// a failure, no connection) next to its file, in words, and resets the progress bar. The
+// portal's own reason is taken when its answer has one for this document.
+function uploadRefused(form, answer, status) {
+  const input = form.querySelector('input[type="file"]');
+  const kind = input.id.replace(/^file-/, "");
+  const bar = form.querySelector("progress");
+  bar.hidden = true;
+  bar.setAttribute("value", "0");
+  const note = form.querySelector(".upload-status");
+  note.hidden = true;
+  note.textContent = "";
+  delete form.dataset.sentAt;
+  form.querySelector("[data-client]")?.remove();
+  const reason = answer?.getElementById("upload-error-" + kind)?.textContent.trim();
+  const p = document.createElement("p");
+  p.className = "field-error";
+  p.dataset.client = "";
+  p.id = input.id + "-refused";
+  p.setAttribute("role", "alert");
+  p.dataset.testid = "upload-refused-" + kind;
+  p.textContent = reason || (status === 413 ? form.dataset.uploadTooLarge : form.dataset.uploadFailed);
+  input.value = "";
+  input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-describedby", p.id);
+  input.after(p);
+  input.focus();
+}

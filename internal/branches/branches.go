@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,6 +25,18 @@ import (
 type Service struct {
 	DB    *store.DB
 	Packs *packs.Registry
+
+	zonesMu sync.Mutex
+	zones   map[string]zoneEntry // by branch code: what Zone read last
+}
+
+// zoneKeptFor is how long Zone keeps a branch's time zone before reading the registry again:
+// pages ask for it for every row they show.
+const zoneKeptFor = time.Minute
+
+type zoneEntry struct {
+	loc  *time.Location // nil: the registry has no such branch
+	read time.Time
 }
 
 // InvalidError says, field by field, what is wrong with a branch's details.
@@ -142,6 +155,32 @@ func (s *Service) List(ctx context.Context) ([]store.Branch, error) {
 // Get is one branch.
 func (s *Service) Get(ctx context.Context, code string) (store.Branch, error) {
 	return store.BranchByCode(ctx, s.DB.Pool, code, false)
+}
+
+// Zone is the time zone the registry names for branch code, in which its people read
+// times and its day starts; nil when the registry has no such branch or cannot be read now.
+func (s *Service) Zone(ctx context.Context, code string) *time.Location {
+	s.zonesMu.Lock()
+	e, ok := s.zones[code]
+	s.zonesMu.Unlock()
+	if ok && time.Since(e.read) < zoneKeptFor {
+		return e.loc
+	}
+	b, err := store.BranchByCode(ctx, s.DB.Pool, code, false)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil // not kept: the next page asks again
+	}
+	e = zoneEntry{read: time.Now()}
+	if err == nil {
+		e.loc, _ = time.LoadLocation(b.TimeZone) // checked when the branch was saved
+	}
+	s.zonesMu.Lock()
+	if s.zones == nil {
+		s.zones = map[string]zoneEntry{}
+	}
+	s.zones[code] = e
+	s.zonesMu.Unlock()
+	return e.loc
 }
 
 // CheckActive refuses a code that is not an active registered branch, in q's transaction.

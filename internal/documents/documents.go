@@ -24,21 +24,33 @@ const (
 	MaxUploads  = 30         // files a draft may receive, replaced ones included
 )
 
-// Rejection is an upload refused for a reason the agent can act on.
+// Rejection is an upload refused for a reason the agent can act on. What kind of refusal
+// it is says how the web answers it (handlers map each Kind to an HTTP status).
 type Rejection struct {
-	Status  int
+	Kind    Refusal
 	Message string
 }
+
+// Refusal is the kind of a Rejection.
+type Refusal int
+
+// The kinds of refusal.
+const (
+	Unacceptable Refusal = iota // the file: its type, its content, its size in pixels, the scanner's verdict
+	TooLarge                    // over MaxFileSize
+	LimitReached                // the draft has received MaxUploads files
+	CannotCheck                 // the portal cannot check this kind of file at the moment
+)
 
 func (r *Rejection) Error() string { return r.Message }
 
 func reject(format string, args ...any) error {
-	return &Rejection{Status: http.StatusUnprocessableEntity, Message: fmt.Sprintf(format, args...)}
+	return &Rejection{Kind: Unacceptable, Message: fmt.Sprintf(format, args...)}
 }
 
 // ErrTooLarge is the rejection of a file over MaxFileSize.
-var ErrTooLarge = &Rejection{Status: http.StatusRequestEntityTooLarge,
-	Message: fmt.Sprintf("The file is larger than %d MiB. Take the photo at a lower resolution or scan the report again.", MaxFileSize>>20)}
+var ErrTooLarge = &Rejection{Kind: TooLarge,
+	Message: fmt.Sprintf("The file is larger than %d MB. Take the photo at a lower resolution or scan the report again.", MaxFileSize>>20)}
 
 // File is an upload as it arrived: its bytes, read where they lie (bytes.Reader, or a
 // spooled temporary file).
@@ -128,7 +140,7 @@ func Prepare(kind string, f File) (Prepared, error) {
 		return Prepared{}, err
 	}
 	if len(p.Data) > contract.MaxDocument { // photos are re-encoded by now: this bites PDFs
-		return Prepared{}, reject("The file is %.1f MiB; the CDP accepts at most %d MiB per document. Scan the report again at a lower resolution, or print it to a smaller PDF.",
+		return Prepared{}, reject("The file is %.1f MB; the CDP accepts at most %d MB per document. Scan the report again at a lower resolution, or print it to a smaller PDF.",
 			float64(len(p.Data))/(1<<20), contract.MaxDocument>>20)
 	}
 	sum := sha256.Sum256(p.Data)

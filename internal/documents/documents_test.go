@@ -5,14 +5,16 @@ import (
 	"errors"
 	"image"
 	"image/jpeg"
-	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 
 	"kycportal/internal/documents/corpus"
 )
+
+// corpusRefusals are the kinds of refusal behind the HTTP statuses the corpus names (the
+// web's answer to each kind is the handlers' refusalStatus).
+var corpusRefusals = map[string]Refusal{"422": Unacceptable, "413": TooLarge}
 
 func TestCorpus(t *testing.T) {
 	t.Parallel()
@@ -37,8 +39,8 @@ func TestCorpus(t *testing.T) {
 			if !errors.As(err, &rej) {
 				t.Fatalf("err = %v, want a rejection", err)
 			}
-			if strconv.Itoa(rej.Status) != c.Answer || !strings.Contains(rej.Message, c.Message) {
-				t.Errorf("refused with %d %q; want %s containing %q", rej.Status, rej.Message, c.Answer, c.Message)
+			if kind, ok := corpusRefusals[c.Answer]; !ok || rej.Kind != kind || !strings.Contains(rej.Message, c.Message) {
+				t.Errorf("refused as kind %d with %q; want %s containing %q", rej.Kind, rej.Message, c.Answer, c.Message)
 			}
 		})
 	}
@@ -153,8 +155,14 @@ func TestQualityWarnings(t *testing.T) {
 	for i := range white.Y {
 		white.Y[i] = 255
 	}
-	if w := qualityWarnings("face", white); len(w) != 2 || !strings.Contains(w[1], "glare") {
+	w := qualityWarnings("face", white)
+	if len(w) != 2 || !strings.Contains(w[1], "light") {
 		t.Errorf("a white photo got %v, want blur and glare", w)
+	}
+	for _, msg := range append(w, flat.Warnings...) { // an agent's words: no measure, no threshold
+		if strings.ContainsAny(msg, "0123456789%") {
+			t.Errorf("a warning speaks in figures: %q", msg)
+		}
 	}
 }
 
@@ -187,7 +195,7 @@ func TestReportWithoutQPDF(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	_, err := Prepare("ekyc_report", bytes.NewReader(corpus.File(t, "report.pdf")))
 	var r *Rejection
-	if !errors.As(err, &r) || r.Status != http.StatusServiceUnavailable || !strings.Contains(r.Message, "qpdf") {
+	if !errors.As(err, &r) || r.Kind != CannotCheck || !strings.Contains(r.Message, "qpdf") {
 		t.Errorf("err = %v, want a 503 naming qpdf", err)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -40,7 +39,7 @@ func preparePDF(data []byte) (Prepared, error) {
 var errDamagedPDF = reject("The PDF is damaged or incomplete. Download or scan the report again.")
 
 // errNoPDFChecker answers a report upload on a machine without qpdf: nothing is stored.
-var errNoPDFChecker = &Rejection{Status: http.StatusServiceUnavailable,
+var errNoPDFChecker = &Rejection{Kind: CannotCheck,
 	Message: "The portal cannot check PDF reports at the moment (its PDF checker, qpdf, is not installed). Tell your administrator; photos can still be uploaded."}
 
 // refusePDF names what was found in a report.

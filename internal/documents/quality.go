@@ -1,7 +1,6 @@
 package documents
 
 import (
-	"fmt"
 	"image"
 )
 
@@ -27,11 +26,14 @@ func qualityWarnings(kind string, img *image.YCbCr) []string {
 	}
 	grey := luma(img, qualityEdge)
 	var out []string
-	if s := sharpness(grey); s < t.minSharpness {
-		out = append(out, fmt.Sprintf("The photo looks blurred (sharpness %.0f, want at least %.0f): hold still and retake it.", s, t.minSharpness))
+	// In the agent's words: the measures and their thresholds mean nothing at the counter.
+	if sharpness(grey) < t.minSharpness {
+		out = append(out, "The photo looks blurred, so the checker may not be able to read it. "+
+			"Hold the camera still, let it focus, and take the photo again.")
 	}
-	if g := glare(grey.Pix); g > t.maxGlare {
-		out = append(out, fmt.Sprintf("Part of the photo is blown out by glare (%.0f%% of it, at most %.0f%%): tilt the card away from the light.", g*100, t.maxGlare*100))
+	if glare(grey.Pix) > t.maxGlare {
+		out = append(out, "Light shines off part of the photo and hides what is there. "+
+			"Tilt the card away from the light, or move away from the window, and take it again.")
 	}
 	return out
 }

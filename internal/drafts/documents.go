@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
-	"net/http"
 	"slices"
 	"strconv"
 
@@ -46,7 +45,7 @@ func (s *Service) Upload(ctx context.Context, u store.User, id int64, kind strin
 
 func (s *Service) scan(ctx context.Context, file documents.File) error {
 	if err := s.Scanner.Scan(ctx, io.NewSectionReader(file, 0, file.Size())); err != nil {
-		return &documents.Rejection{Status: http.StatusUnprocessableEntity,
+		return &documents.Rejection{Kind: documents.Unacceptable,
 			Message: "The virus scanner refused this file, or could not check it. Use another copy, or ask IT."}
 	}
 	return nil
@@ -73,7 +72,7 @@ func (s *Service) store(ctx context.Context, u store.User, id int64, kind string
 		}
 		n, err := store.CountUploads(ctx, tx, id)
 		if err == nil && n >= documents.MaxUploads {
-			err = &documents.Rejection{Status: http.StatusBadRequest, Message: "This draft has received the most uploads allowed (" + strconv.Itoa(documents.MaxUploads) + "). Ask a supervisor."}
+			err = &documents.Rejection{Kind: documents.LimitReached, Message: "This draft has received the most uploads allowed (" + strconv.Itoa(documents.MaxUploads) + "). Ask a supervisor."}
 		}
 		if err != nil {
 			return audit.Event{}, err

@@ -16,7 +16,7 @@ import (
 
 	"kycportal/internal/audit"
 	"kycportal/internal/documents"
-	"kycportal/internal/idnumber"
+	"kycportal/internal/identity"
 	"kycportal/internal/packs"
 	"kycportal/internal/store"
 )
@@ -48,15 +48,12 @@ var ErrNotFound = errors.New("draft not found")
 // ErrClosed refuses a change to a discarded or submitted draft.
 var ErrClosed = errors.New("this draft is no longer open: it was discarded or submitted")
 
-// FieldErrors are messages for the agent, by form field.
-type FieldErrors map[string]string
+// FieldErrors are messages for the agent, by form field: every service refuses input with
+// them, the identity check first.
+type FieldErrors = identity.FieldErrors
 
-func (f FieldErrors) Error() string { return fmt.Sprintf("%d fields need attention", len(f)) }
-
-// NewDraft is what starts a draft.
-type NewDraft struct {
-	Country, IDType, IDNumber, IssuedCountry string
-}
+// NewDraft is what starts a draft: an identity document as the agent entered it.
+type NewDraft = identity.Entered
 
 // Draft is a stored draft with the pack it is pinned to.
 type Draft struct {
@@ -70,45 +67,21 @@ func visible(u store.User, d store.Draft) bool {
 	return d.Branch == u.Branch && slices.Contains(u.Countries, d.Country)
 }
 
-// Identity checks the country, ID type and number of in, and returns the normalised number
-// and the issuing country.
-func (s *Service) Identity(u store.User, in NewDraft) (*packs.Pack, string, string, error) {
-	p, ok := s.Packs.Latest(in.Country)
-	if !ok || !slices.Contains(u.Countries, in.Country) {
-		return nil, "", "", FieldErrors{"country": "Choose a country you onboard for."}
-	}
-	t, ok := p.IDType(in.IDType)
-	if !ok {
-		return nil, "", "", FieldErrors{"id_type": "Choose an ID type of " + p.Name + "."}
-	}
-	number, err := idnumber.Normalise(t.Kind, in.IDNumber)
-	if err != nil {
-		return nil, "", "", FieldErrors{"id_number": err.Error()}
-	}
-	issued := t.IssuedCountry
-	if issued == "" {
-		issued = in.IssuedCountry
-		if !p.ValidCountry(issued) {
-			return nil, "", "", FieldErrors{"issued_country": "Choose the country that issued the " + t.Label + "."}
-		}
-	}
-	return p, number, issued, nil
-}
-
 // Create starts a draft under the latest pack of its country.
 func (s *Service) Create(ctx context.Context, u store.User, in NewDraft) (int64, error) {
-	p, number, issued, err := s.Identity(u, in)
+	doc, err := identity.Check(s.Packs, u.Countries, in)
 	if err != nil {
 		return 0, err
 	}
+	p := doc.Pack
 	var id int64
 	err = audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		id, err = store.CreateDraft(ctx, tx, store.Draft{Country: p.Country, PackVersion: p.Version,
-			IDType: in.IDType, IDNumber: number, IssuedCountry: issued, Branch: u.Branch, CreatedBy: u.ID,
+			IDType: doc.IDType, IDNumber: doc.Number, IssuedCountry: doc.IssuedCountry, Branch: u.Branch, CreatedBy: u.ID,
 			CreatedAt: s.Now()})
-		after := s.idFields(number)
-		maps.Copy(after, map[string]any{"country": p.Country, "pack_version": p.Version, "id_type": in.IDType,
-			"issued_country": issued, "branch": u.Branch})
+		after := s.idFields(doc.Number)
+		maps.Copy(after, map[string]any{"country": p.Country, "pack_version": p.Version, "id_type": doc.IDType,
+			"issued_country": doc.IssuedCountry, "branch": u.Branch})
 		return audit.Event{Action: audit.DraftCreated, EntityType: "draft", EntityID: strconv.FormatInt(id, 10),
 			After: after}, err
 	})

@@ -9,9 +9,6 @@ import (
 	"kycportal/internal/store"
 )
 
-// StepDocuments is the step of the form that holds the uploads.
-const StepDocuments = "documents"
-
 // Issue is one thing that keeps a draft from being complete, with where to fix it.
 type Issue struct {
 	Step    string // a section key, or StepDocuments

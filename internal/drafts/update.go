@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"kycportal/internal/audit"
+	"kycportal/internal/identity"
 	"kycportal/internal/store"
 )
 
@@ -17,10 +18,11 @@ import (
 // the customer by form field), which it keeps to show what the update changes. An update
 // case of the customer already open in the branch is returned instead of a second one.
 func (s *Service) StartUpdate(ctx context.Context, u store.User, in NewDraft, ecrn string, record map[string]string) (int64, error) {
-	p, number, issued, err := s.Identity(u, in)
+	doc, err := identity.Check(s.Packs, u.Countries, in)
 	if err != nil {
 		return 0, err
 	}
+	p := doc.Pack
 	var id int64
 	err = audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		var err error
@@ -31,11 +33,11 @@ func (s *Service) StartUpdate(ctx context.Context, u store.User, in NewDraft, ec
 			return audit.Event{}, errOpenAlready
 		}
 		id, err = store.CreateDraft(ctx, tx, store.Draft{Country: p.Country, PackVersion: p.Version,
-			IDType: in.IDType, IDNumber: number, IssuedCountry: issued, Branch: u.Branch, CreatedBy: u.ID,
+			IDType: doc.IDType, IDNumber: doc.Number, IssuedCountry: doc.IssuedCountry, Branch: u.Branch, CreatedBy: u.ID,
 			CreatedAt: s.Now(), Values: record, UpdateECRN: ecrn, CDPRecord: record})
-		after := s.idFields(number)
-		maps.Copy(after, map[string]any{"country": p.Country, "pack_version": p.Version, "id_type": in.IDType,
-			"issued_country": issued, "branch": u.Branch, "update_of": ecrn})
+		after := s.idFields(doc.Number)
+		maps.Copy(after, map[string]any{"country": p.Country, "pack_version": p.Version, "id_type": doc.IDType,
+			"issued_country": doc.IssuedCountry, "branch": u.Branch, "update_of": ecrn})
 		return audit.Event{Action: audit.DraftCreated, EntityType: "draft", EntityID: strconv.FormatInt(id, 10),
 			After: after, Reason: "update of a CDP customer"}, err
 	})

@@ -203,6 +203,11 @@ func TestAdminDisablesAnAgentWithAnOpenBrowser(t *testing.T) {
 	adminPage, agentPage := p.Page(t), p.Page(t)
 	login(t, adminPage, admin)
 	p.Capture(adminPage, "admin-home")
+	_, err := adminPage.Goto("/admin/branches")
+	check(t, err)
+	p.Capture(adminPage, "branches")
+	_, err = adminPage.Goto("/")
+	check(t, err)
 	check(t, adminPage.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Agents"}).Click())
 	p.Capture(adminPage, "users")
 	check(t, adminPage.GetByTestId("new-user").Click())
@@ -210,7 +215,7 @@ func TestAdminDisablesAnAgentWithAnOpenBrowser(t *testing.T) {
 		"reason": "joins the Deira branch"} {
 		check(t, adminPage.GetByTestId(testID).Fill(value))
 	}
-	_, err := adminPage.GetByTestId("user-branch").SelectOption(playwright.SelectOptionValues{Values: &[]string{"DXB"}})
+	_, err = adminPage.GetByTestId("user-branch").SelectOption(playwright.SelectOptionValues{Values: &[]string{"DXB"}})
 	check(t, err)
 	check(t, adminPage.GetByTestId("user-country-AE").Check())
 	p.Capture(adminPage, "new-user")
@@ -234,5 +239,6 @@ func TestAdminDisablesAnAgentWithAnOpenBrowser(t *testing.T) {
 
 	check(t, agentPage.GetByRole("link", playwright.PageGetByRoleOptions{Name: "My cases"}).Click())
 	expectLoginPage(t, agentPage)
+	check(t, expect.Locator(agentPage.GetByTestId("login-notice")).ToContainText("Your account was disabled"))
 	p.Capture(agentPage, "agent-sent-to-login")
 }

@@ -48,6 +48,15 @@ func TestAgentCompletesAnAEDraft(t *testing.T) {
 		check(t, expect.Locator(page.GetByTestId("doc-present-"+kind)).ToBeVisible())
 	}
 	expectValues(t, page, draftURL, aeCustomer)
+	// Whatever order the browser shows a date in, the day in words beside it leaves no
+	// doubt, as saved and as typed.
+	_, err = page.Goto(draftURL + "?step=personal")
+	check(t, err)
+	check(t, expect.Locator(page.GetByTestId("date-words-date_of_birth")).ToHaveText("1 May 1990"))
+	fill(t, page, "date_of_birth", "1990-01-05")
+	check(t, expect.Locator(page.GetByTestId("date-words-date_of_birth")).ToHaveText("5 January 1990"))
+	fill(t, page, "date_of_birth", "1990-05-01")
+	fieldsInLine(t, page, draftURL)
 	_, err = page.Goto(draftURL + "?step=review")
 	check(t, err)
 	check(t, expect.Locator(page.GetByTestId("review-complete")).ToBeVisible())
@@ -68,14 +77,48 @@ func TestAgentCompletesAnAEDraft(t *testing.T) {
 	}
 }
 
+// fieldsInLine checks the steps' grid at both screen sizes: in each row the inputs are level,
+// whatever the labels' lengths ("Employer (required when occupation is Salaried
+// employee)"), and a select with long options stays inside its column.
+func fieldsInLine(t *testing.T, page playwright.Page, draftURL string) {
+	t.Helper()
+	for _, size := range screenSizes {
+		check(t, page.SetViewportSize(size.Width, size.Height))
+		_, err := page.Goto(draftURL + "?step=classification")
+		check(t, err)
+		level, err := page.Evaluate(`() => {
+			const rows = new Map(); // a field's top -> the tops of its row's inputs
+			for (const field of document.querySelectorAll(".field-grid > .field")) {
+				const input = field.querySelector("input:not([type=hidden]), select, textarea");
+				if (!input || input.type === "checkbox") continue;
+				const row = Math.round(field.getBoundingClientRect().top);
+				rows.set(row, [...(rows.get(row) || []), Math.round(input.getBoundingClientRect().top)]);
+			}
+			return [...rows.values()].every((tops) => tops.every((top) => top === tops[0]));
+		}`)
+		check(t, err)
+		_, err = page.Goto(draftURL + "?step=personal")
+		check(t, err)
+		inside, err := page.Evaluate(`() => {
+			const select = document.getElementById("f-nationality");
+			return select.getBoundingClientRect().right <= select.parentElement.getBoundingClientRect().right + 0.5;
+		}`)
+		check(t, err)
+		if level != true || inside != true {
+			t.Errorf("at %d px: the inputs of each row level %v, the nationality inside its column %v",
+				size.Width, level, inside)
+		}
+	}
+	check(t, page.SetViewportSize(screenSizes[0].Width, screenSizes[0].Height))
+}
+
 // refuseUpload sends an HTML page named .png as the face photo, on the documents step: the
 // reason shows under the file input, which is marked invalid, described by it and focused;
 // the photo uploaded before stays.
 func refuseUpload(t *testing.T, p *Portal, page playwright.Page) {
 	t.Helper()
 	input := page.GetByTestId("file-face")
-	check(t, input.SetInputFiles(filepath.Join(corpus.Dir(), "page.html.png")))
-	check(t, page.GetByTestId("upload-submit-face").Click())
+	check(t, input.SetInputFiles(filepath.Join(corpus.Dir(), "page.html.png"))) // sent as it is chosen
 	reason := page.Locator(`[data-testid="upload-face"] [data-testid="upload-error-face"]`)
 	check(t, expect.Locator(reason).ToContainText("this file is an HTML page"))
 	check(t, expect.Locator(input).ToHaveAttribute("aria-invalid", "true"))
@@ -157,8 +200,7 @@ func fillSteps(t *testing.T, p *Portal, page playwright.Page, draftURL string, s
 	check(t, err)
 	for _, f := range files {
 		kind, name := splitPair(f)
-		check(t, page.GetByTestId("file-"+kind).SetInputFiles(filepath.Join(corpus.Dir(), name)))
-		check(t, page.GetByTestId("upload-submit-"+kind).Click())
+		check(t, page.GetByTestId("file-"+kind).SetInputFiles(filepath.Join(corpus.Dir(), name))) // sent as it is chosen
 		check(t, expect.Locator(page.GetByTestId("doc-present-"+kind)).ToBeVisible())
 	}
 	p.Capture(page, "documents")

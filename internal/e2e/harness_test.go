@@ -131,16 +131,36 @@ var SigningKey = func() string {
 // secretsKey encrypts the portals' second-factor secrets (PORTAL_SECRETS_KEY).
 const secretsKey = "the e2e portals' secrets key, 32 characters or more"
 
-// Portal is a running portal server with its own fresh database.
+// Portal is a running portal server with its own fresh database, as one test sees it.
 type Portal struct {
 	URL string // base URL, without a trailing slash
 	DSN string // its database
 	Out string // the test's output folder: screenshots and portal.log
 
 	t       *testing.T
+	branch  string // of the users NewUser adds
+	*counts        // shared by every view of the portal (InBranch)
+}
+
+// counts are what the views of one portal share, guarded by mu: parallel subtests add
+// users and screenshots at once.
+type counts struct {
+	mu      sync.Mutex
 	users   int
 	shots   int
 	secrets []string // passwords and cookies of the journey: its log must hold none (checkLeaks)
+}
+
+// InBranch is p as the subtest t sees it, with a new branch of its own (code, in AE): the
+// users NewUser adds belong to it, so that parallel subtests on one portal never meet in
+// a branch's lists (a supervisor's approvals hold every case of the branch).
+func (p *Portal) InBranch(t *testing.T, code string) *Portal {
+	t.Helper()
+	view := *p
+	view.t, view.branch = t, code
+	view.command("", "branch", "add", "--code", code, "--name", "Branch "+code, "--country", "AE",
+		"--time-zone", "Asia/Dubai", "--cdp-location-id", "784101")
+	return &view
 }
 
 // User is an account created through `portal user add`.
@@ -157,7 +177,7 @@ type User struct {
 func Start(t *testing.T, env ...string) *Portal {
 	t.Helper()
 	setup(t)
-	p := &Portal{DSN: testdb.New(t), Out: outputDir(t), t: t}
+	p := &Portal{DSN: testdb.New(t), Out: outputDir(t), t: t, branch: "DXB", counts: &counts{}}
 	addr := freeAddr(t)
 	for _, kv := range env {
 		if a, ok := strings.CutPrefix(kv, "PORTAL_ADDR="); ok {
@@ -236,6 +256,7 @@ func (p *Portal) NewUser(role string) User {
 // NewUserFor is NewUser onboarding for the given countries ("AE,MY,IN,PH").
 func (p *Portal) NewUserFor(role, countries string) User {
 	p.t.Helper()
+	p.mu.Lock()
 	p.users++
 	u := User{
 		Username:    fmt.Sprintf("%s%d", role, p.users),
@@ -244,8 +265,9 @@ func (p *Portal) NewUserFor(role, countries string) User {
 		Role:        role,
 	}
 	p.secrets = append(p.secrets, u.Password)
+	p.mu.Unlock()
 	p.command(u.Password+"\n", "user", "add", "--username", u.Username, "--display-name", u.DisplayName,
-		"--role", role, "--branch", "DXB", "--countries", countries)
+		"--role", role, "--branch", p.branch, "--countries", countries)
 	return u
 }
 
@@ -315,10 +337,13 @@ var screenSizes = []playwright.Size{{Width: 1366, Height: 768}, {Width: 768, Hei
 func (p *Portal) Capture(page playwright.Page, name string) {
 	p.t.Helper()
 	p.checkAccessibility(page, name)
+	p.mu.Lock()
 	p.shots++
+	shot := p.shots
+	p.mu.Unlock()
 	for _, size := range screenSizes {
 		check(p.t, page.SetViewportSize(size.Width, size.Height))
-		p.screenshot(page, fmt.Sprintf("%02d-%s-%d", p.shots, name, size.Width))
+		p.screenshot(page, fmt.Sprintf("%02d-%s-%d", shot, name, size.Width))
 	}
 	check(p.t, page.SetViewportSize(screenSizes[0].Width, screenSizes[0].Height))
 }

@@ -29,6 +29,8 @@ func (p *Portal) noteCookies(ctx playwright.BrowserContext) {
 	if err != nil {
 		p.t.Errorf("read the journey's cookies: %v", err)
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	for _, c := range cookies {
 		p.secrets = append(p.secrets, c.Value)
 	}

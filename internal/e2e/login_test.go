@@ -32,6 +32,13 @@ func TestAgentLoginLogout(t *testing.T) {
 	check(t, expect.Locator(page.GetByTestId("home")).ToBeVisible())
 	check(t, expect.Locator(page.GetByTestId("current-user")).ToHaveText(agent.DisplayName))
 	p.Capture(page, "home")
+	for _, path := range []string{"/search", "/drafts", "/notifications", "/worklist", "/account/password"} {
+		_, err := page.Goto(path) // each page an agent reaches from the menu, shot and checked
+		check(t, err)
+		p.Capture(page, strings.ReplaceAll(strings.Trim(path, "/"), "/", "-"))
+	}
+	_, err := page.Goto("/")
+	check(t, err)
 	session := sessionCookie(t, page)
 
 	check(t, page.GetByTestId("logout").Click())
@@ -44,7 +51,7 @@ func TestAgentLoginLogout(t *testing.T) {
 		}
 	}
 
-	_, err := page.GoBack()
+	_, err = page.GoBack()
 	check(t, err)
 	expectLoginPage(t, page)
 	p.Capture(page, "back")

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -30,17 +31,23 @@ func TestEveryPassportOnboards(t *testing.T) {
 	onboardAll(t, func(d cdptest.Draft) bool { return strings.HasSuffix(d.Name, "-passport") })
 }
 
-// onboardAll runs the journey, on one portal, for each realistic draft that pick keeps.
+// onboardAll runs the journey, on one portal, for each realistic draft that pick keeps: in
+// parallel, each in a branch of its own, with its own agent and supervisor.
 func onboardAll(t *testing.T, pick func(cdptest.Draft) bool) {
 	p := Start(t)
-	agent, supervisor := p.NewUserFor("agent", "AE,MY,IN,PH"), p.NewUserFor("supervisor", "AE,MY,IN,PH")
-	page, checker := p.Page(t), p.Page(t)
-	login(t, page, agent)
-	login(t, checker, supervisor)
-	for _, d := range cdptest.Drafts() {
-		if pick(d) {
-			t.Run(d.Name, func(t *testing.T) { onboard(t, p, page, checker, supervisor, d) })
+	for i, d := range cdptest.Drafts() {
+		if !pick(d) {
+			continue
 		}
+		t.Run(d.Name, func(t *testing.T) {
+			t.Parallel()
+			p := p.InBranch(t, fmt.Sprintf("DXB-%d", i))
+			agent, supervisor := p.NewUserFor("agent", "AE,MY,IN,PH"), p.NewUserFor("supervisor", "AE,MY,IN,PH")
+			page, checker := p.Page(t), p.Page(t)
+			login(t, page, agent)
+			login(t, checker, supervisor)
+			onboard(t, p, page, checker, supervisor, d)
+		})
 	}
 }
 
@@ -130,8 +137,7 @@ func TestPreflightJourney(t *testing.T) {
 	large := filepath.Join(t.TempDir(), "large-report.pdf")
 	check(t, os.WriteFile(large, corpus.File(t, corpus.LargePDF), 0o600))
 	check(t, page.GetByTestId("file-ekyc_confirmation").SetInputFiles(large))
-	check(t, page.GetByTestId("upload-submit-ekyc_confirmation").Click())
-	check(t, expect.Locator(page.GetByTestId("upload-error-ekyc_confirmation")).ToContainText("the CDP accepts at most 5 MiB per document"))
+	check(t, expect.Locator(page.GetByTestId("upload-error-ekyc_confirmation")).ToContainText("the CDP accepts at most 5 MB per document"))
 	p.Capture(page, "pdf-over-the-cdp-limit")
 
 	_, err = page.Goto(draftURL + "?step=review")

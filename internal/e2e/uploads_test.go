@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
@@ -29,10 +31,8 @@ func TestUploadWaitIsShown(t *testing.T) {
 	// the whole 12 megapixels to prepare, long enough for the other photo to be seen waiting.
 	_, err = page.GetByTestId("file-id_front").Evaluate(`el => el.removeAttribute("data-scale-to")`, nil)
 	check(t, err)
-	check(t, page.GetByTestId("file-id_front").SetInputFiles(largePhoto(t)))
+	check(t, page.GetByTestId("file-id_front").SetInputFiles(largePhoto(t))) // each sent as it is chosen
 	check(t, page.GetByTestId("file-face").SetInputFiles(filepath.Join(corpus.Dir(), "face.jpg")))
-	check(t, page.GetByTestId("upload-submit-id_front").Click())
-	check(t, page.GetByTestId("upload-submit-face").Click())
 	waiting := page.Locator(`[data-testid^="upload-status-"]`, playwright.PageLocatorOptions{HasText: "Waiting"})
 	check(t, expect.Locator(waiting).ToBeVisible())
 	p.Capture(page, "upload-waiting")
@@ -57,4 +57,43 @@ func largePhoto(t *testing.T) string {
 	defer f.Close()
 	check(t, jpeg.Encode(f, img, &jpeg.Options{Quality: 70}))
 	return path
+}
+
+// TestDocumentsGoAsTheyAreChosen: on the documents step a file is sent as soon as it is
+// chosen (no Upload button to press), the step's count of what is missing falls with each
+// document, each document has a Continue to the next, and a file too large for the portal
+// (a photo the browser cannot scale, so no size check before sending) is refused next to
+// its input in plain words, with the progress bar reset and nothing at the top of the page.
+func TestDocumentsGoAsTheyAreChosen(t *testing.T) {
+	t.Parallel()
+	p := Start(t)
+	agent := p.NewUser("agent")
+	page := p.Page(t)
+	login(t, page, agent)
+	draftURL := newDraft(t, p, page, "AE", "4", "784-1990-1234567-6")
+	_, err := page.Goto(draftURL + "?step=documents")
+	check(t, err)
+	count := page.GetByTestId("step-count-documents")
+	before, err := count.TextContent()
+	check(t, err)
+	check(t, expect.Locator(page.GetByTestId("upload-submit-id_front")).Not().ToBeVisible())
+
+	check(t, page.GetByTestId("file-id_front").SetInputFiles(filepath.Join(corpus.Dir(), "id-front.jpg")))
+	check(t, expect.Locator(page.GetByTestId("doc-present-id_front")).ToBeVisible())
+	if n, _ := strconv.Atoi(before); n > 1 {
+		check(t, expect.Locator(count).ToHaveText(strconv.Itoa(n-1)))
+	} else {
+		check(t, expect.Locator(count).ToHaveCount(0))
+	}
+	check(t, expect.Locator(page.GetByTestId("continue-id_front")).ToHaveAttribute("href", "#doc-id_back"))
+
+	tooBig := []playwright.InputFile{{Name: "face.jpg", MimeType: "image/jpeg", Buffer: make([]byte, 12<<20)}}
+	check(t, page.GetByTestId("file-face").SetInputFiles(tooBig))
+	refusal := page.GetByTestId("upload-refused-face")
+	check(t, expect.Locator(refusal).ToContainText("too large to send"))
+	check(t, expect.Locator(refusal).Not().ToContainText(regexp.MustCompile(`(?i)reference|request|[0-9a-f]{12}`)))
+	check(t, expect.Locator(page.GetByTestId("upload-progress-face")).Not().ToBeVisible())
+	check(t, expect.Locator(page.GetByTestId("file-face")).ToHaveAttribute("aria-invalid", "true"))
+	check(t, expect.Locator(page.Locator("#flash [role=alert]")).ToHaveCount(0))
+	p.Capture(page, "documents-as-chosen")
 }

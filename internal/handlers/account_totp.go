@@ -13,10 +13,6 @@ import (
 	"kycportal/internal/views/pages"
 )
 
-// keyTOTPPending keeps, sealed, the secret of an enrolment until its code confirms it, so
-// that a reload shows the same key and the QR image draws it.
-const keyTOTPPending = "totp_pending"
-
 // accountTOTPShow offers a new second factor (its QR code and key), or says one is set.
 func (s *Server) accountTOTPShow(c echo.Context) error {
 	u, _ := userOf(c)
@@ -45,7 +41,8 @@ func (s *Server) totpView(c echo.Context, u store.User) (pages.AccountTOTP, erro
 // pendingTOTP is the secret being enrolled, made and kept in the session on first sight.
 func (s *Server) pendingTOTP(c echo.Context, u store.User) (string, error) {
 	sess := sessionOf(c)
-	if sealed := stringValue(sess.Values[keyTOTPPending]); sealed != "" {
+	rec := session.RecordOf(sess)
+	if sealed := rec.Pending.TOTP; sealed != "" {
 		return s.login.Secrets.Open(u.ID, sealed)
 	}
 	key, err := auth.NewTOTPKey(u.Username)
@@ -56,14 +53,14 @@ func (s *Server) pendingTOTP(c echo.Context, u store.User) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sess.Values[keyTOTPPending] = sealed
+	rec.Pending.TOTP = sealed
 	return key.Secret(), s.sessions.Save(c.Request(), c.Response(), sess)
 }
 
 // accountTOTPQR draws the pending secret's QR code (server-side: no script, no other site).
 func (s *Server) accountTOTPQR(c echo.Context) error {
 	u, _ := userOf(c)
-	sealed := stringValue(sessionOf(c).Values[keyTOTPPending])
+	sealed := session.RecordOf(sessionOf(c)).Pending.TOTP
 	if sealed == "" || u.TOTPSecret != "" {
 		return echo.ErrNotFound
 	}
@@ -112,7 +109,7 @@ func (s *Server) accountTOTPConfirm(c echo.Context) error {
 		return err
 	}
 	sess := sessionOf(c)
-	delete(sess.Values, keyTOTPPending)
+	session.RecordOf(sess).Pending.TOTP = ""
 	if err := s.sessions.Save(c.Request(), c.Response(), sess); err != nil {
 		return err
 	}

@@ -155,7 +155,7 @@ func TestAdminDisablesAnAgentWhoseSessionEndsAtOnce(t *testing.T) {
 	}
 	r := agent.do(http.MethodGet, "/", nil, "HX-Request", "true")
 	r.Body.Close()
-	if r.Header.Get("HX-Redirect") != "/login" {
+	if r.Header.Get("HX-Redirect") != "/login?why=disabled" { // the login page says why
 		t.Errorf("the agent's open session: status %d, HX-Redirect %q", r.StatusCode, r.Header.Get("HX-Redirect"))
 	}
 	if reason, _, _ := e.lastEvent("user.disabled"); reason != "left the bank" {

@@ -21,7 +21,7 @@ func (s *Server) approvalList(c echo.Context) error {
 	for _, sub := range subs {
 		r := pages.ApprovalRow{DraftID: sub.DraftID, Customer: strings.TrimSpace(sub.FirstName + " " + sub.LastName),
 			Country: sub.Country, Maker: sub.MakerName, State: submission.State(sub.State).Label(),
-			Submitted: l.Stamp(sub.SubmittedAt.In(s.zoneOf(sub.Branch)))}
+			Submitted: l.Stamp(sub.SubmittedAt.In(s.zoneOf(c.Request().Context(), sub.Branch)))}
 		if sub.ClaimExpiresAt.After(s.Now()) {
 			r.ClaimedBy = sub.ClaimedByName
 		}

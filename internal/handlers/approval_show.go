@@ -52,7 +52,7 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 		UpdateOf: d.UpdateECRN, Updates: updateChanges(d)}
 	s.caseStepUp(c, u, &a)
 	if sub.ClaimExpiresAt.After(s.Now()) {
-		a.ClaimedBy, a.ClaimedByMe, a.ClaimUntil = sub.ClaimedByName, sub.ClaimedBy == u.ID, l.Stamp(sub.ClaimExpiresAt.In(s.zoneOf(sub.Branch)))
+		a.ClaimedBy, a.ClaimedByMe, a.ClaimUntil = sub.ClaimedByName, sub.ClaimedBy == u.ID, l.Stamp(sub.ClaimExpiresAt.In(s.zoneOf(ctx, sub.Branch)))
 	}
 	for _, sec := range summary(d) {
 		a.Items = append(a.Items, sec.Items...)
@@ -63,9 +63,9 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 	}
 	for _, doc := range docs {
 		a.Items = append(a.Items, pages.ReviewItem{Name: doc.Kind, Label: reasonLabel(d.Pack, doc.Kind),
-			Value: l.T("draft.uploaded", "When", l.Stamp(doc.UploadedAt.In(s.zoneOf(d.Branch))))})
+			Value: l.T("draft.uploaded", "When", l.Stamp(doc.UploadedAt.In(s.zoneOf(ctx, d.Branch))))})
 	}
-	for _, v := range s.docViews(l, d, docs) {
+	for _, v := range s.docViews(ctx, l, d, docs) {
 		if v.Present {
 			a.Docs = append(a.Docs, v)
 		}
@@ -77,7 +77,7 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 	if err != nil {
 		return a, err
 	}
-	a.Timeline, a.Compare = timelineRows(l, d.Pack, entries, true, s.zoneOf(d.Branch)), comparison(entries)
+	a.Timeline, a.Compare = timelineRows(l, d.Pack, entries, true, s.zoneOf(ctx, d.Branch)), comparison(entries)
 	latest, previous, err := s.submissions.Sent(ctx, id)
 	a.Changed = caseChanges(d, latest, previous)
 	markChanged(&a)

@@ -16,13 +16,6 @@ import (
 	"kycportal/internal/views/pages"
 )
 
-// Keys of the session that hold an approval waiting for the checker to sign in again at the
-// identity provider: the case, and when the step-up began (Unix seconds).
-const (
-	keyStepUpCase  = "sso_step_up_case"
-	keyStepUpSince = "sso_step_up_since"
-)
-
 // errToProvider carries the address of the provider's sign-in page, where a step-up goes on.
 type errToProvider string
 
@@ -37,9 +30,10 @@ func (s *Server) beginStepUp(c echo.Context, id int64) error {
 		return echo.NewHTTPError(http.StatusBadGateway, langOf(c).T("sso.provider_down")).SetInternal(err)
 	}
 	sess := sessionOf(c)
-	sess.Values[keySSOState], sess.Values[keySSONonce], sess.Values[keySSOVerifier] = pending.State, pending.Nonce, pending.Verifier
 	// Wall-clock time, as the provider's auth_time is, and as go-oidc checks expiry.
-	sess.Values[keyStepUpCase], sess.Values[keyStepUpSince] = strconv.FormatInt(id, 10), strconv.FormatInt(time.Now().Unix(), 10)
+	rec := session.RecordOf(sess)
+	rec.Pending = session.Pending{SSOState: pending.State, SSONonce: pending.Nonce, SSOVerifier: pending.Verifier,
+		StepUpCase: strconv.FormatInt(id, 10), StepUpSince: strconv.FormatInt(time.Now().Unix(), 10), TOTP: rec.Pending.TOTP}
 	if err := s.sessions.Save(c.Request(), c.Response(), sess); err != nil {
 		return err
 	}
@@ -89,6 +83,9 @@ func (s *Server) approvalStepUpDone(c echo.Context, caseID, since string, pendin
 		return echo.NewHTTPError(http.StatusBadGateway, langOf(c).T("sso.provider_down")).SetInternal(err)
 	case err != nil:
 		return submissionFailure(err)
+	}
+	if err := s.keepStepUp(c); err != nil {
+		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/approvals/"+caseID)
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -13,7 +14,7 @@ import (
 // customerShow is what the CDP holds for a customer this session found by ID; the view is
 // audited. Any other ECRN is not found: an ECRN cannot be guessed into a view.
 func (s *Server) customerShow(c echo.Context) error {
-	ecrn, doc, err := foundParam(c)
+	ecrn, doc, err := s.foundParam(c)
 	if err != nil {
 		return err
 	}
@@ -22,7 +23,7 @@ func (s *Server) customerShow(c echo.Context) error {
 
 // customerReveal shows the customer's full ID number, and records that it was shown.
 func (s *Server) customerReveal(c echo.Context) error {
-	ecrn, doc, err := foundParam(c)
+	ecrn, doc, err := s.foundParam(c)
 	if err != nil {
 		return err
 	}
@@ -37,13 +38,19 @@ func (s *Server) customerReveal(c echo.Context) error {
 	return render(c, http.StatusOK, pages.CustomerID(card))
 }
 
-func foundParam(c echo.Context) (string, search.Document, error) {
-	ecrn := c.Param("ecrn")
-	doc, ok := foundDocument(c, ecrn)
-	if !ok {
+// foundParam is the customer the path names and the document this session found them by;
+// any other customer is not found.
+func (s *Server) foundParam(c echo.Context) (ecrn string, doc search.Document, err error) {
+	ecrn = c.Param("ecrn")
+	scope, err := scopeOf(c)
+	if err != nil {
+		return "", doc, err
+	}
+	doc, err = s.search.Found(c.Request().Context(), scope, ecrn)
+	if errors.Is(err, search.ErrNotFound) {
 		return "", doc, echo.NewHTTPError(http.StatusNotFound)
 	}
-	return ecrn, doc, nil
+	return ecrn, doc, err
 }
 
 func (s *Server) customerPage(c echo.Context, ecrn string, doc search.Document, reveal bool) error {
@@ -69,6 +76,6 @@ func (s *Server) showID(c echo.Context, card *pages.CustomerCard, doc search.Doc
 		}
 	}
 	if reveal {
-		card.IDNumber = doc.Number
+		card.IDNumber = grouped(doc.Number)
 	}
 }

@@ -19,7 +19,7 @@ import (
 // pack of the customer's country, prefilled from the CDP's record, then opens it. An open
 // update case of the customer is opened instead of a second one.
 func (s *Server) customerUpdate(c echo.Context) error {
-	ecrn, doc, err := foundParam(c)
+	ecrn, doc, err := s.foundParam(c)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func (s *Server) documentAccept(c echo.Context) error {
 	err = s.drafts.AcceptWarnings(c.Request().Context(), signedIn(c), id, kind, strings.TrimSpace(c.Request().PostForm.Get("reason")))
 	var fe drafts.FieldErrors
 	if errors.As(err, &fe) {
-		return s.renderDocumentsStep(c, id, kind, &documents.Rejection{Status: http.StatusUnprocessableEntity, Message: fe["reason"]})
+		return s.renderDocumentsStep(c, id, kind, &documents.Rejection{Kind: documents.Unacceptable, Message: fe["reason"]})
 	}
 	if err != nil {
 		return draftFailure(err)

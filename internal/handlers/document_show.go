@@ -62,7 +62,7 @@ func (s *Server) renderViewer(c echo.Context, v pages.Viewer, nav string) error 
 	}
 	l := langOf(c)
 	d.Pack = d.Pack.In(l.Code)
-	for _, doc := range s.docViews(l, d, docs) {
+	for _, doc := range s.docViews(c.Request().Context(), l, d, docs) {
 		if doc.Kind == c.Param("kind") && doc.Present {
 			v.Doc = doc
 			return render(c, http.StatusOK, pages.ViewerPage(s.chrome(c, doc.Label, nav), v))

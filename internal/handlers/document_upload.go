@@ -51,5 +51,13 @@ func (s *Server) renderDocumentsStep(c echo.Context, id int64, kind string, r *d
 			v.Docs[i].Error = r.Message
 		}
 	}
-	return render(c, r.Status, pages.DraftPage(s.chromeT(c, "search.draft", "drafts"), v))
+	return render(c, refusalStatus[r.Kind], pages.DraftPage(s.chromeT(c, "search.draft", "drafts"), v))
+}
+
+// refusalStatus is how the web answers each kind of refused upload.
+var refusalStatus = map[documents.Refusal]int{
+	documents.Unacceptable: http.StatusUnprocessableEntity,
+	documents.TooLarge:     http.StatusRequestEntityTooLarge,
+	documents.LimitReached: http.StatusBadRequest,
+	documents.CannotCheck:  http.StatusServiceUnavailable,
 }

@@ -71,7 +71,7 @@ func TestOversizeUploadWithoutLength(t *testing.T) {
 	req.ContentLength = -1 // sent chunked
 	resp := c.send(req)
 	text := readBody(t, resp)
-	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(text, "larger than 10 MiB") {
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(text, "larger than 10 MB") {
 		t.Errorf("status %d, want 413 with the limit", resp.StatusCode)
 	}
 }

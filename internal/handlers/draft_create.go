@@ -12,6 +12,7 @@ import (
 
 	"kycportal/internal/cdp"
 	"kycportal/internal/drafts"
+	"kycportal/internal/identity"
 	"kycportal/internal/outcomes"
 	"kycportal/internal/search"
 	"kycportal/internal/views/pages"
@@ -27,12 +28,12 @@ func (s *Server) draftCreate(c echo.Context) error {
 	}
 	u, in := signedIn(c), newDraftInput(c)
 	ctx := c.Request().Context()
-	_, number, issued, err := s.drafts.Identity(u, in)
+	checked, err := identity.Check(s.drafts.Packs, u.Countries, in)
 	if err != nil {
 		return s.refuseNewDraft(c, in, err)
 	}
 	found, err := s.search.ByID(cdp.WithRequestID(ctx, requestIDOf(c)), u,
-		search.Document{Country: in.Country, IDType: in.IDType, IssuedCountry: issued, Number: number})
+		search.Document{Country: in.Country, IDType: in.IDType, IssuedCountry: checked.IssuedCountry, Number: checked.Number})
 	var limited search.LimitedError
 	if errors.As(err, &limited) {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(limited.RetryAfter.Seconds()))))
@@ -84,15 +85,15 @@ func (s *Server) draftIDCheck(c echo.Context) error {
 	in := newDraftInput(c)
 	v := pages.NewDraft{Errors: map[string]string{}}
 	u := signedIn(c)
-	_, number, issued, err := s.drafts.Identity(u, in)
-	var fe drafts.FieldErrors
+	checked, err := identity.Check(s.drafts.Packs, u.Countries, in)
+	var fe identity.FieldErrors
 	switch {
 	case errors.As(err, &fe):
 		v.Errors = fe
 	case err != nil:
 		return err
 	default:
-		doc := search.Document{Country: in.Country, IDType: in.IDType, IssuedCountry: issued, Number: number}
+		doc := search.Document{Country: in.Country, IDType: in.IDType, IssuedCountry: checked.IssuedCountry, Number: checked.Number}
 		list, err := s.search.OwnByID(c.Request().Context(), u, doc)
 		var limited search.LimitedError
 		if errors.As(err, &limited) {
@@ -102,7 +103,7 @@ func (s *Server) draftIDCheck(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		v.Checked, v.Reuse = true, reuseItems(langOf(c), list, u.Branch, s.zoneOf(u.Branch))
+		v.Checked, v.Reuse = true, reuseItems(langOf(c), list, u.Branch, s.zoneOf(c.Request().Context(), u.Branch))
 	}
 	return render(c, http.StatusOK, pages.IDCheck(s.chrome(c, "", ""), v))
 }

@@ -28,7 +28,7 @@ func (s *Server) draftDiscard(c echo.Context) error {
 		if err != nil {
 			return draftFailure(err)
 		}
-		v, err := s.draftView(ctx, langOf(c), d, stepReview, false)
+		v, err := s.draftView(ctx, langOf(c), d, drafts.StepReview, false)
 		if err != nil {
 			return err
 		}

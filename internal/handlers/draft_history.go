@@ -24,7 +24,7 @@ func (s *Server) draftHistory(c echo.Context) error {
 		return draftFailure(err)
 	}
 	h := pages.History{DraftID: id}
-	loc, l := s.zoneOf(d.Branch), langOf(c)
+	loc, l := s.zoneOf(c.Request().Context(), d.Branch), langOf(c)
 	d.Pack = d.Pack.In(l.Code)
 	for _, e := range entries {
 		h.Rows = append(h.Rows, pages.HistoryRow{When: l.Stamp(e.OccurredAt.In(loc)), Who: who(l, e),

@@ -58,7 +58,7 @@ func (s *Server) caseList(c echo.Context) (pages.CaseList, int, error) {
 	}
 	v.Counts = stateCounts(l, v, list.Counts)
 	for _, cs := range list.Cases {
-		v.Rows = append(v.Rows, caseRow(l, cs, v.Branch, s.zoneOf(u.Branch)))
+		v.Rows = append(v.Rows, caseRow(l, cs, v.Branch, s.zoneOf(c.Request().Context(), u.Branch)))
 	}
 	v.Limited = len(list.Cases) == submission.CasePageSize
 	v.RowsURL = "/drafts/rows?" + url.Values{"state": {v.State}, "q": {v.Text}}.Encode()

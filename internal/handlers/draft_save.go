@@ -1,9 +1,9 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -41,12 +41,13 @@ func (s *Server) draftSave(c echo.Context) error {
 		status = http.StatusUnprocessableEntity
 	}
 	if isHTMX(c) {
-		return render(c, status, pages.AutosaveResult(s.autosaveView(l, res, posted)))
+		a, err := s.autosaveView(c.Request().Context(), l, res, posted, form.Get("step"))
+		if err != nil {
+			return err
+		}
+		return render(c, status, pages.AutosaveResult(a))
 	}
-	step := form.Get("step")
-	if !slices.Contains(steps(res.Draft.Pack), step) {
-		step = steps(res.Draft.Pack)[0]
-	}
+	step := drafts.Step(res.Draft.Pack, form.Get("step"))
 	if status != http.StatusOK {
 		return s.renderSaveProblems(c, status, res, posted, step)
 	}
@@ -55,16 +56,16 @@ func (s *Server) draftSave(c echo.Context) error {
 			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/drafts/%d?step=%s&check=1", id, step))
 		}
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/drafts/%d?step=%s", id, nextStep(res.Draft.Pack, step)))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/drafts/%d?step=%s", id, drafts.NextStep(res.Draft.Pack, step)))
 }
 
 // fieldAfterSave is a posted field as the agent should now see it.
-func (s *Server) fieldAfterSave(l *i18n.Lang, res drafts.Saved, name, posted string) (pages.Field, bool) {
+func (s *Server) fieldAfterSave(ctx context.Context, l *i18n.Lang, res drafts.Saved, name, posted string) (pages.Field, bool) {
 	f, ok := res.Draft.Pack.Field(name)
 	if !ok {
 		return pages.Field{}, false
 	}
-	v := s.fieldView(l, res.Draft, f, res.Draft.Values[name], false)
+	v := s.fieldView(ctx, l, res.Draft, f, res.Draft.Values[name], false)
 	if msg, refused := res.Refused[name]; refused {
 		if _, err := res.Draft.Pack.Clean(f, posted); err != nil {
 			msg = err.Error() // the same refusal, in the page's language
@@ -73,30 +74,41 @@ func (s *Server) fieldAfterSave(l *i18n.Lang, res drafts.Saved, name, posted str
 	}
 	if c, conflict := res.Conflicts[name]; conflict {
 		v.Error = ""
-		v.Conflict = &pages.Conflict{Theirs: c.Theirs, Yours: c.Yours,
+		v.Conflict = &pages.Conflict{Theirs: c.Theirs, Yours: c.Yours, Keep: fmt.Sprintf("/drafts/%d", res.Draft.ID),
 			Advice: l.T("draft.conflict_advice")}
 	}
 	return v, true
 }
 
-// res's pack is in l's language.
-func (s *Server) autosaveView(l *i18n.Lang, res drafts.Saved, posted map[string]string) pages.Autosave {
-	a := pages.Autosave{DraftID: res.Draft.ID, Version: res.Draft.Version}
+// autosaveView is the answer to one autosave: the field's message, the badge, and the
+// steps' counts of issues as they now stand. The counts are the draft's own issues: the
+// CDP's pre-flight reads every document, too much for each keystroke, and runs when a
+// step's page is shown. res's pack is in l's language.
+func (s *Server) autosaveView(ctx context.Context, l *i18n.Lang, res drafts.Saved, posted map[string]string, step string) (pages.Autosave, error) {
+	docs, err := s.drafts.Documents(ctx, res.Draft.ID)
+	if err != nil {
+		return pages.Autosave{}, err
+	}
+	issues, err := s.submissions.Issues(ctx, res.Draft, docs)
+	if err != nil {
+		return pages.Autosave{}, err
+	}
+	a := pages.Autosave{DraftID: res.Draft.ID, Version: res.Draft.Version, Steps: stepLinks(l, res.Draft, issues, step)}
 	if res.Draft.Version > 1 {
-		a.SavedAt = l.T("draft.saved", "Time", clock(res.Draft.UpdatedAt, s.zoneOf(res.Draft.Branch)))
+		a.SavedAt = l.T("draft.saved", "Time", clock(res.Draft.UpdatedAt, s.zoneOf(ctx, res.Draft.Branch)))
 	}
 	for name, value := range posted {
-		if v, ok := s.fieldAfterSave(l, res, name, value); ok {
+		if v, ok := s.fieldAfterSave(ctx, l, res, name, value); ok {
 			a.Messages = append(a.Messages, v)
 		}
 	}
 	for _, name := range res.Refreshed {
 		f, _ := res.Draft.Pack.Field(name)
-		v := s.fieldView(l, res.Draft, f, res.Draft.Values[name], false)
+		v := s.fieldView(ctx, l, res.Draft, f, res.Draft.Values[name], false)
 		v.Note = l.T("draft.refreshed")
 		a.Refreshed = append(a.Refreshed, v)
 	}
-	return a
+	return a, nil
 }
 
 // renderSaveProblems shows the step again with what was refused or in conflict.
@@ -107,7 +119,7 @@ func (s *Server) renderSaveProblems(c echo.Context, status int, res drafts.Saved
 		return err
 	}
 	for i, f := range v.Fields {
-		after, ok := s.fieldAfterSave(l, res, f.Name, posted[f.Name])
+		after, ok := s.fieldAfterSave(c.Request().Context(), l, res, f.Name, posted[f.Name])
 		if !ok || (after.Conflict == nil && res.Refused[f.Name] == "") {
 			continue
 		}

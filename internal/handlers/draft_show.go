@@ -2,10 +2,10 @@ package handlers
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/labstack/echo/v4"
 
+	"kycportal/internal/drafts"
 	"kycportal/internal/views/pages"
 )
 
@@ -19,10 +19,7 @@ func (s *Server) draftShow(c echo.Context) error {
 	if err != nil {
 		return draftFailure(err)
 	}
-	step := c.QueryParam("step")
-	if !slices.Contains(steps(d.Pack), step) {
-		step = steps(d.Pack)[0]
-	}
+	step := drafts.Step(d.Pack, c.QueryParam("step"))
 	v, err := s.draftView(c.Request().Context(), langOf(c), d, step, c.QueryParam("check") == "1")
 	if err != nil {
 		return err

@@ -61,7 +61,7 @@ func (s *Server) submissionView(ctx context.Context, l *i18n.Lang, d drafts.Draf
 		v.ReturnedBy, v.Comment, v.Reasons = sub.ReturnNote.By, sub.ReturnNote.Comment, reasons(l, d.Pack, sub.ReturnNote)
 	}
 	entries, err := s.submissions.Timeline(ctx, d.ID)
-	v.Timeline = timelineRows(l, d.Pack, entries, false, s.zoneOf(d.Branch))
+	v.Timeline = timelineRows(l, d.Pack, entries, false, s.zoneOf(ctx, d.Branch))
 	if o, ok := lastOutcome(entries); ok && state != submission.Draft {
 		if state == submission.Onboarded {
 			// A lookup may have settled it (an answer lost on the way): what counts is that the CDP holds it.

@@ -17,33 +17,44 @@ import (
 	"kycportal/internal/views/pages"
 )
 
-const stepReview = "review"
-
-// steps are the keys of a draft's steps, in order: the pack's sections, documents, review.
-func steps(p *packs.Pack) []string {
-	var out []string
-	for _, s := range p.Sections {
-		out = append(out, s.Key)
-	}
-	return append(out, drafts.StepDocuments, stepReview)
-}
-
 func stepTitle(l *i18n.Lang, p *packs.Pack, key string) string {
 	switch key {
-	case drafts.StepDocuments, stepReview:
+	case drafts.StepDocuments, drafts.StepReview:
 		return l.T("draft." + key)
 	}
 	s, _ := p.Section(key)
 	return s.Title
 }
 
-// nextStep is the step after key, or review.
-func nextStep(p *packs.Pack, key string) string {
-	all := steps(p)
-	if i := slices.Index(all, key); i >= 0 && i+1 < len(all) {
-		return all[i+1]
+// draftIssues is what still stands between the draft and its submission: its own issues
+// and, once there are none, what the CDP would refuse, also by field or document (refused).
+func (s *Server) draftIssues(ctx context.Context, l *i18n.Lang, d drafts.Draft, docs []store.Document) (issues []drafts.Issue, refused map[string]string, err error) {
+	issues, err = s.submissions.Issues(ctx, d, docs)
+	if err != nil || len(issues) > 0 || d.Status != store.DraftOpen {
+		return issues, nil, err
 	}
-	return stepReview
+	findings, err := s.submissions.Preflight(ctx, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	issues, refused = preflightIssues(l, d, findings)
+	return issues, refused, nil
+}
+
+// stepLinks are the draft's steps, each with how many of issues are on it; d's pack is in
+// l's language.
+func stepLinks(l *i18n.Lang, d drafts.Draft, issues []drafts.Issue, current string) []pages.StepLink {
+	var links []pages.StepLink
+	for _, key := range drafts.Steps(d.Pack) {
+		n := 0
+		for _, i := range issues {
+			if i.Step == key {
+				n++
+			}
+		}
+		links = append(links, pages.StepLink{Key: key, Title: stepTitle(l, d.Pack, key), Current: key == current, Issues: n})
+	}
+	return links
 }
 
 // draftView builds the page of one step. showRequired marks empty required fields too,
@@ -59,49 +70,31 @@ func (s *Server) draftView(ctx context.Context, l *i18n.Lang, d drafts.Draft, st
 	if err != nil {
 		return pages.Draft{}, err
 	}
-	issues, err := s.submissions.Issues(ctx, d, docs)
+	issues, refused, err := s.draftIssues(ctx, l, d, docs)
 	if err != nil {
 		return pages.Draft{}, err
 	}
-	var refused map[string]string // what the CDP would refuse, by field or document
-	if len(issues) == 0 && d.Status == store.DraftOpen {
-		findings, err := s.submissions.Preflight(ctx, d)
-		if err != nil {
-			return pages.Draft{}, err
-		}
-		var more []drafts.Issue
-		more, refused = preflightIssues(l, d, findings)
-		issues = append(issues, more...)
-	}
 	t, _ := d.Pack.IDType(d.IDType)
-	v := pages.Draft{ID: d.ID, Country: d.Country, IDLabel: t.Label, IDNumber: masked(d.IDNumber),
+	v := pages.Draft{ID: d.ID, Country: d.Pack.Name, IDLabel: t.Label, IDNumber: masked(d.IDNumber),
 		PackLabel: l.T("draft.pack", "Name", d.Pack.Name, "Version", d.PackVersion), Version: d.Version,
 		Open: d.Status == store.DraftOpen, Status: d.Status, Step: step, StepTitle: stepTitle(l, d.Pack, step),
-		MakerChecker: d.Pack.MakerChecker, Reuse: reuseItems(l, reuse, d.Branch, s.zoneOf(d.Branch)), UpdateOf: d.UpdateECRN,
+		MakerChecker: d.Pack.MakerChecker, Reuse: reuseItems(l, reuse, d.Branch, s.zoneOf(ctx, d.Branch)), UpdateOf: d.UpdateECRN,
 		Updates: updateChanges(d)}
 	if d.Version > 1 {
-		v.SavedAt = l.T("draft.saved", "Time", clock(d.UpdatedAt, s.zoneOf(d.Branch)))
+		v.SavedAt = l.T("draft.saved", "Time", clock(d.UpdatedAt, s.zoneOf(ctx, d.Branch)))
 	}
-	for _, key := range steps(d.Pack) {
-		n := 0
-		for _, i := range issues {
-			if i.Step == key {
-				n++
-			}
-		}
-		v.Steps = append(v.Steps, pages.StepLink{Key: key, Title: stepTitle(l, d.Pack, key), Current: key == step, Issues: n})
-	}
+	v.Steps = stepLinks(l, d, issues, step)
 	switch step {
 	case drafts.StepDocuments:
-		v.Docs = s.docViews(l, d, docs)
+		v.Docs = s.docViews(ctx, l, d, docs)
 		for i := range v.Docs {
 			if msg := refused[v.Docs[i].Kind]; msg != "" {
 				v.Docs[i].Error = msg
 			}
 		}
-	case stepReview:
+	case drafts.StepReview:
 		v.Issues, v.Summary = issueViews(d.ID, issues), summary(d)
-		for _, doc := range s.docViews(l, d, docs) {
+		for _, doc := range s.docViews(ctx, l, d, docs) {
 			if doc.Present {
 				v.Docs = append(v.Docs, doc)
 			}
@@ -109,7 +102,7 @@ func (s *Server) draftView(ctx context.Context, l *i18n.Lang, d drafts.Draft, st
 	default:
 		sec, _ := d.Pack.Section(step)
 		for i := range sec.Fields {
-			f := s.fieldView(l, d, &sec.Fields[i], d.Values[sec.Fields[i].Name], showRequired)
+			f := s.fieldView(ctx, l, d, &sec.Fields[i], d.Values[sec.Fields[i].Name], showRequired)
 			if msg := refused[f.Name]; msg != "" && f.Error == "" {
 				f.Error = msg
 			}
@@ -128,11 +121,11 @@ func (s *Server) draftView(ctx context.Context, l *i18n.Lang, d drafts.Draft, st
 
 // fieldView is a field as its step shows it, with the message for value; d's pack is in l's
 // language.
-func (s *Server) fieldView(l *i18n.Lang, d drafts.Draft, f *packs.Field, value string, showRequired bool) pages.Field {
+func (s *Server) fieldView(ctx context.Context, l *i18n.Lang, d drafts.Draft, f *packs.Field, value string, showRequired bool) pages.Field {
 	p := d.Pack
 	v := pages.Field{Name: f.Name, Label: f.Label, Type: f.Type, Value: value, Help: f.Help,
 		Required: p.Required(f, d.Values), MaxLength: f.MaxLength, Error: p.Invalid(f, value, s.Now()),
-		Rules: s.rules(d, f)}
+		Rules: s.rules(ctx, d, f)}
 	if c := f.RequiredWhen; c != nil {
 		other, _ := p.Field(c.Field)
 		var labels []string
@@ -154,7 +147,7 @@ func (s *Server) fieldView(l *i18n.Lang, d drafts.Draft, f *packs.Field, value s
 	return v
 }
 
-func (s *Server) docViews(l *i18n.Lang, d drafts.Draft, docs []store.Document) []pages.Doc {
+func (s *Server) docViews(ctx context.Context, l *i18n.Lang, d drafts.Draft, docs []store.Document) []pages.Doc {
 	required := d.Pack.RequiredDocuments(d.IDType)
 	t, _ := d.Pack.IDType(d.IDType)
 	var out []pages.Doc
@@ -173,7 +166,7 @@ func (s *Server) docViews(l *i18n.Lang, d drafts.Draft, docs []store.Document) [
 			v.Accept, v.Capture, v.IsImage, v.ScaleTo = "application/pdf", "", false, 0
 		}
 		if i >= 0 {
-			fillDoc(l, &v, docs[i], s.zoneOf(d.Branch))
+			fillDoc(l, &v, docs[i], s.zoneOf(ctx, d.Branch))
 		}
 		out = append(out, v)
 	}
@@ -204,7 +197,7 @@ func preflightIssues(l *i18n.Lang, d drafts.Draft, findings []submission.Finding
 		msg := l.T("draft.cdp_would_refuse_short", "Reason", f.Reason)
 		switch {
 		case f.Field == "":
-			out = append(out, drafts.Issue{Step: stepReview, Label: l.T("draft.for_supervisor"), Message: f.Reason})
+			out = append(out, drafts.Issue{Step: drafts.StepReview, Label: l.T("draft.for_supervisor"), Message: f.Reason})
 			continue
 		case slices.Contains(packs.DocumentKinds, f.Field):
 			out = append(out, drafts.Issue{Step: drafts.StepDocuments, Field: f.Field, Label: reasonLabel(d.Pack, f.Field), Message: msg})
@@ -224,7 +217,7 @@ func sectionOf(p *packs.Pack, field string) string {
 			}
 		}
 	}
-	return stepReview
+	return drafts.StepReview
 }
 
 func issueViews(id int64, issues []drafts.Issue) []pages.Issue {
@@ -278,12 +271,12 @@ var digitsOnly = regexp.MustCompile(`^(?:\[0-9\]|\[1-9\]|\{[0-9,]+\}|[()?])+$`)
 // rules renders the pack's rules of f into its input (docs/drafts.md): the pattern and its
 // example, a date's bounds from the branch's today, the keypad, and the condition that
 // makes it required.
-func (s *Server) rules(d drafts.Draft, f *packs.Field) pages.Rules {
+func (s *Server) rules(ctx context.Context, d drafts.Draft, f *packs.Field) pages.Rules {
 	r := pages.Rules{Pattern: f.Pattern, Hint: f.PatternHint}
 	if digitsOnly.MatchString(f.Pattern) || f.Type == packs.TypeInteger {
 		r.InputMode = "numeric"
 	}
-	today := s.Now().In(s.zoneOf(d.Branch))
+	today := s.Now().In(s.zoneOf(ctx, d.Branch))
 	switch f.Date {
 	case "past":
 		r.Max = today.Format(time.DateOnly)

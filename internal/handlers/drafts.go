@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -56,8 +57,12 @@ func lastValues(form map[string][]string, skip ...string) map[string]string {
 func clock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04:05 MST") }
 
 // zoneOf is the time zone of a branch, in which its people read every time and in which
-// its day starts: for now the configured default for every branch (docs/drafts.md).
-func (s *Server) zoneOf(string) *time.Location {
+// its day starts: the branch registry's, or the configured default for a branch it does not
+// hold (docs/drafts.md).
+func (s *Server) zoneOf(ctx context.Context, branch string) *time.Location {
+	if loc := s.branches.Zone(ctx, branch); loc != nil {
+		return loc
+	}
 	if s.TimeZone == nil {
 		return time.UTC
 	}
@@ -70,5 +75,5 @@ func (s *Server) shownID(c echo.Context, d drafts.Draft) (string, error) {
 	if c.QueryParam("reveal") != "id" {
 		return masked(d.IDNumber), nil
 	}
-	return d.IDNumber, s.drafts.RevealID(c.Request().Context(), d)
+	return grouped(d.IDNumber), s.drafts.RevealID(c.Request().Context(), d)
 }

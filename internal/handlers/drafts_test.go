@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -193,7 +194,7 @@ func TestAutosaveRoundTrip(t *testing.T) {
 		t.Fatal("the first-name input does not autosave")
 	}
 	status, body := c.autosave(id, 1, "first_name", "  Zoë  ")
-	if status != http.StatusOK || versionIn(t, body) != 2 || !strings.Contains(body, "Saved 09:00:00 UTC") {
+	if status != http.StatusOK || versionIn(t, body) != 2 || !strings.Contains(body, "Saved 13:00:00 +04") {
 		t.Fatalf("autosave: %d\n%s", status, body)
 	}
 	status, body = c.autosave(id, 2, "date_of_birth", "2030-01-01")
@@ -226,13 +227,21 @@ func TestAutosaveRefusesTooLong(t *testing.T) {
 	}
 }
 
+// twoOnOneDraft starts a draft by one agent (a) and opens it as a colleague of the same
+// branch (b), at the same version.
+func (e *env) twoOnOneDraft() (a, b *client, id int64) {
+	e.t.Helper()
+	a = e.agent("amal", "DXB-01", "AE")
+	id = a.createDraft("AE", "4", emiratesID)
+	b = e.agent("badr", "DXB-01", "AE")
+	b.page(fmt.Sprintf("/drafts/%d", id))
+	return a, b, id
+}
+
 func TestTwoTabsNeverOverwriteSilently(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	a := e.agent("amal", "DXB-01", "AE")
-	id := a.createDraft("AE", "4", emiratesID)
-	b := e.agent("badr", "DXB-01", "AE") // a colleague of the same branch, same page version
-	b.page(fmt.Sprintf("/drafts/%d", id))
+	a, b, id := e.twoOnOneDraft()
 
 	if status, _ := a.autosave(id, 1, "first_name", "Alice"); status != http.StatusOK {
 		t.Fatalf("first save: %d", status)
@@ -262,10 +271,7 @@ func TestTwoTabsNeverOverwriteSilently(t *testing.T) {
 func TestConflictWithoutJavaScript(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	a := e.agent("amal", "DXB-01", "AE")
-	id := a.createDraft("AE", "4", emiratesID)
-	b := e.agent("badr", "DXB-01", "AE")
-	b.page(fmt.Sprintf("/drafts/%d", id))
+	a, b, id := e.twoOnOneDraft()
 	a.autosave(id, 1, "first_name", "Alice")
 	resp := b.post(fmt.Sprintf("/drafts/%d", id), url.Values{"version": {"1"}, "step": {"personal"},
 		"first_name": {"Bob"}, "last_name": {"Baker"}})
@@ -477,5 +483,107 @@ func TestPackRulesReachTheInputs(t *testing.T) {
 	_, doc = agent.page(fmt.Sprintf("/drafts/%d?step=addresses&check=1", id))
 	if n := doc.Find(`[data-testid="step-issues"] li`).Length(); n < 3 {
 		t.Errorf("the step's problems at once: %d listed, want current city, country, permanent city and country", n)
+	}
+}
+
+// TestAutosaveUpdatesTheStepCounts: each autosave answers with the steps' counts of issues
+// as they now stand, so the count beside a step falls as its fields are filled.
+func TestAutosaveUpdatesTheStepCounts(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.agent("amal", "DXB-01", "AE")
+	id := c.createDraft("AE", "4", emiratesID)
+	_, doc := c.page(fmt.Sprintf("/drafts/%d?step=personal", id))
+	before, _ := strconv.Atoi(doc.Find(`[data-testid="step-count-personal"]`).Text())
+	if before < 2 {
+		t.Fatalf("a new draft's personal step shows %d issues, want several", before)
+	}
+	status, body := c.autosave(id, versionIn(t, docHTML(t, doc)), "first_name", "Layla")
+	answer, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nav := answer.Find(`#steps-nav[hx-swap-oob="true"]`)
+	after, _ := strconv.Atoi(nav.Find(`[data-testid="step-count-personal"]`).Text())
+	if status != http.StatusOK || nav.Length() != 1 || after != before-1 {
+		t.Errorf("autosave: status %d, steps sent again %d, personal count %d, want 200, 1 and %d", status, nav.Length(), after, before-1)
+	}
+	if nav.Find(`[data-testid="step-personal"][aria-current="step"]`).Length() != 0 {
+		t.Error("an autosave without its step marked a step as the current one")
+	}
+}
+
+func docHTML(t *testing.T, doc *goquery.Document) string {
+	t.Helper()
+	html, err := doc.Html()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return html
+}
+
+// TestTimesInTheBranchZone: a page shows times in the zone the branch registry names for
+// the viewer's branch, not in the portal's default (UTC in tests).
+func TestTimesInTheBranchZone(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	err := store.AddBranch(context.Background(), e.db.Pool, store.Branch{Code: "BOM-01", Name: "Mumbai", Country: "IN",
+		TimeZone: "Asia/Kolkata", CDPLocationID: "356101", Channel: "WEB", Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.agent("priya", "BOM-01", "AE")
+	id := c.createDraft("AE", "4", emiratesID)
+	_, doc := c.page(fmt.Sprintf("/drafts/%d/history", id))
+	when := doc.Find(`[data-testid="history-row"] td`).First().Text()
+	if !strings.Contains(when, "IST") {
+		t.Errorf("the history of a Mumbai branch's draft says %q, want a time in IST", when)
+	}
+}
+
+// TestConflictKeepMine: the conflict's answer always offers a way out: "Keep mine" posts the
+// agent's value alone with the version that answer brought, which saves it even while a
+// required field of the step is still empty.
+func TestConflictKeepMine(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a, b, id := e.twoOnOneDraft()
+	a.autosave(id, 1, "first_name", "Alice")
+	status, body := b.autosave(id, 1, "first_name", "Bob")
+	answer, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := answer.Find(`[data-testid="keep-mine-first_name"]`)
+	to, vals := keep.AttrOr("hx-post", ""), keep.AttrOr("hx-vals", "")
+	var posted map[string]string
+	if status != http.StatusConflict || to == "" || json.Unmarshal([]byte(vals), &posted) != nil {
+		t.Fatalf("conflict: %d, keep-mine posts %q with %q", status, to, vals)
+	}
+	form := url.Values{"version": {strconv.Itoa(versionIn(t, body))}, "step": {"personal"}}
+	for k, v := range posted {
+		form.Set(k, v)
+	}
+	resp := b.post(to, form, "HX-Request", "true", "X-CSRF-Token", b.csrf)
+	readBody(t, resp)
+	d, _ := store.DraftByID(context.Background(), e.db.Pool, id, false)
+	if resp.StatusCode != http.StatusOK || d.Values["first_name"] != "Bob" {
+		t.Errorf("keep mine: %d, first name %q, want 200 and Bob", resp.StatusCode, d.Values["first_name"])
+	}
+}
+
+// TestIDCheckAsksForAPassportsCountry: the live check of a passport number says that the
+// issuing country is still to be chosen, rather than nothing; with the country, it checks.
+func TestIDCheckAsksForAPassportsCountry(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.agent("amal", "DXB-01", "AE")
+	c.page("/drafts/new")
+	for _, tt := range []struct{ issued, want string }{{"", `data-testid="id-check-issued-country"`}, {"IN", `data-testid="id-valid"`}} {
+		resp := c.post("/drafts/id-check", url.Values{"country": {"AE"}, "id_type": {"1"}, "id_number": {"N4821937"},
+			"issued_country": {tt.issued}}, "HX-Request", "true")
+		if body := readBody(t, resp); !strings.Contains(body, tt.want) {
+			t.Errorf("issued by %q: want %s in\n%s", tt.issued, tt.want, body)
+		}
 	}
 }

@@ -105,6 +105,7 @@ const (
 	keySignInWhy = "sign_in_why"
 	whySignedOut = "signed-out"
 	whyExpired   = "expired"
+	whyEnded     = "ended"
 	whyDisabled  = "disabled"
 	// The identity provider no longer grants the user (every session ended), or no longer
 	// accepts this session's tokens.
@@ -112,15 +113,13 @@ const (
 	whyProviderEnded = "provider-ended"
 )
 
-// providerNotices are the words, from the catalogues, of why the identity provider ended a session.
-var providerNotices = map[string]string{
+// signInNotices names the catalogue message of each reason.
+var signInNotices = map[string]string{
+	whySignedOut: "login_notice_signed_out",
+	whyExpired:   "login_notice_expired",
+	whyEnded:     "login_notice_ended",
+	whyDisabled:  "login_notice_disabled",
+
 	whyAccessEnded:   "sso.access_ended",
 	whyProviderEnded: "sso.sign_in_again",
-}
-
-// signInNotices are the message ids of each reason.
-var signInNotices = map[string]string{
-	whySignedOut: "notice.login_signed_out",
-	whyExpired:   "notice.login_expired",
-	whyDisabled:  "notice.login_disabled",
 }

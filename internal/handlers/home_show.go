@@ -27,7 +27,7 @@ func (s *Server) homeShow(c echo.Context) error {
 	if branch := review.Scope(u); branch != "" {
 		scope = l.T("header_branch", "Branch", branch)
 	}
-	loc := s.zoneOf(u.Branch)
+	loc := s.zoneOf(c.Request().Context(), u.Branch)
 	d, err := s.review.Dashboard(c.Request().Context(), u, loc)
 	if err != nil {
 		return err

@@ -14,18 +14,10 @@ func (s *Server) loginShow(c echo.Context) error {
 	if _, ok := userOf(c); ok {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	return render(c, http.StatusOK, pages.LoginPage(s.loginChrome(c), s.loginView(pages.Login{Notice: loginNotice(c)})))
-}
-
-// loginNotice says why the viewer is on the login page, in their language, or "".
-func loginNotice(c echo.Context) string {
-	why := c.QueryParam("why")
-	id, ok := providerNotices[why]
-	if !ok {
-		id, ok = signInNotices[why]
+	ch := s.loginChrome(c)
+	l := pages.Login{}
+	if id, ok := signInNotices[c.QueryParam("why")]; ok {
+		l.Notice = ch.T(id)
 	}
-	if !ok {
-		return ""
-	}
-	return langOf(c).T(id)
+	return render(c, http.StatusOK, pages.LoginPage(ch, s.loginView(l)))
 }

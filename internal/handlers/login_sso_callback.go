@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"kycportal/internal/session"
 	"kycportal/internal/sso"
 	"kycportal/internal/views/pages"
 )
@@ -23,13 +24,11 @@ func (s *Server) loginSSOCallback(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	sess := sessionOf(c)
-	pending := sso.Pending{State: stringValue(sess.Values[keySSOState]), Nonce: stringValue(sess.Values[keySSONonce]),
-		Verifier: stringValue(sess.Values[keySSOVerifier])}
-	stepUpCase, stepUpSince := stringValue(sess.Values[keyStepUpCase]), stringValue(sess.Values[keyStepUpSince])
+	rec := session.RecordOf(sess)
+	pending := sso.Pending{State: rec.Pending.SSOState, Nonce: rec.Pending.SSONonce, Verifier: rec.Pending.SSOVerifier}
+	stepUpCase, stepUpSince := rec.Pending.StepUpCase, rec.Pending.StepUpSince
 	if pending.State != "" {
-		for _, k := range []string{keySSOState, keySSONonce, keySSOVerifier, keyStepUpCase, keyStepUpSince} {
-			delete(sess.Values, k)
-		}
+		rec.Pending = session.Pending{TOTP: rec.Pending.TOTP}
 		if err := s.sessions.Save(c.Request(), c.Response(), sess); err != nil {
 			return err
 		}
@@ -71,9 +70,4 @@ func (s *Server) loginSSOCallback(c echo.Context) error {
 // ssoRefused shows the login page with why the sign-in through the provider failed.
 func (s *Server) ssoRefused(c echo.Context, status int, why string) error {
 	return render(c, status, pages.LoginPage(s.chromeT(c, "login_title", ""), s.loginView(pages.Login{Error: why})))
-}
-
-func stringValue(v any) string {
-	s, _ := v.(string)
-	return s
 }

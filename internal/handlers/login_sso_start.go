@@ -4,13 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-)
 
-// Keys of the pre-login session that hold a sign-in through the provider in progress.
-const (
-	keySSOState    = "sso_state"
-	keySSONonce    = "sso_nonce"
-	keySSOVerifier = "sso_verifier"
+	"kycportal/internal/session"
 )
 
 // loginSSOStart sends the browser to the identity provider, keeping the state, nonce and
@@ -28,7 +23,7 @@ func (s *Server) loginSSOStart(c echo.Context) error {
 		return refusal(http.StatusBadGateway, "err.idp_down").SetInternal(err)
 	}
 	sess := sessionOf(c)
-	sess.Values[keySSOState], sess.Values[keySSONonce], sess.Values[keySSOVerifier] = pending.State, pending.Nonce, pending.Verifier
+	session.RecordOf(sess).Pending = session.Pending{SSOState: pending.State, SSONonce: pending.Nonce, SSOVerifier: pending.Verifier}
 	if err := s.sessions.Save(c.Request(), c.Response(), sess); err != nil {
 		return err
 	}

@@ -173,13 +173,21 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		sess, err := s.sessions.Get(r, sessionName)
-		if errors.Is(err, session.ErrExpired) {
+		switch {
+		case errors.Is(err, session.ErrExpired):
 			c.Set(keySignInWhy, whyExpired)
-		} else if err != nil {
+			forgetSessionCookie(c) // the reason is told once
+		case errors.Is(err, session.ErrEnded):
+			c.Set(keySignInWhy, whyEnded)
+			forgetSessionCookie(c)
+		case err != nil:
 			return err
 		}
 		c.Set(keySession, sess)
 		uid := session.UserID(sess)
+		if uid == 0 && session.EndedBecause(sess) == store.SessionEndedDisabled {
+			return s.endDisabledSession(c, sess)
+		}
 		if uid == 0 {
 			return next(c)
 		}
@@ -188,12 +196,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		if err != nil || !u.Active { // disabling ends sessions too; this covers a race with it
-			c.Set(keySignInWhy, whyDisabled)
-			sess.Options.MaxAge = -1
-			if err := s.sessions.Save(r, c.Response(), sess); err != nil {
-				return err
-			}
-			return errSignIn
+			return s.endDisabledSession(c, sess)
 		}
 		c.SetRequest(r.WithContext(userActor(r.Context(), u, sess)))
 		// Logging out asks the provider nothing: it must work while the provider is down.
@@ -206,6 +209,23 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set(keyUser, u)
 		return next(c)
 	}
+}
+
+// forgetSessionCookie asks the browser to drop a cookie that names no live session.
+func forgetSessionCookie(c echo.Context) {
+	c.SetCookie(&http.Cookie{Name: session.CookieName, Path: "/", MaxAge: -1, Secure: true, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode})
+}
+
+// endDisabledSession deletes the session of a disabled user and sends them to the login
+// page, which says why.
+func (s *Server) endDisabledSession(c echo.Context, sess *sessions.Session) error {
+	c.Set(keySignInWhy, whyDisabled)
+	sess.Options.MaxAge = -1
+	if err := s.sessions.Save(c.Request(), c.Response(), sess); err != nil {
+		return err
+	}
+	return errSignIn
 }
 
 // userActor is ctx with u, in session sess, as the actor of what the request records.

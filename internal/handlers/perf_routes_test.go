@@ -372,7 +372,11 @@ func (p *perf) autosave() bench.Route {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	view := pages.AutosaveResult(p.srv.autosaveView(i18n.Pick("en", ""), res, map[string]string{"current_city": res.Draft.Values["current_city"]}))
+	saved, err := p.srv.autosaveView(p.ctx, i18n.Pick("en", ""), res, map[string]string{"current_city": res.Draft.Values["current_city"]}, "addresses")
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	view := pages.AutosaveResult(saved)
 	return p.route(routeAutosave,
 		bench.Lane{Name: bench.F0, Op: func(ctx context.Context) error {
 			r.next()

@@ -1,7 +1,7 @@
 package handlers
 
 import (
-	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -63,6 +63,19 @@ func masked(number string) string {
 	return "•••• " + number[max(0, len(number)-4):]
 }
 
+// grouped shows a revealed ID number in groups of four from its end, so that it reads like
+// its masked form: "784 1990 1234 5676" beside "•••• 5676".
+func grouped(number string) string {
+	var groups []string
+	for len(number) > 4 {
+		groups = append(groups, number[len(number)-4:])
+		number = number[:len(number)-4]
+	}
+	groups = append(groups, number)
+	slices.Reverse(groups)
+	return strings.Join(groups, " ")
+}
+
 // customerCard is what the pages show of a customer the CDP knows.
 func customerCard(res cdp.Result, now time.Time) *pages.CustomerCard {
 	r := res.Customer
@@ -98,45 +111,11 @@ func ownMatches(l *i18n.Lang, list []store.DraftSummary, u store.User, loc *time
 	return out
 }
 
-// The customers a session found by ID, newest first: the customer page is open only for
-// them, so an ECRN cannot be guessed into a view, and they hold the number the page masks.
-const (
-	keyFound = "found_customers"
-	maxFound = 10
-)
-
-type foundCustomer struct {
-	ECRN string          `json:"ecrn"`
-	Doc  search.Document `json:"doc"`
-}
-
-func foundCustomers(c echo.Context) []foundCustomer {
-	var list []foundCustomer
-	if raw, ok := sessionOf(c).Values[keyFound].(string); ok {
-		_ = json.Unmarshal([]byte(raw), &list) // unreadable: as if nothing was found
+// scopeOf is the request's session as the search keeps the customers it found (search.Remember).
+func scopeOf(c echo.Context) (session.Scope, error) {
+	scope, ok := session.ScopeOf(sessionOf(c))
+	if !ok {
+		return scope, errors.New("handlers: a signed-in request without a saved session")
 	}
-	return list
-}
-
-// rememberFound adds a customer to those the session found.
-func (s *Server) rememberFound(c echo.Context, ecrn string, doc search.Document) error {
-	list := slices.DeleteFunc(foundCustomers(c), func(f foundCustomer) bool { return f.ECRN == ecrn })
-	list = append([]foundCustomer{{ECRN: ecrn, Doc: doc}}, list...)
-	b, err := json.Marshal(list[:min(len(list), maxFound)])
-	if err != nil {
-		return err
-	}
-	sess := sessionOf(c)
-	sess.Values[keyFound] = string(b)
-	return s.sessions.Save(c.Request(), c.Response(), sess)
-}
-
-// foundDocument is the document by which the session found the customer ecrn.
-func foundDocument(c echo.Context, ecrn string) (search.Document, bool) {
-	for _, f := range foundCustomers(c) {
-		if f.ECRN == ecrn {
-			return f.Doc, true
-		}
-	}
-	return search.Document{}, false
+	return scope, nil
 }

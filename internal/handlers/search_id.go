@@ -10,8 +10,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/cdp"
-	"kycportal/internal/drafts"
 	"kycportal/internal/i18n"
+	"kycportal/internal/identity"
 	"kycportal/internal/search"
 	"kycportal/internal/views/pages"
 )
@@ -25,8 +25,8 @@ func (s *Server) searchByID(c echo.Context) error {
 	u, in, v := signedIn(c), newDraftInput(c), s.idSearchForm(c)
 	v.Country, v.IDType, v.IDNumber, v.IssuedCountry = in.Country, in.IDType, in.IDNumber, in.IssuedCountry
 	v.IDTypes = idTypesOf(v.Countries, in.Country)
-	_, number, issued, err := s.drafts.Identity(u, in)
-	var fe drafts.FieldErrors
+	checked, err := identity.Check(s.drafts.Packs, u.Countries, in)
+	var fe identity.FieldErrors
 	if errors.As(err, &fe) {
 		v.Errors = fe // nothing is sent to the CDP
 		return s.answerIDSearch(c, http.StatusUnprocessableEntity, v)
@@ -34,7 +34,7 @@ func (s *Server) searchByID(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc := search.Document{Country: in.Country, IDType: in.IDType, IssuedCountry: issued, Number: number}
+	doc := search.Document{Country: in.Country, IDType: in.IDType, IssuedCountry: checked.IssuedCountry, Number: checked.Number}
 	found, err := s.search.ByID(cdp.WithRequestID(c.Request().Context(), requestIDOf(c)), u, doc)
 	var limited search.LimitedError
 	if errors.As(err, &limited) {
@@ -45,12 +45,16 @@ func (s *Server) searchByID(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Result = &pages.IDResult{Outcome: found.CDP.Outcome.String(), Own: ownMatches(langOf(c), found.Own, u, s.zoneOf(u.Branch))}
+	v.Result = &pages.IDResult{Outcome: found.CDP.Outcome.String(), Own: ownMatches(langOf(c), found.Own, u, s.zoneOf(c.Request().Context(), u.Branch))}
 	switch found.CDP.Outcome {
 	case cdp.Found:
 		v.Result.Customer = customerCard(found.CDP, s.Now())
 		v.Result.Customer.CSRF = v.CSRF // "Update this customer" posts it
-		if err := s.rememberFound(c, found.CDP.ECRN, doc); err != nil {
+		scope, err := scopeOf(c)
+		if err != nil {
+			return err
+		}
+		if err := s.search.Remember(c.Request().Context(), scope, found.CDP.ECRN, doc); err != nil {
 			return err
 		}
 	case cdp.NotFound:

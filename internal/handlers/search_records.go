@@ -38,7 +38,7 @@ func (s *Server) searchRecords(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Searched, v.Rows = true, recordRows(langOf(c), page.Records, u, s.zoneOf(u.Branch))
+	v.Searched, v.Rows = true, recordRows(langOf(c), page.Records, u, s.zoneOf(c.Request().Context(), u.Branch))
 	if page.Next != nil {
 		v.Next = &pages.Cursor{Name: page.Next.Name, ID: page.Next.ID}
 	}

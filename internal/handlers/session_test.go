@@ -155,9 +155,18 @@ func TestDisablingAUserEndsAllTheirSessions(t *testing.T) {
 	for i, c := range []*client{first, second} {
 		resp := c.do(http.MethodGet, "/", nil)
 		resp.Body.Close()
-		if !isLoginRedirect(resp) {
-			t.Errorf("session %d after disabling: status %d", i+1, resp.StatusCode)
+		if to := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || to != "/login?why=disabled" {
+			t.Errorf("session %d after disabling: status %d to %q, want 303 to /login?why=disabled", i+1, resp.StatusCode, to)
 		}
+		resp = c.do(http.MethodGet, "/", nil)
+		resp.Body.Close()
+		if resp.Header.Get("Location") != "/login" {
+			t.Errorf("session %d, the click after: to %q, want /login (the reason is told once)", i+1, resp.Header.Get("Location"))
+		}
+	}
+	_, doc := first.page("/login?why=disabled")
+	if got := doc.Find(`[data-testid="login-notice"]`).Text(); !strings.Contains(got, "Your account was disabled") {
+		t.Errorf("login page after disabling says %q", got)
 	}
 	var n int
 	if err := e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM sessions WHERE user_id IS NOT NULL`).Scan(&n); err != nil || n != 0 {
@@ -306,5 +315,30 @@ func TestLoginFormWritesNothing(t *testing.T) {
 	}
 	if a.loginCookie != "" {
 		t.Error("the login cookie outlived the sign-in")
+	}
+}
+
+// TestRemovedSessionSaysItEnded: a cookie naming a session that no longer exists (removed
+// by the janitor once idle, or ended by a password reset) leads to a login page that says
+// the session ended, once: the browser is told to drop the cookie.
+func TestRemovedSessionSaysItEnded(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	name, pw := e.user(store.RoleAgent)
+	c := e.client()
+	c.login(name, pw)
+	if _, err := e.db.Pool.Exec(context.Background(), `DELETE FROM sessions`); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"/login?why=ended", "/login"} {
+		resp := c.do(http.MethodGet, "/", nil)
+		resp.Body.Close()
+		if to := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || to != want {
+			t.Errorf("click %d after the session was removed: %d to %q, want 303 to %s", i+1, resp.StatusCode, to, want)
+		}
+	}
+	_, doc := c.page("/login?why=ended")
+	if got := doc.Find(`[data-testid="login-notice"]`).Text(); !strings.Contains(got, "Your session has ended") {
+		t.Errorf("the login page says %q", got)
 	}
 }

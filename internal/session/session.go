@@ -5,6 +5,7 @@ package session
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -29,14 +30,14 @@ const CookieName = "__Host-kyc_session"
 // ErrExpired is returned with a fresh session when the cookie named one that timed out.
 var ErrExpired = errors.New("session expired")
 
+// ErrEnded is returned with a fresh session when the cookie named one that no longer
+// exists: removed by the janitor once idle, or ended elsewhere (a password change or reset,
+// the identity provider's logout).
+var ErrEnded = errors.New("session ended")
+
 // touchEvery limits last-seen writes to one a minute per session; the idle timeout is
 // therefore exact to within a minute.
 const touchEvery = time.Minute
-
-const (
-	keyUserID = "user_id"
-	keyCSRF   = "csrf"
-)
 
 // Manager is the Store.
 type Manager struct {
@@ -63,7 +64,7 @@ func (m *Manager) New(r *http.Request, name string) (*sessions.Session, error) {
 	hash := hashToken(c.Value)
 	row, err := store.SessionByHash(r.Context(), m.DB.Pool, hash)
 	if errors.Is(err, store.ErrNotFound) {
-		return s, nil
+		return s, ErrEnded
 	}
 	if err != nil {
 		return s, err
@@ -78,13 +79,7 @@ func (m *Manager) New(r *http.Request, name string) (*sessions.Session, error) {
 		}
 	}
 	s.ID, s.IsNew = c.Value, false
-	for k, v := range row.Values {
-		s.Values[k] = v
-	}
-	s.Values[keyCSRF] = row.CSRFToken
-	if row.UserID != 0 {
-		s.Values[keyUserID] = row.UserID
-	}
+	s.Values[recordKey] = recordOf(row)
 	return s, nil
 }
 
@@ -123,7 +118,7 @@ func (m *Manager) fresh(name string) *sessions.Session {
 	s := sessions.NewSession(m, name)
 	s.IsNew = true
 	s.Options = &sessions.Options{Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode}
-	s.Values[keyCSRF] = randomToken()
+	s.Values[recordKey] = &Record{CSRFToken: randomToken()}
 	return s
 }
 
@@ -143,16 +138,13 @@ func (m *Manager) Save(r *http.Request, w http.ResponseWriter, s *sessions.Sessi
 }
 
 func (m *Manager) save(ctx context.Context, q store.Querier, r *http.Request, w http.ResponseWriter, s *sessions.Session) error {
-	now := m.Now()
-	row := store.SessionRow{CSRFToken: CSRFToken(s), UserID: UserID(s), Values: map[string]string{},
-		ClientIP: clientIP(r), CreatedAt: now, LastSeenAt: now}
-	for k, v := range s.Values {
-		if ks, ok := k.(string); ok && ks != keyCSRF && ks != keyUserID {
-			if vs, ok := v.(string); ok {
-				row.Values[ks] = vs
-			}
-		}
+	now, rec := m.Now(), RecordOf(s)
+	if rec.CreatedAt.IsZero() {
+		rec.CreatedAt = now
 	}
+	rec.LastSeenAt = now
+	row := store.SessionRow{CSRFToken: rec.CSRFToken, UserID: rec.UserID, Values: rec.values(),
+		ClientIP: clientIP(r), CreatedAt: rec.CreatedAt, LastSeenAt: now}
 	if s.ID == "" {
 		s.ID = randomToken()
 	}
@@ -171,14 +163,16 @@ func (m *Manager) Login(r *http.Request, w http.ResponseWriter, old *sessions.Se
 	return m.login(r, w, old, user, nil)
 }
 
-// login is Login with values to keep in the new session.
-func (m *Manager) login(r *http.Request, w http.ResponseWriter, old *sessions.Session, user store.User, values map[string]string) (*sessions.Session, error) {
+// login is Login with how the user signed in, set on the new session's record (nil: with
+// their password).
+func (m *Manager) login(r *http.Request, w http.ResponseWriter, old *sessions.Session, user store.User, how func(*Record)) (*sessions.Session, error) {
 	ctx := r.Context()
 	s := m.fresh(old.Name())
-	for k, v := range values {
-		s.Values[k] = v
+	rec := RecordOf(s)
+	rec.UserID = user.ID
+	if how != nil {
+		how(rec)
 	}
-	s.Values[keyUserID] = user.ID
 	s.ID = randomToken()
 	err := m.DB.InTx(ctx, func(tx pgx.Tx) error {
 		if old.ID != "" {
@@ -203,7 +197,7 @@ func (m *Manager) login(r *http.Request, w http.ResponseWriter, old *sessions.Se
 func (m *Manager) Renew(r *http.Request, w http.ResponseWriter, old *sessions.Session) (*sessions.Session, error) {
 	ctx := r.Context()
 	s := m.fresh(old.Name())
-	s.Values[keyUserID] = UserID(old)
+	RecordOf(s).UserID = UserID(old)
 	s.ID = randomToken()
 	err := m.DB.InTx(ctx, func(tx pgx.Tx) error {
 		if err := store.DeleteSession(ctx, tx, hashToken(old.ID)); err != nil {
@@ -235,16 +229,14 @@ func (m *Manager) end(r *http.Request, w http.ResponseWriter, s *sessions.Sessio
 }
 
 // UserID is the signed-in user of s, 0 before login.
-func UserID(s *sessions.Session) int64 {
-	id, _ := s.Values[keyUserID].(int64)
-	return id
-}
+func UserID(s *sessions.Session) int64 { return RecordOf(s).UserID }
+
+// EndedBecause is why the session's user was signed out of it by someone else (a disabling:
+// store.SessionEndedDisabled), or "".
+func EndedBecause(s *sessions.Session) string { return RecordOf(s).Ended }
 
 // CSRFToken is the token that unsafe requests of this session must carry.
-func CSRFToken(s *sessions.Session) string {
-	t, _ := s.Values[keyCSRF].(string)
-	return t
-}
+func CSRFToken(s *sessions.Session) string { return RecordOf(s).CSRFToken }
 
 // Ref is a short, non-secret reference to a session for logs and the audit trail.
 func Ref(s *sessions.Session) string {
@@ -274,4 +266,25 @@ func clientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// Scope lets another package keep rows of its own per session: ID is what the sessions
+// table is keyed by (its rows can reference it and go with the session), and Key is derived
+// from the cookie's token, which the server never stores, to seal what those rows must not
+// hold in the clear.
+type Scope struct {
+	ID  []byte
+	Key [32]byte
+}
+
+// ScopeOf is the scope of s; false before s is saved.
+func ScopeOf(s *sessions.Session) (Scope, bool) {
+	if s.ID == "" {
+		return Scope{}, false
+	}
+	mac := hmac.New(sha256.New, []byte(s.ID))
+	mac.Write([]byte("kycportal session scope key"))
+	sc := Scope{ID: hashToken(s.ID)}
+	copy(sc.Key[:], mac.Sum(nil))
+	return sc, true
 }

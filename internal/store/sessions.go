@@ -81,6 +81,18 @@ func DeleteUserSessions(ctx context.Context, q Querier, userID int64) error {
 	return nil
 }
 
+// EndUserSessions ends every session of a user, leaving each as an anonymous session that
+// says why it ended (values' "ended"), so that the user's next click can say so; the
+// janitor removes it with the other idle sessions.
+func EndUserSessions(ctx context.Context, q Querier, userID int64, why string) error {
+	_, err := q.Exec(ctx, `UPDATE sessions SET user_id = NULL, values = jsonb_build_object('ended', $2::text)
+		WHERE user_id = $1`, userID, why)
+	if err != nil {
+		return fmt.Errorf("store.EndUserSessions(%d): %w", userID, err)
+	}
+	return nil
+}
+
 // DeleteOtherUserSessions ends every session of a user but the one named by keepRef.
 func DeleteOtherUserSessions(ctx context.Context, q Querier, userID int64, keepRef string) error {
 	_, err := q.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1

@@ -93,6 +93,9 @@ func ListUsers(ctx context.Context, q Querier) ([]User, error) {
 	return users, nil
 }
 
+// SessionEndedDisabled marks the sessions a disabling ended.
+const SessionEndedDisabled = "disabled"
+
 // SetUserActive enables or disables an account; disabling also ends all its sessions.
 func SetUserActive(ctx context.Context, q Querier, id int64, active bool) error {
 	tag, err := q.Exec(ctx, `UPDATE users SET active = $2, updated_at = now() WHERE id = $1`, id, active)
@@ -103,7 +106,7 @@ func SetUserActive(ctx context.Context, q Querier, id int64, active bool) error 
 		return fmt.Errorf("store.SetUserActive(%d): %w", id, ErrNotFound)
 	}
 	if !active {
-		return DeleteUserSessions(ctx, q, id)
+		return EndUserSessions(ctx, q, id, SessionEndedDisabled)
 	}
 	return nil
 }

@@ -1,7 +1,10 @@
 package pages
 
 import (
+	"context"
+	"encoding/json"
 	"strconv"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -115,4 +118,30 @@ func invalidAttrs(id, msg string) templ.Attributes {
 		return templ.Attributes{}
 	}
 	return templ.Attributes{"aria-invalid": "true", "aria-describedby": id}
+}
+
+// keepVals are the values "Keep mine" posts: the field with the agent's value (the page's
+// version goes with it, the one the conflict's answer brought).
+func keepVals(name, yours string) string {
+	b, _ := json.Marshal(map[string]string{name: yours}) // a map of strings always encodes
+	return string(b)
+}
+
+// dateInWords is a form's date (YYYY-MM-DD) with its month in words of the page's language,
+// or "" for no date.
+func dateInWords(ctx context.Context, v string) string {
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return ""
+	}
+	return views.LangOf(ctx).Date(d)
+}
+
+// nextDocHref is where a document's Continue goes: the next document's card, or the review
+// after the last.
+func nextDocHref(d Draft, i int) string {
+	if i+1 < len(d.Docs) {
+		return "#doc-" + d.Docs[i+1].Kind
+	}
+	return stepURL(d.ID, "review")
 }

@@ -65,7 +65,10 @@ type Rules struct {
 }
 
 // Conflict shows both values of a field two people saved at once, and what to do.
-type Conflict struct{ Theirs, Yours, Advice string }
+type Conflict struct {
+	Theirs, Yours, Advice string
+	Keep                  string // where "Keep mine" posts the agent's value again, over the saved one
+}
 
 // Doc is a document slot of the documents step.
 type Doc struct {
@@ -85,7 +88,7 @@ type Issue struct{ Label, Message, Href string }
 // Draft is one step of a draft's form.
 type Draft struct {
 	ID                                    int64
-	Country, PackLabel, IDLabel, IDNumber string
+	Country, PackLabel, IDLabel, IDNumber string // Country: its name, as the agent reads it
 	Version                               int
 	Open                                  bool
 	Status                                string
@@ -122,6 +125,7 @@ type Autosave struct {
 	SavedAt   string
 	Messages  []Field // the fields posted: their message slots
 	Refreshed []Field // fields someone else changed: replaced whole
+	Steps     []StepLink
 }
 
 // HistoryRow is one audit event of a draft.

@@ -1,0 +1,111 @@
+package session
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/gorilla/sessions"
+
+	"kycportal/internal/cdp/cdptest"
+	"kycportal/internal/store"
+	"kycportal/internal/testdb"
+)
+
+// TestRecordKeepsEveryField: a record written to a session row and read back is the same
+// record; an empty one leaves the row's values empty.
+func TestRecordKeepsEveryField(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 7, 9, 30, 15, 123456789, time.UTC)
+	full := Record{UserID: 7, CSRFToken: "csrf", CreatedAt: at, LastSeenAt: at.Add(time.Minute), StepUpAt: at.Add(2 * time.Minute),
+		SSO: true, OIDCSID: "sid-1", Grant: "grant", Pending: Pending{SSOState: "state", SSONonce: "nonce", SSOVerifier: "verifier",
+			StepUpCase: "12", StepUpSince: "1765100000", TOTP: "sealed"}}
+	row := store.SessionRow{UserID: full.UserID, CSRFToken: full.CSRFToken, CreatedAt: full.CreatedAt,
+		LastSeenAt: full.LastSeenAt, Values: full.values()}
+	if got := recordOf(row); *got != full {
+		t.Errorf("read back %+v, want %+v", *got, full)
+	}
+	if v := (&Record{UserID: 7, CSRFToken: "csrf"}).values(); len(v) != 0 {
+		t.Errorf("an empty record's values: %v, want none", v)
+	}
+}
+
+// TestSessionLifecycle: a signed-in session comes back typed from its cookie, with what a
+// flow kept in it; a session signed in through the provider says so; an idle one expires
+// and is gone; the scope of a session is its table key and a key only its cookie gives.
+func TestSessionLifecycle(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testdb.Open(t)
+	clock := cdptest.NewClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
+	m := &Manager{DB: db, Now: clock.Now, Idle: 15 * time.Minute, Absolute: 8 * time.Hour}
+	u, err := store.CreateUser(ctx, db.Pool, store.User{Username: "amal", DisplayName: "Amal", Role: store.RoleAgent,
+		Branch: "DXB-01", Countries: []string{"AE"}, PasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	request := func(token string) *http.Request {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		if token != "" {
+			r.AddCookie(&http.Cookie{Name: CookieName, Value: token})
+		}
+		return r
+	}
+	before, err := m.New(request(""), "kyc")
+	if err != nil || !before.IsNew || CSRFToken(before) == "" || UserID(before) != 0 {
+		t.Fatalf("a new session: %+v %v", RecordOf(before), err)
+	}
+	s, err := m.Login(request(""), httptest.NewRecorder(), before, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if CSRFToken(s) == CSRFToken(before) {
+		t.Error("the CSRF token survived sign-in")
+	}
+	RecordOf(s).Pending.TOTP = "sealed secret"
+	if err := m.Save(request(s.ID), httptest.NewRecorder(), s); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(5 * time.Minute)
+	back, err := m.New(request(s.ID), "kyc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := RecordOf(back); rec.UserID != u.ID || rec.CSRFToken != CSRFToken(s) || rec.Pending.TOTP != "sealed secret" ||
+		rec.SSO || !rec.CreatedAt.Equal(clock.Now().Add(-5*time.Minute)) {
+		t.Errorf("loaded %+v", rec)
+	}
+
+	viaProvider, err := m.LoginSSO(request(""), httptest.NewRecorder(), back, u, "provider session", "sealed grant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := m.New(request(viaProvider.ID), "kyc")
+	if rec := RecordOf(loaded); err != nil || !SignedInWithSSO(loaded) || rec.OIDCSID != "provider session" || Grant(loaded) != "sealed grant" || rec.Pending.TOTP != "" {
+		t.Errorf("signed in through the provider: %+v %v", rec, err)
+	}
+	if gone, _ := m.New(request(s.ID), "kyc"); !gone.IsNew {
+		t.Error("the session before the provider's sign-in still opens")
+	}
+
+	scope, ok := ScopeOf(viaProvider)
+	other, _ := ScopeOf(&sessions.Session{ID: "another token"})
+	if hash := sha256.Sum256([]byte(viaProvider.ID)); !ok || string(scope.ID) != string(hash[:]) || scope.Key == other.Key {
+		t.Errorf("scope %x (%v), want the token's hash and a key of its own", scope.ID, ok)
+	}
+	if _, ok := ScopeOf(before); ok {
+		t.Error("an unsaved session has a scope")
+	}
+
+	clock.Advance(16 * time.Minute)
+	if _, err := m.New(request(viaProvider.ID), "kyc"); !errors.Is(err, ErrExpired) {
+		t.Errorf("after 16 idle minutes: %v, want ErrExpired", err)
+	}
+	if _, err := store.SessionByHash(ctx, db.Pool, scope.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the expired session's row: %v, want gone", err)
+	}
+}
