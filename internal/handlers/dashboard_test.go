@@ -124,7 +124,7 @@ func TestSupervisorDashboard(t *testing.T) {
 	if title := doc.Find(`[data-testid="chart-states"] svg title`).Text(); title != "Entries into each state, last 30 days: awaiting approval 5, onboarded 3, returned 4" {
 		t.Errorf("chart text alternative %q", title)
 	}
-	if doc.Find(`[data-testid="chart-states"] rect`).Length() != 3 || doc.Find("script").Length() != 2 {
+	if doc.Find(`[data-testid="chart-states"] rect`).Length() != 3 || doc.Find(`script:not([type="application/json"])`).Length() != 2 {
 		t.Error("the chart is not three SVG bars, or the page gained a script beside htmx and portal.js")
 	}
 	if got := text(`[data-testid="dash-reasons"]`); !strings.Contains(got, "face photo blurred") || strings.Contains(got, "other branch") ||
