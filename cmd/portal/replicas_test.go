@@ -106,7 +106,9 @@ func TestTwoReplicasShareSessions(t *testing.T) {
 	}
 	old := &browser{t: t, cookie: stolen}
 	for _, base := range []string{a, b} {
-		if resp, _ := old.do(http.MethodGet, base+"/", nil); resp.Header.Get("Location") != "/login" {
+		// The login page may say the session ended (docs/architecture.md): a replayed
+		// cookie learns nothing more than that.
+		if resp, _ := old.do(http.MethodGet, base+"/", nil); !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
 			t.Errorf("%s after logout on B: %d %q", base, resp.StatusCode, resp.Header.Get("Location"))
 		}
 	}
