@@ -53,6 +53,16 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// await is the buffer once it holds want, or after 5 s without it. The request log is
+// written after the response has gone, so a client can read its answer first.
+func (b *syncBuffer) await(want string) string {
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(b.String(), want) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return b.String()
+}
+
 type env struct {
 	t       *testing.T
 	db      *store.DB

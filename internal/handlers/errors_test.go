@@ -101,7 +101,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	c := e.client()
 	c.signIn(name)
 	c.do(http.MethodGet, "/?q=784199012345676", nil).Body.Close()
-	logs := e.logs.String()
+	logs := e.logs.await(`"route":"/"`)
 	for _, secret := range []string{pw, c.cookie, c.csrf, "784199012345676"} {
 		if strings.Contains(logs, secret) {
 			t.Errorf("logs contain %q", secret)
