@@ -60,11 +60,12 @@ func TestEveryPageSpeaksTheChosenLanguage(t *testing.T) {
 					readsIn(t, lang, path, doc)
 				}
 			}
-			// Refusals: a mistyped ID number, a file that is no photo, a wrong password at
+			// Refusals: a mistyped ID number (too short, and with a letter among its digits), a file that is no photo, a wrong password at
 			// approval, a filter the case list refuses.
 			agent.page("/drafts/new")
 			refusals := map[string]*http.Response{
 				"new draft":   agent.post("/drafts", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"784-1990-12"}}),
+				"mixed ID":    agent.post("/drafts", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"784-1990-12A"}}),
 				"upload":      agent.upload(open, "id_front", "id-front.jpg", []byte("not a photo at all"), false),
 				"case filter": agent.do(http.MethodGet, "/drafts?state=nonsense", nil),
 			}

@@ -188,6 +188,9 @@ func (l *Lang) Say(english string) string {
 	if l.Code == "en" || english == "" {
 		return english
 	}
+	if counts, ok := l.sayCounts(english); ok {
+		return counts
+	}
 	for _, m := range services {
 		if got := m.match.FindStringSubmatch(english); got != nil {
 			var data []any
@@ -198,4 +201,43 @@ func (l *Lang) Say(english string) string {
 		}
 	}
 	return english
+}
+
+// typedCount is one count of a service's description of what was typed: "14 digits".
+var typedCount = regexp.MustCompile(`^(\d+) (digit|letter|other character)s?$`)
+
+// typedKinds names the catalogue's plural message ([typed.*]) of each counted kind.
+var typedKinds = map[string]string{"digit": "typed.digit", "letter": "typed.letter", "other character": "typed.other"}
+
+// sayCounts gives a list of counts ("14 digits, 2 letters and 1 other character") in the
+// language, each count in its plural form; ok is false for any other text.
+func (l *Lang) sayCounts(english string) (string, bool) {
+	items, last := strings.Split(english, ", "), ""
+	if head, tail, found := strings.Cut(english, " and "); found {
+		items, last = strings.Split(head, ", "), tail
+	}
+	var said []string
+	for _, item := range append(items, last) {
+		if item == "" && len(said) == len(items) {
+			break // no " and ": the list ends with its commas' last item
+		}
+		m := typedCount.FindStringSubmatch(item)
+		if m == nil {
+			return "", false
+		}
+		n, err := strconv.Atoi(m[1])
+		if err != nil {
+			return "", false
+		}
+		said = append(said, l.N(typedKinds[m[2]], n))
+	}
+	out := said[0]
+	for i, s := range said[1:] {
+		join := "typed.comma"
+		if last != "" && i == len(said)-2 {
+			join = "typed.and"
+		}
+		out = l.T(join, "A", out, "B", s)
+	}
+	return out, true
 }

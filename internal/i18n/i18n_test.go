@@ -133,3 +133,25 @@ func TestSayTranslatesTheValuesOfAMessage(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestSayTranslatesMixedCounts: the counts an ID-number refusal gives of what was typed read
+// in the language, each in its plural form, joined by the language's "and".
+func TestSayTranslatesMixedCounts(t *testing.T) {
+	ar, ms := Pick("ar", ""), Pick("ms", "")
+	tests := []struct {
+		l             *Lang
+		english, want string
+	}{
+		{ar, "Emirates ID: must be 15 digits (784-YYYY-NNNNNNN-N); got 14 digits and 1 letter",
+			"الهوية الإماراتية: يجب أن يتكون من 15 رقمًا (784-YYYY-NNNNNNN-N)؛ المُدخل 14 رقمًا وحرف واحد"},
+		{ar, "3 letters, 2 digits and 1 other character", "3 أحرف ورقمان ورمز آخر واحد"},
+		{ms, "2 letters and 12 digits", "2 huruf dan 12 digit"},
+		{ms, "1 digit", "1 digit"},
+		{ar, "11 digits", "11 رقمًا"},
+	}
+	for _, tt := range tests {
+		if got := tt.l.Say(tt.english); got != tt.want {
+			t.Errorf("%s Say(%q) = %q, want %q", tt.l.Code, tt.english, got, tt.want)
+		}
+	}
+}

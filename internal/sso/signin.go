@@ -96,8 +96,11 @@ func (s *Service) refuse(ctx context.Context, user store.User, id Identity, reas
 	if err != nil {
 		return err
 	}
-	return fmt.Errorf("%w: %w", ErrRefused, reason)
+	return refused(reason)
 }
+
+// refused is the error of a sign-in refused for reason, as the login page shows it.
+func refused(reason error) error { return fmt.Errorf("%w: %w", ErrRefused, reason) }
 
 // SignedIn is a sign-in through the provider that the portal accepted.
 type SignedIn struct {

@@ -82,15 +82,23 @@ func Notify(ctx context.Context, tx pgx.Tx, n store.Notification, key string, da
 	if err != nil {
 		return err
 	}
-	l := i18n.Pick(u.Language, "")
+	n.Message = NoticeText(u.Language, key, data...)
+	return store.AddNotification(ctx, tx, n)
+}
+
+// NoticeText is the catalogue's message key in language (English when ""), filled with data,
+// whose English string values are said in that language too; cut with an ellipsis where it
+// is longer than the inbox keeps.
+func NoticeText(language, key string, data ...any) string {
+	l := i18n.Pick(language, "")
 	for i := 1; i < len(data); i += 2 {
 		if v, ok := data[i].(string); ok {
 			data[i] = l.Say(v) // a value written in English, such as the case's name, in the user's language
 		}
 	}
-	n.Message = l.T(key, data...)
-	if r := []rune(n.Message); len(r) > MaxNotice {
-		n.Message = string(r[:MaxNotice-1]) + "…"
+	text := l.T(key, data...)
+	if r := []rune(text); len(r) > MaxNotice {
+		text = string(r[:MaxNotice-1]) + "…"
 	}
-	return store.AddNotification(ctx, tx, n)
+	return text
 }

@@ -15,6 +15,7 @@ import (
 
 	"kycportal/internal/audit"
 	"kycportal/internal/drafts"
+	"kycportal/internal/i18n"
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
 )
@@ -72,7 +73,11 @@ func (s *Service) Watch(ctx context.Context, day time.Time) (bool, int, error) {
 		if err != nil {
 			return err
 		}
-		if err := store.AddNotifications(ctx, tx, s.notices(items)); err != nil {
+		notices, err := s.notices(ctx, tx, items)
+		if err != nil {
+			return err
+		}
+		if err := store.AddNotifications(ctx, tx, notices); err != nil {
 			return err
 		}
 		added = len(items)
@@ -85,18 +90,30 @@ func (s *Service) Watch(ctx context.Context, day time.Time) (bool, int, error) {
 	return ran, added, err
 }
 
-// notices tell the agent who onboarded each item's customer that it came due.
-func (s *Service) notices(items []store.WorklistItem) []store.Notification {
+// notices tell the agent who onboarded each item's customer, in the language that agent
+// chose, that it came due.
+func (s *Service) notices(ctx context.Context, tx pgx.Tx, items []store.WorklistItem) ([]store.Notification, error) {
 	out := make([]store.Notification, 0, len(items))
+	languages := map[int64]string{} // maker → chosen language, read once per maker
 	for _, it := range items {
-		kind, what := NoticeExpiryDue, KindLabel(it.Kind)+" "+it.DueOn.Format(time.DateOnly)
+		language, ok := languages[it.MakerID]
+		if !ok {
+			u, err := store.UserByID(ctx, tx, it.MakerID)
+			if err != nil {
+				return nil, err
+			}
+			language, languages[it.MakerID] = u.Language, u.Language
+		}
+		kind := NoticeExpiryDue
 		if it.Kind == "review" {
 			kind = NoticeReviewDue
 		}
+		l := i18n.Pick(language, "")
 		out = append(out, store.Notification{UserID: it.MakerID, Branch: it.Branch, Kind: kind, DraftID: it.DraftID,
-			Message: "Customer ECRN " + it.ECRN + ": " + what + ". See the worklist.", CreatedAt: s.Now()})
+			Message: submission.NoticeText(language, "notice.item_due", "ECRN", it.ECRN,
+				"What", l.T("review.kind_"+it.Kind), "Date", it.DueOn.Format(time.DateOnly)), CreatedAt: s.Now()})
 	}
-	return out
+	return out, nil
 }
 
 // KindLabel names an item's kind as people read it.

@@ -222,3 +222,29 @@ func TestContactAndRenewal(t *testing.T) {
 		t.Errorf("worklist after the renewal was onboarded: %+v, want empty", list)
 	}
 }
+
+// TestWatchNoticesInEachAgentsLanguage: the watch writes each agent's notice in the language
+// that agent chose, English for one who chose none, in the same run.
+func TestWatchNoticesInEachAgentsLanguage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	english := e.agent
+	malay := e.user("aziz", store.RoleAgent, "DXB-01")
+	if err := store.SetUserLanguage(ctx, e.db.Pool, malay.ID, "ms"); err != nil {
+		t.Fatal(err)
+	}
+	e.customer("7841000000000001", day0.AddDate(-1, 0, 0), map[string]string{"date_of_expiry": "2027-02-10"})
+	e.agent = malay
+	e.customer("7841000000000002", day0.AddDate(-1, 0, 0), map[string]string{"date_of_expiry": "2027-02-10"})
+	e.watch()
+	want := map[int64]string{english.ID: "Customer ECRN 7841000000000001: ID expires 2027-02-10. See the worklist.",
+		malay.ID: "Pelanggan ECRN 7841000000000002: ID tamat tempoh 2027-02-10. Lihat senarai kerja."}
+	for id, message := range want {
+		var got string
+		err := e.db.Pool.QueryRow(ctx, `SELECT message FROM notifications WHERE user_id = $1 AND kind = 'expiry_due'`, id).Scan(&got)
+		if err != nil || got != message {
+			t.Errorf("notice to user %d: %q (%v), want %q", id, got, err, message)
+		}
+	}
+}
