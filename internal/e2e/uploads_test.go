@@ -16,8 +16,8 @@ import (
 )
 
 // TestUploadWaitIsShown: two photos sent at once from one draft, a large one and a small
-// one. The portal prepares one photo of a user at a time, and the page says so: once its
-// bytes are sent, the one that waits for the other says it is waiting; both are then stored.
+// one. The portal prepares one photo of a user at a time, and the page says so: the small
+// one, sent while the large one is being checked, says it is waiting; both are then stored.
 func TestUploadWaitIsShown(t *testing.T) {
 	t.Parallel()
 	p := Start(t)
@@ -32,6 +32,10 @@ func TestUploadWaitIsShown(t *testing.T) {
 	_, err = page.GetByTestId("file-id_front").Evaluate(`el => el.removeAttribute("data-scale-to")`, nil)
 	check(t, err)
 	check(t, page.GetByTestId("file-id_front").SetInputFiles(largePhoto(t))) // each sent as it is chosen
+	// The face is chosen once the large photo is wholly sent and being checked: chosen
+	// earlier, the small face could arrive first and take the turn, and the large one
+	// would wait only for the moment the face takes.
+	check(t, expect.Locator(page.GetByTestId("upload-status-id_front")).ToContainText("Checking"))
 	check(t, page.GetByTestId("file-face").SetInputFiles(filepath.Join(corpus.Dir(), "face.jpg")))
 	waiting := page.Locator(`[data-testid^="upload-status-"]`, playwright.PageLocatorOptions{HasText: "Waiting"})
 	check(t, expect.Locator(waiting).ToBeVisible())
