@@ -149,6 +149,19 @@ func buildDraft(t *testing.T, p *Portal, page playwright.Page, country, idType, 
 	return draftURL
 }
 
+// agentOnDocuments starts a portal, signs a new agent in, starts an AE draft of idNumber
+// and opens its documents step: where every upload journey begins.
+func agentOnDocuments(t *testing.T, idNumber string) (*Portal, playwright.Page, string) {
+	t.Helper()
+	p := Start(t)
+	page := p.Page(t)
+	login(t, page, p.NewUser("agent"))
+	draftURL := newDraft(t, p, page, "AE", "4", idNumber)
+	_, err := page.Goto(draftURL + "?step=documents")
+	check(t, err)
+	return p, page, draftURL
+}
+
 // newDraft starts a draft through the "New onboarding" form and returns its URL.
 func newDraft(t *testing.T, p *Portal, page playwright.Page, country, idType, idNumber string) string {
 	t.Helper()

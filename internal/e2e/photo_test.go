@@ -15,20 +15,15 @@ import (
 // stores before sending it, so the request carries far fewer bytes and pixels, and the
 // portal keeps it upright at that size.
 func TestBrowserScalesALargePhoto(t *testing.T) {
-	p := Start(t)
-	agent := p.NewUser("agent")
-	page := p.Page(t)
-	login(t, page, agent)
-	draftURL := newDraft(t, p, page, "AE", "4", "784-1990-1234567-6")
-	_, err := page.Goto(draftURL + "?step=documents")
-	check(t, err)
+	t.Parallel()
+	p, page, _ := agentOnDocuments(t, "784-1990-1234567-6")
 
 	photo := sideways(t, bench.Photo(4000, 3000))
 	path := filepath.Join(t.TempDir(), "phone-photo.jpg")
 	check(t, os.WriteFile(path, photo, 0o600))
 	// Sent by its button rather than as it is chosen, so that the file the input holds
 	// after scaling can be read before it goes.
-	_, err = page.GetByTestId("upload-id_front").Evaluate(`form => form.removeAttribute("data-upload-on-choose")`, nil)
+	_, err := page.GetByTestId("upload-id_front").Evaluate(`form => form.removeAttribute("data-upload-on-choose")`, nil)
 	check(t, err)
 	input := page.GetByTestId("file-id_front")
 	check(t, input.SetInputFiles(path))

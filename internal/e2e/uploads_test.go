@@ -20,16 +20,10 @@ import (
 // one, sent while the large one is being checked, says it is waiting; both are then stored.
 func TestUploadWaitIsShown(t *testing.T) {
 	t.Parallel()
-	p := Start(t)
-	agent := p.NewUser("agent")
-	page := p.Page(t)
-	login(t, page, agent)
-	draftURL := newDraft(t, p, page, "AE", "4", "784-1990-1234567-6")
-	_, err := page.Goto(draftURL + "?step=documents")
-	check(t, err)
+	_, page, _ := agentOnDocuments(t, "784-1990-1234567-6")
 	// As from a browser that cannot scale photos before sending them: the portal then has
 	// the whole 12 megapixels to prepare, long enough for the other photo to be seen waiting.
-	_, err = page.GetByTestId("file-id_front").Evaluate(`el => el.removeAttribute("data-scale-to")`, nil)
+	_, err := page.GetByTestId("file-id_front").Evaluate(`el => el.removeAttribute("data-scale-to")`, nil)
 	check(t, err)
 	// Every text the upload notes show is recorded as it is set: the wait can last less
 	// than a poll of the page, now that the portal checks a large photo quickly.
@@ -81,13 +75,7 @@ func largePhoto(t *testing.T) string {
 // its input in plain words, with the progress bar reset and nothing at the top of the page.
 func TestDocumentsGoAsTheyAreChosen(t *testing.T) {
 	t.Parallel()
-	p := Start(t)
-	agent := p.NewUser("agent")
-	page := p.Page(t)
-	login(t, page, agent)
-	draftURL := newDraft(t, p, page, "AE", "4", "784-1990-1234567-6")
-	_, err := page.Goto(draftURL + "?step=documents")
-	check(t, err)
+	p, page, _ := agentOnDocuments(t, "784-1990-1234567-6")
 	count := page.GetByTestId("step-count-documents")
 	before, err := count.TextContent()
 	check(t, err)

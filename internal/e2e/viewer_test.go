@@ -39,13 +39,8 @@ const corners = `frame => {
 // ID front inside the frame, and at every zoom and quarter turn each of the picture's four
 // corners can be scrolled to.
 func TestDocumentViewerKeepsEveryCornerReachable(t *testing.T) {
-	p := Start(t)
-	agent := p.NewUser("agent")
-	page := p.Page(t)
-	login(t, page, agent)
-	draftURL := newDraft(t, p, page, "AE", "4", cdptest.EmiratesID(4501))
-	_, err := page.Goto(draftURL + "?step=documents")
-	check(t, err)
+	t.Parallel()
+	p, page, draftURL := agentOnDocuments(t, cdptest.EmiratesID(4501))
 	// A report over the limit is refused as it is chosen, and not kept to be sent (photos
 	// are scaled by the browser before they are sent instead).
 	big := []playwright.InputFile{{Name: "report.pdf", MimeType: "application/pdf", Buffer: make([]byte, 12<<20)}}
