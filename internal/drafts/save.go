@@ -109,7 +109,7 @@ func (s *Service) write(ctx context.Context, tx pgx.Tx, u store.User, out *Saved
 	// The UPDATE and its event go in one round trip: autosave is the portal's most
 	// frequent write (docs/performance.md).
 	b := &pgx.Batch{}
-	store.QueueDraftValues(b, d.Draft)
+	store.QueueDraftValues(b, d.DraftRow)
 	err := audit.Queue(ctx, b, audit.Event{Action: audit.DraftUpdated, EntityType: "draft",
 		EntityID: strconv.FormatInt(d.ID, 10), Before: before, After: after})
 	if err != nil {
