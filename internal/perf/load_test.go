@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"testing"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -151,4 +152,22 @@ func best(steps []bench.Step, budget time.Duration) (int, bench.Step) {
 		}
 	}
 	return top.Rate, top
+}
+
+// TestTheCeilingIsSetByTheLeanestFullStep: the ceiling's step is the cheapest a request of
+// those that answered everything, whether or not it held its p99; a step that lost
+// requests does not count, and with none answered in full the first step stands.
+func TestTheCeilingIsSetByTheLeanestFullStep(t *testing.T) {
+	t.Parallel()
+	step := func(rate int, cpu time.Duration, success float64) bench.Step {
+		return bench.Step{Rate: rate, Requests: 1000, Success: success, CPU: bench.CPU{Self: cpu}}
+	}
+	steps := []bench.Step{step(100, 2500*time.Millisecond, 1), step(300, 2000*time.Millisecond, 1),
+		step(400, 1800*time.Millisecond, 1), step(500, 1500*time.Millisecond, 0.97)}
+	if got := leanest(steps); got.Rate != 400 {
+		t.Errorf("leanest of %v: %d/s, want 400/s", steps, got.Rate)
+	}
+	if got := leanest([]bench.Step{step(100, time.Second, 0.9), step(200, time.Second/2, 0.8)}); got.Rate != 100 {
+		t.Errorf("with no step answered in full: %d/s, want the first, 100/s", got.Rate)
+	}
 }
