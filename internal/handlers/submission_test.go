@@ -102,7 +102,7 @@ func (e *env) underInvestigation(ecrn string) int64 {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	id, err := store.CreateDraft(ctx, e.db.Pool, store.Draft{Country: "AE", PackVersion: 1, IDType: "4",
+	id, err := store.CreateDraft(ctx, e.db.Pool, store.DraftRow{Country: "AE", PackVersion: 1, IDType: "4",
 		IDNumber: "784198500000017", IssuedCountry: "AE", Branch: "DXB-01", CreatedBy: u.ID, CreatedAt: e.clock.Now()})
 	if err != nil {
 		e.t.Fatal(err)

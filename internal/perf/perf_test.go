@@ -129,8 +129,8 @@ type perf struct {
 	http   *http.Client
 	agents []*perfUser // of AE and MY branches: the CDP sandbox knows their ID types
 	admin  *perfUser
-	super  *perfUser     // a supervisor of the first agent's branch
-	open   []store.Draft // sampled for the routes that change drafts
+	super  *perfUser        // a supervisor of the first agent's branch
+	open   []store.DraftRow // sampled for the routes that change drafts
 	out    io.Writer
 
 	postmaster int              // the database server's, for its CPU time

@@ -186,13 +186,13 @@ func (r *rotation[T]) next() T {
 }
 
 // drafter is the signed-in agent of the current draft's branch.
-func (p *perf) drafter(r *rotation[store.Draft]) func() *perfUser {
+func (p *perf) drafter(r *rotation[store.DraftRow]) func() *perfUser {
 	return func() *perfUser { return p.agentOf(r.cur.Branch, r.turn) }
 }
 
 // sampleDrafts are drafts of the signed-in agents' branches spread over the whole table,
 // with their branch, document, first name and version; status "" takes any.
-func (p *perf) sampleDrafts(status string, n int) []store.Draft {
+func (p *perf) sampleDrafts(status string, n int) []store.DraftRow {
 	branches := map[string]bool{}
 	for _, a := range p.agents {
 		branches[a.Branch] = true
@@ -208,8 +208,8 @@ func (p *perf) sampleDrafts(status string, n int) []store.Draft {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Draft, error) {
-		d := store.Draft{Values: map[string]string{}}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.DraftRow, error) {
+		d := store.DraftRow{Values: map[string]string{}}
 		var first string
 		err := r.Scan(&d.ID, &d.Branch, &d.Country, &d.IDType, &d.IDNumber, &first, &d.Version)
 		d.Values["first_name"] = first
@@ -366,7 +366,7 @@ func (p *perf) autosave() bench.Route {
 func newCity(v int) string { return []string{"Khor Fakkan", "Fujairah"}[v%2] }
 
 // openDrafts are open drafts to change: autosave takes every other one, upload the rest.
-func (p *perf) openDrafts() []store.Draft {
+func (p *perf) openDrafts() []store.DraftRow {
 	if p.open == nil {
 		p.open = p.sampleDrafts("open", 4000)
 	}
