@@ -22,7 +22,7 @@ import (
 func TestRecordKeepsEveryField(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 12, 7, 9, 30, 15, 123456789, time.UTC)
-	full := Record{UserID: 7, CSRFToken: "csrf", CreatedAt: at, LastSeenAt: at.Add(time.Minute), StepUpAt: at.Add(2 * time.Minute),
+	full := Record{UserID: 7, CSRFToken: "csrf", CreatedAt: at, LastSeenAt: at.Add(time.Minute),
 		SSO: true, OIDCSID: "sid-1", Grant: "grant", Pending: Pending{SSOState: "state", SSONonce: "nonce", SSOVerifier: "verifier",
 			StepUpCase: "12", StepUpSince: "1765100000", TOTP: "sealed"}}
 	row := store.SessionRow{UserID: full.UserID, CSRFToken: full.CSRFToken, CreatedAt: full.CreatedAt,
