@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -30,13 +31,27 @@ var chromiumArgs = []string{
 	"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 }
 
-// repoRoot is the module root, seen from this package's folder (go test's working directory).
-var repoRoot, _ = filepath.Abs(filepath.Join("..", ".."))
+// repoRoot is the module root: the nearest folder holding go.mod above the working
+// directory, which go test sets to the journey package's folder.
+var repoRoot = func() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		panic(err)
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		if filepath.Dir(dir) == dir {
+			return wd
+		}
+	}
+}()
 
-// expect asserts on pages and locators, retrying until its timeout (milliseconds).
-var expect = playwright.NewPlaywrightAssertions(10_000)
+// Expect asserts on pages and locators, retrying until its timeout (milliseconds).
+var Expect = playwright.NewPlaywrightAssertions(10_000)
 
-// suite holds what the test binary sets up once, on first use, and TestMain tears down.
+// suite holds what the test binary sets up once, on first use, and Main tears down.
 var suite struct {
 	once    sync.Once
 	err     error
@@ -44,10 +59,21 @@ var suite struct {
 	binary  string
 	pw      *playwright.Playwright
 	browser playwright.Browser
+
+	mu     sync.Mutex
+	shared map[string]*shared // the package's portals, by their settings
 }
 
-func TestMain(m *testing.M) {
+// Main runs a journey package's tests (its TestMain calls it), then stops the portals the
+// journeys shared and scans their logs (a leak fails the package), and closes the browser.
+func Main(m *testing.M) {
 	code := m.Run()
+	for _, s := range suite.shared {
+		if problems := s.end(); len(problems) > 0 {
+			fmt.Fprintf(os.Stderr, "FAIL: the portal the journeys shared (%s):\n  %s\n", s.portal.Out, strings.Join(problems, "\n  "))
+			code = 1
+		}
+	}
 	if suite.browser != nil {
 		_ = suite.browser.Close()
 	}
@@ -135,24 +161,25 @@ const secretsKey = "the e2e portals' secrets key, 32 characters or more"
 type Portal struct {
 	URL string // base URL, without a trailing slash
 	DSN string // its database
-	Out string // the test's output folder: screenshots and portal.log
+	Out string // the test's output folder: screenshots and axe.jsonl (portal.log beside them, or in the shared portal's)
 
 	t       *testing.T
 	branch  string // of the users NewUser adds
 	*counts        // shared by every view of the portal (InBranch)
 }
 
-// counts are what the views of one portal share, guarded by mu: parallel subtests add
-// users and screenshots at once.
+// counts are what the views of one portal share, guarded by mu: parallel tests add
+// users, branches and screenshots at once.
 type counts struct {
-	mu      sync.Mutex
-	users   int
-	shots   int
-	secrets []string // passwords and cookies of the journey: its log must hold none (checkLeaks)
+	mu       sync.Mutex
+	users    int
+	branches int
+	shots    int
+	secrets  []string // passwords and cookies of the journeys: the log must hold none (checkLeaks)
 }
 
-// InBranch is p as the subtest t sees it, with a new branch of its own (code, in AE): the
-// users NewUser adds belong to it, so that parallel subtests on one portal never meet in
+// InBranch is p as the test t sees it, with a new branch of its own (code, in AE): the
+// users NewUser adds belong to it, so that parallel tests on one portal never meet in
 // a branch's lists (a supervisor's approvals hold every case of the branch).
 func (p *Portal) InBranch(t *testing.T, code string) *Portal {
 	t.Helper()
@@ -163,6 +190,16 @@ func (p *Portal) InBranch(t *testing.T, code string) *Portal {
 	return &view
 }
 
+// Branch is the code of the branch the users NewUser adds belong to.
+func (p *Portal) Branch() string { return p.branch }
+
+// AddSecret adds a value the portal's log must never hold, such as a second factor's key.
+func (p *Portal) AddSecret(s string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.secrets = append(p.secrets, s)
+}
+
 // User is an account created through `portal user add`.
 type User struct {
 	Username    string
@@ -171,79 +208,188 @@ type User struct {
 	Role        string
 }
 
-// Start serves the portal on a free loopback port and a fresh database until t ends; env
-// adds settings such as "PORTAL_SESSION_IDLE=10s". A "PORTAL_ADDR=" among them (from
-// FreeAddr) chooses the address, for a journey that must name it to another server first.
+// Start serves a portal of t's own on a free loopback port and a fresh database until t
+// ends; env adds settings such as "PORTAL_SESSION_IDLE=10s". A "PORTAL_ADDR=" among them
+// (from FreeAddr) chooses the address, for a journey that must name it to another server
+// first. Journeys that need no settings of their own share one portal instead (Shared).
 func Start(t *testing.T, env ...string) *Portal {
 	t.Helper()
 	setup(t)
-	p := &Portal{DSN: testdb.New(t), Out: outputDir(t), t: t, branch: "DXB", counts: &counts{}}
-	addr := freeAddr(t)
+	p := &Portal{DSN: testdb.New(t), Out: outputDir(t, t.Name()), t: t, branch: "DXB", counts: &counts{}}
+	stop, err := p.serve(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for _, problem := range stop() {
+			t.Error(problem)
+		}
+	})
+	p.command("", "branch", "add", "--code", "DXB", "--name", "Deira", "--country", "AE", "--time-zone", "Asia/Dubai",
+		"--cdp-location-id", "784101")
+	return p
+}
+
+// Shared is the package's portal with the settings env, started by the first journey that
+// asks and stopped by Main once every journey has ended, as t sees it: in a branch of its
+// own (InBranch), so that its users and cases meet no other journey's. A portal's start is
+// a database, a process and its migrations; journeys that can share one save that, and
+// its log is scanned for leaks once, with every journey's secrets.
+func Shared(t *testing.T, env ...string) *Portal {
+	t.Helper()
+	setup(t)
+	key := strings.Join(env, " ")
+	suite.mu.Lock()
+	if suite.shared == nil {
+		suite.shared = map[string]*shared{}
+	}
+	s, ok := suite.shared[key]
+	if !ok {
+		s = &shared{name: fmt.Sprintf("%s-portal-%d", filepath.Base(mustGetwd()), len(suite.shared)+1)}
+		suite.shared[key] = s
+	}
+	suite.mu.Unlock()
+	s.once.Do(func() { s.err = s.start(env) })
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	s.portal.mu.Lock()
+	s.portal.branches++
+	code := fmt.Sprintf("T%03d", s.portal.branches)
+	s.portal.mu.Unlock()
+	view := s.portal.InBranch(t, code)
+	view.Out = outputDir(t, t.Name())
+	return view
+}
+
+// shared is a portal that lives as long as the package's journeys.
+type shared struct {
+	name   string
+	once   sync.Once
+	err    error
+	portal *Portal
+	life   *packageLife
+	stop   func() []string
+}
+
+func (s *shared) start(env []string) (err error) {
+	s.life = &packageLife{}
+	defer func() { // testdb.New ends with Fatalf on an error: packageLife panics with it
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	dsn := testdb.New(s.life)
+	p := &Portal{DSN: dsn, Out: outputDir(nil, s.name), counts: &counts{}}
+	if s.stop, err = p.serve(env); err != nil {
+		return err
+	}
+	s.portal = p
+	return nil
+}
+
+// end stops the portal, scans its log and drops its database, and returns what went wrong.
+func (s *shared) end() []string {
+	if s.portal == nil {
+		return nil
+	}
+	problems := s.stop()
+	for _, f := range slices.Backward(s.life.cleanups) {
+		f()
+	}
+	return append(problems, s.life.problems...)
+}
+
+// packageLife is the testing.TB that testdb.New gets for a shared portal's database: its
+// cleanups run when Main ends the package's journeys, after the portal has stopped, and
+// what goes wrong is kept for Main to report. testdb calls only the methods below.
+type packageLife struct {
+	testing.TB
+	cleanups []func()
+	problems []string
+}
+
+func (l *packageLife) Helper()          {}
+func (l *packageLife) Cleanup(f func()) { l.cleanups = append(l.cleanups, f) }
+func (l *packageLife) Errorf(f string, a ...any) {
+	l.problems = append(l.problems, fmt.Sprintf(f, a...))
+}
+func (l *packageLife) Fatalf(f string, a ...any) { panic(fmt.Sprintf(f, a...)) }
+
+// serve starts `portal serve` on p's database, at a free loopback address unless env names
+// one, and waits until it is healthy. stop ends it and returns what went wrong: an
+// unclean exit, or a secret or ID number in its log or audit trail (checkLeaks).
+func (p *Portal) serve(env []string) (stop func() []string, err error) {
+	addr, err := FreeAddr()
+	if err != nil {
+		return nil, err
+	}
 	for _, kv := range env {
 		if a, ok := strings.CutPrefix(kv, "PORTAL_ADDR="); ok {
 			addr = a
 		}
 	}
 	p.URL = "http://" + addr
-
 	logPath := filepath.Join(p.Out, "portal.log")
-	log, err := os.Create(logPath)
+	log, err := os.Create(logPath) // #nosec G304 -- the journey's own output folder
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	cmd := exec.Command(suite.binary, "serve")
+	cmd := exec.Command(suite.binary, "serve") // #nosec G204 -- the binary this test run built
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+p.DSN, "PORTAL_ADDR="+addr, "CDP_BASE_URL=sandbox",
 		"PORTAL_AUDIT_HMAC_KEY="+AuditKey, "PORTAL_AUDIT_SIGNING_KEY="+SigningKey, "PORTAL_SECRETS_KEY="+secretsKey,
 		"PORTAL_DOCUMENTS_KEY="+strings.Repeat("d", 64))
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+		log.Close()
+		return nil, err
 	}
 	// exited is closed once the process has ended, with its result in exitErr; a closed
-	// channel answers every reader, so waitHealthy and the cleanup can both watch it.
+	// channel answers every reader, so waitHealthy and stop can both watch it.
 	exited := make(chan struct{})
 	var exitErr error
 	go func() { exitErr = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
+	stop = func() []string {
 		defer log.Close()
+		var problems []string
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-exited:
 			if exitErr != nil {
-				t.Errorf("portal serve exited with %v after SIGTERM; see %s", exitErr, logPath)
+				problems = append(problems, fmt.Sprintf("portal serve exited with %v after SIGTERM; see %s", exitErr, logPath))
 			}
 		case <-time.After(15 * time.Second):
 			_ = cmd.Process.Kill()
 			<-exited
-			t.Errorf("portal serve still running 15s after SIGTERM, killed; see %s", logPath)
+			problems = append(problems, fmt.Sprintf("portal serve still running 15s after SIGTERM, killed; see %s", logPath))
 		}
-		p.checkLeaks(logPath)
-	})
-	waitHealthy(t, p.URL+"/healthz", exited, logPath)
-	p.command("", "branch", "add", "--code", "DXB", "--name", "Deira", "--country", "AE", "--time-zone", "Asia/Dubai",
-		"--cdp-location-id", "784101")
-	return p
+		return append(problems, p.checkLeaks(logPath)...)
+	}
+	if err := waitHealthy(p.URL+"/healthz", exited, logPath); err != nil {
+		stop()
+		return nil, err
+	}
+	return stop, nil
 }
 
-func waitHealthy(t *testing.T, url string, exited <-chan struct{}, logPath string) {
-	t.Helper()
+func waitHealthy(url string, exited <-chan struct{}, logPath string) error {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
 		case <-exited:
-			t.Fatalf("portal serve exited before it was healthy; see %s", logPath)
+			return fmt.Errorf("portal serve exited before it was healthy; see %s", logPath)
 		case <-time.After(100 * time.Millisecond):
 		}
-		resp, err := http.Get(url)
+		resp, err := http.Get(url) // #nosec G107 -- the loopback address of the portal just started
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return
+				return nil
 			}
 		}
 	}
-	t.Fatalf("GET %s not 200 within 30s; see %s", url, logPath)
+	return fmt.Errorf("GET %s not 200 within 30s; see %s", url, logPath)
 }
 
 // NewUser adds an active user of the given role (agent, supervisor or admin) through the
@@ -286,7 +432,7 @@ func (p *Portal) EnrolTOTP(u User) string {
 // command runs the portal binary on the portal's database with stdin, and returns its output.
 func (p *Portal) command(stdin string, args ...string) string {
 	p.t.Helper()
-	cmd := exec.Command(suite.binary, args...)
+	cmd := exec.Command(suite.binary, args...) // #nosec G204 -- the binary this test run built
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+p.DSN, "PORTAL_AUDIT_SIGNING_KEY="+SigningKey, "PORTAL_SECRETS_KEY="+secretsKey)
 	cmd.Stdin = strings.NewReader(stdin)
 	out, err := cmd.CombinedOutput()
@@ -308,7 +454,7 @@ func (p *Portal) PageIn(t *testing.T, locale string) playwright.Page {
 	t.Helper()
 	ctx, err := suite.browser.NewContext(playwright.BrowserNewContextOptions{
 		BaseURL:  playwright.String(p.URL),
-		Viewport: &screenSizes[0],
+		Viewport: &ScreenSizes[0],
 		Locale:   playwright.String(locale),
 	})
 	if err != nil {
@@ -329,55 +475,37 @@ func (p *Portal) PageIn(t *testing.T, locale string) playwright.Page {
 	return page
 }
 
-// screenSizes are the sizes every page is captured at: a 1366×768 laptop and a 768-wide tablet.
-var screenSizes = []playwright.Size{{Width: 1366, Height: 768}, {Width: 768, Height: 1024}}
-
-// Capture checks page with axe-core (see checkAccessibility) and writes full-page
-// screenshots of it at both screen sizes, as NN-name-1366.png and NN-name-768.png.
-func (p *Portal) Capture(page playwright.Page, name string) {
-	p.t.Helper()
-	p.checkAccessibility(page, name)
-	p.mu.Lock()
-	p.shots++
-	shot := p.shots
-	p.mu.Unlock()
-	for _, size := range screenSizes {
-		check(p.t, page.SetViewportSize(size.Width, size.Height))
-		p.screenshot(page, fmt.Sprintf("%02d-%s-%d", shot, name, size.Width))
-	}
-	check(p.t, page.SetViewportSize(screenSizes[0].Width, screenSizes[0].Height))
-}
-
-// screenshot writes a full-page screenshot of page to the output folder as name.png.
-func (p *Portal) screenshot(page playwright.Page, name string) {
-	p.t.Helper()
-	path := filepath.Join(p.Out, name+".png")
-	// The caret stays as it is: hiding it leaves style="" on every input, which htmx's settle
-	// then copies onto the swapped-in inputs, an inline style the CSP refuses.
-	opts := playwright.PageScreenshotOptions{Path: &path, FullPage: playwright.Bool(true), Caret: playwright.ScreenshotCaretInitial}
-	if _, err := page.Screenshot(opts); err != nil {
-		p.t.Errorf("screenshot %s: %v", name, err)
-	}
-}
-
-// outputDir empties and returns the test's output folder.
-func outputDir(t *testing.T) string {
+// outputDir empties and returns the output folder called name: a test's (t), or a shared
+// portal's (nil t).
+func outputDir(t *testing.T, name string) string {
 	base := os.Getenv("E2E_OUT")
 	if base == "" {
 		base = filepath.Join(repoRoot, ".data", "e2e-output")
 	}
-	dir := filepath.Join(base, t.Name())
-	if err := errors.Join(os.RemoveAll(dir), os.MkdirAll(dir, 0o755)); err != nil {
+	dir := filepath.Join(base, name)
+	if err := errors.Join(os.RemoveAll(dir), os.MkdirAll(dir, 0o750)); err != nil {
+		if t == nil {
+			panic(err)
+		}
 		t.Fatal(err)
 	}
 	return dir
 }
 
-func freeAddr(t *testing.T) string {
+func mustGetwd() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		panic(err)
+	}
+	return wd
+}
+
+// FreeAddr is a loopback address no server listens on now.
+func FreeAddr() (string, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	defer l.Close()
-	return l.Addr().String()
+	return l.Addr().String(), nil
 }
