@@ -1,16 +1,20 @@
 package e2e
 
 import (
-	"kycportal/internal/packs"
+	"context"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/packs"
 )
 
-// laylaSteps are every step of a complete AE draft, and laylaFiles its documents.
+// LaylaSteps are every step of a complete AE draft, and LaylaFiles its documents.
 var (
 	LaylaSteps = []Step{
 		{Key: "personal", Values: map[string]string{"first_name": "Layla", "last_name": "Haddad", "gender": "Female",
@@ -24,7 +28,7 @@ var (
 	LaylaFiles = []string{"id_front:id-front.jpg", "id_back:id-back.jpg", "face:face.jpg"}
 )
 
-// submit presses the review step's submit button and expects the state shown.
+// Submit presses the review step's submit button and expects the state shown.
 func Submit(t *testing.T, page playwright.Page, draftURL, state string) {
 	t.Helper()
 	_, err := page.Goto(draftURL + "?step=review")
@@ -33,7 +37,7 @@ func Submit(t *testing.T, page playwright.Page, draftURL, state string) {
 	Check(t, Expect.Locator(page.GetByTestId("submission-state")).ToHaveText(state))
 }
 
-// approve claims the case and approves it with the supervisor's password.
+// Approve claims the case and approves it with the supervisor's password.
 func Approve(t *testing.T, page playwright.Page, supervisor User) {
 	t.Helper()
 	OpenCase(t, page)
@@ -42,7 +46,7 @@ func Approve(t *testing.T, page playwright.Page, supervisor User) {
 	Check(t, Expect.Locator(page.GetByTestId("approval-state")).Not().ToHaveText("awaiting approval"))
 }
 
-// openCase opens the one case of the supervisor's approvals and claims it.
+// OpenCase opens the one case of the supervisor's approvals and claims it.
 func OpenCase(t *testing.T, page playwright.Page) {
 	t.Helper()
 	_, err := page.Goto("/approvals")
@@ -52,28 +56,39 @@ func OpenCase(t *testing.T, page playwright.Page) {
 	Check(t, Expect.Locator(page.GetByTestId("claimed")).ToBeVisible())
 }
 
-// waitForState reloads the draft's review, which shows its submission, until that shows
-// state: the worker sends it in the background.
-func WaitForState(t *testing.T, page playwright.Page, draftURL, state string) {
+// WaitForState waits until the submission of the draft at draftURL reaches state, as the
+// page words it ("under investigation"), which the worker does in the background; then the
+// draft's review, which shows its submission, must show it. The wait reads the database,
+// a query each tenth of a second: reloading the page until it changed cost the browser a
+// whole page each time round.
+func WaitForState(t *testing.T, p *Portal, page playwright.Page, draftURL, state string) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		_, err := page.Goto(draftURL + "?step=review")
-		Check(t, err)
-		got, err := page.GetByTestId("submission-state").TextContent()
-		Check(t, err)
-		if got == state {
-			return
+	id, err := strconv.ParseInt(draftURL[strings.LastIndex(draftURL, "/")+1:], 10, 64)
+	Check(t, err)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, p.DSN)
+	Check(t, err)
+	defer conn.Close(ctx)
+	want := strings.ReplaceAll(state, " ", "_")
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		var got string
+		err := conn.QueryRow(ctx, `SELECT state FROM submissions WHERE draft_id = $1`, id).Scan(&got)
+		if err == nil && got == want {
+			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("submission still %q after 30s, want %q", got, state)
+			t.Fatalf("submission still %q (%v) after 30s, want %q", got, err, want)
 		}
 	}
+	_, err = page.Goto(draftURL + "?step=review")
+	Check(t, err)
+	Check(t, Expect.Locator(page.GetByTestId("submission-state")).ToHaveText(state))
 }
 
+// RegexpECRN is the shape of an ECRN, the customer number the CDP gives.
 var RegexpECRN = regexp.MustCompile(`^[0-9]{16}$`)
 
-// packSteps are values as the pack's steps ask for them, in the form's order; an empty
+// PackSteps are values as the pack's steps ask for them, in the form's order; an empty
 // value is left as it is.
 func PackSteps(pack *packs.Pack, values map[string]string) []Step {
 	var out []Step
@@ -89,7 +104,7 @@ func PackSteps(pack *packs.Pack, values map[string]string) []Step {
 	return out
 }
 
-// packFiles are a file of the upload corpus for every document the pack takes for the ID type.
+// PackFiles are a file of the upload corpus for every document the pack takes for the ID type.
 func PackFiles(pack *packs.Pack, idType string) []string {
 	t, _ := pack.IDType(idType)
 	var out []string

@@ -2,21 +2,22 @@ package e2e
 
 import (
 	"fmt"
-	"kycportal/internal/documents/corpus"
 	"path/filepath"
 	"regexp"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/documents/corpus"
 )
 
-// step is what an agent types on one step of a draft, by field name.
+// Step is what an agent types on one step of a draft, by field name.
 type Step struct {
 	Key    string
 	Values map[string]string
 }
 
-// expectValues finds every value of steps on its step of the draft.
+// ExpectValues finds every value of steps on its step of the draft.
 func ExpectValues(t *testing.T, page playwright.Page, draftURL string, steps []Step) {
 	t.Helper()
 	for _, s := range steps {
@@ -28,16 +29,17 @@ func ExpectValues(t *testing.T, page playwright.Page, draftURL string, steps []S
 	}
 }
 
-// buildDraft starts a draft from the home page of a signed-in agent, fills its steps and
-// uploads its files, and returns the draft's URL.
+// BuildDraft starts a draft from the home page of a signed-in agent, fills its steps and
+// uploads its files, and returns the draft's URL: the start of a journey about what comes
+// after, so autosave is left to the journeys that fill a draft to prove it (FillDraft).
 func BuildDraft(t *testing.T, p *Portal, page playwright.Page, country, idType, idNumber string, steps []Step, files []string) string {
 	t.Helper()
 	draftURL := NewDraft(t, p, page, country, idType, idNumber)
-	FillDraft(t, p, page, draftURL, steps, files)
+	FillSteps(t, p, page, draftURL, steps, files)
 	return draftURL
 }
 
-// newDraft starts a draft through the "New onboarding" form and returns its URL.
+// NewDraft starts a draft through the "New onboarding" form and returns its URL.
 func NewDraft(t *testing.T, p *Portal, page playwright.Page, country, idType, idNumber string) string {
 	t.Helper()
 	Check(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "New onboarding"}).First().Click())
@@ -51,7 +53,7 @@ func NewDraft(t *testing.T, p *Portal, page playwright.Page, country, idType, id
 	return page.URL()
 }
 
-// fillDraft fills the steps of the draft at draftURL, its first field by autosave alone,
+// FillDraft fills the steps of the draft at draftURL, its first field by autosave alone,
 // and uploads its files through the file inputs.
 func FillDraft(t *testing.T, p *Portal, page playwright.Page, draftURL string, steps []Step, files []string) {
 	t.Helper()
@@ -67,7 +69,7 @@ func FillDraft(t *testing.T, p *Portal, page playwright.Page, draftURL string, s
 	FillSteps(t, p, page, draftURL, steps, files)
 }
 
-// fillSteps fills the steps of the draft at draftURL, saving each, and uploads its files.
+// FillSteps fills the steps of the draft at draftURL, saving each, and uploads its files.
 func FillSteps(t *testing.T, p *Portal, page playwright.Page, draftURL string, steps []Step, files []string) {
 	t.Helper()
 	for i, s := range steps {
@@ -94,7 +96,7 @@ func FillSteps(t *testing.T, p *Portal, page playwright.Page, draftURL string, s
 	p.Capture(page, "documents")
 }
 
-// saveStep presses "Save and continue" and waits for the next step: a step with a problem
+// SaveStep presses "Save and continue" and waits for the next step: a step with a problem
 // left would come back instead.
 func SaveStep(t *testing.T, page playwright.Page, next string) {
 	t.Helper()
@@ -102,7 +104,7 @@ func SaveStep(t *testing.T, page playwright.Page, next string) {
 	Check(t, Expect.Page(page).ToHaveURL(regexp.MustCompile(`\?step=`+next+`$`)))
 }
 
-// fill types value into the field called name, whatever its kind of input.
+// Fill types value into the field called name, whatever its kind of input.
 func Fill(t *testing.T, page playwright.Page, name, value string) {
 	t.Helper()
 	input := page.Locator("#f-" + name)
@@ -119,6 +121,7 @@ func Fill(t *testing.T, page playwright.Page, name, value string) {
 	Check(t, err)
 }
 
+// ExpectValue finds value in the field called name of the page's step.
 func ExpectValue(t *testing.T, page playwright.Page, name, value string) {
 	t.Helper()
 	input := page.Locator("#f-" + name)
@@ -132,6 +135,7 @@ func ExpectValue(t *testing.T, page playwright.Page, name, value string) {
 	Check(t, Expect.Locator(input).ToHaveValue(value))
 }
 
+// SplitPair splits "kind:file" at its colon.
 func SplitPair(s string) (string, string) {
 	for i := range s {
 		if s[i] == ':' {
@@ -141,6 +145,7 @@ func SplitPair(s string) (string, string) {
 	return s, ""
 }
 
+// SelectValue chooses the option whose value is value in the select l.
 func SelectValue(t *testing.T, l playwright.Locator, value string) {
 	t.Helper()
 	_, err := l.SelectOption(playwright.SelectOptionValues{Values: &[]string{value}})

@@ -6,18 +6,19 @@ import (
 	"github.com/playwright-community/playwright-go"
 )
 
-// demoCustomer is a demo customer of the CDP sandbox and the state the agent must see.
+// Customer is a demo customer of the CDP sandbox and the state the agent must see.
 type Customer struct {
 	Country, IDType, Number string // the number as an agent types it
 	Outcome, Shows          string // the outcome's data-testid suffix, and text the result holds
 }
 
+// SearchAgain opens the search page afresh and searches c, expecting its outcome.
 func SearchAgain(t *testing.T, page playwright.Page, c Customer) {
 	t.Helper()
 	SearchIssued(t, page, c, "")
 }
 
-// searchIssued is searchAgain for an ID issued by the country issued (a passport's).
+// SearchIssued is SearchAgain for an ID issued by the country issued (a passport's).
 func SearchIssued(t *testing.T, page playwright.Page, c Customer, issued string) {
 	t.Helper()
 	_, err := page.Goto("/search")

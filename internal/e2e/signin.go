@@ -8,14 +8,14 @@ import (
 	"github.com/playwright-community/playwright-go"
 )
 
-// login signs u in and waits for the home page.
+// Login signs u in and waits for the home page.
 func Login(t *testing.T, page playwright.Page, u User) {
 	t.Helper()
 	SignIn(t, page, u)
 	Check(t, Expect.Locator(page.GetByTestId("home")).ToBeVisible())
 }
 
-// signIn sends u's username and password from the login page.
+// SignIn sends u's username and password from the login page.
 func SignIn(t *testing.T, page playwright.Page, u User) {
 	t.Helper()
 	_, err := page.Goto("/login")
@@ -25,20 +25,21 @@ func SignIn(t *testing.T, page playwright.Page, u User) {
 	Check(t, page.GetByTestId("login-submit").Click())
 }
 
-// expectLoginPage asserts that page shows the login form and nothing of the home page.
+// ExpectLoginPage asserts that page shows the login form and nothing of the home page.
 func ExpectLoginPage(t *testing.T, page playwright.Page) {
 	t.Helper()
 	Check(t, Expect.Locator(page.GetByTestId("login-username")).ToBeVisible())
 	Check(t, Expect.Locator(page.GetByTestId("home")).Not().ToBeAttached())
 }
 
+// ExpectLanguage expects the page in the language code, written in direction dir.
 func ExpectLanguage(t *testing.T, page playwright.Page, code, dir string) {
 	t.Helper()
 	Check(t, Expect.Locator(page.Locator("html")).ToHaveAttribute("lang", code))
 	Check(t, Expect.Locator(page.Locator("html")).ToHaveAttribute("dir", dir))
 }
 
-// check stops the test on a failed action or assertion.
+// Check stops the test on a failed action or assertion.
 func Check(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
@@ -46,7 +47,7 @@ func Check(t *testing.T, err error) {
 	}
 }
 
-// countEvents counts the audit events of action in the portal's database.
+// CountEvents counts the audit events of action in the portal's database.
 func CountEvents(t *testing.T, dsn, action string) int {
 	t.Helper()
 	ctx := context.Background()

@@ -3,8 +3,6 @@ package access
 import (
 	"bytes"
 	"encoding/csv"
-	"kycportal/internal/audit"
-	"kycportal/internal/e2e"
 	"os"
 	"regexp"
 	"slices"
@@ -13,6 +11,9 @@ import (
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/audit"
+	"kycportal/internal/e2e"
 )
 
 // TestOnboardingJourney is the agent's and the supervisor's journey, then the audit story
@@ -59,7 +60,7 @@ func TestOnboardingJourney(t *testing.T) {
 	e2e.Check(t, checker.GetByTestId("step-up").Fill(supervisor.Password))
 	e2e.Check(t, checker.GetByTestId("approve").Click())
 	e2e.Check(t, e2e.Expect.Locator(checker.GetByTestId("approval-state")).Not().ToHaveText("awaiting approval"))
-	e2e.WaitForState(t, page, draftURL, "onboarded")
+	e2e.WaitForState(t, p, page, draftURL, "onboarded")
 	ecrn, err := page.GetByTestId("submission-ecrn").TextContent()
 	e2e.Check(t, err)
 	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("timeline-attempt").Filter(playwright.LocatorFilterOptions{HasText: "Sent to the CDP"})).ToHaveCount(1))

@@ -1,13 +1,14 @@
 package access
 
 import (
-	"kycportal/internal/e2e"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/playwright-community/playwright-go"
 	"github.com/pquerna/otp/totp"
+
+	"kycportal/internal/e2e"
 )
 
 func TestAgentLoginLogout(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"kycportal/internal/e2e"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/e2e"
 )
 
 var demoCustomers = []e2e.Customer{

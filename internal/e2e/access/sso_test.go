@@ -1,11 +1,12 @@
 package access
 
 import (
-	"kycportal/internal/e2e"
-	"kycportal/internal/oidctest"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/e2e"
+	"kycportal/internal/oidctest"
 )
 
 // ssoPortal is a portal signing in through a provider of its own holding users, whose

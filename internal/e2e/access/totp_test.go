@@ -1,12 +1,13 @@
 package access
 
 import (
-	"kycportal/internal/e2e"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pquerna/otp/totp"
+
+	"kycportal/internal/e2e"
 )
 
 // TestSupervisorEnrolsASecondFactorInTheBrowser: PORTAL_REQUIRE_TOTP takes a supervisor

@@ -1,8 +1,9 @@
 package agent
 
 import (
-	"kycportal/internal/e2e"
 	"testing"
+
+	"kycportal/internal/e2e"
 )
 
 // TestConflictHasAWayOut: two agents of a branch on one draft; the second, on a page loaded

@@ -1,12 +1,13 @@
 package agent
 
 import (
-	"kycportal/internal/documents/corpus"
-	"kycportal/internal/e2e"
 	"path/filepath"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/documents/corpus"
+	"kycportal/internal/e2e"
 )
 
 // aeCustomer is a complete AE customer, step by step, with a foreign name and an e-KYC report.
@@ -30,7 +31,8 @@ func TestAgentCompletesAnAEDraft(t *testing.T) {
 	page := p.Page(t)
 	e2e.Login(t, page, agent)
 	files := []string{"id_front:id-front.jpg", "id_back:id-back.png", "face:face.jpg", "ekyc_report:report.pdf"}
-	draftURL := e2e.BuildDraft(t, p, page, "AE", "4", "784-1990-1234567-6", aeCustomer, files)
+	draftURL := e2e.NewDraft(t, p, page, "AE", "4", "784-1990-1234567-6")
+	e2e.FillDraft(t, p, page, draftURL, aeCustomer, files)
 	refuseUpload(t, p, page)
 
 	_, err := page.Reload()

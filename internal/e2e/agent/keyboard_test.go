@@ -1,8 +1,6 @@
 package agent
 
 import (
-	"kycportal/internal/documents/corpus"
-	"kycportal/internal/e2e"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -10,6 +8,9 @@ import (
 	"time"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/documents/corpus"
+	"kycportal/internal/e2e"
 )
 
 // myCustomer is a complete MY customer, step by step.

@@ -1,11 +1,12 @@
 package agent
 
 import (
-	"kycportal/internal/cdp/cdptest"
-	"kycportal/internal/e2e"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/cdp/cdptest"
+	"kycportal/internal/e2e"
 )
 
 // TestLeavingWithAnUnsavedValueAsksFirst: a value typed and not yet autosaved makes the

@@ -2,12 +2,13 @@ package agent
 
 import (
 	"fmt"
-	"kycportal/internal/bench"
-	"kycportal/internal/documents/corpus"
-	"kycportal/internal/e2e"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"kycportal/internal/bench"
+	"kycportal/internal/documents/corpus"
+	"kycportal/internal/e2e"
 )
 
 // TestBrowserScalesALargePhoto uploads a 12-megapixel phone photo lying on its side (EXIF

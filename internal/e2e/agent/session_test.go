@@ -1,11 +1,12 @@
 package agent
 
 import (
-	"kycportal/internal/e2e"
 	"net/http"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/e2e"
 )
 
 // TestIdleSessionUnderHtmx: with a 20 s idle timeout, an agent starts a draft and types a

@@ -3,8 +3,6 @@ package agent
 import (
 	"image"
 	"image/jpeg"
-	"kycportal/internal/documents/corpus"
-	"kycportal/internal/e2e"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -13,6 +11,9 @@ import (
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/documents/corpus"
+	"kycportal/internal/e2e"
 )
 
 // TestUploadWaitIsShown: two photos sent at once from one draft, a large one and a small

@@ -2,13 +2,14 @@ package agent
 
 import (
 	"fmt"
-	"kycportal/internal/cdp/cdptest"
-	"kycportal/internal/documents/corpus"
-	"kycportal/internal/e2e"
 	"path/filepath"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/cdp/cdptest"
+	"kycportal/internal/documents/corpus"
+	"kycportal/internal/e2e"
 )
 
 // corners measures the viewer's picture against its frame's scroll area: scrolled to the

@@ -1,11 +1,12 @@
 package casework
 
 import (
-	"kycportal/internal/e2e"
 	"regexp"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/e2e"
 )
 
 // within30s is how long a page may take to show a change of its case by itself.

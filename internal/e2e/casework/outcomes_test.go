@@ -1,16 +1,17 @@
 package casework
 
 import (
-	"kycportal/internal/cdp/cdptest"
-	"kycportal/internal/documents/corpus"
-	"kycportal/internal/e2e"
-	"kycportal/internal/packs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/cdp/cdptest"
+	"kycportal/internal/documents/corpus"
+	"kycportal/internal/e2e"
+	"kycportal/internal/packs"
 )
 
 // TestPreflightJourney: a PDF over the CDP's per-document limit is refused at once, with the
@@ -79,7 +80,7 @@ func TestOutcomesInPlainWords(t *testing.T) {
 	draftURL := e2e.BuildDraft(t, p, page, d.Country, d.IDType, "784200167890126", e2e.PackSteps(pack, d.Values), e2e.PackFiles(pack, d.IDType))
 	e2e.Submit(t, page, draftURL, "awaiting approval")
 	e2e.Approve(t, checker, supervisor)
-	e2e.WaitForState(t, page, draftURL, "under investigation")
+	e2e.WaitForState(t, p, page, draftURL, "under investigation")
 	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("outcome-title")).ToHaveText("Created, under compliance review"))
 	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("outcome-next")).ToContainText("compliance decides"))
 	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("submission")).Not().ToContainText("45013"))

@@ -1,10 +1,11 @@
 package casework
 
 import (
-	"kycportal/internal/e2e"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/e2e"
 )
 
 // TestSubmissionJourney: an agent submits an AE customer; the supervisor returns it for a
@@ -32,7 +33,7 @@ func TestSubmissionJourney(t *testing.T) {
 	e2e.Approve(t, checker, supervisor)
 	p.Capture(checker, "approved")
 
-	e2e.WaitForState(t, page, draftURL, "onboarded")
+	e2e.WaitForState(t, p, page, draftURL, "onboarded")
 	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("submission-ecrn")).ToHaveText(e2e.RegexpECRN))
 	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("timeline-attempt").Filter(playwright.LocatorFilterOptions{HasText: "Sent to the CDP"})).ToHaveCount(1))
 	p.Capture(page, "onboarded")

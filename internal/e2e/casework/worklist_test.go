@@ -2,12 +2,13 @@ package casework
 
 import (
 	"context"
-	"kycportal/internal/cdp/cdptest"
-	"kycportal/internal/e2e"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"kycportal/internal/cdp/cdptest"
+	"kycportal/internal/e2e"
 )
 
 // TestReviewNoChangeJourney: a customer's periodic review is on the branch's worklist; the

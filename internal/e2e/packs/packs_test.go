@@ -1,14 +1,15 @@
 package packs
 
 import (
-	"kycportal/internal/cdp/cdptest"
-	"kycportal/internal/e2e"
-	"kycportal/internal/packs"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/cdp/cdptest"
+	"kycportal/internal/e2e"
+	"kycportal/internal/packs"
 )
 
 // TestEveryPackOnboards: one journey per pack (AE, MY, IN, PH) and national ID type, each
@@ -64,7 +65,7 @@ func onboard(t *testing.T, p *e2e.Portal, page, checker playwright.Page, supervi
 	} else {
 		e2e.Check(t, page.GetByTestId("submit").Click())
 	}
-	e2e.WaitForState(t, page, draftURL, "onboarded")
+	e2e.WaitForState(t, p, page, draftURL, "onboarded")
 	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("submission-ecrn")).ToHaveText(e2e.RegexpECRN))
 	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("outcome-title")).ToHaveText("Onboarded"))
 	p.Capture(page, d.Name+"-onboarded")
