@@ -76,7 +76,7 @@ func (p *Portal) checkAccessibility(page playwright.Page, name string) {
 func (p *Portal) recordAxe(res axeResult) {
 	line, err := json.Marshal(res)
 	Check(p.t, err)
-	f, err := os.OpenFile(filepath.Join(p.Out, "axe.jsonl"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(filepath.Join(p.Out, "axe.jsonl"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
 	Check(p.t, err)
 	defer f.Close()
 	_, err = f.Write(append(line, '\n'))

@@ -96,7 +96,7 @@ func setup(t *testing.T) {
 	driver := os.Getenv("PLAYWRIGHT_DRIVER_PATH")
 	if driver == "" {
 		missing = append(missing, "PLAYWRIGHT_DRIVER_PATH is not set")
-	} else if _, err := os.Stat(filepath.Join(driver, "package", "cli.js")); err != nil {
+	} else if _, err := os.Stat(filepath.Join(driver, "package", "cli.js")); err != nil { // #nosec G703 -- the test tools' folder, as the tester names it
 		missing = append(missing, "no Playwright driver: "+err.Error())
 	}
 	if _, err := os.Stat(chromiumPath); err != nil {
@@ -118,7 +118,7 @@ func startSuite(driver string) error {
 		return err
 	}
 	suite.binary = filepath.Join(suite.tmp, "portal")
-	build := exec.Command("go", "build", "-o", suite.binary, "./cmd/portal")
+	build := exec.Command("go", "build", "-o", suite.binary, "./cmd/portal") // #nosec G204 -- into this run's own temporary folder
 	build.Dir = repoRoot
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build ./cmd/portal: %v\n%s", err, out)
@@ -155,7 +155,7 @@ var SigningKey = func() string {
 }()
 
 // secretsKey encrypts the portals' second-factor secrets (PORTAL_SECRETS_KEY).
-const secretsKey = "the e2e portals' secrets key, 32 characters or more"
+const secretsKey = "the e2e portals' secrets key, 32 characters or more" // #nosec G101 -- a throwaway test portal's key
 
 // Portal is a running portal server with its own fresh database, as one test sees it.
 type Portal struct {
@@ -342,7 +342,7 @@ func (p *Portal) serve(env []string) (stop func() []string, err error) {
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
-		log.Close()
+		_ = log.Close()
 		return nil, err
 	}
 	// exited is closed once the process has ended, with its result in exitErr; a closed
@@ -383,7 +383,7 @@ func waitHealthy(url string, exited <-chan struct{}, logPath string) error {
 		}
 		resp, err := http.Get(url) // #nosec G107 -- the loopback address of the portal just started
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return nil
 			}
@@ -483,7 +483,7 @@ func outputDir(t *testing.T, name string) string {
 		base = filepath.Join(repoRoot, ".data", "e2e-output")
 	}
 	dir := filepath.Join(base, name)
-	if err := errors.Join(os.RemoveAll(dir), os.MkdirAll(dir, 0o750)); err != nil {
+	if err := errors.Join(os.RemoveAll(dir), os.MkdirAll(dir, 0o750)); err != nil { // #nosec G703 -- the output folder the tester names
 		if t == nil {
 			panic(err)
 		}

@@ -8,6 +8,14 @@ import (
 	"github.com/playwright-community/playwright-go"
 )
 
+// SignedIn is a new page (Page) with u signed in on it.
+func (p *Portal) SignedIn(t *testing.T, u User) playwright.Page {
+	t.Helper()
+	page := p.Page(t)
+	Login(t, page, u)
+	return page
+}
+
 // Login signs u in and waits for the home page.
 func Login(t *testing.T, page playwright.Page, u User) {
 	t.Helper()

@@ -30,8 +30,7 @@ func TestOnboardingJourney(t *testing.T) {
 	p := e2e.Shared(t, "PORTAL_REQUIRE_TOTP=true")
 	agent, supervisor := p.NewUser("agent"), p.NewUser("supervisor")
 	secret := p.EnrolTOTP(supervisor)
-	page := p.Page(t)
-	e2e.Login(t, page, agent)
+	page := p.SignedIn(t, agent)
 	number := "784-1979-0000007-2"
 	e2e.SearchAgain(t, page, e2e.Customer{Country: "AE", IDType: "4", Number: number, Outcome: "not_found"})
 	e2e.Check(t, page.GetByTestId("start-onboarding").Click())

@@ -89,8 +89,7 @@ func TestCheckerStepsUpAtTheIdentityProvider(t *testing.T) {
 		FirstName: "AE", LastName: "kyc-supervisors", Phone: "DXB", PreferredLanguage: "en"}
 	p, _ := ssoPortal(t, "true", sara)
 	agent := p.NewUser("agent")
-	page := p.Page(t)
-	e2e.Login(t, page, agent)
+	page := p.SignedIn(t, agent)
 	draftURL := e2e.BuildDraft(t, p, page, "AE", "4", "784-1985-0000005-8", layla,
 		[]string{"id_front:id-front.jpg", "id_back:id-back.jpg", "face:face.jpg"})
 	e2e.Submit(t, page, draftURL, "awaiting approval")

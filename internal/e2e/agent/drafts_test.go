@@ -28,8 +28,7 @@ func TestAgentCompletesAnAEDraft(t *testing.T) {
 	t.Parallel()
 	p := e2e.Shared(t)
 	agent := p.NewUser("agent")
-	page := p.Page(t)
-	e2e.Login(t, page, agent)
+	page := p.SignedIn(t, agent)
 	files := []string{"id_front:id-front.jpg", "id_back:id-back.png", "face:face.jpg", "ekyc_report:report.pdf"}
 	draftURL := e2e.NewDraft(t, p, page, "AE", "4", "784-1990-1234567-6")
 	e2e.FillDraft(t, p, page, draftURL, aeCustomer, files)
@@ -127,8 +126,7 @@ func refuseUpload(t *testing.T, p *e2e.Portal, page playwright.Page) {
 func agentOnDocuments(t *testing.T, idNumber string) (*e2e.Portal, playwright.Page, string) {
 	t.Helper()
 	p := e2e.Shared(t)
-	page := p.Page(t)
-	e2e.Login(t, page, p.NewUser("agent"))
+	page := p.SignedIn(t, p.NewUser("agent"))
 	draftURL := e2e.NewDraft(t, p, page, "AE", "4", idNumber)
 	_, err := page.Goto(draftURL + "?step=documents")
 	e2e.Check(t, err)

@@ -32,11 +32,7 @@ var myCustomer = []e2e.Step{
 // uploaded document; what was typed is what the draft holds.
 func TestAgentOnboardsWithTheKeyboardAlone(t *testing.T) {
 	t.Parallel()
-	p := e2e.Shared(t)
-	agent := p.NewUser("agent")
-	page := p.Page(t)
-	k := newKeys(t, page)
-	k.signIn(agent)
+	p, page, k := agentByKeys(t)
 	k.follow(`nav a[href="/drafts"]`)
 	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("no-drafts")).ToBeVisible())
 	p.Capture(page, "keyboard-no-drafts")
@@ -70,6 +66,17 @@ func TestAgentOnboardsWithTheKeyboardAlone(t *testing.T) {
 	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("submission-state")).ToHaveText("awaiting approval"))
 	p.Capture(page, "keyboard-submitted")
 	e2e.ExpectValues(t, page, draftURL, myCustomer)
+}
+
+// agentByKeys takes the package's portal and signs a new agent in on a new page, with the
+// keyboard alone.
+func agentByKeys(t *testing.T) (*e2e.Portal, playwright.Page, keys) {
+	t.Helper()
+	p := e2e.Shared(t)
+	page := p.Page(t)
+	k := newKeys(t, page)
+	k.signIn(p.NewUser("agent"))
+	return p, page, k
 }
 
 // keys drives a page with the keyboard alone.
@@ -208,11 +215,7 @@ func (k keys) upload(kind, file string) {
 // the mirrored page.
 func TestArabicWithTheKeyboardAlone(t *testing.T) {
 	t.Parallel()
-	p := e2e.Shared(t)
-	agent := p.NewUser("agent")
-	page := p.Page(t)
-	k := newKeys(t, page)
-	k.signIn(agent)
+	p, page, k := agentByKeys(t)
 
 	k.tabTo(`[data-testid="language"]`)
 	k.press("ArrowDown") // English → العربية

@@ -18,8 +18,7 @@ func TestIdleSessionUnderHtmx(t *testing.T) {
 	t.Parallel()
 	p := e2e.Start(t, "PORTAL_SESSION_IDLE=20s")
 	agent := p.NewUser("agent")
-	page := p.Page(t)
-	e2e.Login(t, page, agent)
+	page := p.SignedIn(t, agent)
 	draftURL := e2e.NewDraft(t, p, page, "AE", "4", "784-1985-0000005-8")
 	if resp := autosave(t, page, draftURL, "first_name", "Layla"); resp.Status() != http.StatusOK {
 		t.Fatalf("autosave within the first session: %d", resp.Status())

@@ -19,8 +19,7 @@ func TestCaseFollowsItself(t *testing.T) {
 	t.Parallel()
 	p := e2e.Shared(t)
 	agent, supervisor := p.NewUser("agent"), p.NewUser("supervisor")
-	page := p.Page(t)
-	e2e.Login(t, page, agent)
+	page := p.SignedIn(t, agent)
 	draftURL := e2e.BuildDraft(t, p, page, "AE", "4", "784-1985-0000005-8", []e2e.Step{
 		{Key: "personal", Values: map[string]string{"first_name": "Omar", "last_name": "Saleh", "gender": "Male",
 			"date_of_birth": "1985-02-11", "nationality": "AE", "country_of_birth": "AE", "resident_type_id": "101",
@@ -39,8 +38,7 @@ func TestCaseFollowsItself(t *testing.T) {
 	e2e.Check(t, e2e.Expect.Locator(list.GetByTestId("case-state-label")).ToHaveText("awaiting approval"))
 	markPage(t, list)
 
-	checker := p.Page(t)
-	e2e.Login(t, checker, supervisor)
+	checker := p.SignedIn(t, supervisor)
 	returnForPlaceOfBirth(t, checker)
 
 	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("submission-state")).ToHaveText("returned", within30s))
@@ -91,8 +89,7 @@ func TestRenewFoundCustomerID(t *testing.T) {
 	t.Parallel()
 	p := e2e.Shared(t)
 	agent, supervisor := p.NewUser("agent"), p.NewUser("supervisor")
-	page := p.Page(t)
-	e2e.Login(t, page, agent)
+	page := p.SignedIn(t, agent)
 	e2e.Check(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Search", Exact: playwright.Bool(true)}).Click())
 	e2e.SelectValue(t, page.GetByTestId("search-country"), "AE")
 	e2e.SelectValue(t, page.GetByTestId("search-id-type"), "4")
@@ -120,8 +117,7 @@ func TestRenewFoundCustomerID(t *testing.T) {
 	e2e.Submit(t, page, draftURL, "awaiting approval")
 	markPage(t, page)
 
-	checker := p.Page(t)
-	e2e.Login(t, checker, supervisor)
+	checker := p.SignedIn(t, supervisor)
 	e2e.OpenCase(t, checker)
 	e2e.Check(t, e2e.Expect.Locator(checker.GetByTestId("change-date_of_expiry")).ToContainText("2031-06-30"))
 	p.Capture(checker, "update-diff-checker")

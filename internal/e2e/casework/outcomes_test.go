@@ -21,8 +21,7 @@ func TestPreflightJourney(t *testing.T) {
 	t.Parallel()
 	p := e2e.Shared(t)
 	agent := p.NewUser("agent")
-	page := p.Page(t)
-	e2e.Login(t, page, agent)
+	page := p.SignedIn(t, agent)
 	d := cdptest.DraftNamed("ae-national")
 	d.IDNumber, d.Values["nationality"] = cdptest.EmiratesID(6001), "AQ"
 	pack, _ := packs.Default().Latest(d.Country)
@@ -60,9 +59,7 @@ func TestOutcomesInPlainWords(t *testing.T) {
 	t.Parallel()
 	p := e2e.Shared(t)
 	agent, supervisor := p.NewUser("agent"), p.NewUser("supervisor")
-	page, checker := p.Page(t), p.Page(t)
-	e2e.Login(t, page, agent)
-	e2e.Login(t, checker, supervisor)
+	page, checker := p.SignedIn(t, agent), p.SignedIn(t, supervisor)
 
 	e2e.Check(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "New onboarding"}).First().Click())
 	e2e.SelectValue(t, page.GetByTestId("new-country"), "AE")

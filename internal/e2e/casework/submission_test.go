@@ -16,13 +16,11 @@ func TestSubmissionJourney(t *testing.T) {
 	t.Parallel()
 	p := e2e.Shared(t)
 	agent, supervisor := p.NewUser("agent"), p.NewUser("supervisor")
-	page := p.Page(t)
-	e2e.Login(t, page, agent)
+	page := p.SignedIn(t, agent)
 	draftURL := e2e.BuildDraft(t, p, page, "AE", "4", "784-1985-0000003-3", e2e.LaylaSteps, e2e.LaylaFiles)
 	e2e.Submit(t, page, draftURL, "awaiting approval")
 
-	checker := p.Page(t)
-	e2e.Login(t, checker, supervisor)
+	checker := p.SignedIn(t, supervisor)
 	returnForPlaceOfBirth(t, checker)
 
 	_, err := page.Goto(draftURL + "?step=review")

@@ -22,8 +22,7 @@ func TestReviewNoChangeJourney(t *testing.T) {
 	agent, supervisor := p.NewUser("agent"), p.NewUser("supervisor")
 	reviewDue(t, p, agent)
 
-	page := p.Page(t)
-	e2e.Login(t, page, agent)
+	page := p.SignedIn(t, agent)
 	_, err := page.Goto("/worklist")
 	e2e.Check(t, err)
 	e2e.Check(t, page.GetByTestId("open-item").Click())
@@ -34,8 +33,7 @@ func TestReviewNoChangeJourney(t *testing.T) {
 	p.Capture(page, "review-confirmed")
 	markPage(t, page)
 
-	checker := p.Page(t)
-	e2e.Login(t, checker, supervisor)
+	checker := p.SignedIn(t, supervisor)
 	_, err = checker.Goto("/worklist")
 	e2e.Check(t, err)
 	e2e.Check(t, e2e.Expect.Locator(checker.GetByTestId("review-awaiting")).ToBeVisible())

@@ -39,9 +39,7 @@ func onboardAll(t *testing.T, pick func(cdptest.Draft) bool) {
 			t.Parallel()
 			p := e2e.Shared(t)
 			agent, supervisor := p.NewUserFor("agent", "AE,MY,IN,PH"), p.NewUserFor("supervisor", "AE,MY,IN,PH")
-			page, checker := p.Page(t), p.Page(t)
-			e2e.Login(t, page, agent)
-			e2e.Login(t, checker, supervisor)
+			page, checker := p.SignedIn(t, agent), p.SignedIn(t, supervisor)
 			onboard(t, p, page, checker, supervisor, d)
 		})
 	}
