@@ -12,9 +12,9 @@ import (
 // ScreenSizes are the sizes every page is captured at: a 1366×768 laptop and a 768-wide tablet.
 var ScreenSizes = []playwright.Size{{Width: 1366, Height: 768}, {Width: 768, Height: 1024}}
 
-// captured holds the pages this test binary has captured, by name and language: a page
-// is checked and shot the first time a journey reaches it, not again by each journey that
-// passes it on the way to what it proves (docs/testing.md#browser-journeys).
+// captured holds the kinds of page this test binary has captured: a page is checked and
+// shot the first time a journey reaches it, not again by each journey that passes it on the
+// way to what it proves (docs/testing.md#browser-journeys).
 var captured = struct {
 	sync.Mutex
 	seen map[string]bool
@@ -23,14 +23,21 @@ var captured = struct {
 // captureAll is E2E_CAPTURE=all: every Capture checks and shoots its page, seen or not.
 var captureAll = os.Getenv("E2E_CAPTURE") == "all"
 
+// pageShape is what makes a page of its kind, beside its capture name: its language and the
+// set of its elements' tags, ids and test ids, numbers left out. Two pages of one shape
+// differ in their data only; a pack's step with other fields, or a step showing an error,
+// is of another shape.
+const pageShape = `() => document.documentElement.lang + " " + [...new Set([...document.querySelectorAll("[id], [data-testid]")]
+	.map((e) => (e.tagName + "#" + e.id + "@" + (e.dataset.testid || "")).replace(/[0-9]+/g, "N")))].sort().join(" ")`
+
 // Capture checks page with axe-core (see checkAccessibility) and writes full-page
 // screenshots of it at both screen sizes, as NN-name-1366.png and NN-name-768.png, the
-// first time this test binary captures name in the page's language.
+// first time this test binary captures name on a page of its shape.
 func (p *Portal) Capture(page playwright.Page, name string) {
 	p.t.Helper()
-	lang, err := page.Locator("html").GetAttribute("lang")
+	shape, err := page.Evaluate(pageShape)
 	Check(p.t, err)
-	if !firstCapture(name + " " + lang) {
+	if !firstCapture(fmt.Sprintf("%s %v", name, shape)) {
 		return
 	}
 	p.checkAccessibility(page, name)
