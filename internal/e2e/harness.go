@@ -110,6 +110,34 @@ func setup(t *testing.T) {
 	if suite.err != nil {
 		t.Fatal(suite.err)
 	}
+	takeSlot(t)
+}
+
+// slots bounds the journeys under way in one test binary. make test runs the four journey
+// packages at once beside the other packages' tests; on two cores, more journeys at once
+// than this only make each one slower, until one bound by a timeout fails.
+var slots = struct {
+	sync.Mutex
+	free    chan struct{}
+	holders map[*testing.T]bool
+}{free: make(chan struct{}, 2), holders: map[*testing.T]bool{}}
+
+// takeSlot waits for a slot for t's journey, held until t ends; a journey holds one at most.
+func takeSlot(t *testing.T) {
+	slots.Lock()
+	held := slots.holders[t]
+	slots.holders[t] = true
+	slots.Unlock()
+	if held {
+		return
+	}
+	slots.free <- struct{}{}
+	t.Cleanup(func() {
+		<-slots.free
+		slots.Lock()
+		delete(slots.holders, t)
+		slots.Unlock()
+	})
 }
 
 func startSuite(driver string) error {
