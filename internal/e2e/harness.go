@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -55,7 +57,6 @@ var Expect = playwright.NewPlaywrightAssertions(10_000)
 var suite struct {
 	once    sync.Once
 	err     error
-	tmp     string
 	binary  string
 	pw      *playwright.Playwright
 	browser playwright.Browser
@@ -79,9 +80,6 @@ func Main(m *testing.M) {
 	}
 	if suite.pw != nil {
 		_ = suite.pw.Stop()
-	}
-	if suite.tmp != "" {
-		_ = os.RemoveAll(suite.tmp)
 	}
 	os.Exit(code)
 }
@@ -142,14 +140,8 @@ func takeSlot(t *testing.T) {
 
 func startSuite(driver string) error {
 	var err error
-	if suite.tmp, err = os.MkdirTemp("", "kycportal-e2e-"); err != nil {
+	if suite.binary, err = buildPortal(); err != nil {
 		return err
-	}
-	suite.binary = filepath.Join(suite.tmp, "portal")
-	build := exec.Command("go", "build", "-o", suite.binary, "./cmd/portal") // #nosec G204 -- into this run's own temporary folder
-	build.Dir = repoRoot
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build ./cmd/portal: %v\n%s", err, out)
 	}
 	// Run only checks the driver's version: it never downloads (that is Install, never called).
 	suite.pw, err = playwright.Run(&playwright.RunOptions{
@@ -168,6 +160,33 @@ func startSuite(driver string) error {
 		return fmt.Errorf("launch %s: %w", chromiumPath, err)
 	}
 	return nil
+}
+
+// buildPortal builds the portal binary into a folder of this checkout's that outlives the
+// test binary, and returns its path. go build leaves a binary that is up to date as it is,
+// so the journey packages after the first, and later runs, do not link it again; a lock
+// keeps two packages from building it at once.
+func buildPortal() (string, error) {
+	sum := sha256.Sum256([]byte(repoRoot))
+	dir := filepath.Join(os.TempDir(), "kycportal-e2e-"+hex.EncodeToString(sum[:6]))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_CREATE|os.O_RDWR, 0o600) // #nosec G304 -- the folder just made
+	if err != nil {
+		return "", err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil { // #nosec G115 -- a file descriptor
+		return "", err
+	}
+	binary := filepath.Join(dir, "portal")
+	build := exec.Command("go", "build", "-o", binary, "./cmd/portal") // #nosec G204 -- into the folder just made
+	build.Dir = repoRoot
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./cmd/portal: %v\n%s", err, out)
+	}
+	return binary, nil
 }
 
 // AuditKey is the portals' audit HMAC key: tests hash ID numbers with it to find their events.
