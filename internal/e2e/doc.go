@@ -1,7 +1,7 @@
 // Package e2e is the harness of the end-to-end journeys, which live in the packages below it
 // (agent, casework, packs, access) so that go test runs them side by side: each journey
 // drives Debian's Chromium through playwright-go against the real portal binary, built once
-// per test binary, on a fresh database.
+// for all of them (buildPortal), on a fresh database.
 //
 // Journeys that need no settings of their own share one portal per package (Shared), each
 // in a branch of its own with its own users; the others start their own (Start). A package
