@@ -96,6 +96,21 @@ func FillSteps(t *testing.T, p *Portal, page playwright.Page, draftURL string, s
 	p.Capture(page, "documents")
 }
 
+// ChooseBlank chooses, in the file input, a file called name of size zero bytes, as a
+// person choosing it would: made in the page, where sending a large file through the
+// driver took longer than an action may on a busy machine.
+func ChooseBlank(t *testing.T, input playwright.Locator, name, mimeType string, size int) {
+	t.Helper()
+	_, err := input.Evaluate(`(input, [name, type, size]) => {
+		const chosen = new DataTransfer();
+		chosen.items.add(new File([new Uint8Array(size)], name, {type}));
+		input.files = chosen.files;
+		input.dispatchEvent(new Event("input", {bubbles: true}));
+		input.dispatchEvent(new Event("change", {bubbles: true}));
+	}`, []any{name, mimeType, size})
+	Check(t, err)
+}
+
 // SaveStep presses "Save and continue" and waits for the next step: a step with a problem
 // left would come back instead.
 func SaveStep(t *testing.T, page playwright.Page, next string) {

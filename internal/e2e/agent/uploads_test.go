@@ -91,8 +91,7 @@ func TestDocumentsGoAsTheyAreChosen(t *testing.T) {
 	}
 	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("continue-id_front")).ToHaveAttribute("href", "#doc-id_back"))
 
-	tooBig := []playwright.InputFile{{Name: "face.jpg", MimeType: "image/jpeg", Buffer: make([]byte, 12<<20)}}
-	e2e.Check(t, page.GetByTestId("file-face").SetInputFiles(tooBig))
+	e2e.ChooseBlank(t, page.GetByTestId("file-face"), "face.jpg", "image/jpeg", 12<<20)
 	refusal := page.GetByTestId("upload-refused-face")
 	e2e.Check(t, e2e.Expect.Locator(refusal).ToContainText("too large to send"))
 	e2e.Check(t, e2e.Expect.Locator(refusal).Not().ToContainText(regexp.MustCompile(`(?i)reference|request|[0-9a-f]{12}`)))

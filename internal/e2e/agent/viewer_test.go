@@ -43,8 +43,7 @@ func TestDocumentViewerKeepsEveryCornerReachable(t *testing.T) {
 	p, page, draftURL := agentOnDocuments(t, cdptest.EmiratesID(4501))
 	// A report over the limit is refused as it is chosen, and not kept to be sent (photos
 	// are scaled by the browser before they are sent instead).
-	big := []playwright.InputFile{{Name: "report.pdf", MimeType: "application/pdf", Buffer: make([]byte, 12<<20)}}
-	e2e.Check(t, page.GetByTestId("file-ekyc_report").SetInputFiles(big))
+	e2e.ChooseBlank(t, page.GetByTestId("file-ekyc_report"), "report.pdf", "application/pdf", 12<<20)
 	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("too-big-ekyc_report")).ToContainText("This file is 12.0 MB"))
 	kept, err := page.GetByTestId("file-ekyc_report").Evaluate(`input => input.files.length`, nil)
 	e2e.Check(t, err)
