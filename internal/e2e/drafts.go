@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"fmt"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -21,12 +20,18 @@ type Step struct {
 func ExpectValues(t *testing.T, page playwright.Page, draftURL string, steps []Step) {
 	t.Helper()
 	for _, s := range steps {
-		_, err := page.Goto(fmt.Sprintf("%s?step=%s", draftURL, s.Key))
-		Check(t, err)
+		OpenStep(t, page, draftURL, s.Key)
 		for name, value := range s.Values {
 			ExpectValue(t, page, name, value)
 		}
 	}
+}
+
+// OpenStep opens the step called key of the draft at draftURL.
+func OpenStep(t *testing.T, page playwright.Page, draftURL, key string) {
+	t.Helper()
+	_, err := page.Goto(draftURL + "?step=" + key)
+	Check(t, err)
 }
 
 // BuildDraft starts a draft from the home page of a signed-in agent, fills its steps and
@@ -73,8 +78,7 @@ func FillDraft(t *testing.T, p *Portal, page playwright.Page, draftURL string, s
 func FillSteps(t *testing.T, p *Portal, page playwright.Page, draftURL string, steps []Step, files []string) {
 	t.Helper()
 	for i, s := range steps {
-		_, err := page.Goto(fmt.Sprintf("%s?step=%s", draftURL, s.Key))
-		Check(t, err)
+		OpenStep(t, page, draftURL, s.Key)
 		for name, value := range s.Values {
 			Fill(t, page, name, value)
 		}

@@ -89,8 +89,7 @@ func draftIn(t *testing.T, page playwright.Page, idNumber string) string {
 func showSteps(t *testing.T, p *e2e.Portal, page playwright.Page, draftURL, code, dir string) {
 	t.Helper()
 	for _, key := range []string{"personal", "addresses", "identity", "classification", "documents"} {
-		_, err := page.Goto(draftURL + "?step=" + key)
-		e2e.Check(t, err)
+		e2e.OpenStep(t, page, draftURL, key)
 		e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("step-"+key)).ToHaveAttribute("aria-current", "step"))
 		e2e.ExpectLanguage(t, page, code, dir)
 		p.Capture(page, key)
