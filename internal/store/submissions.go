@@ -87,6 +87,31 @@ func SubmissionByDraft(ctx context.Context, q Querier, draftID int64, forUpdate 
 	return s, nil
 }
 
+// LockCase locks a case's draft, then its submission, until tx ends, and reads the
+// submission: SubmissionByDraft with forUpdate after a lock of the draft's row, both sent
+// in one round trip. The statements run in their order, so the locks are taken in the
+// state machine's (docs/submission.md); the submission worker takes them twice a send.
+func LockCase(ctx context.Context, tx pgx.Tx, draftID int64) (Submission, error) {
+	b := &pgx.Batch{}
+	b.Queue(`SELECT id FROM drafts WHERE id = $1 FOR UPDATE`, draftID)
+	b.Queue(`SELECT `+submissionColumns+submissionFrom+` WHERE s.draft_id = $1 FOR UPDATE OF s`, draftID)
+	res := tx.SendBatch(ctx, b)
+	defer res.Close()
+	var got int64
+	err := res.QueryRow().Scan(&got)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = ErrNotFound
+	}
+	var s Submission
+	if err == nil {
+		s, err = scanSubmission(res.QueryRow())
+	}
+	if err != nil {
+		return s, fmt.Errorf("store.LockCase(%d): %w", draftID, err)
+	}
+	return s, res.Close()
+}
+
 // SubmissionsByECRN lists the submissions linked to a CDP customer, locking none.
 func SubmissionsByECRN(ctx context.Context, q Querier, ecrn string) ([]Submission, error) {
 	out, err := collectSubmissions(q.Query(ctx, `SELECT `+submissionColumns+submissionFrom+`

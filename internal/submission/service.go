@@ -279,10 +279,7 @@ func (s *Service) Of(ctx context.Context, u store.User, draftID int64) (store.Su
 // before its first audit event, so that two changes of one case queue instead of
 // deadlocking (docs/submission.md).
 func caseLocked(ctx context.Context, tx pgx.Tx, draftID int64) (store.Submission, error) {
-	if err := store.LockDraft(ctx, tx, draftID); err != nil {
-		return store.Submission{}, err
-	}
-	return store.SubmissionByDraft(ctx, tx, draftID, true)
+	return store.LockCase(ctx, tx, draftID)
 }
 
 // Current reads the submission of a draft whose user the caller has checked already;
