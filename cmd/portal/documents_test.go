@@ -88,7 +88,7 @@ func nameDocument(t *testing.T, db *store.DB, key string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	draft, err := store.CreateDraft(ctx, db.Pool, store.Draft{Country: "AE", PackVersion: 1, IDType: "4",
+	draft, err := store.CreateDraft(ctx, db.Pool, store.DraftRow{Country: "AE", PackVersion: 1, IDType: "4",
 		IDNumber: "784199012345676", IssuedCountry: "AE", Branch: "B", CreatedBy: user, CreatedAt: time.Now()})
 	if err == nil {
 		_, err = store.AddDocument(ctx, db.Pool, store.Document{DraftID: draft, Kind: "id_front", ContentType: "image/jpeg",

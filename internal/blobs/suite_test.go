@@ -240,7 +240,7 @@ func name(t *testing.T, db *store.DB, key string) {
 	err := db.Pool.QueryRow(ctx, `INSERT INTO users (username, display_name, role, branch, password_hash)
 		VALUES ('agent', 'A', 'agent', 'B', 'x') RETURNING id`).Scan(&user)
 	if err == nil {
-		draft, err = store.CreateDraft(ctx, db.Pool, store.Draft{Country: "AE", PackVersion: 1, IDType: "4",
+		draft, err = store.CreateDraft(ctx, db.Pool, store.DraftRow{Country: "AE", PackVersion: 1, IDType: "4",
 			IDNumber: "784199012345676", IssuedCountry: "AE", Branch: "B", CreatedBy: user, CreatedAt: time.Now()})
 	}
 	if err == nil {

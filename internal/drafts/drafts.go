@@ -57,13 +57,13 @@ type NewDraft = identity.Entered
 
 // Draft is a stored draft with the pack it is pinned to.
 type Draft struct {
-	store.Draft
+	store.DraftRow
 	Pack *packs.Pack
 }
 
 // visible is the object-level rule: agents see the drafts of their branch, for the
 // countries they onboard.
-func visible(u store.User, d store.Draft) bool {
+func visible(u store.User, d store.DraftRow) bool {
 	return d.Branch == u.Branch && slices.Contains(u.Countries, d.Country)
 }
 
@@ -76,7 +76,7 @@ func (s *Service) Create(ctx context.Context, u store.User, in NewDraft) (int64,
 	p := doc.Pack
 	var id int64
 	err = audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
-		id, err = store.CreateDraft(ctx, tx, store.Draft{Country: p.Country, PackVersion: p.Version,
+		id, err = store.CreateDraft(ctx, tx, store.DraftRow{Country: p.Country, PackVersion: p.Version,
 			IDType: doc.IDType, IDNumber: doc.Number, IssuedCountry: doc.IssuedCountry, Branch: u.Branch, CreatedBy: u.ID,
 			CreatedAt: s.Now()})
 		after := s.idFields(doc.Number)
@@ -114,12 +114,12 @@ func (s *Service) load(ctx context.Context, q store.Querier, u store.User, id in
 	return s.withPack(d)
 }
 
-func (s *Service) withPack(d store.Draft) (Draft, error) {
+func (s *Service) withPack(d store.DraftRow) (Draft, error) {
 	p, ok := s.Packs.Get(d.Country, d.PackVersion)
 	if !ok {
 		return Draft{}, fmt.Errorf("drafts: draft %d is pinned to %s pack v%d, which this build lacks", d.ID, d.Country, d.PackVersion)
 	}
-	return Draft{Draft: d, Pack: p}, nil
+	return Draft{DraftRow: d, Pack: p}, nil
 }
 
 // ForUpdate reads a draft the user may see, with its pack, and locks it until tx ends: the

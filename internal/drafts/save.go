@@ -106,7 +106,7 @@ func (s *Service) write(ctx context.Context, tx pgx.Tx, u store.User, out *Saved
 		d.FieldVersions[name] = d.Version
 	}
 	d.UpdatedBy, d.UpdatedByName, d.UpdatedAt = u.ID, u.Username, s.Now()
-	if err := store.SaveDraftValues(ctx, tx, d.Draft); err != nil {
+	if err := store.SaveDraftValues(ctx, tx, d.DraftRow); err != nil {
 		return err
 	}
 	return audit.Record(ctx, tx, audit.Event{Action: audit.DraftUpdated, EntityType: "draft",

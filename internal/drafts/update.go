@@ -32,7 +32,7 @@ func (s *Service) StartUpdate(ctx context.Context, u store.User, in NewDraft, ec
 		if id != 0 {
 			return audit.Event{}, errOpenAlready
 		}
-		id, err = store.CreateDraft(ctx, tx, store.Draft{Country: p.Country, PackVersion: p.Version,
+		id, err = store.CreateDraft(ctx, tx, store.DraftRow{Country: p.Country, PackVersion: p.Version,
 			IDType: doc.IDType, IDNumber: doc.Number, IssuedCountry: doc.IssuedCountry, Branch: u.Branch, CreatedBy: u.ID,
 			CreatedAt: s.Now(), Values: record, UpdateECRN: ecrn, CDPRecord: record})
 		after := s.idFields(doc.Number)

@@ -54,7 +54,7 @@ func (s *Server) submissionView(ctx context.Context, l *i18n.Lang, d drafts.Draf
 	}
 	state := submission.State(sub.State)
 	v.State, v.Label, v.ECRN, v.Seen = sub.State, state.Label(), sub.ECRN, caseVersion(sub)
-	v.Resubmit = state == submission.Returned || state == submission.Draft
+	v.Resubmit = state == submission.Returned || state == submission.StateDraft
 	v.CanSubmit = complete && v.Resubmit
 	v.CanCorrect = state == submission.Onboarded
 	if sub.ReturnNote != nil && v.Resubmit {
@@ -62,7 +62,7 @@ func (s *Server) submissionView(ctx context.Context, l *i18n.Lang, d drafts.Draf
 	}
 	entries, err := s.submissions.Timeline(ctx, d.ID)
 	v.Timeline = timelineRows(l, d.Pack, entries, false, s.zoneOf(ctx, d.Branch))
-	if o, ok := lastOutcome(entries); ok && state != submission.Draft {
+	if o, ok := lastOutcome(entries); ok && state != submission.StateDraft {
 		if state == submission.Onboarded {
 			// A lookup may have settled it (an answer lost on the way): what counts is that the CDP holds it.
 			o = outcomes.Of("onboard", "accepted")
@@ -88,7 +88,7 @@ func caseVersion(sub store.Submission) string {
 }
 
 // markReturned puts each reason of a return under its field or document.
-func markReturned(v *pages.Draft) {
+func markReturned(v *pages.DraftView) {
 	for _, r := range v.Submission.Reasons {
 		for i := range v.Fields {
 			if v.Fields[i].Name == r.Name {

@@ -60,22 +60,22 @@ func stepLinks(l *i18n.Lang, d drafts.Draft, issues []drafts.Issue, current stri
 // draftView builds the page of one step. showRequired marks empty required fields too,
 // as when the agent arrives from the review or tried to continue.
 // The draft's pack speaks l's language from here on.
-func (s *Server) draftView(ctx context.Context, l *i18n.Lang, d drafts.Draft, step string, showRequired bool) (pages.Draft, error) {
+func (s *Server) draftView(ctx context.Context, l *i18n.Lang, d drafts.Draft, step string, showRequired bool) (pages.DraftView, error) {
 	d.Pack = d.Pack.In(l.Code)
 	docs, err := s.drafts.Documents(ctx, d.ID)
 	if err != nil {
-		return pages.Draft{}, err
+		return pages.DraftView{}, err
 	}
 	reuse, err := s.drafts.Reuse(ctx, d.IssuedCountry, d.IDType, d.IDNumber, d.ID)
 	if err != nil {
-		return pages.Draft{}, err
+		return pages.DraftView{}, err
 	}
 	issues, refused, err := s.draftIssues(ctx, l, d, docs)
 	if err != nil {
-		return pages.Draft{}, err
+		return pages.DraftView{}, err
 	}
 	t, _ := d.Pack.IDType(d.IDType)
-	v := pages.Draft{ID: d.ID, Country: d.Pack.Name, IDLabel: t.Label, IDNumber: masked(d.IDNumber),
+	v := pages.DraftView{ID: d.ID, Country: d.Pack.Name, IDLabel: t.Label, IDNumber: masked(d.IDNumber),
 		PackLabel: l.T("draft.pack", "Name", d.Pack.Name, "Version", d.PackVersion), Version: d.Version,
 		Open: d.Status == store.DraftOpen, Status: d.Status, Step: step, StepTitle: stepTitle(l, d.Pack, step),
 		MakerChecker: d.Pack.MakerChecker, Reuse: reuseItems(l, reuse, d.Branch, s.zoneOf(ctx, d.Branch)), UpdateOf: d.UpdateECRN,

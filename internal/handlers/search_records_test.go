@@ -20,7 +20,7 @@ import (
 func (e *env) seedDraft(agent store.User, number string, values map[string]string, at time.Time) int64 {
 	e.t.Helper()
 	ctx := context.Background()
-	id, err := store.CreateDraft(ctx, e.db.Pool, store.Draft{Country: "AE", PackVersion: 1, IDType: "4", IDNumber: number,
+	id, err := store.CreateDraft(ctx, e.db.Pool, store.DraftRow{Country: "AE", PackVersion: 1, IDType: "4", IDNumber: number,
 		IssuedCountry: "AE", Branch: agent.Branch, CreatedBy: agent.ID, CreatedAt: at})
 	if err != nil {
 		e.t.Fatal(err)

@@ -16,8 +16,8 @@ const (
 	DraftSubmitted = "submitted"
 )
 
-// Draft is an onboarding in progress, pinned to the pack version it started with.
-type Draft struct {
+// DraftRow is an onboarding in progress, pinned to the pack version it started with.
+type DraftRow struct {
 	ID            int64
 	Country       string
 	PackVersion   int
@@ -46,8 +46,8 @@ const draftColumns = `d.id, d.country, d.pack_version, d.id_type, d.id_number, d
 
 const draftFrom = ` FROM drafts d JOIN users cu ON cu.id = d.created_by JOIN users uu ON uu.id = d.updated_by`
 
-func scanDraft(row pgx.Row) (Draft, error) {
-	var d Draft
+func scanDraft(row pgx.Row) (DraftRow, error) {
+	var d DraftRow
 	err := row.Scan(&d.ID, &d.Country, &d.PackVersion, &d.IDType, &d.IDNumber, &d.IssuedCountry, &d.Branch,
 		&d.Status, &d.Values, &d.FieldVersions, &d.Version, &d.CreatedBy, &d.CreatedByName, &d.UpdatedBy,
 		&d.UpdatedByName, &d.CreatedAt, &d.UpdatedAt, &d.DiscardReason, &d.UpdateECRN, &d.CDPRecord)
@@ -59,7 +59,7 @@ func scanDraft(row pgx.Row) (Draft, error) {
 
 // CreateDraft inserts d, open at version 1, with its values (an update case's prefill), and
 // returns its id.
-func CreateDraft(ctx context.Context, q Querier, d Draft) (int64, error) {
+func CreateDraft(ctx context.Context, q Querier, d DraftRow) (int64, error) {
 	var id int64
 	values := d.Values
 	if values == nil {
@@ -78,7 +78,7 @@ func CreateDraft(ctx context.Context, q Querier, d Draft) (int64, error) {
 
 // DraftByID reads a draft; forUpdate locks its row until the transaction ends, so that
 // concurrent saves are judged one after the other.
-func DraftByID(ctx context.Context, q Querier, id int64, forUpdate bool) (Draft, error) {
+func DraftByID(ctx context.Context, q Querier, id int64, forUpdate bool) (DraftRow, error) {
 	sql := `SELECT ` + draftColumns + draftFrom + ` WHERE d.id = $1`
 	if forUpdate {
 		sql += ` FOR UPDATE OF d`
@@ -91,7 +91,7 @@ func DraftByID(ctx context.Context, q Querier, id int64, forUpdate bool) (Draft,
 }
 
 // SaveDraftValues writes d's values, field versions and version.
-func SaveDraftValues(ctx context.Context, q Querier, d Draft) error {
+func SaveDraftValues(ctx context.Context, q Querier, d DraftRow) error {
 	_, err := q.Exec(ctx, `UPDATE drafts SET values = $2, field_versions = $3, version = $4,
 		updated_by = $5, updated_at = $6 WHERE id = $1`,
 		d.ID, d.Values, d.FieldVersions, d.Version, d.UpdatedBy, d.UpdatedAt)

@@ -266,14 +266,14 @@ func (s *Service) ReopenForUpdate(ctx context.Context, tx pgx.Tx, u store.User, 
 	if err != nil {
 		return err
 	}
-	if err := check(State(sub.State), Draft); err != nil {
+	if err := check(State(sub.State), StateDraft); err != nil {
 		return err
 	}
 	if err := store.SetDraftStatus(ctx, tx, draftID, store.DraftOpen, s.Now()); err != nil {
 		return err
 	}
 	sub.Kind = KindUpdate
-	return s.move(ctx, tx, &sub, Draft, audit.SubmissionReopened, map[string]any{"ecrn": sub.ECRN}, reason)
+	return s.move(ctx, tx, &sub, StateDraft, audit.SubmissionReopened, map[string]any{"ecrn": sub.ECRN}, reason)
 }
 
 // StepUpRefused records a step-up that failed by another proof than the password, and why.

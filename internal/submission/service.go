@@ -124,7 +124,7 @@ func (s *Service) Submit(ctx context.Context, u store.User, draftID int64) error
 		switch {
 		case first:
 			sub, err = s.create(ctx, tx, d)
-		case err == nil && sub.State != string(Draft) && sub.State != string(Returned):
+		case err == nil && sub.State != string(StateDraft) && sub.State != string(Returned):
 			return nil // on its way already
 		}
 		if err != nil {
@@ -145,7 +145,7 @@ func (s *Service) Submit(ctx context.Context, u store.User, draftID int64) error
 }
 
 func (s *Service) create(ctx context.Context, tx pgx.Tx, d drafts.Draft) (store.Submission, error) {
-	sub := store.Submission{DraftID: d.ID, State: string(Draft), Kind: KindOnboard, Country: d.Country, Branch: d.Branch,
+	sub := store.Submission{DraftID: d.ID, State: string(StateDraft), Kind: KindOnboard, Country: d.Country, Branch: d.Branch,
 		MakerID: d.CreatedBy, Round: 1, SubmittedAt: s.Now()}
 	if d.UpdateECRN != "" { // an update case: the worker sends the CDP's update call
 		sub.Kind, sub.ECRN = KindUpdate, d.UpdateECRN
@@ -236,7 +236,7 @@ func returnNote(ctx context.Context, tx pgx.Tx, d drafts.Draft, by, comment stri
 func (s *Service) send(ctx context.Context, tx pgx.Tx, u store.User, d drafts.Draft, sub *store.Submission, first bool) error {
 	facts := map[string]any{"draft_version": d.Version, "pack_version": d.PackVersion}
 	if sub.State == string(Returned) {
-		if err := s.move(ctx, tx, sub, Draft, audit.SubmissionReopened, nil, "corrected after a return"); err != nil {
+		if err := s.move(ctx, tx, sub, StateDraft, audit.SubmissionReopened, nil, "corrected after a return"); err != nil {
 			return err
 		}
 	}

@@ -12,10 +12,10 @@ import (
 // State is where a submission stands.
 type State string
 
-// The states. A submission row starts at its first submit; Draft means "back with the
+// The states. A submission row starts at its first submit; StateDraft means "back with the
 // agent for a correction".
 const (
-	Draft              State = "draft"
+	StateDraft         State = "draft"
 	AwaitingApproval   State = "awaiting_approval"
 	Approved           State = "approved"
 	Returned           State = "returned"
@@ -30,21 +30,21 @@ const (
 
 // transitions is the whole state machine: every allowed move, and no other.
 var transitions = map[State][]State{
-	Draft:              {AwaitingApproval, Queued, Resubmitted},
+	StateDraft:         {AwaitingApproval, Queued, Resubmitted},
 	Resubmitted:        {AwaitingApproval, Queued},
 	AwaitingApproval:   {Approved, Returned, Rejected},
 	Approved:           {Queued},
-	Returned:           {Draft},
+	Returned:           {StateDraft},
 	Queued:             {Sending},
 	Sending:            {Onboarded, UnderInvestigation, Rejected, NeedsAttention, Returned, Queued, AwaitingApproval},
 	UnderInvestigation: {Onboarded, Rejected},
 	NeedsAttention:     {Queued},
-	Onboarded:          {Draft}, // a correction of an onboarded customer, sent as an update
-	Rejected:           nil,     // final
+	Onboarded:          {StateDraft}, // a correction of an onboarded customer, sent as an update
+	Rejected:           nil,          // final
 }
 
 // States lists every state, in the order of the machine.
-var States = []State{Draft, Resubmitted, AwaitingApproval, Approved, Returned, Queued, Sending, Onboarded,
+var States = []State{StateDraft, Resubmitted, AwaitingApproval, Approved, Returned, Queued, Sending, Onboarded,
 	UnderInvestigation, Rejected, NeedsAttention}
 
 // CanMove reports whether the machine allows from → to.

@@ -139,7 +139,7 @@ func dateInWords(ctx context.Context, v string) string {
 
 // nextDocHref is where a document's Continue goes: the next document's card, or the review
 // after the last.
-func nextDocHref(d Draft, i int) string {
+func nextDocHref(d DraftView, i int) string {
 	if i+1 < len(d.Docs) {
 		return "#doc-" + d.Docs[i+1].Kind
 	}

@@ -16,7 +16,7 @@ import (
 )
 
 // DraftPage is one step of a draft: a section of fields, the documents, or the review.
-func DraftPage(c views.Chrome, d Draft) templ.Component {
+func DraftPage(c views.Chrome, d DraftView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -506,7 +506,7 @@ func stepsNav(draftID int64, steps []StepLink, oob bool) templ.Component {
 	})
 }
 
-func fieldsStep(c views.Chrome, d Draft) templ.Component {
+func fieldsStep(c views.Chrome, d DraftView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1839,7 +1839,7 @@ func AutosaveResult(a Autosave) templ.Component {
 	})
 }
 
-func documentsStep(c views.Chrome, d Draft) templ.Component {
+func documentsStep(c views.Chrome, d DraftView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -2035,7 +2035,7 @@ func documentsStep(c views.Chrome, d Draft) templ.Component {
 
 // uploadForm sends one file; under htmx it replaces only its document's card, with a
 // progress bar meanwhile and a refusal's reason under the file input.
-func uploadForm(c views.Chrome, d Draft, doc Doc) templ.Component {
+func uploadForm(c views.Chrome, d DraftView, doc Doc) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -2448,7 +2448,7 @@ func uploadError(doc Doc) templ.Component {
 	})
 }
 
-func documentSummary(c views.Chrome, d Draft, doc Doc) templ.Component {
+func documentSummary(c views.Chrome, d DraftView, doc Doc) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -2836,7 +2836,7 @@ func documentSummary(c views.Chrome, d Draft, doc Doc) templ.Component {
 	})
 }
 
-func reviewStep(c views.Chrome, d Draft) templ.Component {
+func reviewStep(c views.Chrome, d DraftView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -2964,7 +2964,7 @@ func reviewStep(c views.Chrome, d Draft) templ.Component {
 
 // sentSummary is everything the draft will send, laid out as its checker reads it: the
 // documents beside the data.
-func sentSummary(d Draft) templ.Component {
+func sentSummary(d DraftView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -3185,7 +3185,7 @@ func sentSummary(d Draft) templ.Component {
 	})
 }
 
-func discardForm(c views.Chrome, d Draft) templ.Component {
+func discardForm(c views.Chrome, d DraftView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

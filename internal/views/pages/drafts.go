@@ -85,8 +85,8 @@ type Doc struct {
 // Issue is something still missing or invalid, with a link to where it is fixed.
 type Issue struct{ Label, Message, Href string }
 
-// Draft is one step of a draft's form.
-type Draft struct {
+// DraftView is one step of a draft's form.
+type DraftView struct {
 	ID                                    int64
 	Country, PackLabel, IDLabel, IDNumber string // Country: its name, as the agent reads it
 	Version                               int
