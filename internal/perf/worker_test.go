@@ -159,7 +159,9 @@ func (p *perf) waitOnboarded(ids []int64) {
 		case time.Now().After(deadline):
 			p.t.Fatalf("%d of %d submissions still queued or sending after five minutes", len(ids)-done, len(ids))
 		}
-		time.Sleep(5 * time.Millisecond)
+		// This process's CPU time counts as the portal's: a poll of the count every 5 ms
+		// was 0.27 ms of it a submission. Every 25 ms is 0.5 % of a five-second run.
+		time.Sleep(25 * time.Millisecond)
 	}
 }
 
