@@ -19,6 +19,7 @@ type Submission struct {
 	Branch         string
 	MakerID        int64
 	MakerName      string
+	MakerLanguage  string // the maker's interface language, "" for the browser's: their notices are written in it
 	CheckerID      int64 // 0: none yet
 	ClaimedBy      int64 // 0: unclaimed
 	ClaimedByName  string
@@ -45,7 +46,7 @@ type ReturnNote struct {
 	Was map[string]string `json:"was,omitempty"`
 }
 
-const submissionColumns = `s.draft_id, s.state, s.kind, s.country, s.branch, s.maker_id, mu.username,
+const submissionColumns = `s.draft_id, s.state, s.kind, s.country, s.branch, s.maker_id, mu.username, coalesce(mu.language, ''),
 	coalesce(s.checker_id, 0), coalesce(s.claimed_by, 0), coalesce(cu.username, ''),
 	coalesce(s.claim_expires_at, 'epoch'), s.round, s.returns, coalesce(s.ecrn, ''), s.needs_lookup,
 	s.return_note, s.submitted_at, s.updated_at, coalesce(d.values->>'first_name', ''),
@@ -57,7 +58,7 @@ const submissionFrom = ` FROM submissions s JOIN drafts d ON d.id = s.draft_id J
 func scanSubmission(row pgx.Row) (Submission, error) {
 	var s Submission
 	var note []byte
-	err := row.Scan(&s.DraftID, &s.State, &s.Kind, &s.Country, &s.Branch, &s.MakerID, &s.MakerName, &s.CheckerID,
+	err := row.Scan(&s.DraftID, &s.State, &s.Kind, &s.Country, &s.Branch, &s.MakerID, &s.MakerName, &s.MakerLanguage, &s.CheckerID,
 		&s.ClaimedBy, &s.ClaimedByName, &s.ClaimExpiresAt, &s.Round, &s.Returns, &s.ECRN, &s.NeedsLookup,
 		&note, &s.SubmittedAt, &s.UpdatedAt, &s.FirstName, &s.LastName)
 	if errors.Is(err, pgx.ErrNoRows) {
