@@ -156,26 +156,46 @@ func CreateSubmission(ctx context.Context, q Querier, s Submission) error {
 
 // SaveSubmission writes every changeable column of s.
 func SaveSubmission(ctx context.Context, q Querier, s Submission) error {
+	args, err := saveSubmissionArgs(s)
+	if err == nil {
+		_, err = q.Exec(ctx, saveSubmissionSQL, args...)
+	}
+	if err != nil {
+		return fmt.Errorf("store.SaveSubmission(%d): %w", s.DraftID, err)
+	}
+	return nil
+}
+
+// QueueSaveSubmission queues SaveSubmission's write on b, for a caller that sends it with
+// the change's other statements in one round trip (tx.SendBatch).
+func QueueSaveSubmission(b *pgx.Batch, s Submission) error {
+	args, err := saveSubmissionArgs(s)
+	if err != nil {
+		return fmt.Errorf("store.QueueSaveSubmission(%d): %w", s.DraftID, err)
+	}
+	b.Queue(saveSubmissionSQL, args...)
+	return nil
+}
+
+const saveSubmissionSQL = `UPDATE submissions SET state = $2, maker_id = $3, checker_id = nullif($4, 0),
+	claimed_by = nullif($5, 0), claim_expires_at = $6, round = $7, returns = $8, ecrn = nullif($9, ''),
+	needs_lookup = $10, return_note = $11, submitted_at = $12, updated_at = $13, kind = coalesce(nullif($14, ''), kind)
+	WHERE draft_id = $1`
+
+func saveSubmissionArgs(s Submission) ([]any, error) {
 	var note []byte
 	if s.ReturnNote != nil {
 		var err error
 		if note, err = json.Marshal(s.ReturnNote); err != nil {
-			return fmt.Errorf("store.SaveSubmission(%d): %w", s.DraftID, err)
+			return nil, err
 		}
 	}
 	var expires *time.Time
 	if s.ClaimedBy != 0 {
 		expires = &s.ClaimExpiresAt
 	}
-	_, err := q.Exec(ctx, `UPDATE submissions SET state = $2, maker_id = $3, checker_id = nullif($4, 0),
-		claimed_by = nullif($5, 0), claim_expires_at = $6, round = $7, returns = $8, ecrn = nullif($9, ''),
-		needs_lookup = $10, return_note = $11, submitted_at = $12, updated_at = $13, kind = coalesce(nullif($14, ''), kind) WHERE draft_id = $1`,
-		s.DraftID, s.State, s.MakerID, s.CheckerID, s.ClaimedBy, expires, s.Round, s.Returns, s.ECRN,
-		s.NeedsLookup, note, s.SubmittedAt, s.UpdatedAt, s.Kind)
-	if err != nil {
-		return fmt.Errorf("store.SaveSubmission(%d): %w", s.DraftID, err)
-	}
-	return nil
+	return []any{s.DraftID, s.State, s.MakerID, s.CheckerID, s.ClaimedBy, expires, s.Round, s.Returns, s.ECRN,
+		s.NeedsLookup, note, s.SubmittedAt, s.UpdatedAt, s.Kind}, nil
 }
 
 // SetDraftStatus opens a draft again for a correction, or closes it as submitted.

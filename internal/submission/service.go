@@ -76,17 +76,24 @@ func (s *Service) move(ctx context.Context, tx pgx.Tx, sub *store.Submission, to
 		return err
 	}
 	sub.State, sub.UpdatedAt = string(to), s.Now()
-	if err := store.SaveSubmission(ctx, tx, *sub); err != nil {
+	// The row, its event and the agent's notice go in one round trip: the worker moves each
+	// submission twice a send.
+	b := &pgx.Batch{}
+	if err := store.QueueSaveSubmission(b, *sub); err != nil {
 		return err
 	}
 	after := map[string]any{"state": string(to)}
 	maps.Copy(after, facts)
-	err := audit.Record(ctx, tx, audit.Event{Action: action, EntityType: "submission", EntityID: entityID(sub.DraftID),
+	err := audit.Queue(ctx, b, audit.Event{Action: action, EntityType: "submission", EntityID: entityID(sub.DraftID),
 		Before: map[string]any{"state": string(from)}, After: after, Reason: reason, OccurredAt: sub.UpdatedAt})
 	if err != nil {
 		return err
 	}
-	return s.notify(ctx, tx, *sub, from)
+	queueNotice(b, *sub, from)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("submission: case %d %s → %s: %w", sub.DraftID, from, to, err)
+	}
+	return nil
 }
 
 // inBranch attributes the system's events about a submission (the worker's, the CDP
