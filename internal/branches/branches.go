@@ -198,7 +198,7 @@ func facts(b store.Branch) map[string]any {
 }
 
 // diff keeps the fields that change, so the trail shows a field-level history.
-func diff(before, after map[string]any) (map[string]any, map[string]any) {
+func diff(before, after map[string]any) (changedBefore, changedAfter map[string]any) {
 	for k, v := range before {
 		if after[k] == v && k != "code" {
 			delete(before, k)

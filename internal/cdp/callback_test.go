@@ -56,8 +56,8 @@ func TestVerifyCallback(t *testing.T) {
 	}
 }
 
-// FuzzVerifyCallback: never a panic, and never an acceptance that the decisions.md recipe,
-// computed here on its own, would refuse. Hex is compared as bytes: its case carries nothing.
+// FuzzVerifyCallback: never a panic, and never an acceptance that the recipe of docs/cdp.md
+// ("Our proposal to the CDP"), computed here on its own, would refuse. Hex is compared as bytes: its case carries nothing.
 func FuzzVerifyCallback(f *testing.F) {
 	f.Fuzz(func(t *testing.T, secret, ts, sig string, body []byte, nowUnix int64) {
 		now := time.Unix(nowUnix, 0)

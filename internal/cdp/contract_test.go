@@ -35,7 +35,8 @@ func check(t *testing.T, res cdp.Result, w want) {
 	}
 }
 
-// Contract §4.2 and decisions.md, with every lookup row of the issue's demo table.
+// The lookup's answers as docs/cdp.md gives them ("Lookup", "Decisions, and how each is
+// tested"), with every demo customer of its "Demo customers" table.
 func TestLookupContract(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
@@ -87,7 +88,8 @@ func TestCDPErrorKeepsCodeAndMessage(t *testing.T) {
 	}
 }
 
-// Contract §5.7 and decisions.md, with every onboard row of the issue's demo table.
+// The onboarding's answers as docs/cdp.md gives them ("Onboard", "Decisions, and how each
+// is tested"), with every demo customer of its "Demo customers" table.
 func TestOnboardContract(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
@@ -209,7 +211,8 @@ func TestUpdateContract(t *testing.T) {
 	})
 }
 
-// Contract §6 and decisions.md.
+// The answers of a customer's record as docs/cdp.md gives them ("GetCustomer", "Decisions,
+// and how each is tested").
 func TestGetCustomerContract(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
@@ -257,7 +260,8 @@ func TestAuthenticationFailureRows(t *testing.T) {
 	}
 }
 
-// Contract §3: the documented forms, and invalid_grant on bad credentials.
+// The token grants as docs/cdp.md gives them ("Decisions, and how each is tested"), and
+// invalid_grant on bad credentials.
 func TestTokenContract(t *testing.T) {
 	t.Parallel()
 	t.Run("password grant sends the documented form with the scope", func(t *testing.T) {

@@ -36,7 +36,7 @@ func uprightYCbCr(img image.Image, edge, orient int) *image.YCbCr {
 
 // uprightSize is the size of a w×h image turned as orient says and scaled so that its
 // longest side is at most edge.
-func uprightSize(w, h, edge, orient int) (int, int) {
+func uprightSize(w, h, edge, orient int) (width, height int) {
 	if orient >= 5 && orient <= 8 {
 		w, h = h, w
 	}
@@ -47,7 +47,7 @@ func uprightSize(w, h, edge, orient int) (int, int) {
 }
 
 // chromaSize is the size of a chroma plane of a w×h image at ratio r.
-func chromaSize(r image.YCbCrSubsampleRatio, w, h int) (int, int) {
+func chromaSize(r image.YCbCrSubsampleRatio, w, h int) (width, height int) {
 	switch r {
 	case image.YCbCrSubsampleRatio422:
 		return (w + 1) / 2, h

@@ -45,27 +45,27 @@ func (s *Server) adminUserAction(act userAction) echo.HandlerFunc {
 	}
 }
 
-func (s *Server) disableUser(c echo.Context, actorID, id int64, reason string) (string, string, error) {
+func (s *Server) disableUser(c echo.Context, actorID, id int64, reason string) (notice, password string, err error) {
 	return "Account disabled; its sessions have ended.", "", s.accounts.SetActiveByID(c.Request().Context(), actorID, id, false, reason)
 }
 
-func (s *Server) enableUser(c echo.Context, actorID, id int64, reason string) (string, string, error) {
+func (s *Server) enableUser(c echo.Context, actorID, id int64, reason string) (notice, password string, err error) {
 	return "Account enabled.", "", s.accounts.SetActiveByID(c.Request().Context(), actorID, id, true, reason)
 }
 
-func (s *Server) resetPassword(c echo.Context, _, id int64, reason string) (string, string, error) {
-	password, err := s.accounts.ResetPassword(c.Request().Context(), id, reason)
+func (s *Server) resetPassword(c echo.Context, _, id int64, reason string) (notice, password string, err error) {
+	password, err = s.accounts.ResetPassword(c.Request().Context(), id, reason)
 	return "Password reset; the account's sessions have ended.", password, err
 }
 
-func (s *Server) unlockUser(c echo.Context, _, id int64, reason string) (string, string, error) {
+func (s *Server) unlockUser(c echo.Context, _, id int64, reason string) (notice, password string, err error) {
 	return "Sign-in unlocked: the account's failed attempts are forgotten.", "", s.accounts.UnlockByID(c.Request().Context(), id, reason)
 }
 
-func (s *Server) resetTOTP(c echo.Context, _, id int64, reason string) (string, string, error) {
+func (s *Server) resetTOTP(c echo.Context, _, id int64, reason string) (notice, password string, err error) {
 	return "Second factor removed; enrol a new one with portal user totp.", "", s.accounts.ResetTOTP(c.Request().Context(), id, reason)
 }
 
-func (s *Server) endSession(c echo.Context, _, id int64, reason string) (string, string, error) {
+func (s *Server) endSession(c echo.Context, _, id int64, reason string) (notice, password string, err error) {
 	return "Session ended.", "", s.accounts.EndSession(c.Request().Context(), id, c.Param("ref"), reason)
 }

@@ -253,9 +253,7 @@ func TestPagesAnsweringAPostNameTheirAddress(t *testing.T) {
 	e := newEnv(t)
 	agent := e.agent("amal", "DXB-01", "AE")
 	checker := e.checkerOf("sara", "DXB-01")
-	id := agent.completeDraft(validEmiratesID(4900))
-	readBody(t, agent.post(fmt.Sprintf("/drafts/%d/submit", id), nil))
-	readBody(t, checker.post(fmt.Sprintf("/approvals/%d/claim", id), nil))
+	id := claimedCase(agent, checker, 4900)
 	resp := checker.post(fmt.Sprintf("/approvals/%d/approve", id), url.Values{"password": {"wrong"}})
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(readBody(t, resp)))
 	if err != nil {

@@ -78,32 +78,21 @@ func (s *Server) approvalClaim(c echo.Context) error {
 
 // approvalApprove approves once the checker shows it is them: with their password, or,
 // signed in through the identity provider, by signing in there again (approval_step_up.go)
-// or with a code of their authenticator app. The session keeps the step-up's time.
+// or with a code of their authenticator app. Every approval asks its own step-up: no
+// earlier one in the session stands in for it (docs/submission.md, "Step-up").
 func (s *Server) approvalApprove(c echo.Context) error {
 	viaProvider := session.SignedInWithSSO(sessionOf(c))
 	return s.decide(func(ctx context.Context, u store.User, id int64, form map[string][]string) error {
 		code := strings.TrimSpace(first(form["code"]))
-		var err error
 		switch {
 		case viaProvider && code == "":
 			return s.submissions.ApproveWith(ctx, u, id, func(context.Context) error { return s.beginStepUp(c, id) })
 		case viaProvider:
-			err = s.submissions.ApproveWithCode(ctx, u, id, code)
+			return s.submissions.ApproveWithCode(ctx, u, id, code)
 		default:
-			err = s.submissions.Approve(ctx, u, id, first(form["password"]))
+			return s.submissions.Approve(ctx, u, id, first(form["password"]))
 		}
-		if err != nil {
-			return err
-		}
-		return s.keepStepUp(c)
 	})(c)
-}
-
-// keepStepUp records in the session that its user has just stepped up.
-func (s *Server) keepStepUp(c echo.Context) error {
-	sess := sessionOf(c)
-	session.RecordOf(sess).StepUpAt = s.Now()
-	return s.sessions.Save(c.Request(), c.Response(), sess)
 }
 
 func (s *Server) approvalReturn(c echo.Context) error {

@@ -15,13 +15,23 @@ import (
 	"kycportal/internal/store"
 )
 
+// checkerPassword is the password of every checker checkerOf signs in.
+const checkerPassword = "correct horse checker staple"
+
+// claimedCase is a case agent submits with the Emirates ID of number, claimed by checker.
+func claimedCase(agent, checker *client, number int64) int64 {
+	id := agent.completeDraft(validEmiratesID(number))
+	readBody(agent.e.t, agent.post(fmt.Sprintf("/drafts/%d/submit", id), nil))
+	readBody(checker.e.t, checker.post(fmt.Sprintf("/approvals/%d/claim", id), nil))
+	return id
+}
+
 // checkerOf signs in a supervisor of branch who checks AE cases.
 func (e *env) checkerOf(name, branch string) *client {
 	e.t.Helper()
-	const password = "correct horse checker staple"
 	branchtest.Ensure(e.t, e.db.Pool, branch)
 	_, err := e.app.Accounts.CreateUser(context.Background(),
-		auth.NewUser{Username: name, Role: store.RoleSupervisor, Branch: branch, Countries: []string{"AE"}}, password, "test")
+		auth.NewUser{Username: name, Role: store.RoleSupervisor, Branch: branch, Countries: []string{"AE"}}, checkerPassword, "test")
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -88,9 +98,7 @@ func TestMistypedApprovalPasswordStaysInTheCase(t *testing.T) {
 	e := newEnv(t)
 	agent := e.agent("amal", "DXB-01", "AE")
 	checker := e.checkerOf("sara", "DXB-01")
-	id := agent.completeDraft(validEmiratesID(4400))
-	readBody(t, agent.post(fmt.Sprintf("/drafts/%d/submit", id), nil))
-	readBody(t, checker.post(fmt.Sprintf("/approvals/%d/claim", id), nil))
+	id := claimedCase(agent, checker, 4400)
 	resp := checker.post(fmt.Sprintf("/approvals/%d/approve", id), url.Values{"password": {"not my password at all"}})
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(readBody(t, resp)))
 	if err != nil {
@@ -158,5 +166,28 @@ func TestIDNumberMaskedUntilRevealed(t *testing.T) {
 		AND entity_type = 'draft' AND entity_id = $1`, fmt.Sprint(id)).Scan(&reveals)
 	if err != nil || reveals != 2 {
 		t.Errorf("reveals recorded: %d (%v), want 2", reveals, err)
+	}
+}
+
+// TestEveryApprovalAsksItsOwnStepUp: a step-up proves the checker for the one approval it
+// goes with; approving the next case straight after, in the same session, still asks for
+// the password (docs/submission.md, "Step-up").
+func TestEveryApprovalAsksItsOwnStepUp(t *testing.T) {
+	e := newEnv(t)
+	agent := e.agent("amal", "DXB-01", "AE")
+	checker := e.checkerOf("sara", "DXB-01")
+	first := claimedCase(agent, checker, 4410)
+	next := claimedCase(agent, checker, 4411)
+	resp := checker.post(fmt.Sprintf("/approvals/%d/approve", first), url.Values{"password": {checkerPassword}})
+	readBody(t, resp)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approval with the password: %d, want 303", resp.StatusCode)
+	}
+	resp = checker.post(fmt.Sprintf("/approvals/%d/approve", next), nil)
+	readBody(t, resp)
+	_, doc := checker.page(fmt.Sprintf("/approvals/%d", next))
+	if state := doc.Find(`[data-testid="approval-state"]`).Text(); resp.StatusCode != http.StatusForbidden ||
+		state != "awaiting approval" {
+		t.Errorf("the next approval without a password: %d, then %q; want 403 and still awaiting", resp.StatusCode, state)
 	}
 }

@@ -84,8 +84,5 @@ func (s *Server) approvalStepUpDone(c echo.Context, caseID, since string, pendin
 	case err != nil:
 		return submissionFailure(err)
 	}
-	if err := s.keepStepUp(c); err != nil {
-		return err
-	}
 	return c.Redirect(http.StatusSeeOther, "/approvals/"+caseID)
 }

@@ -150,7 +150,7 @@ func (e *env) counter(name, label, value string) float64 {
 }
 
 // user creates an account of role and returns its username and password.
-func (e *env) user(role string) (string, string) {
+func (e *env) user(role string) (username, password string) {
 	e.t.Helper()
 	name := role + "-" + strings.ToLower(strings.ReplaceAll(e.t.Name(), "/", "-"))
 	name = strings.Map(func(r rune) rune {
@@ -162,7 +162,7 @@ func (e *env) user(role string) (string, string) {
 	if len(name) > 60 {
 		name = name[:60]
 	}
-	password := "correct horse " + role + " staple"
+	password = "correct horse " + role + " staple"
 	branchtest.Ensure(e.t, e.db.Pool, "DXB-01")
 	_, err := e.app.Accounts.CreateUser(context.Background(),
 		auth.NewUser{Username: name, Role: role, Branch: "DXB-01", Countries: []string{"AE"}}, password, "test")

@@ -19,7 +19,8 @@ var readEvents = []string{string(audit.DraftViewed), string(audit.DocumentViewed
 
 // TestGETChangesNothing walks every GET route of the matrix as every role, on a case of
 // the user's branch, on another branch's and on ids that do not exist: no table changes but
-// the sessions' last activity, and the trail gains only read and refusal events (row 8).
+// the sessions' last activity, and the trail gains only read and refusal events
+// (docs/security.md, checklist row 8).
 func TestGETChangesNothing(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

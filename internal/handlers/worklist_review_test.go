@@ -124,7 +124,7 @@ func TestNotificationsStayInTheirBranch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	visible := func() (int, int) {
+	visible := func() (notices, badges int) {
 		_, inbox := amal.page("/notifications")
 		_, count := amal.page("/notifications/count")
 		return inbox.Find(`[data-testid="notice"]`).Length(), count.Find(`[data-testid="unread-count"]`).Length()

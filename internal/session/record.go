@@ -15,11 +15,10 @@ type Record struct {
 	CSRFToken  string
 	CreatedAt  time.Time
 	LastSeenAt time.Time
-	StepUpAt   time.Time // the user's last step-up in this session (the approval's password or code); zero: none
-	SSO        bool      // signed in through the identity provider
-	OIDCSID    string    // the provider's session, which its back-channel logout names; "" when it sent none
-	Grant      string    // the provider's tokens, sealed (sso.Grant), to ask it again
-	Ended      string    // why someone else signed the user out of it (store.SessionEndedDisabled), told once
+	SSO        bool   // signed in through the identity provider
+	OIDCSID    string // the provider's session, which its back-channel logout names; "" when it sent none
+	Grant      string // the provider's tokens, sealed (sso.Grant), to ask it again
+	Ended      string // why someone else signed the user out of it (store.SessionEndedDisabled), told once
 	Pending    Pending
 }
 
@@ -49,7 +48,6 @@ const (
 	valueMethod      = "auth" // "oidc" for single sign-on
 	valueOIDCSID     = "oidc_sid"
 	valueGrant       = "oidc_grant"
-	valueStepUpAt    = "step_up_at" // RFC 3339, nanoseconds
 	valueSSOState    = "sso_state"
 	valueSSONonce    = "sso_nonce"
 	valueSSOVerifier = "sso_verifier"
@@ -66,7 +64,6 @@ func recordOf(row store.SessionRow) *Record {
 		SSO: v[valueMethod] == "oidc", OIDCSID: v[valueOIDCSID], Grant: v[valueGrant], Ended: v[valueEnded],
 		Pending: Pending{SSOState: v[valueSSOState], SSONonce: v[valueSSONonce], SSOVerifier: v[valueSSOVerifier], TOTP: v[valueTOTP],
 			StepUpCase: v[valueStepUpCase], StepUpSince: v[valueStepUpSince]}}
-	r.StepUpAt, _ = time.Parse(time.RFC3339Nano, v[valueStepUpAt]) // unreadable: no step-up
 	return r
 }
 
@@ -81,9 +78,6 @@ func (r *Record) values() map[string]string {
 	}
 	if r.SSO {
 		v[valueMethod] = "oidc"
-	}
-	if !r.StepUpAt.IsZero() {
-		v[valueStepUpAt] = r.StepUpAt.UTC().Format(time.RFC3339Nano)
 	}
 	set(valueOIDCSID, r.OIDCSID)
 	set(valueGrant, r.Grant)

@@ -31,7 +31,12 @@ func AddNotification(ctx context.Context, q Querier, n Notification) error {
 // QueueNotification queues AddNotification's write on b, for a caller that sends it with
 // the change it tells of in one round trip (tx.SendBatch).
 func QueueNotification(b *pgx.Batch, n Notification) {
-	b.Queue(addNotificationSQL, n.UserID, n.Branch, n.Kind, n.DraftID, n.Message, n.CreatedAt)
+	b.Queue(addNotificationSQL, n.UserID, n.Branch, n.Kind, n.DraftID, n.Message, n.CreatedAt).Fn = func(br pgx.BatchResults) error {
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("store.QueueNotification: %w", err)
+		}
+		return nil
+	}
 }
 
 const addNotificationSQL = `INSERT INTO notifications (user_id, branch, kind, draft_id, message, created_at)

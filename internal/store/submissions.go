@@ -173,7 +173,12 @@ func QueueSaveSubmission(b *pgx.Batch, s Submission) error {
 	if err != nil {
 		return fmt.Errorf("store.QueueSaveSubmission(%d): %w", s.DraftID, err)
 	}
-	b.Queue(saveSubmissionSQL, args...)
+	b.Queue(saveSubmissionSQL, args...).Fn = func(br pgx.BatchResults) error {
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("store.QueueSaveSubmission(%d): %w", s.DraftID, err)
+		}
+		return nil
+	}
 	return nil
 }
 

@@ -90,10 +90,7 @@ func (s *Service) move(ctx context.Context, tx pgx.Tx, sub *store.Submission, to
 		return err
 	}
 	queueNotice(b, *sub, from)
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return fmt.Errorf("submission: case %d %s → %s: %w", sub.DraftID, from, to, err)
-	}
-	return nil
+	return tx.SendBatch(ctx, b).Close()
 }
 
 // inBranch attributes the system's events about a submission (the worker's, the CDP
