@@ -95,6 +95,7 @@ func TestCheckerViewsTheCaseDocuments(t *testing.T) {
 // TestMistypedApprovalPasswordStaysInTheCase: a wrong password refuses the approval and
 // shows the case again, the message under the password input, the claim still held.
 func TestMistypedApprovalPasswordStaysInTheCase(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	agent := e.agent("amal", "DXB-01", "AE")
 	checker := e.checkerOf("sara", "DXB-01")
@@ -119,6 +120,7 @@ func TestMistypedApprovalPasswordStaysInTheCase(t *testing.T) {
 // TestCheckerReadsAnswersNotCodes: the case shows each list's label, a country's name, a
 // date with its month in words, and Yes or No for every question, never a blank for No.
 func TestCheckerReadsAnswersNotCodes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	agent := e.agent("amal", "DXB-01", "AE")
 	checker := e.checkerOf("sara", "DXB-01")
@@ -139,6 +141,7 @@ func TestCheckerReadsAnswersNotCodes(t *testing.T) {
 // TestIDNumberMaskedUntilRevealed: the draft and the case show the ID number masked; the
 // reveal shows it whole and the trail records who saw it.
 func TestIDNumberMaskedUntilRevealed(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	agent := e.agent("amal", "DXB-01", "AE")
 	checker := e.checkerOf("sara", "DXB-01")
@@ -173,6 +176,7 @@ func TestIDNumberMaskedUntilRevealed(t *testing.T) {
 // goes with; approving the next case straight after, in the same session, still asks for
 // the password (docs/submission.md, "Step-up").
 func TestEveryApprovalAsksItsOwnStepUp(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	agent := e.agent("amal", "DXB-01", "AE")
 	checker := e.checkerOf("sara", "DXB-01")

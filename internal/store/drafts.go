@@ -102,21 +102,6 @@ func QueueDraftForUpdate(b *pgx.Batch, id int64, d *DraftRow) {
 	})
 }
 
-// LockDraft locks draft id's row until the transaction ends, as DraftByID with forUpdate
-// does, without reading it: for the state machine, which locks a case before its
-// submission and has no use for the draft's values.
-func LockDraft(ctx context.Context, tx pgx.Tx, id int64) error {
-	var got int64
-	err := tx.QueryRow(ctx, `SELECT id FROM drafts WHERE id = $1 FOR UPDATE`, id).Scan(&got)
-	if errors.Is(err, pgx.ErrNoRows) {
-		err = ErrNotFound
-	}
-	if err != nil {
-		return fmt.Errorf("store.LockDraft(%d): %w", id, err)
-	}
-	return nil
-}
-
 // QueueDraftValues adds to b the UPDATE that writes d's values, field versions and
 // version, for a caller that sends it with the audit event that records it in one round
 // trip (audit.Queue).
