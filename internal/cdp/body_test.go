@@ -33,7 +33,7 @@ func TestBodyIsWhatJSONWrites(t *testing.T) {
 			"photo": map[string]any{"base64_data": doc(33_333)}, "empty": map[string]any{}, "list": []any{},
 			"fixed": map[string]string{"b": "2", "a": "1"}, "none": nil, "amount": 1.5,
 		},
-		"no documents": lookupRequest{IDNumber: "784199012345678", IDType: "4"},
+		"no documents":    lookupRequest{IDNumber: "784199012345678", IDType: "4"},
 		"only a document": map[string]any{"x": doc(5)},
 	}
 	for name, p := range payloads {

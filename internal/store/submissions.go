@@ -20,8 +20,8 @@ type Submission struct {
 	MakerID        int64
 	MakerName      string
 	MakerLanguage  string // the maker's interface language, "" for the browser's: their notices are written in it
-	CheckerID      int64 // 0: none yet
-	ClaimedBy      int64 // 0: unclaimed
+	CheckerID      int64  // 0: none yet
+	ClaimedBy      int64  // 0: unclaimed
 	ClaimedByName  string
 	ClaimExpiresAt time.Time
 	Round          int
