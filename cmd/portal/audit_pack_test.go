@@ -52,7 +52,9 @@ func TestAuditVerifyPack(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	file, keyFile, changed := filepath.Join(dir, "pack.zip"), filepath.Join(dir, "public.key"), filepath.Join(dir, "changed.zip")
+	file := filepath.Join(dir, "pack.zip")
+	keyFile := filepath.Join(dir, "public.key")
+	changed := filepath.Join(dir, "changed.zip")
 	flipped := bytes.Clone(pack.Bytes())
 	flipped[bytes.Index(flipped, []byte(`"event_id"`))+2] ^= 0x01
 	for name, b := range map[string][]byte{file: pack.Bytes(), keyFile: []byte(public + "\n"), changed: flipped} {

@@ -108,7 +108,10 @@ const (
 func startFaultyCDP(t *testing.T) *cdpStub {
 	t.Helper()
 	cfg := sandbox.DefaultConfig()
-	cfg.Seed, cfg.Latency, cfg.FailRate, cfg.DropRate = 7, 30*time.Millisecond, faultRate, faultRate
+	cfg.Seed = 7
+	cfg.Latency = 30 * time.Millisecond
+	cfg.FailRate = faultRate
+	cfg.DropRate = faultRate
 	var onboards atomic.Int64
 	return startCDPWith(t, cfg, func() bool { return onboards.Add(1)%lostEvery == 0 })
 }
@@ -229,7 +232,9 @@ func (s *soak) agent(b *browser) {
 		s.post(b, "POST /search", s.base+"/search", url.Values{"country": {"AE"}, "id_type": {"4"},
 			"id_number": {cdptest.EmiratesID(int(s.nextNumber.Load()%50) + 1)}})
 		if draft == 0 {
-			draft, version, saves = s.newDraft(b), 1, 0
+			draft = s.newDraft(b)
+			version = 1
+			saves = 0
 			continue
 		}
 		form := url.Values{"version": {strconv.Itoa(version)}}

@@ -52,7 +52,10 @@ func (a *Accounts) UpdateProfile(ctx context.Context, actorID, id int64, p Profi
 			}
 		}
 		before, after := profileDiff(u, p)
-		u.DisplayName, u.Role, u.Branch, u.Countries = p.DisplayName, p.Role, p.Branch, p.Countries
+		u.DisplayName = p.DisplayName
+		u.Role = p.Role
+		u.Branch = p.Branch
+		u.Countries = p.Countries
 		return userEvent(audit.UserUpdated, id, reason, before, after), store.UpdateUserProfile(ctx, tx, u)
 	})
 }

@@ -51,7 +51,9 @@ func SampleWaits(ctx context.Context, pool *pgxpool.Pool, interval time.Duration
 				Scan(&busy, &advisory)
 			if err == nil {
 				mu.Lock()
-				w.Samples, w.Busy, w.Advisory = w.Samples+1, w.Busy+busy, w.Advisory+advisory
+				w.Samples++
+				w.Busy += busy
+				w.Advisory += advisory
 				mu.Unlock()
 			}
 		}

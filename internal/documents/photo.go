@@ -145,19 +145,33 @@ func orientation8(o int, b image.Rectangle, sx, sy float64) f64.Aff3 {
 	var a, bb, c, d, e, f float64 // dx = a·x + bb·y + c, dy = d·x + e·y + f
 	switch o {
 	case 2: // mirrored
-		a, c, e = -sx, dw, sy
+		a = -sx
+		c = dw
+		e = sy
 	case 3: // upside down
-		a, c, e, f = -sx, dw, -sy, dh
+		a = -sx
+		c = dw
+		e = -sy
+		f = dh
 	case 4: // upside down, mirrored
-		a, e, f = sx, -sy, dh
+		a = sx
+		e = -sy
+		f = dh
 	case 5: // transposed
 		bb, d = sx, sy
 	case 6: // turned 90° counter-clockwise when taken: turn clockwise
-		bb, c, d = -sx, dw, sy
+		bb = -sx
+		c = dw
+		d = sy
 	case 7: // transversed
-		bb, c, d, f = -sx, dw, -sy, dh
+		bb = -sx
+		c = dw
+		d = -sy
+		f = dh
 	case 8: // turn counter-clockwise
-		bb, d, f = sx, -sy, dh
+		bb = sx
+		d = -sy
+		f = dh
 	default:
 		a, e = sx, sy
 	}

@@ -105,7 +105,9 @@ func (s *Service) write(ctx context.Context, tx pgx.Tx, u store.User, out *Saved
 		before[name], after[name] = out.before[name], d.Values[name]
 		d.FieldVersions[name] = d.Version
 	}
-	d.UpdatedBy, d.UpdatedByName, d.UpdatedAt = u.ID, u.Username, s.Now()
+	d.UpdatedBy = u.ID
+	d.UpdatedByName = u.Username
+	d.UpdatedAt = s.Now()
 	if err := store.SaveDraftValues(ctx, tx, d.DraftRow); err != nil {
 		return err
 	}

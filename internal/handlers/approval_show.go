@@ -52,7 +52,9 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 		UpdateOf: d.UpdateECRN, Updates: updateChanges(d)}
 	s.caseStepUp(c, u, &a)
 	if sub.ClaimExpiresAt.After(s.Now()) {
-		a.ClaimedBy, a.ClaimedByMe, a.ClaimUntil = sub.ClaimedByName, sub.ClaimedBy == u.ID, l.Stamp(sub.ClaimExpiresAt.In(s.zoneOf(ctx, sub.Branch)))
+		a.ClaimedBy = sub.ClaimedByName
+		a.ClaimedByMe = sub.ClaimedBy == u.ID
+		a.ClaimUntil = l.Stamp(sub.ClaimExpiresAt.In(s.zoneOf(ctx, sub.Branch)))
 	}
 	for _, sec := range summary(d) {
 		a.Items = append(a.Items, sec.Items...)
@@ -90,7 +92,9 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 func (s *Server) caseStepUp(c echo.Context, u store.User, a *pages.Approval) {
 	a.StepUp = "password"
 	if session.SignedInWithSSO(sessionOf(c)) && s.sso != nil {
-		a.StepUp, a.Provider, a.CodeFallback = "provider", s.sso.Name(), u.TOTPSecret != ""
+		a.StepUp = "provider"
+		a.Provider = s.sso.Name()
+		a.CodeFallback = u.TOTPSecret != ""
 	}
 }
 

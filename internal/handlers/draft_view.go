@@ -163,7 +163,10 @@ func (s *Server) docViews(ctx context.Context, l *i18n.Lang, d drafts.Draft, doc
 		case packs.DocFace:
 			v.Capture = "user"
 		case packs.DocEKYCReport, packs.DocEKYCConfirmation:
-			v.Accept, v.Capture, v.IsImage, v.ScaleTo = "application/pdf", "", false, 0
+			v.Accept = "application/pdf"
+			v.Capture = ""
+			v.IsImage = false
+			v.ScaleTo = 0
 		}
 		if i >= 0 {
 			fillDoc(l, &v, docs[i], s.zoneOf(ctx, d.Branch))
@@ -174,7 +177,9 @@ func (s *Server) docViews(ctx context.Context, l *i18n.Lang, d drafts.Draft, doc
 }
 
 func fillDoc(l *i18n.Lang, v *pages.Doc, doc store.Document, loc *time.Location) {
-	v.Present, v.Warnings, v.WarningReason = true, doc.Warnings, doc.WarningReason
+	v.Present = true
+	v.Warnings = doc.Warnings
+	v.WarningReason = doc.WarningReason
 	v.Size = fmt.Sprintf("%d KB", (doc.Size+999)/1000)
 	if doc.Size >= 1e6 {
 		v.Size = fmt.Sprintf("%.1f MB", float64(doc.Size)/1e6)

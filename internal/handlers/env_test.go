@@ -103,7 +103,8 @@ func newEnv(t *testing.T, configure ...envOption) *env {
 		t.Fatal(err)
 	}
 	services.Login.Sleep = e.sleep // the throttling waits on the test's clock
-	e.app, d.Services, d.CDP, e.metrics = services, services, o.CDP, d.Metrics
+	e.app, e.metrics = services, d.Metrics
+	d.Services, d.CDP = services, o.CDP
 	if e.echo, err = New(d); err != nil {
 		t.Fatal(err)
 	}

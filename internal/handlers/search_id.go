@@ -22,8 +22,13 @@ func (s *Server) searchByID(c echo.Context) error {
 	if err := parseForm(c); err != nil {
 		return err
 	}
-	u, in, v := signedIn(c), newDraftInput(c), s.idSearchForm(c)
-	v.Country, v.IDType, v.IDNumber, v.IssuedCountry = in.Country, in.IDType, in.IDNumber, in.IssuedCountry
+	u := signedIn(c)
+	in := newDraftInput(c)
+	v := s.idSearchForm(c)
+	v.Country = in.Country
+	v.IDType = in.IDType
+	v.IDNumber = in.IDNumber
+	v.IssuedCountry = in.IssuedCountry
 	v.IDTypes = idTypesOf(v.Countries, in.Country)
 	checked, err := identity.Check(s.drafts.Packs, u.Countries, in)
 	var fe identity.FieldErrors

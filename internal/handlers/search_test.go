@@ -60,7 +60,9 @@ func newSearchEnv(t *testing.T, limit search.Limit, tune func(*sandbox.Config)) 
 		if err != nil {
 			t.Fatal(err)
 		}
-		o.CDP, o.AuditKey, o.LookupLimit = client, testAuditKey, limit
+		o.CDP = client
+		o.AuditKey = testAuditKey
+		o.LookupLimit = limit
 	})
 	return se
 }

@@ -79,7 +79,9 @@ func TestPickFollowsChoiceThenBrowserThenEnglish(t *testing.T) {
 }
 
 func TestPluralsDatesAndNumbers(t *testing.T) {
-	ar, ms, en := Pick("ar", ""), Pick("ms", ""), Pick("en", "")
+	ar := Pick("ar", "")
+	ms := Pick("ms", "")
+	en := Pick("en", "")
 	for _, c := range []struct {
 		got, want string
 	}{

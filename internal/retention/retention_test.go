@@ -47,7 +47,9 @@ func draft(t *testing.T, db *store.DB, number string, discardedAt time.Time) int
 	status, reason := "open", any(nil)
 	var at any
 	if !discardedAt.IsZero() {
-		status, reason, at = "discarded", "duplicate", discardedAt
+		status = "discarded"
+		reason = "duplicate"
+		at = discardedAt
 	}
 	err = db.Pool.QueryRow(ctx, `INSERT INTO drafts (country, pack_version, id_type, id_number, issued_country, branch,
 		status, created_by, updated_by, created_at, updated_at, discarded_at, discard_reason)

@@ -184,7 +184,11 @@ func (m *Manager) login(r *http.Request, w http.ResponseWriter, old *sessions.Se
 			return err
 		}
 		actor := audit.ActorFrom(ctx)
-		actor.UserID, actor.Username, actor.Role, actor.Branch, actor.SessionRef = user.ID, user.Username, user.Role, user.Branch, Ref(s)
+		actor.UserID = user.ID
+		actor.Username = user.Username
+		actor.Role = user.Role
+		actor.Branch = user.Branch
+		actor.SessionRef = Ref(s)
 		return audit.Record(ctx, tx, audit.Event{Actor: actor, Action: audit.LoginSuccess,
 			EntityType: "user", EntityID: strconv.FormatInt(user.ID, 10)})
 	})

@@ -113,7 +113,9 @@ func (s *Service) Recheck(ctx context.Context, u store.User, sealed string) (sto
 	if err != nil || !renewed {
 		return u, "", err
 	}
-	g.Access, g.Refresh, g.Expiry = tok.AccessToken, cmp.Or(tok.RefreshToken, g.Refresh), tok.Expiry
+	g.Access = tok.AccessToken
+	g.Refresh = cmp.Or(tok.RefreshToken, g.Refresh)
+	g.Expiry = tok.Expiry
 	sealed, err = s.seal(u.ID, g)
 	return u, sealed, err
 }

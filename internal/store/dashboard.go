@@ -197,6 +197,9 @@ func dashReasons(ctx context.Context, q Querier, branch string, now time.Time, d
 // the CDP could not answer. Only the attempts record their latency.
 func dashCDP(ctx context.Context, q Querier, _ string, now time.Time, d *Dashboard) error {
 	h, err := audit.CDPHealthSince(ctx, q, now.Add(-time.Hour))
-	d.CDPCalls, d.CDPFailures, d.CDPLatencyP50, d.CDPLatencyP95 = h.Calls, h.Failures, h.P50, h.P95
+	d.CDPCalls = h.Calls
+	d.CDPFailures = h.Failures
+	d.CDPLatencyP50 = h.P50
+	d.CDPLatencyP95 = h.P95
 	return err
 }

@@ -107,7 +107,9 @@ func (s *Service) Claim(ctx context.Context, u store.User, draftID int64) error 
 		if err := s.lapsed(ctx, tx, sub, u); err != nil {
 			return err
 		}
-		sub.ClaimedBy, sub.ClaimExpiresAt, sub.UpdatedAt = u.ID, s.Now().Add(s.Rules.ClaimFor), s.Now()
+		sub.ClaimedBy = u.ID
+		sub.ClaimExpiresAt = s.Now().Add(s.Rules.ClaimFor)
+		sub.UpdatedAt = s.Now()
 		if err := store.SaveSubmission(ctx, tx, sub); err != nil {
 			return err
 		}
@@ -202,7 +204,9 @@ func (s *Service) Return(ctx context.Context, u store.User, draftID int64, r Rev
 		if err != nil {
 			return err
 		}
-		sub.CheckerID, sub.ClaimedBy, sub.Returns = u.ID, 0, sub.Returns+1
+		sub.CheckerID = u.ID
+		sub.ClaimedBy = 0
+		sub.Returns++
 		if sub.ReturnNote, err = returnNote(ctx, tx, d, "checker", strings.TrimSpace(r.Comment), r.Reasons); err != nil {
 			return err
 		}

@@ -36,7 +36,9 @@ func TestBatchUnderFaults(t *testing.T) {
 	e.startWorker(cdpSrv.client)
 	states := e.settled(ids)
 
-	onboarded, attempts, ecrns := 0, 0, map[string]int64{}
+	onboarded := 0
+	attempts := 0
+	ecrns := map[string]int64{}
 	busiest := ids[0]
 	for _, id := range ids {
 		s := e.submission(id)

@@ -192,7 +192,9 @@ func (e *env) startSandbox(cfg sandbox.Config, loseAnswers float64) *cdpServer {
 // sandboxConfig is the sandbox with no latency, seeded so a run's draws repeat.
 func sandboxConfig(failRate, dropRate float64) sandbox.Config {
 	c := sandbox.DefaultConfig()
-	c.FailRate, c.DropRate, c.Seed = failRate, dropRate, 6
+	c.FailRate = failRate
+	c.DropRate = dropRate
+	c.Seed = 6
 	return c
 }
 
@@ -204,7 +206,9 @@ func (e *env) startWorker(client *cdp.Client) *river.Client[pgx.Tx] {
 		e.t.Fatal(err)
 	}
 	w.RetryBase, w.RetryMax = 2*time.Millisecond, 20*time.Millisecond
-	e.queue.Worker, e.queue.Concurrency, e.queue.Log = w, 8, slog.New(slog.DiscardHandler)
+	e.queue.Worker = w
+	e.queue.Concurrency = 8
+	e.queue.Log = slog.New(slog.DiscardHandler)
 	e.queue.PollInterval = 20 * time.Millisecond
 	q, err := NewQueue(e.db.Pool, e.queue)
 	if err != nil {

@@ -251,7 +251,10 @@ func (s *Service) send(ctx context.Context, tx pgx.Tx, u store.User, d drafts.Dr
 			action = audit.SubmissionQueued
 		}
 	}
-	sub.MakerID, sub.CheckerID, sub.ReturnNote, sub.SubmittedAt = u.ID, 0, nil, s.Now()
+	sub.MakerID = u.ID
+	sub.CheckerID = 0
+	sub.ReturnNote = nil
+	sub.SubmittedAt = s.Now()
 	if err := store.SetDraftStatus(ctx, tx, d.ID, store.DraftSubmitted, s.Now()); err != nil {
 		return err
 	}

@@ -189,7 +189,11 @@ func (s *Service) Return(ctx context.Context, u store.User, id int64, comment st
 // confirmed is told, in the same transaction.
 func (s *Service) decide(ctx context.Context, tx pgx.Tx, it store.WorklistItem, rc store.ReviewConfirmation, u store.User,
 	state, comment string, next time.Time) error {
-	rc.State, rc.CheckerID, rc.Comment, rc.DecidedAt, rc.NextDue = state, u.ID, comment, s.Now(), next
+	rc.State = state
+	rc.CheckerID = u.ID
+	rc.Comment = comment
+	rc.DecidedAt = s.Now()
+	rc.NextDue = next
 	if err := store.DecideReviewConfirmation(ctx, tx, rc); err != nil {
 		return err
 	}
