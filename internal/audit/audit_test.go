@@ -32,7 +32,11 @@ func countEvents(t *testing.T, db *store.DB) int {
 }
 
 func addUser(ctx context.Context, tx pgx.Tx, name string) error {
-	_, err := store.CreateUser(ctx, tx, store.User{Username: name, DisplayName: name, Role: store.RoleAgent, Branch: "B1", PasswordHash: "x"})
+	_, err := store.CreateUser(
+		ctx,
+		tx,
+		store.User{Username: name, DisplayName: name, Role: store.RoleAgent, Branch: "B1", PasswordHash: "x"},
+	)
 	return err
 }
 
@@ -166,7 +170,8 @@ func asSuperuser(t *testing.T, db *store.DB, sql string, args ...any) {
 func eventID(t *testing.T, db *store.DB, offset int) int64 {
 	t.Helper()
 	var id int64
-	err := db.Pool.QueryRow(context.Background(), `SELECT id FROM audit_events ORDER BY id OFFSET $1 LIMIT 1`, offset).Scan(&id)
+	err := db.Pool.QueryRow(context.Background(), `SELECT id FROM audit_events ORDER BY id OFFSET $1 LIMIT 1`, offset).
+		Scan(&id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +185,13 @@ func TestConcurrentAppendsMakeOneTree(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	db := openDB(t)
 	key := testKey(t)
-	sealer := &audit.Sealer{DB: db.Pool, Key: key, Log: slog.New(slog.DiscardHandler), Interval: 5 * time.Millisecond, Batch: 7}
+	sealer := &audit.Sealer{
+		DB:       db.Pool,
+		Key:      key,
+		Log:      slog.New(slog.DiscardHandler),
+		Interval: 5 * time.Millisecond,
+		Batch:    7,
+	}
 	sealed := make(chan struct{})
 	go func() { sealer.Run(ctx); close(sealed) }()
 	var wg sync.WaitGroup
@@ -198,7 +209,8 @@ func TestConcurrentAppendsMakeOneTree(t *testing.T) {
 		t.Fatalf("verify = %+v, want 240 events in a tree of 240 and its checkpoint", res)
 	}
 	var leaves, first, last int64
-	err := db.Pool.QueryRow(context.Background(), `SELECT count(DISTINCT event_id), min(position), max(position) FROM audit_leaves`).Scan(&leaves, &first, &last)
+	err := db.Pool.QueryRow(context.Background(), `SELECT count(DISTINCT event_id), min(position), max(position) FROM audit_leaves`).
+		Scan(&leaves, &first, &last)
 	if err != nil || leaves != 240 || first != 0 || last != 239 {
 		t.Fatalf("leaves: %d events at positions %d..%d (%v), want 240 at 0..239", leaves, first, last, err)
 	}
@@ -245,7 +257,8 @@ func TestTwoSealersDoNotConflict(t *testing.T) {
 		t.Fatalf("verify = %+v, want 160 events under the last checkpoint", res)
 	}
 	var checkpoints int
-	if err := db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_checkpoints`).Scan(&checkpoints); err != nil || checkpoints < 2 {
+	if err := db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_checkpoints`).Scan(&checkpoints); err != nil ||
+		checkpoints < 2 {
 		t.Fatalf("checkpoints = %d (%v), want several", checkpoints, err)
 	}
 	t.Logf("turns skipped while the other replica sealed: %v", skipped)

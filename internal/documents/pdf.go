@@ -17,7 +17,10 @@ import (
 // as it came.
 func preparePDF(data []byte) (Prepared, error) {
 	if f := sniff(data); f != formatPDF {
-		return Prepared{}, reject("An e-KYC report must be a PDF document; this file is %s. Its name and type are not what counts: its content is.", f)
+		return Prepared{}, reject(
+			"An e-KYC report must be a PDF document; this file is %s. Its name and type are not what counts: its content is.",
+			f,
+		)
 	}
 	tail := data[max(0, len(data)-2048):]
 	if !bytes.Contains(tail, []byte("%%EOF")) || !bytes.Contains(data, []byte("startxref")) {
@@ -31,7 +34,9 @@ func preparePDF(data []byte) (Prepared, error) {
 		return Prepared{}, refusePDF(found...)
 	}
 	if hiddenContent(data, formatPDF) {
-		return Prepared{}, reject("The PDF also holds content of another kind (a web page, script or archive). Print it to a plain PDF and upload that.")
+		return Prepared{}, reject(
+			"The PDF also holds content of another kind (a web page, script or archive). Print it to a plain PDF and upload that.",
+		)
 	}
 	return Prepared{ContentType: "application/pdf", Data: data}, nil
 }
@@ -44,8 +49,10 @@ var errNoPDFChecker = &Rejection{Kind: CannotCheck,
 
 // refusePDF names what was found in a report.
 func refusePDF(found ...string) error {
-	return reject("The PDF contains %s, which the portal does not accept. Print it to a plain PDF (no scripts, attachments, forms or links) and upload that.",
-		strings.Join(found, ", "))
+	return reject(
+		"The PDF contains %s, which the portal does not accept. Print it to a plain PDF (no scripts, attachments, forms or links) and upload that.",
+		strings.Join(found, ", "),
+	)
 }
 
 // What a report may not hold, as named to the agent, in the order named.

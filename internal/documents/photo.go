@@ -51,7 +51,10 @@ func preparePhoto(kind string, f File) (Prepared, error) {
 	}
 	format := sniff(head)
 	if format != formatJPEG && format != formatPNG {
-		return Prepared{}, reject("A photo must be a JPEG or PNG image; this file is %s. Its name and type are not what counts: its content is.", format)
+		return Prepared{}, reject(
+			"A photo must be a JPEG or PNG image; this file is %s. Its name and type are not what counts: its content is.",
+			format,
+		)
 	}
 	cfg, _, err := image.DecodeConfig(io.NewSectionReader(f, 0, f.Size()))
 	if err != nil {
@@ -73,7 +76,9 @@ func preparePhoto(kind string, f File) (Prepared, error) {
 	}
 	img, err := decode(io.NewSectionReader(f, 0, f.Size()), format)
 	if err != nil {
-		return Prepared{}, reject("The image is damaged or incomplete: it could not be read to the end. Take the photo again.")
+		return Prepared{}, reject(
+			"The image is damaged or incomplete: it could not be read to the end. Take the photo again.",
+		)
 	}
 	// The decoded photo is garbage once scaled: encoding needs only the stored size.
 	return encodePhoto(kind, uprightYCbCr(img, StoredEdge, orient))
@@ -91,18 +96,32 @@ func checkWhole(f File, format string) error {
 		end = jpegEnd(data)
 	}
 	if trailing(data, end) || hiddenContent(data, format) {
-		return reject("The file is %s with something else hidden in it (data after the image, a script, web page, PDF or archive). Save the photo again as a plain image.", format)
+		return reject(
+			"The file is %s with something else hidden in it (data after the image, a script, web page, PDF or archive). Save the photo again as a plain image.",
+			format,
+		)
 	}
 	return nil
 }
 
 func checkSize(kind string, w, h int) error {
 	if w*h > MaxPixels || w > 50_000 || h > 50_000 {
-		return reject("The image is %d×%d pixels, over the limit of %d megapixels. Use a smaller photo.", w, h, MaxPixels/1_000_000)
+		return reject(
+			"The image is %d×%d pixels, over the limit of %d megapixels. Use a smaller photo.",
+			w,
+			h,
+			MaxPixels/1_000_000,
+		)
 	}
 	long, short := max(w, h), min(w, h)
 	if want := minSize[kind]; long < want[0] || short < want[1] {
-		return reject("The image is %d×%d pixels; this document needs at least %d×%d. Take the photo closer or at a higher resolution.", w, h, want[0], want[1])
+		return reject(
+			"The image is %d×%d pixels; this document needs at least %d×%d. Take the photo closer or at a higher resolution.",
+			w,
+			h,
+			want[0],
+			want[1],
+		)
 	}
 	return nil
 }

@@ -47,7 +47,9 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 		return pages.Approval{}, err
 	}
 	a := pages.Approval{DraftID: id, Country: d.Country, IDLabel: t.Label, IDNumber: shown, Maker: sub.MakerName,
-		Customer: strings.TrimSpace(d.Values["first_name"] + " " + d.Values["last_name"]), CustomerAr: d.Values["full_name_arabic"],
+		Customer: strings.TrimSpace(
+			d.Values["first_name"] + " " + d.Values["last_name"],
+		), CustomerAr: d.Values["full_name_arabic"],
 		State: submission.State(sub.State).Label(), Mine: sub.MakerID == u.ID,
 		UpdateOf: d.UpdateECRN, Updates: updateChanges(d)}
 	s.caseStepUp(c, u, &a)

@@ -96,7 +96,8 @@ func eventRow(r audit.Row) pages.AuditEventRow {
 func (s *Server) caseNames(ctx context.Context, rows []audit.Row) (map[string]string, error) {
 	var ids []int64
 	for _, r := range rows {
-		if id, err := strconv.ParseInt(r.EntityID, 10, 64); err == nil && (r.EntityType == "draft" || r.EntityType == "submission") {
+		if id, err := strconv.ParseInt(r.EntityID, 10, 64); err == nil &&
+			(r.EntityType == "draft" || r.EntityType == "submission") {
 			ids = append(ids, id)
 		}
 	}

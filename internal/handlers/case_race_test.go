@@ -38,8 +38,10 @@ func (e *env) startCaseWorker(o app.Options) {
 	cdpSrv := httptest.NewServer(sb)
 	e.t.Cleanup(cdpSrv.Close)
 	log := slog.New(slog.NewJSONHandler(e.logs, nil))
-	client, err := cdp.New(cdp.Config{BaseURL: cdpSrv.URL, Scope: cdp.DefaultScope, Timeout: 5 * time.Second}.WithSandboxDefaults(),
-		cdp.Options{Logger: log})
+	client, err := cdp.New(
+		cdp.Config{BaseURL: cdpSrv.URL, Scope: cdp.DefaultScope, Timeout: 5 * time.Second}.WithSandboxDefaults(),
+		cdp.Options{Logger: log},
+	)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -47,7 +49,12 @@ func (e *env) startCaseWorker(o app.Options) {
 	o.Log = log
 	o.Now = time.Now
 	o.Metrics = prometheus.NewRegistry()
-	o.Worker = &app.WorkerOptions{Concurrency: 8, Cooldown: 10 * time.Millisecond, JobTimeout: time.Minute, RescueAfter: 5 * time.Minute}
+	o.Worker = &app.WorkerOptions{
+		Concurrency: 8,
+		Cooldown:    10 * time.Millisecond,
+		JobTimeout:  time.Minute,
+		RescueAfter: 5 * time.Minute,
+	}
 	services, err := app.New(o)
 	if err != nil {
 		e.t.Fatal(err)

@@ -97,7 +97,12 @@ func (s *Server) draftIDCheck(c echo.Context) error {
 	case err != nil:
 		return err
 	default:
-		doc := search.Document{Country: in.Country, IDType: in.IDType, IssuedCountry: checked.IssuedCountry, Number: checked.Number}
+		doc := search.Document{
+			Country:       in.Country,
+			IDType:        in.IDType,
+			IssuedCountry: checked.IssuedCountry,
+			Number:        checked.Number,
+		}
 		list, err := s.search.OwnByID(c.Request().Context(), u, doc)
 		var limited search.LimitedError
 		if errors.As(err, &limited) {

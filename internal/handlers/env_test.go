@@ -116,8 +116,10 @@ func newEnv(t *testing.T, configure ...envOption) *env {
 // unreachableCDP is a CDP client for a deployment whose CDP does not answer.
 func unreachableCDP(t *testing.T, log *slog.Logger) *cdp.Client {
 	t.Helper()
-	c, err := cdp.New(cdp.Config{BaseURL: "http://127.0.0.1:1", Scope: cdp.DefaultScope, Timeout: time.Second}.WithSandboxDefaults(),
-		cdp.Options{Logger: log})
+	c, err := cdp.New(
+		cdp.Config{BaseURL: "http://127.0.0.1:1", Scope: cdp.DefaultScope, Timeout: time.Second}.WithSandboxDefaults(),
+		cdp.Options{Logger: log},
+	)
 	if err != nil {
 		t.Fatal(err)
 	}

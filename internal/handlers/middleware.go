@@ -54,7 +54,10 @@ func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set(keyRequestID, id)
 		c.Response().Header().Set(echo.HeaderXRequestID, id)
 		r := c.Request()
-		ctx := audit.WithActor(r.Context(), audit.Actor{Username: "anonymous", Role: "anonymous", RequestID: id, ClientIP: c.RealIP()})
+		ctx := audit.WithActor(
+			r.Context(),
+			audit.Actor{Username: "anonymous", Role: "anonymous", RequestID: id, ClientIP: c.RealIP()},
+		)
 		c.SetRequest(r.WithContext(ctx))
 		return next(c)
 	}

@@ -152,14 +152,38 @@ func (s *Server) guard(who access) []echo.MiddlewareFunc {
 	case anonymous:
 		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, s.checkLoginCSRF}
 	case adminOnly:
-		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAdmin)}
+		return []echo.MiddlewareFunc{
+			s.privatePage,
+			limit,
+			checkInput,
+			s.loadSession,
+			signedInFirst,
+			s.checkCSRF,
+			s.requireRole(store.RoleAdmin),
+		}
 	case reviewer:
 		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF,
 			s.requireRole(store.RoleSupervisor, store.RoleAdmin)}
 	case agentOnly:
-		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAgent)}
+		return []echo.MiddlewareFunc{
+			s.privatePage,
+			limit,
+			checkInput,
+			s.loadSession,
+			signedInFirst,
+			s.checkCSRF,
+			s.requireRole(store.RoleAgent),
+		}
 	case checker:
-		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleSupervisor)}
+		return []echo.MiddlewareFunc{
+			s.privatePage,
+			limit,
+			checkInput,
+			s.loadSession,
+			signedInFirst,
+			s.checkCSRF,
+			s.requireRole(store.RoleSupervisor),
+		}
 	case cdpCallback, provider:
 		return []echo.MiddlewareFunc{limit, checkInput}
 	case staff:
@@ -172,7 +196,15 @@ func (s *Server) guard(who access) []echo.MiddlewareFunc {
 		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, passive, s.loadSession, signedInFirst, s.checkCSRF,
 			s.requireRole(store.RoleAgent)}
 	case agentUpload:
-		return []echo.MiddlewareFunc{s.privatePage, uploadLimit, checkInput, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAgent)}
+		return []echo.MiddlewareFunc{
+			s.privatePage,
+			uploadLimit,
+			checkInput,
+			s.loadSession,
+			signedInFirst,
+			s.checkCSRF,
+			s.requireRole(store.RoleAgent),
+		}
 	default:
 		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF,
 			s.requireRole(store.RoleAgent, store.RoleSupervisor, store.RoleAdmin)}

@@ -39,7 +39,12 @@ func (s *Server) searchByID(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc := search.Document{Country: in.Country, IDType: in.IDType, IssuedCountry: checked.IssuedCountry, Number: checked.Number}
+	doc := search.Document{
+		Country:       in.Country,
+		IDType:        in.IDType,
+		IssuedCountry: checked.IssuedCountry,
+		Number:        checked.Number,
+	}
 	found, err := s.search.ByID(cdp.WithRequestID(c.Request().Context(), requestIDOf(c)), u, doc)
 	var limited search.LimitedError
 	if errors.As(err, &limited) {
@@ -50,7 +55,10 @@ func (s *Server) searchByID(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Result = &pages.IDResult{Outcome: found.CDP.Outcome.String(), Own: ownMatches(langOf(c), found.Own, u, s.zoneOf(c.Request().Context(), u.Branch))}
+	v.Result = &pages.IDResult{
+		Outcome: found.CDP.Outcome.String(),
+		Own:     ownMatches(langOf(c), found.Own, u, s.zoneOf(c.Request().Context(), u.Branch)),
+	}
 	switch found.CDP.Outcome {
 	case cdp.Found:
 		v.Result.Customer = customerCard(found.CDP, s.Now())

@@ -106,7 +106,9 @@ func (c *Cluster) placeForPostgres(ctx context.Context) error {
 	if err := os.MkdirAll(parent, 0o755); err != nil { // #nosec G301 -- the postgres user walks through it to its cluster
 		return fmt.Errorf("pgcluster: %w", err)
 	}
-	walkable := exec.CommandContext(ctx, c.asUser[0], append(c.asUser[1:], "test", "-x", parent)...).Run() == nil // #nosec G204 -- fixed programs, no shell
+	walkable := exec.CommandContext(ctx, c.asUser[0], append(c.asUser[1:], "test", "-x", parent)...).
+		Run() ==
+		nil // #nosec G204 -- fixed programs, no shell
 	if walkable && len(c.socketPath()) <= maxSocketPath {
 		return nil
 	}

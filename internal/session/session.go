@@ -137,7 +137,13 @@ func (m *Manager) Save(r *http.Request, w http.ResponseWriter, s *sessions.Sessi
 	return m.save(ctx, m.DB.Pool, r, w, s)
 }
 
-func (m *Manager) save(ctx context.Context, q store.Querier, r *http.Request, w http.ResponseWriter, s *sessions.Session) error {
+func (m *Manager) save(
+	ctx context.Context,
+	q store.Querier,
+	r *http.Request,
+	w http.ResponseWriter,
+	s *sessions.Session,
+) error {
 	now, rec := m.Now(), RecordOf(s)
 	if rec.CreatedAt.IsZero() {
 		rec.CreatedAt = now
@@ -159,13 +165,24 @@ func (m *Manager) save(ctx context.Context, q store.Querier, r *http.Request, w 
 // Login replaces the request's session by a new one for user (a new id and CSRF token, so a
 // session fixed before login is dead after it) and records the login in the same
 // transaction.
-func (m *Manager) Login(r *http.Request, w http.ResponseWriter, old *sessions.Session, user store.User) (*sessions.Session, error) {
+func (m *Manager) Login(
+	r *http.Request,
+	w http.ResponseWriter,
+	old *sessions.Session,
+	user store.User,
+) (*sessions.Session, error) {
 	return m.login(r, w, old, user, nil)
 }
 
 // login is Login with how the user signed in, set on the new session's record (nil: with
 // their password).
-func (m *Manager) login(r *http.Request, w http.ResponseWriter, old *sessions.Session, user store.User, how func(*Record)) (*sessions.Session, error) {
+func (m *Manager) login(
+	r *http.Request,
+	w http.ResponseWriter,
+	old *sessions.Session,
+	user store.User,
+	how func(*Record),
+) (*sessions.Session, error) {
 	ctx := r.Context()
 	s := m.fresh(old.Name())
 	rec := RecordOf(s)

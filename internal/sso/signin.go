@@ -20,11 +20,15 @@ var ErrRefused = errors.New("sign-in refused")
 
 // Why a sign-in through the provider is refused; each is shown to the user and audited.
 var (
-	ErrNoRole         = errors.New("your account at the identity provider grants no role in the portal: ask your administrator")
+	ErrNoRole = errors.New(
+		"your account at the identity provider grants no role in the portal: ask your administrator",
+	)
 	ErrNotProvisioned = errors.New("no portal account is linked to your sign-in: ask an administrator to create one")
-	ErrUsernameTaken  = errors.New("a portal account with your username exists and is not linked to the identity provider: ask an administrator")
-	ErrDisabled       = errors.New("your portal account is disabled")
-	ErrUnknownBranch  = errors.New("the identity provider names a branch the portal does not know: ask your administrator")
+	ErrUsernameTaken  = errors.New(
+		"a portal account with your username exists and is not linked to the identity provider: ask an administrator",
+	)
+	ErrDisabled      = errors.New("your portal account is disabled")
+	ErrUnknownBranch = errors.New("the identity provider names a branch the portal does not know: ask your administrator")
 )
 
 // Service signs users in through the provider and keeps their accounts in step with the claims.

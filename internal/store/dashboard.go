@@ -50,7 +50,13 @@ type ReturnReason struct {
 }
 
 // BranchDashboard gathers the dashboard as of now; today starts at midnight in loc.
-func BranchDashboard(ctx context.Context, q Querier, branch string, now time.Time, loc *time.Location) (Dashboard, error) {
+func BranchDashboard(
+	ctx context.Context,
+	q Querier,
+	branch string,
+	now time.Time,
+	loc *time.Location,
+) (Dashboard, error) {
 	var d Dashboard
 	today := midnight(now, loc)
 	for _, step := range []func(context.Context, Querier, string, time.Time, *Dashboard) error{
@@ -74,7 +80,14 @@ func midnight(now time.Time, loc *time.Location) time.Time {
 
 // countedStates are the states the dashboard counts entries into; the others are steps on
 // the way (queued, sending) that say nothing to a supervisor.
-var countedStates = []string{"awaiting_approval", "returned", "rejected", "onboarded", "under_investigation", "needs_attention"}
+var countedStates = []string{
+	"awaiting_approval",
+	"returned",
+	"rejected",
+	"onboarded",
+	"under_investigation",
+	"needs_attention",
+}
 
 // inBranch limits a query on submissions s to the branch, unless it is "".
 const inBranch = `($1 = '' OR s.branch = $1)`
@@ -82,7 +95,15 @@ const inBranch = `($1 = '' OR s.branch = $1)`
 // dashStates counts the entries into each state from the trail: a submission returned
 // three times in the month counts three returns, whatever its state now.
 func dashStates(ctx context.Context, q Querier, branch string, now, today time.Time, d *Dashboard) error {
-	entries, err := audit.StateEntriesSince(ctx, q, branch, today, now.AddDate(0, 0, -7), now.AddDate(0, 0, -30), countedStates)
+	entries, err := audit.StateEntriesSince(
+		ctx,
+		q,
+		branch,
+		today,
+		now.AddDate(0, 0, -7),
+		now.AddDate(0, 0, -30),
+		countedStates,
+	)
 	for _, e := range entries {
 		d.States = append(d.States, StateCount{State: e.State, Today: e.Since1, Week: e.Since2, Month: e.From})
 	}

@@ -61,7 +61,14 @@ const (
 // with prefix, in the order of those parts and, for one part, newest first; a draft two of
 // whose parts match is listed once a page. prefix holds no LIKE wildcards: the caller
 // checked it.
-func RecordsByName(ctx context.Context, q Querier, scope RecordScope, prefix string, after NameCursor, limit int) ([]Record, error) {
+func RecordsByName(
+	ctx context.Context,
+	q Querier,
+	scope RecordScope,
+	prefix string,
+	after NameCursor,
+	limit int,
+) ([]Record, error) {
 	if after.ID == 0 {
 		after.ID = maxID
 	}
@@ -78,7 +85,14 @@ func RecordsByName(ctx context.Context, q Querier, scope RecordScope, prefix str
 }
 
 // RecordsByPhone lists drafts whose mobile number holds digits, newest first, older than afterID.
-func RecordsByPhone(ctx context.Context, q Querier, scope RecordScope, digits string, afterID int64, limit int) ([]Record, error) {
+func RecordsByPhone(
+	ctx context.Context,
+	q Querier,
+	scope RecordScope,
+	digits string,
+	afterID int64,
+	limit int,
+) ([]Record, error) {
 	out, err := collectRecords(ctx, q, recordsByPhoneSQL, scope, digits, orMax(afterID), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store.RecordsByPhone: %w", err)
@@ -87,7 +101,14 @@ func RecordsByPhone(ctx context.Context, q Querier, scope RecordScope, digits st
 }
 
 // RecordsByIDNumber lists drafts whose normalised ID number holds part, newest first.
-func RecordsByIDNumber(ctx context.Context, q Querier, scope RecordScope, part string, afterID int64, limit int) ([]Record, error) {
+func RecordsByIDNumber(
+	ctx context.Context,
+	q Querier,
+	scope RecordScope,
+	part string,
+	afterID int64,
+	limit int,
+) ([]Record, error) {
 	out, err := collectRecords(ctx, q, recordsByIDNumberSQL, scope, part, orMax(afterID), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store.RecordsByIDNumber: %w", err)
@@ -114,7 +135,10 @@ func collectRecords(ctx context.Context, q Querier, sql string, scope RecordScop
 	// in place of the pattern the planner cannot tell a rare fragment from a common one, and
 	// walks the primary key backwards hoping to meet matches early, reading the whole table
 	// for a rare one (TestSearchesUseTheirIndexes).
-	rows, err := q.Query(ctx, sql, append([]any{pgx.QueryExecModeExec, scope.Branch, countries, scope.AnyCountry}, args...)...)
+	rows, err := q.Query(
+		ctx,
+		sql,
+		append([]any{pgx.QueryExecModeExec, scope.Branch, countries, scope.AnyCountry}, args...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -49,8 +49,13 @@ func SaveSession(ctx context.Context, q Querier, s SessionRow) error {
 
 // SetSessionValue sets one value of a session, and nothing else: not its activity.
 func SetSessionValue(ctx context.Context, q Querier, idHash []byte, key, value string) error {
-	_, err := q.Exec(ctx, `UPDATE sessions SET values = values || jsonb_build_object($2::text, $3::text) WHERE id_hash = $1`,
-		idHash, key, value)
+	_, err := q.Exec(
+		ctx,
+		`UPDATE sessions SET values = values || jsonb_build_object($2::text, $3::text) WHERE id_hash = $1`,
+		idHash,
+		key,
+		value,
+	)
 	if err != nil {
 		return fmt.Errorf("store.SetSessionValue: %w", err)
 	}

@@ -192,7 +192,8 @@ func KeepSent(ctx context.Context, q Querier, draftID int64, sent map[string]str
 // Sent reads what the latest submission of a draft sent, and what the one before it sent
 // (nil when there was none).
 func Sent(ctx context.Context, q Querier, draftID int64) (latest, previous map[string]string, err error) {
-	err = q.QueryRow(ctx, `SELECT sent, previously_sent FROM submissions WHERE draft_id = $1`, draftID).Scan(&latest, &previous)
+	err = q.QueryRow(ctx, `SELECT sent, previously_sent FROM submissions WHERE draft_id = $1`, draftID).
+		Scan(&latest, &previous)
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = ErrNotFound
 	}

@@ -59,7 +59,10 @@ func newEnv(t *testing.T, makerChecker bool) *env {
 	e.svc = newEnvService(t, e.db, e.clock.Now, makerChecker)
 	e.svc.Passwords = &auth.Service{DB: e.db, Hasher: hasher, Now: e.clock.Now}
 	e.agent = e.user(hasher, "agent", store.RoleAgent)
-	e.supervisors = [2]store.User{e.user(hasher, "sup-a", store.RoleSupervisor), e.user(hasher, "sup-b", store.RoleSupervisor)}
+	e.supervisors = [2]store.User{
+		e.user(hasher, "sup-a", store.RoleSupervisor),
+		e.user(hasher, "sup-b", store.RoleSupervisor),
+	}
 	return e
 }
 
@@ -102,8 +105,13 @@ func aePack(t *testing.T, makerChecker bool) *packs.Registry {
 func (e *env) user(h *auth.Hasher, name, role string) store.User {
 	e.t.Helper()
 	branchtest.Ensure(e.t, e.db.Pool, "DXB-01")
-	u, err := (&auth.Accounts{DB: e.db, Hasher: h}).CreateUser(context.Background(), auth.NewUser{Username: name, DisplayName: name,
-		Role: role, Branch: "DXB-01", Countries: []string{"AE"}}, password, "test")
+	u, err := (&auth.Accounts{DB: e.db, Hasher: h}).CreateUser(
+		context.Background(),
+		auth.NewUser{Username: name, DisplayName: name,
+			Role: role, Branch: "DXB-01", Countries: []string{"AE"}},
+		password,
+		"test",
+	)
 	if err != nil {
 		e.t.Fatal(err)
 	}
