@@ -15,4 +15,4 @@ mkdir -p bin
 s3dir=$(mktemp -d /tmp/kycportal-bench-s3-XXXXXX)
 trap 'kill "$(cat "$s3dir/pid")" 2>/dev/null || true; rm -rf "$s3dir"' EXIT
 eval "$(scripts/s3-server.sh "$s3dir")"
-go test -count=1 -timeout 6h -run '^TestPerformance$' -v ./internal/handlers | tee bin/bench-report.txt
+go test -count=1 -timeout 6h -run '^TestPerformance$' -v ./internal/perf | tee bin/bench-report.txt

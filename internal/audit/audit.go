@@ -67,20 +67,46 @@ func Record(ctx context.Context, tx pgx.Tx, e Event) error { return insert(ctx, 
 
 // insert writes e with one INSERT through q.
 func insert(ctx context.Context, q Querier, e Event) error {
-	if err := e.complete(ctx); err != nil {
-		return fmt.Errorf("audit.Record(%s): %w", e.Action, err)
-	}
-	r := e.row()
-	_, err := q.Exec(ctx, `INSERT INTO audit_events (occurred_at, actor_user_id, actor_username,
-		actor_role, actor_branch, session_ref, request_id, client_ip, action, entity_type, entity_id,
-		before, after, reason, outcome)
-		VALUES ($1, nullif($2, 0), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-		r.OccurredAt, r.UserID, r.Username, r.Role, r.Branch, r.SessionRef, r.RequestID, r.ClientIP,
-		string(r.Action), r.EntityType, r.EntityID, r.Before, r.After, r.Reason, r.Outcome)
+	args, err := e.insertArgs(ctx)
 	if err != nil {
+		return err
+	}
+	if _, err := q.Exec(ctx, insertSQL, args...); err != nil {
 		return fmt.Errorf("audit.Record(%s): %w", e.Action, err)
 	}
 	return nil
+}
+
+// Queue adds e's INSERT to b, for a caller that sends its change and the event that
+// records it in one round trip: b is sent with tx.SendBatch inside the change's
+// transaction, so that both commit or neither does, as with Record.
+func Queue(ctx context.Context, b *pgx.Batch, e Event) error {
+	args, err := e.insertArgs(ctx)
+	if err != nil {
+		return err
+	}
+	b.Queue(insertSQL, args...).Fn = func(br pgx.BatchResults) error {
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("audit.Record(%s): %w", e.Action, err)
+		}
+		return nil
+	}
+	return nil
+}
+
+const insertSQL = `INSERT INTO audit_events (occurred_at, actor_user_id, actor_username,
+		actor_role, actor_branch, session_ref, request_id, client_ip, action, entity_type, entity_id,
+		before, after, reason, outcome)
+		VALUES ($1, nullif($2, 0), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
+
+// insertArgs completes e and gives the arguments of insertSQL.
+func (e *Event) insertArgs(ctx context.Context) ([]any, error) {
+	if err := e.complete(ctx); err != nil {
+		return nil, fmt.Errorf("audit.Record(%s): %w", e.Action, err)
+	}
+	r := e.row()
+	return []any{r.OccurredAt, r.UserID, r.Username, r.Role, r.Branch, r.SessionRef, r.RequestID, r.ClientIP,
+		string(r.Action), r.EntityType, r.EntityID, r.Before, r.After, r.Reason, r.Outcome}, nil
 }
 
 // complete fills what the caller may leave out and checks the rest.

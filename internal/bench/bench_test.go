@@ -2,6 +2,8 @@ package bench
 
 import (
 	"context"
+	"os"
+	"os/exec"
 	"runtime"
 	"strings"
 	"testing"
@@ -70,5 +72,31 @@ func TestCeilingIsCoresOverCPU(t *testing.T) {
 	}
 	if got := Ceiling(Step{}); got != 0 {
 		t.Errorf("ceiling of no request = %.1f, want 0", got)
+	}
+}
+
+// TestServerCPUKeepsEndedProcesses: the CPU time of a server's child that has ended stays
+// in the server's total (a backend closed under load took its time with it, and the
+// server's share went negative).
+func TestServerCPUKeepsEndedProcesses(t *testing.T) {
+	m := CPUMeter{Postmaster: os.Getpid()} // this process stands for the postmaster
+	before, err := m.Server()
+	if err != nil {
+		t.Fatal(err)
+	}
+	child := exec.Command("sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done")
+	if err := child.Run(); err != nil {
+		t.Fatal(err)
+	}
+	used := child.ProcessState.UserTime() + child.ProcessState.SystemTime()
+	after, err := m.Server()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if used < 5*clockTick {
+		t.Fatalf("the child used %s, too little to measure", used)
+	}
+	if got := after - before; got < used-2*clockTick {
+		t.Errorf("server time grew by %s while a child that used %s ran and ended", got, used)
 	}
 }

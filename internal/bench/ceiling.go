@@ -2,11 +2,11 @@ package bench
 
 import (
 	"context"
+	"fmt"
 	"runtime"
-	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5"
 )
 
 // Ceiling is the rate the machine could serve if CPU were the only limit: its cores
@@ -27,14 +27,19 @@ type Waits struct {
 	Advisory int // of those, waiting on Lock:advisory
 }
 
-// SampleWaits reads pg_stat_activity every interval until stop is called, and returns the
-// counts then.
-func SampleWaits(ctx context.Context, pool *pgxpool.Pool, interval time.Duration) (stop func() Waits) {
+// SampleWaits reads pg_stat_activity every interval, through a connection of its own
+// (it neither takes nor waits for one of the portal's pool), until stop is called, and
+// returns the counts then.
+func SampleWaits(ctx context.Context, cfg *pgx.ConnConfig, interval time.Duration) (stop func() Waits, err error) {
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("bench: the sampler's connection: %w", err)
+	}
 	var w Waits
-	var mu sync.Mutex
 	done, finished := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(finished)
+		defer conn.Close(context.Background())
 		tick := time.NewTicker(interval)
 		defer tick.Stop()
 		for {
@@ -44,25 +49,21 @@ func SampleWaits(ctx context.Context, pool *pgxpool.Pool, interval time.Duration
 			case <-tick.C:
 			}
 			var busy, advisory int
-			err := pool.QueryRow(ctx, `SELECT count(*),
+			err := conn.QueryRow(ctx, `SELECT count(*),
 					count(*) FILTER (WHERE wait_event_type = 'Lock' AND wait_event = 'advisory')
 				FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'
 				AND state <> 'idle' AND pid <> pg_backend_pid()`).
 				Scan(&busy, &advisory)
 			if err == nil {
-				mu.Lock()
 				w.Samples++
 				w.Busy += busy
 				w.Advisory += advisory
-				mu.Unlock()
 			}
 		}
 	}()
 	return func() Waits {
 		close(done)
-		<-finished
-		mu.Lock()
-		defer mu.Unlock()
+		<-finished // w is the goroutine's until it has ended
 		return w
-	}
+	}, nil
 }

@@ -39,12 +39,21 @@ func (m CPUMeter) Self() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// Server is the database server's CPU time so far.
+// Server is the database server's CPU time so far: the postmaster's, that of its children
+// that have ended (which the postmaster has waited for), and that of those that run. A
+// backend that ends between two readings moves from the last sum to the second: a pool
+// dropping connections under load made the server's time go backwards when only running
+// processes were counted.
 func (m CPUMeter) Server() (time.Duration, error) {
 	_, _, total, err := procStat(fmt.Sprintf("/proc/%d/stat", m.Postmaster))
 	if err != nil {
 		return 0, err
 	}
+	ended, err := endedChildren(fmt.Sprintf("/proc/%d/stat", m.Postmaster))
+	if err != nil {
+		return 0, err
+	}
+	total += ended
 	kids, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", m.Postmaster, m.Postmaster))
 	if err != nil {
 		return 0, err
@@ -71,22 +80,44 @@ func Postmaster(backend int) (int, error) {
 
 // procStat reads a process's id, parent and user+system clock ticks.
 func procStat(path string) (pid, ppid int, ticks int64, err error) {
-	b, err := os.ReadFile(path) // #nosec G304 G703 -- a /proc file of a process the benchmark started
+	s, f, err := statFields(path)
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	s := string(b)
-	end := strings.LastIndexByte(s, ')') // the command name may hold spaces
-	if end < 0 {
-		return 0, 0, 0, fmt.Errorf("bench: %s: no command name", path)
-	}
-	f := strings.Fields(s[end+1:]) // state, ppid, …; utime and stime are the 12th and 13th
-	if len(f) < 13 {
-		return 0, 0, 0, fmt.Errorf("bench: %s: %d fields", path, len(f))
-	}
-	pid, _ = strconv.Atoi(strings.Fields(s[:end])[0])
+	pid, _ = strconv.Atoi(s)
 	ppid, _ = strconv.Atoi(f[1])
 	utime, _ := strconv.ParseInt(f[11], 10, 64)
 	stime, _ := strconv.ParseInt(f[12], 10, 64)
 	return pid, ppid, utime + stime, nil
+}
+
+// endedChildren is the user+system clock ticks of a process's children that have ended
+// and been waited for (cutime and cstime).
+func endedChildren(path string) (int64, error) {
+	_, f, err := statFields(path)
+	if err != nil {
+		return 0, err
+	}
+	cutime, _ := strconv.ParseInt(f[13], 10, 64)
+	cstime, _ := strconv.ParseInt(f[14], 10, 64)
+	return cutime + cstime, nil
+}
+
+// statFields splits a /proc/<pid>/stat file into the process id and the fields after the
+// command name: state, ppid, …; utime, stime, cutime and cstime are the 12th to 15th.
+func statFields(path string) (pid string, fields []string, err error) {
+	b, err := os.ReadFile(path) // #nosec G304 G703 -- a /proc file of a process the benchmark started
+	if err != nil {
+		return "", nil, err
+	}
+	s := string(b)
+	end := strings.LastIndexByte(s, ')') // the command name may hold spaces
+	if end < 0 {
+		return "", nil, fmt.Errorf("bench: %s: no command name", path)
+	}
+	f := strings.Fields(s[end+1:])
+	if len(f) < 15 {
+		return "", nil, fmt.Errorf("bench: %s: %d fields", path, len(f))
+	}
+	return strings.Fields(s[:end])[0], f, nil
 }

@@ -108,11 +108,16 @@ func (s *Service) write(ctx context.Context, tx pgx.Tx, u store.User, out *Saved
 	d.UpdatedBy = u.ID
 	d.UpdatedByName = u.Username
 	d.UpdatedAt = s.Now()
-	if err := store.SaveDraftValues(ctx, tx, d.DraftRow); err != nil {
+	// The UPDATE and its event go in one round trip: autosave is the portal's most
+	// frequent write (docs/performance.md).
+	b := &pgx.Batch{}
+	store.QueueDraftValues(b, d.DraftRow)
+	err := audit.Queue(ctx, b, audit.Event{Action: audit.DraftUpdated, EntityType: "draft",
+		EntityID: strconv.FormatInt(d.ID, 10), Before: before, After: after})
+	if err != nil {
 		return err
 	}
-	return audit.Record(ctx, tx, audit.Event{Action: audit.DraftUpdated, EntityType: "draft",
-		EntityID: strconv.FormatInt(d.ID, 10), Before: before, After: after})
+	return tx.SendBatch(ctx, b).Close()
 }
 
 func (s *Service) recordTampering(ctx context.Context, tx pgx.Tx, id int64, posted map[string]string) error {

@@ -194,11 +194,10 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		if uid == 0 {
 			return next(c)
 		}
-		u, err := s.accounts.ByID(r.Context(), uid)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		if err != nil || !u.Active { // disabling ends sessions too; this covers a race with it
+		// Read with the session, in the same statement, at this request: never kept across
+		// requests, so a disabled user is refused at their next one.
+		u, found := session.User(sess)
+		if !found || !u.Active { // disabling ends sessions too; this covers a race with it
 			return s.endDisabledSession(c, sess)
 		}
 		c.SetRequest(r.WithContext(userActor(r.Context(), u, sess)))

@@ -187,6 +187,50 @@ func TestDisablingAUserEndsAllTheirSessions(t *testing.T) {
 	}
 }
 
+// TestTheUserIsReadAtEveryRequest: a request reads its session's user with the session
+// and keeps nothing of it for the next: a role taken away closes its pages at the next
+// request, and a user disabled behind the portal's back (the row changed, their sessions
+// not ended) is refused at their next request and their session ended.
+func TestTheUserIsReadAtEveryRequest(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	name, pw := e.user(store.RoleAgent)
+	c := e.client()
+	c.login(name, pw)
+	status := func(path string) (int, string) {
+		resp := c.do(http.MethodGet, path, nil)
+		resp.Body.Close()
+		return resp.StatusCode, resp.Header.Get("Location")
+	}
+	if got, _ := status("/drafts/new"); got != http.StatusOK {
+		t.Fatalf("an agent's new-draft page: %d", got)
+	}
+	if _, err := e.db.Pool.Exec(ctx, `UPDATE users SET role = 'supervisor' WHERE username = $1`, name); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := status("/drafts/new"); got != http.StatusForbidden {
+		t.Errorf("the new-draft page after the agent's role was taken away: %d, want 403", got)
+	}
+	if _, err := e.db.Pool.Exec(ctx, `UPDATE users SET role = 'agent', active = false WHERE username = $1`, name); err != nil {
+		t.Fatal(err)
+	}
+	if got, to := status("/drafts/new"); got != http.StatusSeeOther || to != "/login?why=disabled" {
+		t.Errorf("the next request of a disabled user: %d to %q, want 303 to /login?why=disabled", got, to)
+	}
+	var n int
+	if err := e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE u.username = $1`, name).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the disabled user's sessions left: %d (%v), want 0", n, err)
+	}
+	if _, err := e.db.Pool.Exec(ctx, `UPDATE users SET active = true WHERE username = $1`, name); err != nil {
+		t.Fatal(err)
+	}
+	if got, to := status("/drafts/new"); !(got == http.StatusSeeOther && strings.HasPrefix(to, "/login")) {
+		t.Errorf("the ended session after the user was enabled again: %d to %q, want sent to sign in", got, to)
+	}
+}
+
 // TestPasswordChangeEndsTheOtherSessions: two sessions A and B; B changes the password; A is
 // signed out, B goes on under a new session id and token, and B's old cookie is dead.
 func TestPasswordChangeEndsTheOtherSessions(t *testing.T) {

@@ -15,8 +15,12 @@ import (
 	"kycportal/internal/app"
 	"kycportal/internal/cdp"
 	"kycportal/internal/documents/corpus"
+	"kycportal/internal/drafts/drafttest"
 	"kycportal/internal/store"
 )
+
+// validEmiratesID is a valid Emirates ID number, distinct for each n below ten million.
+func validEmiratesID(n int64) string { return drafttest.EmiratesID(n) }
 
 // completeDraft fills every required field and document of a new AE draft through the forms.
 func (c *client) completeDraft(number string) int64 {
@@ -30,12 +34,7 @@ func (c *client) completeDraftWith(number string, own map[string]string) int64 {
 	id := c.createDraft("AE", "4", number)
 	c.page(fmt.Sprintf("/drafts/%d", id))
 	values := url.Values{"version": {"1"}}
-	for k, v := range map[string]string{"first_name": "Fatima", "last_name": "Hassan", "gender": "Female",
-		"date_of_birth": "1990-05-17", "nationality": "IN", "country_of_birth": "IN", "resident_type_id": "101",
-		"primary_mobile_number": "+971501112233", "email_id": "fatima@example.com", "occupation_id": "224",
-		"current_city": "Dubai", "current_country": "AE", "permanent_city": "Kochi", "permanent_country": "IN",
-		"name_as_per_id": "FATIMA HASSAN", "date_of_expiry": "2029-05-01", "income_type": "2",
-		"annual_income_range_id": "2", "reason_for_acc": "SAVINGS", "txn_count_month": "5", "txn_vol_month": "3000"} {
+	for k, v := range drafttest.CompleteAE() {
 		values.Set(k, v)
 	}
 	for k, v := range own {

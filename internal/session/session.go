@@ -80,7 +80,21 @@ func (m *Manager) New(r *http.Request, name string) (*sessions.Session, error) {
 	}
 	s.ID, s.IsNew = c.Value, false
 	s.Values[recordKey] = recordOf(row)
+	if row.User.ID != 0 {
+		s.Values[userKey] = row.User
+	}
 	return s, nil
+}
+
+// userKey holds, for this request only, the user read with the session: never saved.
+const userKey = "user"
+
+// User is the session's signed-in user as read from the database with the session at this
+// request, so that the request needs no second read; false before sign-in, or when the
+// user row is gone. Whether they may still act (User.Active) is the caller's to judge.
+func User(s *sessions.Session) (store.User, bool) {
+	u, ok := s.Values[userKey].(store.User)
+	return u, ok
 }
 
 type passiveKey struct{}

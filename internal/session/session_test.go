@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -78,6 +79,13 @@ func TestSessionLifecycle(t *testing.T) {
 	if rec := RecordOf(back); rec.UserID != u.ID || rec.CSRFToken != CSRFToken(s) || rec.Pending.TOTP != "sealed secret" ||
 		rec.SSO || !rec.CreatedAt.Equal(clock.Now().Add(-5*time.Minute)) {
 		t.Errorf("loaded %+v", rec)
+	}
+	if got, ok := User(back); !ok || got.ID != u.ID || got.Username != "amal" || got.Role != store.RoleAgent ||
+		got.Branch != "DXB-01" || !slices.Equal(got.Countries, []string{"AE"}) || !got.Active {
+		t.Errorf("the user read with the session: %+v %v, want amal", got, ok)
+	}
+	if _, ok := User(before); ok {
+		t.Error("a session before sign-in has a user")
 	}
 
 	viaProvider, err := m.LoginSSO(request(""), httptest.NewRecorder(), back, u, "provider session", "sealed grant")

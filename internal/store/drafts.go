@@ -105,15 +105,18 @@ func LockDraft(ctx context.Context, tx pgx.Tx, id int64) error {
 	return nil
 }
 
-// SaveDraftValues writes d's values, field versions and version.
-func SaveDraftValues(ctx context.Context, q Querier, d DraftRow) error {
-	_, err := q.Exec(ctx, `UPDATE drafts SET values = $2, field_versions = $3, version = $4,
+// QueueDraftValues adds to b the UPDATE that writes d's values, field versions and
+// version, for a caller that sends it with the audit event that records it in one round
+// trip (audit.Queue).
+func QueueDraftValues(b *pgx.Batch, d DraftRow) {
+	b.Queue(`UPDATE drafts SET values = $2, field_versions = $3, version = $4,
 		updated_by = $5, updated_at = $6 WHERE id = $1`,
-		d.ID, d.Values, d.FieldVersions, d.Version, d.UpdatedBy, d.UpdatedAt)
-	if err != nil {
-		return fmt.Errorf("store.SaveDraftValues(%d): %w", d.ID, err)
+		d.ID, d.Values, d.FieldVersions, d.Version, d.UpdatedBy, d.UpdatedAt).Fn = func(br pgx.BatchResults) error {
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("store.QueueDraftValues(%d): %w", d.ID, err)
+		}
+		return nil
 	}
-	return nil
 }
 
 // DiscardDraft marks an open draft discarded: a soft delete that keeps it for the record.

@@ -18,14 +18,26 @@ type SessionRow struct {
 	ClientIP   string
 	CreatedAt  time.Time
 	LastSeenAt time.Time
+	// User is the session's user as SessionByHash read it with the session, in the same
+	// statement: the zero User (ID 0) when the session has none or the user row is gone.
+	// SaveSession ignores it.
+	User User
 }
 
-// SessionByHash loads a session.
+// SessionByHash loads a session and its user in one statement: every signed-in request
+// needs both, and one round trip instead of two is a tenth of an audited search's.
 func SessionByHash(ctx context.Context, q Querier, idHash []byte) (SessionRow, error) {
 	s := SessionRow{IDHash: idHash}
-	err := q.QueryRow(ctx, `SELECT coalesce(user_id, 0), csrf_token, values, client_ip, created_at, last_seen_at
-		FROM sessions WHERE id_hash = $1`, idHash).
-		Scan(&s.UserID, &s.CSRFToken, &s.Values, &s.ClientIP, &s.CreatedAt, &s.LastSeenAt)
+	u := &s.User
+	err := q.QueryRow(ctx, `SELECT coalesce(s.user_id, 0), s.csrf_token, s.values, s.client_ip, s.created_at, s.last_seen_at,
+			coalesce(u.id, 0), coalesce(u.username, ''), coalesce(u.display_name, ''), coalesce(u.role, ''),
+			coalesce(u.branch, ''), coalesce(u.countries, '{}'), coalesce(u.password_hash, ''),
+			coalesce(u.must_change_password, false), coalesce(u.totp_secret, ''), coalesce(u.active, false),
+			coalesce(u.created_at, 'epoch'), coalesce(u.language, '')
+		FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`, idHash).
+		Scan(&s.UserID, &s.CSRFToken, &s.Values, &s.ClientIP, &s.CreatedAt, &s.LastSeenAt,
+			&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Branch, &u.Countries, &u.PasswordHash,
+			&u.MustChangePassword, &u.TOTPSecret, &u.Active, &u.CreatedAt, &u.Language)
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = ErrNotFound
 	}

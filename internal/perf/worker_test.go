@@ -1,6 +1,7 @@
-package handlers
+package perf
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,19 +9,21 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"time"
 
 	"kycportal/internal/app"
+	"kycportal/internal/audit"
 	"kycportal/internal/auth"
 	"kycportal/internal/bench"
 	"kycportal/internal/branches/branchtest"
 	"kycportal/internal/cdp"
 	"kycportal/internal/cdp/sandbox"
-	"kycportal/internal/idnumber"
+	"kycportal/internal/documents/corpus"
+	"kycportal/internal/drafts"
+	"kycportal/internal/drafts/drafttest"
 	"kycportal/internal/packs"
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
@@ -38,8 +41,8 @@ func (p *perf) worker() {
 	}
 	services := p.services(client, log, p.noCheckerPacks(), &app.WorkerOptions{Concurrency: submission.ServeConcurrency,
 		Cooldown: submission.ServeCooldown, JobTimeout: time.Minute, RescueAfter: 5 * time.Minute})
-	c, u := p.workerAgent(services.Accounts)
-	ids := p.queueSubmissions(services.Submissions, c, u)
+	u := p.workerAgent(services.Accounts)
+	ids := p.queueSubmissions(services, u)
 	q := services.Queue
 	ctx, stop := context.WithCancel(p.ctx)
 	defer func() { stop(); <-q.Stopped() }()
@@ -79,8 +82,8 @@ func (p *perf) noCheckerPacks() *packs.Registry {
 	return reg
 }
 
-// workerAgent is a new AE agent, signed in.
-func (p *perf) workerAgent(accounts *auth.Accounts) (*client, store.User) {
+// workerAgent is a new AE agent.
+func (p *perf) workerAgent(accounts *auth.Accounts) store.User {
 	name := fmt.Sprintf("bench-worker-%d", time.Now().UnixNano())
 	const password = "bench worker agent's password"
 	// A branch of its own with a CDP location: the seed registers its branches without one.
@@ -90,16 +93,33 @@ func (p *perf) workerAgent(accounts *auth.Accounts) (*client, store.User) {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	c := (&env{t: p.t, db: p.db, srv: &httptest.Server{URL: p.base}}).client()
-	c.login(name, password)
-	return c, u
+	return u
 }
 
-// queueSubmissions makes a complete draft through the forms as u, copies it, documents
-// and all, once per job, and submits every copy.
-func (p *perf) queueSubmissions(svc *submission.Service, c *client, u store.User) []int64 {
+// completeDraft is a new AE draft of u with every required field and document.
+func (p *perf) completeDraft(services *app.App, u store.User, number string) int64 {
+	ctx := audit.WithActor(p.ctx, audit.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, Branch: u.Branch})
+	id, err := services.Drafts.Create(ctx, u, drafts.NewDraft{Country: "AE", IDType: "4", IDNumber: number})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if _, err := services.Drafts.Save(ctx, u, id, 1, drafttest.CompleteAE()); err != nil {
+		p.t.Fatal(err)
+	}
+	for kind, file := range map[string]string{"id_front": "id-front.jpg", "id_back": "id-back.jpg", "face": "face.jpg"} {
+		if _, err := services.Drafts.Upload(ctx, u, id, kind, bytes.NewReader(corpus.File(p.t, file))); err != nil {
+			p.t.Fatalf("upload %s: %v", kind, err)
+		}
+	}
+	return id
+}
+
+// queueSubmissions makes a complete draft as u, copies it, documents and all, once per
+// job, and submits every copy.
+func (p *perf) queueSubmissions(services *app.App, u store.User) []int64 {
+	svc := services.Submissions
 	base := time.Now().UnixNano() % 1_000_000
-	template := c.completeDraft(validEmiratesID(base * 100))
+	template := p.completeDraft(services, u, drafttest.EmiratesID(base*100))
 	var ids []int64
 	for i := range int64(p.cfg.workerJobs) {
 		var id int64
@@ -112,7 +132,7 @@ func (p *perf) queueSubmissions(svc *submission.Service, c *client, u store.User
 					height, sha256, warnings, uploaded_by, uploaded_at)
 				SELECT copy.id, kind, content_type, blob_key, thumb_key, size_bytes, width, height, sha256, warnings,
 					uploaded_by, uploaded_at FROM draft_documents, copy WHERE draft_id = $1 AND removed_at IS NULL)
-			SELECT id FROM copy`, template, validEmiratesID(base*100+1+i)).Scan(&id)
+			SELECT id FROM copy`, template, drafttest.EmiratesID(base*100+1+i)).Scan(&id)
 		if err == nil {
 			err = svc.Submit(p.ctx, u, id)
 		}
@@ -122,17 +142,6 @@ func (p *perf) queueSubmissions(svc *submission.Service, c *client, u store.User
 		ids = append(ids, id)
 	}
 	return ids
-}
-
-// validEmiratesID is a valid Emirates ID number, distinct for each n below ten million.
-func validEmiratesID(n int64) string {
-	body := fmt.Sprintf("7841999%07d", n%10_000_000)
-	for d := '0'; d <= '9'; d++ {
-		if v, err := idnumber.Normalise(idnumber.EmiratesID, body+string(d)); err == nil {
-			return v
-		}
-	}
-	panic("no check digit for " + body)
 }
 
 // waitOnboarded waits, up to five minutes, until every submission of ids is onboarded.

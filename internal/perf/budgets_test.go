@@ -1,4 +1,4 @@
-package handlers
+package perf
 
 import (
 	"fmt"
@@ -83,14 +83,17 @@ func (p *perf) budgets(ran func(part string) bool) {
 // verdict writes one budget's row; make bench fails on a miss, while the smoke run checks
 // the harness, not speed.
 func (p *perf) verdict(b budget) {
-	verdict := "no"
-	if b.holds {
-		verdict = "yes"
-	}
-	fmt.Fprintf(p.out, "| %s | %s | %s |\n", b.what, b.measured, verdict)
+	fmt.Fprintf(p.out, "| %s | %s | %s |\n", b.what, b.measured, b.yesNo())
 	if !b.holds && p.cfg.full {
 		p.t.Errorf("budget missed: %s: %s", b.what, b.measured)
 	}
+}
+
+func (b budget) yesNo() string {
+	if b.holds {
+		return "yes"
+	}
+	return "no"
 }
 
 // ceilingVerdict: the highest rate within the load budget reaches ceilingShare of the

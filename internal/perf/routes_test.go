@@ -1,4 +1,4 @@
-package handlers
+package perf
 
 import (
 	"bytes"
@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"strconv"
@@ -16,18 +15,15 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/jackc/pgx/v5"
-	"github.com/labstack/echo/v4"
 
 	"kycportal/internal/audit"
 	"kycportal/internal/bench"
 	"kycportal/internal/cdp"
 	"kycportal/internal/documents"
 	"kycportal/internal/drafts"
-	"kycportal/internal/i18n"
 	"kycportal/internal/search"
 	"kycportal/internal/session"
 	"kycportal/internal/store"
-	"kycportal/internal/views/pages"
 )
 
 // The routes measured.
@@ -69,20 +65,6 @@ func (p *perf) run(routes []bench.Route) {
 func (p *perf) route(name string, lanes ...bench.Lane) bench.Route {
 	n := p.cfg.rounds[name]
 	return bench.Route{Name: name, Warmup: max(min(n/4, p.cfg.warmup), 1), Rounds: n, Lanes: lanes}
-}
-
-// addFloorRoutes adds the HTTP floors: routes that do nothing behind the middleware of
-// the routes measured. They read the body, as the real ones do.
-func (p *perf) addFloorRoutes() {
-	floor := func(c echo.Context) error {
-		if _, err := io.Copy(io.Discard, c.Request().Body); err != nil {
-			return err
-		}
-		return c.String(http.StatusOK, "floor")
-	}
-	p.echo.Add(http.MethodPost, "/floor/agent", floor, p.srv.guard(agentOnly)...)
-	p.echo.Add(http.MethodGet, "/floor/reviewer", floor, p.srv.guard(reviewer)...)
-	p.echo.Add(http.MethodPost, "/floor/upload", floor, p.srv.guard(agentUpload)...)
 }
 
 // request is one request of a lane, as a browser (or htmx) sends it.
@@ -167,19 +149,9 @@ func renderLane(comp templ.Component) bench.Lane {
 	}}
 }
 
-// context is an echo context of a request to target by u, with their session and user, as
-// the middleware leaves it: the view models are built in it.
-func (p *perf) context(u *perfUser, target string) echo.Context {
-	req := httptest.NewRequest(http.MethodGet, target, nil)
-	req.AddCookie(&http.Cookie{Name: session.CookieName, Value: u.cookie})
-	sess, err := p.srv.sessions.Get(req, sessionName)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	c := p.echo.NewContext(req, httptest.NewRecorder())
-	c.Set(keySession, sess)
-	c.Set(keyUser, u.User)
-	return c
+// sessionCookie is u's session cookie, with which the floors find their session.
+func (u *perfUser) sessionCookie() *http.Cookie {
+	return &http.Cookie{Name: session.CookieName, Value: u.cookie}
 }
 
 // as is ctx with u as the audit actor, as the middleware sets it.
@@ -263,7 +235,7 @@ func (instantCDP) GetCustomer(context.Context, string) cdp.Result {
 
 func (p *perf) exactID() bench.Route {
 	r := newRotation(p.sampleDrafts("", 500))
-	floor := *p.srv.search
+	floor := *p.app.Search
 	floor.CDP = instantCDP{}
 	who := p.drafter(r)
 	doc := func() search.Document {
@@ -293,12 +265,11 @@ func (p *perf) idSearchView(floor *search.Service, u *perfUser, doc search.Docum
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	v := p.srv.idSearchForm(p.context(u, "/search"))
-	v.Country, v.IDType, v.IDNumber, v.IssuedCountry = doc.Country, doc.IDType, doc.Number, doc.IssuedCountry
-	v.Result = &pages.IDResult{Outcome: found.CDP.Outcome.String(), Own: ownMatches(i18n.Pick("en", ""), found.Own, u.User, time.UTC),
-		Onboard: &pages.Onboard{CSRF: v.CSRF, Country: doc.Country, IDType: doc.IDType, IDNumber: doc.Number,
-			IssuedCountry: doc.IssuedCountry}}
-	return pages.IDSearchSection(*v)
+	view, err := p.floors.IDSearchView(u.sessionCookie(), u.User, doc, found)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return view
 }
 
 func (p *perf) namePrefix() bench.Route {
@@ -319,21 +290,23 @@ func (p *perf) namePrefix() bench.Route {
 		if err != nil {
 			return search.Page{}, err
 		}
-		return p.srv.search.Records(who().as(ctx), who().User, q, store.NameCursor{})
+		return p.app.Search.Records(who().as(ctx), who().User, q, store.NameCursor{})
 	}
 	page, err := records(p.ctx)
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	v := p.srv.recordsForm(p.context(who(), "/search"))
-	v.By, v.Q, v.Searched, v.Rows = search.ByName, prefix(), true, recordRows(i18n.Pick("en", ""), page.Records, who().User, time.UTC)
+	view, err := p.floors.RecordsView(who().sessionCookie(), who().User, search.ByName, prefix(), page)
+	if err != nil {
+		p.t.Fatal(err)
+	}
 	return p.route(routeName,
 		bench.Lane{Name: bench.F0, Op: func(ctx context.Context) error {
 			r.next()
 			_, err := records(ctx)
 			return err
 		}},
-		renderLane(pages.RecordsSection(v)),
+		renderLane(view),
 		p.lane(bench.F2, who, form("/floor/agent")),
 		p.lane(bench.Full, who, form("/search/records")))
 }
@@ -361,7 +334,7 @@ func (p *perf) autosave() bench.Route {
 	}
 	save := func(ctx context.Context) (drafts.Saved, error) {
 		id, v := r.cur.ID, versions[r.cur.ID]
-		res, err := p.srv.drafts.Save(who().as(ctx), who().User, id, v, map[string]string{"current_city": newCity(v)})
+		res, err := p.app.Drafts.Save(who().as(ctx), who().User, id, v, map[string]string{"current_city": newCity(v)})
 		if err == nil && len(res.Changed) != 1 {
 			err = fmt.Errorf("draft %d: the save changed %v (conflicts %v, refused %v)", id, res.Changed, res.Conflicts, res.Refused)
 		}
@@ -372,11 +345,10 @@ func (p *perf) autosave() bench.Route {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	saved, err := p.srv.autosaveView(p.ctx, i18n.Pick("en", ""), res, map[string]string{"current_city": res.Draft.Values["current_city"]}, "addresses")
+	view, err := p.floors.AutosaveView(p.ctx, res, map[string]string{"current_city": res.Draft.Values["current_city"]}, "addresses")
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	view := pages.AutosaveResult(saved)
 	return p.route(routeAutosave,
 		bench.Lane{Name: bench.F0, Op: func(ctx context.Context) error {
 			r.next()
@@ -430,31 +402,21 @@ func (p *perf) auditQueries() []auditQuery {
 		{u: p.super, query: url.Values{"customer": {strconv.FormatInt(customer, 10)}, "group": {"drafts"}}.Encode()},
 	}
 	for i, q := range queries {
-		c := p.context(q.u, "/audit?"+q.query)
-		var rows []audit.Row
-		queries[i].filter, rows = p.auditFloor(q.u.as(p.ctx), c)
-		l := pages.AuditList{Query: auditFilterView(c)}
-		for _, r := range rows {
-			l.Rows = append(l.Rows, eventRow(r))
+		target := "/audit?" + q.query
+		f, err := p.floors.AuditFilter(q.u.sessionCookie(), q.u.User, target)
+		if err != nil {
+			p.t.Fatal(err)
 		}
-		queries[i].view = pages.AuditResults(p.srv.chrome(c, "Audit trail", "audit"), l)
+		rows, err := p.listAudit(q.u.as(p.ctx), f)
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		queries[i].filter = f
+		if queries[i].view, err = p.floors.AuditView(q.u.sessionCookie(), q.u.User, target, rows); err != nil {
+			p.t.Fatal(err)
+		}
 	}
 	return queries
-}
-
-func auditFilterView(c echo.Context) pages.AuditQuery {
-	_, q := auditFilter(c)
-	return q
-}
-
-// auditFloor runs the SQL of auditList for the request of c.
-func (p *perf) auditFloor(ctx context.Context, c echo.Context) (audit.Filter, []audit.Row) {
-	f, _ := auditFilter(c)
-	rows, err := p.listAudit(ctx, f)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	return f, rows
 }
 
 // listAudit is the SQL auditList runs: the page with its audit event, then the banner's
@@ -501,7 +463,10 @@ func (p *perf) auditPage() bench.Route {
 // The render floor of a stream is not one component, so the route has no F1.
 func (p *perf) export() bench.Route {
 	query := url.Values{"branch": {p.agents[0].Branch}}.Encode()
-	f, _ := auditFilter(p.context(p.admin, "/audit/export?"+query))
+	f, err := p.floors.AuditFilter(p.admin.sessionCookie(), p.admin.User, "/audit/export?"+query)
+	if err != nil {
+		p.t.Fatal(err)
+	}
 	f.Limit = 0
 	get := func(path string) func() request {
 		return func() request { return request{method: http.MethodGet, path: path + "?" + query, want: http.StatusOK} }

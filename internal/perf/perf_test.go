@@ -1,4 +1,4 @@
-package handlers
+package perf
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -16,8 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/jackc/pgx/v5"
-	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"kycportal/internal/app"
@@ -28,9 +29,11 @@ import (
 	"kycportal/internal/cdp"
 	"kycportal/internal/cdp/sandbox"
 	"kycportal/internal/documents"
+	"kycportal/internal/handlers"
 	"kycportal/internal/packs"
 	"kycportal/internal/search"
 	"kycportal/internal/seed"
+	"kycportal/internal/session"
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
 	"kycportal/internal/testdb"
@@ -120,9 +123,9 @@ type perf struct {
 	cfg    perfConfig
 	ctx    context.Context
 	db     *store.DB
-	srv    *Server    // the handlers' own services, for the floors
-	echo   *echo.Echo // the portal's, with the floor routes added
-	base   string     // http://127.0.0.1:port
+	app    *app.App         // the portal's services, for the database floors
+	floors *handlers.Floors // the portal's handler with the floor routes, and the views
+	base   string           // http://127.0.0.1:port
 	http   *http.Client
 	agents []*perfUser // of AE and MY branches: the CDP sandbox knows their ID types
 	admin  *perfUser
@@ -161,7 +164,7 @@ func newPerf(t *testing.T, cfg perfConfig) *perf {
 	if cfg.full {
 		p.db = p.benchDatabase()
 	} else {
-		report := &syncBuffer{} // shown with -v, or when the smoke run fails
+		report := &strings.Builder{} // shown with -v, or when the smoke run fails; written by this goroutine only
 		t.Cleanup(func() { t.Log("\n" + report.String()) })
 		p.out, p.db = report, testdb.Open(t)
 		p.seed()
@@ -258,13 +261,11 @@ func (p *perf) serve() {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	services := p.services(client, log, packs.Default(), nil)
-	d := Deps{Services: services, DB: p.db, CDP: client, Log: log, Metrics: prometheus.NewRegistry(), Now: time.Now, Sandbox: true}
-	if p.srv, err = newServer(d); err != nil {
+	p.app = p.services(client, log, packs.Default(), nil)
+	d := handlers.Deps{Services: p.app, DB: p.db, CDP: client, Log: log, Metrics: prometheus.NewRegistry(), Now: time.Now, Sandbox: true}
+	if p.floors, err = handlers.NewFloors(d); err != nil {
 		p.t.Fatal(err)
 	}
-	p.echo = p.srv.router()
-	p.addFloorRoutes()
 	// The audit log's sealer, as serve starts it, runs through every measurement.
 	sealing, stop := context.WithCancel(p.ctx)
 	p.sealer = audit.NewMetrics(d.Metrics)
@@ -272,7 +273,7 @@ func (p *perf) serve() {
 	sealed := make(chan struct{})
 	go func() { sealer.Run(sealing); close(sealed) }()
 	p.t.Cleanup(func() { stop(); <-sealed })
-	ts := httptest.NewServer(p.echo)
+	ts := httptest.NewServer(p.floors.Handler())
 	p.t.Cleanup(ts.Close)
 	p.base = ts.URL
 	p.http = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64},
@@ -295,7 +296,7 @@ func (p *perf) services(client *cdp.Client, log *slog.Logger, reg *packs.Registr
 	return services
 }
 
-// signIn signs in, through the login form, two agents of each of twelve AE and MY
+// signIn signs in two agents of each of twelve AE and MY
 // branches, an admin, and a supervisor.
 func (p *perf) signIn() {
 	rows, err := p.db.Pool.Query(p.ctx, `SELECT username FROM users
@@ -314,15 +315,59 @@ func (p *perf) signIn() {
 	p.super = p.login("seed-supervisor-" + strings.ToLower(p.agents[0].Branch) + "-01")
 }
 
+// login signs username in through the login form, as a browser does.
 func (p *perf) login(username string) *perfUser {
-	e := &env{t: p.t, db: p.db, srv: &httptest.Server{URL: p.base}}
-	c := e.client()
-	c.login(username, perfPassword)
+	cookies := map[string]*http.Cookie{}
+	csrf := p.formToken(cookies, "/login")
+	form := url.Values{"_csrf": {csrf}, "username": {username}, "password": {perfPassword}}
+	resp := p.browse(cookies, http.MethodPost, "/login", form)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		p.t.Fatalf("login as %s: status %d, location %q", username, resp.StatusCode, resp.Header.Get("Location"))
+	}
 	u, err := store.UserByUsername(p.ctx, p.db.Pool, username)
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	return &perfUser{User: u, cookie: c.cookie, csrf: c.csrf}
+	csrf = p.formToken(cookies, "/")
+	return &perfUser{User: u, cookie: cookies[session.CookieName].Value, csrf: csrf}
+}
+
+// browse sends a request with cookies, as a browser holds them, and keeps those it sets.
+func (p *perf) browse(cookies map[string]*http.Cookie, method, path string, form url.Values) *http.Response {
+	req, err := http.NewRequestWithContext(p.ctx, method, p.base+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	resp, err := p.http.Do(req)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	for _, c := range resp.Cookies() {
+		cookies[c.Name] = c
+	}
+	return resp
+}
+
+// formToken is the CSRF token of the first form of the page at path.
+func (p *perf) formToken(cookies map[string]*http.Cookie, path string) string {
+	resp := p.browse(cookies, http.MethodGet, path, nil)
+	defer resp.Body.Close()
+	doc, err := goquery.NewDocumentFromReader(resp.Body)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	token, ok := doc.Find(`input[name="_csrf"]`).First().Attr("value")
+	if !ok {
+		p.t.Fatalf("GET %s: status %d, no CSRF token", path, resp.StatusCode)
+	}
+	return token
 }
 
 // machine writes what the figures were measured on.
