@@ -81,7 +81,8 @@ func TestCheckerViewsTheCaseDocuments(t *testing.T) {
 	}
 	resp, viewer := checker.page(face + "/view")
 	if src, _ := viewer.Find(`[data-testid="viewer-image"]`).Attr("src"); resp.StatusCode != http.StatusOK || src != face ||
-		viewer.Find(`#zoom-2`).Length() != 1 || viewer.Find(`#rot-90`).Length() != 1 ||
+		viewer.Find(`#zoom-2`).Length() != 1 ||
+		viewer.Find(`#rot-90`).Length() != 1 ||
 		viewer.Find(`a[download]`).Length() != 0 {
 		t.Errorf(
 			"viewer for the checker: %d, image %q; want 200, the case's face, zoom and rotate, no download",

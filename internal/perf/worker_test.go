@@ -35,7 +35,10 @@ import (
 func (p *perf) worker() {
 	sandboxURL := p.sandboxProcess()
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	client, err := cdp.New(cdp.Config{BaseURL: sandboxURL, Scope: cdp.DefaultScope}.WithSandboxDefaults(), cdp.Options{Logger: log})
+	client, err := cdp.New(
+		cdp.Config{BaseURL: sandboxURL, Scope: cdp.DefaultScope}.WithSandboxDefaults(),
+		cdp.Options{Logger: log},
+	)
 	if err != nil {
 		p.t.Fatal(err)
 	}
@@ -63,11 +66,21 @@ func (p *perf) worker() {
 	onboards := p.sandboxOnboards(sandboxURL)
 	p.workerRate, p.workerDuplicates = float64(jobs)/took.Seconds(), max(onboards-jobs, 0)+jobs-ecrns
 	p.workerCPU = cpu.Self / time.Duration(jobs)
-	fmt.Fprintf(p.out, "Submission worker as serve runs it, %d sends at once, sandbox in its own process without latency: "+
-		"%d submissions onboarded in %s, %.0f a second; %d onboard calls reached the CDP, %d distinct ECRNs: %d duplicates. "+
-		"CPU a submission: portal %s, Postgres %s (the sandbox's not counted).\n\n",
-		submission.ServeConcurrency, jobs, took.Round(time.Millisecond), p.workerRate, onboards, ecrns, p.workerDuplicates,
-		bench.Millis(p.workerCPU), bench.Millis(cpu.Server/time.Duration(jobs)))
+	fmt.Fprintf(
+		p.out,
+		"Submission worker as serve runs it, %d sends at once, sandbox in its own process without latency: "+
+			"%d submissions onboarded in %s, %.0f a second; %d onboard calls reached the CDP, %d distinct ECRNs: %d duplicates. "+
+			"CPU a submission: portal %s, Postgres %s (the sandbox's not counted).\n\n",
+		submission.ServeConcurrency,
+		jobs,
+		took.Round(time.Millisecond),
+		p.workerRate,
+		onboards,
+		ecrns,
+		p.workerDuplicates,
+		bench.Millis(p.workerCPU),
+		bench.Millis(cpu.Server/time.Duration(jobs)),
+	)
 }
 
 // noCheckerPacks are the packs built in, except that the AE pack asks for no checker, so
