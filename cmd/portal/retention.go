@@ -65,7 +65,8 @@ func retentionPurge(ctx context.Context, db *store.DB, p retention.Policy, args 
 		verb = "would remove"
 	}
 	fmt.Printf(
-		"retention (audit %d days, discarded drafts %d days, notifications %d days): %s %d discarded draft(s) with %d document(s), %d audit event(s) and %d notification(s)\n",
+		"retention (audit %d days, discarded drafts %d days, notifications %d days): %s %d discarded draft(s) with %d "+
+			"document(s), %d audit event(s) and %d notification(s)\n",
 		p.AuditDays,
 		p.DiscardedDays,
 		retention.NotificationDays,

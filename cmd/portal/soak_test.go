@@ -495,7 +495,8 @@ func (s *soak) report(clusterDir string) string {
 	var b strings.Builder
 	fmt.Fprintf(
 		&b,
-		"soak: %s of load from %s, PostgreSQL restarted once, the portal SIGKILLed once; CDP sandbox: %.0f%% 502, %.0f%% dropped connections, 1 in %d onboard answers lost after acting\n\n",
+		"soak: %s of load from %s, PostgreSQL restarted once, the portal SIGKILLed once; CDP sandbox: %.0f%% 502, %.0f%% "+
+			"dropped connections, 1 in %d onboard answers lost after acting\n\n",
 		s.deadline.Sub(s.start).
 			Round(time.Second),
 		s.start.UTC().Format(time.RFC3339),
@@ -505,7 +506,8 @@ func (s *soak) report(clusterDir string) string {
 	)
 	fmt.Fprintf(
 		&b,
-		"| requests | unanswered (portal down) | 5xx in the restart windows | 5xx outside (must be 0) | deadlocks in the PostgreSQL log (must be 0) |\n|---|---|---|---|---|\n",
+		"| requests | unanswered (portal down) | 5xx in the restart windows | 5xx outside (must be 0) | deadlocks in the "+
+			"PostgreSQL log (must be 0) |\n|---|---|---|---|---|\n",
 	)
 	fmt.Fprintf(
 		&b,

@@ -88,7 +88,8 @@ func TestTrailRefusesChanges(t *testing.T) {
 	key := testKey(t)
 	record(t, db, 1)
 	sealAll(t, db, key)
-	if _, err := db.Pool.Exec(ctx, `INSERT INTO audit_anchors (up_to_id, hash, purged, purged_at) VALUES (0, '\x00', 0, now())`); err != nil {
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO audit_anchors (up_to_id, hash, purged, purged_at) VALUES (0,
+		'\x00', 0, now())`); err != nil {
 		t.Fatal(err)
 	}
 	for table, set := range map[string]string{"audit_events": "reason = 'edited'", "audit_leaves": "sealed_at = now()",
@@ -209,7 +210,8 @@ func TestConcurrentAppendsMakeOneTree(t *testing.T) {
 		t.Fatalf("verify = %+v, want 240 events in a tree of 240 and its checkpoint", res)
 	}
 	var leaves, first, last int64
-	err := db.Pool.QueryRow(context.Background(), `SELECT count(DISTINCT event_id), min(position), max(position) FROM audit_leaves`).
+	err := db.Pool.QueryRow(context.Background(), `SELECT count(DISTINCT event_id), min(position), max(position)
+		FROM audit_leaves`).
 		Scan(&leaves, &first, &last)
 	if err != nil || leaves != 240 || first != 0 || last != 239 {
 		t.Fatalf("leaves: %d events at positions %d..%d (%v), want 240 at 0..239", leaves, first, last, err)

@@ -144,7 +144,8 @@ func Prepare(kind string, f File) (Prepared, error) {
 	}
 	if len(p.Data) > contract.MaxDocument { // photos are re-encoded by now: this bites PDFs
 		return Prepared{}, reject(
-			"The file is %.1f MB; the CDP accepts at most %d MB per document. Scan the report again at a lower resolution, or print it to a smaller PDF.",
+			"The file is %.1f MB; the CDP accepts at most %d MB per document. Scan the report again at a lower resolution, or "+
+				"print it to a smaller PDF.",
 			float64(len(p.Data))/(1<<20),
 			contract.MaxDocument>>20,
 		)

@@ -35,7 +35,8 @@ func preparePDF(data []byte) (Prepared, error) {
 	}
 	if hiddenContent(data, formatPDF) {
 		return Prepared{}, reject(
-			"The PDF also holds content of another kind (a web page, script or archive). Print it to a plain PDF and upload that.",
+			"The PDF also holds content of another kind (a web page, script or archive). Print it to a plain PDF " +
+				"and upload that.",
 		)
 	}
 	return Prepared{ContentType: "application/pdf", Data: data}, nil
@@ -45,12 +46,14 @@ var errDamagedPDF = reject("The PDF is damaged or incomplete. Download or scan t
 
 // errNoPDFChecker answers a report upload on a machine without qpdf: nothing is stored.
 var errNoPDFChecker = &Rejection{Kind: CannotCheck,
-	Message: "The portal cannot check PDF reports at the moment (its PDF checker, qpdf, is not installed). Tell your administrator; photos can still be uploaded."}
+	Message: "The portal cannot check PDF reports at the moment (its PDF checker, qpdf, is not installed). Tell your " +
+		"administrator; photos can still be uploaded."}
 
 // refusePDF names what was found in a report.
 func refusePDF(found ...string) error {
 	return reject(
-		"The PDF contains %s, which the portal does not accept. Print it to a plain PDF (no scripts, attachments, forms or links) and upload that.",
+		"The PDF contains %s, which the portal does not accept. Print it to a plain PDF (no scripts, attachments, forms or "+
+			"links) and upload that.",
 		strings.Join(found, ", "),
 	)
 }

@@ -97,7 +97,8 @@ func checkWhole(f File, format string) error {
 	}
 	if trailing(data, end) || hiddenContent(data, format) {
 		return reject(
-			"The file is %s with something else hidden in it (data after the image, a script, web page, PDF or archive). Save the photo again as a plain image.",
+			"The file is %s with something else hidden in it (data after the image, a script, web page, PDF or archive). Save "+
+				"the photo again as a plain image.",
 			format,
 		)
 	}

@@ -15,7 +15,8 @@ func TestRefusalsReadInEveryLanguage(t *testing.T) {
 		ErrTooLarge.Message,
 		errNoPDFChecker.Message,
 		reject(
-			"The file is %.1f MB; the CDP accepts at most %d MB per document. Scan the report again at a lower resolution, or print it to a smaller PDF.",
+			"The file is %.1f MB; the CDP accepts at most %d MB per document. Scan the report again at a lower resolution, or "+
+				"print it to a smaller PDF.",
 			6.2,
 			5,
 		).Error(),

@@ -115,8 +115,10 @@ func TestSayTranslatesServiceMessages(t *testing.T) {
 		{ar, "This draft is not complete yet.", "هذه المسودة غير مكتملة بعد."},
 		{
 			ms,
-			"The image is 640×480 pixels; this document needs at least 1000×630. Take the photo closer or at a higher resolution.",
-			"Imej ini 640×480 piksel; dokumen ini memerlukan sekurang-kurangnya 1000×630. Ambil foto lebih dekat atau pada resolusi lebih tinggi.",
+			"The image is 640×480 pixels; this document needs at least 1000×630. Take the photo closer or at a " +
+				"higher resolution.",
+			"Imej ini 640×480 piksel; dokumen ini memerlukan sekurang-kurangnya 1000×630. Ambil foto lebih dekat atau pada " +
+				"resolusi lebih tinggi.",
 		},
 		{ar, "Something no catalogue holds.", "Something no catalogue holds."},
 		{Pick("en", ""), "This draft is not complete yet.", "This draft is not complete yet."},

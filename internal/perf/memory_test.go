@@ -70,7 +70,8 @@ func (p *perf) uploadMemory() {
 		p.agents[0].Branch, bench.MiB(export.Before), bench.MiB(export.Peak), bench.MiB(export.Growth()))
 	fmt.Fprintf(
 		p.out,
-		"%d uploads of the %s photo at once: resident memory %s before, %s at the peak (+%s, %s an upload in flight, %.1f× the file).\n\n",
+		"%d uploads of the %s photo at once: resident memory %s before, %s at the peak (+%s, %s an upload in flight, "+
+			"%.1f× the file).\n\n",
 		len(drafts),
 		bench.MiB(int64(photoSize)),
 		bench.MiB(peak.Before),

@@ -69,7 +69,8 @@ func (p *perf) worker() {
 	fmt.Fprintf(
 		p.out,
 		"Submission worker as serve runs it, %d sends at once, sandbox in its own process without latency: "+
-			"%d submissions onboarded in %s, %.0f a second; %d onboard calls reached the CDP, %d distinct ECRNs: %d duplicates. "+
+			"%d submissions onboarded in %s, %.0f a second; %d onboard calls reached the CDP, %d distinct ECRNs: "+
+			"%d duplicates. "+
 			"CPU a submission: portal %s, Postgres %s (the sandbox's not counted).\n\n",
 		submission.ServeConcurrency,
 		jobs,

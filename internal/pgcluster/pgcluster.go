@@ -87,7 +87,8 @@ func (c *Cluster) EnsureDatabase(ctx context.Context, name string) error {
 	}
 	defer conn.Close(ctx)
 	var exists bool
-	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database
+		WHERE datname = $1)`, name).Scan(&exists); err != nil {
 		return fmt.Errorf("pgcluster: %w", err)
 	}
 	if exists {

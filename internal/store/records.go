@@ -43,7 +43,8 @@ const recordScope = ` AND ($1::text = '' OR d.branch = $1) AND ($3::boolean OR d
 // The three searches (docs/search.md); each is read off its own index, which
 // TestSearchesUseTheirIndexes checks against a seeded table.
 const (
-	recordsByNameSQL = `SELECT ` + summaryColumns + `, d.id_number, coalesce(d.values->>'primary_mobile_number', ''), p.part
+	recordsByNameSQL = `SELECT ` + summaryColumns + `, d.id_number,
+		coalesce(d.values->>'primary_mobile_number', ''), p.part
 		FROM draft_name_parts p JOIN drafts d ON d.id = p.draft_id JOIN users cu ON cu.id = d.created_by
 		JOIN users uu ON uu.id = d.updated_by
 		WHERE ($1::text = '' OR p.branch = $1) AND p.part LIKE name_fold($4) || '%' AND p.part >= $5

@@ -101,7 +101,8 @@ func TestWatchAndCaseListPlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	var inBranch, ofAgent float64
-	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE branch = $1), count(*) FILTER (WHERE created_by = $2) FROM drafts`,
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE branch = $1), count(*) FILTER (WHERE created_by =
+		$2) FROM drafts`,
 		branch, agent).
 		Scan(&inBranch, &ofAgent)
 	for name, f := range map[string]store.CaseFilter{

@@ -70,7 +70,8 @@ func TestExpiredClaimIsReleased(t *testing.T) {
 		t.Errorf("state %s checker %d, want queued by %d", s.State, s.CheckerID, b.ID)
 	}
 	var jobs int
-	if err := e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE (args->>'draft_id')::bigint = $1`, id).Scan(&jobs); err != nil ||
+	if err := e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE
+		(args->>'draft_id')::bigint = $1`, id).Scan(&jobs); err != nil ||
 		jobs != 1 {
 		t.Errorf("%d jobs queued (%v), want 1", jobs, err)
 	}

@@ -86,7 +86,8 @@ func TestWorkerKilledAfterCDPAccepted(t *testing.T) {
 	// The restart comes after the dead run's rescue window and leadership lapsed: rather than
 	// wait them out, move the run's start back and drop the dead leader.
 	e.queue.JobTimeout, e.queue.RescueAfter = 10*time.Second, time.Minute
-	if _, err := e.db.Pool.Exec(ctx, `UPDATE river_job SET attempted_at = attempted_at - interval '2 minutes'`); err != nil {
+	if _, err := e.db.Pool.Exec(ctx, `UPDATE river_job SET attempted_at = attempted_at -
+		interval '2 minutes'`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.db.Pool.Exec(ctx, `DELETE FROM river_leader`); err != nil {

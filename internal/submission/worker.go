@@ -351,7 +351,8 @@ func (w *Worker) conclude(
 				NeedsAttention,
 				audit.CDPOutcome,
 				facts,
-				"the CDP already holds this ID for a customer the portal cannot confirm is this person: a supervisor compares the two",
+				"the CDP already holds this ID for a customer the portal cannot confirm is this person: a supervisor "+
+					"compares the two",
 			)
 		}
 	}

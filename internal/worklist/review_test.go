@@ -76,11 +76,13 @@ func TestReviewConfirmedWithoutChange(t *testing.T) {
 		)
 	}
 	var events, notices int
-	_ = e.db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE action IN ('worklist.review_confirmed', 'worklist.review_returned',
+	_ = e.db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE action IN ('worklist.review_confirmed',
+		'worklist.review_returned',
 		'worklist.review_approved') AND outcome = 'success') * 10 + count(*) FILTER (WHERE action IN ('worklist.step_up_failed',
 		'worklist.review_refused') AND outcome = 'denied') FROM audit_events`).
 		Scan(&events)
-	_ = e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM notifications WHERE user_id = $1 AND kind IN ('review_returned', 'review_approved')`,
+	_ = e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM notifications WHERE user_id = $1 AND kind IN ('review_returned',
+		'review_approved')`,
 		e.agent.ID).
 		Scan(&notices)
 	if events != 42 || notices != 2 {

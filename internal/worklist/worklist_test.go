@@ -228,7 +228,8 @@ func TestContactAndRenewal(t *testing.T) {
 		t.Errorf("after the renewal: %s %s (%v), want a draft of kind update", sub.State, sub.Kind, err)
 	}
 	// The update goes through: the item is done and leaves the worklist.
-	if _, err := e.db.Pool.Exec(ctx, `UPDATE submissions SET state = 'onboarded' WHERE draft_id = $1`, draftID); err != nil {
+	if _, err := e.db.Pool.Exec(ctx, `UPDATE submissions SET state = 'onboarded'
+		WHERE draft_id = $1`, draftID); err != nil {
 		t.Fatal(err)
 	}
 	if list, _ := e.svc.List(ctx, e.agent); len(list) != 0 {
