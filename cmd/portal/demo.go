@@ -97,11 +97,7 @@ func seedBranch(ctx context.Context, reg *branches.Service, b store.Branch) erro
 // createDemoAccounts gives a fresh embedded portal one account per role, with random
 // passwords printed once and kept in a 0600 file. A database with accounts gets none.
 func createDemoAccounts(
-	ctx context.Context,
-	db *store.DB,
-	accounts *auth.Accounts,
-	dataDir string,
-	demo []demoAccount,
+	ctx context.Context, db *store.DB, accounts *auth.Accounts, dataDir string, demo []demoAccount,
 ) error {
 	n, err := store.CountUsers(ctx, db.Pool)
 	if err != nil || n > 0 {

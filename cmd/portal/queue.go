@@ -12,10 +12,7 @@ import (
 // startQueue works the CDP submission queue in this process until ctx ends. stop waits, up
 // to one job's time, for the sends in flight.
 func startQueue(
-	ctx context.Context,
-	log *slog.Logger,
-	q *river.Client[pgx.Tx],
-	jobTimeout time.Duration,
+	ctx context.Context, log *slog.Logger, q *river.Client[pgx.Tx], jobTimeout time.Duration,
 ) (stop func(), _ error) {
 	if err := q.Start(ctx); err != nil {
 		return nil, err

@@ -29,12 +29,7 @@ func runRetention(ctx context.Context, args []string) error {
 }
 
 func retentionCommand(
-	ctx context.Context,
-	cfg config.Config,
-	db *store.DB,
-	policy retention.Policy,
-	sub string,
-	rest []string,
+	ctx context.Context, cfg config.Config, db *store.DB, policy retention.Policy, sub string, rest []string,
 ) error {
 	switch sub {
 	case "purge":

@@ -22,11 +22,7 @@ var ErrNoDocument = errors.New("no such document")
 // Upload checks file as the draft's document of kind and stores it, replacing the one
 // before; a refusal is audited with its reason and returned as a *documents.Rejection.
 func (s *Service) Upload(
-	ctx context.Context,
-	u store.User,
-	id int64,
-	kind string,
-	file documents.File,
+	ctx context.Context, u store.User, id int64, kind string, file documents.File,
 ) (store.Document, error) {
 	if !slices.Contains(packs.DocumentKinds, kind) {
 		return store.Document{}, ErrNoDocument
@@ -69,11 +65,7 @@ func (s *Service) recordRejection(ctx context.Context, d Draft, kind string, r *
 }
 
 func (s *Service) store(
-	ctx context.Context,
-	u store.User,
-	id int64,
-	kind string,
-	p documents.Prepared,
+	ctx context.Context, u store.User, id int64, kind string, p documents.Prepared,
 ) (store.Document, error) {
 	doc := store.Document{DraftID: id, Kind: kind, ContentType: p.ContentType, Size: len(p.Data),
 		Width: p.Width, Height: p.Height, SHA256: p.SHA256, Warnings: p.Warnings, UploadedBy: u.ID, UploadedAt: s.Now()}
@@ -109,11 +101,7 @@ func (s *Service) store(
 
 // replace takes out the current document of kind, if any, and names the action.
 func (s *Service) replace(
-	ctx context.Context,
-	tx pgx.Tx,
-	u store.User,
-	d Draft,
-	kind string,
+	ctx context.Context, tx pgx.Tx, u store.User, d Draft, kind string,
 ) (audit.Action, map[string]any, error) {
 	old, err := store.CurrentDocument(ctx, tx, d.ID, kind)
 	if errors.Is(err, store.ErrNotFound) {
@@ -157,11 +145,7 @@ func (s *Service) Documents(ctx context.Context, id int64) ([]store.Document, er
 
 // Document returns a draft's document of kind (its thumbnail when thumb), recording the view.
 func (s *Service) Document(
-	ctx context.Context,
-	u store.User,
-	id int64,
-	kind string,
-	thumb bool,
+	ctx context.Context, u store.User, id int64, kind string, thumb bool,
 ) (store.Document, []byte, error) {
 	var doc store.Document
 	var data []byte

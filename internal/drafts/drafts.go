@@ -193,9 +193,7 @@ func (s *Service) Discard(ctx context.Context, u store.User, id int64, reason st
 
 // Reuse lists the other drafts of the same identity document.
 func (s *Service) Reuse(
-	ctx context.Context,
-	issuedCountry, idType, number string,
-	except int64,
+	ctx context.Context, issuedCountry, idType, number string, except int64,
 ) ([]store.DraftSummary, error) {
 	return store.DraftsWithIDNumber(ctx, s.DB.Pool, issuedCountry, idType, number, except)
 }

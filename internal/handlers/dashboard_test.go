@@ -56,12 +56,7 @@ func (e *env) submissionWithEvents(maker, branch, state string, ago, changedAgo 
 // stateEvent records that the submission of draftID, of branch, entered state ago before
 // the env's clock, as the submission service records it.
 func (e *env) stateEvent(
-	draftID int64,
-	branch string,
-	action audit.Action,
-	state string,
-	ago time.Duration,
-	reason string,
+	draftID int64, branch string, action audit.Action, state string, ago time.Duration, reason string,
 ) {
 	e.t.Helper()
 	ctx := audit.WithActor(context.Background(), audit.Actor{Username: "cdp-worker", Role: "system", Branch: branch})

@@ -43,10 +43,7 @@ func (s *Server) draftCorrect(c echo.Context) error {
 // submissionView is the submission panel of a draft's page.
 // d's pack is in l's language.
 func (s *Server) submissionView(
-	ctx context.Context,
-	l *i18n.Lang,
-	d drafts.Draft,
-	complete bool,
+	ctx context.Context, l *i18n.Lang, d drafts.Draft, complete bool,
 ) (pages.Submission, error) {
 	v := pages.Submission{DraftID: d.ID}
 	sub, err := s.submissions.Current(ctx, d.ID)

@@ -29,10 +29,7 @@ func stepTitle(l *i18n.Lang, p *packs.Pack, key string) string {
 // draftIssues is what still stands between the draft and its submission: its own issues
 // and, once there are none, what the CDP would refuse, also by field or document (refused).
 func (s *Server) draftIssues(
-	ctx context.Context,
-	l *i18n.Lang,
-	d drafts.Draft,
-	docs []store.Document,
+	ctx context.Context, l *i18n.Lang, d drafts.Draft, docs []store.Document,
 ) (issues []drafts.Issue, refused map[string]string, err error) {
 	issues, err = s.submissions.Issues(ctx, d, docs)
 	if err != nil || len(issues) > 0 || d.Status != store.DraftOpen {
@@ -66,11 +63,7 @@ func stepLinks(l *i18n.Lang, d drafts.Draft, issues []drafts.Issue, current stri
 // as when the agent arrives from the review or tried to continue.
 // The draft's pack speaks l's language from here on.
 func (s *Server) draftView(
-	ctx context.Context,
-	l *i18n.Lang,
-	d drafts.Draft,
-	step string,
-	showRequired bool,
+	ctx context.Context, l *i18n.Lang, d drafts.Draft, step string, showRequired bool,
 ) (pages.DraftView, error) {
 	d.Pack = d.Pack.In(l.Code)
 	docs, err := s.drafts.Documents(ctx, d.ID)
@@ -133,12 +126,7 @@ func (s *Server) draftView(
 // fieldView is a field as its step shows it, with the message for value; d's pack is in l's
 // language.
 func (s *Server) fieldView(
-	ctx context.Context,
-	l *i18n.Lang,
-	d drafts.Draft,
-	f *packs.Field,
-	value string,
-	showRequired bool,
+	ctx context.Context, l *i18n.Lang, d drafts.Draft, f *packs.Field, value string, showRequired bool,
 ) pages.Field {
 	p := d.Pack
 	v := pages.Field{Name: f.Name, Label: f.Label, Type: f.Type, Value: value, Help: f.Help,

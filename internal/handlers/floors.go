@@ -69,10 +69,7 @@ func (f *Floors) context(cookie *http.Cookie, u store.User, target string) (echo
 // IDSearchView is the search section an agent's search by ID answers with when found is
 // what it found of doc.
 func (f *Floors) IDSearchView(
-	cookie *http.Cookie,
-	u store.User,
-	doc search.Document,
-	found search.Found,
+	cookie *http.Cookie, u store.User, doc search.Document, found search.Found,
 ) (templ.Component, error) {
 	c, err := f.context(cookie, u, "/search")
 	if err != nil {
@@ -95,10 +92,7 @@ func (f *Floors) IDSearchView(
 // RecordsView is the records section a search of by for q answers with when page is what
 // it found.
 func (f *Floors) RecordsView(
-	cookie *http.Cookie,
-	u store.User,
-	by, q string,
-	page search.Page,
+	cookie *http.Cookie, u store.User, by, q string, page search.Page,
 ) (templ.Component, error) {
 	c, err := f.context(cookie, u, "/search")
 	if err != nil {
@@ -114,10 +108,7 @@ func (f *Floors) RecordsView(
 
 // AutosaveView is the answer to an autosave of the fields posted, in English, that saved res.
 func (f *Floors) AutosaveView(
-	ctx context.Context,
-	res drafts.Saved,
-	posted map[string]string,
-	step string,
+	ctx context.Context, res drafts.Saved, posted map[string]string, step string,
 ) (templ.Component, error) {
 	v, err := f.s.autosaveView(ctx, i18n.Pick("en", ""), res, posted, step)
 	if err != nil {
@@ -140,10 +131,7 @@ func (f *Floors) AuditFilter(cookie *http.Cookie, u store.User, target string) (
 // AuditView is the results region the audit page at target shows u when rows are the
 // events found.
 func (f *Floors) AuditView(
-	cookie *http.Cookie,
-	u store.User,
-	target string,
-	rows []audit.Row,
+	cookie *http.Cookie, u store.User, target string, rows []audit.Row,
 ) (templ.Component, error) {
 	c, err := f.context(cookie, u, target)
 	if err != nil {

@@ -42,11 +42,7 @@ func (s *Server) homeShow(c echo.Context) error {
 const cdpErrorBudget = 0.05
 
 func dashboardView(
-	l *i18n.Lang,
-	d store.Dashboard,
-	scope string,
-	now time.Time,
-	loc *time.Location,
+	l *i18n.Lang, d store.Dashboard, scope string, now time.Time, loc *time.Location,
 ) pages.DashboardView {
 	v := pages.DashboardView{
 		Scope:       scope,

@@ -56,11 +56,7 @@ func firstLine(err error) string {
 // request and job ids) behind a disclosure, and the refusals the rules made; an agent sees
 // neither.
 func timelineRows(
-	l *i18n.Lang,
-	p *packs.Pack,
-	entries []audit.Entry,
-	technical bool,
-	loc *time.Location,
+	l *i18n.Lang, p *packs.Pack, entries []audit.Entry, technical bool, loc *time.Location,
 ) []pages.TimelineRow {
 	var out []pages.TimelineRow
 	for _, e := range entries {

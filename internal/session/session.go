@@ -152,11 +152,7 @@ func (m *Manager) Save(r *http.Request, w http.ResponseWriter, s *sessions.Sessi
 }
 
 func (m *Manager) save(
-	ctx context.Context,
-	q store.Querier,
-	r *http.Request,
-	w http.ResponseWriter,
-	s *sessions.Session,
+	ctx context.Context, q store.Querier, r *http.Request, w http.ResponseWriter, s *sessions.Session,
 ) error {
 	now, rec := m.Now(), RecordOf(s)
 	if rec.CreatedAt.IsZero() {
@@ -180,10 +176,7 @@ func (m *Manager) save(
 // session fixed before login is dead after it) and records the login in the same
 // transaction.
 func (m *Manager) Login(
-	r *http.Request,
-	w http.ResponseWriter,
-	old *sessions.Session,
-	user store.User,
+	r *http.Request, w http.ResponseWriter, old *sessions.Session, user store.User,
 ) (*sessions.Session, error) {
 	return m.login(r, w, old, user, nil)
 }
@@ -191,11 +184,7 @@ func (m *Manager) Login(
 // login is Login with how the user signed in, set on the new session's record (nil: with
 // their password).
 func (m *Manager) login(
-	r *http.Request,
-	w http.ResponseWriter,
-	old *sessions.Session,
-	user store.User,
-	how func(*Record),
+	r *http.Request, w http.ResponseWriter, old *sessions.Session, user store.User, how func(*Record),
 ) (*sessions.Session, error) {
 	ctx := r.Context()
 	s := m.fresh(old.Name())

@@ -123,10 +123,7 @@ func (s *Service) Recheck(ctx context.Context, u store.User, sealed string) (sto
 // accessToken is the access token of g, refreshed first when it has expired (renewed);
 // sealed is g as the session keeps it.
 func (s *Service) accessToken(
-	ctx context.Context,
-	d *discovered,
-	g *Grant,
-	sealed string,
+	ctx context.Context, d *discovered, g *Grant, sealed string,
 ) (*oauth2.Token, bool, error) {
 	old := &oauth2.Token{AccessToken: g.Access, RefreshToken: g.Refresh, Expiry: g.Expiry, TokenType: "Bearer"}
 	if old.Valid() {

@@ -23,11 +23,7 @@ const clockSkew = 30 * time.Second
 // than since, when the step-up began. A provider that ignored prompt=login answers with the
 // time of an earlier sign-in and is refused.
 func (s *Service) Reauthenticated(
-	ctx context.Context,
-	code string,
-	pending Pending,
-	u store.User,
-	since time.Time,
+	ctx context.Context, code string, pending Pending, u store.User, since time.Time,
 ) error {
 	claims, _, err := s.Finish(ctx, code, pending)
 	if errors.Is(err, ErrToken) {

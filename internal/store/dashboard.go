@@ -51,11 +51,7 @@ type ReturnReason struct {
 
 // BranchDashboard gathers the dashboard as of now; today starts at midnight in loc.
 func BranchDashboard(
-	ctx context.Context,
-	q Querier,
-	branch string,
-	now time.Time,
-	loc *time.Location,
+	ctx context.Context, q Querier, branch string, now time.Time, loc *time.Location,
 ) (Dashboard, error) {
 	var d Dashboard
 	today := midnight(now, loc)

@@ -188,10 +188,7 @@ func DraftCustomers(ctx context.Context, q Querier, ids []int64) ([]DraftCustome
 // DraftsWithIDNumber lists the drafts, but except, of the same identity document: open,
 // submitted or discarded, newest first.
 func DraftsWithIDNumber(
-	ctx context.Context,
-	q Querier,
-	issuedCountry, idType, number string,
-	except int64,
+	ctx context.Context, q Querier, issuedCountry, idType, number string, except int64,
 ) ([]DraftSummary, error) {
 	out, err := collectSummaries(q.Query(ctx, `SELECT `+summaryColumns+draftFrom+`
 		WHERE d.issued_country = $1 AND d.id_type = $2 AND d.id_number = $3 AND d.id <> $4

@@ -63,12 +63,7 @@ const (
 // whose parts match is listed once a page. prefix holds no LIKE wildcards: the caller
 // checked it.
 func RecordsByName(
-	ctx context.Context,
-	q Querier,
-	scope RecordScope,
-	prefix string,
-	after NameCursor,
-	limit int,
+	ctx context.Context, q Querier, scope RecordScope, prefix string, after NameCursor, limit int,
 ) ([]Record, error) {
 	if after.ID == 0 {
 		after.ID = maxID
@@ -87,12 +82,7 @@ func RecordsByName(
 
 // RecordsByPhone lists drafts whose mobile number holds digits, newest first, older than afterID.
 func RecordsByPhone(
-	ctx context.Context,
-	q Querier,
-	scope RecordScope,
-	digits string,
-	afterID int64,
-	limit int,
+	ctx context.Context, q Querier, scope RecordScope, digits string, afterID int64, limit int,
 ) ([]Record, error) {
 	out, err := collectRecords(ctx, q, recordsByPhoneSQL, scope, digits, orMax(afterID), limit)
 	if err != nil {
@@ -103,12 +93,7 @@ func RecordsByPhone(
 
 // RecordsByIDNumber lists drafts whose normalised ID number holds part, newest first.
 func RecordsByIDNumber(
-	ctx context.Context,
-	q Querier,
-	scope RecordScope,
-	part string,
-	afterID int64,
-	limit int,
+	ctx context.Context, q Querier, scope RecordScope, part string, afterID int64, limit int,
 ) ([]Record, error) {
 	out, err := collectRecords(ctx, q, recordsByIDNumberSQL, scope, part, orMax(afterID), limit)
 	if err != nil {

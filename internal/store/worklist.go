@@ -164,12 +164,7 @@ func WorklistItemByID(ctx context.Context, q Querier, id int64, forUpdate bool) 
 
 // AddWorklistContact records one attempt to reach an item's customer.
 func AddWorklistContact(
-	ctx context.Context,
-	q Querier,
-	itemID int64,
-	outcome, note string,
-	by int64,
-	at time.Time,
+	ctx context.Context, q Querier, itemID int64, outcome, note string, by int64, at time.Time,
 ) error {
 	_, err := q.Exec(
 		ctx,

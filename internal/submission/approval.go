@@ -63,10 +63,7 @@ func (r Review) check(p *packs.Pack) error {
 // decision loads a case for supervisor u and checks that u may decide on it now: it awaits
 // approval, u did not prepare it, and u holds an unexpired claim on it.
 func (s *Service) decision(
-	ctx context.Context,
-	tx pgx.Tx,
-	u store.User,
-	draftID int64,
+	ctx context.Context, tx pgx.Tx, u store.User, draftID int64,
 ) (drafts.Draft, store.Submission, error) {
 	d, sub, err := s.awaiting(ctx, tx, u, draftID)
 	if err == nil && (sub.ClaimedBy != u.ID || !sub.ClaimExpiresAt.After(s.Now())) {
@@ -78,10 +75,7 @@ func (s *Service) decision(
 // locked reads, for user u, a draft and its submission, and locks both until tx ends; a
 // draft without a submission is not found.
 func (s *Service) locked(
-	ctx context.Context,
-	tx pgx.Tx,
-	u store.User,
-	draftID int64,
+	ctx context.Context, tx pgx.Tx, u store.User, draftID int64,
 ) (drafts.Draft, store.Submission, error) {
 	d, err := s.Drafts.ForUpdate(ctx, tx, u, draftID)
 	if err != nil {
@@ -95,10 +89,7 @@ func (s *Service) locked(
 }
 
 func (s *Service) awaiting(
-	ctx context.Context,
-	tx pgx.Tx,
-	u store.User,
-	draftID int64,
+	ctx context.Context, tx pgx.Tx, u store.User, draftID int64,
 ) (drafts.Draft, store.Submission, error) {
 	d, sub, err := s.locked(ctx, tx, u, draftID)
 	switch {
@@ -186,10 +177,7 @@ func stepUpErr(err error) error {
 // the identity provider, for a checker who signed in there and has no password. stepUp
 // returns nil once u proved it, ErrStepUp (recorded) when not.
 func (s *Service) ApproveWith(
-	ctx context.Context,
-	u store.User,
-	draftID int64,
-	stepUp func(context.Context) error,
+	ctx context.Context, u store.User, draftID int64, stepUp func(context.Context) error,
 ) error {
 	var d drafts.Draft
 	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {

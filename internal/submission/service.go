@@ -178,10 +178,7 @@ func (s *Service) create(ctx context.Context, tx pgx.Tx, d drafts.Draft) (store.
 // transaction never waits for a second connection of the pool, which the requests it
 // blocks may hold.
 func (s *Service) complete(
-	ctx context.Context,
-	tx pgx.Tx,
-	d drafts.Draft,
-	sub store.Submission,
+	ctx context.Context, tx pgx.Tx, d drafts.Draft, sub store.Submission,
 ) ([]store.Document, error) {
 	docs, err := store.CurrentDocuments(ctx, tx, d.ID)
 	if err != nil {
@@ -247,11 +244,7 @@ func (s *Service) Issues(ctx context.Context, d drafts.Draft, docs []store.Docum
 // returnNote is the note of a return of d, keeping what each returned field and document
 // holds now, so that each stays an issue until the agent changes it; read in tx.
 func returnNote(
-	ctx context.Context,
-	tx pgx.Tx,
-	d drafts.Draft,
-	by, comment string,
-	fields map[string]string,
+	ctx context.Context, tx pgx.Tx, d drafts.Draft, by, comment string, fields map[string]string,
 ) (*store.ReturnNote, error) {
 	docs, err := store.CurrentDocuments(ctx, tx, d.ID)
 	if err != nil {
@@ -266,12 +259,7 @@ func returnNote(
 
 // send moves a submission from the agent's hands on, closing the draft to edits.
 func (s *Service) send(
-	ctx context.Context,
-	tx pgx.Tx,
-	u store.User,
-	d drafts.Draft,
-	sub *store.Submission,
-	first bool,
+	ctx context.Context, tx pgx.Tx, u store.User, d drafts.Draft, sub *store.Submission, first bool,
 ) error {
 	facts := map[string]any{"draft_version": d.Version, "pack_version": d.PackVersion}
 	if sub.State == string(Returned) {

@@ -274,11 +274,7 @@ var errRetry = errors.New("CDP attempt failed; retrying")
 // finish records the calls and moves the submission as v says, in one transaction. A
 // submission some other run moved meanwhile keeps its state; only the calls are recorded.
 func (w *Worker) finish(
-	ctx context.Context,
-	job *river.Job[SendArgs],
-	d drafts.Draft,
-	body cdp.Payload,
-	v verdict,
+	ctx context.Context, job *river.Job[SendArgs], d drafts.Draft, body cdp.Payload, v verdict,
 ) error {
 	if v.res.Outcome == cdp.AuthFailed {
 		w.authFailures.Inc()
@@ -306,13 +302,7 @@ func (w *Worker) finish(
 }
 
 func (w *Worker) conclude(
-	ctx context.Context,
-	tx pgx.Tx,
-	sub *store.Submission,
-	d drafts.Draft,
-	body cdp.Payload,
-	v verdict,
-	again bool,
+	ctx context.Context, tx pgx.Tx, sub *store.Submission, d drafts.Draft, body cdp.Payload, v verdict, again bool,
 ) error {
 	facts := map[string]any{"outcome": v.res.Outcome.String(), "status": v.res.Status, "code": v.res.Code}
 	sub.NeedsLookup = sub.NeedsLookup && v.to == "" || v.lookup
@@ -373,12 +363,7 @@ func (w *Worker) conclude(
 // that ECRN carrying the agent's data: it goes to the checker again when the pack asks for
 // one, and straight back to the queue otherwise.
 func (w *Worker) becomeUpdate(
-	ctx context.Context,
-	tx pgx.Tx,
-	sub *store.Submission,
-	d drafts.Draft,
-	v verdict,
-	facts map[string]any,
+	ctx context.Context, tx pgx.Tx, sub *store.Submission, d drafts.Draft, v verdict, facts map[string]any,
 ) error {
 	maps.Copy(facts, v.compared)
 	sub.ECRN, facts["ecrn"] = v.ecrn, v.ecrn

@@ -118,10 +118,7 @@ func (s *Service) ConfirmNoChange(ctx context.Context, u store.User, id int64, n
 // deciding reads and locks, for checker u, a review item whose confirmation waits, made by
 // someone else; a confirmation of u's own is a refusal the trail keeps.
 func (s *Service) deciding(
-	ctx context.Context,
-	tx pgx.Tx,
-	u store.User,
-	id int64,
+	ctx context.Context, tx pgx.Tx, u store.User, id int64,
 ) (store.WorklistItem, store.ReviewConfirmation, error) {
 	it, err := s.item(ctx, tx, u, id)
 	if err != nil {
