@@ -89,13 +89,7 @@ func (s *Service) ConfirmNoChange(ctx context.Context, u store.User, id int64, n
 	}
 	return audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		it, err := s.item(ctx, tx, u, id)
-		ev := audit.Event{
-			Action:     audit.WorklistReviewConfirmed,
-			EntityType: "worklist_item",
-			EntityID:   strconv.FormatInt(id, 10),
-			After:      map[string]any{"ecrn": it.ECRN},
-			Reason:     note,
-		}
+		ev := itemEvent(audit.WorklistReviewConfirmed, id, it.ECRN, note)
 		switch {
 		case err != nil:
 		case it.Kind != "review":
@@ -192,13 +186,7 @@ func (s *Service) Return(ctx context.Context, u store.User, id int64, comment st
 	}
 	err := audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		it, rc, err := s.deciding(ctx, tx, u, id)
-		ev := audit.Event{
-			Action:     audit.WorklistReviewReturned,
-			EntityType: "worklist_item",
-			EntityID:   strconv.FormatInt(id, 10),
-			After:      map[string]any{"ecrn": it.ECRN},
-			Reason:     comment,
-		}
+		ev := itemEvent(audit.WorklistReviewReturned, id, it.ECRN, comment)
 		if err != nil {
 			return ev, err
 		}
@@ -275,4 +263,10 @@ func (s *Service) StepUp(u store.User, id int64, viaProvider bool, password, cod
 		}
 		return err
 	}
+}
+
+// itemEvent is the audit event of action on worklist item id, a review of customer ecrn.
+func itemEvent(action audit.Action, id int64, ecrn, reason string) audit.Event {
+	return audit.Event{Action: action, EntityType: "worklist_item", EntityID: strconv.FormatInt(id, 10),
+		After: map[string]any{"ecrn": ecrn}, Reason: reason}
 }
