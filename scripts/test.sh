@@ -19,6 +19,13 @@ step() {
 	printf '\n== %s\n' "$*"
 }
 
+# One build configuration for everything this script compiles, the image's (Dockerfile):
+# the tests, the binaries they start, TestStaticBuild's build and the static checks then
+# share each compiled package in the build cache instead of compiling it twice, and
+# -trimpath keys the cache by module path, so that a fresh clone reuses it too.
+export CGO_ENABLED=0
+export GOFLAGS="$(go env GOFLAGS) -trimpath"
+
 step "tools: Chromium (apt), Playwright driver and axe-core (npm)"
 eval "$(scripts/install-e2e-tools.sh)"
 

@@ -21,7 +21,7 @@ import (
 	"kycportal/internal/testdb"
 )
 
-// These tests run the real binary, as an operator would.
+// These tests run the real binary, as an operator would: the image's (build_test.go).
 var binary string
 
 func TestMain(m *testing.M) {
@@ -30,8 +30,8 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "portal")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
+	if out, err := buildAsTheImage(binary); err != nil {
+		fmt.Fprintf(os.Stderr, "the Dockerfile's go build: %v\n%s", err, out)
 		os.Exit(1)
 	}
 	code := m.Run()

@@ -39,7 +39,7 @@ func SampleWaits(ctx context.Context, cfg *pgx.ConnConfig, interval time.Duratio
 	done, finished := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(finished)
-		defer conn.Close(context.Background())
+		defer conn.Close(ctx) // closes the connection even once ctx is done
 		tick := time.NewTicker(interval)
 		defer tick.Stop()
 		for {

@@ -8,43 +8,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"kycportal/internal/seed"
 	"kycportal/internal/store"
 	"kycportal/internal/testdb"
 )
-
-// seededRecords is how many drafts the plan tests seed: enough that reading the whole table
-// costs the planner far more than an index, as at a million.
-const seededRecords = 100_000
-
-// seedDrafts fills drafts with varied names, phones and Emirates ID numbers, loaded in
-// bulk as the seed loads its own (indexes built after, then analyzed).
-func seedDrafts(t *testing.T, db *store.DB) {
-	t.Helper()
-	ctx := context.Background()
-	u, err := store.CreateUser(ctx, db.Pool, store.User{Username: "seed", DisplayName: "Seed", Role: store.RoleAgent,
-		Branch: "B0", PasswordHash: "x"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Letters from md5 make names of many prefixes; phones and ID numbers are spread by a
-	// multiplier that is prime to their ranges, so every fragment is rare.
-	err = seed.LoadDrafts(ctx, db, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO drafts (country, pack_version, id_type, id_number, issued_country,
-			branch, values, created_by, updated_by, created_at, updated_at)
-			SELECT 'AE', 1, '4', '784' || lpad(((i * 7919) % 1000000000000)::text, 12, '0'), 'AE', 'B' || (i % 40),
-				jsonb_build_object(
-					'first_name', initcap(translate(substr(md5(i::text), 1, 7), '0123456789', 'ghijklmnop')),
-					'last_name', initcap(translate(substr(md5(i::text), 8, 9), '0123456789', 'qrstuvwxyz')),
-					'primary_mobile_number', '+9715' || lpad(((i * 104729) % 100000000)::text, 8, '0')),
-				$1, $1, now() - i * interval '1 minute', now() - i * interval '1 minute'
-			FROM generate_series(1::bigint, $2) AS i`, u.ID, seededRecords)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
 
 // TestSearchesUseTheirIndexes explains each search as the portal runs it: the store
 // function's own statement and values, planned with those values. Each must read its
@@ -53,9 +19,8 @@ func seedDrafts(t *testing.T, db *store.DB) {
 func TestSearchesUseTheirIndexes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, last := testdb.Traced(t)
+	db, last := testdb.TracedOn(t, plansDB(t))
 	pool := db.Pool
-	seedDrafts(t, db)
 	var name, surname, phone, number string
 	err := pool.QueryRow(ctx, `SELECT draft_search_name(values), name_fold(values->>'last_name'),
 		draft_search_phone(values), id_number

@@ -3,18 +3,16 @@ package store_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"kycportal/internal/seed"
 	"kycportal/internal/store"
 	"kycportal/internal/testdb"
 )
 
-// TestWatchAndCaseListPlans explains, on 100,000 seeded customers, the daily watch's scan
+// TestWatchAndCaseListPlans explains, on 100,000 customers (plansDB), the daily watch's scan
 // and the case lists as the portal runs them. The watch must read each submission and draft
 // once (one pass, no per-customer loop: its time grows with the customers, linearly); the
 // case lists must read one agent's or one branch's cases off their indexes, never the whole
@@ -25,13 +23,8 @@ func TestWatchAndCaseListPlans(t *testing.T) {
 		t.Skip("seeds 100,000 customers")
 	}
 	ctx := context.Background()
-	db, last := testdb.Traced(t)
-	const customers = 100_000
-	_, err := seed.Run(ctx, db, seed.Options{Customers: customers, AuditEvents: 1000, Password: "seeded staff",
-		AuditKey: []byte("key"), Log: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, last := testdb.TracedOn(t, plansDB(t))
+	const customers = seededCustomers
 	// explain runs f as the portal would, then explains its statement with the same values,
 	// all in a transaction rolled back (the watch inserts). It returns the rows each table's
 	// scans read and the execution time.
@@ -95,7 +88,7 @@ func TestWatchAndCaseListPlans(t *testing.T) {
 
 	var branch string
 	var agent int64
-	err = db.Pool.QueryRow(ctx, `SELECT branch, created_by FROM drafts GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`).
+	err := db.Pool.QueryRow(ctx, `SELECT branch, created_by FROM drafts GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`).
 		Scan(&branch, &agent)
 	if err != nil {
 		t.Fatal(err)

@@ -54,7 +54,13 @@ func PlanNodes(t *testing.T, plan []byte) []map[string]any {
 // prepared statements are the pool's). The pool closes when the test ends.
 func Traced(t *testing.T) (db *store.DB, last *Captured) {
 	t.Helper()
-	cfg, err := pgxpool.ParseConfig(New(t))
+	return TracedOn(t, New(t))
+}
+
+// TracedOn is Traced on the database at url, a Seeded one, say.
+func TracedOn(t *testing.T, url string) (db *store.DB, last *Captured) {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,21 +49,8 @@ type spare struct {
 // New returns the URL of a new database holding the current schema and no rows.
 func New(t testing.TB) string {
 	t.Helper()
-	once.Do(func() {
-		ctx := context.Background()
-		if adminURL, template, onceError = prepare(ctx); onceError == nil {
-			go makeSpares(ctx)
-		}
-	})
-	if onceError != nil {
-		t.Fatalf("testdb: %v", onceError)
-	}
 	ctx := context.Background()
-	s := <-spares
-	if s.err != nil {
-		t.Fatalf("testdb: %v", s.err)
-	}
-	name := s.name
+	name := take(t)
 	t.Cleanup(func() {
 		conn, err := pgx.Connect(ctx, adminURL)
 		if err != nil {
@@ -76,6 +63,59 @@ func New(t testing.TB) string {
 		}
 	})
 	return withDatabase(adminURL, name)
+}
+
+// take is a spare clone, made ahead.
+func take(t testing.TB) string {
+	t.Helper()
+	once.Do(func() {
+		ctx := context.Background()
+		if adminURL, template, onceError = prepare(ctx); onceError == nil {
+			go makeSpares(ctx)
+		}
+	})
+	if onceError != nil {
+		t.Fatalf("testdb: %v", onceError)
+	}
+	s := <-spares
+	if s.err != nil {
+		t.Fatalf("testdb: %v", s.err)
+	}
+	return s.name
+}
+
+// shared are the databases of Seeded, by key.
+var shared sync.Map
+
+type seededDB struct {
+	once sync.Once
+	url  string
+	err  error
+}
+
+// Seeded is the URL of a database that fill seeds once for the whole test process, for the
+// tests of a package that only read one large data set: the first test to ask seeds it while
+// the others wait, instead of each seeding its own. It outlives the tests; like every clone
+// of a process that has ended, the next test run drops it (dropOrphans).
+func Seeded(t testing.TB, key string, fill func(ctx context.Context, db *store.DB) error) string {
+	t.Helper()
+	v, _ := shared.LoadOrStore(key, &seededDB{})
+	s := v.(*seededDB)
+	s.once.Do(func() {
+		ctx := context.Background()
+		s.url = withDatabase(adminURL, take(t))
+		db, err := store.Open(ctx, s.url)
+		if err != nil {
+			s.err = err
+			return
+		}
+		defer db.Close()
+		s.err = fill(ctx, db)
+	})
+	if s.err != nil {
+		t.Fatalf("testdb: seeding %s: %v", key, s.err)
+	}
+	return s.url
 }
 
 // AdminURL is the URL of the maintenance database of the test server.

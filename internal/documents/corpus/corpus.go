@@ -8,7 +8,6 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 )
 
@@ -26,11 +25,22 @@ const (
 	LargePDF = "6MiB.pdf"  // under the upload limit, over the CDP's per-document limit
 )
 
-// Dir is the folder of the corpus files, found from this source file so that any test
-// package can read it.
+// Dir is the folder of the corpus files, found from the module's root above the working
+// directory (a test's is its package's folder), so that any test package can read it.
+// Not from this source file's path: make test builds with -trimpath, which hides it.
 func Dir() string {
-	_, here, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(here), "..", "testdata", "uploads")
+	dir, err := os.Getwd()
+	if err != nil {
+		panic(err)
+	}
+	for root := dir; ; root = filepath.Dir(root) {
+		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+			return filepath.Join(root, "internal", "documents", "testdata", "uploads")
+		}
+		if root == filepath.Dir(root) {
+			panic("corpus: no go.mod above " + dir)
+		}
+	}
 }
 
 // File reads one file of the corpus; Oversize is a valid JPEG padded past 11 MiB.

@@ -1,4 +1,4 @@
-package e2e
+package access
 
 import (
 	"strings"
@@ -7,11 +7,13 @@ import (
 
 	"github.com/playwright-community/playwright-go"
 	"github.com/pquerna/otp/totp"
+
+	"kycportal/internal/e2e"
 )
 
 func TestAgentLoginLogout(t *testing.T) {
 	t.Parallel()
-	p := Start(t)
+	p := e2e.Shared(t)
 	agent := p.NewUser("agent")
 	page := p.Page(t)
 
@@ -20,30 +22,30 @@ func TestAgentLoginLogout(t *testing.T) {
 	}
 	username := page.GetByTestId("login-username")
 	password := page.GetByTestId("login-password")
-	check(t, expect.Locator(page.GetByLabel("Username", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})).ToHaveAttribute("data-testid", "login-username"))
-	check(t, expect.Locator(page.GetByLabel("Password", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})).ToHaveAttribute("data-testid", "login-password"))
-	check(t, expect.Locator(username).ToHaveAttribute("name", "username"))
-	check(t, expect.Locator(password).ToHaveAttribute("name", "password"))
+	e2e.Check(t, e2e.Expect.Locator(page.GetByLabel("Username", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})).ToHaveAttribute("data-testid", "login-username"))
+	e2e.Check(t, e2e.Expect.Locator(page.GetByLabel("Password", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})).ToHaveAttribute("data-testid", "login-password"))
+	e2e.Check(t, e2e.Expect.Locator(username).ToHaveAttribute("name", "username"))
+	e2e.Check(t, e2e.Expect.Locator(password).ToHaveAttribute("name", "password"))
 	p.Capture(page, "login")
 
-	check(t, username.Fill(agent.Username))
-	check(t, password.Fill(agent.Password))
-	check(t, page.GetByTestId("login-submit").Click())
-	check(t, expect.Locator(page.GetByTestId("home")).ToBeVisible())
-	check(t, expect.Locator(page.GetByTestId("current-user")).ToHaveText(agent.DisplayName))
+	e2e.Check(t, username.Fill(agent.Username))
+	e2e.Check(t, password.Fill(agent.Password))
+	e2e.Check(t, page.GetByTestId("login-submit").Click())
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("home")).ToBeVisible())
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("current-user")).ToHaveText(agent.DisplayName))
 	p.Capture(page, "home")
 	for _, path := range []string{"/search", "/drafts", "/notifications", "/worklist", "/account/password"} {
 		_, err := page.Goto(path) // each page an agent reaches from the menu, shot and checked
-		check(t, err)
+		e2e.Check(t, err)
 		p.Capture(page, strings.ReplaceAll(strings.Trim(path, "/"), "/", "-"))
 	}
 	_, err := page.Goto("/")
-	check(t, err)
+	e2e.Check(t, err)
 	session := sessionCookie(t, page)
 
-	check(t, page.GetByTestId("logout").Click())
-	expectLoginPage(t, page)
-	check(t, expect.Locator(page.GetByTestId("login-notice")).ToHaveText("You are signed out."))
+	e2e.Check(t, page.GetByTestId("logout").Click())
+	e2e.ExpectLoginPage(t, page)
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("login-notice")).ToHaveText("You are signed out."))
 	p.Capture(page, "logged-out")
 	for _, c := range cookies(t, page) {
 		if c.Name == session.Name && c.Value == session.Value {
@@ -52,36 +54,29 @@ func TestAgentLoginLogout(t *testing.T) {
 	}
 
 	_, err = page.GoBack()
-	check(t, err)
-	expectLoginPage(t, page)
+	e2e.Check(t, err)
+	e2e.ExpectLoginPage(t, page)
 	p.Capture(page, "back")
 
 	_, err = page.Reload()
-	check(t, err)
-	expectLoginPage(t, page)
+	e2e.Check(t, err)
+	e2e.ExpectLoginPage(t, page)
 	p.Capture(page, "reload")
 }
 
 // loginWithCode signs in a user with a second factor: the form asks for the code after the
 // password, and takes the password again with it.
-func loginWithCode(t *testing.T, p *Portal, page playwright.Page, u User, secret string) {
+func loginWithCode(t *testing.T, p *e2e.Portal, page playwright.Page, u e2e.User, secret string) {
 	t.Helper()
-	signIn(t, page, u)
-	check(t, expect.Locator(page.GetByTestId("login-otp")).ToBeFocused())
+	e2e.SignIn(t, page, u)
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("login-otp")).ToBeFocused())
 	p.Capture(page, "login-code")
 	code, err := totp.GenerateCode(secret, time.Now())
-	check(t, err)
-	check(t, page.GetByTestId("login-password").Fill(u.Password))
-	check(t, page.GetByTestId("login-otp").Fill(code))
-	check(t, page.GetByTestId("login-submit").Click())
-	check(t, expect.Locator(page.GetByTestId("home")).ToBeVisible())
-}
-
-// expectLoginPage asserts that page shows the login form and nothing of the home page.
-func expectLoginPage(t *testing.T, page playwright.Page) {
-	t.Helper()
-	check(t, expect.Locator(page.GetByTestId("login-username")).ToBeVisible())
-	check(t, expect.Locator(page.GetByTestId("home")).Not().ToBeAttached())
+	e2e.Check(t, err)
+	e2e.Check(t, page.GetByTestId("login-password").Fill(u.Password))
+	e2e.Check(t, page.GetByTestId("login-otp").Fill(code))
+	e2e.Check(t, page.GetByTestId("login-submit").Click())
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("home")).ToBeVisible())
 }
 
 // sessionCookie returns the signed-in session's cookie, after checking its attributes.
@@ -108,14 +103,6 @@ func sessionCookie(t *testing.T, page playwright.Page) playwright.Cookie {
 func cookies(t *testing.T, page playwright.Page) []playwright.Cookie {
 	t.Helper()
 	cs, err := page.Context().Cookies()
-	check(t, err)
+	e2e.Check(t, err)
 	return cs
-}
-
-// check stops the test on a failed action or assertion.
-func check(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
 }

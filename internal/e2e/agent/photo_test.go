@@ -1,4 +1,4 @@
-package e2e
+package agent
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 
 	"kycportal/internal/bench"
 	"kycportal/internal/documents/corpus"
+	"kycportal/internal/e2e"
 )
 
 // TestBrowserScalesALargePhoto uploads a 12-megapixel phone photo lying on its side (EXIF
@@ -19,24 +20,24 @@ func TestBrowserScalesALargePhoto(t *testing.T) {
 
 	photo := sideways(t, bench.Photo(4000, 3000))
 	path := filepath.Join(t.TempDir(), "phone-photo.jpg")
-	check(t, os.WriteFile(path, photo, 0o600))
+	e2e.Check(t, os.WriteFile(path, photo, 0o600))
 	// Sent by its button rather than as it is chosen, so that the file the input holds
 	// after scaling can be read before it goes.
 	_, err := page.GetByTestId("upload-id_front").Evaluate(`form => form.removeAttribute("data-upload-on-choose")`, nil)
-	check(t, err)
+	e2e.Check(t, err)
 	input := page.GetByTestId("file-id_front")
-	check(t, input.SetInputFiles(path))
-	check(t, expect.Locator(page.GetByTestId("upload-id_front")).Not().ToHaveAttribute("aria-busy", "true"))
+	e2e.Check(t, input.SetInputFiles(path))
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("upload-id_front")).Not().ToHaveAttribute("aria-busy", "true"))
 	// What the form will send: the file its input now holds.
 	chosen, err := input.Evaluate(`async (input) => {
 		const file = input.files[0], bitmap = await createImageBitmap(file);
 		return [file.type, bitmap.width, bitmap.height, file.size].join(" ");
 	}`, nil)
-	check(t, err)
+	e2e.Check(t, err)
 	var ctype string
 	var width, height, size int
 	_, err = fmt.Sscan(chosen.(string), &ctype, &width, &height, &size)
-	check(t, err)
+	e2e.Check(t, err)
 	if ctype != "image/jpeg" || width != 1800 || height != 2400 {
 		t.Errorf("the file input holds a %s of %d×%d; want an upright JPEG of 1800×2400", ctype, width, height)
 	}
@@ -44,8 +45,8 @@ func TestBrowserScalesALargePhoto(t *testing.T) {
 	if size > len(photo)/2 {
 		t.Errorf("the browser sends %d bytes of a %d-byte photo; scaled to a third of the pixels, it should be under half", size, len(photo))
 	}
-	check(t, page.GetByTestId("upload-submit-id_front").Click())
-	check(t, expect.Locator(page.GetByTestId("doc-present-id_front")).ToContainText("1800×2400"))
+	e2e.Check(t, page.GetByTestId("upload-submit-id_front").Click())
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("doc-present-id_front")).ToContainText("1800×2400"))
 	p.Capture(page, "large-photo-scaled")
 }
 

@@ -1,4 +1,4 @@
-package e2e
+package agent
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 
 	"kycportal/internal/cdp/cdptest"
 	"kycportal/internal/documents/corpus"
+	"kycportal/internal/e2e"
 )
 
 // corners measures the viewer's picture against its frame's scroll area: scrolled to the
@@ -42,32 +43,31 @@ func TestDocumentViewerKeepsEveryCornerReachable(t *testing.T) {
 	p, page, draftURL := agentOnDocuments(t, cdptest.EmiratesID(4501))
 	// A report over the limit is refused as it is chosen, and not kept to be sent (photos
 	// are scaled by the browser before they are sent instead).
-	big := []playwright.InputFile{{Name: "report.pdf", MimeType: "application/pdf", Buffer: make([]byte, 12<<20)}}
-	check(t, page.GetByTestId("file-ekyc_report").SetInputFiles(big))
-	check(t, expect.Locator(page.GetByTestId("too-big-ekyc_report")).ToContainText("This file is 12.0 MB"))
+	e2e.ChooseBlank(t, page.GetByTestId("file-ekyc_report"), "report.pdf", "application/pdf", 12<<20)
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("too-big-ekyc_report")).ToContainText("This file is 12.0 MB"))
 	kept, err := page.GetByTestId("file-ekyc_report").Evaluate(`input => input.files.length`, nil)
-	check(t, err)
+	e2e.Check(t, err)
 	if kept != 0 {
 		t.Errorf("the input keeps %v files over the limit to send", kept)
 	}
-	check(t, page.GetByTestId("file-id_front").SetInputFiles(filepath.Join(corpus.Dir(), "id-front.jpg")))
-	check(t, expect.Locator(page.GetByTestId("doc-present-id_front")).ToBeVisible())
+	e2e.Check(t, page.GetByTestId("file-id_front").SetInputFiles(filepath.Join(corpus.Dir(), "id-front.jpg")))
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("doc-present-id_front")).ToBeVisible())
 
 	exact := func(label string) playwright.Locator {
 		return page.GetByLabel(label, playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})
 	}
-	for _, size := range screenSizes {
-		check(t, page.SetViewportSize(size.Width, size.Height))
+	for _, size := range e2e.ScreenSizes {
+		e2e.Check(t, page.SetViewportSize(size.Width, size.Height))
 		_, err := page.Goto(draftURL + "/documents/id_front/view")
-		check(t, err)
-		check(t, expect.Locator(page.GetByTestId("viewer-image")).ToHaveJSProperty("complete", true))
+		e2e.Check(t, err)
+		e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("viewer-image")).ToHaveJSProperty("complete", true))
 		fitArea := map[string]float64{}
 		for _, zoom := range []string{"Fit", "200%", "300%"} {
-			check(t, exact(zoom).Check())
+			e2e.Check(t, exact(zoom).Check())
 			for _, turn := range []string{"0°", "90°", "180°", "270°"} {
-				check(t, exact(turn).Check())
+				e2e.Check(t, exact(turn).Check())
 				got, err := page.GetByTestId("viewer-frame").Evaluate(corners, nil)
-				check(t, err)
+				e2e.Check(t, err)
 				m := got.(map[string]any)
 				where := fmt.Sprintf("%d wide, %s, %s: %v", size.Width, zoom, turn, m["size"])
 				if m["reachable"] != true {
@@ -84,9 +84,9 @@ func TestDocumentViewerKeepsEveryCornerReachable(t *testing.T) {
 				}
 			}
 		}
-		check(t, exact("90°").Check())
+		e2e.Check(t, exact("90°").Check())
 	}
-	check(t, page.SetViewportSize(screenSizes[0].Width, screenSizes[0].Height))
+	e2e.Check(t, page.SetViewportSize(e2e.ScreenSizes[0].Width, e2e.ScreenSizes[0].Height))
 	p.Capture(page, "viewer-turned")
 }
 

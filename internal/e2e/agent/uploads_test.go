@@ -1,4 +1,4 @@
-package e2e
+package agent
 
 import (
 	"image"
@@ -13,6 +13,7 @@ import (
 	"github.com/playwright-community/playwright-go"
 
 	"kycportal/internal/documents/corpus"
+	"kycportal/internal/e2e"
 )
 
 // TestUploadWaitIsShown: two photos sent at once from one draft, a large one and a small
@@ -24,7 +25,7 @@ func TestUploadWaitIsShown(t *testing.T) {
 	// As from a browser that cannot scale photos before sending them: the portal then has
 	// the whole 12 megapixels to prepare, long enough for the other photo to be seen waiting.
 	_, err := page.GetByTestId("file-id_front").Evaluate(`el => el.removeAttribute("data-scale-to")`, nil)
-	check(t, err)
+	e2e.Check(t, err)
 	// Every text the upload notes show is recorded as it is set: the wait can last less
 	// than a poll of the page, now that the portal checks a large photo quickly.
 	_, err = page.Evaluate(`() => {
@@ -34,18 +35,18 @@ func TestUploadWaitIsShown(t *testing.T) {
 			if (note) window.uploadNotes.push(note.dataset.testid + ": " + note.textContent);
 		})).observe(document.body, {subtree: true, childList: true, characterData: true});
 	}`, nil)
-	check(t, err)
-	check(t, page.GetByTestId("file-id_front").SetInputFiles(largePhoto(t))) // each sent as it is chosen
+	e2e.Check(t, err)
+	e2e.Check(t, page.GetByTestId("file-id_front").SetInputFiles(largePhoto(t))) // each sent as it is chosen
 	// The face is chosen once the large photo is wholly sent and being checked: chosen
 	// earlier, the small face could arrive first and take the turn.
-	check(t, expect.Locator(page.GetByTestId("upload-status-id_front")).ToContainText("Checking"))
-	check(t, page.GetByTestId("file-face").SetInputFiles(filepath.Join(corpus.Dir(), "face.jpg")))
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("upload-status-id_front")).ToContainText("Checking"))
+	e2e.Check(t, page.GetByTestId("file-face").SetInputFiles(filepath.Join(corpus.Dir(), "face.jpg")))
 	for _, kind := range []string{"id_front", "face"} {
-		check(t, expect.Locator(page.GetByTestId("doc-present-"+kind)).ToBeVisible(
+		e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("doc-present-"+kind)).ToBeVisible(
 			playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(60_000)}))
 	}
 	notes, err := page.Evaluate(`() => window.uploadNotes.join("\n")`, nil)
-	check(t, err)
+	e2e.Check(t, err)
 	if !regexp.MustCompile(`upload-status-face: Waiting`).MatchString(notes.(string)) {
 		t.Errorf("the face photo never said it was waiting; the notes shown:\n%s", notes)
 	}
@@ -62,9 +63,9 @@ func largePhoto(t *testing.T) string {
 	}
 	path := filepath.Join(t.TempDir(), "id-front-large.jpg")
 	f, err := os.Create(path) // #nosec G304 -- the test's own temporary folder
-	check(t, err)
+	e2e.Check(t, err)
 	defer f.Close()
-	check(t, jpeg.Encode(f, img, &jpeg.Options{Quality: 70}))
+	e2e.Check(t, jpeg.Encode(f, img, &jpeg.Options{Quality: 70}))
 	return path
 }
 
@@ -78,25 +79,24 @@ func TestDocumentsGoAsTheyAreChosen(t *testing.T) {
 	p, page, _ := agentOnDocuments(t, "784-1990-1234567-6")
 	count := page.GetByTestId("step-count-documents")
 	before, err := count.TextContent()
-	check(t, err)
-	check(t, expect.Locator(page.GetByTestId("upload-submit-id_front")).Not().ToBeVisible())
+	e2e.Check(t, err)
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("upload-submit-id_front")).Not().ToBeVisible())
 
-	check(t, page.GetByTestId("file-id_front").SetInputFiles(filepath.Join(corpus.Dir(), "id-front.jpg")))
-	check(t, expect.Locator(page.GetByTestId("doc-present-id_front")).ToBeVisible())
+	e2e.Check(t, page.GetByTestId("file-id_front").SetInputFiles(filepath.Join(corpus.Dir(), "id-front.jpg")))
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("doc-present-id_front")).ToBeVisible())
 	if n, _ := strconv.Atoi(before); n > 1 {
-		check(t, expect.Locator(count).ToHaveText(strconv.Itoa(n-1)))
+		e2e.Check(t, e2e.Expect.Locator(count).ToHaveText(strconv.Itoa(n-1)))
 	} else {
-		check(t, expect.Locator(count).ToHaveCount(0))
+		e2e.Check(t, e2e.Expect.Locator(count).ToHaveCount(0))
 	}
-	check(t, expect.Locator(page.GetByTestId("continue-id_front")).ToHaveAttribute("href", "#doc-id_back"))
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("continue-id_front")).ToHaveAttribute("href", "#doc-id_back"))
 
-	tooBig := []playwright.InputFile{{Name: "face.jpg", MimeType: "image/jpeg", Buffer: make([]byte, 12<<20)}}
-	check(t, page.GetByTestId("file-face").SetInputFiles(tooBig))
+	e2e.ChooseBlank(t, page.GetByTestId("file-face"), "face.jpg", "image/jpeg", 12<<20)
 	refusal := page.GetByTestId("upload-refused-face")
-	check(t, expect.Locator(refusal).ToContainText("too large to send"))
-	check(t, expect.Locator(refusal).Not().ToContainText(regexp.MustCompile(`(?i)reference|request|[0-9a-f]{12}`)))
-	check(t, expect.Locator(page.GetByTestId("upload-progress-face")).Not().ToBeVisible())
-	check(t, expect.Locator(page.GetByTestId("file-face")).ToHaveAttribute("aria-invalid", "true"))
-	check(t, expect.Locator(page.Locator("#flash [role=alert]")).ToHaveCount(0))
+	e2e.Check(t, e2e.Expect.Locator(refusal).ToContainText("too large to send"))
+	e2e.Check(t, e2e.Expect.Locator(refusal).Not().ToContainText(regexp.MustCompile(`(?i)reference|request|[0-9a-f]{12}`)))
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("upload-progress-face")).Not().ToBeVisible())
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("file-face")).ToHaveAttribute("aria-invalid", "true"))
+	e2e.Check(t, e2e.Expect.Locator(page.Locator("#flash [role=alert]")).ToHaveCount(0))
 	p.Capture(page, "documents-as-chosen")
 }

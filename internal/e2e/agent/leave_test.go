@@ -1,4 +1,4 @@
-package e2e
+package agent
 
 import (
 	"testing"
@@ -6,43 +6,45 @@ import (
 	"github.com/playwright-community/playwright-go"
 
 	"kycportal/internal/cdp/cdptest"
+	"kycportal/internal/e2e"
 )
 
 // TestLeavingWithAnUnsavedValueAsksFirst: a value typed and not yet autosaved makes the
 // badge say so, and leaving the page asks first while the save goes out at once; staying,
 // the value is saved and a reload shows it, without asking again.
 func TestLeavingWithAnUnsavedValueAsksFirst(t *testing.T) {
-	p := Start(t)
+	// Not parallel: "Not saved yet" shows only while typing is quicker than autosave's pause,
+	// which a busy machine cannot promise.
+	p := e2e.Shared(t)
 	agent := p.NewUser("agent")
-	page := p.Page(t)
-	login(t, page, agent)
-	draftURL := newDraft(t, p, page, "AE", "4", cdptest.EmiratesID(4601))
+	page := p.SignedIn(t, agent)
+	draftURL := e2e.NewDraft(t, p, page, "AE", "4", cdptest.EmiratesID(4601))
 	_, err := page.Goto(draftURL)
-	check(t, err)
+	e2e.Check(t, err)
 
 	var asked []string
 	page.OnDialog(func(d playwright.Dialog) {
 		asked = append(asked, d.Type())
 		_ = d.Dismiss() // stay on the page
 	})
-	check(t, page.Locator("#f-first_name").PressSequentially("Amina"))
-	check(t, expect.Locator(page.GetByTestId("saved-badge")).ToHaveText("Not saved yet"))
+	e2e.Check(t, page.Locator("#f-first_name").PressSequentially("Amina"))
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("saved-badge")).ToHaveText("Not saved yet"))
 	saved, err := page.ExpectResponse(draftURL, func() error {
 		return page.Close(playwright.PageCloseOptions{RunBeforeUnload: playwright.Bool(true)})
 	})
-	check(t, err)
+	e2e.Check(t, err)
 	if saved.Status() != 200 {
 		t.Errorf("the save sent on leaving: %d", saved.Status())
 	}
-	check(t, expect.Locator(page.GetByTestId("saved-badge")).ToContainText("Saved"))
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("saved-badge")).ToContainText("Saved"))
 	if len(asked) != 1 || asked[0] != "beforeunload" {
 		t.Fatalf("dialogs on leaving with an unsaved value: %q, want one beforeunload", asked)
 	}
 	p.Capture(page, "saved-after-asking")
 
 	_, err = page.Reload()
-	check(t, err)
-	check(t, expect.Locator(page.Locator("#f-first_name")).ToHaveValue("Amina"))
+	e2e.Check(t, err)
+	e2e.Check(t, e2e.Expect.Locator(page.Locator("#f-first_name")).ToHaveValue("Amina"))
 	if len(asked) != 1 {
 		t.Errorf("asked again on a reload with everything saved: %q", asked)
 	}

@@ -53,10 +53,10 @@ func (p *Portal) checkAccessibility(page playwright.Page, name string) {
 	}
 	if loaded, err := page.Evaluate("() => typeof window.axe"); err != nil || loaded != "object" {
 		_, err = page.Evaluate(src)
-		check(p.t, err)
+		Check(p.t, err)
 	}
 	out, err := page.Evaluate(runAxe)
-	check(p.t, err)
+	Check(p.t, err)
 	res := axeResult{Page: name}
 	if s, _ := out.(string); json.Unmarshal([]byte(s), &res) != nil || res.Passes == 0 {
 		p.t.Fatalf("axe-core on %s checked nothing: %v", name, out)
@@ -75,10 +75,10 @@ func (p *Portal) checkAccessibility(page playwright.Page, name string) {
 
 func (p *Portal) recordAxe(res axeResult) {
 	line, err := json.Marshal(res)
-	check(p.t, err)
-	f, err := os.OpenFile(filepath.Join(p.Out, "axe.jsonl"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-	check(p.t, err)
+	Check(p.t, err)
+	f, err := os.OpenFile(filepath.Join(p.Out, "axe.jsonl"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	Check(p.t, err)
 	defer f.Close()
 	_, err = f.Write(append(line, '\n'))
-	check(p.t, err)
+	Check(p.t, err)
 }

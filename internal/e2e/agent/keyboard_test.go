@@ -1,4 +1,4 @@
-package e2e
+package agent
 
 import (
 	"path/filepath"
@@ -10,18 +10,19 @@ import (
 	"github.com/playwright-community/playwright-go"
 
 	"kycportal/internal/documents/corpus"
+	"kycportal/internal/e2e"
 )
 
 // myCustomer is a complete MY customer, step by step.
-var myCustomer = []step{
-	{"personal", map[string]string{"first_name": "Nur Aisyah", "middle_name": "binti", "last_name": "Ahmad", "gender": "Female",
+var myCustomer = []e2e.Step{
+	{Key: "personal", Values: map[string]string{"first_name": "Nur Aisyah", "middle_name": "binti", "last_name": "Ahmad", "gender": "Female",
 		"date_of_birth": "1988-02-02", "nationality": "MY", "country_of_birth": "MY", "resident_type_id": "101",
 		"primary_mobile_number": "+60123456789", "email_id": "nur@example.com", "occupation_id": "226"}},
-	{"addresses", map[string]string{"current_state": "Selangor", "current_city": "Shah Alam", "current_zip": "40000",
+	{Key: "addresses", Values: map[string]string{"current_state": "Selangor", "current_city": "Shah Alam", "current_zip": "40000",
 		"current_country": "MY"}},
-	{"identity", map[string]string{"name_as_per_id": "NUR AISYAH BINTI AHMAD", "issued_on": "2020-02-02",
+	{Key: "identity", Values: map[string]string{"name_as_per_id": "NUR AISYAH BINTI AHMAD", "issued_on": "2020-02-02",
 		"date_of_expiry": "2030-02-02"}},
-	{"classification", map[string]string{"annual_income_range_id": "1", "reason_for_acc": "REMITTANCE_FAMILY",
+	{Key: "classification", Values: map[string]string{"annual_income_range_id": "1", "reason_for_acc": "REMITTANCE_FAMILY",
 		"txn_count_month": "2"}},
 }
 
@@ -31,44 +32,51 @@ var myCustomer = []step{
 // uploaded document; what was typed is what the draft holds.
 func TestAgentOnboardsWithTheKeyboardAlone(t *testing.T) {
 	t.Parallel()
-	p := Start(t)
-	agent := p.NewUser("agent")
-	page := p.Page(t)
-	k := newKeys(t, page)
-	k.signIn(agent)
+	p, page, k := agentByKeys(t)
 	k.follow(`nav a[href="/drafts"]`)
-	check(t, expect.Locator(page.GetByTestId("no-drafts")).ToBeVisible())
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("no-drafts")).ToBeVisible())
 	p.Capture(page, "keyboard-no-drafts")
 
 	k.follow(`nav a[href="/search"]`)
 	k.choose("#search-country", "MY")
-	check(t, expect.Locator(page.Locator(`#search-id-type option[value="28"]`)).ToBeAttached())
+	e2e.Check(t, e2e.Expect.Locator(page.Locator(`#search-id-type option[value="28"]`)).ToBeAttached())
 	k.choose("#search-id-type", "28")
 	k.typeInto("#search-id-number", "880202-10-5566")
 	k.press("Enter")
-	check(t, expect.Locator(page.GetByTestId("outcome-not_found")).ToBeVisible())
-	check(t, expect.Locator(page.GetByTestId("id-result")).ToBeFocused())
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("outcome-not_found")).ToBeVisible())
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("id-result")).ToBeFocused())
 	p.Capture(page, "keyboard-not-found")
 	k.follow(`[data-testid="start-onboarding"]`)
-	check(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/drafts/\d+$`)))
+	e2e.Check(t, e2e.Expect.Page(page).ToHaveURL(regexp.MustCompile(`/drafts/\d+$`)))
 	draftURL := page.URL()
 
 	for _, s := range myCustomer {
 		k.fillStep(s)
-		p.Capture(page, "keyboard-"+s.key)
+		p.Capture(page, "keyboard-"+s.Key)
 		k.follow(`[data-testid="save-continue"]`)
 	}
-	check(t, expect.Locator(page.GetByTestId("step-documents")).ToHaveAttribute("aria-current", "step"))
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("step-documents")).ToHaveAttribute("aria-current", "step"))
 	for _, f := range []string{"id_front:id-front.jpg", "id_back:id-back.jpg", "face:face.jpg"} {
-		k.upload(splitPair(f))
+		k.upload(e2e.SplitPair(f))
 	}
 	p.Capture(page, "keyboard-documents")
 	k.follow(`[data-testid="step-review"]`)
-	check(t, expect.Locator(page.GetByTestId("review-complete")).ToBeVisible())
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("review-complete")).ToBeVisible())
 	k.follow(`[data-testid="submit"]`)
-	check(t, expect.Locator(page.GetByTestId("submission-state")).ToHaveText("awaiting approval"))
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("submission-state")).ToHaveText("awaiting approval"))
 	p.Capture(page, "keyboard-submitted")
-	expectValues(t, page, draftURL, myCustomer)
+	e2e.ExpectValues(t, page, draftURL, myCustomer)
+}
+
+// agentByKeys takes the package's portal and signs a new agent in on a new page, with the
+// keyboard alone.
+func agentByKeys(t *testing.T) (*e2e.Portal, playwright.Page, keys) {
+	t.Helper()
+	p := e2e.Shared(t)
+	page := p.Page(t)
+	k := newKeys(t, page)
+	k.signIn(p.NewUser("agent"))
+	return p, page, k
 }
 
 // keys drives a page with the keyboard alone.
@@ -88,20 +96,20 @@ func newKeys(t *testing.T, page playwright.Page) keys {
 
 func (k keys) press(key string) {
 	k.t.Helper()
-	check(k.t, k.page.Keyboard().Press(key))
+	e2e.Check(k.t, k.page.Keyboard().Press(key))
 }
 
 // tabTo presses Tab until the element matching selector has the focus, or Shift-Tab when
 // it comes before the focus; it fails when 80 presses do not reach it.
 func (k keys) tabTo(selector string) {
 	k.t.Helper()
-	check(k.t, expect.Locator(k.page.Locator(selector)).ToBeAttached())
+	e2e.Check(k.t, e2e.Expect.Locator(k.page.Locator(selector)).ToBeAttached())
 	where, err := k.page.Evaluate(`s => {
 		const el = document.querySelector(s), at = document.activeElement;
 		if (el === at) return "here";
 		return at && at !== document.body && (el.compareDocumentPosition(at) & Node.DOCUMENT_POSITION_FOLLOWING) ? "back" : "forward";
 	}`, selector)
-	check(k.t, err)
+	e2e.Check(k.t, err)
 	key := map[string]string{"back": "Shift+Tab", "forward": "Tab"}[where.(string)]
 	for range 80 {
 		if where == "here" {
@@ -109,7 +117,7 @@ func (k keys) tabTo(selector string) {
 		}
 		k.press(key)
 		on, err := k.page.Evaluate(`s => document.activeElement === document.querySelector(s)`, selector)
-		check(k.t, err)
+		e2e.Check(k.t, err)
 		if on == true {
 			return
 		}
@@ -118,14 +126,14 @@ func (k keys) tabTo(selector string) {
 }
 
 // signIn types u's username and password into the login page and presses Enter.
-func (k keys) signIn(u User) {
+func (k keys) signIn(u e2e.User) {
 	k.t.Helper()
 	_, err := k.page.Goto("/login")
-	check(k.t, err)
+	e2e.Check(k.t, err)
 	k.typeInto("#username", u.Username)
 	k.typeInto("#password", u.Password)
 	k.press("Enter")
-	check(k.t, expect.Locator(k.page.GetByTestId("home")).ToBeVisible())
+	e2e.Check(k.t, e2e.Expect.Locator(k.page.GetByTestId("home")).ToBeVisible())
 }
 
 // follow tabs to a link or button and presses Enter.
@@ -150,7 +158,7 @@ func (k keys) typeInto(selector, text string) {
 func (k keys) choose(selector, value string) {
 	k.t.Helper()
 	label, err := k.page.Locator(selector + ` option[value="` + value + `"]`).TextContent()
-	check(k.t, err)
+	e2e.Check(k.t, err)
 	// A select's type-ahead forgets what was typed after a second without a key: on a
 	// loaded machine the word can arrive in pieces, so it is typed again until it lands.
 	for try := 0; try < 3; try++ {
@@ -159,18 +167,18 @@ func (k keys) choose(selector, value string) {
 			break
 		}
 	}
-	check(k.t, expect.Locator(k.page.Locator(selector)).ToHaveValue(value))
+	e2e.Check(k.t, e2e.Expect.Locator(k.page.Locator(selector)).ToHaveValue(value))
 }
 
 // fillStep fills the fields of a draft's step in the order of the form.
-func (k keys) fillStep(s step) {
+func (k keys) fillStep(s e2e.Step) {
 	k.t.Helper()
-	check(k.t, expect.Locator(k.page.GetByTestId("step-"+s.key)).ToHaveAttribute("aria-current", "step"))
+	e2e.Check(k.t, e2e.Expect.Locator(k.page.GetByTestId("step-"+s.Key)).ToHaveAttribute("aria-current", "step"))
 	ids, err := k.page.Locator(`[data-testid="step-form"] [id^="f-"]`).EvaluateAll(`els => els.map(e => e.id + ":" + e.type)`)
-	check(k.t, err)
+	e2e.Check(k.t, err)
 	for _, item := range ids.([]any) {
-		id, kind := splitPair(item.(string))
-		value, ok := s.values[strings.TrimPrefix(id, "f-")]
+		id, kind := e2e.SplitPair(item.(string))
+		value, ok := s.Values[strings.TrimPrefix(id, "f-")]
 		switch {
 		case !ok:
 		case kind == "select-one":
@@ -195,9 +203,27 @@ func (k keys) upload(kind, file string) {
 	k.press("Space")
 	select {
 	case chooser := <-k.choosers:
-		check(k.t, chooser.SetFiles(filepath.Join(corpus.Dir(), file)))
+		e2e.Check(k.t, chooser.SetFiles(filepath.Join(corpus.Dir(), file)))
 	case <-time.After(10 * time.Second):
 		k.t.Fatalf("Space on the %s file input opened no file chooser within 10s", kind)
 	}
-	check(k.t, expect.Locator(k.page.GetByTestId("doc-present-"+kind)).ToBeFocused())
+	e2e.Check(k.t, e2e.Expect.Locator(k.page.GetByTestId("doc-present-"+kind)).ToBeFocused())
+}
+
+// TestArabicWithTheKeyboardAlone: signed in in English, the agent chooses Arabic in the
+// header and reaches the new-draft form with Tab, arrows and Enter only; focus order follows
+// the mirrored page.
+func TestArabicWithTheKeyboardAlone(t *testing.T) {
+	t.Parallel()
+	p, page, k := agentByKeys(t)
+
+	k.tabTo(`[data-testid="language"]`)
+	k.press("ArrowDown") // English → العربية
+	k.follow(`[data-testid="language-change"]`)
+	e2e.ExpectLanguage(t, page, "ar", "rtl")
+	k.follow(`a[href="/drafts/new"]`)
+	e2e.Check(t, e2e.Expect.Locator(page.Locator("#new-title")).ToHaveText("تسجيل عميل جديد"))
+	k.tabTo(`[data-testid="new-id-number"]`)
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("new-id-number")).ToHaveAttribute("dir", "ltr"))
+	p.Capture(page, "new-draft-keyboard-ar")
 }

@@ -1,10 +1,12 @@
-package e2e
+package agent
 
 import (
 	"net/http"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"kycportal/internal/e2e"
 )
 
 // TestIdleSessionUnderHtmx: with a 20 s idle timeout, an agent starts a draft and types a
@@ -14,18 +16,17 @@ import (
 // draft. Signed in again, the agent finds every saved value.
 func TestIdleSessionUnderHtmx(t *testing.T) {
 	t.Parallel()
-	p := Start(t, "PORTAL_SESSION_IDLE=20s")
+	p := e2e.Start(t, "PORTAL_SESSION_IDLE=20s")
 	agent := p.NewUser("agent")
-	page := p.Page(t)
-	login(t, page, agent)
-	draftURL := newDraft(t, p, page, "AE", "4", "784-1985-0000005-8")
+	page := p.SignedIn(t, agent)
+	draftURL := e2e.NewDraft(t, p, page, "AE", "4", "784-1985-0000005-8")
 	if resp := autosave(t, page, draftURL, "first_name", "Layla"); resp.Status() != http.StatusOK {
 		t.Fatalf("autosave within the first session: %d", resp.Status())
 	}
-	check(t, page.GetByTestId("logout").Click())
-	login(t, page, agent)
+	e2e.Check(t, page.GetByTestId("logout").Click())
+	e2e.Login(t, page, agent)
 	_, err := page.Goto(draftURL)
-	check(t, err)
+	e2e.Check(t, err)
 
 	// However slow the machine, every autosave of this session is either saved (200) or,
 	// once the session has lapsed, sent to sign in (401).
@@ -44,18 +45,18 @@ func TestIdleSessionUnderHtmx(t *testing.T) {
 		}
 		lastName = value
 	}
-	expectLoginPage(t, page)
-	check(t, expect.Locator(page.GetByTestId("login-notice")).ToContainText("Your session ended"))
+	e2e.ExpectLoginPage(t, page)
+	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("login-notice")).ToContainText("Your session ended"))
 	p.Capture(page, "idle-session-login")
-	if n := countEvents(t, p.DSN, "session.expired"); n != 1 {
+	if n := e2e.CountEvents(t, p.DSN, "session.expired"); n != 1 {
 		t.Errorf("%d session.expired events, want 1", n)
 	}
 
-	login(t, page, agent)
+	e2e.Login(t, page, agent)
 	_, err = page.Goto(draftURL)
-	check(t, err)
-	expectValue(t, page, "first_name", "Layla")
-	expectValue(t, page, "last_name", lastName)
+	e2e.Check(t, err)
+	e2e.ExpectValue(t, page, "first_name", "Layla")
+	e2e.ExpectValue(t, page, "last_name", lastName)
 }
 
 // autosave types value into the field called name and returns the answer to the autosave
@@ -63,6 +64,6 @@ func TestIdleSessionUnderHtmx(t *testing.T) {
 func autosave(t *testing.T, page playwright.Page, draftURL, name, value string) playwright.Response {
 	t.Helper()
 	resp, err := page.ExpectResponse(draftURL, func() error { return page.Locator("#f-" + name).Fill(value) })
-	check(t, err)
+	e2e.Check(t, err)
 	return resp
 }

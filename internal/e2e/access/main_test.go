@@ -1,0 +1,9 @@
+package access
+
+import (
+	"testing"
+
+	"kycportal/internal/e2e"
+)
+
+func TestMain(m *testing.M) { e2e.Main(m) }
