@@ -79,10 +79,7 @@ func CreateDraft(ctx context.Context, q Querier, d DraftRow) (int64, error) {
 // DraftByID reads a draft; forUpdate locks its row until the transaction ends, so that
 // concurrent saves are judged one after the other.
 func DraftByID(ctx context.Context, q Querier, id int64, forUpdate bool) (DraftRow, error) {
-	sql := `SELECT ` + draftColumns + draftFrom + ` WHERE d.id = $1`
-	if forUpdate {
-		sql += ` FOR UPDATE OF d`
-	}
+	sql := lockedIf(`SELECT `+draftColumns+draftFrom+` WHERE d.id = $1`, forUpdate, "d")
 	d, err := scanDraft(q.QueryRow(ctx, sql, id))
 	if err != nil {
 		return d, fmt.Errorf("store.DraftByID(%d): %w", id, err)

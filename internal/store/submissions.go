@@ -76,10 +76,7 @@ func scanSubmission(row pgx.Row) (Submission, error) {
 // SubmissionByDraft reads the submission of a draft; forUpdate locks it until the
 // transaction ends, so that two changes to one submission are judged one after the other.
 func SubmissionByDraft(ctx context.Context, q Querier, draftID int64, forUpdate bool) (Submission, error) {
-	sql := `SELECT ` + submissionColumns + submissionFrom + ` WHERE s.draft_id = $1`
-	if forUpdate {
-		sql += ` FOR UPDATE OF s`
-	}
+	sql := lockedIf(`SELECT `+submissionColumns+submissionFrom+` WHERE s.draft_id = $1`, forUpdate, "s")
 	s, err := scanSubmission(q.QueryRow(ctx, sql, draftID))
 	if err != nil {
 		return s, fmt.Errorf("store.SubmissionByDraft(%d): %w", draftID, err)

@@ -151,10 +151,7 @@ func Worklist(ctx context.Context, q Querier, branch string, limit int) ([]Workl
 
 // WorklistItemByID reads one item; forUpdate locks it until the transaction ends.
 func WorklistItemByID(ctx context.Context, q Querier, id int64, forUpdate bool) (WorklistItem, error) {
-	sql := worklistSelect + ` WHERE w.id = $1`
-	if forUpdate {
-		sql += ` FOR UPDATE OF w`
-	}
+	sql := lockedIf(worklistSelect+` WHERE w.id = $1`, forUpdate, "w")
 	it, err := scanWorklistItem(q.QueryRow(ctx, sql, id))
 	if err != nil {
 		return it, fmt.Errorf("store.WorklistItemByID(%d): %w", id, err)
