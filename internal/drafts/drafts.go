@@ -98,6 +98,12 @@ func (s *Service) idFields(number string) map[string]any {
 // found either, but asking for it is a denial the trail keeps, in a transaction of its own.
 func (s *Service) load(ctx context.Context, q store.Querier, u store.User, id int64, forUpdate bool) (Draft, error) {
 	d, err := store.DraftByID(ctx, q, id, forUpdate)
+	return s.judge(ctx, u, id, d, err)
+}
+
+// judge gives the draft d, read for u with err, as load does: not found when it is not or
+// u may not see it, with its pack when u may.
+func (s *Service) judge(ctx context.Context, u store.User, id int64, d store.DraftRow, err error) (Draft, error) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return Draft{}, ErrNotFound

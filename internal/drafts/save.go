@@ -2,6 +2,7 @@ package drafts
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -37,9 +38,11 @@ type Saved struct {
 // before and after. Unknown form keys are ignored; read-only ones are audited as tampering.
 func (s *Service) Save(ctx context.Context, u store.User, id int64, seen int, posted map[string]string) (Saved, error) {
 	var out Saved
+	var row store.DraftRow
 	closed := false
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
-		d, err := s.load(ctx, tx, u, id, true)
+	// The draft's locked read goes with the BEGIN: one round trip less an autosave.
+	err := s.DB.InTxFrom(ctx, func(b *pgx.Batch) { store.QueueDraftForUpdate(b, id, &row) }, func(tx pgx.Tx) error {
+		d, err := s.judge(ctx, u, id, row, nil)
 		if err != nil {
 			return err
 		}
@@ -56,7 +59,10 @@ func (s *Service) Save(ctx context.Context, u store.User, id int64, seen int, po
 		}
 		return s.write(ctx, tx, u, &out)
 	})
-	if err == nil && closed {
+	switch {
+	case errors.Is(err, store.ErrNotFound): // the read sent with the BEGIN found no draft
+		err = ErrNotFound
+	case err == nil && closed:
 		err = ErrClosed
 	}
 	return out, err

@@ -2,8 +2,11 @@ package drafts
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"kycportal/internal/audit"
@@ -11,8 +14,8 @@ import (
 
 // TestEverySaveWritesOneEvent: a save that changes fields writes exactly one draft.updated
 // event with their before and after, in the transaction of the change; a save that
-// changes nothing, or only conflicts, writes none; and when the event cannot be written
-// the change is not kept either.
+// changes nothing, or only conflicts, writes none; a draft that does not exist is not
+// found; and when the event cannot be written the change is not kept either.
 func TestEverySaveWritesOneEvent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -68,6 +71,10 @@ func TestEverySaveWritesOneEvent(t *testing.T) {
 		t.Errorf("the two-field save's event: %s", got[1])
 	}
 
+	if _, err := s.Save(ctx, u, id+1000, 1, map[string]string{"first_name": "Nobody"}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a save of a draft that does not exist: %v, want ErrNotFound", err)
+	}
+
 	// An actor the table refuses (PostgreSQL takes no NUL in text): the save fails whole.
 	refused := audit.WithActor(ctx, audit.Actor{Username: "a\x00b", Role: "agent"})
 	if _, err := s.Save(refused, u, id, 3, map[string]string{"first_name": "Lost"}); err == nil ||
@@ -85,5 +92,50 @@ func TestEverySaveWritesOneEvent(t *testing.T) {
 			d.Values["first_name"],
 			len(events()),
 		)
+	}
+}
+
+// TestConcurrentSavesAreJudgedInTurn: two saves of one field from the same version, at
+// once, never both win: the draft's row is locked from the read that goes with the
+// transaction's BEGIN, so the second reads the first's version and is a conflict.
+func TestConcurrentSavesAreJudgedInTurn(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := openDB(t)
+	u := agent(t, db)
+	s := service(t, db, registry(t, false))
+	id, err := s.Create(ctx, u, NewDraft{Country: "AE", IDType: "4", IDNumber: "784199012345676"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 1
+	for round := range 10 {
+		var results [2]Saved
+		var errs [2]error
+		var wg sync.WaitGroup
+		for i := range 2 {
+			wg.Go(func() {
+				results[i], errs[i] = s.Save(
+					ctx,
+					u,
+					id,
+					seen,
+					map[string]string{"first_name": fmt.Sprintf("Name%c%c", 'a'+round, 'a'+i)},
+				)
+			})
+		}
+		wg.Wait()
+		won, lost := 0, 0
+		for i := range 2 {
+			if errs[i] != nil {
+				t.Fatal(errs[i])
+			}
+			won += len(results[i].Changed)
+			lost += len(results[i].Conflicts)
+		}
+		if won != 1 || lost != 1 {
+			t.Fatalf("round %d: %d saves changed the name and %d were conflicts, want one of each", round, won, lost)
+		}
+		seen++
 	}
 }

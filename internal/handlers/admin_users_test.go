@@ -265,6 +265,7 @@ func TestAdminUserPagesAnswer404ForUnknownAccounts(t *testing.T) {
 // case shown again after a refused decision, name the address a reload should read; the same
 // pages read by GET do not.
 func TestPagesAnsweringAPostNameTheirAddress(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	agent := e.agent("amal", "DXB-01", "AE")
 	checker := e.checkerOf("sara", "DXB-01")

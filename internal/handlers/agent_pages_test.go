@@ -31,6 +31,7 @@ var machineWords = []*regexp.Regexp{
 // list, the notifications, home, search, worklist) and fails on a word of the machine, or
 // on a value of a pack's list shown as its bare code.
 func TestAgentPagesShowNoInternals(t *testing.T) {
+	t.Parallel()
 	var o app.Options
 	e := newEnv(t, withOptions(&o))
 	agent := e.agent("amal", "DXB-01", "AE")

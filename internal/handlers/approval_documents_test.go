@@ -80,7 +80,8 @@ func TestCheckerViewsTheCaseDocuments(t *testing.T) {
 		t.Errorf("face for its checker: %d %v, %d bytes", resp.StatusCode, resp.Header, len(body))
 	}
 	resp, viewer := checker.page(face + "/view")
-	if src, _ := viewer.Find(`[data-testid="viewer-image"]`).Attr("src"); resp.StatusCode != http.StatusOK || src != face ||
+	if src, _ := viewer.Find(`[data-testid="viewer-image"]`).Attr("src"); resp.StatusCode != http.StatusOK ||
+		src != face ||
 		viewer.Find(`#zoom-2`).Length() != 1 ||
 		viewer.Find(`#rot-90`).Length() != 1 ||
 		viewer.Find(`a[download]`).Length() != 0 {
@@ -113,6 +114,7 @@ func TestCheckerViewsTheCaseDocuments(t *testing.T) {
 // TestMistypedApprovalPasswordStaysInTheCase: a wrong password refuses the approval and
 // shows the case again, the message under the password input, the claim still held.
 func TestMistypedApprovalPasswordStaysInTheCase(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	agent := e.agent("amal", "DXB-01", "AE")
 	checker := e.checkerOf("sara", "DXB-01")
@@ -146,6 +148,7 @@ func TestMistypedApprovalPasswordStaysInTheCase(t *testing.T) {
 // TestCheckerReadsAnswersNotCodes: the case shows each list's label, a country's name, a
 // date with its month in words, and Yes or No for every question, never a blank for No.
 func TestCheckerReadsAnswersNotCodes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	agent := e.agent("amal", "DXB-01", "AE")
 	checker := e.checkerOf("sara", "DXB-01")
@@ -167,6 +170,7 @@ func TestCheckerReadsAnswersNotCodes(t *testing.T) {
 // TestIDNumberMaskedUntilRevealed: the draft and the case show the ID number masked; the
 // reveal shows it whole and the trail records who saw it.
 func TestIDNumberMaskedUntilRevealed(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	agent := e.agent("amal", "DXB-01", "AE")
 	checker := e.checkerOf("sara", "DXB-01")
@@ -203,6 +207,7 @@ func TestIDNumberMaskedUntilRevealed(t *testing.T) {
 // goes with; approving the next case straight after, in the same session, still asks for
 // the password (docs/submission.md, "Step-up").
 func TestEveryApprovalAsksItsOwnStepUp(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	agent := e.agent("amal", "DXB-01", "AE")
 	checker := e.checkerOf("sara", "DXB-01")

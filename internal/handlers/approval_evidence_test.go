@@ -15,6 +15,7 @@ import (
 // verifies offline with the log's public key, carries the case's three documents and its
 // events; a supervisor of another branch gets 404; the download is audited.
 func TestCheckerDownloadsTheEvidencePack(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	agent := e.agent("amal", "DXB-01", "AE")
 	checker, stranger := e.checkerOf("sara", "DXB-01"), e.checkerOf("omar", "AUH-01")

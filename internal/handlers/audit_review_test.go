@@ -455,6 +455,7 @@ func TestAuditByIDNumber(t *testing.T) {
 // documents until asked, names a case's customer with the ID number masked, and an
 // unverified chain is not shown as good news.
 func TestAuditListFoldsViewsAndNamesTheCustomer(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	agent := e.agent("amal", "DXB-01", "AE")
 	number := validEmiratesID(5000)

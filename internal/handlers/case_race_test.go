@@ -98,6 +98,7 @@ func (e *env) cdpWillRefuse(id int64) {
 // once. No request deadlocks or answers a 5xx, the worker never retries, and every
 // approval, CDP call and outcome is recorded exactly once.
 func TestWorkerRacesTheCase(t *testing.T) {
+	t.Parallel()
 	var o app.Options
 	e := newEnv(t, withOptions(&o))
 	agent := e.agent("amal", "DXB-01", "AE")

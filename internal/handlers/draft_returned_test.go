@@ -53,6 +53,7 @@ func (c *client) reviewStep(id int64) (issues []string, submit bool) {
 // returned, keeps the draft incomplete (no "nothing is missing", no submit, a submit
 // refused) until the agent changes it.
 func TestReturnedFieldIsAnIssueUntilItChanges(t *testing.T) {
+	t.Parallel()
 	var o app.Options
 	e := newEnv(t, withOptions(&o))
 	agent := e.agent("amal", "DXB-01", "AE")
@@ -144,6 +145,7 @@ func agentTimelineInSentences(t *testing.T, agent *client, id int64) {
 // people read it and a thumbnail of each document; once submitted, the panel says what
 // happens next.
 func TestReviewShowsWhatWillBeSent(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	agent := e.agent("amal", "DXB-01", "AE")
 	id := agent.completeDraftWith(validEmiratesID(4700), map[string]string{"salutation": "MRS"})

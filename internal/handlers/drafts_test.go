@@ -490,6 +490,7 @@ func (c *client) send(req *http.Request) *http.Response {
 // a date's bounds from today, a numeric keypad for digits, and "required" for a field whose
 // condition holds; the form leaves checking to the page and the server (no browser bubbles).
 func TestPackRulesReachTheInputs(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	agent := e.agent("amal", "DXB-01", "AE")
 	id := agent.createDraft("AE", "4", validEmiratesID(4800))

@@ -134,6 +134,7 @@ func TestSecondFactor(t *testing.T) {
 
 // TestFavicon: every page names the portal's icon, served from /static.
 func TestFavicon(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client()
 	_, doc := c.page("/login")

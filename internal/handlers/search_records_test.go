@@ -159,6 +159,7 @@ func TestRecordsEscapeWhatDraftsHold(t *testing.T) {
 // accents, and an Arabic family name written with or without its hamza and harakat each
 // find their customer.
 func TestRecordsByAnyNamePart(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.agent("amal", "DXB-01", "AE")
 	amal := e.userNamed("amal")

@@ -62,10 +62,20 @@ func Pick(choice, acceptLanguage string) *Lang {
 			code = Languages[i].Code
 		}
 	}
-	return &Lang{Code: code, loc: goi18n.NewLocalizer(bundle, code),
-		// Latin digits: ID and phone numbers are read in them at UAE and Malaysian branches.
-		num: message.NewPrinter(language.MustParse(code + "-u-nu-latn"))}
+	return langs[code]
 }
+
+// langs are the languages, each made once: a Lang is only read, and making one parsed its
+// tags again on every page and every notice (docs/performance.md).
+var langs = func() map[string]*Lang {
+	out := map[string]*Lang{}
+	for _, l := range Languages {
+		out[l.Code] = &Lang{Code: l.Code, loc: goi18n.NewLocalizer(bundle, l.Code),
+			// Latin digits: ID and phone numbers are read in them at UAE and Malaysian branches.
+			num: message.NewPrinter(language.MustParse(l.Code + "-u-nu-latn"))}
+	}
+	return out
+}()
 
 // Supported tells whether code names a language of the catalogues.
 func Supported(code string) bool {

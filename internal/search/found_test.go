@@ -101,7 +101,7 @@ func TestFoundCustomersStayWithTheirSession(t *testing.T) {
 			t.Errorf("the table holds the ID number %s in the clear", doc(i).Number)
 		}
 	}
-	if err := store.DeleteSession(ctx, db.Pool, mine.ID); err != nil {
+	if _, err := store.DeleteSession(ctx, db.Pool, mine.ID); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM search_found`).Scan(&rows); err != nil || rows != 0 {

@@ -108,14 +108,13 @@ func Passive(r *http.Request) *http.Request {
 
 func isPassive(r *http.Request) bool { return r.Context().Value(passiveKey{}) != nil }
 
-// expire deletes a timed-out session and records it, if it belonged to a user.
+// expire deletes a timed-out session and records it, if it belonged to a user and no
+// request that read it at the same moment ended it first.
 func (m *Manager) expire(ctx context.Context, row store.SessionRow) error {
 	err := m.DB.InTx(ctx, func(tx pgx.Tx) error {
-		if err := store.DeleteSession(ctx, tx, row.IDHash); err != nil {
+		removed, err := store.DeleteSession(ctx, tx, row.IDHash)
+		if err != nil || !removed || row.UserID == 0 {
 			return err
-		}
-		if row.UserID == 0 {
-			return nil
 		}
 		return audit.Record(ctx, tx, audit.Event{
 			Actor:  audit.Actor{UserID: row.UserID, Username: "session", Role: "system", SessionRef: ref(row.IDHash)},
@@ -141,7 +140,7 @@ func (m *Manager) Save(r *http.Request, w http.ResponseWriter, s *sessions.Sessi
 	ctx := r.Context()
 	if s.Options.MaxAge < 0 {
 		if s.ID != "" {
-			if err := store.DeleteSession(ctx, m.DB.Pool, hashToken(s.ID)); err != nil {
+			if _, err := store.DeleteSession(ctx, m.DB.Pool, hashToken(s.ID)); err != nil {
 				return err
 			}
 		}
@@ -196,7 +195,7 @@ func (m *Manager) login(
 	s.ID = randomToken()
 	err := m.DB.InTx(ctx, func(tx pgx.Tx) error {
 		if old.ID != "" {
-			if err := store.DeleteSession(ctx, tx, hashToken(old.ID)); err != nil {
+			if _, err := store.DeleteSession(ctx, tx, hashToken(old.ID)); err != nil {
 				return err
 			}
 		}
@@ -224,7 +223,7 @@ func (m *Manager) Renew(r *http.Request, w http.ResponseWriter, old *sessions.Se
 	RecordOf(s).UserID = UserID(old)
 	s.ID = randomToken()
 	err := m.DB.InTx(ctx, func(tx pgx.Tx) error {
-		if err := store.DeleteSession(ctx, tx, hashToken(old.ID)); err != nil {
+		if _, err := store.DeleteSession(ctx, tx, hashToken(old.ID)); err != nil {
 			return err
 		}
 		return m.save(ctx, tx, r, w, s)
@@ -237,12 +236,18 @@ func (m *Manager) Logout(r *http.Request, w http.ResponseWriter, s *sessions.Ses
 	return m.end(r, w, s, audit.Event{Action: audit.Logout})
 }
 
-// end ends s and records e about its user in the same transaction.
+// end ends s and records e about its user in the same transaction, unless a request at
+// the same moment (a second click of "Sign out") ended it first.
 func (m *Manager) end(r *http.Request, w http.ResponseWriter, s *sessions.Session, e audit.Event) error {
 	ctx := r.Context()
-	err := audit.Apply(ctx, m.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
-		e.EntityType, e.EntityID = "user", strconv.FormatInt(UserID(s), 10)
-		return e, store.DeleteSession(ctx, tx, hashToken(s.ID))
+	err := m.DB.InTx(ctx, func(tx pgx.Tx) error {
+		removed, err := store.DeleteSession(ctx, tx, hashToken(s.ID))
+		if err != nil || !removed {
+			return err
+		}
+		e.EntityType = "user"
+		e.EntityID = strconv.FormatInt(UserID(s), 10)
+		return audit.Record(ctx, tx, e)
 	})
 	if err != nil {
 		return err

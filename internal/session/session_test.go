@@ -120,3 +120,54 @@ func TestSessionLifecycle(t *testing.T) {
 		t.Errorf("the expired session's row: %v, want gone", err)
 	}
 }
+
+// TestAnEndedSessionIsRecordedOnce: two requests that read the same timed-out session
+// before either ends it (an htmx page fires several at once) record one session.expired,
+// not one each; a second click of "Sign out" records one logout.
+func TestAnEndedSessionIsRecordedOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testdb.Open(t)
+	clock := cdptest.NewClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
+	m := &Manager{DB: db, Now: clock.Now, Idle: 15 * time.Minute, Absolute: 8 * time.Hour}
+	u, err := store.CreateUser(ctx, db.Pool, store.User{Username: "amal", DisplayName: "Amal", Role: store.RoleAgent,
+		Branch: "DXB-01", Countries: []string{"AE"}, PasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.Login(httptest.NewRequest(http.MethodGet, "/", nil), httptest.NewRecorder(), m.fresh("kyc"), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	row, err := store.SessionByHash(ctx, db.Pool, hashToken(s.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(16 * time.Minute)
+	for range 2 { // both requests hold the row they read
+		if err := m.expire(ctx, row); !errors.Is(err, ErrExpired) {
+			t.Fatalf("expire: %v, want ErrExpired", err)
+		}
+	}
+	out, err := m.Login(httptest.NewRequest(http.MethodGet, "/", nil), httptest.NewRecorder(), m.fresh("kyc"), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // both clicks hold the session their request read
+		click := *out
+		click.Options = &sessions.Options{}
+		if err := m.Logout(httptest.NewRequest(http.MethodPost, "/logout", nil), httptest.NewRecorder(), &click); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, action := range []string{"session.expired", "logout"} {
+		var n int
+		err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE action = $1`, action).Scan(&n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Errorf("%d %s events, want 1", n, action)
+		}
+	}
+}

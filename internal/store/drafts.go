@@ -87,19 +87,16 @@ func DraftByID(ctx context.Context, q Querier, id int64, forUpdate bool) (DraftR
 	return d, nil
 }
 
-// LockDraft locks draft id's row until the transaction ends, as DraftByID with forUpdate
-// does, without reading it: for the state machine, which locks a case before its
-// submission and has no use for the draft's values.
-func LockDraft(ctx context.Context, tx pgx.Tx, id int64) error {
-	var got int64
-	err := tx.QueryRow(ctx, `SELECT id FROM drafts WHERE id = $1 FOR UPDATE`, id).Scan(&got)
-	if errors.Is(err, pgx.ErrNoRows) {
-		err = ErrNotFound
-	}
-	if err != nil {
-		return fmt.Errorf("store.LockDraft(%d): %w", id, err)
-	}
-	return nil
+// QueueDraftForUpdate adds to b DraftByID's locked read of draft id, into d, for a caller
+// that sends it with its transaction's BEGIN (DB.InTxFrom): one round trip for both.
+func QueueDraftForUpdate(b *pgx.Batch, id int64, d *DraftRow) {
+	b.Queue(`SELECT `+draftColumns+draftFrom+` WHERE d.id = $1 FOR UPDATE OF d`, id).QueryRow(func(row pgx.Row) error {
+		var err error
+		if *d, err = scanDraft(row); err != nil {
+			return fmt.Errorf("store.DraftByID(%d): %w", id, err)
+		}
+		return nil
+	})
 }
 
 // QueueDraftValues adds to b the UPDATE that writes d's values, field versions and

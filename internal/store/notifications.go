@@ -22,13 +22,25 @@ type Notification struct {
 
 // AddNotification writes n to its user's inbox, unread.
 func AddNotification(ctx context.Context, q Querier, n Notification) error {
-	_, err := q.Exec(ctx, `INSERT INTO notifications (user_id, branch, kind, draft_id, message, created_at)
-		VALUES ($1, $2, $3, nullif($4, 0), $5, $6)`, n.UserID, n.Branch, n.Kind, n.DraftID, n.Message, n.CreatedAt)
-	if err != nil {
+	if _, err := q.Exec(ctx, addNotificationSQL, n.UserID, n.Branch, n.Kind, n.DraftID, n.Message, n.CreatedAt); err != nil {
 		return fmt.Errorf("store.AddNotification: %w", err)
 	}
 	return nil
 }
+
+// QueueNotification queues AddNotification's write on b, for a caller that sends it with
+// the change it tells of in one round trip (tx.SendBatch).
+func QueueNotification(b *pgx.Batch, n Notification) {
+	b.Queue(addNotificationSQL, n.UserID, n.Branch, n.Kind, n.DraftID, n.Message, n.CreatedAt).Fn = func(br pgx.BatchResults) error {
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("store.QueueNotification: %w", err)
+		}
+		return nil
+	}
+}
+
+const addNotificationSQL = `INSERT INTO notifications (user_id, branch, kind, draft_id, message, created_at)
+	VALUES ($1, $2, $3, nullif($4, 0), $5, $6)`
 
 // AddNotifications writes many notifications at once (the daily watch's), by COPY.
 func AddNotifications(ctx context.Context, tx pgx.Tx, list []Notification) error {

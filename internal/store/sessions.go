@@ -83,12 +83,14 @@ func TouchSession(ctx context.Context, q Querier, idHash []byte, at time.Time) e
 	return nil
 }
 
-// DeleteSession ends one session.
-func DeleteSession(ctx context.Context, q Querier, idHash []byte) error {
-	if _, err := q.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, idHash); err != nil {
-		return fmt.Errorf("store.DeleteSession: %w", err)
+// DeleteSession ends one session and says whether this call removed it: of two requests
+// that end the same session at once, only one did, and only that one records it.
+func DeleteSession(ctx context.Context, q Querier, idHash []byte) (removed bool, err error) {
+	tag, err := q.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, idHash)
+	if err != nil {
+		return false, fmt.Errorf("store.DeleteSession: %w", err)
 	}
-	return nil
+	return tag.RowsAffected() == 1, nil
 }
 
 // DeleteUserSessions ends every session of a user.

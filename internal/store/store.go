@@ -82,6 +82,24 @@ func (db *DB) InTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, db.Pool, fn)
 }
 
+// InTxFrom is InTx with the transaction's first statements, which first queues, sent in
+// its BEGIN's round trip (pgx's Batch.BeginTx); their callbacks have run when fn starts.
+func (db *DB) InTxFrom(ctx context.Context, first func(b *pgx.Batch), fn func(tx pgx.Tx) error) error {
+	b := &pgx.Batch{}
+	b.BeginTx(pgx.TxOptions{})
+	first(b)
+	br := db.Pool.SendBatch(ctx, b)
+	tx := br.Tx()
+	defer func() { _ = tx.Rollback(ctx) }() // nothing once committed; returns the connection
+	if err := br.Close(); err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
 func (db *DB) migrator() (*goose.Provider, error) {
 	locker, err := lock.NewPostgresSessionLocker()
 	if err != nil {

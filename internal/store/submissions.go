@@ -19,8 +19,9 @@ type Submission struct {
 	Branch         string
 	MakerID        int64
 	MakerName      string
-	CheckerID      int64 // 0: none yet
-	ClaimedBy      int64 // 0: unclaimed
+	MakerLanguage  string // the maker's interface language, "" for the browser's: their notices are written in it
+	CheckerID      int64  // 0: none yet
+	ClaimedBy      int64  // 0: unclaimed
 	ClaimedByName  string
 	ClaimExpiresAt time.Time
 	Round          int
@@ -45,7 +46,7 @@ type ReturnNote struct {
 	Was map[string]string `json:"was,omitempty"`
 }
 
-const submissionColumns = `s.draft_id, s.state, s.kind, s.country, s.branch, s.maker_id, mu.username,
+const submissionColumns = `s.draft_id, s.state, s.kind, s.country, s.branch, s.maker_id, mu.username, coalesce(mu.language, ''),
 	coalesce(s.checker_id, 0), coalesce(s.claimed_by, 0), coalesce(cu.username, ''),
 	coalesce(s.claim_expires_at, 'epoch'), s.round, s.returns, coalesce(s.ecrn, ''), s.needs_lookup,
 	s.return_note, s.submitted_at, s.updated_at, coalesce(d.values->>'first_name', ''),
@@ -57,7 +58,7 @@ const submissionFrom = ` FROM submissions s JOIN drafts d ON d.id = s.draft_id J
 func scanSubmission(row pgx.Row) (Submission, error) {
 	var s Submission
 	var note []byte
-	err := row.Scan(&s.DraftID, &s.State, &s.Kind, &s.Country, &s.Branch, &s.MakerID, &s.MakerName, &s.CheckerID,
+	err := row.Scan(&s.DraftID, &s.State, &s.Kind, &s.Country, &s.Branch, &s.MakerID, &s.MakerName, &s.MakerLanguage, &s.CheckerID,
 		&s.ClaimedBy, &s.ClaimedByName, &s.ClaimExpiresAt, &s.Round, &s.Returns, &s.ECRN, &s.NeedsLookup,
 		&note, &s.SubmittedAt, &s.UpdatedAt, &s.FirstName, &s.LastName)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -82,6 +83,31 @@ func SubmissionByDraft(ctx context.Context, q Querier, draftID int64, forUpdate 
 		return s, fmt.Errorf("store.SubmissionByDraft(%d): %w", draftID, err)
 	}
 	return s, nil
+}
+
+// LockCase locks a case's draft, then its submission, until tx ends, and reads the
+// submission: SubmissionByDraft with forUpdate after a lock of the draft's row, both sent
+// in one round trip. The statements run in their order, so the locks are taken in the
+// state machine's (docs/submission.md); the submission worker takes them twice a send.
+func LockCase(ctx context.Context, tx pgx.Tx, draftID int64) (Submission, error) {
+	b := &pgx.Batch{}
+	b.Queue(`SELECT id FROM drafts WHERE id = $1 FOR UPDATE`, draftID)
+	b.Queue(`SELECT `+submissionColumns+submissionFrom+` WHERE s.draft_id = $1 FOR UPDATE OF s`, draftID)
+	res := tx.SendBatch(ctx, b)
+	defer res.Close()
+	var got int64
+	err := res.QueryRow().Scan(&got)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = ErrNotFound
+	}
+	var s Submission
+	if err == nil {
+		s, err = scanSubmission(res.QueryRow())
+	}
+	if err != nil {
+		return s, fmt.Errorf("store.LockCase(%d): %w", draftID, err)
+	}
+	return s, res.Close()
 }
 
 // SubmissionsByECRN lists the submissions linked to a CDP customer, locking none.
@@ -127,26 +153,51 @@ func CreateSubmission(ctx context.Context, q Querier, s Submission) error {
 
 // SaveSubmission writes every changeable column of s.
 func SaveSubmission(ctx context.Context, q Querier, s Submission) error {
+	args, err := saveSubmissionArgs(s)
+	if err == nil {
+		_, err = q.Exec(ctx, saveSubmissionSQL, args...)
+	}
+	if err != nil {
+		return fmt.Errorf("store.SaveSubmission(%d): %w", s.DraftID, err)
+	}
+	return nil
+}
+
+// QueueSaveSubmission queues SaveSubmission's write on b, for a caller that sends it with
+// the change's other statements in one round trip (tx.SendBatch).
+func QueueSaveSubmission(b *pgx.Batch, s Submission) error {
+	args, err := saveSubmissionArgs(s)
+	if err != nil {
+		return fmt.Errorf("store.QueueSaveSubmission(%d): %w", s.DraftID, err)
+	}
+	b.Queue(saveSubmissionSQL, args...).Fn = func(br pgx.BatchResults) error {
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("store.QueueSaveSubmission(%d): %w", s.DraftID, err)
+		}
+		return nil
+	}
+	return nil
+}
+
+const saveSubmissionSQL = `UPDATE submissions SET state = $2, maker_id = $3, checker_id = nullif($4, 0),
+	claimed_by = nullif($5, 0), claim_expires_at = $6, round = $7, returns = $8, ecrn = nullif($9, ''),
+	needs_lookup = $10, return_note = $11, submitted_at = $12, updated_at = $13, kind = coalesce(nullif($14, ''), kind)
+	WHERE draft_id = $1`
+
+func saveSubmissionArgs(s Submission) ([]any, error) {
 	var note []byte
 	if s.ReturnNote != nil {
 		var err error
 		if note, err = json.Marshal(s.ReturnNote); err != nil {
-			return fmt.Errorf("store.SaveSubmission(%d): %w", s.DraftID, err)
+			return nil, err
 		}
 	}
 	var expires *time.Time
 	if s.ClaimedBy != 0 {
 		expires = &s.ClaimExpiresAt
 	}
-	_, err := q.Exec(ctx, `UPDATE submissions SET state = $2, maker_id = $3, checker_id = nullif($4, 0),
-		claimed_by = nullif($5, 0), claim_expires_at = $6, round = $7, returns = $8, ecrn = nullif($9, ''),
-		needs_lookup = $10, return_note = $11, submitted_at = $12, updated_at = $13, kind = coalesce(nullif($14, ''), kind) WHERE draft_id = $1`,
-		s.DraftID, s.State, s.MakerID, s.CheckerID, s.ClaimedBy, expires, s.Round, s.Returns, s.ECRN,
-		s.NeedsLookup, note, s.SubmittedAt, s.UpdatedAt, s.Kind)
-	if err != nil {
-		return fmt.Errorf("store.SaveSubmission(%d): %w", s.DraftID, err)
-	}
-	return nil
+	return []any{s.DraftID, s.State, s.MakerID, s.CheckerID, s.ClaimedBy, expires, s.Round, s.Returns, s.ECRN,
+		s.NeedsLookup, note, s.SubmittedAt, s.UpdatedAt, s.Kind}, nil
 }
 
 // SetDraftStatus opens a draft again for a correction, or closes it as submitted.

@@ -60,15 +60,13 @@ func notice(sub store.Submission, from State) (kind, key string) {
 	return "", ""
 }
 
-// notify writes, in tx, the notice of sub's move from from to its agent's inbox, in the
-// agent's language.
-func (s *Service) notify(ctx context.Context, tx pgx.Tx, sub store.Submission, from State) error {
-	kind, key := notice(sub, from)
-	if kind == "" {
-		return nil
+// queueNotice queues on b the notice of sub's move from from to its agent's inbox, in the
+// agent's language, which sub carries: the worker writes one a send.
+func queueNotice(b *pgx.Batch, sub store.Submission, from State) {
+	if kind, key := notice(sub, from); kind != "" {
+		store.QueueNotification(b, store.Notification{UserID: sub.MakerID, Branch: sub.Branch, Kind: kind,
+			DraftID: sub.DraftID, CreatedAt: sub.UpdatedAt, Message: NoticeText(sub.MakerLanguage, key, "Case", caseName(sub))})
 	}
-	return Notify(ctx, tx, store.Notification{UserID: sub.MakerID, Branch: sub.Branch, Kind: kind,
-		DraftID: sub.DraftID, CreatedAt: sub.UpdatedAt}, key, "Case", caseName(sub))
 }
 
 // MaxNotice is the longest notification the inbox keeps (its table's check).

@@ -84,17 +84,21 @@ func (s *Service) move(
 		return err
 	}
 	sub.State, sub.UpdatedAt = string(to), s.Now()
-	if err := store.SaveSubmission(ctx, tx, *sub); err != nil {
+	// The row, its event and the agent's notice go in one round trip: the worker moves each
+	// submission twice a send.
+	b := &pgx.Batch{}
+	if err := store.QueueSaveSubmission(b, *sub); err != nil {
 		return err
 	}
 	after := map[string]any{"state": string(to)}
 	maps.Copy(after, facts)
-	err := audit.Record(ctx, tx, audit.Event{Action: action, EntityType: "submission", EntityID: entityID(sub.DraftID),
+	err := audit.Queue(ctx, b, audit.Event{Action: action, EntityType: "submission", EntityID: entityID(sub.DraftID),
 		Before: map[string]any{"state": string(from)}, After: after, Reason: reason, OccurredAt: sub.UpdatedAt})
 	if err != nil {
 		return err
 	}
-	return s.notify(ctx, tx, *sub, from)
+	queueNotice(b, *sub, from)
+	return tx.SendBatch(ctx, b).Close()
 }
 
 // inBranch attributes the system's events about a submission (the worker's, the CDP
@@ -309,10 +313,7 @@ func (s *Service) Of(ctx context.Context, u store.User, draftID int64) (store.Su
 // before its first audit event, so that two changes of one case queue instead of
 // deadlocking (docs/submission.md).
 func caseLocked(ctx context.Context, tx pgx.Tx, draftID int64) (store.Submission, error) {
-	if err := store.LockDraft(ctx, tx, draftID); err != nil {
-		return store.Submission{}, err
-	}
-	return store.SubmissionByDraft(ctx, tx, draftID, true)
+	return store.LockCase(ctx, tx, draftID)
 }
 
 // Current reads the submission of a draft whose user the caller has checked already;
