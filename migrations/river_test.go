@@ -77,7 +77,11 @@ func riverGoose(group []rivermigrate.Migration, last bool, all []rivermigrate.Mi
 		for _, v := range all {
 			rows = append(rows, fmt.Sprintf("('main', %d)", v.Version))
 		}
-		block(&b, "river's record of its versions", "INSERT INTO river_migration (line, version) VALUES "+strings.Join(rows, ", ")+";")
+		block(
+			&b,
+			"river's record of its versions",
+			"INSERT INTO river_migration (line, version) VALUES "+strings.Join(rows, ", ")+";",
+		)
 	}
 	b.WriteString("\n-- +goose Down\n")
 	for i := len(group) - 1; i >= 0; i-- {

@@ -91,7 +91,8 @@ func loadSecrets(cfg config.Config) (*auth.Sealer, error) {
 // keptSecret reads the secret kept at path or, the first time, makes one and keeps it,
 // owner-only.
 func keptSecret(path string, newSecret func() (string, error)) ([]byte, error) {
-	if b, err := os.ReadFile(path); err == nil || !errors.Is(err, os.ErrNotExist) { // #nosec G304 -- a fixed name in the configured data folder
+	b, err := os.ReadFile(path) // #nosec G304 -- a fixed name in the configured data folder
+	if err == nil || !errors.Is(err, os.ErrNotExist) {
 		return []byte(strings.TrimSpace(string(b))), err
 	}
 	key, err := newSecret()

@@ -52,7 +52,9 @@ func TestAuditVerifyPack(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	file, keyFile, changed := filepath.Join(dir, "pack.zip"), filepath.Join(dir, "public.key"), filepath.Join(dir, "changed.zip")
+	file := filepath.Join(dir, "pack.zip")
+	keyFile := filepath.Join(dir, "public.key")
+	changed := filepath.Join(dir, "changed.zip")
 	flipped := bytes.Clone(pack.Bytes())
 	flipped[bytes.Index(flipped, []byte(`"event_id"`))+2] ^= 0x01
 	for name, b := range map[string][]byte{file: pack.Bytes(), keyFile: []byte(public + "\n"), changed: flipped} {
@@ -61,7 +63,8 @@ func TestAuditVerifyPack(t *testing.T) {
 		}
 	}
 	for _, key := range []string{public, keyFile} {
-		if out, code := portal(t, nil, "", "audit", "verify-pack", file, "--key", key); code != 0 || !strings.Contains(out, "evidence pack verifies: 1 events") {
+		if out, code := portal(t, nil, "", "audit", "verify-pack", file, "--key", key); code != 0 ||
+			!strings.Contains(out, "evidence pack verifies: 1 events") {
 			t.Errorf("verify-pack --key %s: exit %d\n%s", key, code, out)
 		}
 	}
@@ -74,7 +77,8 @@ func TestAuditVerifyPack(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, args := range map[string][]string{"one byte changed": {changed, "--key", public}, "another key": {file, "--key", otherKey.Public()}} {
-		if out, code := portal(t, nil, "", append([]string{"audit", "verify-pack"}, args...)...); code != 1 || !strings.Contains(out, "does NOT verify") {
+		if out, code := portal(t, nil, "", append([]string{"audit", "verify-pack"}, args...)...); code != 1 ||
+			!strings.Contains(out, "does NOT verify") {
 			t.Errorf("%s: exit %d\n%s", name, code, out)
 		}
 	}

@@ -47,7 +47,10 @@ func branchAdd(ctx context.Context, reg *branches.Service, args []string) error 
 	fs.StringVar(&b.Channel, "channel", "", "the CDP channel (default: the registry's, docs/cdp.md)")
 	reason := fs.String("reason", "created with portal branch add", "why, for the audit trail")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		return fmt.Errorf("%w: portal branch add --code C --name N --country CC --time-zone TZ [--cdp-location-id L] [--channel CH]", errUsage)
+		return fmt.Errorf(
+			"%w: portal branch add --code C --name N --country CC --time-zone TZ [--cdp-location-id L] [--channel CH]",
+			errUsage,
+		)
 	}
 	if err := reg.Add(ctx, b, *reason); err != nil {
 		return fmt.Errorf("branch not added:\n%w", err)
@@ -64,7 +67,17 @@ func branchList(ctx context.Context, reg *branches.Service) error {
 	w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "CODE\tCOUNTRY\tTIME ZONE\tCDP LOCATION\tCHANNEL\tACTIVE\tNAME")
 	for _, b := range list {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%t\t%s\n", b.Code, b.Country, b.TimeZone, b.CDPLocationID, b.Channel, b.Active, b.Name)
+		fmt.Fprintf(
+			w,
+			"%s\t%s\t%s\t%s\t%s\t%t\t%s\n",
+			b.Code,
+			b.Country,
+			b.TimeZone,
+			b.CDPLocationID,
+			b.Channel,
+			b.Active,
+			b.Name,
+		)
 	}
 	return w.Flush()
 }

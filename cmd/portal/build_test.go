@@ -21,7 +21,13 @@ func buildAsTheImage(out string) ([]byte, error) {
 	if m == nil {
 		return nil, errors.New("the Dockerfile's build step is not the expected static go build")
 	}
-	cmd := exec.Command("sh", "-c", string(m[1])+` -o "$1" ./cmd/portal`, "sh", out) // #nosec G204 -- the repository's own Dockerfile
+	cmd := exec.Command(
+		"sh",
+		"-c",
+		string(m[1])+` -o "$1" ./cmd/portal`,
+		"sh",
+		out,
+	) // #nosec G204 -- the repository's own Dockerfile
 	cmd.Dir = "../.."
 	return cmd.CombinedOutput()
 }

@@ -70,7 +70,9 @@ func startSandbox(ctx context.Context, log *slog.Logger, cfg config.Config, c cd
 }
 
 // newCDPClient connects the portal to the CDP, or to the sandbox standing in for it.
-func newCDPClient(ctx context.Context, log *slog.Logger, cfg config.Config, c cdp.Config, useSandbox bool, reg prometheus.Registerer) (*cdp.Client, error) {
+func newCDPClient(
+	ctx context.Context, log *slog.Logger, cfg config.Config, c cdp.Config, useSandbox bool, reg prometheus.Registerer,
+) (*cdp.Client, error) {
 	if useSandbox {
 		var err error
 		if c, err = startSandbox(ctx, log, cfg, c); err != nil {

@@ -69,7 +69,11 @@ func TestSandboxCommand(t *testing.T) {
 		t.Fatalf("token: %+v", token)
 	}
 	for number, want := range map[string]string{"784199012345676": `"status":"success"`, "784197734567890": `"errorCode":45051`} {
-		req, _ := http.NewRequest(http.MethodPost, base+cdp.LookupPath, strings.NewReader(`{"idNumber":"`+number+`","idType":"4"}`))
+		req, _ := http.NewRequest(
+			http.MethodPost,
+			base+cdp.LookupPath,
+			strings.NewReader(`{"idNumber":"`+number+`","idType":"4"}`),
+		)
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+token.AccessToken)
 		resp, err := http.DefaultClient.Do(req)

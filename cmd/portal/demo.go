@@ -96,13 +96,19 @@ func seedBranch(ctx context.Context, reg *branches.Service, b store.Branch) erro
 
 // createDemoAccounts gives a fresh embedded portal one account per role, with random
 // passwords printed once and kept in a 0600 file. A database with accounts gets none.
-func createDemoAccounts(ctx context.Context, db *store.DB, accounts *auth.Accounts, dataDir string, demo []demoAccount) error {
+func createDemoAccounts(
+	ctx context.Context, db *store.DB, accounts *auth.Accounts, dataDir string, demo []demoAccount,
+) error {
 	n, err := store.CountUsers(ctx, db.Pool)
 	if err != nil || n > 0 {
 		return err
 	}
 	path := filepath.Join(dataDir, demoCredentialsFile)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- a fixed name in the configured data folder
+	f, err := os.OpenFile(
+		path,
+		os.O_WRONLY|os.O_CREATE|os.O_EXCL,
+		0o600,
+	) // #nosec G304 -- a fixed name in the configured data folder
 	if errors.Is(err, os.ErrExist) {
 		return nil
 	}

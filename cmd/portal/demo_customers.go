@@ -43,8 +43,12 @@ func seedDemoCustomers(ctx context.Context, db *store.DB, customers []demoCustom
 			values[k] = v
 		}
 		err = audit.Apply(ctx, db.Pool, func(tx pgx.Tx) (audit.Event, error) {
-			id, err := store.CreateDraft(ctx, tx, store.DraftRow{Country: "AE", PackVersion: 1, IDType: c.IDType, IDNumber: c.IDNumber,
-				IssuedCountry: "AE", Branch: c.Branch, CreatedBy: agent.ID, CreatedAt: onboarded, Values: values})
+			id, err := store.CreateDraft(
+				ctx,
+				tx,
+				store.DraftRow{Country: "AE", PackVersion: 1, IDType: c.IDType, IDNumber: c.IDNumber,
+					IssuedCountry: "AE", Branch: c.Branch, CreatedBy: agent.ID, CreatedAt: onboarded, Values: values},
+			)
 			ev := audit.Event{Action: audit.DraftCreated, EntityType: "draft", EntityID: strconv.FormatInt(id, 10),
 				After: map[string]any{"ecrn": c.ECRN, "branch": c.Branch}, Reason: "demo customer of the embedded default"}
 			if err == nil {

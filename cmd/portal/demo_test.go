@@ -22,7 +22,15 @@ func TestSeedBranchCompletesAMigratedDemoBranch(t *testing.T) {
 	db := testdb.Open(t)
 	reg := app.NewBranches(db, packs.Default())
 	migrated := store.Branch{Code: "DXB-01", Name: "DXB-01", Country: "AE", TimeZone: "UTC", Channel: "WEB", Active: true}
-	completed := store.Branch{Code: "HQ", Name: "Head office", Country: "AE", TimeZone: "Asia/Dubai", CDPLocationID: "784999", Channel: "WEB", Active: true}
+	completed := store.Branch{
+		Code:          "HQ",
+		Name:          "Head office",
+		Country:       "AE",
+		TimeZone:      "Asia/Dubai",
+		CDPLocationID: "784999",
+		Channel:       "WEB",
+		Active:        true,
+	}
 	for _, b := range []store.Branch{migrated, completed} {
 		if err := store.AddBranch(ctx, db.Pool, b); err != nil {
 			t.Fatal(err)

@@ -161,12 +161,17 @@ func TestEmbeddedDocumentsKey(t *testing.T) {
 
 func TestServeNeedsADocumentsKeyWithADatabase(t *testing.T) {
 	t.Parallel()
-	env := []string{"DATABASE_URL=" + testdb.New(t), "CDP_BASE_URL=sandbox", "PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32),
-		signingKeyEnv}
+	env := []string{
+		"DATABASE_URL=" + testdb.New(t),
+		"CDP_BASE_URL=sandbox",
+		"PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32),
+		signingKeyEnv,
+	}
 	if out, code := portal(t, env, "", "serve"); code == 0 || !strings.Contains(out, "PORTAL_DOCUMENTS_KEY: required") {
 		t.Errorf("serve without a documents key: exit %d\n%s", code, out)
 	}
-	if out, code := portal(t, append(env, "PORTAL_DOCUMENTS_KEY=abc"), "", "serve"); code == 0 || !strings.Contains(out, "64 hexadecimal") {
+	if out, code := portal(t, append(env, "PORTAL_DOCUMENTS_KEY=abc"), "", "serve"); code == 0 ||
+		!strings.Contains(out, "64 hexadecimal") {
 		t.Errorf("serve with a short documents key: exit %d\n%s", code, out)
 	}
 }

@@ -181,7 +181,8 @@ func (b *browser) newDraft(base, number string) int64 {
 	for k, v := range cdptest.AEDraftValues() {
 		form.Set(k, v)
 	}
-	if status, _ := b.post(fmt.Sprintf("%s/drafts/%d", base, id), form); status != http.StatusSeeOther && status != http.StatusOK {
+	if status, _ := b.post(fmt.Sprintf("%s/drafts/%d", base, id), form); status != http.StatusSeeOther &&
+		status != http.StatusOK {
 		b.t.Fatalf("fill draft %d: %d", id, status)
 	}
 	return id

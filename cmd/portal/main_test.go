@@ -102,13 +102,15 @@ func TestBranchCommands(t *testing.T) {
 		!strings.Contains(out, "WEB") || strings.Contains(out, "KUL-01") {
 		t.Errorf("branch list:\n%s", out)
 	}
-	if out, code := portal(t, env, "", "user", "add", "--username", "nobranch", "--role", "agent", "--branch", "NOPE-1"); code == 0 || !strings.Contains(out, "not an active registered branch") {
+	if out, code := portal(t, env, "", "user", "add", "--username", "nobranch", "--role", "agent", "--branch", "NOPE-1"); code == 0 ||
+		!strings.Contains(out, "not an active registered branch") {
 		t.Errorf("user add in an unknown branch: exit %d\n%s", code, out)
 	}
 	if out, code := portal(t, env, "", "branch", "disable", "--reason", "closed for renovation", "DXB-01"); code != 0 {
 		t.Fatalf("branch disable: exit %d\n%s", code, out)
 	}
-	if out, code := portal(t, env, "", "user", "add", "--username", "late", "--role", "agent", "--branch", "DXB-01"); code == 0 || !strings.Contains(out, "not an active registered branch") {
+	if out, code := portal(t, env, "", "user", "add", "--username", "late", "--role", "agent", "--branch", "DXB-01"); code == 0 ||
+		!strings.Contains(out, "not an active registered branch") {
 		t.Errorf("user add in a disabled branch: exit %d\n%s", code, out)
 	}
 	ctx := context.Background()
@@ -118,7 +120,10 @@ func TestBranchCommands(t *testing.T) {
 	}
 	defer conn.Close(ctx)
 	var actions []string
-	rows, _ := conn.Query(ctx, `SELECT action || ' ' || coalesce(reason, '') FROM audit_events WHERE entity_type = 'branch' ORDER BY id`)
+	rows, _ := conn.Query(
+		ctx,
+		`SELECT action || ' ' || coalesce(reason, '') FROM audit_events WHERE entity_type = 'branch' ORDER BY id`,
+	)
 	actions, err = pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil || len(actions) != 2 || actions[0] != "branch.created created with portal branch add" ||
 		actions[1] != "branch.disabled closed for renovation" {
@@ -149,21 +154,25 @@ func TestUserCommands(t *testing.T) {
 			t.Errorf("user add %v succeeded:\n%s", bad, out)
 		}
 	}
-	if out, code := portal(t, env, "short\n", "user", "add", "--username", "weak", "--role", "agent", "--branch", "B"); code == 0 || !strings.Contains(out, "at least 12") {
+	if out, code := portal(t, env, "short\n", "user", "add", "--username", "weak", "--role", "agent", "--branch", "B"); code == 0 ||
+		!strings.Contains(out, "at least 12") {
 		t.Errorf("weak password accepted or unexplained: exit %d\n%s", code, out)
 	}
-	if out, code := portal(t, env, "", "user", "disable", "--reason", "left", "amina"); code != 0 || !strings.Contains(out, "sessions are ended") {
+	if out, code := portal(t, env, "", "user", "disable", "--reason", "left", "amina"); code != 0 ||
+		!strings.Contains(out, "sessions are ended") {
 		t.Errorf("user disable: exit %d\n%s", code, out)
 	}
 	seedLoginFailures(t, env[0][len("DATABASE_URL="):], "boss")
-	if out, code := portal(t, env, "", "user", "unlock", "--reason", "help desk call", "boss"); code != 0 || !strings.Contains(out, `unlocked "boss"`) {
+	if out, code := portal(t, env, "", "user", "unlock", "--reason", "help desk call", "boss"); code != 0 ||
+		!strings.Contains(out, `unlocked "boss"`) {
 		t.Errorf("user unlock: exit %d\n%s", code, out)
 	}
 	if n := loginFailureRows(t, env[0][len("DATABASE_URL="):]); n != 1 {
 		t.Errorf("%d throttling rows after unlock, want 1 (the address's own)", n)
 	}
 	out, _ = portal(t, env, "", "user", "list")
-	if !strings.Contains(out, "amina") || !strings.Contains(out, "AE,MY") || !strings.Contains(out, "false") || !strings.Contains(out, "boss") {
+	if !strings.Contains(out, "amina") || !strings.Contains(out, "AE,MY") || !strings.Contains(out, "false") ||
+		!strings.Contains(out, "boss") {
 		t.Errorf("user list:\n%s", out)
 	}
 }
@@ -228,7 +237,8 @@ func TestAuditVerify(t *testing.T) {
 	if err := os.WriteFile(kept, []byte(out), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if out, code := portal(t, env, "", "audit", "verify", "--against", kept); code != 0 || !strings.Contains(out, "extends the kept checkpoint of size 4") {
+	if out, code := portal(t, env, "", "audit", "verify", "--against", kept); code != 0 ||
+		!strings.Contains(out, "extends the kept checkpoint of size 4") {
 		t.Fatalf("verify --against: exit %d\n%s", code, out)
 	}
 	ctx := context.Background()
@@ -241,7 +251,8 @@ func TestAuditVerify(t *testing.T) {
 	if err := conn.QueryRow(ctx, `SELECT id FROM audit_events ORDER BY id OFFSET 1 LIMIT 1`).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	if out, code := portal(t, env, "", "audit", "prove", "--event", fmt.Sprint(id)); code != 0 || !strings.Contains(out, `"position": 1`) {
+	if out, code := portal(t, env, "", "audit", "prove", "--event", fmt.Sprint(id)); code != 0 ||
+		!strings.Contains(out, `"position": 1`) {
 		t.Fatalf("prove: exit %d\n%s", code, out)
 	}
 	if _, err := conn.Exec(ctx, `ALTER TABLE audit_events DISABLE TRIGGER USER;

@@ -94,7 +94,11 @@ func TestDatabaseRestartUnderLoad(t *testing.T) {
 	t.Logf("served %d, refused with the generic page %d, other answers %d, unanswered %d",
 		ok.Load(), failed.Load(), leaked.Load(), unanswered.Load())
 	if leaked.Load() != 0 || unanswered.Load() != 0 {
-		t.Errorf("%d answers were not the login page nor the generic error page; %d got no answer", leaked.Load(), unanswered.Load())
+		t.Errorf(
+			"%d answers were not the login page nor the generic error page; %d got no answer",
+			leaked.Load(),
+			unanswered.Load(),
+		)
 	}
 }
 

@@ -11,7 +11,9 @@ import (
 
 // startQueue works the CDP submission queue in this process until ctx ends. stop waits, up
 // to one job's time, for the sends in flight.
-func startQueue(ctx context.Context, log *slog.Logger, q *river.Client[pgx.Tx], jobTimeout time.Duration) (stop func(), _ error) {
+func startQueue(
+	ctx context.Context, log *slog.Logger, q *river.Client[pgx.Tx], jobTimeout time.Duration,
+) (stop func(), _ error) {
 	if err := q.Start(ctx); err != nil {
 		return nil, err
 	}

@@ -79,7 +79,13 @@ func (b *browser) token(page string) string {
 func TestTwoReplicasShareSessions(t *testing.T) {
 	t.Parallel()
 	dsn := testdb.New(t)
-	env := []string{"DATABASE_URL=" + dsn, "CDP_BASE_URL=sandbox", "PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32), signingKeyEnv, documentsKeyEnv}
+	env := []string{
+		"DATABASE_URL=" + dsn,
+		"CDP_BASE_URL=sandbox",
+		"PORTAL_AUDIT_HMAC_KEY=" + strings.Repeat("k", 32),
+		signingKeyEnv,
+		documentsKeyEnv,
+	}
 	addBranch(t, env, "B")
 	if out, code := portal(t, env, "replica pass phrase\n", "user", "add", "--username", "rana", "--role", "agent", "--branch", "B"); code != 0 {
 		t.Fatal(out)
@@ -91,7 +97,11 @@ func TestTwoReplicasShareSessions(t *testing.T) {
 
 	br := &browser{t: t}
 	_, page := br.do(http.MethodGet, a+"/login", nil)
-	resp, _ := br.do(http.MethodPost, a+"/login", url.Values{"_csrf": {br.token(page)}, "username": {"rana"}, "password": {"replica pass phrase"}})
+	resp, _ := br.do(
+		http.MethodPost,
+		a+"/login",
+		url.Values{"_csrf": {br.token(page)}, "username": {"rana"}, "password": {"replica pass phrase"}},
+	)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login on A: %d", resp.StatusCode)
 	}
@@ -148,6 +158,13 @@ func TestTwoReplicasSendEachSubmissionOnce(t *testing.T) {
 	t.Logf("submitted=%d onboarded=%d onboard_requests=%d created=%d not_created_once=%d replicas_that_sent=%d",
 		n, onboarded(t, conn, ids), onboards, created, notOnce, workers)
 	if created != n || notOnce != 0 || onboards != n {
-		t.Errorf("the CDP got %d onboards and created %d customers, %d not exactly once; want %d, %d, 0", onboards, created, notOnce, n, n)
+		t.Errorf(
+			"the CDP got %d onboards and created %d customers, %d not exactly once; want %d, %d, 0",
+			onboards,
+			created,
+			notOnce,
+			n,
+			n,
+		)
 	}
 }

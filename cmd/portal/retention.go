@@ -28,7 +28,9 @@ func runRetention(ctx context.Context, args []string) error {
 	})
 }
 
-func retentionCommand(ctx context.Context, cfg config.Config, db *store.DB, policy retention.Policy, sub string, rest []string) error {
+func retentionCommand(
+	ctx context.Context, cfg config.Config, db *store.DB, policy retention.Policy, sub string, rest []string,
+) error {
 	switch sub {
 	case "purge":
 		return retentionPurge(ctx, db, policy, rest)
@@ -57,8 +59,18 @@ func retentionPurge(ctx context.Context, db *store.DB, p retention.Policy, args 
 	if rep.DryRun {
 		verb = "would remove"
 	}
-	fmt.Printf("retention (audit %d days, discarded drafts %d days, notifications %d days): %s %d discarded draft(s) with %d document(s), %d audit event(s) and %d notification(s)\n",
-		p.AuditDays, p.DiscardedDays, retention.NotificationDays, verb, rep.Drafts, rep.Documents, rep.AuditEvents, rep.Notifications)
+	fmt.Printf(
+		"retention (audit %d days, discarded drafts %d days, notifications %d days): %s %d discarded draft(s) with %d "+
+			"document(s), %d audit event(s) and %d notification(s)\n",
+		p.AuditDays,
+		p.DiscardedDays,
+		retention.NotificationDays,
+		verb,
+		rep.Drafts,
+		rep.Documents,
+		rep.AuditEvents,
+		rep.Notifications,
+	)
 	if rep.DryRun && rep.Drafts > 0 {
 		fmt.Println("(documents are counted when removed)")
 	}

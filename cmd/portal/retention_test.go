@@ -11,7 +11,8 @@ func TestRetentionCommands(t *testing.T) {
 	t.Parallel()
 	env := []string{"DATABASE_URL=" + testdb.New(t)}
 	out, code := portal(t, env, "", "retention", "purge", "--dry-run")
-	if code != 0 || !strings.Contains(out, "would remove 0 discarded draft(s)") || !strings.Contains(out, "audit 1827 days") {
+	if code != 0 || !strings.Contains(out, "would remove 0 discarded draft(s)") ||
+		!strings.Contains(out, "audit 1827 days") {
 		t.Fatalf("dry run: exit %d\n%s", code, out)
 	}
 	out, code = portal(t, append(env, "PORTAL_RETAIN_AUDIT_DAYS=90"), "", "retention", "purge")
@@ -24,7 +25,8 @@ func TestRetentionCommands(t *testing.T) {
 		t.Fatalf("hold: exit %d\n%s", code, out)
 	}
 	out, _ = portal(t, env, "", "retention", "holds")
-	if !strings.Contains(out, "…5676") || strings.Contains(out, "784199012345676") || !strings.Contains(out, "court order 7") {
+	if !strings.Contains(out, "…5676") || strings.Contains(out, "784199012345676") ||
+		!strings.Contains(out, "court order 7") {
 		t.Errorf("holds list:\n%s", out)
 	}
 	if out, code := portal(t, env, "", "retention", "release", "1"); code != 2 {

@@ -18,7 +18,10 @@ func runSeed(ctx context.Context, args []string) error {
 	customers := fs.Int64("customers", 1000, "customers to make, each with a draft (and a submission when submitted)")
 	events := fs.Int64("audit", 10000, "audit events to append to the trail")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *customers < 0 || *events < 0 {
-		return fmt.Errorf("%w: portal seed [--customers N] [--audit N] (the accounts' password on stdin, else one is generated)", errUsage)
+		return fmt.Errorf(
+			"%w: portal seed [--customers N] [--audit N] (the accounts' password on stdin, else one is generated)",
+			errUsage,
+		)
 	}
 	password, generated, err := readPassword(os.Stdin)
 	if err != nil {
@@ -42,7 +45,10 @@ func runSeed(ctx context.Context, args []string) error {
 			_, err = audit.SealAll(ctx, db.Pool, signingKey, 100_000)
 		}
 		if err == nil && generated {
-			fmt.Printf("seeded accounts (seed-agent-dxb-01-01, seed-supervisor-dxb-01-01, seed-admin-1, …) share the password: %s\n", password)
+			fmt.Printf(
+				"seeded accounts (seed-agent-dxb-01-01, seed-supervisor-dxb-01-01, seed-admin-1, …) share the password: %s\n",
+				password,
+			)
 		}
 		return err
 	})

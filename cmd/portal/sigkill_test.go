@@ -146,7 +146,16 @@ func TestSIGKILLMidBatch(t *testing.T) {
 	waitFor(t, "every submission onboarded after the restart", func() bool { return onboarded(t, conn, ids) == n })
 
 	onboards, created, notOnce := stub.counts(numbers)
-	lostDrafts := len(ids) + len(open) - count(t, conn, `SELECT count(*) FROM drafts WHERE id = ANY($1)`, append(ids, open...))
+	lostDrafts := len(
+		ids,
+	) + len(
+		open,
+	) - count(
+		t,
+		conn,
+		`SELECT count(*) FROM drafts WHERE id = ANY($1)`,
+		append(ids, open...),
+	)
 	lostDocs := up.lostDocuments(t, conn)
 	// A document is stored sealed (docs/drafts.md): under the hash of its bytes, 28 bytes
 	// longer than the file (nonce and tag), beside its data key.

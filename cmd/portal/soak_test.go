@@ -53,8 +53,17 @@ func TestSoak(t *testing.T) {
 		"PORTAL_LOG_LEVEL=warn")
 	portal := serveUntilHealthy(t, env, addr)
 	base := "http://" + addr
-	s := &soak{t: t, base: base, stub: stub, dsn: cluster.URL("portal"), start: time.Now(), deadline: time.Now().Add(duration),
-		latencies: map[string][]time.Duration{}, acked: map[upload]int{}, unanswered: map[upload]int{}}
+	s := &soak{
+		t:          t,
+		base:       base,
+		stub:       stub,
+		dsn:        cluster.URL("portal"),
+		start:      time.Now(),
+		deadline:   time.Now().Add(duration),
+		latencies:  map[string][]time.Duration{},
+		acked:      map[upload]int{},
+		unanswered: map[upload]int{},
+	}
 	agents, supervisors := soakStaff(t, env, base, 4, 2)
 
 	var wg sync.WaitGroup
@@ -108,7 +117,10 @@ const (
 func startFaultyCDP(t *testing.T) *cdpStub {
 	t.Helper()
 	cfg := sandbox.DefaultConfig()
-	cfg.Seed, cfg.Latency, cfg.FailRate, cfg.DropRate = 7, 30*time.Millisecond, faultRate, faultRate
+	cfg.Seed = 7
+	cfg.Latency = 30 * time.Millisecond
+	cfg.FailRate = faultRate
+	cfg.DropRate = faultRate
 	var onboards atomic.Int64
 	return startCDPWith(t, cfg, func() bool { return onboards.Add(1)%lostEvery == 0 })
 }
@@ -229,7 +241,9 @@ func (s *soak) agent(b *browser) {
 		s.post(b, "POST /search", s.base+"/search", url.Values{"country": {"AE"}, "id_type": {"4"},
 			"id_number": {cdptest.EmiratesID(int(s.nextNumber.Load()%50) + 1)}})
 		if draft == 0 {
-			draft, version, saves = s.newDraft(b), 1, 0
+			draft = s.newDraft(b)
+			version = 1
+			saves = 0
 			continue
 		}
 		form := url.Values{"version": {strconv.Itoa(version)}}
@@ -271,7 +285,12 @@ func (s *soak) version(b *browser, draft int64) int {
 
 func (s *soak) newDraft(b *browser) int64 {
 	number := cdptest.EmiratesID(int(1000 + s.nextNumber.Add(1)))
-	status, loc := s.post(b, "POST /drafts", s.base+"/drafts", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {number}})
+	status, loc := s.post(
+		b,
+		"POST /drafts",
+		s.base+"/drafts",
+		url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {number}},
+	)
 	m := draftLocation.FindStringSubmatch(loc)
 	if status != http.StatusSeeOther || m == nil {
 		return 0
@@ -437,7 +456,12 @@ func (s *soak) results(clusterDir string) results {
 	for _, id := range approved {
 		approvedNumbers = append(approvedNumbers, s.drafts[id])
 	}
-	r.attention = count(s.t, conn, `SELECT count(*) FROM submissions WHERE draft_id = ANY($1) AND state = 'needs_attention'`, approved)
+	r.attention = count(
+		s.t,
+		conn,
+		`SELECT count(*) FROM submissions WHERE draft_id = ANY($1) AND state = 'needs_attention'`,
+		approved,
+	)
 	onboardedOnce := 0
 	for _, number := range approvedNumbers {
 		_, created, _ := s.stub.counts([]string{number})
@@ -469,10 +493,31 @@ func (s *soak) report(clusterDir string) string {
 	r := s.results(clusterDir)
 	s.last = r
 	var b strings.Builder
-	fmt.Fprintf(&b, "soak: %s of load from %s, PostgreSQL restarted once, the portal SIGKILLed once; CDP sandbox: %.0f%% 502, %.0f%% dropped connections, 1 in %d onboard answers lost after acting\n\n",
-		s.deadline.Sub(s.start).Round(time.Second), s.start.UTC().Format(time.RFC3339), faultRate*100, faultRate*100, lostEvery)
-	fmt.Fprintf(&b, "| requests | unanswered (portal down) | 5xx in the restart windows | 5xx outside (must be 0) | deadlocks in the PostgreSQL log (must be 0) |\n|---|---|---|---|---|\n")
-	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d |\n\n", s.requests, s.unansweredN, r.fiveXXInside, r.fiveXXOutside, r.deadlocks)
+	fmt.Fprintf(
+		&b,
+		"soak: %s of load from %s, PostgreSQL restarted once, the portal SIGKILLed once; CDP sandbox: %.0f%% 502, %.0f%% "+
+			"dropped connections, 1 in %d onboard answers lost after acting\n\n",
+		s.deadline.Sub(s.start).
+			Round(time.Second),
+		s.start.UTC().Format(time.RFC3339),
+		faultRate*100,
+		faultRate*100,
+		lostEvery,
+	)
+	fmt.Fprintf(
+		&b,
+		"| requests | unanswered (portal down) | 5xx in the restart windows | 5xx outside (must be 0) | deadlocks in the "+
+			"PostgreSQL log (must be 0) |\n|---|---|---|---|---|\n",
+	)
+	fmt.Fprintf(
+		&b,
+		"| %d | %d | %d | %d | %d |\n\n",
+		s.requests,
+		s.unansweredN,
+		r.fiveXXInside,
+		r.fiveXXOutside,
+		r.deadlocks,
+	)
 	fmt.Fprintf(&b, "| | created / acknowledged | lost (must be 0) | duplicated (must be 0) |\n|---|---|---|---|\n")
 	acked := 0
 	for _, n := range s.acked {
@@ -480,8 +525,16 @@ func (s *soak) report(clusterDir string) string {
 	}
 	fmt.Fprintf(&b, "| drafts | %d | %d | %d |\n", len(s.drafts), r.lostDrafts, r.dupDrafts)
 	fmt.Fprintf(&b, "| documents | %d | %d | %d |\n", acked, r.lostDocs, r.dupDocs)
-	fmt.Fprintf(&b, "| submissions | %d submitted, %d approved, %d needing attention, %d not settled after the drain | %d | %d |\n\n",
-		len(s.submitted), len(s.approved), r.attention, r.notSettled, r.lostSubmissions, r.dupSubmissions)
+	fmt.Fprintf(
+		&b,
+		"| submissions | %d submitted, %d approved, %d needing attention, %d not settled after the drain | %d | %d |\n\n",
+		len(s.submitted),
+		len(s.approved),
+		r.attention,
+		r.notSettled,
+		r.lostSubmissions,
+		r.dupSubmissions,
+	)
 	fmt.Fprintf(&b, "| route (answers below 500) | requests | p50 | p99 |\n|---|---|---|---|\n")
 	routes := make([]string, 0, len(s.latencies))
 	for route := range s.latencies {
@@ -494,11 +547,22 @@ func (s *soak) report(clusterDir string) string {
 		fmt.Fprintf(&b, "| %s | %d | %s | %s |\n", route, len(l), percentile(l, 0.50), percentile(l, 0.99))
 	}
 	for _, w := range s.windows {
-		fmt.Fprintf(&b, "\nrestart window: +%s to +%s", w[0].Sub(s.start).Round(time.Millisecond), w[1].Sub(s.start).Round(time.Millisecond))
+		fmt.Fprintf(
+			&b,
+			"\nrestart window: +%s to +%s",
+			w[0].Sub(s.start).Round(time.Millisecond),
+			w[1].Sub(s.start).Round(time.Millisecond),
+		)
 	}
 	for _, f := range s.fiveXX {
 		if !s.inWindow(f.at) {
-			fmt.Fprintf(&b, "\n5xx %d on %s at +%s, outside the restart windows", f.code, f.route, f.at.Sub(s.start).Round(time.Millisecond))
+			fmt.Fprintf(
+				&b,
+				"\n5xx %d on %s at +%s, outside the restart windows",
+				f.code,
+				f.route,
+				f.at.Sub(s.start).Round(time.Millisecond),
+			)
 		}
 	}
 	return b.String()

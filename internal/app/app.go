@@ -106,7 +106,9 @@ func New(o Options) (*App, error) {
 	var single *sso.Service
 	if o.OIDC.Enabled() {
 		if o.Secrets == nil {
-			return nil, errors.New("app: single sign-on needs PORTAL_SECRETS_KEY: our sessions keep the provider's tokens sealed")
+			return nil, errors.New(
+				"app: single sign-on needs PORTAL_SECRETS_KEY: our sessions keep the provider's tokens sealed",
+			)
 		}
 		single = sso.NewService(o.DB, o.OIDC, o.BreakGlassAdmin, o.Secrets)
 	}

@@ -32,7 +32,11 @@ func countEvents(t *testing.T, db *store.DB) int {
 }
 
 func addUser(ctx context.Context, tx pgx.Tx, name string) error {
-	_, err := store.CreateUser(ctx, tx, store.User{Username: name, DisplayName: name, Role: store.RoleAgent, Branch: "B1", PasswordHash: "x"})
+	_, err := store.CreateUser(
+		ctx,
+		tx,
+		store.User{Username: name, DisplayName: name, Role: store.RoleAgent, Branch: "B1", PasswordHash: "x"},
+	)
 	return err
 }
 
@@ -84,7 +88,8 @@ func TestTrailRefusesChanges(t *testing.T) {
 	key := testKey(t)
 	record(t, db, 1)
 	sealAll(t, db, key)
-	if _, err := db.Pool.Exec(ctx, `INSERT INTO audit_anchors (up_to_id, hash, purged, purged_at) VALUES (0, '\x00', 0, now())`); err != nil {
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO audit_anchors (up_to_id, hash, purged, purged_at) VALUES (0,
+		'\x00', 0, now())`); err != nil {
 		t.Fatal(err)
 	}
 	for table, set := range map[string]string{"audit_events": "reason = 'edited'", "audit_leaves": "sealed_at = now()",
@@ -166,7 +171,8 @@ func asSuperuser(t *testing.T, db *store.DB, sql string, args ...any) {
 func eventID(t *testing.T, db *store.DB, offset int) int64 {
 	t.Helper()
 	var id int64
-	err := db.Pool.QueryRow(context.Background(), `SELECT id FROM audit_events ORDER BY id OFFSET $1 LIMIT 1`, offset).Scan(&id)
+	err := db.Pool.QueryRow(context.Background(), `SELECT id FROM audit_events ORDER BY id OFFSET $1 LIMIT 1`, offset).
+		Scan(&id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +186,13 @@ func TestConcurrentAppendsMakeOneTree(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	db := openDB(t)
 	key := testKey(t)
-	sealer := &audit.Sealer{DB: db.Pool, Key: key, Log: slog.New(slog.DiscardHandler), Interval: 5 * time.Millisecond, Batch: 7}
+	sealer := &audit.Sealer{
+		DB:       db.Pool,
+		Key:      key,
+		Log:      slog.New(slog.DiscardHandler),
+		Interval: 5 * time.Millisecond,
+		Batch:    7,
+	}
 	sealed := make(chan struct{})
 	go func() { sealer.Run(ctx); close(sealed) }()
 	var wg sync.WaitGroup
@@ -198,7 +210,9 @@ func TestConcurrentAppendsMakeOneTree(t *testing.T) {
 		t.Fatalf("verify = %+v, want 240 events in a tree of 240 and its checkpoint", res)
 	}
 	var leaves, first, last int64
-	err := db.Pool.QueryRow(context.Background(), `SELECT count(DISTINCT event_id), min(position), max(position) FROM audit_leaves`).Scan(&leaves, &first, &last)
+	err := db.Pool.QueryRow(context.Background(), `SELECT count(DISTINCT event_id), min(position), max(position)
+		FROM audit_leaves`).
+		Scan(&leaves, &first, &last)
 	if err != nil || leaves != 240 || first != 0 || last != 239 {
 		t.Fatalf("leaves: %d events at positions %d..%d (%v), want 240 at 0..239", leaves, first, last, err)
 	}
@@ -245,7 +259,8 @@ func TestTwoSealersDoNotConflict(t *testing.T) {
 		t.Fatalf("verify = %+v, want 160 events under the last checkpoint", res)
 	}
 	var checkpoints int
-	if err := db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_checkpoints`).Scan(&checkpoints); err != nil || checkpoints < 2 {
+	if err := db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_checkpoints`).Scan(&checkpoints); err != nil ||
+		checkpoints < 2 {
 		t.Fatalf("checkpoints = %d (%v), want several", checkpoints, err)
 	}
 	t.Logf("turns skipped while the other replica sealed: %v", skipped)

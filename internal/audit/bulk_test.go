@@ -38,7 +38,8 @@ func TestAppendAllEntersTheTree(t *testing.T) {
 		t.Fatalf("log after a bulk append: %+v, want 503 verified", res)
 	}
 	var first, last int64
-	err = db.Pool.QueryRow(ctx, `SELECT min(id), max(id) FROM audit_events WHERE action = 'draft.updated'`).Scan(&first, &last)
+	err = db.Pool.QueryRow(ctx, `SELECT min(id), max(id) FROM audit_events WHERE action = 'draft.updated'`).
+		Scan(&first, &last)
 	if err != nil || first != 3 || last != 502 {
 		t.Errorf("bulk rows have ids %d to %d (%v), want 3 to 502", first, last, err)
 	}

@@ -75,7 +75,12 @@ func TestBrokenFormerChainIsNotSealed(t *testing.T) {
 	}
 	// The sealer of serve fails every turn until someone looks; it says so once a minute.
 	var logged strings.Builder
-	s := &audit.Sealer{DB: db.Pool, Key: key, Log: slog.New(slog.NewTextHandler(&logged, nil)), Interval: 5 * time.Millisecond}
+	s := &audit.Sealer{
+		DB:       db.Pool,
+		Key:      key,
+		Log:      slog.New(slog.NewTextHandler(&logged, nil)),
+		Interval: 5 * time.Millisecond,
+	}
 	run, stop := context.WithTimeout(context.Background(), 2*time.Second)
 	defer stop()
 	s.Run(run)

@@ -253,7 +253,9 @@ type StateEntries struct {
 
 // StateEntriesSince counts, by state of states, the entries of the branch's submissions into
 // it since a, b and from (from the earliest).
-func StateEntriesSince(ctx context.Context, q Querier, branch string, a, b, from time.Time, states []string) ([]StateEntries, error) {
+func StateEntriesSince(
+	ctx context.Context, q Querier, branch string, a, b, from time.Time, states []string,
+) ([]StateEntries, error) {
 	rows, err := q.Query(ctx, `SELECT after->>'state', count(*) FILTER (WHERE occurred_at >= $2),
 			count(*) FILTER (WHERE occurred_at >= $3), count(*)
 		FROM audit_events WHERE `+stateEvents+` AND occurred_at >= $4 AND after->>'state' = ANY($5)
@@ -277,7 +279,9 @@ type StateEntry struct {
 }
 
 // LatestEntries lists the branch's latest entries into states since since, newest first.
-func LatestEntries(ctx context.Context, q Querier, branch string, since time.Time, states []string, limit int) ([]StateEntry, error) {
+func LatestEntries(
+	ctx context.Context, q Querier, branch string, since time.Time, states []string, limit int,
+) ([]StateEntry, error) {
 	rows, err := q.Query(ctx, `SELECT entity_id::bigint, after->>'state', action LIKE 'cdp.%', reason, occurred_at
 		FROM audit_events WHERE `+stateEvents+` AND occurred_at >= $2 AND after->>'state' = ANY($3)
 		ORDER BY occurred_at DESC LIMIT $4`, branch, since, states, limit)

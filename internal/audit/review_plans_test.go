@@ -28,7 +28,8 @@ func TestAuditFiltersReadFewRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	var draft, branch, number string
-	err = db.Pool.QueryRow(ctx, `SELECT id::text, branch, id_number FROM drafts ORDER BY id OFFSET 77 LIMIT 1`).Scan(&draft, &branch, &number)
+	err = db.Pool.QueryRow(ctx, `SELECT id::text, branch, id_number FROM drafts ORDER BY id OFFSET 77 LIMIT 1`).
+		Scan(&draft, &branch, &number)
 	if err != nil {
 		t.Fatal(err)
 	}

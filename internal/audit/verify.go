@@ -27,7 +27,9 @@ type Result struct {
 func (r Result) OK() bool { return r.Problem == "" }
 
 func (r *Result) fail(id, position int64, format string, args ...any) {
-	r.BrokenID, r.Position, r.Problem = id, position, fmt.Sprintf(format, args...)
+	r.BrokenID = id
+	r.Position = position
+	r.Problem = fmt.Sprintf(format, args...)
 }
 
 // Verify walks the whole tree from its leaves: it recomputes each event's leaf from its

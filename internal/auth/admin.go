@@ -30,7 +30,13 @@ type Profile struct {
 }
 
 func (p Profile) validate() error {
-	return NewUser{Username: "placeholder", DisplayName: p.DisplayName, Role: p.Role, Branch: p.Branch, Countries: p.Countries}.Validate()
+	return NewUser{
+		Username:    "placeholder",
+		DisplayName: p.DisplayName,
+		Role:        p.Role,
+		Branch:      p.Branch,
+		Countries:   p.Countries,
+	}.Validate()
 }
 
 // UpdateProfile edits an account and records the fields that changed, before and after.
@@ -52,7 +58,10 @@ func (a *Accounts) UpdateProfile(ctx context.Context, actorID, id int64, p Profi
 			}
 		}
 		before, after := profileDiff(u, p)
-		u.DisplayName, u.Role, u.Branch, u.Countries = p.DisplayName, p.Role, p.Branch, p.Countries
+		u.DisplayName = p.DisplayName
+		u.Role = p.Role
+		u.Branch = p.Branch
+		u.Countries = p.Countries
 		return userEvent(audit.UserUpdated, id, reason, before, after), store.UpdateUserProfile(ctx, tx, u)
 	})
 }
@@ -201,7 +210,14 @@ func notRecent(ctx context.Context, db *store.DB, h *Hasher, u store.User, passw
 }
 
 func userEvent(a audit.Action, id int64, reason string, before, after any) audit.Event {
-	return audit.Event{Action: a, EntityType: "user", EntityID: fmt.Sprint(id), Reason: reason, Before: before, After: after}
+	return audit.Event{
+		Action:     a,
+		EntityType: "user",
+		EntityID:   fmt.Sprint(id),
+		Reason:     reason,
+		Before:     before,
+		After:      after,
+	}
 }
 
 // ByID is one account.
@@ -227,7 +243,18 @@ func (a *Accounts) ByUsername(ctx context.Context, username string) (store.User,
 // SetLanguage saves the interface language u chose, audited with before and after.
 func (a *Accounts) SetLanguage(ctx context.Context, u store.User, lang string) error {
 	return audit.Apply(ctx, a.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
-		return userEvent(audit.UserLanguageSet, u.ID, "", map[string]string{"language": u.Language}, map[string]string{"language": lang}),
-			store.SetUserLanguage(ctx, tx, u.ID, lang)
+		return userEvent(
+				audit.UserLanguageSet,
+				u.ID,
+				"",
+				map[string]string{"language": u.Language},
+				map[string]string{"language": lang},
+			),
+			store.SetUserLanguage(
+				ctx,
+				tx,
+				u.ID,
+				lang,
+			)
 	})
 }

@@ -12,7 +12,9 @@ import (
 )
 
 // ErrNoSecretsKey refuses to store a second-factor secret when no key can encrypt it.
-var ErrNoSecretsKey = errors.New("no PORTAL_SECRETS_KEY is configured: second-factor secrets cannot be stored encrypted")
+var ErrNoSecretsKey = errors.New(
+	"no PORTAL_SECRETS_KEY is configured: second-factor secrets cannot be stored encrypted",
+)
 
 // sealedPrefix marks a secret encrypted by a Sealer (and the format's version).
 const sealedPrefix = "v1:"

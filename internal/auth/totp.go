@@ -69,7 +69,18 @@ func (s *Service) ConfirmTOTP(ctx context.Context, u store.User, secret, code st
 		if err := store.SetTOTPSecret(ctx, tx, u.ID, sealed); err != nil {
 			return audit.Event{}, err
 		}
-		return userEvent(audit.UserTOTPSet, u.ID, "enrolled by the user", nil, nil), store.ReplaceRecoveryCodes(ctx, tx, u.ID, hashes)
+		return userEvent(
+				audit.UserTOTPSet,
+				u.ID,
+				"enrolled by the user",
+				nil,
+				nil,
+			), store.ReplaceRecoveryCodes(
+				ctx,
+				tx,
+				u.ID,
+				hashes,
+			)
 	})
 	return codes, err
 }

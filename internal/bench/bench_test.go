@@ -54,7 +54,10 @@ func TestRunInterleavesLanes(t *testing.T) {
 func TestLoadTargetsLoopbackOnly(t *testing.T) {
 	t.Parallel()
 	for _, base := range []string{"http://example.com", "http://10.0.0.1:8080", "http://localhost:8080"} {
-		_, err := Load(context.Background(), LoadRun{Base: base, Fill: func(*vegeta.Target) error { return nil }, Rates: []int{1}})
+		_, err := Load(
+			context.Background(),
+			LoadRun{Base: base, Fill: func(*vegeta.Target) error { return nil }, Rates: []int{1}},
+		)
 		if err == nil {
 			t.Errorf("a load run against %s was allowed", base)
 		}

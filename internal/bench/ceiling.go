@@ -55,7 +55,9 @@ func SampleWaits(ctx context.Context, cfg *pgx.ConnConfig, interval time.Duratio
 				AND state <> 'idle' AND pid <> pg_backend_pid()`).
 				Scan(&busy, &advisory)
 			if err == nil {
-				w.Samples, w.Busy, w.Advisory = w.Samples+1, w.Busy+busy, w.Advisory+advisory
+				w.Samples++
+				w.Busy += busy
+				w.Advisory += advisory
 			}
 		}
 	}()

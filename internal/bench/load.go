@@ -107,7 +107,12 @@ func attack(targeter vegeta.Targeter, rate int, d time.Duration) Step {
 // LoadTable writes the steps of a load run as a Markdown table, and the highest rate that
 // held within budget.
 func LoadTable(w io.Writer, name string, budget time.Duration, steps []Step) {
-	fmt.Fprintf(w, "| %s: rate | requests | answered/s | success | p50 | p99 | p99 ≤ %s | CPU a request (portal + client, Postgres) |\n", name, Millis(budget))
+	fmt.Fprintf(
+		w,
+		"| %s: rate | requests | answered/s | success | p50 | p99 | p99 ≤ %s | CPU a request (portal + client, Postgres) |\n",
+		name,
+		Millis(budget),
+	)
 	fmt.Fprintln(w, "|--:|--:|--:|--:|--:|--:|---|--:|")
 	best := 0
 	for _, s := range steps {
@@ -116,8 +121,20 @@ func LoadTable(w io.Writer, name string, budget time.Duration, steps []Step) {
 			held, best = "yes", s.Rate
 		}
 		n := time.Duration(max(s.Requests, 1)) // #nosec G115 -- a count of requests in one run
-		fmt.Fprintf(w, "| %d/s | %d | %.0f | %.1f%% | %s | %s | %s | %s (%s, %s) |\n", s.Rate, s.Requests, s.Throughput,
-			100*s.Success, Millis(s.P50), Millis(s.P99), held, Millis(s.CPUPerRequest()), Millis(s.CPU.Self/n), Millis(s.CPU.Server/n))
+		fmt.Fprintf(
+			w,
+			"| %d/s | %d | %.0f | %.1f%% | %s | %s | %s | %s (%s, %s) |\n",
+			s.Rate,
+			s.Requests,
+			s.Throughput,
+			100*s.Success,
+			Millis(s.P50),
+			Millis(s.P99),
+			held,
+			Millis(s.CPUPerRequest()),
+			Millis(s.CPU.Self/n),
+			Millis(s.CPU.Server/n),
+		)
 	}
 	fmt.Fprintf(w, "\n%s: highest rate within budget: %d requests/s\n", name, best)
 	for _, s := range steps {

@@ -116,10 +116,14 @@ func result(route, lane string, s []sample) Result {
 	var allocs uint64
 	var cpu time.Duration
 	for i, x := range s {
-		took[i], allocs, cpu = x.took, allocs+x.allocs, cpu+x.cpu
+		took[i] = x.took
+		allocs += x.allocs
+		cpu += x.cpu
 	}
 	slices.Sort(took)
-	res.P50, res.P90, res.P99 = Percentile(took, 50), Percentile(took, 90), Percentile(took, 99)
+	res.P50 = Percentile(took, 50)
+	res.P90 = Percentile(took, 90)
+	res.P99 = Percentile(took, 99)
 	res.AllocsPerOp, res.CPUPerOp = float64(allocs)/float64(len(s)), cpu/time.Duration(len(s))
 	return res
 }

@@ -57,7 +57,8 @@ func TestVerifyCallback(t *testing.T) {
 }
 
 // FuzzVerifyCallback: never a panic, and never an acceptance that the recipe of docs/cdp.md
-// ("Our proposal to the CDP"), computed here on its own, would refuse. Hex is compared as bytes: its case carries nothing.
+// ("Our proposal to the CDP"), computed here on its own, would refuse. Hex is compared as
+// bytes: its case carries nothing.
 func FuzzVerifyCallback(f *testing.F) {
 	f.Fuzz(func(t *testing.T, secret, ts, sig string, body []byte, nowUnix int64) {
 		now := time.Unix(nowUnix, 0)
@@ -87,7 +88,13 @@ func TestAlertClosureCallback(t *testing.T) {
 	var h *harness
 	portal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		err := cdp.VerifyCallback(h.cdpCfg.CallbackSecret, r.Header.Get(cdp.HeaderCallbackTimestamp), r.Header.Get(cdp.HeaderCallbackSignature), body, h.clock.Now())
+		err := cdp.VerifyCallback(
+			h.cdpCfg.CallbackSecret,
+			r.Header.Get(cdp.HeaderCallbackTimestamp),
+			r.Header.Get(cdp.HeaderCallbackSignature),
+			body,
+			h.clock.Now(),
+		)
 		var c cdp.AlertClosure
 		if jerr := json.Unmarshal(body, &c); jerr != nil {
 			err = errors.Join(err, jerr)

@@ -169,7 +169,19 @@ func (c *Client) call(ctx context.Context, ep endpoint, method, path string, bod
 			return res.Retryable() && (ep.idempotent || !sent)
 		})
 	}
-	c.record(ctx, callLog{endpoint: ep.name, outcome: res.Outcome.String(), failed: res.Outcome.failed(), status: res.Status, code: res.Code, attempts: attempts, err: res.Err}, start)
+	c.record(
+		ctx,
+		callLog{
+			endpoint: ep.name,
+			outcome:  res.Outcome.String(),
+			failed:   res.Outcome.failed(),
+			status:   res.Status,
+			code:     res.Code,
+			attempts: attempts,
+			err:      res.Err,
+		},
+		start,
+	)
 	return res
 }
 

@@ -61,8 +61,17 @@ func (c Config) WithSandboxDefaults() Config {
 
 // String shows the configuration with every secret replaced by whether it is set.
 func (c Config) String() string {
-	return fmt.Sprintf("cdp.Config{BaseURL:%q ClientID:%q ClientSecret:%s Username:%q Password:%s Scope:%q Timeout:%s CallbackSecret:%s}",
-		c.BaseURL, c.ClientID, redact(c.ClientSecret), c.Username, redact(c.Password), c.Scope, c.Timeout, redact(c.CallbackSecret))
+	return fmt.Sprintf(
+		"cdp.Config{BaseURL:%q ClientID:%q ClientSecret:%s Username:%q Password:%s Scope:%q Timeout:%s CallbackSecret:%s}",
+		c.BaseURL,
+		c.ClientID,
+		redact(c.ClientSecret),
+		c.Username,
+		redact(c.Password),
+		c.Scope,
+		c.Timeout,
+		redact(c.CallbackSecret),
+	)
 }
 
 // GoString keeps %#v from printing the secrets that String hides.

@@ -21,7 +21,14 @@ func TestConfigScopeNoneSendsNoScope(t *testing.T) {
 
 func TestConfigNeverPrintsSecrets(t *testing.T) {
 	t.Parallel()
-	cfg := cdp.Config{BaseURL: "https://cdp", ClientID: "id", ClientSecret: "s3cret-client", Username: "user", Password: "s3cret-password", CallbackSecret: "s3cret-callback"}
+	cfg := cdp.Config{
+		BaseURL:        "https://cdp",
+		ClientID:       "id",
+		ClientSecret:   "s3cret-client",
+		Username:       "user",
+		Password:       "s3cret-password",
+		CallbackSecret: "s3cret-callback",
+	}
 	var logged bytes.Buffer
 	slog.New(slog.NewJSONHandler(&logged, nil)).Info("config", "cdp", cfg)
 	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "cdp", cfg)
@@ -38,7 +45,13 @@ func TestConfigNeverPrintsSecrets(t *testing.T) {
 func TestWithSandboxDefaultsFillsOnlyWhatIsUnset(t *testing.T) {
 	t.Parallel()
 	got := cdp.Config{ClientID: "mine", Password: "mine"}.WithSandboxDefaults()
-	want := cdp.Config{ClientID: "mine", ClientSecret: cdp.SandboxClientSecret, Username: cdp.SandboxUsername, Password: "mine", CallbackSecret: cdp.SandboxCallbackSecret}
+	want := cdp.Config{
+		ClientID:       "mine",
+		ClientSecret:   cdp.SandboxClientSecret,
+		Username:       cdp.SandboxUsername,
+		Password:       "mine",
+		CallbackSecret: cdp.SandboxCallbackSecret,
+	}
 	if got != want {
 		t.Errorf("got %#v", got)
 	}

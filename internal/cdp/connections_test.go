@@ -33,7 +33,10 @@ func TestConcurrentLookupsReuseConnections(t *testing.T) {
 	}
 	srv.Start()
 	t.Cleanup(srv.Close)
-	c, err := cdp.New(cdp.Config{BaseURL: srv.URL, Scope: cdp.DefaultScope}.WithSandboxDefaults(), cdp.Options{Logger: slog.New(slog.DiscardHandler)})
+	c, err := cdp.New(
+		cdp.Config{BaseURL: srv.URL, Scope: cdp.DefaultScope}.WithSandboxDefaults(),
+		cdp.Options{Logger: slog.New(slog.DiscardHandler)},
+	)
 	if err != nil {
 		t.Fatal(err)
 	}

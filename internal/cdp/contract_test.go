@@ -126,7 +126,8 @@ func TestOnboardAcceptedCarriesStatusesAndRequestID(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	res := h.client.Onboard(t.Context(), cdptest.AECustomer())
-	if res.Customer.CustomerStatus != "ACTIVE" || res.Customer.AMLScanStatus != "Accepted" || !cdpRequestID.MatchString(res.RequestID) {
+	if res.Customer.CustomerStatus != "ACTIVE" || res.Customer.AMLScanStatus != "Accepted" ||
+		!cdpRequestID.MatchString(res.RequestID) {
 		t.Fatalf("got %+v, request id %q", res.Customer, res.RequestID)
 	}
 }
@@ -151,7 +152,11 @@ func TestOnboardIsNeverRetried(t *testing.T) {
 	h := newHarness(t)
 	res := h.client.Onboard(t.Context(), cdptest.SetID(cdptest.AECustomer(), "784195556789014"))
 	if !res.Retryable() || len(h.requests(cdp.OnboardPath)) != 1 {
-		t.Fatalf("retryable %v after %d onboard requests; want retryable after exactly 1", res.Retryable(), len(h.requests(cdp.OnboardPath)))
+		t.Fatalf(
+			"retryable %v after %d onboard requests; want retryable after exactly 1",
+			res.Retryable(),
+			len(h.requests(cdp.OnboardPath)),
+		)
 	}
 }
 
@@ -165,7 +170,13 @@ func TestOnboardThenLookup(t *testing.T) {
 		first := h.client.Onboard(ctx, cdptest.AECustomer())
 		found := h.client.Lookup(ctx, "4", "784199554586091")
 		if found.Outcome != cdp.Found || found.ECRN != first.ECRN || found.Customer.FirstName != "Fatima" {
-			t.Fatalf("lookup after onboard = %v %q %q; want found under %q", found.Outcome, found.ECRN, found.Customer.FirstName, first.ECRN)
+			t.Fatalf(
+				"lookup after onboard = %v %q %q; want found under %q",
+				found.Outcome,
+				found.ECRN,
+				found.Customer.FirstName,
+				first.ECRN,
+			)
 		}
 		again := h.client.Onboard(ctx, cdptest.AECustomer())
 		if again.Outcome != cdp.AlreadyExists || again.ECRN != first.ECRN {
@@ -206,7 +217,11 @@ func TestUpdateContract(t *testing.T) {
 		h.forget()
 		res := h.client.Update(ctx, "", cdptest.AECustomer())
 		if res.Outcome != cdp.InvalidRequest || len(h.requests(cdp.OnboardPath)) != 0 {
-			t.Fatalf("got %v after %d requests; want invalid request and none sent", res.Outcome, len(h.requests(cdp.OnboardPath)))
+			t.Fatalf(
+				"got %v after %d requests; want invalid request and none sent",
+				res.Outcome,
+				len(h.requests(cdp.OnboardPath)),
+			)
 		}
 	})
 }
@@ -284,7 +299,9 @@ func TestTokenContract(t *testing.T) {
 		h.forget()
 		h.client.Lookup(t.Context(), "4", "784199012345676")
 		form := h.requests(cdp.TokenPath)[0].form
-		if form.Get("grant_type") != "refresh_token" || form.Get("refresh_token") == "" || form.Get("client_secret") == "" || form.Has("password") || form.Has("username") {
+		if form.Get("grant_type") != "refresh_token" || form.Get("refresh_token") == "" || form.Get("client_secret") == "" ||
+			form.Has("password") ||
+			form.Has("username") {
 			t.Errorf("refresh form has keys %v", keys(form))
 		}
 	})
@@ -292,7 +309,11 @@ func TestTokenContract(t *testing.T) {
 		h := newHarness(t, withClient(func(c *cdp.Config) { c.Password = "wrong" }))
 		check(t, h.client.Lookup(t.Context(), "4", "784199012345676"), want{cdp.AuthFailed, 401, 0})
 		if len(h.requests(cdp.TokenPath)) != 1 || len(h.requests(cdp.LookupPath)) != 0 {
-			t.Errorf("%d token and %d lookup requests; want 1 and 0", len(h.requests(cdp.TokenPath)), len(h.requests(cdp.LookupPath)))
+			t.Errorf(
+				"%d token and %d lookup requests; want 1 and 0",
+				len(h.requests(cdp.TokenPath)),
+				len(h.requests(cdp.LookupPath)),
+			)
 		}
 	})
 }

@@ -54,7 +54,11 @@ func withFront(f func(http.Handler) http.Handler) option {
 
 func newHarness(t *testing.T, opts ...option) *harness {
 	t.Helper()
-	h := &harness{t: t, clock: cdptest.NewClock(time.Date(2025, time.March, 3, 9, 0, 0, 0, time.UTC)), reg: prometheus.NewRegistry()}
+	h := &harness{
+		t:     t,
+		clock: cdptest.NewClock(time.Date(2025, time.March, 3, 9, 0, 0, 0, time.UTC)),
+		reg:   prometheus.NewRegistry(),
+	}
 	h.sbCfg = sandbox.DefaultConfig()
 	h.sbCfg.Now, h.sbCfg.Seed = h.clock.Now, 1
 	h.cdpCfg = cdp.Config{Scope: cdp.DefaultScope, Timeout: 5 * time.Second}.WithSandboxDefaults()
@@ -73,7 +77,10 @@ func newHarness(t *testing.T, opts ...option) *harness {
 
 func (h *harness) newClient(cfg cdp.Config) *cdp.Client {
 	h.t.Helper()
-	c, err := cdp.New(cfg, cdp.Options{Registerer: h.reg, Logger: slog.New(slog.NewJSONHandler(&h.logs, nil)), Now: h.clock.Now})
+	c, err := cdp.New(
+		cfg,
+		cdp.Options{Registerer: h.reg, Logger: slog.New(slog.NewJSONHandler(&h.logs, nil)), Now: h.clock.Now},
+	)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -92,7 +99,11 @@ func (h *harness) restart() {
 
 func (h *harness) record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		seen := seenRequest{path: r.URL.Path, requestID: r.Header.Get("X-Request-ID"), bearer: strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")}
+		seen := seenRequest{
+			path:      r.URL.Path,
+			requestID: r.Header.Get("X-Request-ID"),
+			bearer:    strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "),
+		}
 		if r.URL.Path == cdp.TokenPath {
 			body, _ := io.ReadAll(r.Body)
 			r.Body = io.NopCloser(bytes.NewReader(body))

@@ -94,8 +94,22 @@ func TestLogLinesHoldNoSecretsOrPersonalData(t *testing.T) {
 		forbidden = append(forbidden, s.form.Get("refresh_token"), s.form.Get("client_secret"), s.form.Get("password"))
 	}
 	forbidden = append(forbidden, h.bearers()...)
-	forbidden = append(forbidden, "wrong-password", cdp.SandboxUsername, ae["first_name"].(string), ae["last_name"].(string), ae["email_id"].(string), ae["primary_mobile_number"].(string),
-		aeID, "784199012345676", "784196645678903", "784197734567890", "ZAFAR", accepted.ECRN, zafarECRN)
+	forbidden = append(
+		forbidden,
+		"wrong-password",
+		cdp.SandboxUsername,
+		ae["first_name"].(string),
+		ae["last_name"].(string),
+		ae["email_id"].(string),
+		ae["primary_mobile_number"].(string),
+		aeID,
+		"784199012345676",
+		"784196645678903",
+		"784197734567890",
+		"ZAFAR",
+		accepted.ECRN,
+		zafarECRN,
+	)
 	lines := strings.Split(strings.TrimSpace(h.logs.String()), "\n")
 	apiLines := 0
 	for _, line := range lines {

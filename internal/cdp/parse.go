@@ -132,7 +132,10 @@ func success(ep endpoint, res Result, env envelope) Result {
 	if !ecrnPattern.MatchString(d.ECRN) {
 		return unexpected(res, fmt.Errorf("%w: success without a numeric ecrn", errUnexpectedShape))
 	}
-	res.Outcome, res.ECRN, res.Customer, res.RequestID = ep.success, d.ECRN, d.CustomerRecord, env.requestID
+	res.Outcome = ep.success
+	res.ECRN = d.ECRN
+	res.Customer = d.CustomerRecord
+	res.RequestID = env.requestID
 	return res
 }
 

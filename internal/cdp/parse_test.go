@@ -51,7 +51,13 @@ func TestParseKeepsTheCodeOfAnUnknownAnswer(t *testing.T) {
 
 func TestParseKeepsDetailsOfAnyShape(t *testing.T) {
 	t.Parallel()
-	res := parse(onboardEndpoint, 400, []byte(`{"status":"failure","statusCode":400,"errorCode":40002,"details":{"first_name":"is mandatory","id_details":["x"]}}`))
+	res := parse(
+		onboardEndpoint,
+		400,
+		[]byte(
+			`{"status":"failure","statusCode":400,"errorCode":40002,"details":{"first_name":"is mandatory","id_details":["x"]}}`,
+		),
+	)
 	if res.Details["first_name"] != "is mandatory" || res.Details["id_details"] != `["x"]` {
 		t.Fatalf("details %v", res.Details)
 	}
@@ -92,7 +98,8 @@ func successBody(status int, body []byte) bool {
 	var m map[string]any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	if status != 200 || dec.Decode(&m) != nil || m["status"] != "success" || m["errorCode"] != nil || m["error_code"] != nil {
+	if status != 200 || dec.Decode(&m) != nil || m["status"] != "success" || m["errorCode"] != nil ||
+		m["error_code"] != nil {
 		return false
 	}
 	codes := 0

@@ -164,7 +164,19 @@ func (c *Client) grant(ctx context.Context, form url.Values) (token, error) {
 	if err != nil {
 		outcome = tokenFailure(err).Outcome.String()
 	}
-	c.record(ctx, callLog{endpoint: "token", outcome: outcome, failed: err != nil, status: status, attempts: 1, grant: form.Get("grant_type"), err: err}, start)
+	c.record(
+		ctx,
+		callLog{
+			endpoint: "token",
+			outcome:  outcome,
+			failed:   err != nil,
+			status:   status,
+			attempts: 1,
+			grant:    form.Get("grant_type"),
+			err:      err,
+		},
+		start,
+	)
 	return t, err
 }
 

@@ -161,12 +161,22 @@ func TestTokenEndpointDownMakesNoRetryStorm(t *testing.T) {
 	}
 	wg.Wait()
 	failing := h.client.TokenFailingSince()
-	t.Logf("50 lookups: %d token requests, %d lookups sent", len(h.requests(cdp.TokenPath)), len(h.requests(cdp.LookupPath)))
+	t.Logf(
+		"50 lookups: %d token requests, %d lookups sent",
+		len(h.requests(cdp.TokenPath)),
+		len(h.requests(cdp.LookupPath)),
+	)
 	if n := len(h.requests(cdp.TokenPath)); n != 1 || len(h.requests(cdp.LookupPath)) != 0 {
 		t.Errorf("%d token requests, %d lookups sent; want 1 and 0", n, len(h.requests(cdp.LookupPath)))
 	}
-	if !failing.Equal(h.clock.Now()) || gauge(t, h, "cdp_token_endpoint_up") != 0 || strings.Count(h.logText(), `"level":"ERROR"`) != 1 {
-		t.Errorf("operator signal: failing since %v, gauge %v, log:\n%s", failing, gauge(t, h, "cdp_token_endpoint_up"), h.logText())
+	if !failing.Equal(h.clock.Now()) || gauge(t, h, "cdp_token_endpoint_up") != 0 ||
+		strings.Count(h.logText(), `"level":"ERROR"`) != 1 {
+		t.Errorf(
+			"operator signal: failing since %v, gauge %v, log:\n%s",
+			failing,
+			gauge(t, h, "cdp_token_endpoint_up"),
+			h.logText(),
+		)
 	}
 	h.sbCfg.TokenFail = false
 	h.restart()
@@ -174,8 +184,13 @@ func TestTokenEndpointDownMakesNoRetryStorm(t *testing.T) {
 	if res := h.client.Lookup(t.Context(), "4", "784199012345676"); res.Outcome != cdp.Found {
 		t.Fatalf("after the cool-down: %v (%v)", res.Outcome, res.Err)
 	}
-	if !h.client.TokenFailingSince().IsZero() || gauge(t, h, "cdp_token_endpoint_up") != 1 || !strings.Contains(h.logText(), "token endpoint recovered") {
-		t.Errorf("recovery not signalled: since %v, gauge %v", h.client.TokenFailingSince(), gauge(t, h, "cdp_token_endpoint_up"))
+	if !h.client.TokenFailingSince().IsZero() || gauge(t, h, "cdp_token_endpoint_up") != 1 ||
+		!strings.Contains(h.logText(), "token endpoint recovered") {
+		t.Errorf(
+			"recovery not signalled: since %v, gauge %v",
+			h.client.TokenFailingSince(),
+			gauge(t, h, "cdp_token_endpoint_up"),
+		)
 	}
 }
 

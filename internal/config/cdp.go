@@ -34,7 +34,10 @@ func (p *parser) cdpBaseURL(name string) string {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		p.fail(name, fmt.Sprintf("%q is not an http(s) URL such as https://drap-sandbox.digitnine.com, or %q", raw, cdp.SandboxBaseURL))
+		p.fail(
+			name,
+			fmt.Sprintf("%q is not an http(s) URL such as https://drap-sandbox.digitnine.com, or %q", raw, cdp.SandboxBaseURL),
+		)
 	}
 	return raw
 }

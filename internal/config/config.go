@@ -113,7 +113,10 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.LocalLogin = p.boolean("PORTAL_LOCAL_LOGIN", true)
 	c.BreakGlassAdmin = p.str("PORTAL_BREAK_GLASS_ADMIN", "")
 	if c.OIDC.Enabled() && c.SecretsKey == "" && !c.Embedded() {
-		p.fail("PORTAL_SECRETS_KEY", "is required with PORTAL_OIDC_ISSUER: sessions keep the provider's tokens encrypted under it")
+		p.fail(
+			"PORTAL_SECRETS_KEY",
+			"is required with PORTAL_OIDC_ISSUER: sessions keep the provider's tokens encrypted under it",
+		)
 	}
 	if !c.LocalLogin && !c.OIDC.Enabled() {
 		p.fail("PORTAL_LOCAL_LOGIN", "false needs PORTAL_OIDC_ISSUER: nobody could sign in")
@@ -251,7 +254,8 @@ func (p *parser) s3(used bool) S3 {
 			p.fail(name, "required when PORTAL_BLOB_STORE is s3")
 		}
 	}
-	if u, err := url.Parse(s.Endpoint); s.Endpoint != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+	if u, err := url.Parse(s.Endpoint); s.Endpoint != "" &&
+		(err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		p.fail("PORTAL_S3_ENDPOINT", fmt.Sprintf("%q is not an http:// or https:// address", s.Endpoint))
 	}
 	return s

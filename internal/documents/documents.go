@@ -50,7 +50,10 @@ func reject(format string, args ...any) error {
 
 // ErrTooLarge is the rejection of a file over MaxFileSize.
 var ErrTooLarge = &Rejection{Kind: TooLarge,
-	Message: fmt.Sprintf("The file is larger than %d MB. Take the photo at a lower resolution or scan the report again.", MaxFileSize>>20)}
+	Message: fmt.Sprintf(
+		"The file is larger than %d MB. Take the photo at a lower resolution or scan the report again.",
+		MaxFileSize>>20,
+	)}
 
 // File is an upload as it arrived: its bytes, read where they lie (bytes.Reader, or a
 // spooled temporary file).
@@ -140,8 +143,12 @@ func Prepare(kind string, f File) (Prepared, error) {
 		return Prepared{}, err
 	}
 	if len(p.Data) > contract.MaxDocument { // photos are re-encoded by now: this bites PDFs
-		return Prepared{}, reject("The file is %.1f MB; the CDP accepts at most %d MB per document. Scan the report again at a lower resolution, or print it to a smaller PDF.",
-			float64(len(p.Data))/(1<<20), contract.MaxDocument>>20)
+		return Prepared{}, reject(
+			"The file is %.1f MB; the CDP accepts at most %d MB per document. Scan the report again at a lower resolution, or "+
+				"print it to a smaller PDF.",
+			float64(len(p.Data))/(1<<20),
+			contract.MaxDocument>>20,
+		)
 	}
 	sum := sha256.Sum256(p.Data)
 	p.SHA256 = sum[:]

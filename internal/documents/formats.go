@@ -64,7 +64,8 @@ func hiddenContent(data []byte, format string) bool {
 	if format != formatPDF && bytes.Contains(data, []byte("%PDF-")) {
 		return true
 	}
-	if bytes.Contains(data, []byte("PK\x03\x04")) && bytes.Contains(data[max(0, len(data)-zipEndSearch):], []byte("PK\x05\x06")) {
+	if bytes.Contains(data, []byte("PK\x03\x04")) &&
+		bytes.Contains(data[max(0, len(data)-zipEndSearch):], []byte("PK\x05\x06")) {
 		return true
 	}
 	const window = 64 << 10

@@ -35,7 +35,12 @@ func TestHiddenPDFAndZIP(t *testing.T) {
 	}{
 		{"a PDF in a photo", slicesConcat(body, []byte("%PDF-1.7\n1 0 obj"), body), formatJPEG, true},
 		{"a PDF's own header", slicesConcat([]byte("%PDF-1.7\n"), body), formatPDF, false},
-		{"a ZIP archive", slicesConcat(body, []byte("PK\x03\x04\x14\x00"), body, []byte("PK\x05\x06"), make([]byte, 18)), formatPDF, true},
+		{
+			"a ZIP archive",
+			slicesConcat(body, []byte("PK\x03\x04\x14\x00"), body, []byte("PK\x05\x06"), make([]byte, 18)),
+			formatPDF,
+			true,
+		},
 		{"a ZIP header by chance", slicesConcat(body, []byte("PK\x03\x04"), body), formatPNG, false},
 	}
 	for _, tc := range cases {

@@ -17,7 +17,10 @@ import (
 // as it came.
 func preparePDF(data []byte) (Prepared, error) {
 	if f := sniff(data); f != formatPDF {
-		return Prepared{}, reject("An e-KYC report must be a PDF document; this file is %s. Its name and type are not what counts: its content is.", f)
+		return Prepared{}, reject(
+			"An e-KYC report must be a PDF document; this file is %s. Its name and type are not what counts: its content is.",
+			f,
+		)
 	}
 	tail := data[max(0, len(data)-2048):]
 	if !bytes.Contains(tail, []byte("%%EOF")) || !bytes.Contains(data, []byte("startxref")) {
@@ -31,7 +34,10 @@ func preparePDF(data []byte) (Prepared, error) {
 		return Prepared{}, refusePDF(found...)
 	}
 	if hiddenContent(data, formatPDF) {
-		return Prepared{}, reject("The PDF also holds content of another kind (a web page, script or archive). Print it to a plain PDF and upload that.")
+		return Prepared{}, reject(
+			"The PDF also holds content of another kind (a web page, script or archive). Print it to a plain PDF " +
+				"and upload that.",
+		)
 	}
 	return Prepared{ContentType: "application/pdf", Data: data}, nil
 }
@@ -40,12 +46,16 @@ var errDamagedPDF = reject("The PDF is damaged or incomplete. Download or scan t
 
 // errNoPDFChecker answers a report upload on a machine without qpdf: nothing is stored.
 var errNoPDFChecker = &Rejection{Kind: CannotCheck,
-	Message: "The portal cannot check PDF reports at the moment (its PDF checker, qpdf, is not installed). Tell your administrator; photos can still be uploaded."}
+	Message: "The portal cannot check PDF reports at the moment (its PDF checker, qpdf, is not installed). Tell your " +
+		"administrator; photos can still be uploaded."}
 
 // refusePDF names what was found in a report.
 func refusePDF(found ...string) error {
-	return reject("The PDF contains %s, which the portal does not accept. Print it to a plain PDF (no scripts, attachments, forms or links) and upload that.",
-		strings.Join(found, ", "))
+	return reject(
+		"The PDF contains %s, which the portal does not accept. Print it to a plain PDF (no scripts, attachments, forms or "+
+			"links) and upload that.",
+		strings.Join(found, ", "),
+	)
 }
 
 // What a report may not hold, as named to the agent, in the order named.

@@ -51,7 +51,10 @@ func preparePhoto(kind string, f File) (Prepared, error) {
 	}
 	format := sniff(head)
 	if format != formatJPEG && format != formatPNG {
-		return Prepared{}, reject("A photo must be a JPEG or PNG image; this file is %s. Its name and type are not what counts: its content is.", format)
+		return Prepared{}, reject(
+			"A photo must be a JPEG or PNG image; this file is %s. Its name and type are not what counts: its content is.",
+			format,
+		)
 	}
 	cfg, _, err := image.DecodeConfig(io.NewSectionReader(f, 0, f.Size()))
 	if err != nil {
@@ -73,7 +76,9 @@ func preparePhoto(kind string, f File) (Prepared, error) {
 	}
 	img, err := decode(io.NewSectionReader(f, 0, f.Size()), format)
 	if err != nil {
-		return Prepared{}, reject("The image is damaged or incomplete: it could not be read to the end. Take the photo again.")
+		return Prepared{}, reject(
+			"The image is damaged or incomplete: it could not be read to the end. Take the photo again.",
+		)
 	}
 	// The decoded photo is garbage once scaled: encoding needs only the stored size.
 	return encodePhoto(kind, uprightYCbCr(img, StoredEdge, orient))
@@ -91,18 +96,33 @@ func checkWhole(f File, format string) error {
 		end = jpegEnd(data)
 	}
 	if trailing(data, end) || hiddenContent(data, format) {
-		return reject("The file is %s with something else hidden in it (data after the image, a script, web page, PDF or archive). Save the photo again as a plain image.", format)
+		return reject(
+			"The file is %s with something else hidden in it (data after the image, a script, web page, PDF or archive). Save "+
+				"the photo again as a plain image.",
+			format,
+		)
 	}
 	return nil
 }
 
 func checkSize(kind string, w, h int) error {
 	if w*h > MaxPixels || w > 50_000 || h > 50_000 {
-		return reject("The image is %d×%d pixels, over the limit of %d megapixels. Use a smaller photo.", w, h, MaxPixels/1_000_000)
+		return reject(
+			"The image is %d×%d pixels, over the limit of %d megapixels. Use a smaller photo.",
+			w,
+			h,
+			MaxPixels/1_000_000,
+		)
 	}
 	long, short := max(w, h), min(w, h)
 	if want := minSize[kind]; long < want[0] || short < want[1] {
-		return reject("The image is %d×%d pixels; this document needs at least %d×%d. Take the photo closer or at a higher resolution.", w, h, want[0], want[1])
+		return reject(
+			"The image is %d×%d pixels; this document needs at least %d×%d. Take the photo closer or at a higher resolution.",
+			w,
+			h,
+			want[0],
+			want[1],
+		)
 	}
 	return nil
 }
@@ -145,19 +165,33 @@ func orientation8(o int, b image.Rectangle, sx, sy float64) f64.Aff3 {
 	var a, bb, c, d, e, f float64 // dx = a·x + bb·y + c, dy = d·x + e·y + f
 	switch o {
 	case 2: // mirrored
-		a, c, e = -sx, dw, sy
+		a = -sx
+		c = dw
+		e = sy
 	case 3: // upside down
-		a, c, e, f = -sx, dw, -sy, dh
+		a = -sx
+		c = dw
+		e = -sy
+		f = dh
 	case 4: // upside down, mirrored
-		a, e, f = sx, -sy, dh
+		a = sx
+		e = -sy
+		f = dh
 	case 5: // transposed
 		bb, d = sx, sy
 	case 6: // turned 90° counter-clockwise when taken: turn clockwise
-		bb, c, d = -sx, dw, sy
+		bb = -sx
+		c = dw
+		d = sy
 	case 7: // transversed
-		bb, c, d, f = -sx, dw, -sy, dh
+		bb = -sx
+		c = dw
+		d = -sy
+		f = dh
 	case 8: // turn counter-clockwise
-		bb, d, f = sx, -sy, dh
+		bb = sx
+		d = -sy
+		f = dh
 	default:
 		a, e = sx, sy
 	}

@@ -120,10 +120,14 @@ func resample(dst []byte, dstStride, dw, dh int, src []byte, srcStride, sw, sh, 
 		xs, ys = newAxis(dw, sw, 1, o.revX), newAxis(dh, sh, srcStride, o.revY)
 	}
 	for y := range dh {
-		r0, r1, wy := ys.off0[y], ys.off1[y], ys.w[y]
+		r0 := ys.off0[y]
+		r1 := ys.off1[y]
+		wy := ys.w[y]
 		row := dst[y*dstStride : y*dstStride+dw]
 		for x := range row {
-			c0, c1, wx := xs.off0[x], xs.off1[x], xs.w[x]
+			c0 := xs.off0[x]
+			c1 := xs.off1[x]
+			wx := xs.w[x]
 			a, b := int(src[r0+c0]), int(src[r0+c1])
 			c, d := int(src[r1+c0]), int(src[r1+c1])
 			top, bottom := a<<8+(b-a)*wx, c<<8+(d-c)*wx

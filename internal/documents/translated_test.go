@@ -14,8 +14,12 @@ func TestRefusalsReadInEveryLanguage(t *testing.T) {
 	refusals := []string{
 		ErrTooLarge.Message,
 		errNoPDFChecker.Message,
-		reject("The file is %.1f MB; the CDP accepts at most %d MB per document. Scan the report again at a lower resolution, or print it to a smaller PDF.",
-			6.2, 5).Error(),
+		reject(
+			"The file is %.1f MB; the CDP accepts at most %d MB per document. Scan the report again at a lower resolution, or "+
+				"print it to a smaller PDF.",
+			6.2,
+			5,
+		).Error(),
 	}
 	for _, code := range []string{"ar", "ms"} {
 		for _, english := range refusals {

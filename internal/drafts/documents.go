@@ -21,7 +21,9 @@ var ErrNoDocument = errors.New("no such document")
 
 // Upload checks file as the draft's document of kind and stores it, replacing the one
 // before; a refusal is audited with its reason and returned as a *documents.Rejection.
-func (s *Service) Upload(ctx context.Context, u store.User, id int64, kind string, file documents.File) (store.Document, error) {
+func (s *Service) Upload(
+	ctx context.Context, u store.User, id int64, kind string, file documents.File,
+) (store.Document, error) {
 	if !slices.Contains(packs.DocumentKinds, kind) {
 		return store.Document{}, ErrNoDocument
 	}
@@ -62,7 +64,9 @@ func (s *Service) recordRejection(ctx context.Context, d Draft, kind string, r *
 	return r
 }
 
-func (s *Service) store(ctx context.Context, u store.User, id int64, kind string, p documents.Prepared) (store.Document, error) {
+func (s *Service) store(
+	ctx context.Context, u store.User, id int64, kind string, p documents.Prepared,
+) (store.Document, error) {
 	doc := store.Document{DraftID: id, Kind: kind, ContentType: p.ContentType, Size: len(p.Data),
 		Width: p.Width, Height: p.Height, SHA256: p.SHA256, Warnings: p.Warnings, UploadedBy: u.ID, UploadedAt: s.Now()}
 	err := audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
@@ -72,7 +76,12 @@ func (s *Service) store(ctx context.Context, u store.User, id int64, kind string
 		}
 		n, err := store.CountUploads(ctx, tx, id)
 		if err == nil && n >= documents.MaxUploads {
-			err = &documents.Rejection{Kind: documents.LimitReached, Message: "This draft has received the most uploads allowed (" + strconv.Itoa(documents.MaxUploads) + "). Ask a supervisor."}
+			err = &documents.Rejection{
+				Kind: documents.LimitReached,
+				Message: "This draft has received the most uploads allowed (" + strconv.Itoa(
+					documents.MaxUploads,
+				) + "). Ask a supervisor.",
+			}
 		}
 		if err != nil {
 			return audit.Event{}, err
@@ -91,7 +100,9 @@ func (s *Service) store(ctx context.Context, u store.User, id int64, kind string
 }
 
 // replace takes out the current document of kind, if any, and names the action.
-func (s *Service) replace(ctx context.Context, tx pgx.Tx, u store.User, d Draft, kind string) (audit.Action, map[string]any, error) {
+func (s *Service) replace(
+	ctx context.Context, tx pgx.Tx, u store.User, d Draft, kind string,
+) (audit.Action, map[string]any, error) {
 	old, err := store.CurrentDocument(ctx, tx, d.ID, kind)
 	if errors.Is(err, store.ErrNotFound) {
 		return audit.DocumentUploaded, nil, nil
@@ -133,7 +144,9 @@ func (s *Service) Documents(ctx context.Context, id int64) ([]store.Document, er
 }
 
 // Document returns a draft's document of kind (its thumbnail when thumb), recording the view.
-func (s *Service) Document(ctx context.Context, u store.User, id int64, kind string, thumb bool) (store.Document, []byte, error) {
+func (s *Service) Document(
+	ctx context.Context, u store.User, id int64, kind string, thumb bool,
+) (store.Document, []byte, error) {
 	var doc store.Document
 	var data []byte
 	err := audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
@@ -169,9 +182,17 @@ func (s *Service) AcceptWarnings(ctx context.Context, u store.User, id int64, ki
 	if l := len([]rune(reason)); l < 3 || l > 500 {
 		return FieldErrors{"reason": "Say in 3 to 500 characters why this photo is good enough."}
 	}
-	return s.changeDocument(ctx, u, id, kind, audit.DocumentWarningsAccepted, reason, func(tx pgx.Tx, doc store.Document) error {
-		return store.SetWarningReason(ctx, tx, doc.ID, reason)
-	})
+	return s.changeDocument(
+		ctx,
+		u,
+		id,
+		kind,
+		audit.DocumentWarningsAccepted,
+		reason,
+		func(tx pgx.Tx, doc store.Document) error {
+			return store.SetWarningReason(ctx, tx, doc.ID, reason)
+		},
+	)
 }
 
 func (s *Service) changeDocument(ctx context.Context, u store.User, id int64, kind string, action audit.Action,

@@ -123,7 +123,12 @@ func (s *Service) judge(ctx context.Context, u store.User, id int64, d store.Dra
 func (s *Service) withPack(d store.DraftRow) (Draft, error) {
 	p, ok := s.Packs.Get(d.Country, d.PackVersion)
 	if !ok {
-		return Draft{}, fmt.Errorf("drafts: draft %d is pinned to %s pack v%d, which this build lacks", d.ID, d.Country, d.PackVersion)
+		return Draft{}, fmt.Errorf(
+			"drafts: draft %d is pinned to %s pack v%d, which this build lacks",
+			d.ID,
+			d.Country,
+			d.PackVersion,
+		)
 	}
 	return Draft{DraftRow: d, Pack: p}, nil
 }
@@ -193,7 +198,9 @@ func (s *Service) Discard(ctx context.Context, u store.User, id int64, reason st
 }
 
 // Reuse lists the other drafts of the same identity document.
-func (s *Service) Reuse(ctx context.Context, issuedCountry, idType, number string, except int64) ([]store.DraftSummary, error) {
+func (s *Service) Reuse(
+	ctx context.Context, issuedCountry, idType, number string, except int64,
+) ([]store.DraftSummary, error) {
 	return store.DraftsWithIDNumber(ctx, s.DB.Pool, issuedCountry, idType, number, except)
 }
 

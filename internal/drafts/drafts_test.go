@@ -74,7 +74,11 @@ func TestPackPinning(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
 	u := agent(t, db)
-	id, err := service(t, db, registry(t, false)).Create(ctx, u, NewDraft{Country: "AE", IDType: "4", IDNumber: "784199012345676"})
+	id, err := service(
+		t,
+		db,
+		registry(t, false),
+	).Create(ctx, u, NewDraft{Country: "AE", IDType: "4", IDNumber: "784199012345676"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +88,11 @@ func TestPackPinning(t *testing.T) {
 		t.Fatal(err)
 	}
 	if old.Pack.Version != 1 || required(old, "place_of_birth") {
-		t.Errorf("open draft now under v%d (place of birth required: %v), want v1 rules", old.Pack.Version, required(old, "place_of_birth"))
+		t.Errorf(
+			"open draft now under v%d (place of birth required: %v), want v1 rules",
+			old.Pack.Version,
+			required(old, "place_of_birth"),
+		)
 	}
 	newID, err := upgraded.Create(ctx, u, NewDraft{Country: "AE", IDType: "4", IDNumber: "784199554586091"})
 	if err != nil {

@@ -28,8 +28,12 @@ func Review(d Draft, docs []store.Document, today time.Time, returned *store.Ret
 	}
 	for _, sec := range d.Pack.Sections {
 		for _, f := range sec.Fields {
-			if unchanged(d, docs, returned, f.Name) && !slices.ContainsFunc(out, func(i Issue) bool { return i.Field == f.Name }) {
-				out = append(out, Issue{Step: sec.Key, Field: f.Name, Label: f.Label, Message: stillReturned(d.Pack, returned, f.Name)})
+			if unchanged(d, docs, returned, f.Name) &&
+				!slices.ContainsFunc(out, func(i Issue) bool { return i.Field == f.Name }) {
+				out = append(
+					out,
+					Issue{Step: sec.Key, Field: f.Name, Label: f.Label, Message: stillReturned(d.Pack, returned, f.Name)},
+				)
 			}
 		}
 	}
@@ -43,7 +47,10 @@ func Review(d Draft, docs []store.Document, today time.Time, returned *store.Ret
 			out = append(out, Issue{Step: StepDocuments, Field: kind, Label: meta.Label,
 				Message: d.Pack.Say("pack.doc_warnings")})
 		case unchanged(d, docs, returned, kind):
-			out = append(out, Issue{Step: StepDocuments, Field: kind, Label: meta.Label, Message: stillReturned(d.Pack, returned, kind)})
+			out = append(
+				out,
+				Issue{Step: StepDocuments, Field: kind, Label: meta.Label, Message: stillReturned(d.Pack, returned, kind)},
+			)
 		}
 	}
 	return out

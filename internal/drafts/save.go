@@ -111,7 +111,9 @@ func (s *Service) write(ctx context.Context, tx pgx.Tx, u store.User, out *Saved
 		before[name], after[name] = out.before[name], d.Values[name]
 		d.FieldVersions[name] = d.Version
 	}
-	d.UpdatedBy, d.UpdatedByName, d.UpdatedAt = u.ID, u.Username, s.Now()
+	d.UpdatedBy = u.ID
+	d.UpdatedByName = u.Username
+	d.UpdatedAt = s.Now()
 	// The UPDATE and its event go in one round trip: autosave is the portal's most
 	// frequent write (docs/performance.md).
 	b := &pgx.Batch{}

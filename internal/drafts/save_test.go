@@ -50,8 +50,12 @@ func TestEverySaveWritesOneEvent(t *testing.T) {
 		events int
 	}{
 		{1, map[string]string{"first_name": "Zoë"}, 1},
-		{2, map[string]string{"first_name": "Zoë"}, 1},                            // the same value: no change
-		{1, map[string]string{"first_name": "Zoe"}, 1},                            // someone saved it since version 1: a conflict
+		{2, map[string]string{"first_name": "Zoë"}, 1}, // the same value: no change
+		{
+			1,
+			map[string]string{"first_name": "Zoe"},
+			1,
+		}, // someone saved it since version 1: a conflict
 		{2, map[string]string{"last_name": "Haddad", "current_city": "Ajman"}, 2}, // two fields, one event
 	}
 	for i, save := range saves {
@@ -62,7 +66,8 @@ func TestEverySaveWritesOneEvent(t *testing.T) {
 			t.Errorf("after save %d: %d draft.updated events %v, want %d", i+1, len(got), got, save.events)
 		}
 	}
-	if got := events(); len(got) == 2 && got[1] != `{"last_name": "", "current_city": ""} → {"last_name": "Haddad", "current_city": "Ajman"}` {
+	if got := events(); len(got) == 2 &&
+		got[1] != `{"last_name": "", "current_city": ""} → {"last_name": "Haddad", "current_city": "Ajman"}` {
 		t.Errorf("the two-field save's event: %s", got[1])
 	}
 
@@ -72,7 +77,8 @@ func TestEverySaveWritesOneEvent(t *testing.T) {
 
 	// An actor the table refuses (PostgreSQL takes no NUL in text): the save fails whole.
 	refused := audit.WithActor(ctx, audit.Actor{Username: "a\x00b", Role: "agent"})
-	if _, err := s.Save(refused, u, id, 3, map[string]string{"first_name": "Lost"}); err == nil || !strings.Contains(err.Error(), "audit.Record") {
+	if _, err := s.Save(refused, u, id, 3, map[string]string{"first_name": "Lost"}); err == nil ||
+		!strings.Contains(err.Error(), "audit.Record") {
 		t.Fatalf("a save whose event cannot be written: %v, want the event's error", err)
 	}
 	d, err := s.View(ctx, u, id)
@@ -80,7 +86,12 @@ func TestEverySaveWritesOneEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if d.Version != 3 || d.Values["first_name"] != "Zoë" || len(events()) != 2 {
-		t.Errorf("after the failed save: version %d, first name %q, %d events; want 3, Zoë, 2", d.Version, d.Values["first_name"], len(events()))
+		t.Errorf(
+			"after the failed save: version %d, first name %q, %d events; want 3, Zoë, 2",
+			d.Version,
+			d.Values["first_name"],
+			len(events()),
+		)
 	}
 }
 
@@ -104,7 +115,13 @@ func TestConcurrentSavesAreJudgedInTurn(t *testing.T) {
 		var wg sync.WaitGroup
 		for i := range 2 {
 			wg.Go(func() {
-				results[i], errs[i] = s.Save(ctx, u, id, seen, map[string]string{"first_name": fmt.Sprintf("Name%c%c", 'a'+round, 'a'+i)})
+				results[i], errs[i] = s.Save(
+					ctx,
+					u,
+					id,
+					seen,
+					map[string]string{"first_name": fmt.Sprintf("Name%c%c", 'a'+round, 'a'+i)},
+				)
 			})
 		}
 		wg.Wait()

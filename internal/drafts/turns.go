@@ -51,7 +51,9 @@ func (t *turns) take(ctx context.Context, user int64) (release func(), err error
 }
 
 // prepare checks an upload in user's turn: a report (parsed by qpdf, not decoded) needs none.
-func (s *Service) prepare(ctx context.Context, user int64, kind string, file documents.File) (documents.Prepared, error) {
+func (s *Service) prepare(
+	ctx context.Context, user int64, kind string, file documents.File,
+) (documents.Prepared, error) {
 	if kind != "ekyc_report" {
 		release, err := s.photoTurns.take(ctx, user)
 		if err != nil {

@@ -17,7 +17,9 @@ import (
 // a draft under the latest pack of its country, prefilled with record (the CDP's record of
 // the customer by form field), which it keeps to show what the update changes. An update
 // case of the customer already open in the branch is returned instead of a second one.
-func (s *Service) StartUpdate(ctx context.Context, u store.User, in NewDraft, ecrn string, record map[string]string) (int64, error) {
+func (s *Service) StartUpdate(
+	ctx context.Context, u store.User, in NewDraft, ecrn string, record map[string]string,
+) (int64, error) {
 	doc, err := identity.Check(s.Packs, u.Countries, in)
 	if err != nil {
 		return 0, err

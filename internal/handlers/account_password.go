@@ -16,7 +16,11 @@ import (
 // by an administrator must be changed before anything else.
 func (s *Server) accountPasswordShow(c echo.Context) error {
 	u, _ := userOf(c)
-	return render(c, http.StatusOK, pages.AccountPasswordPage(s.chromeT(c, "title.password", ""), u.MustChangePassword, ""))
+	return render(
+		c,
+		http.StatusOK,
+		pages.AccountPasswordPage(s.chromeT(c, "title.password", ""), u.MustChangePassword, ""),
+	)
 }
 
 // accountPasswordChange checks the current password and the policy, then saves the new one;
@@ -28,7 +32,13 @@ func (s *Server) accountPasswordChange(c echo.Context) error {
 	u, _ := userOf(c)
 	form := c.Request().PostForm
 	sess := sessionOf(c)
-	err := s.login.ChangePassword(c.Request().Context(), u, session.Ref(sess), form.Get("current_password"), form.Get("new_password"))
+	err := s.login.ChangePassword(
+		c.Request().Context(),
+		u,
+		session.Ref(sess),
+		form.Get("current_password"),
+		form.Get("new_password"),
+	)
 	var policy auth.PolicyError
 	var locked auth.LockedError
 	switch {

@@ -103,7 +103,11 @@ func (s *Server) accountTOTPConfirm(c echo.Context) error {
 	codes, err := s.login.ConfirmTOTP(c.Request().Context(), u, view.Secret, code)
 	if errors.Is(err, auth.ErrWrongCode) {
 		view.Problem = langOf(c).T("totp.wrong_code")
-		return render(c, http.StatusUnprocessableEntity, pages.AccountTOTPPage(s.chromeT(c, "header_second_factor", ""), view))
+		return render(
+			c,
+			http.StatusUnprocessableEntity,
+			pages.AccountTOTPPage(s.chromeT(c, "header_second_factor", ""), view),
+		)
 	}
 	if err != nil {
 		return err
@@ -113,7 +117,11 @@ func (s *Server) accountTOTPConfirm(c echo.Context) error {
 	if err := s.sessions.Save(c.Request(), c.Response(), sess); err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.AccountTOTPPage(s.chromeT(c, "header_second_factor", ""), pages.AccountTOTP{Codes: codes}))
+	return render(
+		c,
+		http.StatusOK,
+		pages.AccountTOTPPage(s.chromeT(c, "header_second_factor", ""), pages.AccountTOTP{Codes: codes}),
+	)
 }
 
 // totpFirst holds a supervisor or admin who signed in with a password but has no second

@@ -46,7 +46,8 @@ func TestSupervisorEnrolsTheirOwnSecondFactor(t *testing.T) {
 	qr.Body.Close()
 
 	resp = c.post("/account/totp", url.Values{"code": {"000000"}})
-	if body := readBody(t, resp); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "not right") {
+	if body := readBody(t, resp); resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "not right") {
 		t.Fatalf("wrong code: status %d", resp.StatusCode)
 	}
 	code, err := totp.GenerateCode(secret, e.clock.Now())
@@ -104,7 +105,8 @@ func TestPlainSecretsAreSealedAtStart(t *testing.T) {
 		}
 	}
 	u, _ = store.UserByUsername(context.Background(), e.db.Pool, name)
-	if plain, err := testSecrets.Open(u.ID, u.TOTPSecret); err != nil || plain != "JBSWY3DPEHPK3PXP" || !auth.IsSealed(u.TOTPSecret) {
+	if plain, err := testSecrets.Open(u.ID, u.TOTPSecret); err != nil || plain != "JBSWY3DPEHPK3PXP" ||
+		!auth.IsSealed(u.TOTPSecret) {
 		t.Errorf("sealed secret %q opens to %q, %v", u.TOTPSecret, plain, err)
 	}
 	if _, err := testSecrets.Open(u.ID+1, u.TOTPSecret); err == nil {

@@ -46,7 +46,13 @@ func (s *Server) adminUserAction(act userAction) echo.HandlerFunc {
 }
 
 func (s *Server) disableUser(c echo.Context, actorID, id int64, reason string) (notice, password string, err error) {
-	return "Account disabled; its sessions have ended.", "", s.accounts.SetActiveByID(c.Request().Context(), actorID, id, false, reason)
+	return "Account disabled; its sessions have ended.", "", s.accounts.SetActiveByID(
+		c.Request().Context(),
+		actorID,
+		id,
+		false,
+		reason,
+	)
 }
 
 func (s *Server) enableUser(c echo.Context, actorID, id int64, reason string) (notice, password string, err error) {
@@ -59,11 +65,19 @@ func (s *Server) resetPassword(c echo.Context, _, id int64, reason string) (noti
 }
 
 func (s *Server) unlockUser(c echo.Context, _, id int64, reason string) (notice, password string, err error) {
-	return "Sign-in unlocked: the account's failed attempts are forgotten.", "", s.accounts.UnlockByID(c.Request().Context(), id, reason)
+	return "Sign-in unlocked: the account's failed attempts are forgotten.", "", s.accounts.UnlockByID(
+		c.Request().Context(),
+		id,
+		reason,
+	)
 }
 
 func (s *Server) resetTOTP(c echo.Context, _, id int64, reason string) (notice, password string, err error) {
-	return "Second factor removed; enrol a new one with portal user totp.", "", s.accounts.ResetTOTP(c.Request().Context(), id, reason)
+	return "Second factor removed; enrol a new one with portal user totp.", "", s.accounts.ResetTOTP(
+		c.Request().Context(),
+		id,
+		reason,
+	)
 }
 
 func (s *Server) endSession(c echo.Context, _, id int64, reason string) (notice, password string, err error) {

@@ -27,7 +27,12 @@ func (s *Server) adminUserSave(c echo.Context) error {
 		return err
 	}
 	f.ID = id
-	p := auth.Profile{DisplayName: f.DisplayName, Role: f.Role, Branch: f.Branch, Countries: auth.ParseCountries(f.Countries)}
+	p := auth.Profile{
+		DisplayName: f.DisplayName,
+		Role:        f.Role,
+		Branch:      f.Branch,
+		Countries:   auth.ParseCountries(f.Countries),
+	}
 	if f.Errors = fieldErrors(reasonError(reason)); len(f.Errors) > 0 {
 		return s.renderUser(c, id, pages.UserDetail{Form: f})
 	}

@@ -65,7 +65,11 @@ func TestAdminCreatesAnAccountThatMustChangeItsPassword(t *testing.T) {
 	branchtest.Ensure(t, e.db.Pool, "AUH-02")
 	_, form := admin.page("/admin/users/new")
 	if form.Find(`#branch option[value="AUH-02"]`).Length() != 1 || form.Find(`input[name="countries"]`).Length() != 4 {
-		t.Fatalf("the form offers branches %q and %d countries", form.Find(`#branch`).Text(), form.Find(`input[name="countries"]`).Length())
+		t.Fatalf(
+			"the form offers branches %q and %d countries",
+			form.Find(`#branch`).Text(),
+			form.Find(`input[name="countries"]`).Length(),
+		)
 	}
 	resp, doc := postDoc(t, admin, "/admin/users", url.Values{"username": {"Nadia.K"}, "display_name": {"Nadia K"},
 		"role": {"agent"}, "branch": {"AUH-02"}, "countries": {"AE", "MY"}, "reason": {"new hire, ticket 42"}})
@@ -78,7 +82,10 @@ func TestAdminCreatesAnAccountThatMustChangeItsPassword(t *testing.T) {
 		t.Errorf("created %+v", u)
 	}
 	// A reload reads the account's page: the form is not posted again.
-	if got, _ := doc.Find(`[data-testid="user-detail"]`).Attr("data-page-url"); got != fmt.Sprintf("/admin/users/%d", u.ID) {
+	if got, _ := doc.Find(`[data-testid="user-detail"]`).Attr("data-page-url"); got != fmt.Sprintf(
+		"/admin/users/%d",
+		u.ID,
+	) {
 		t.Errorf("the created account's page names %q for a reload", got)
 	}
 	if reason, _, _ := e.lastEvent("user.created"); reason != "new hire, ticket 42" {
@@ -100,7 +107,10 @@ func TestAdminCreatesAnAccountThatMustChangeItsPassword(t *testing.T) {
 	if body := readBody(t, r); r.StatusCode != 422 || !strings.Contains(body, "most common") {
 		t.Errorf("common new password: status %d", r.StatusCode)
 	}
-	r = agent.post("/account/password", url.Values{"current_password": {password}, "new_password": {"nadia's own long phrase"}})
+	r = agent.post(
+		"/account/password",
+		url.Values{"current_password": {password}, "new_password": {"nadia's own long phrase"}},
+	)
 	r.Body.Close()
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("change: status %d", r.StatusCode)
@@ -131,7 +141,12 @@ func TestAdminEditsAProfileFieldByField(t *testing.T) {
 		after != `{"branch": "SHJ-03", "countries": ["AE", "PH"]}` {
 		t.Errorf("user.updated = %q %s -> %s", reason, before, after)
 	}
-	resp, doc = postDoc(t, admin, path, url.Values{"role": {"agent"}, "branch": {"SHJ-03"}, "countries": {"XYZ"}, "reason": {"typo"}})
+	resp, doc = postDoc(
+		t,
+		admin,
+		path,
+		url.Values{"role": {"agent"}, "branch": {"SHJ-03"}, "countries": {"XYZ"}, "reason": {"typo"}},
+	)
 	if resp.StatusCode != 422 || doc.Find(`[data-testid="error-countries"]`).Length() != 1 {
 		t.Errorf("bad country: status %d", resp.StatusCode)
 	}
@@ -283,7 +298,8 @@ func TestAdminUserFormRefusesUnknownBranchesAndCountries(t *testing.T) {
 	}
 	resp, doc = postDoc(t, admin, "/admin/users", url.Values{"username": {"omar"}, "role": {"agent"},
 		"branch": {"DXB-01"}, "countries": {"AE", "FR"}, "reason": {"new hire"}})
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(doc.Find(`#error-countries`).Text(), "pack") {
+	if resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(doc.Find(`#error-countries`).Text(), "pack") {
 		t.Errorf("a country without a pack: %d %q", resp.StatusCode, doc.Find(`#error-countries`).Text())
 	}
 	if _, err := store.UserByUsername(context.Background(), e.db.Pool, "omar"); err == nil {

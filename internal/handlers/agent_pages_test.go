@@ -42,7 +42,10 @@ func TestAgentPagesShowNoInternals(t *testing.T) {
 		readBody(t, agent.post(fmt.Sprintf("/drafts/%d/submit", id), nil))
 		readBody(t, checker.post(fmt.Sprintf("/approvals/%d/claim", id), nil))
 		readBody(t, checker.post(fmt.Sprintf("/approvals/%d/approve", id), url.Values{"password": {"a mistyped password"}}))
-		readBody(t, checker.post(fmt.Sprintf("/approvals/%d/approve", id), url.Values{"password": {"correct horse checker staple"}}))
+		readBody(
+			t,
+			checker.post(fmt.Sprintf("/approvals/%d/approve", id), url.Values{"password": {"correct horse checker staple"}}),
+		)
 	}
 	e.cdpWillRefuse(returned)
 	e.startCaseWorker(o)
@@ -73,10 +76,16 @@ func TestAgentPagesShowNoInternals(t *testing.T) {
 		t.Errorf("the checker's case shows no CDP code either; the walk would not see one: %q", text)
 	}
 	codesShownBare(t, agent, returned)
-	if text, _ := shownText(agent, fmt.Sprintf("/drafts/%d?step=personal", returned)); !strings.Contains(text, fmt.Sprintf("Draft #%d · United Arab Emirates", returned)) {
+	if text, _ := shownText(agent, fmt.Sprintf("/drafts/%d?step=personal", returned)); !strings.Contains(
+		text,
+		fmt.Sprintf("Draft #%d · United Arab Emirates", returned),
+	) {
 		t.Errorf("the draft's title names its country by a code: %q", text)
 	}
-	if text, _ := shownText(agent, fmt.Sprintf("/drafts/%d?step=review", onboarded)); strings.Contains(text, "approves it before") {
+	if text, _ := shownText(agent, fmt.Sprintf("/drafts/%d?step=review", onboarded)); strings.Contains(
+		text,
+		"approves it before",
+	) {
 		t.Errorf("an onboarded case still says a checker will approve it: %q", text)
 	}
 }

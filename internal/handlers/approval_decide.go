@@ -18,7 +18,9 @@ import (
 
 // decide runs a checker's decision on the case of the path, then shows the case again: a
 // refusal is shown on it with its reason.
-func (s *Server) decide(do func(ctx context.Context, u store.User, id int64, form map[string][]string) error) echo.HandlerFunc {
+func (s *Server) decide(
+	do func(ctx context.Context, u store.User, id int64, form map[string][]string) error,
+) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id, err := draftParam(c)
 		if err != nil {

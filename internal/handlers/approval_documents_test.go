@@ -30,8 +30,17 @@ func claimedCase(agent, checker *client, number int64) int64 {
 func (e *env) checkerOf(name, branch string) *client {
 	e.t.Helper()
 	branchtest.Ensure(e.t, e.db.Pool, branch)
-	_, err := e.app.Accounts.CreateUser(context.Background(),
-		auth.NewUser{Username: name, Role: store.RoleSupervisor, Branch: branch, Countries: []string{"AE"}}, checkerPassword, "test")
+	_, err := e.app.Accounts.CreateUser(
+		context.Background(),
+		auth.NewUser{
+			Username:  name,
+			Role:      store.RoleSupervisor,
+			Branch:    branch,
+			Countries: []string{"AE"},
+		},
+		checkerPassword,
+		"test",
+	)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -64,13 +73,23 @@ func TestCheckerViewsTheCaseDocuments(t *testing.T) {
 	resp := checker.do(http.MethodGet, face, nil)
 	body := readBody(t, resp)
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/jpeg" || len(body) == 0 ||
-		!strings.HasPrefix(resp.Header.Get("Content-Security-Policy"), "sandbox") || resp.Header.Get("Cache-Control") != "no-store" {
+		!strings.HasPrefix(
+			resp.Header.Get("Content-Security-Policy"),
+			"sandbox",
+		) || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Errorf("face for its checker: %d %v, %d bytes", resp.StatusCode, resp.Header, len(body))
 	}
 	resp, viewer := checker.page(face + "/view")
-	if src, _ := viewer.Find(`[data-testid="viewer-image"]`).Attr("src"); resp.StatusCode != http.StatusOK || src != face ||
-		viewer.Find(`#zoom-2`).Length() != 1 || viewer.Find(`#rot-90`).Length() != 1 || viewer.Find(`a[download]`).Length() != 0 {
-		t.Errorf("viewer for the checker: %d, image %q; want 200, the case's face, zoom and rotate, no download", resp.StatusCode, src)
+	if src, _ := viewer.Find(`[data-testid="viewer-image"]`).Attr("src"); resp.StatusCode != http.StatusOK ||
+		src != face ||
+		viewer.Find(`#zoom-2`).Length() != 1 ||
+		viewer.Find(`#rot-90`).Length() != 1 ||
+		viewer.Find(`a[download]`).Length() != 0 {
+		t.Errorf(
+			"viewer for the checker: %d, image %q; want 200, the case's face, zoom and rotate, no download",
+			resp.StatusCode,
+			src,
+		)
 	}
 	if back, _ := viewer.Find(`[data-testid="viewer-back"]`).Attr("href"); back != fmt.Sprintf("/approvals/%d", id) {
 		t.Errorf("viewer's way back: %q", back)
@@ -109,11 +128,20 @@ func TestMistypedApprovalPasswordStaysInTheCase(t *testing.T) {
 	described, _ := input.Attr("aria-describedby")
 	if resp.StatusCode != http.StatusForbidden || doc.Find(`[data-testid="approval"]`).Length() != 1 ||
 		doc.Find(`#`+described).Text() == "" || doc.Find(`[data-testid="step-up-error"]`).Length() != 1 {
-		t.Errorf("wrong password: %d, case shown %d, input described by %q; want 403 on the case, the message under the input",
-			resp.StatusCode, doc.Find(`[data-testid="approval"]`).Length(), described)
+		t.Errorf(
+			"wrong password: %d, case shown %d, input described by %q; want 403 on the case, the message under the input",
+			resp.StatusCode,
+			doc.Find(`[data-testid="approval"]`).Length(),
+			described,
+		)
 	}
-	if state := doc.Find(`[data-testid="approval-state"]`).Text(); state != "awaiting approval" || doc.Find(`[data-testid="claimed"]`).Length() != 1 {
-		t.Errorf("after the wrong password: %q, claimed shown %d; want still awaiting and mine", state, doc.Find(`[data-testid="claimed"]`).Length())
+	if state := doc.Find(`[data-testid="approval-state"]`).Text(); state != "awaiting approval" ||
+		doc.Find(`[data-testid="claimed"]`).Length() != 1 {
+		t.Errorf(
+			"after the wrong password: %q, claimed shown %d; want still awaiting and mine",
+			state,
+			doc.Find(`[data-testid="claimed"]`).Length(),
+		)
 	}
 }
 
@@ -132,7 +160,8 @@ func TestCheckerReadsAnswersNotCodes(t *testing.T) {
 		"occupation_id": "Self-employed", "reason_for_acc": "Savings", "date_of_birth": "17 May 1990", "dnfbp": "Yes",
 		"political_exposed_person": "No", "dpms": "No"} {
 		got := strings.TrimSpace(doc.Find(`[data-testid="value-` + name + `"]`).Text())
-		if got == "" || (want != "" && !strings.EqualFold(got, want)) || strings.ContainsAny(got, "0123456789") && name != "date_of_birth" {
+		if got == "" || (want != "" && !strings.EqualFold(got, want)) ||
+			strings.ContainsAny(got, "0123456789") && name != "date_of_birth" {
 			t.Errorf("%s shown as %q, want %q (a label, not a code)", name, got, want)
 		}
 	}
@@ -160,13 +189,15 @@ func TestIDNumberMaskedUntilRevealed(t *testing.T) {
 			t.Errorf("%s shows the ID number as %q, want it masked everywhere on the page", c.page, shown)
 		}
 		_, doc = c.who.page(href)
-		if shown := doc.Find(`[data-testid="` + c.testid + `"]`).Text(); shown != grouped(number) || !strings.HasSuffix(shown, " "+number[len(number)-4:]) {
+		if shown := doc.Find(`[data-testid="` + c.testid + `"]`).Text(); shown != grouped(number) ||
+			!strings.HasSuffix(shown, " "+number[len(number)-4:]) {
 			t.Errorf("%s revealed: %q", href, shown)
 		}
 	}
 	var reveals int
 	err := e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_events WHERE action = 'customer.id_revealed'
-		AND entity_type = 'draft' AND entity_id = $1`, fmt.Sprint(id)).Scan(&reveals)
+		AND entity_type = 'draft' AND entity_id = $1`, fmt.Sprint(id)).
+		Scan(&reveals)
 	if err != nil || reveals != 2 {
 		t.Errorf("reveals recorded: %d (%v), want 2", reveals, err)
 	}

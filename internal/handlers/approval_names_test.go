@@ -18,7 +18,10 @@ func TestCheckerSeesTheArabicNameBesideTheLatinOne(t *testing.T) {
 	path := fmt.Sprintf("/drafts/%d", id)
 	_, doc := agent.page(path + "?step=personal")
 	version, _ := doc.Find(`input[name="version"]`).Attr("value")
-	readBody(t, agent.post(path, url.Values{"version": {version}, "step": {"personal"}, "full_name_arabic": {"Fatima Hassan"}}))
+	readBody(
+		t,
+		agent.post(path, url.Values{"version": {version}, "step": {"personal"}, "full_name_arabic": {"Fatima Hassan"}}),
+	)
 	_, doc = agent.page(path + "?step=personal&check=1")
 	if !strings.Contains(doc.Find("#msg-full_name_arabic").Text(), "Arabic letters") {
 		t.Error("a Latin name in the Arabic field was not refused")

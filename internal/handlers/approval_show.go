@@ -47,12 +47,16 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 		return pages.Approval{}, err
 	}
 	a := pages.Approval{DraftID: id, Country: d.Country, IDLabel: t.Label, IDNumber: shown, Maker: sub.MakerName,
-		Customer: strings.TrimSpace(d.Values["first_name"] + " " + d.Values["last_name"]), CustomerAr: d.Values["full_name_arabic"],
+		Customer: strings.TrimSpace(
+			d.Values["first_name"] + " " + d.Values["last_name"],
+		), CustomerAr: d.Values["full_name_arabic"],
 		State: submission.State(sub.State).Label(), Mine: sub.MakerID == u.ID,
 		UpdateOf: d.UpdateECRN, Updates: updateChanges(d)}
 	s.caseStepUp(c, u, &a)
 	if sub.ClaimExpiresAt.After(s.Now()) {
-		a.ClaimedBy, a.ClaimedByMe, a.ClaimUntil = sub.ClaimedByName, sub.ClaimedBy == u.ID, l.Stamp(sub.ClaimExpiresAt.In(s.zoneOf(ctx, sub.Branch)))
+		a.ClaimedBy = sub.ClaimedByName
+		a.ClaimedByMe = sub.ClaimedBy == u.ID
+		a.ClaimUntil = l.Stamp(sub.ClaimExpiresAt.In(s.zoneOf(ctx, sub.Branch)))
 	}
 	for _, sec := range summary(d) {
 		a.Items = append(a.Items, sec.Items...)
@@ -90,7 +94,9 @@ func (s *Server) approvalView(c echo.Context, id int64) (pages.Approval, error) 
 func (s *Server) caseStepUp(c echo.Context, u store.User, a *pages.Approval) {
 	a.StepUp = "password"
 	if session.SignedInWithSSO(sessionOf(c)) && s.sso != nil {
-		a.StepUp, a.Provider, a.CodeFallback = "provider", s.sso.Name(), u.TOTPSecret != ""
+		a.StepUp = "provider"
+		a.Provider = s.sso.Name()
+		a.CodeFallback = u.TOTPSecret != ""
 	}
 }
 

@@ -29,7 +29,8 @@ func TestAuditCheckpointServesTheSignedNote(t *testing.T) {
 	resp = sup.do(http.MethodGet, "/audit/checkpoint", nil)
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if err != nil || resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
+	if err != nil || resp.StatusCode != http.StatusOK ||
+		!strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
 		t.Fatalf("GET /audit/checkpoint: %d %s (%v)", resp.StatusCode, resp.Header.Get("Content-Type"), err)
 	}
 	served, err := audit.OpenCheckpoint(body, testdb.AuditKey(t).Verifier())

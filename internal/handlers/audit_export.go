@@ -58,7 +58,11 @@ func (s *Server) auditExport(c echo.Context) error {
 		return nil
 	}
 	// The response has started: the failure can no longer become an error page.
-	event.Outcome, event.After = audit.Failure, map[string]any{"filter": filterRecord(q), "id_numbers": exportMasking(reason), "rows": rows}
+	event.Outcome, event.After = audit.Failure, map[string]any{
+		"filter":     filterRecord(q),
+		"id_numbers": exportMasking(reason),
+		"rows":       rows,
+	}
 	return s.audit.Record(context.WithoutCancel(ctx), event)
 }
 

@@ -35,7 +35,10 @@ func (s *Server) auditByID(c echo.Context) error {
 	}
 	f, q := auditFilter(c)
 	ref := s.review.IDRef(number)
-	f.IDNumber, f.IDHMAC, f.Limit, q.IDLast4 = number, ref.HMAC, auditIDPageSize, ref.Last4
+	f.IDNumber = number
+	f.IDHMAC = ref.HMAC
+	f.Limit = auditIDPageSize
+	q.IDLast4 = ref.Last4
 	return s.showAudit(c, f, q, map[string]any{"filter": filterRecord(q), "id": ref})
 }
 
@@ -93,7 +96,8 @@ func eventRow(r audit.Row) pages.AuditEventRow {
 func (s *Server) caseNames(ctx context.Context, rows []audit.Row) (map[string]string, error) {
 	var ids []int64
 	for _, r := range rows {
-		if id, err := strconv.ParseInt(r.EntityID, 10, 64); err == nil && (r.EntityType == "draft" || r.EntityType == "submission") {
+		if id, err := strconv.ParseInt(r.EntityID, 10, 64); err == nil &&
+			(r.EntityType == "draft" || r.EntityType == "submission") {
 			ids = append(ids, id)
 		}
 	}

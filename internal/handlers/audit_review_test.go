@@ -54,7 +54,8 @@ func (e *env) reviewer(role, branch string) *client {
 }
 
 func auditActionsShown(doc *goquery.Document) []string {
-	return doc.Find(`[data-testid="audit-row"] [data-testid="audit-action"]`).Map(func(_ int, s *goquery.Selection) string { return s.Text() })
+	return doc.Find(`[data-testid="audit-row"] [data-testid="audit-action"]`).
+		Map(func(_ int, s *goquery.Selection) string { return s.Text() })
 }
 
 func TestAuditScopeIsTheSupervisorsBranch(t *testing.T) {
@@ -159,7 +160,8 @@ func TestAuditEventShowsTheChangeFieldByField(t *testing.T) {
 	rows := doc.Find(`[data-testid="event-changes"] tbody tr`).Map(func(_ int, s *goquery.Selection) string {
 		return strings.Join(s.Children().Map(func(_ int, cell *goquery.Selection) string { return cell.Text() }), "|")
 	})
-	if !slices.Equal(rows, []string{"city||Dubai", "last_name|HASAN|HASSAN"}) || doc.Find(`[data-testid="event-reason"]`).Text() != "typo" {
+	if !slices.Equal(rows, []string{"city||Dubai", "last_name|HASAN|HASSAN"}) ||
+		doc.Find(`[data-testid="event-reason"]`).Text() != "typo" {
 		t.Errorf("changes = %q", rows)
 	}
 }
@@ -167,7 +169,13 @@ func TestAuditEventShowsTheChangeFieldByField(t *testing.T) {
 func TestAuditExport(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.record(3, "amira", "A", audit.DraftUpdated, map[string]string{"id_number": "784199012345676", "city": "=HYPERLINK(1)"})
+	e.record(
+		3,
+		"amira",
+		"A",
+		audit.DraftUpdated,
+		map[string]string{"id_number": "784199012345676", "city": "=HYPERLINK(1)"},
+	)
 	sup := e.reviewer(store.RoleSupervisor, "A")
 	records := readCSV(t, sup.do(http.MethodGet, "/audit/export?agent=amira", nil))
 	if len(records) != 4 {
@@ -177,7 +185,8 @@ func TestAuditExport(t *testing.T) {
 	if strings.Contains(after, "784199012345676") || !strings.Contains(after, "5676") {
 		t.Errorf("masked export shows %q", after)
 	}
-	if _, _, got := e.lastEvent("audit.exported"); !strings.Contains(got, `"agent": "amira"`) || !strings.Contains(got, `"masked"`) {
+	if _, _, got := e.lastEvent("audit.exported"); !strings.Contains(got, `"agent": "amira"`) ||
+		!strings.Contains(got, `"masked"`) {
 		t.Errorf("audit.exported after = %s", got)
 	}
 	sup.page("/audit")
@@ -185,7 +194,8 @@ func TestAuditExport(t *testing.T) {
 	if !strings.Contains(records[1][14], "784199012345676") {
 		t.Errorf("unmasked export shows %q", records[1][14])
 	}
-	if reason, _, got := e.lastEvent("audit.exported"); reason != "FIU request 2026-118" || !strings.Contains(got, "unmasked") {
+	if reason, _, got := e.lastEvent("audit.exported"); reason != "FIU request 2026-118" ||
+		!strings.Contains(got, "unmasked") {
 		t.Errorf("unmasked export recorded as %q %s", reason, got)
 	}
 	if r := sup.post("/audit/export", url.Values{"reason": {""}}); r.StatusCode != 422 {
@@ -220,7 +230,8 @@ func TestAuditExportIsRecordedBeforeItsFirstByte(t *testing.T) {
 	sup.page("/audit")
 	resp := sup.post("/audit/export?agent=amira", url.Values{"reason": {"quarterly review"}})
 	body := readBody(t, resp)
-	if resp.StatusCode != http.StatusInternalServerError || strings.Contains(body, "784199012345676") || strings.Contains(body, "occurred_at_utc") {
+	if resp.StatusCode != http.StatusInternalServerError || strings.Contains(body, "784199012345676") ||
+		strings.Contains(body, "occurred_at_utc") {
 		t.Errorf("export the trail could not record: %d %s\n%.200s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
 	if _, err := e.db.Pool.Exec(context.Background(), `DROP TRIGGER refuse_exports ON audit_events`); err != nil {
@@ -232,7 +243,8 @@ func TestAuditExportIsRecordedBeforeItsFirstByte(t *testing.T) {
 	if _, err := io.ReadFull(resp.Body, first); err != nil {
 		t.Fatal(err)
 	}
-	if reason, _, after := e.lastEvent("audit.exported"); reason != "quarterly review" || !strings.Contains(after, "unmasked") {
+	if reason, _, after := e.lastEvent("audit.exported"); reason != "quarterly review" ||
+		!strings.Contains(after, "unmasked") {
 		t.Errorf("at the first byte, the export's event is %q %s", reason, after)
 	}
 }
@@ -243,8 +255,12 @@ func TestAuditExportIsRecordedBeforeItsFirstByte(t *testing.T) {
 func TestAuditExportDefusesEveryPart(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	err := audit.RecordAlone(context.Background(), e.db.Pool, audit.Event{Actor: audit.Actor{Username: "amira", Role: "agent", Branch: "A"},
-		Action: audit.DraftDiscarded, EntityType: "draft", EntityID: "9", Reason: "x;=cmd|' /C calc'!A0"})
+	err := audit.RecordAlone(
+		context.Background(),
+		e.db.Pool,
+		audit.Event{Actor: audit.Actor{Username: "amira", Role: "agent", Branch: "A"},
+			Action: audit.DraftDiscarded, EntityType: "draft", EntityID: "9", Reason: "x;=cmd|' /C calc'!A0"},
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +268,8 @@ func TestAuditExportDefusesEveryPart(t *testing.T) {
 	resp := sup.do(http.MethodGet, "/audit/export", nil)
 	body := readBody(t, resp)
 	for _, line := range strings.Split(strings.TrimSuffix(body, "\r\n"), "\r\n") {
-		if !strings.HasPrefix(line, `"`) || !strings.HasSuffix(line, `"`) || strings.Count(line, `","`) != len(exportHeader)-1 {
+		if !strings.HasPrefix(line, `"`) || !strings.HasSuffix(line, `"`) ||
+			strings.Count(line, `","`) != len(exportHeader)-1 {
 			t.Errorf("a line not quoted cell by cell: %s", line)
 		}
 	}
@@ -336,7 +353,8 @@ func TestAuditVerifyFromThePage(t *testing.T) {
 	r := admin.post("/audit/verify", nil)
 	r.Body.Close()
 	_, doc = admin.page("/audit")
-	if banner := doc.Find(`[data-testid="chain-banner"]`).Text(); !strings.Contains(banner, "Chain intact") || !strings.Contains(banner, "whole chain") {
+	if banner := doc.Find(`[data-testid="chain-banner"]`).Text(); !strings.Contains(banner, "Chain intact") ||
+		!strings.Contains(banner, "whole chain") {
 		t.Errorf("banner after verify: %q", banner)
 	}
 	_, err := e.db.Pool.Exec(context.Background(), `ALTER TABLE audit_events DISABLE TRIGGER USER;
@@ -348,7 +366,8 @@ func TestAuditVerifyFromThePage(t *testing.T) {
 	sup := e.reviewer(store.RoleSupervisor, "A")
 	sup.post("/audit/verify", nil).Body.Close()
 	_, doc = sup.page("/audit")
-	if banner := doc.Find(`[data-testid="chain-banner"]`).Text(); !strings.Contains(banner, "BROKEN") || !strings.Contains(banner, "branch A") {
+	if banner := doc.Find(`[data-testid="chain-banner"]`).Text(); !strings.Contains(banner, "BROKEN") ||
+		!strings.Contains(banner, "branch A") {
 		t.Errorf("supervisor's banner after tampering: %q", banner)
 	}
 }
@@ -416,7 +435,8 @@ func TestAuditByIDNumber(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := auditActionsShown(doc); !slices.Equal(got, []string{"draft.created", "customer.searched"}) || resp.StatusCode != 200 {
+	if got := auditActionsShown(doc); !slices.Equal(got, []string{"draft.created", "customer.searched"}) ||
+		resp.StatusCode != 200 {
 		t.Errorf("events about the number: %d %v", resp.StatusCode, got)
 	}
 	var viewed string
@@ -444,7 +464,10 @@ func TestAuditListFoldsViewsAndNamesTheCustomer(t *testing.T) {
 	readBody(t, agent.do(http.MethodGet, fmt.Sprintf("/drafts/%d/documents/face?size=thumb", id), nil))
 	sup := e.reviewer(store.RoleSupervisor, "DXB-01")
 	actions := func(doc *goquery.Document) string {
-		return strings.Join(doc.Find(`[data-testid="audit-action"]`).Map(func(_ int, s *goquery.Selection) string { return s.Text() }), " ")
+		return strings.Join(
+			doc.Find(`[data-testid="audit-action"]`).Map(func(_ int, s *goquery.Selection) string { return s.Text() }),
+			" ",
+		)
 	}
 	_, doc := sup.page("/audit")
 	if got := actions(doc); strings.Contains(got, "viewed") || !strings.Contains(got, "draft.updated") {
@@ -453,7 +476,11 @@ func TestAuditListFoldsViewsAndNamesTheCustomer(t *testing.T) {
 	updated := doc.Find(`[data-testid="audit-row"]`).FilterFunction(func(_ int, s *goquery.Selection) bool {
 		return s.Find(`[data-testid="audit-action"]`).Text() == "draft.updated"
 	})
-	if object := updated.Find(`td:nth-child(4)`).First().Text(); object != fmt.Sprintf("Fatima Hassan · •••• %s (case %d)", number[11:], id) {
+	if object := updated.Find(`td:nth-child(4)`).First().Text(); object != fmt.Sprintf(
+		"Fatima Hassan · •••• %s (case %d)",
+		number[11:],
+		id,
+	) {
 		t.Errorf("object %q, want the customer's name and masked ID", object)
 	}
 	if doc.Find(`.banner-chain-unchecked`).Length() != 1 {

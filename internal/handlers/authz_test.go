@@ -41,7 +41,13 @@ func readMatrix(t *testing.T) []matrixRow {
 	}
 	var rows []matrixRow
 	for _, rec := range records[1:] {
-		row := matrixRow{method: rec[0], route: rec[1], request: rec[2], want: map[string]int{}, location: map[string]string{}}
+		row := matrixRow{
+			method:   rec[0],
+			route:    rec[1],
+			request:  rec[2],
+			want:     map[string]int{},
+			location: map[string]string{},
+		}
 		for i, role := range matrixRoles {
 			cell, location, _ := strings.Cut(rec[3+i], ":")
 			row.location[role] = location

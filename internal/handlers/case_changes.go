@@ -45,6 +45,9 @@ func caseChanges(d drafts.Draft, latest, previous map[string]string) []pages.Cas
 // markChanged flags the case's items that changed since its previous submission.
 func markChanged(a *pages.Approval) {
 	for i := range a.Items {
-		a.Items[i].Changed = slices.ContainsFunc(a.Changed, func(ch pages.CaseChange) bool { return ch.Field == a.Items[i].Name })
+		a.Items[i].Changed = slices.ContainsFunc(
+			a.Changed,
+			func(ch pages.CaseChange) bool { return ch.Field == a.Items[i].Name },
+		)
 	}
 }

@@ -38,13 +38,23 @@ func (e *env) startCaseWorker(o app.Options) {
 	cdpSrv := httptest.NewServer(sb)
 	e.t.Cleanup(cdpSrv.Close)
 	log := slog.New(slog.NewJSONHandler(e.logs, nil))
-	client, err := cdp.New(cdp.Config{BaseURL: cdpSrv.URL, Scope: cdp.DefaultScope, Timeout: 5 * time.Second}.WithSandboxDefaults(),
-		cdp.Options{Logger: log})
+	client, err := cdp.New(
+		cdp.Config{BaseURL: cdpSrv.URL, Scope: cdp.DefaultScope, Timeout: 5 * time.Second}.WithSandboxDefaults(),
+		cdp.Options{Logger: log},
+	)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	o.CDP, o.Log, o.Now, o.Metrics = client, log, time.Now, prometheus.NewRegistry()
-	o.Worker = &app.WorkerOptions{Concurrency: 8, Cooldown: 10 * time.Millisecond, JobTimeout: time.Minute, RescueAfter: 5 * time.Minute}
+	o.CDP = client
+	o.Log = log
+	o.Now = time.Now
+	o.Metrics = prometheus.NewRegistry()
+	o.Worker = &app.WorkerOptions{
+		Concurrency: 8,
+		Cooldown:    10 * time.Millisecond,
+		JobTimeout:  time.Minute,
+		RescueAfter: 5 * time.Minute,
+	}
 	services, err := app.New(o)
 	if err != nil {
 		e.t.Fatal(err)
@@ -130,7 +140,9 @@ func TestWorkerRacesTheCase(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	for _, id := range ids {
-		approver, readers, rival := session("sara"), []*client{session("sara"), session("lina")}, session("omar")
+		approver := session("sara")
+		readers := []*client{session("sara"), session("lina")}
+		rival := session("omar")
 		wg.Go(func() {
 			note("approve", approver.post(fmt.Sprintf("/approvals/%d/approve", id), url.Values{"password": {checkerPassword}}))
 		})

@@ -23,7 +23,8 @@ func TestTokenFailureBannerForAdmins(t *testing.T) {
 	agent.page("/search")
 	agent.searchID("AE", "4", "784199012345676", true)
 	_, doc := admin.page("/admin/users")
-	if got := testID(doc, "ops-alert").Text(); !strings.Contains(got, "token endpoint has been failing since ") || !strings.Contains(got, "Check the CDP's status") {
+	if got := testID(doc, "ops-alert").Text(); !strings.Contains(got, "token endpoint has been failing since ") ||
+		!strings.Contains(got, "Check the CDP's status") {
 		t.Errorf("admin's banner = %q", got)
 	}
 	if _, doc := agent.page("/search"); testID(doc, "ops-alert").Length() != 0 {

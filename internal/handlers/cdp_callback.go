@@ -21,7 +21,10 @@ import (
 // per address (cdp_callback_refusals.go).
 func (s *Server) amlAlertClosure(c echo.Context) error {
 	r := c.Request()
-	ctx := audit.WithActor(r.Context(), audit.Actor{Username: "cdp", Role: "system", RequestID: requestIDOf(c), ClientIP: c.RealIP()})
+	ctx := audit.WithActor(
+		r.Context(),
+		audit.Actor{Username: "cdp", Role: "system", RequestID: requestIDOf(c), ClientIP: c.RealIP()},
+	)
 	if s.refusals.limited(c.RealIP(), s.Now()) {
 		return callbackAnswer(c, http.StatusTooManyRequests, "Too many refused callbacks from this address")
 	}
@@ -33,7 +36,8 @@ func (s *Server) amlAlertClosure(c echo.Context) error {
 	err = cdp.VerifyCallback(s.CallbackSecret, timestamp, r.Header.Get(cdp.HeaderCallbackSignature), body, s.Now())
 	var closure cdp.AlertClosure
 	if err == nil {
-		if json.Unmarshal(body, &closure) != nil || closure.ECRN == "" || closure.AMLScanStatus == "" || closure.CustomerStatus == "" {
+		if json.Unmarshal(body, &closure) != nil || closure.ECRN == "" || closure.AMLScanStatus == "" ||
+			closure.CustomerStatus == "" {
 			err = errMalformedClosure
 		}
 	}
@@ -49,8 +53,22 @@ func (s *Server) amlAlertClosure(c echo.Context) error {
 		}
 	}
 	if status != http.StatusOK {
-		s.Log.WarnContext(ctx, "AML alert closure refused", "status", status, "reason", msg, "alert_id", closure.AlertID, "ecrn_known", closure.ECRN != "",
-			"earlier_refusals_not_recorded", earlier, "request_id", requestIDOf(c))
+		s.Log.WarnContext(
+			ctx,
+			"AML alert closure refused",
+			"status",
+			status,
+			"reason",
+			msg,
+			"alert_id",
+			closure.AlertID,
+			"ecrn_known",
+			closure.ECRN != "",
+			"earlier_refusals_not_recorded",
+			earlier,
+			"request_id",
+			requestIDOf(c),
+		)
 		if aerr := s.recordRefusedCallback(ctx, closure, msg, earlier); aerr != nil {
 			return aerr
 		}
@@ -65,7 +83,9 @@ func callbackStatus(err error) (int, string) {
 	switch {
 	case err == nil:
 		return http.StatusOK, "Customer status updated"
-	case errors.Is(err, cdp.ErrCallbackStale), errors.Is(err, cdp.ErrCallbackSignature), errors.Is(err, cdp.ErrCallbackNoSecret):
+	case errors.Is(err, cdp.ErrCallbackStale),
+		errors.Is(err, cdp.ErrCallbackSignature),
+		errors.Is(err, cdp.ErrCallbackNoSecret):
 		return http.StatusUnauthorized, err.Error()
 	case errors.Is(err, submission.ErrReplay):
 		return http.StatusConflict, err.Error()

@@ -103,7 +103,15 @@ func TestCSRFOnEveryUnsafeRoute(t *testing.T) {
 		} {
 			resp := c.do(row.method, row.request, tc.form, tc.extra...)
 			if body := readBody(t, resp); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, tc.says) {
-				t.Errorf("%s %s as %s %v: %d, want 403 saying %q", row.method, row.request, allowedRole(row), tc.extra, resp.StatusCode, tc.says)
+				t.Errorf(
+					"%s %s as %s %v: %d, want 403 saying %q",
+					row.method,
+					row.request,
+					allowedRole(row),
+					tc.extra,
+					resp.StatusCode,
+					tc.says,
+				)
 			}
 		}
 	}

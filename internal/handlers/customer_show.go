@@ -69,7 +69,9 @@ func (s *Server) customerPage(c echo.Context, ecrn string, doc search.Document, 
 
 // showID puts the document the customer was found by on their card: masked unless revealed.
 func (s *Server) showID(c echo.Context, card *pages.CustomerCard, doc search.Document, reveal bool) {
-	card.IDLabel, card.IDMasked, card.CSRF = "ID number", masked(doc.Number), csrfOf(c)
+	card.IDLabel = "ID number"
+	card.IDMasked = masked(doc.Number)
+	card.CSRF = csrfOf(c)
 	if p, ok := s.drafts.Packs.Latest(doc.Country); ok {
 		if t, ok := p.IDType(doc.IDType); ok {
 			card.IDLabel = t.Label

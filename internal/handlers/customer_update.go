@@ -35,7 +35,12 @@ func (s *Server) customerUpdate(c echo.Context) error {
 		IDNumber: doc.Number, IssuedCountry: doc.IssuedCountry}, ecrn, submission.RecordFields(res.Customer))
 	var fe drafts.FieldErrors
 	if errors.As(err, &fe) {
-		return refusal(http.StatusUnprocessableEntity, "err.cannot_update", "Why", strings.Join(slices.Sorted(maps.Values(fe)), " "))
+		return refusal(
+			http.StatusUnprocessableEntity,
+			"err.cannot_update",
+			"Why",
+			strings.Join(slices.Sorted(maps.Values(fe)), " "),
+		)
 	}
 	if err != nil {
 		return err

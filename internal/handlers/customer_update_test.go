@@ -24,7 +24,8 @@ func TestUpdateFromFoundCustomer(t *testing.T) {
 	for range 2 {
 		resp := agent.post("/customers/7841003233051516/update", nil)
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusSeeOther || !regexp.MustCompile(`^/drafts/\d+$`).MatchString(resp.Header.Get("Location")) {
+		if resp.StatusCode != http.StatusSeeOther ||
+			!regexp.MustCompile(`^/drafts/\d+$`).MatchString(resp.Header.Get("Location")) {
 			t.Fatalf("update: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		cases = append(cases, resp.Header.Get("Location"))

@@ -55,7 +55,9 @@ func (e *env) submissionWithEvents(maker, branch, state string, ago, changedAgo 
 
 // stateEvent records that the submission of draftID, of branch, entered state ago before
 // the env's clock, as the submission service records it.
-func (e *env) stateEvent(draftID int64, branch string, action audit.Action, state string, ago time.Duration, reason string) {
+func (e *env) stateEvent(
+	draftID int64, branch string, action audit.Action, state string, ago time.Duration, reason string,
+) {
 	e.t.Helper()
 	ctx := audit.WithActor(context.Background(), audit.Actor{Username: "cdp-worker", Role: "system", Branch: branch})
 	err := audit.RecordAlone(ctx, e.db.Pool, audit.Event{OccurredAt: e.clock.Now().Add(-ago), Action: action,
@@ -105,13 +107,15 @@ func TestSupervisorDashboard(t *testing.T) {
 	sup := e.reviewer(store.RoleSupervisor, "DXB-01")
 	_, doc := sup.page("/")
 	text := func(sel string) string { return strings.Join(strings.Fields(doc.Find(sel).Text()), " ") }
-	if got := text(`[data-testid="queue-length"]`); got != "1" || doc.Find(`a[data-testid="queue-length"]`).AttrOr("href", "") != "/approvals" {
+	if got := text(`[data-testid="queue-length"]`); got != "1" ||
+		doc.Find(`a[data-testid="queue-length"]`).AttrOr("href", "") != "/approvals" {
 		t.Errorf("queue length %q, or not a link to the approvals", got)
 	}
 	if got := text(`[data-testid="queue-oldest"]`); got != "26 h 0 min" {
 		t.Errorf("oldest in queue %q", got)
 	}
-	if got := text(`[data-testid="dash-median"]`); !strings.Contains(got, "6 h 0 min") || !strings.Contains(got, "3 onboarded") {
+	if got := text(`[data-testid="dash-median"]`); !strings.Contains(got, "6 h 0 min") ||
+		!strings.Contains(got, "3 onboarded") {
 		t.Errorf("median %q, want 6 h 0 min over 3", got)
 	}
 	states := doc.Find(`[data-testid="state-row"]`).Map(func(_ int, s *goquery.Selection) string {
@@ -124,14 +128,17 @@ func TestSupervisorDashboard(t *testing.T) {
 	if title := doc.Find(`[data-testid="chart-states"] svg title`).Text(); title != "Entries into each state, last 30 days: awaiting approval 5, onboarded 3, returned 4" {
 		t.Errorf("chart text alternative %q", title)
 	}
-	if doc.Find(`[data-testid="chart-states"] rect`).Length() != 3 || doc.Find(`script:not([type="application/json"])`).Length() != 2 {
+	if doc.Find(`[data-testid="chart-states"] rect`).Length() != 3 ||
+		doc.Find(`script:not([type="application/json"])`).Length() != 2 {
 		t.Error("the chart is not three SVG bars, or the page gained a script beside htmx and portal.js")
 	}
-	if got := text(`[data-testid="dash-reasons"]`); !strings.Contains(got, "face photo blurred") || strings.Contains(got, "other branch") ||
+	if got := text(`[data-testid="dash-reasons"]`); !strings.Contains(got, "face photo blurred") ||
+		strings.Contains(got, "other branch") ||
 		strings.Count(got, "Invalid master data") != 3 {
 		t.Errorf("reasons %q, want the checker's return and the CDP's three", got)
 	}
-	if got := text(`[data-testid="dash-cdp"]`); !strings.Contains(got, "6 calls, 33.3% failed") || !strings.Contains(got, "degraded") {
+	if got := text(`[data-testid="dash-cdp"]`); !strings.Contains(got, "6 calls, 33.3% failed") ||
+		!strings.Contains(got, "degraded") {
 		t.Errorf("CDP health %q", got)
 	}
 

@@ -35,7 +35,13 @@ func (s *Server) documentAccept(c echo.Context) error {
 		return err
 	}
 	kind := c.Param("kind")
-	err = s.drafts.AcceptWarnings(c.Request().Context(), signedIn(c), id, kind, strings.TrimSpace(c.Request().PostForm.Get("reason")))
+	err = s.drafts.AcceptWarnings(
+		c.Request().Context(),
+		signedIn(c),
+		id,
+		kind,
+		strings.TrimSpace(c.Request().PostForm.Get("reason")),
+	)
 	var fe drafts.FieldErrors
 	if errors.As(err, &fe) {
 		return s.renderDocumentsStep(c, id, kind, &documents.Rejection{Kind: documents.Unacceptable, Message: fe["reason"]})

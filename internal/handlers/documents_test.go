@@ -69,7 +69,11 @@ func TestOversizeUploadWithoutLength(t *testing.T) {
 	body.Write(readUpload(t, "face.jpg"))
 	body.Write(make([]byte, 11<<20))
 	fmt.Fprintf(&body, "\r\n--%s--\r\n", boundary)
-	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/drafts/%d/documents/face", e.srv.URL, id), io.MultiReader(&body))
+	req, _ := http.NewRequest(
+		http.MethodPost,
+		fmt.Sprintf("%s/drafts/%d/documents/face", e.srv.URL, id),
+		io.MultiReader(&body),
+	)
 	req.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
 	req.ContentLength = -1 // sent chunked
 	resp := c.send(req)
@@ -157,13 +161,17 @@ func TestQualityWarningNeedsAReason(t *testing.T) {
 	if !strings.Contains(doc.Find(`[data-testid="review-issues"]`).Text(), "quality warnings") {
 		t.Error("the review does not list the unexplained quality warning")
 	}
-	c.post(fmt.Sprintf("/drafts/%d/documents/id_front/accept", id), map[string][]string{"reason": {"card is worn; best possible"}}).Body.Close()
+	c.post(
+		fmt.Sprintf("/drafts/%d/documents/id_front/accept", id),
+		map[string][]string{"reason": {"card is worn; best possible"}},
+	).Body.Close()
 	_, doc = c.page(fmt.Sprintf("/drafts/%d?step=documents", id))
 	if got := doc.Find(`[data-testid="warning-reason-id_front"]`).Text(); !strings.Contains(got, "card is worn") {
 		t.Errorf("accepted reason shown as %q", got)
 	}
 	var reason string
-	_ = e.db.Pool.QueryRow(context.Background(), `SELECT reason FROM audit_events WHERE action = 'document.warnings_accepted'`).Scan(&reason)
+	_ = e.db.Pool.QueryRow(context.Background(), `SELECT reason FROM audit_events WHERE action = 'document.warnings_accepted'`).
+		Scan(&reason)
 	if reason != "card is worn; best possible" {
 		t.Errorf("audited reason = %q", reason)
 	}
@@ -181,7 +189,8 @@ func TestScannerFailsClosed(t *testing.T) {
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.createDraft("AE", "4", emiratesID)
 	resp := c.upload(id, "face", "face.jpg", readUpload(t, "face.jpg"), false)
-	if body := readBody(t, resp); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "virus scanner") {
+	if body := readBody(t, resp); resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "virus scanner") {
 		t.Errorf("status %d, want 422 naming the scanner", resp.StatusCode)
 	}
 	var n int
@@ -205,7 +214,8 @@ func TestUploadCountIsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp := c.upload(id, "face", "face.jpg", readUpload(t, "face.jpg"), false)
-	if body := readBody(t, resp); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "most uploads allowed") {
+	if body := readBody(t, resp); resp.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(body, "most uploads allowed") {
 		t.Errorf("upload number %d: %d, want 400", documents.MaxUploads+1, resp.StatusCode)
 	}
 }

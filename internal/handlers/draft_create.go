@@ -65,7 +65,11 @@ func (s *Server) refuseNewDraft(c echo.Context, in drafts.NewDraft, err error) e
 		return err
 	}
 	v := s.newDraftForm(langOf(c), signedIn(c))
-	v.Country, v.IDType, v.IDNumber, v.IssuedCountry, v.Errors = in.Country, in.IDType, in.IDNumber, in.IssuedCountry, fe
+	v.Country = in.Country
+	v.IDType = in.IDType
+	v.IDNumber = in.IDNumber
+	v.IssuedCountry = in.IssuedCountry
+	v.Errors = fe
 	return render(c, http.StatusUnprocessableEntity, pages.NewDraftPage(s.chromeT(c, "newdraft.title", "new-draft"), v))
 }
 
@@ -93,7 +97,12 @@ func (s *Server) draftIDCheck(c echo.Context) error {
 	case err != nil:
 		return err
 	default:
-		doc := search.Document{Country: in.Country, IDType: in.IDType, IssuedCountry: checked.IssuedCountry, Number: checked.Number}
+		doc := search.Document{
+			Country:       in.Country,
+			IDType:        in.IDType,
+			IssuedCountry: checked.IssuedCountry,
+			Number:        checked.Number,
+		}
 		list, err := s.search.OwnByID(c.Request().Context(), u, doc)
 		var limited search.LimitedError
 		if errors.As(err, &limited) {

@@ -53,7 +53,10 @@ func TestDraftStartsWithAWarningWhenTheCDPIsDown(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(where, "?lookup=unavailable") {
 		t.Fatalf("%d %q; want a draft with the lookup to repeat", resp.StatusCode, where)
 	}
-	if _, doc := c.page(where); !strings.Contains(testID(doc, "draft-flash").Text(), "lookup is repeated before anything is sent") {
+	if _, doc := c.page(where); !strings.Contains(
+		testID(doc, "draft-flash").Text(),
+		"lookup is repeated before anything is sent",
+	) {
 		t.Errorf("no warning on the draft: %q", testID(doc, "draft-flash").Text())
 	}
 }

@@ -50,7 +50,10 @@ func (s *Server) caseList(c echo.Context) (pages.CaseList, int, error) {
 	list, err := s.submissions.Cases(c.Request().Context(), u, v.State, v.Text)
 	var fe drafts.FieldErrors
 	if errors.As(err, &fe) {
-		v.Error, v.State, v.Text, status = fe["state"]+fe["q"], "", "", http.StatusUnprocessableEntity
+		v.Error = fe["state"] + fe["q"]
+		v.State = ""
+		v.Text = ""
+		status = http.StatusUnprocessableEntity
 		list, err = s.submissions.Cases(c.Request().Context(), u, "", "")
 	}
 	if err != nil {

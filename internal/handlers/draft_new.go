@@ -14,7 +14,11 @@ import (
 
 // draftNew is the form that starts a draft.
 func (s *Server) draftNew(c echo.Context) error {
-	return render(c, http.StatusOK, pages.NewDraftPage(s.chromeT(c, "newdraft.title", "new-draft"), s.newDraftForm(langOf(c), signedIn(c))))
+	return render(
+		c,
+		http.StatusOK,
+		pages.NewDraftPage(s.chromeT(c, "newdraft.title", "new-draft"), s.newDraftForm(langOf(c), signedIn(c))),
+	)
 }
 
 // newDraftForm offers the countries the agent onboards for, with their ID types, in l's language.

@@ -119,7 +119,9 @@ func TestReturnedFieldIsAnIssueUntilItChanges(t *testing.T) {
 
 // internals are what an agent's page must never show: an action or state name of the
 // machine, a key of the trail's facts, a raw timestamp, an HTTP status or a CDP code.
-var internals = regexp.MustCompile(`\b[a-z]+\.[a-z_]+\b|\b[a-z]+_[a-z_]+\b|\d{4}-\d\d-\d\dT|HTTP \d|code \d|job|attempt: `)
+var internals = regexp.MustCompile(
+	`\b[a-z]+\.[a-z_]+\b|\b[a-z]+_[a-z_]+\b|\d{4}-\d\d-\d\dT|HTTP \d|code \d|job|attempt: `,
+)
 
 // agentTimelineInSentences checks the timeline on draft id's page as its agent sees it: the
 // CDP's return in words with the field's label, nothing internal, no checker's refusal.
@@ -127,7 +129,8 @@ func agentTimelineInSentences(t *testing.T, agent *client, id int64) {
 	t.Helper()
 	_, doc := agent.page(fmt.Sprintf("/drafts/%d?step=review", id))
 	timeline := strings.Join(strings.Fields(doc.Find(`[data-testid="timeline"]`).Text()), " ")
-	if !strings.Contains(timeline, "The CDP asked to correct Nationality") || !strings.Contains(timeline, "Approved by the checker") {
+	if !strings.Contains(timeline, "The CDP asked to correct Nationality") ||
+		!strings.Contains(timeline, "Approved by the checker") {
 		t.Errorf("agent's timeline: %q, want the CDP's return in words", timeline)
 	}
 	if m := internals.FindAllString(timeline, -1); m != nil {
@@ -161,7 +164,10 @@ func TestReviewShowsWhatWillBeSent(t *testing.T) {
 	}
 	readBody(t, agent.post(fmt.Sprintf("/drafts/%d/submit", id), nil))
 	_, doc = agent.page(fmt.Sprintf("/drafts/%d", id))
-	if next := doc.Find(`[data-testid="submission-next"]`).Text(); !strings.Contains(next, "A checker of your branch reviews the customer next") {
+	if next := doc.Find(`[data-testid="submission-next"]`).Text(); !strings.Contains(
+		next,
+		"A checker of your branch reviews the customer next",
+	) {
 		t.Errorf("after submitting, what happens next: %q", next)
 	}
 }

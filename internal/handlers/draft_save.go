@@ -60,7 +60,9 @@ func (s *Server) draftSave(c echo.Context) error {
 }
 
 // fieldAfterSave is a posted field as the agent should now see it.
-func (s *Server) fieldAfterSave(ctx context.Context, l *i18n.Lang, res drafts.Saved, name, posted string) (pages.Field, bool) {
+func (s *Server) fieldAfterSave(
+	ctx context.Context, l *i18n.Lang, res drafts.Saved, name, posted string,
+) (pages.Field, bool) {
 	f, ok := res.Draft.Pack.Field(name)
 	if !ok {
 		return pages.Field{}, false
@@ -84,7 +86,9 @@ func (s *Server) fieldAfterSave(ctx context.Context, l *i18n.Lang, res drafts.Sa
 // steps' counts of issues as they now stand. The counts are the draft's own issues: the
 // CDP's pre-flight reads every document, too much for each keystroke, and runs when a
 // step's page is shown. res's pack is in l's language.
-func (s *Server) autosaveView(ctx context.Context, l *i18n.Lang, res drafts.Saved, posted map[string]string, step string) (pages.Autosave, error) {
+func (s *Server) autosaveView(
+	ctx context.Context, l *i18n.Lang, res drafts.Saved, posted map[string]string, step string,
+) (pages.Autosave, error) {
 	docs, err := s.drafts.Documents(ctx, res.Draft.ID)
 	if err != nil {
 		return pages.Autosave{}, err
@@ -112,7 +116,9 @@ func (s *Server) autosaveView(ctx context.Context, l *i18n.Lang, res drafts.Save
 }
 
 // renderSaveProblems shows the step again with what was refused or in conflict.
-func (s *Server) renderSaveProblems(c echo.Context, status int, res drafts.Saved, posted map[string]string, step string) error {
+func (s *Server) renderSaveProblems(
+	c echo.Context, status int, res drafts.Saved, posted map[string]string, step string,
+) error {
 	l := langOf(c)
 	v, err := s.draftView(c.Request().Context(), l, res.Draft, step, false)
 	if err != nil {

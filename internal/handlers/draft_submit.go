@@ -42,7 +42,9 @@ func (s *Server) draftCorrect(c echo.Context) error {
 
 // submissionView is the submission panel of a draft's page.
 // d's pack is in l's language.
-func (s *Server) submissionView(ctx context.Context, l *i18n.Lang, d drafts.Draft, complete bool) (pages.Submission, error) {
+func (s *Server) submissionView(
+	ctx context.Context, l *i18n.Lang, d drafts.Draft, complete bool,
+) (pages.Submission, error) {
 	v := pages.Submission{DraftID: d.ID}
 	sub, err := s.submissions.Current(ctx, d.ID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -53,12 +55,17 @@ func (s *Server) submissionView(ctx context.Context, l *i18n.Lang, d drafts.Draf
 		return v, err
 	}
 	state := submission.State(sub.State)
-	v.State, v.Label, v.ECRN, v.Seen = sub.State, state.Label(), sub.ECRN, caseVersion(sub)
+	v.State = sub.State
+	v.Label = state.Label()
+	v.ECRN = sub.ECRN
+	v.Seen = caseVersion(sub)
 	v.Resubmit = state == submission.Returned || state == submission.StateDraft
 	v.CanSubmit = complete && v.Resubmit
 	v.CanCorrect = state == submission.Onboarded
 	if sub.ReturnNote != nil && v.Resubmit {
-		v.ReturnedBy, v.Comment, v.Reasons = sub.ReturnNote.By, sub.ReturnNote.Comment, reasons(l, d.Pack, sub.ReturnNote)
+		v.ReturnedBy = sub.ReturnNote.By
+		v.Comment = sub.ReturnNote.Comment
+		v.Reasons = reasons(l, d.Pack, sub.ReturnNote)
 	}
 	entries, err := s.submissions.Timeline(ctx, d.ID)
 	v.Timeline = timelineRows(l, d.Pack, entries, false, s.zoneOf(ctx, d.Branch))

@@ -28,7 +28,9 @@ func stepTitle(l *i18n.Lang, p *packs.Pack, key string) string {
 
 // draftIssues is what still stands between the draft and its submission: its own issues
 // and, once there are none, what the CDP would refuse, also by field or document (refused).
-func (s *Server) draftIssues(ctx context.Context, l *i18n.Lang, d drafts.Draft, docs []store.Document) (issues []drafts.Issue, refused map[string]string, err error) {
+func (s *Server) draftIssues(
+	ctx context.Context, l *i18n.Lang, d drafts.Draft, docs []store.Document,
+) (issues []drafts.Issue, refused map[string]string, err error) {
 	issues, err = s.submissions.Issues(ctx, d, docs)
 	if err != nil || len(issues) > 0 || d.Status != store.DraftOpen {
 		return issues, nil, err
@@ -60,7 +62,9 @@ func stepLinks(l *i18n.Lang, d drafts.Draft, issues []drafts.Issue, current stri
 // draftView builds the page of one step. showRequired marks empty required fields too,
 // as when the agent arrives from the review or tried to continue.
 // The draft's pack speaks l's language from here on.
-func (s *Server) draftView(ctx context.Context, l *i18n.Lang, d drafts.Draft, step string, showRequired bool) (pages.DraftView, error) {
+func (s *Server) draftView(
+	ctx context.Context, l *i18n.Lang, d drafts.Draft, step string, showRequired bool,
+) (pages.DraftView, error) {
 	d.Pack = d.Pack.In(l.Code)
 	docs, err := s.drafts.Documents(ctx, d.ID)
 	if err != nil {
@@ -121,7 +125,9 @@ func (s *Server) draftView(ctx context.Context, l *i18n.Lang, d drafts.Draft, st
 
 // fieldView is a field as its step shows it, with the message for value; d's pack is in l's
 // language.
-func (s *Server) fieldView(ctx context.Context, l *i18n.Lang, d drafts.Draft, f *packs.Field, value string, showRequired bool) pages.Field {
+func (s *Server) fieldView(
+	ctx context.Context, l *i18n.Lang, d drafts.Draft, f *packs.Field, value string, showRequired bool,
+) pages.Field {
 	p := d.Pack
 	v := pages.Field{Name: f.Name, Label: f.Label, Type: f.Type, Value: value, Help: f.Help,
 		Required: p.Required(f, d.Values), MaxLength: f.MaxLength, Error: p.Invalid(f, value, s.Now()),
@@ -132,7 +138,13 @@ func (s *Server) fieldView(ctx context.Context, l *i18n.Lang, d drafts.Draft, f 
 		for _, code := range c.In {
 			labels = append(labels, p.Label(other.List, code))
 		}
-		v.RequiredNote = l.T("draft.required_when", "Field", strings.ToLower(other.Label), "Values", strings.Join(labels, l.T("draft.or")))
+		v.RequiredNote = l.T(
+			"draft.required_when",
+			"Field",
+			strings.ToLower(other.Label),
+			"Values",
+			strings.Join(labels, l.T("draft.or")),
+		)
 	}
 	if value == "" && showRequired && p.Required(f, d.Values) {
 		v.Error = l.T("draft.required")
@@ -163,7 +175,10 @@ func (s *Server) docViews(ctx context.Context, l *i18n.Lang, d drafts.Draft, doc
 		case packs.DocFace:
 			v.Capture = "user"
 		case packs.DocEKYCReport, packs.DocEKYCConfirmation:
-			v.Accept, v.Capture, v.IsImage, v.ScaleTo = "application/pdf", "", false, 0
+			v.Accept = "application/pdf"
+			v.Capture = ""
+			v.IsImage = false
+			v.ScaleTo = 0
 		}
 		if i >= 0 {
 			fillDoc(l, &v, docs[i], s.zoneOf(ctx, d.Branch))
@@ -174,7 +189,9 @@ func (s *Server) docViews(ctx context.Context, l *i18n.Lang, d drafts.Draft, doc
 }
 
 func fillDoc(l *i18n.Lang, v *pages.Doc, doc store.Document, loc *time.Location) {
-	v.Present, v.Warnings, v.WarningReason = true, doc.Warnings, doc.WarningReason
+	v.Present = true
+	v.Warnings = doc.Warnings
+	v.WarningReason = doc.WarningReason
 	v.Size = fmt.Sprintf("%d KB", (doc.Size+999)/1000)
 	if doc.Size >= 1e6 {
 		v.Size = fmt.Sprintf("%.1f MB", float64(doc.Size)/1e6)
@@ -200,9 +217,15 @@ func preflightIssues(l *i18n.Lang, d drafts.Draft, findings []submission.Finding
 			out = append(out, drafts.Issue{Step: drafts.StepReview, Label: l.T("draft.for_supervisor"), Message: f.Reason})
 			continue
 		case slices.Contains(packs.DocumentKinds, f.Field):
-			out = append(out, drafts.Issue{Step: drafts.StepDocuments, Field: f.Field, Label: reasonLabel(d.Pack, f.Field), Message: msg})
+			out = append(
+				out,
+				drafts.Issue{Step: drafts.StepDocuments, Field: f.Field, Label: reasonLabel(d.Pack, f.Field), Message: msg},
+			)
 		default:
-			out = append(out, drafts.Issue{Step: sectionOf(d.Pack, f.Field), Field: f.Field, Label: reasonLabel(d.Pack, f.Field), Message: msg})
+			out = append(
+				out,
+				drafts.Issue{Step: sectionOf(d.Pack, f.Field), Field: f.Field, Label: reasonLabel(d.Pack, f.Field), Message: msg},
+			)
 		}
 		byName[f.Field] = l.T("draft.cdp_would_refuse", "Reason", f.Reason)
 	}
@@ -244,8 +267,11 @@ func reuseItems(l *i18n.Lang, list []store.DraftSummary, branch string, loc *tim
 			out = append(out, pages.ReuseItem{Elsewhere: true})
 			continue
 		}
-		out = append(out, pages.ReuseItem{ID: r.ID, Who: r.CreatedByName, Branch: r.Branch, When: l.Stamp(r.CreatedAt.In(loc)),
-			Status: r.Status})
+		out = append(
+			out,
+			pages.ReuseItem{ID: r.ID, Who: r.CreatedByName, Branch: r.Branch, When: l.Stamp(r.CreatedAt.In(loc)),
+				Status: r.Status},
+		)
 	}
 	return out
 }

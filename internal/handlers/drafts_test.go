@@ -113,7 +113,15 @@ func TestCreateDraftRefusals(t *testing.T) {
 		body := readBody(t, resp)
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="error-`+tt.field+`"`) ||
 			!strings.Contains(body, tt.message) {
-			t.Errorf("%s %s %s: status %d, want 422 with %q next to %s", tt.country, tt.idType, tt.number, resp.StatusCode, tt.message, tt.field)
+			t.Errorf(
+				"%s %s %s: status %d, want 422 with %q next to %s",
+				tt.country,
+				tt.idType,
+				tt.number,
+				resp.StatusCode,
+				tt.message,
+				tt.field,
+			)
 		}
 	}
 }
@@ -127,8 +135,12 @@ func TestIDReuseWarning(t *testing.T) {
 	first.createDraft("AE", "4", emiratesID)
 	colleague := e.agent("carim", "DXB-01", "AE")
 	colleague.page("/drafts/new")
-	resp := colleague.post("/drafts/id-check", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"7841990-1234567-6"}},
-		"HX-Request", "true")
+	resp := colleague.post(
+		"/drafts/id-check",
+		url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"7841990-1234567-6"}},
+		"HX-Request",
+		"true",
+	)
 	body := readBody(t, resp)
 	if !strings.Contains(body, `data-testid="id-valid"`) || !strings.Contains(body, `data-testid="id-reuse"`) ||
 		!strings.Contains(body, "amal") || !strings.Contains(body, "DXB-01") || !strings.Contains(body, "open") {
@@ -136,15 +148,23 @@ func TestIDReuseWarning(t *testing.T) {
 	}
 	other := e.agent("badr", "AUH-02", "AE")
 	other.page("/drafts/new")
-	resp = other.post("/drafts/id-check", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"7841990-1234567-6"}},
-		"HX-Request", "true")
+	resp = other.post(
+		"/drafts/id-check",
+		url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"7841990-1234567-6"}},
+		"HX-Request",
+		"true",
+	)
 	body = readBody(t, resp)
 	if !strings.Contains(body, `data-testid="reuse-elsewhere"`) || !strings.Contains(body, "In use at another branch") ||
 		strings.Contains(body, "amal") || strings.Contains(body, "DXB-01") || strings.Contains(body, "Draft #") {
 		t.Errorf("id check for another branch's number named more than \"in use at another branch\":\n%s", body)
 	}
-	resp = other.post("/drafts/id-check", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"784-1995-5458609-1"}},
-		"HX-Request", "true")
+	resp = other.post(
+		"/drafts/id-check",
+		url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"784-1995-5458609-1"}},
+		"HX-Request",
+		"true",
+	)
 	if body := readBody(t, resp); strings.Contains(body, "id-reuse") || !strings.Contains(body, "id-valid") {
 		t.Errorf("a fresh number was reported as reused:\n%s", body)
 	}
@@ -159,7 +179,12 @@ func TestIDCheckIsLimitedAndAudited(t *testing.T) {
 	c := e.agent("badr", "AUH-02", "AE")
 	c.page("/drafts/new")
 	for i := 1; i <= 4; i++ {
-		resp := c.post("/drafts/id-check", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {emiratesID}}, "HX-Request", "true")
+		resp := c.post(
+			"/drafts/id-check",
+			url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {emiratesID}},
+			"HX-Request",
+			"true",
+		)
 		resp.Body.Close()
 		want := http.StatusOK
 		if i == 4 {
@@ -179,7 +204,8 @@ func TestIDCheckIsLimitedAndAudited(t *testing.T) {
 	if checked != 3 || !slices.Contains(actions, "customer.lookup_limited") {
 		t.Errorf("%d draft.id_checked (want 3) and customer.lookup_limited in %v", checked, actions)
 	}
-	if _, _, after := e.lastEvent("draft.id_checked"); strings.Contains(after, "1234567") || !strings.Contains(after, `"id_last4"`) {
+	if _, _, after := e.lastEvent("draft.id_checked"); strings.Contains(after, "1234567") ||
+		!strings.Contains(after, `"id_last4"`) {
 		t.Errorf("draft.id_checked holds %s", after)
 	}
 }
@@ -222,7 +248,8 @@ func TestAutosaveRefusesTooLong(t *testing.T) {
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.createDraft("AE", "4", emiratesID)
 	status, body := c.autosave(id, 1, "first_name", strings.Repeat("a", 101))
-	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "at most 100 characters") || versionIn(t, body) != 1 {
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "at most 100 characters") ||
+		versionIn(t, body) != 1 {
 		t.Errorf("status %d, want 422 with the limit and no new version:\n%s", status, body)
 	}
 }
@@ -253,7 +280,8 @@ func TestTwoTabsNeverOverwriteSilently(t *testing.T) {
 	}
 	// Another field from the stale page saves, and the page learns the colleague's value.
 	status, body = b.autosave(id, 1, "last_name", "Baker")
-	if status != http.StatusOK || !strings.Contains(body, `id="field-first_name"`) || !strings.Contains(body, `value="Alice"`) {
+	if status != http.StatusOK || !strings.Contains(body, `id="field-first_name"`) ||
+		!strings.Contains(body, `value="Alice"`) {
 		t.Fatalf("stale save of another field: %d, want 200 refreshing first_name\n%s", status, body)
 	}
 	d, _ := store.DraftByID(context.Background(), e.db.Pool, id, false)
@@ -305,7 +333,11 @@ func TestSavingReadOnlyFieldsIsAuditedAndIgnored(t *testing.T) {
 	resp.Body.Close()
 	d, _ := store.DraftByID(context.Background(), e.db.Pool, id, false)
 	if d.IDNumber != "784199012345676" || d.Values["first_name"] != "Zoë" {
-		t.Errorf("id number %s, first name %q: the read-only field changed or the rest was lost", d.IDNumber, d.Values["first_name"])
+		t.Errorf(
+			"id number %s, first name %q: the read-only field changed or the rest was lost",
+			d.IDNumber,
+			d.Values["first_name"],
+		)
 	}
 	if got := e.auditActions(); !slices.Contains(got, "draft.tamper_attempt") {
 		t.Errorf("audit = %v, want draft.tamper_attempt", got)
@@ -318,9 +350,13 @@ func TestStepFormWithoutJavaScript(t *testing.T) {
 	c := e.agent("amal", "DXB-01", "AE")
 	id := c.createDraft("AE", "4", emiratesID)
 	c.page(fmt.Sprintf("/drafts/%d?step=personal", id))
-	resp := c.post(fmt.Sprintf("/drafts/%d", id), url.Values{"version": {"1"}, "step": {"personal"}, "first_name": {"Zoë"}})
+	resp := c.post(
+		fmt.Sprintf("/drafts/%d", id),
+		url.Values{"version": {"1"}, "step": {"personal"}, "first_name": {"Zoë"}},
+	)
 	resp.Body.Close()
-	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != fmt.Sprintf("/drafts/%d?step=personal&check=1", id) {
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther ||
+		loc != fmt.Sprintf("/drafts/%d?step=personal&check=1", id) {
 		t.Fatalf("incomplete step: %d %q, want to stay with the messages", resp.StatusCode, loc)
 	}
 	_, doc := c.page(resp.Header.Get("Location"))
@@ -336,7 +372,8 @@ func TestDiscardIsASoftDeleteWithAReason(t *testing.T) {
 	id := c.createDraft("AE", "4", emiratesID)
 	c.page(fmt.Sprintf("/drafts/%d", id))
 	resp := c.post(fmt.Sprintf("/drafts/%d/discard", id), url.Values{"reason": {""}})
-	if body := readBody(t, resp); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "why this draft is discarded") {
+	if body := readBody(t, resp); resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "why this draft is discarded") {
 		t.Fatalf("discard without a reason: %d", resp.StatusCode)
 	}
 	resp = c.post(fmt.Sprintf("/drafts/%d/discard", id), url.Values{"reason": {"customer left"}})
@@ -356,7 +393,8 @@ func TestDiscardIsASoftDeleteWithAReason(t *testing.T) {
 		t.Errorf("draft after discard: %+v, %v", d, err)
 	}
 	var reason string
-	_ = e.db.Pool.QueryRow(context.Background(), `SELECT reason FROM audit_events WHERE action = 'draft.discarded'`).Scan(&reason)
+	_ = e.db.Pool.QueryRow(context.Background(), `SELECT reason FROM audit_events WHERE action = 'draft.discarded'`).
+		Scan(&reason)
 	if reason != "customer left" {
 		t.Errorf("audited reason = %q", reason)
 	}
@@ -468,13 +506,19 @@ func TestPackRulesReachTheInputs(t *testing.T) {
 		t.Errorf("date of birth max %q, want today", got)
 	}
 	_, doc = agent.page(fmt.Sprintf("/drafts/%d?step=addresses", id))
-	if attr(doc, "#f-current_po_box", "pattern") != "[0-9]{1,10}" || attr(doc, "#f-current_po_box", "inputmode") != "numeric" ||
+	if attr(doc, "#f-current_po_box", "pattern") != "[0-9]{1,10}" ||
+		attr(doc, "#f-current_po_box", "inputmode") != "numeric" ||
 		!strings.Contains(doc.Find(`[data-testid="hint-current_po_box"]`).Text(), "digits only") {
 		t.Errorf("PO box: pattern %q, inputmode %q, hint %q", attr(doc, "#f-current_po_box", "pattern"),
 			attr(doc, "#f-current_po_box", "inputmode"), doc.Find(`[data-testid="hint-current_po_box"]`).Text())
 	}
-	if _, required := doc.Find("#f-permanent_city").Attr("required"); required || attr(doc, "#f-permanent_city", "data-required-when") != "resident_type_id" {
-		t.Errorf("permanent city before the resident type: required %t, follows %q", required, attr(doc, "#f-permanent_city", "data-required-when"))
+	if _, required := doc.Find("#f-permanent_city").Attr("required"); required ||
+		attr(doc, "#f-permanent_city", "data-required-when") != "resident_type_id" {
+		t.Errorf(
+			"permanent city before the resident type: required %t, follows %q",
+			required,
+			attr(doc, "#f-permanent_city", "data-required-when"),
+		)
 	}
 	readBody(t, agent.post(fmt.Sprintf("/drafts/%d", id), url.Values{"version": {"1"}, "resident_type_id": {"100"}}))
 	_, doc = agent.page(fmt.Sprintf("/drafts/%d?step=addresses", id))
@@ -507,7 +551,13 @@ func TestAutosaveUpdatesTheStepCounts(t *testing.T) {
 	nav := answer.Find(`#steps-nav[hx-swap-oob="true"]`)
 	after, _ := strconv.Atoi(nav.Find(`[data-testid="step-count-personal"]`).Text())
 	if status != http.StatusOK || nav.Length() != 1 || after != before-1 {
-		t.Errorf("autosave: status %d, steps sent again %d, personal count %d, want 200, 1 and %d", status, nav.Length(), after, before-1)
+		t.Errorf(
+			"autosave: status %d, steps sent again %d, personal count %d, want 200, 1 and %d",
+			status,
+			nav.Length(),
+			after,
+			before-1,
+		)
 	}
 	if nav.Find(`[data-testid="step-personal"][aria-current="step"]`).Length() != 0 {
 		t.Error("an autosave without its step marked a step as the current one")

@@ -103,7 +103,8 @@ func newEnv(t *testing.T, configure ...envOption) *env {
 		t.Fatal(err)
 	}
 	services.Login.Sleep = e.sleep // the throttling waits on the test's clock
-	e.app, d.Services, d.CDP, e.metrics = services, services, o.CDP, d.Metrics
+	e.app, e.metrics = services, d.Metrics
+	d.Services, d.CDP = services, o.CDP
 	if e.echo, err = New(d); err != nil {
 		t.Fatal(err)
 	}
@@ -115,8 +116,10 @@ func newEnv(t *testing.T, configure ...envOption) *env {
 // unreachableCDP is a CDP client for a deployment whose CDP does not answer.
 func unreachableCDP(t *testing.T, log *slog.Logger) *cdp.Client {
 	t.Helper()
-	c, err := cdp.New(cdp.Config{BaseURL: "http://127.0.0.1:1", Scope: cdp.DefaultScope, Timeout: time.Second}.WithSandboxDefaults(),
-		cdp.Options{Logger: log})
+	c, err := cdp.New(
+		cdp.Config{BaseURL: "http://127.0.0.1:1", Scope: cdp.DefaultScope, Timeout: time.Second}.WithSandboxDefaults(),
+		cdp.Options{Logger: log},
+	)
 	if err != nil {
 		t.Fatal(err)
 	}

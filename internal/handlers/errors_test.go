@@ -31,7 +31,8 @@ func TestPanicBecomesA500WithRequestID(t *testing.T) {
 	}
 	resp = c.do(http.MethodGet, "/boom", nil, "HX-Request", "true")
 	body = readBody(t, resp)
-	if resp.StatusCode != 500 || !strings.Contains(body, `data-testid="error-fragment"`) || strings.Contains(body, "<html") {
+	if resp.StatusCode != 500 || !strings.Contains(body, `data-testid="error-fragment"`) ||
+		strings.Contains(body, "<html") {
 		t.Errorf("htmx 500: status %d, want a fragment", resp.StatusCode)
 	}
 }
@@ -79,7 +80,12 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 		}
 		private := row.want["admin"] == 200 && row.want["anonymous"] != 200
 		if private && (h.Get("Cache-Control") != "no-store" || !strings.Contains(h.Get("Vary"), "HX-Request")) {
-			t.Errorf("%s: Cache-Control %q, Vary %q on an authenticated page", row.request, h.Get("Cache-Control"), h.Get("Vary"))
+			t.Errorf(
+				"%s: Cache-Control %q, Vary %q on an authenticated page",
+				row.request,
+				h.Get("Cache-Control"),
+				h.Get("Vary"),
+			)
 		}
 	}
 }
@@ -89,7 +95,8 @@ func TestHSTSOverTLS(t *testing.T) {
 	e := newEnv(t, func(_ *app.Options, d *Deps) { d.TLS = true })
 	resp := e.client().do(http.MethodGet, "/healthz", nil)
 	resp.Body.Close()
-	if got := resp.Header.Get("Strict-Transport-Security"); !strings.Contains(got, "max-age=31536000") || !strings.Contains(got, "includeSubDomains") {
+	if got := resp.Header.Get("Strict-Transport-Security"); !strings.Contains(got, "max-age=31536000") ||
+		!strings.Contains(got, "includeSubDomains") {
 		t.Errorf("HSTS = %q", got)
 	}
 }

@@ -68,33 +68,48 @@ func (f *Floors) context(cookie *http.Cookie, u store.User, target string) (echo
 
 // IDSearchView is the search section an agent's search by ID answers with when found is
 // what it found of doc.
-func (f *Floors) IDSearchView(cookie *http.Cookie, u store.User, doc search.Document, found search.Found) (templ.Component, error) {
+func (f *Floors) IDSearchView(
+	cookie *http.Cookie, u store.User, doc search.Document, found search.Found,
+) (templ.Component, error) {
 	c, err := f.context(cookie, u, "/search")
 	if err != nil {
 		return nil, err
 	}
 	v := f.s.idSearchForm(c)
-	v.Country, v.IDType, v.IDNumber, v.IssuedCountry = doc.Country, doc.IDType, doc.Number, doc.IssuedCountry
-	v.Result = &pages.IDResult{Outcome: found.CDP.Outcome.String(), Own: ownMatches(i18n.Pick("en", ""), found.Own, u, time.UTC),
+	v.Country = doc.Country
+	v.IDType = doc.IDType
+	v.IDNumber = doc.Number
+	v.IssuedCountry = doc.IssuedCountry
+	v.Result = &pages.IDResult{
+		Outcome: found.CDP.Outcome.String(),
+		Own:     ownMatches(i18n.Pick("en", ""), found.Own, u, time.UTC),
 		Onboard: &pages.Onboard{CSRF: v.CSRF, Country: doc.Country, IDType: doc.IDType, IDNumber: doc.Number,
-			IssuedCountry: doc.IssuedCountry}}
+			IssuedCountry: doc.IssuedCountry},
+	}
 	return pages.IDSearchSection(*v), nil
 }
 
 // RecordsView is the records section a search of by for q answers with when page is what
 // it found.
-func (f *Floors) RecordsView(cookie *http.Cookie, u store.User, by, q string, page search.Page) (templ.Component, error) {
+func (f *Floors) RecordsView(
+	cookie *http.Cookie, u store.User, by, q string, page search.Page,
+) (templ.Component, error) {
 	c, err := f.context(cookie, u, "/search")
 	if err != nil {
 		return nil, err
 	}
 	v := f.s.recordsForm(c)
-	v.By, v.Q, v.Searched, v.Rows = by, q, true, recordRows(i18n.Pick("en", ""), page.Records, u, time.UTC)
+	v.By = by
+	v.Q = q
+	v.Searched = true
+	v.Rows = recordRows(i18n.Pick("en", ""), page.Records, u, time.UTC)
 	return pages.RecordsSection(v), nil
 }
 
 // AutosaveView is the answer to an autosave of the fields posted, in English, that saved res.
-func (f *Floors) AutosaveView(ctx context.Context, res drafts.Saved, posted map[string]string, step string) (templ.Component, error) {
+func (f *Floors) AutosaveView(
+	ctx context.Context, res drafts.Saved, posted map[string]string, step string,
+) (templ.Component, error) {
 	v, err := f.s.autosaveView(ctx, i18n.Pick("en", ""), res, posted, step)
 	if err != nil {
 		return nil, err
@@ -115,7 +130,9 @@ func (f *Floors) AuditFilter(cookie *http.Cookie, u store.User, target string) (
 
 // AuditView is the results region the audit page at target shows u when rows are the
 // events found.
-func (f *Floors) AuditView(cookie *http.Cookie, u store.User, target string, rows []audit.Row) (templ.Component, error) {
+func (f *Floors) AuditView(
+	cookie *http.Cookie, u store.User, target string, rows []audit.Row,
+) (templ.Component, error) {
 	c, err := f.context(cookie, u, target)
 	if err != nil {
 		return nil, err

@@ -41,8 +41,16 @@ func (s *Server) homeShow(c echo.Context) error {
 // degraded.
 const cdpErrorBudget = 0.05
 
-func dashboardView(l *i18n.Lang, d store.Dashboard, scope string, now time.Time, loc *time.Location) pages.DashboardView {
-	v := pages.DashboardView{Scope: scope, Zone: loc.String(), QueueLength: d.QueueLength, Onboarded30: d.Onboarded30, CDPCalls: d.CDPCalls}
+func dashboardView(
+	l *i18n.Lang, d store.Dashboard, scope string, now time.Time, loc *time.Location,
+) pages.DashboardView {
+	v := pages.DashboardView{
+		Scope:       scope,
+		Zone:        loc.String(),
+		QueueLength: d.QueueLength,
+		Onboarded30: d.Onboarded30,
+		CDPCalls:    d.CDPCalls,
+	}
 	for _, st := range d.States {
 		st.State = l.T("state." + st.State)
 		v.States = append(v.States, pages.StateRow(st))
@@ -66,7 +74,15 @@ func dashboardView(l *i18n.Lang, d store.Dashboard, scope string, now time.Time,
 		rate := float64(d.CDPFailures) / float64(d.CDPCalls)
 		v.CDPErrorRate = fmt.Sprintf("%.1f%%", 100*rate)
 		v.CDPHealthy = rate <= cdpErrorBudget
-		v.CDPP50, v.CDPP95 = l.T("dash.ms", "N", l.Number(int(d.CDPLatencyP50.Milliseconds()))), l.T("dash.ms", "N", l.Number(int(d.CDPLatencyP95.Milliseconds())))
+		v.CDPP50, v.CDPP95 = l.T(
+			"dash.ms",
+			"N",
+			l.Number(int(d.CDPLatencyP50.Milliseconds())),
+		), l.T(
+			"dash.ms",
+			"N",
+			l.Number(int(d.CDPLatencyP95.Milliseconds())),
+		)
 	}
 	return v
 }

@@ -10,8 +10,10 @@ import (
 )
 
 // errBadCharacters answers a request carrying text no handler should ever see.
-var errBadCharacters = echo.NewHTTPError(http.StatusBadRequest,
-	"The request holds a character the portal does not accept (a NUL byte, a control character or invalid UTF-8). Remove it and try again.")
+var errBadCharacters = echo.NewHTTPError(
+	http.StatusBadRequest,
+	"The request holds a character the portal does not accept (a NUL byte, a control character or invalid UTF-8). Remove it and try again.",
+)
 
 // checkInput is the one input gate: every path parameter, query value and form field of a
 // request is valid UTF-8 without NUL or other control characters, or the request is refused

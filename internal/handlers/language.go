@@ -33,7 +33,8 @@ func (s *Server) accountLanguage(c echo.Context) error {
 	if !i18n.Supported(lang) {
 		return refusal(http.StatusBadRequest, "err.language")
 	}
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") || len(back) > 200 {
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") ||
+		len(back) > 200 {
 		back = "/"
 	}
 	if err := s.accounts.SetLanguage(c.Request().Context(), signedIn(c), lang); err != nil {

@@ -41,13 +41,31 @@ func TestEveryPageSpeaksTheChosenLanguage(t *testing.T) {
 			readBody(t, agent.post(fmt.Sprintf("/drafts/%d/submit", submitted), nil))
 			open := agent.createDraft("AE", "4", "784-1985-0000001-7")
 			draft := fmt.Sprintf("/drafts/%d", open)
-			readBody(t, agent.post(draft, url.Values{"version": {"1"}, "email_id": {"not an address"}, "date_of_birth": {"2999-01-01"}}))
+			readBody(
+				t,
+				agent.post(draft, url.Values{"version": {"1"}, "email_id": {"not an address"}, "date_of_birth": {"2999-01-01"}}),
+			)
 
 			walk := map[*client][]string{
-				agent: {"/", "/search", "/drafts", "/drafts/new", draft + "?step=personal&check=1", draft + "?step=addresses&check=1",
-					draft + "?step=identity&check=1", draft + "?step=classification&check=1", draft + "?step=documents",
-					draft + "?step=review", draft + "/history", fmt.Sprintf("/drafts/%d", submitted), "/worklist",
-					"/notifications", "/account/password", "/account/totp", "/drafts/999999"},
+				agent: {
+					"/",
+					"/search",
+					"/drafts",
+					"/drafts/new",
+					draft + "?step=personal&check=1",
+					draft + "?step=addresses&check=1",
+					draft + "?step=identity&check=1",
+					draft + "?step=classification&check=1",
+					draft + "?step=documents",
+					draft + "?step=review",
+					draft + "/history",
+					fmt.Sprintf("/drafts/%d", submitted),
+					"/worklist",
+					"/notifications",
+					"/account/password",
+					"/account/totp",
+					"/drafts/999999",
+				},
 				checker: {"/", "/approvals", fmt.Sprintf("/approvals/%d", submitted), "/drafts", "/audit", "/worklist"},
 				admin:   {"/", "/admin/users", "/admin/users/new", "/admin/branches", "/admin/branches/new", "/audit"},
 			}
@@ -64,15 +82,21 @@ func TestEveryPageSpeaksTheChosenLanguage(t *testing.T) {
 			// approval, a filter the case list refuses.
 			agent.page("/drafts/new")
 			refusals := map[string]*http.Response{
-				"new draft":   agent.post("/drafts", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"784-1990-12"}}),
-				"mixed ID":    agent.post("/drafts", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"784-1990-12A"}}),
+				"new draft": agent.post("/drafts", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"784-1990-12"}}),
+				"mixed ID": agent.post(
+					"/drafts",
+					url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"784-1990-12A"}},
+				),
 				"upload":      agent.upload(open, "id_front", "id-front.jpg", []byte("not a photo at all"), false),
 				"case filter": agent.do(http.MethodGet, "/drafts?state=nonsense", nil),
 			}
 			checker.page(fmt.Sprintf("/approvals/%d", submitted))
 			readBody(t, checker.post(fmt.Sprintf("/approvals/%d/claim", submitted), nil))
 			checker.page(fmt.Sprintf("/approvals/%d", submitted))
-			refusals["approval"] = checker.post(fmt.Sprintf("/approvals/%d/approve", submitted), url.Values{"password": {"not the password"}})
+			refusals["approval"] = checker.post(
+				fmt.Sprintf("/approvals/%d/approve", submitted),
+				url.Values{"password": {"not the password"}},
+			)
 			for name, resp := range refusals {
 				doc, err := goquery.NewDocumentFromReader(resp.Body)
 				resp.Body.Close()
@@ -146,7 +170,9 @@ func readable(doc *goquery.Document) []string {
 			}
 			for _, a := range n.Attr {
 				switch {
-				case a.Key == "dir" && a.Val == "ltr", a.Key == "lang" && n.Data != "html", a.Key == "data-testid" && a.Val == "current-user":
+				case a.Key == "dir" && a.Val == "ltr",
+					a.Key == "lang" && n.Data != "html",
+					a.Key == "data-testid" && a.Val == "current-user":
 					return
 				case slices.Contains([]string{"aria-label", "title", "placeholder", "alt"}, a.Key):
 					out = append(out, a.Val)

@@ -34,7 +34,12 @@ func TestLanguageFollowsChoiceThenBrowser(t *testing.T) {
 	lang, _ := doc.Find("html").Attr("lang")
 	dir, _ := doc.Find("html").Attr("dir")
 	if lang != "ar" || dir != "rtl" || doc.Find("#new-title").Text() != "تسجيل عميل جديد" {
-		t.Errorf("after choosing Arabic (over a Malay browser): lang %q dir %q title %q", lang, dir, doc.Find("#new-title").Text())
+		t.Errorf(
+			"after choosing Arabic (over a Malay browser): lang %q dir %q title %q",
+			lang,
+			dir,
+			doc.Find("#new-title").Text(),
+		)
 	}
 	for form, want := range map[string]int{"fr": http.StatusBadRequest, "": http.StatusBadRequest} {
 		resp := c.post("/account/language", url.Values{"lang": {form}, "back": {"/"}})

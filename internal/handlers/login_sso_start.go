@@ -23,7 +23,11 @@ func (s *Server) loginSSOStart(c echo.Context) error {
 		return refusal(http.StatusBadGateway, "err.idp_down").SetInternal(err)
 	}
 	sess := sessionOf(c)
-	session.RecordOf(sess).Pending = session.Pending{SSOState: pending.State, SSONonce: pending.Nonce, SSOVerifier: pending.Verifier}
+	session.RecordOf(sess).Pending = session.Pending{
+		SSOState:    pending.State,
+		SSONonce:    pending.Nonce,
+		SSOVerifier: pending.Verifier,
+	}
 	if err := s.sessions.Save(c.Request(), c.Response(), sess); err != nil {
 		return err
 	}

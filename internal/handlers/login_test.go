@@ -28,7 +28,8 @@ func TestLoginRecordsSuccessWithActorAndSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if username != name || role != "supervisor" || sessionRef == "" || requestID == "" || ip != "127.0.0.1" || outcome != "success" {
+	if username != name || role != "supervisor" || sessionRef == "" || requestID == "" || ip != "127.0.0.1" ||
+		outcome != "success" {
 		t.Errorf("login.success row: user %q role %q session %q request %q ip %q outcome %q",
 			username, role, sessionRef, requestID, ip, outcome)
 	}
@@ -94,7 +95,11 @@ func TestSecondFactor(t *testing.T) {
 		t.Fatalf("admin without a second factor: status %d, want 303", resp.StatusCode)
 	}
 	if resp, _ := c.page("/"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/account/totp" {
-		t.Fatalf("home before enrolment: status %d, location %q; want the enrolment page", resp.StatusCode, resp.Header.Get("Location"))
+		t.Fatalf(
+			"home before enrolment: status %d, location %q; want the enrolment page",
+			resp.StatusCode,
+			resp.Header.Get("Location"),
+		)
 	}
 	c.page("/account/totp")
 	resp = c.post("/logout", nil)
@@ -136,7 +141,8 @@ func TestFavicon(t *testing.T) {
 	href, _ := doc.Find(`link[rel="icon"]`).Attr("href")
 	resp := c.do(http.MethodGet, href, nil)
 	body := readBody(t, resp)
-	if href == "" || resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(body, "<svg") {
+	if href == "" || resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/svg+xml" ||
+		!strings.HasPrefix(body, "<svg") {
 		t.Errorf("icon %q: %d %s", href, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }

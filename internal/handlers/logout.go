@@ -13,7 +13,9 @@ import (
 // endpoint, when it has one, so that its session ends too.
 func (s *Server) logout(c echo.Context) error {
 	sess := sessionOf(c)
-	viaProvider, grant, uid := session.SignedInWithSSO(sess), session.Grant(sess), session.UserID(sess)
+	viaProvider := session.SignedInWithSSO(sess)
+	grant := session.Grant(sess)
+	uid := session.UserID(sess)
 	if err := s.sessions.Logout(c.Request(), c.Response(), sess); err != nil {
 		return err
 	}

@@ -54,7 +54,10 @@ func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set(keyRequestID, id)
 		c.Response().Header().Set(echo.HeaderXRequestID, id)
 		r := c.Request()
-		ctx := audit.WithActor(r.Context(), audit.Actor{Username: "anonymous", Role: "anonymous", RequestID: id, ClientIP: c.RealIP()})
+		ctx := audit.WithActor(
+			r.Context(),
+			audit.Actor{Username: "anonymous", Role: "anonymous", RequestID: id, ClientIP: c.RealIP()},
+		)
 		c.SetRequest(r.WithContext(ctx))
 		return next(c)
 	}
@@ -230,7 +233,11 @@ func (s *Server) endDisabledSession(c echo.Context, sess *sessions.Session) erro
 // userActor is ctx with u, in session sess, as the actor of what the request records.
 func userActor(ctx context.Context, u store.User, sess *sessions.Session) context.Context {
 	actor := audit.ActorFrom(ctx)
-	actor.UserID, actor.Username, actor.Role, actor.Branch, actor.SessionRef = u.ID, u.Username, u.Role, u.Branch, session.Ref(sess)
+	actor.UserID = u.ID
+	actor.Username = u.Username
+	actor.Role = u.Role
+	actor.Branch = u.Branch
+	actor.SessionRef = session.Ref(sess)
 	return audit.WithActor(ctx, actor)
 }
 

@@ -19,8 +19,16 @@ func (s *Server) notificationList(c echo.Context) error {
 	}
 	var out []pages.Notice
 	for _, n := range list {
-		out = append(out, pages.Notice{Kind: n.Kind, Message: n.Message, When: langOf(c).Stamp(n.CreatedAt.In(s.zoneOf(c.Request().Context(), u.Branch))), Unread: !n.Read,
-			Href: caseHref(u, n.DraftID)})
+		out = append(
+			out,
+			pages.Notice{
+				Kind:    n.Kind,
+				Message: n.Message,
+				When:    langOf(c).Stamp(n.CreatedAt.In(s.zoneOf(c.Request().Context(), u.Branch))),
+				Unread:  !n.Read,
+				Href:    caseHref(u, n.DraftID),
+			},
+		)
 	}
 	return render(c, http.StatusOK, pages.NotificationsPage(s.chromeT(c, "title.notifications", "notifications"), out))
 }

@@ -26,7 +26,11 @@ func TestLoginLockedPageSaysWhen(t *testing.T) {
 	body := readBody(t, resp)
 	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "30" ||
 		!strings.Contains(body, "try again after 09:00:30 UTC") {
-		t.Errorf("locked: %d, Retry-After %q; want 429, 30 and the time in the page", resp.StatusCode, resp.Header.Get("Retry-After"))
+		t.Errorf(
+			"locked: %d, Retry-After %q; want 429, 30 and the time in the page",
+			resp.StatusCode,
+			resp.Header.Get("Retry-After"),
+		)
 	}
 }
 

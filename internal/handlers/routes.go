@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -146,35 +147,38 @@ func passive(next echo.HandlerFunc) echo.HandlerFunc {
 // the input gate before anything reads the request.
 func (s *Server) guard(who access) []echo.MiddlewareFunc {
 	limit := bodyLimit(formBodyLimit)
+	// signedIn is the chain of a level that needs a signed-in user of one of roles, its
+	// body no larger than body allows.
+	signedIn := func(body echo.MiddlewareFunc, roles ...string) []echo.MiddlewareFunc {
+		return []echo.MiddlewareFunc{s.privatePage, body, checkInput, s.loadSession, signedInFirst, s.checkCSRF,
+			s.requireRole(roles...)}
+	}
+	// polled is chain for a request the page makes by itself: passive right after the input gate.
+	polled := func(chain []echo.MiddlewareFunc) []echo.MiddlewareFunc { return slices.Insert(chain, 3, passive) }
 	switch who {
 	case open:
 		return []echo.MiddlewareFunc{checkInput}
 	case anonymous:
 		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, s.checkLoginCSRF}
 	case adminOnly:
-		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAdmin)}
+		return signedIn(limit, store.RoleAdmin)
 	case reviewer:
-		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF,
-			s.requireRole(store.RoleSupervisor, store.RoleAdmin)}
+		return signedIn(limit, store.RoleSupervisor, store.RoleAdmin)
 	case agentOnly:
-		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAgent)}
+		return signedIn(limit, store.RoleAgent)
 	case checker:
-		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleSupervisor)}
+		return signedIn(limit, store.RoleSupervisor)
 	case cdpCallback, provider:
 		return []echo.MiddlewareFunc{limit, checkInput}
 	case staff:
-		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF,
-			s.requireRole(store.RoleAgent, store.RoleSupervisor)}
+		return signedIn(limit, store.RoleAgent, store.RoleSupervisor)
 	case staffPoll:
-		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, passive, s.loadSession, signedInFirst, s.checkCSRF,
-			s.requireRole(store.RoleAgent, store.RoleSupervisor)}
+		return polled(signedIn(limit, store.RoleAgent, store.RoleSupervisor))
 	case agentPoll:
-		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, passive, s.loadSession, signedInFirst, s.checkCSRF,
-			s.requireRole(store.RoleAgent)}
+		return polled(signedIn(limit, store.RoleAgent))
 	case agentUpload:
-		return []echo.MiddlewareFunc{s.privatePage, uploadLimit, checkInput, s.loadSession, signedInFirst, s.checkCSRF, s.requireRole(store.RoleAgent)}
+		return signedIn(uploadLimit, store.RoleAgent)
 	default:
-		return []echo.MiddlewareFunc{s.privatePage, limit, checkInput, s.loadSession, signedInFirst, s.checkCSRF,
-			s.requireRole(store.RoleAgent, store.RoleSupervisor, store.RoleAdmin)}
+		return signedIn(limit, store.RoleAgent, store.RoleSupervisor, store.RoleAdmin)
 	}
 }

@@ -22,8 +22,13 @@ func (s *Server) searchByID(c echo.Context) error {
 	if err := parseForm(c); err != nil {
 		return err
 	}
-	u, in, v := signedIn(c), newDraftInput(c), s.idSearchForm(c)
-	v.Country, v.IDType, v.IDNumber, v.IssuedCountry = in.Country, in.IDType, in.IDNumber, in.IssuedCountry
+	u := signedIn(c)
+	in := newDraftInput(c)
+	v := s.idSearchForm(c)
+	v.Country = in.Country
+	v.IDType = in.IDType
+	v.IDNumber = in.IDNumber
+	v.IssuedCountry = in.IssuedCountry
 	v.IDTypes = idTypesOf(v.Countries, in.Country)
 	checked, err := identity.Check(s.drafts.Packs, u.Countries, in)
 	var fe identity.FieldErrors
@@ -34,7 +39,12 @@ func (s *Server) searchByID(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc := search.Document{Country: in.Country, IDType: in.IDType, IssuedCountry: checked.IssuedCountry, Number: checked.Number}
+	doc := search.Document{
+		Country:       in.Country,
+		IDType:        in.IDType,
+		IssuedCountry: checked.IssuedCountry,
+		Number:        checked.Number,
+	}
 	found, err := s.search.ByID(cdp.WithRequestID(c.Request().Context(), requestIDOf(c)), u, doc)
 	var limited search.LimitedError
 	if errors.As(err, &limited) {
@@ -45,7 +55,10 @@ func (s *Server) searchByID(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Result = &pages.IDResult{Outcome: found.CDP.Outcome.String(), Own: ownMatches(langOf(c), found.Own, u, s.zoneOf(c.Request().Context(), u.Branch))}
+	v.Result = &pages.IDResult{
+		Outcome: found.CDP.Outcome.String(),
+		Own:     ownMatches(langOf(c), found.Own, u, s.zoneOf(c.Request().Context(), u.Branch)),
+	}
 	switch found.CDP.Outcome {
 	case cdp.Found:
 		v.Result.Customer = customerCard(found.CDP, s.Now())

@@ -22,7 +22,9 @@ func (s *Server) searchRecords(c echo.Context) error {
 	if err := parseForm(c); err != nil {
 		return err
 	}
-	form, u, v := c.Request().PostForm, signedIn(c), s.recordsForm(c)
+	form := c.Request().PostForm
+	u := signedIn(c)
+	v := s.recordsForm(c)
 	v.By, v.Q = form.Get("by"), form.Get("q")
 	q, err := search.ParseQuery(v.By, v.Q)
 	var invalid search.InvalidQuery

@@ -20,8 +20,12 @@ import (
 func (e *env) seedDraft(agent store.User, number string, values map[string]string, at time.Time) int64 {
 	e.t.Helper()
 	ctx := context.Background()
-	id, err := store.CreateDraft(ctx, e.db.Pool, store.DraftRow{Country: "AE", PackVersion: 1, IDType: "4", IDNumber: number,
-		IssuedCountry: "AE", Branch: agent.Branch, CreatedBy: agent.ID, CreatedAt: at})
+	id, err := store.CreateDraft(
+		ctx,
+		e.db.Pool,
+		store.DraftRow{Country: "AE", PackVersion: 1, IDType: "4", IDNumber: number,
+			IssuedCountry: "AE", Branch: agent.Branch, CreatedBy: agent.ID, CreatedAt: at},
+	)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -145,7 +149,8 @@ func TestRecordsEscapeWhatDraftsHold(t *testing.T) {
 	c.page("/search")
 	resp := c.post("/search/records", url.Values{"by": {"id"}, "q": {"12345676"}})
 	body := readBody(t, resp)
-	if strings.Contains(body, "<script>alert") || strings.Contains(body, `" onmouseover="x`) || !strings.Contains(body, "&lt;script&gt;") {
+	if strings.Contains(body, "<script>alert") || strings.Contains(body, `" onmouseover="x`) ||
+		!strings.Contains(body, "&lt;script&gt;") {
 		t.Errorf("the name was not escaped:\n%s", body)
 	}
 }
@@ -160,7 +165,12 @@ func TestRecordsByAnyNamePart(t *testing.T) {
 	amal := e.userNamed("amal")
 	ids := map[string]int64{}
 	for i, n := range [][2]string{{"Priya", "Menon"}, {"Siobhán", "O'Brien"}, {"محمد", "آل مكتوم"}, {"Zoë", "Ångström-Lee"}} {
-		ids[n[1]] = e.seedDraft(amal, "78419901234500"+string(rune('0'+i)), map[string]string{"first_name": n[0], "last_name": n[1]}, e.clock.Now())
+		ids[n[1]] = e.seedDraft(
+			amal,
+			"78419901234500"+string(rune('0'+i)),
+			map[string]string{"first_name": n[0], "last_name": n[1]},
+			e.clock.Now(),
+		)
 	}
 	c.page("/search")
 	for q, want := range map[string]string{"Menon": "Menon", "menon": "Menon", "O'Br": "O'Brien", "obr": "O'Brien",

@@ -55,12 +55,16 @@ func newSearchEnv(t *testing.T, limit search.Limit, tune func(*sandbox.Config)) 
 	}))
 	t.Cleanup(se.cdp.Close)
 	se.env = newEnv(t, func(o *app.Options, _ *Deps) {
-		client, err := cdp.New(cdp.Config{BaseURL: se.cdp.URL, Scope: cdp.DefaultScope, Timeout: 5 * time.Second}.WithSandboxDefaults(),
-			cdp.Options{Logger: o.Log})
+		client, err := cdp.New(
+			cdp.Config{BaseURL: se.cdp.URL, Scope: cdp.DefaultScope, Timeout: 5 * time.Second}.WithSandboxDefaults(),
+			cdp.Options{Logger: o.Log},
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
-		o.CDP, o.AuditKey, o.LookupLimit = client, testAuditKey, limit
+		o.CDP = client
+		o.AuditKey = testAuditKey
+		o.LookupLimit = limit
 	})
 	return se
 }
@@ -202,8 +206,18 @@ func TestBadNumbersNeverReachTheCDP(t *testing.T) {
 	}
 	for _, tt := range tests {
 		resp, doc := c.searchID(tt.country, tt.idType, tt.number, true)
-		if got := testID(doc, "error-"+tt.field).Text(); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(got, tt.message) {
-			t.Errorf("%s %s %s: %d %q, want 422 with %q next to %s", tt.country, tt.idType, tt.number, resp.StatusCode, got, tt.message, tt.field)
+		if got := testID(doc, "error-"+tt.field).Text(); resp.StatusCode != http.StatusUnprocessableEntity ||
+			!strings.Contains(got, tt.message) {
+			t.Errorf(
+				"%s %s %s: %d %q, want 422 with %q next to %s",
+				tt.country,
+				tt.idType,
+				tt.number,
+				resp.StatusCode,
+				got,
+				tt.message,
+				tt.field,
+			)
 		}
 	}
 	if n := se.lookups.Load(); n != 0 {
@@ -246,7 +260,9 @@ func TestOwnMatchesShowWhenTheCDPFails(t *testing.T) {
 			}
 			match := testID(doc, "own-match")
 			text := strings.Join(strings.Fields(strings.NewReplacer("\u2068", "", "\u2069", "").Replace(match.Text())), " ")
-			if match.Length() != 1 || !regexp.MustCompile(`^Draft #\d+ by agent amal \(branch DXB-01\) was saved on 2 March 2026, 13:00 \+04 with status open\.$`).MatchString(text) {
+			if match.Length() != 1 ||
+				!regexp.MustCompile(`^Draft #\d+ by agent amal \(branch DXB-01\) was saved on 2 March 2026, 13:00 \+04 with status open\.$`).
+					MatchString(text) {
 				t.Errorf("own matches: %q", text)
 			}
 			if match.Find("a").Length() != 0 {
@@ -463,7 +479,11 @@ func TestIDTypesFollowTheCountry(t *testing.T) {
 	events := len(se.auditActions())
 	_, doc := c.page("/search")
 	values := func(doc *goquery.Document) []string {
-		return testID(doc, "search-id-type").Find("option").Map(func(_ int, s *goquery.Selection) string { return s.AttrOr("value", "") })
+		return testID(
+			doc,
+			"search-id-type",
+		).Find("option").
+			Map(func(_ int, s *goquery.Selection) string { return s.AttrOr("value", "") })
 	}
 	if got := values(doc); !slices.Equal(got, []string{"4", "1"}) {
 		t.Errorf("ID types of the first country = %v, want AE's [4 1]", got)
@@ -477,7 +497,8 @@ func TestIDTypesFollowTheCountry(t *testing.T) {
 	}
 	var windows int
 	if err := se.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM cdp_lookup_windows`).Scan(&windows); err != nil ||
-		windows != 0 || len(se.auditActions()) != events {
+		windows != 0 ||
+		len(se.auditActions()) != events {
 		t.Errorf("the GETs wrote: %d lookup windows, audit %v", windows, se.auditActions()[events:])
 	}
 	_, doc = se.reviewer(store.RoleSupervisor, "DXB-01").page("/search")

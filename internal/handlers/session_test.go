@@ -124,7 +124,8 @@ func TestLogout(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login?why=signed-out" {
 		t.Fatalf("logout: status %d location %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if got := resp.Header.Get("Clear-Site-Data"); !strings.Contains(got, `"cache"`) || !strings.Contains(got, `"storage"`) {
+	if got := resp.Header.Get("Clear-Site-Data"); !strings.Contains(got, `"cache"`) ||
+		!strings.Contains(got, `"storage"`) {
 		t.Errorf("Clear-Site-Data = %q", got)
 	}
 	if c.cookie != "" {
@@ -161,7 +162,11 @@ func TestDisablingAUserEndsAllTheirSessions(t *testing.T) {
 		resp = c.do(http.MethodGet, "/", nil)
 		resp.Body.Close()
 		if resp.Header.Get("Location") != "/login" {
-			t.Errorf("session %d, the click after: to %q, want /login (the reason is told once)", i+1, resp.Header.Get("Location"))
+			t.Errorf(
+				"session %d, the click after: to %q, want /login (the reason is told once)",
+				i+1,
+				resp.Header.Get("Location"),
+			)
 		}
 	}
 	_, doc := first.page("/login?why=disabled")
@@ -169,7 +174,8 @@ func TestDisablingAUserEndsAllTheirSessions(t *testing.T) {
 		t.Errorf("login page after disabling says %q", got)
 	}
 	var n int
-	if err := e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM sessions WHERE user_id IS NOT NULL`).Scan(&n); err != nil || n != 0 {
+	if err := e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM sessions WHERE user_id IS NOT NULL`).Scan(&n); err != nil ||
+		n != 0 {
 		t.Errorf("sessions left = %d (%v), want 0", n, err)
 	}
 	c := e.client()

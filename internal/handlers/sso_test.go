@@ -31,10 +31,20 @@ func ssoAgent() oidctest.User {
 func ssoEnv(t *testing.T, users ...oidctest.User) (*env, *oidctest.Provider) {
 	t.Helper()
 	op := oidctest.Start(t, users, ssoRedirect)
-	cfg := config.OIDC{Issuer: op.Issuer, Name: "Test provider", ClientID: oidctest.ClientID, ClientSecret: oidctest.ClientSecret,
-		RedirectURL: ssoRedirect, Scopes: []string{"openid", "profile", "phone"}, RoleClaim: "family_name",
-		RoleValues:  map[string][]string{"agent": {"kyc-agents"}, "supervisor": {"kyc-supervisors"}},
-		BranchClaim: "phone_number", CountriesClaim: "given_name", UsernameClaim: "preferred_username", Provision: true}
+	cfg := config.OIDC{
+		Issuer:         op.Issuer,
+		Name:           "Test provider",
+		ClientID:       oidctest.ClientID,
+		ClientSecret:   oidctest.ClientSecret,
+		RedirectURL:    ssoRedirect,
+		Scopes:         []string{"openid", "profile", "phone"},
+		RoleClaim:      "family_name",
+		RoleValues:     map[string][]string{"agent": {"kyc-agents"}, "supervisor": {"kyc-supervisors"}},
+		BranchClaim:    "phone_number",
+		CountriesClaim: "given_name",
+		UsernameClaim:  "preferred_username",
+		Provision:      true,
+	}
 	e := newEnv(t, func(o *app.Options, _ *Deps) { o.OIDC = cfg })
 	e.user(store.RoleSupervisor)
 	return e, op
@@ -94,14 +104,20 @@ func TestSSOSignInProvisionsAndFollowsTheClaims(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Role != store.RoleAgent || u.Branch != "DXB-01" || !slices.Equal(u.Countries, []string{"AE", "MY"}) || u.PasswordHash != "" {
+	if u.Role != store.RoleAgent || u.Branch != "DXB-01" || !slices.Equal(u.Countries, []string{"AE", "MY"}) ||
+		u.PasswordHash != "" {
 		t.Errorf("provisioned account = %+v", u)
 	}
 	// The directory makes her a supervisor: her next request says so, and the trail too.
 	amira.LastName = "kyc-supervisors"
 	op.SetUsers([]oidctest.User{amira})
-	if resp, doc := c.page("/"); resp.StatusCode != http.StatusOK || !strings.Contains(doc.Find(`[data-testid="current-role"]`).Text(), "supervisor") {
-		t.Errorf("home after the directory changed: %d, role %q", resp.StatusCode, doc.Find(`[data-testid="current-role"]`).Text())
+	if resp, doc := c.page("/"); resp.StatusCode != http.StatusOK ||
+		!strings.Contains(doc.Find(`[data-testid="current-role"]`).Text(), "supervisor") {
+		t.Errorf(
+			"home after the directory changed: %d, role %q",
+			resp.StatusCode,
+			doc.Find(`[data-testid="current-role"]`).Text(),
+		)
 	}
 	if u, _ = store.UserByUsername(context.Background(), e.db.Pool, "amira.sso"); u.Role != store.RoleSupervisor {
 		t.Errorf("role after the directory changed = %q", u.Role)
@@ -162,9 +178,16 @@ func TestSSORemovedGroupEndsAccessAtTheNextRequest(t *testing.T) {
 	resp := open.do(http.MethodGet, "/", nil)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login?why="+whyAccessEnded {
-		t.Fatalf("the next request after the group was removed: status %d, location %q", resp.StatusCode, resp.Header.Get("Location"))
+		t.Fatalf(
+			"the next request after the group was removed: status %d, location %q",
+			resp.StatusCode,
+			resp.Header.Get("Location"),
+		)
 	}
-	if _, doc := open.page("/login?why=" + whyAccessEnded); !strings.Contains(doc.Find("main").Text(), "no longer grants you access") {
+	if _, doc := open.page("/login?why=" + whyAccessEnded); !strings.Contains(
+		doc.Find("main").Text(),
+		"no longer grants you access",
+	) {
 		t.Error("the login page does not say why the session ended")
 	}
 	if resp, _ := other.page("/drafts"); !isLoginRedirect(resp) {
@@ -195,7 +218,8 @@ func TestSSOProviderOutageFailsClosed(t *testing.T) {
 	c.page("/") // the session's CSRF token, for the logout below
 	op.Stop()
 	resp := c.do(http.MethodGet, "/drafts", nil)
-	if body := readBody(t, resp); resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "identity provider cannot be reached") {
+	if body := readBody(t, resp); resp.StatusCode != http.StatusServiceUnavailable ||
+		!strings.Contains(body, "identity provider cannot be reached") {
 		t.Errorf("a request while the provider is down: status %d", resp.StatusCode)
 	}
 	var left int
@@ -278,7 +302,8 @@ func TestLocalLoginOffLeavesOnlyTheBreakGlassAdmin(t *testing.T) {
 	c := e.client()
 	c.page("/login")
 	resp := c.post("/login", url.Values{"username": {agent}, "password": {agentPW}})
-	if body := readBody(t, resp); resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "local passwords are off") {
+	if body := readBody(t, resp); resp.StatusCode != http.StatusUnauthorized ||
+		!strings.Contains(body, "local passwords are off") {
 		t.Errorf("agent with a local password: status %d", resp.StatusCode)
 	}
 	e.client().login(admin, adminPW)
@@ -338,7 +363,8 @@ func TestSSOCheckerStepsUpAtTheProvider(t *testing.T) {
 	}
 	// Someone else signs in at the provider's page: refused, recorded, not approved.
 	resp := sup.callback(op.SignIn(approve(), omar.Username, omar.Password))
-	if body := readBody(t, resp); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "did not confirm that it is you") {
+	if body := readBody(t, resp); resp.StatusCode != http.StatusForbidden ||
+		!strings.Contains(body, "did not confirm that it is you") {
 		t.Errorf("step-up by another user: status %d", resp.StatusCode)
 	}
 	if state := e.caseState(id); state != "awaiting_approval" {
@@ -350,8 +376,13 @@ func TestSSOCheckerStepsUpAtTheProvider(t *testing.T) {
 	// The checker gives up at the provider, which sends them back with an error.
 	sup.page(casePath)
 	to, _ := url.Parse(approve())
-	resp = sup.do(http.MethodGet, "/login/oidc/callback?error=access_denied&state="+url.QueryEscape(to.Query().Get("state")), nil)
-	if body := readBody(t, resp); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "did not confirm that it is you") {
+	resp = sup.do(
+		http.MethodGet,
+		"/login/oidc/callback?error=access_denied&state="+url.QueryEscape(to.Query().Get("state")),
+		nil,
+	)
+	if body := readBody(t, resp); resp.StatusCode != http.StatusForbidden ||
+		!strings.Contains(body, "did not confirm that it is you") {
 		t.Errorf("step-up given up at the provider: status %d", resp.StatusCode)
 	}
 	sup.page(casePath)
@@ -389,7 +420,8 @@ func TestSSOCheckerStepsUpWithTheirAuthenticatorCode(t *testing.T) {
 		t.Fatal("the approval form does not offer the app's code beside the provider")
 	}
 	resp := sup.post(casePath+"/approve", url.Values{"code": {"000000"}})
-	if body := readBody(t, resp); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "That code is not right") {
+	if body := readBody(t, resp); resp.StatusCode != http.StatusForbidden ||
+		!strings.Contains(body, "That code is not right") {
 		t.Fatalf("a wrong code: status %d", resp.StatusCode)
 	}
 	sup.page(casePath)

@@ -151,7 +151,15 @@ func TestUnsignedCallbacksAreAggregated(t *testing.T) {
 	if n := strings.Count(e.logs.String(), "AML alert closure refused"); n != 1 {
 		t.Errorf("%d log lines, want 1", n)
 	}
-	unsigned, limited := e.counter("portal_cdp_callback_refusals_total", "status", "401"), e.counter("portal_cdp_callback_refusals_total", "status", "429")
+	unsigned, limited := e.counter(
+		"portal_cdp_callback_refusals_total",
+		"status",
+		"401",
+	), e.counter(
+		"portal_cdp_callback_refusals_total",
+		"status",
+		"429",
+	)
 	if unsigned != refusalLimit || limited != 200-refusalLimit {
 		t.Errorf("refusals counted: %v × 401, %v × 429", unsigned, limited)
 	}
@@ -159,7 +167,8 @@ func TestUnsignedCallbacksAreAggregated(t *testing.T) {
 	if got := send(); got != http.StatusUnauthorized {
 		t.Errorf("the next window: %d, want 401", got)
 	}
-	if _, _, after := e.lastEvent("cdp.callback_refused"); countRefused() != 2 || !strings.Contains(after, `"earlier_refusals_not_recorded": 199`) {
+	if _, _, after := e.lastEvent("cdp.callback_refused"); countRefused() != 2 ||
+		!strings.Contains(after, `"earlier_refusals_not_recorded": 199`) {
 		t.Errorf("the next window's event: %s", after)
 	}
 }
@@ -208,8 +217,20 @@ func TestAMLAlertClosureCallback(t *testing.T) {
 		{"valid, the evidenced shape", closure("", ecrn), secret, e.clock.Now(), http.StatusOK},
 		{"the same delivery replayed", closure("", ecrn), secret, e.clock.Now(), http.StatusConflict},
 		{"valid, with alert id and closing time", closure("AML-1", "7841004455660001"), secret, e.clock.Now(), http.StatusOK},
-		{"that alert id again, newly signed", closure("AML-1", "7841004455660001"), secret, e.clock.Now().Add(time.Second), http.StatusConflict},
-		{"a new delivery, no longer under investigation", closure("", ecrn), secret, e.clock.Now().Add(2 * time.Second), http.StatusConflict},
+		{
+			"that alert id again, newly signed",
+			closure("AML-1", "7841004455660001"),
+			secret,
+			e.clock.Now().Add(time.Second),
+			http.StatusConflict,
+		},
+		{
+			"a new delivery, no longer under investigation",
+			closure("", ecrn),
+			secret,
+			e.clock.Now().Add(2 * time.Second),
+			http.StatusConflict,
+		},
 	}
 	for _, c := range cases {
 		if got := send(c.body, c.secret, c.at); got != c.want {
@@ -255,7 +276,8 @@ func TestPreflightAtReview(t *testing.T) {
 		t.Errorf("the nationality field says %q", msg)
 	}
 	resp := c.post(fmt.Sprintf("/drafts/%d/submit", id), nil)
-	if body := readBody(t, resp); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "review step") {
+	if body := readBody(t, resp); resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "review step") {
 		t.Errorf("submit: %d", resp.StatusCode)
 	}
 	if _, err := store.SubmissionByDraft(context.Background(), e.db.Pool, id, false); err == nil {

@@ -55,7 +55,9 @@ func firstLine(err error) string {
 // (technical) also gets each row's technical detail (states, HTTP status, codes, latency,
 // request and job ids) behind a disclosure, and the refusals the rules made; an agent sees
 // neither.
-func timelineRows(l *i18n.Lang, p *packs.Pack, entries []audit.Entry, technical bool, loc *time.Location) []pages.TimelineRow {
+func timelineRows(
+	l *i18n.Lang, p *packs.Pack, entries []audit.Entry, technical bool, loc *time.Location,
+) []pages.TimelineRow {
 	var out []pages.TimelineRow
 	for _, e := range entries {
 		if e.Outcome == audit.Denied && !technical {

@@ -79,7 +79,12 @@ func TestUsernameSlowdownNeverRefuses(t *testing.T) {
 	}
 	before := time.Duration(e.waited.Load())
 	if before < auth.DelayFor(auth.FreeUsernameFailures) {
-		t.Errorf("guesses past %d waited %s in all, want at least %s", auth.FreeUsernameFailures, before, auth.DelayFor(auth.FreeUsernameFailures))
+		t.Errorf(
+			"guesses past %d waited %s in all, want at least %s",
+			auth.FreeUsernameFailures,
+			before,
+			auth.DelayFor(auth.FreeUsernameFailures),
+		)
 	}
 	if got := loginStatus(t, e.clientFrom("127.0.2.1"), name, pw); got != http.StatusSeeOther {
 		t.Errorf("the owner after %d guesses from elsewhere: %d, want 303", guesses, got)
@@ -156,11 +161,13 @@ func TestAdminUnlocks(t *testing.T) {
 	if got := loginStatus(t, guesser, name, pw); got != http.StatusSeeOther {
 		t.Errorf("the right password from the unlocked address: %d, want 303", got)
 	}
-	if reason, _, after := e.lastEvent("user.unlocked"); reason != "called the help desk" || !strings.Contains(after, `"throttling_keys_cleared": 2`) {
+	if reason, _, after := e.lastEvent("user.unlocked"); reason != "called the help desk" ||
+		!strings.Contains(after, `"throttling_keys_cleared": 2`) {
 		t.Errorf("user.unlocked recorded as %q %s", reason, after)
 	}
 	var left int
-	if err := e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM login_failures WHERE key = 'ip:127.0.0.52'`).Scan(&left); err != nil || left != 1 {
+	if err := e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM login_failures WHERE key = 'ip:127.0.0.52'`).Scan(&left); err != nil ||
+		left != 1 {
 		t.Errorf("the address's own count: %d rows (%v), want kept", left, err)
 	}
 }

@@ -39,7 +39,10 @@ func TestTrailHoldsNoFullIDNumber(t *testing.T) {
 	const number, tried = "784198500000025", "784199554586091"
 	agent := se.agent("amal", "DXB-01", "AE")
 	agent.page("/search")
-	readBody(t, agent.post("/search", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"784-1990-1234567-6"}}))
+	readBody(
+		t,
+		agent.post("/search", url.Values{"country": {"AE"}, "id_type": {"4"}, "id_number": {"784-1990-1234567-6"}}),
+	)
 	id := agent.completeDraft("784-1985-0000002-5")
 	readBody(t, agent.post(fmt.Sprintf("/drafts/%d", id), url.Values{"version": {"2"}, "id_number": {tried}}))
 	readBody(t, agent.post(fmt.Sprintf("/drafts/%d/submit", id), nil))

@@ -36,7 +36,8 @@ func TestReviewNoChangeThroughThePages(t *testing.T) {
 	}
 	item := "/worklist/" + id
 	_, doc := amal.page(item)
-	if !strings.Contains(doc.Find(`[data-testid="work-item-record"]`).Text(), "Emirates Steel") || doc.Find(`[data-testid="confirm-form"]`).Length() != 1 {
+	if !strings.Contains(doc.Find(`[data-testid="work-item-record"]`).Text(), "Emirates Steel") ||
+		doc.Find(`[data-testid="confirm-form"]`).Length() != 1 {
 		t.Fatal("the agent sees neither the record nor the confirmation form")
 	}
 	if resp := amal.post(item+"/confirm", url.Values{"note": {"no"}}); resp.StatusCode != http.StatusUnprocessableEntity {
@@ -56,7 +57,8 @@ func TestReviewNoChangeThroughThePages(t *testing.T) {
 		t.Error("the checker does not see what the agent confirmed")
 	}
 	resp := sara.post(item+"/approve", url.Values{"password": {"not the password"}})
-	if body := readBody(t, resp); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, `data-testid="step-up-error"`) {
+	if body := readBody(t, resp); resp.StatusCode != http.StatusForbidden ||
+		!strings.Contains(body, `data-testid="step-up-error"`) {
 		t.Errorf("a wrong password: %d, want 403 with the message on the page", resp.StatusCode)
 	}
 	if resp := sara.post(item+"/approve", url.Values{"password": {"correct horse checker staple"}}); resp.StatusCode != http.StatusSeeOther {
@@ -65,7 +67,10 @@ func TestReviewNoChangeThroughThePages(t *testing.T) {
 	if _, doc := amal.page("/worklist"); len(workItems(doc)) != 0 {
 		t.Errorf("the approved review stays on the worklist: %q", workItems(doc))
 	}
-	if _, doc := amal.page("/notifications"); !strings.Contains(doc.Find(`[data-testid="notice"]`).First().Text(), "was approved") {
+	if _, doc := amal.page("/notifications"); !strings.Contains(
+		doc.Find(`[data-testid="notice"]`).First().Text(),
+		"was approved",
+	) {
 		t.Error("the agent is not told of the approval")
 	}
 	if resp := sara.post(item+"/return", url.Values{"comment": {"too late"}}); resp.StatusCode != http.StatusConflict {
@@ -94,14 +99,20 @@ func TestClaimReleasedIsNotified(t *testing.T) {
 			t.Fatalf("%s: %d", step, resp.StatusCode)
 		}
 	}
-	if _, doc := amal.page("/notifications"); !strings.Contains(doc.Find(`[data-testid="notice"]`).First().Text(), "sara released it") {
+	if _, doc := amal.page("/notifications"); !strings.Contains(
+		doc.Find(`[data-testid="notice"]`).First().Text(),
+		"sara released it",
+	) {
 		t.Error("the agent is not told of the release")
 	}
 	e.clock.Advance(16 * time.Minute) // past the 15-minute claim
 	if resp := huda.post(path+"/claim", nil); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("claim after the lapse: %d", resp.StatusCode)
 	}
-	if _, doc := sara.page("/notifications"); !strings.Contains(doc.Find(`[data-testid="notice"]`).First().Text(), "your claim lapsed") {
+	if _, doc := sara.page("/notifications"); !strings.Contains(
+		doc.Find(`[data-testid="notice"]`).First().Text(),
+		"your claim lapsed",
+	) {
 		t.Error("the checker whose claim lapsed is not told")
 	}
 	if n := strings.Count(strings.Join(e.auditActions(), " "), "submission.claim_released"); n != 2 {

@@ -31,9 +31,13 @@ func (s *Server) workItemView(c echo.Context, id int64) (pages.WorkItemPage, err
 	if err != nil {
 		return pages.WorkItemPage{}, worklistFailure(err)
 	}
-	it, today, lang := r.Item, s.Now().UTC().Truncate(24*time.Hour), langOf(c)
+	it := r.Item
+	today := s.Now().UTC().Truncate(24 * time.Hour)
+	lang := langOf(c)
 	w := pages.WorkItemPage{ID: it.ID, Customer: it.FirstName + " " + it.LastName, ECRN: it.ECRN, Country: it.Country,
-		What: lang.T("review.kind_" + it.Kind), Due: it.DueOn.Format(time.DateOnly), Urgency: urgency(lang, int(it.DueOn.Sub(today).Hours()/24)),
+		What: lang.T(
+			"review.kind_" + it.Kind,
+		), Due: it.DueOn.Format(time.DateOnly), Urgency: urgency(lang, int(it.DueOn.Sub(today).Hours()/24)),
 		Record: customerFacts(r.Record), NextDue: r.NextDue.Format(time.DateOnly),
 		ReviewMonths: s.worklist.Rules.ReviewMonths[it.Risk], Done: it.Done, Awaiting: it.Awaiting, StepUp: stepUpOf(c, u)}
 	if it.Risk != "" {

@@ -35,7 +35,12 @@ func TestWorklistPage(t *testing.T) {
 		draft int64
 		due   string
 	}{{soon, "2026-04-01"}, {late, "2026-02-20"}} {
-		_, err := e.db.Pool.Exec(ctx, `UPDATE submissions SET ecrn = $2 WHERE draft_id = $1`, it.draft, fmt.Sprint(7841000000000000+i))
+		_, err := e.db.Pool.Exec(
+			ctx,
+			`UPDATE submissions SET ecrn = $2 WHERE draft_id = $1`,
+			it.draft,
+			fmt.Sprint(7841000000000000+i),
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +81,8 @@ func TestWorklistPage(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != fmt.Sprintf("/drafts/%d", late) {
 		t.Errorf("start renewal: %d to %q, want the case of the customer", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if !slices.Contains(e.auditActions(), "worklist.renewal_started") || !slices.Contains(e.auditActions(), "worklist.contact_recorded") {
+	if !slices.Contains(e.auditActions(), "worklist.renewal_started") ||
+		!slices.Contains(e.auditActions(), "worklist.contact_recorded") {
 		t.Error("the contact or the renewal is not audited")
 	}
 }

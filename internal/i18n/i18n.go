@@ -185,7 +185,11 @@ func loadServices() []serviceMessage {
 	}
 	// The most literal text first: "{{.Label}}: enter the number" before "{{.Label}}: {{.Reason}}".
 	slices.SortFunc(out, func(a, b serviceMessage) int {
-		return len(placeholder.ReplaceAllString(b.match.String(), "")) - len(placeholder.ReplaceAllString(a.match.String(), ""))
+		return len(
+			placeholder.ReplaceAllString(b.match.String(), ""),
+		) - len(
+			placeholder.ReplaceAllString(a.match.String(), ""),
+		)
 	})
 	return out
 }

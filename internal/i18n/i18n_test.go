@@ -79,7 +79,9 @@ func TestPickFollowsChoiceThenBrowserThenEnglish(t *testing.T) {
 }
 
 func TestPluralsDatesAndNumbers(t *testing.T) {
-	ar, ms, en := Pick("ar", ""), Pick("ms", ""), Pick("en", "")
+	ar := Pick("ar", "")
+	ms := Pick("ms", "")
+	en := Pick("en", "")
 	for _, c := range []struct {
 		got, want string
 	}{
@@ -111,8 +113,13 @@ func TestSayTranslatesServiceMessages(t *testing.T) {
 		english, want string
 	}{
 		{ar, "This draft is not complete yet.", "هذه المسودة غير مكتملة بعد."},
-		{ms, "The image is 640×480 pixels; this document needs at least 1000×630. Take the photo closer or at a higher resolution.",
-			"Imej ini 640×480 piksel; dokumen ini memerlukan sekurang-kurangnya 1000×630. Ambil foto lebih dekat atau pada resolusi lebih tinggi."},
+		{
+			ms,
+			"The image is 640×480 pixels; this document needs at least 1000×630. Take the photo closer or at a " +
+				"higher resolution.",
+			"Imej ini 640×480 piksel; dokumen ini memerlukan sekurang-kurangnya 1000×630. Ambil foto lebih dekat atau pada " +
+				"resolusi lebih tinggi.",
+		},
 		{ar, "Something no catalogue holds.", "Something no catalogue holds."},
 		{Pick("en", ""), "This draft is not complete yet.", "This draft is not complete yet."},
 	}

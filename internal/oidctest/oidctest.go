@@ -82,7 +82,11 @@ func Start(t *testing.T, users []User, redirectURIs ...string) *Provider {
 	p := &Provider{Issuer: "http://localhost:" + port + "/", t: t, users: filepath.Join(dir, "users.json"),
 		logout: filepath.Join(dir, "backchannel-logout")}
 	p.SetUsers(users)
-	log, err := os.OpenFile(filepath.Join(dir, "provider.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600) // #nosec G304 -- the test's own temporary folder
+	log, err := os.OpenFile(
+		filepath.Join(dir, "provider.log"),
+		os.O_CREATE|os.O_APPEND|os.O_WRONLY,
+		0o600,
+	) // #nosec G304 -- the test's own temporary folder
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,7 +72,9 @@ func Of(call, outcome string) Entry {
 // In is the entry in language l.
 func (e Entry) In(l *i18n.Lang) Entry {
 	p := "outcome." + e.ID + "."
-	e.Title, e.Meaning, e.Next = l.T(p+"title"), l.T(p+"meaning"), l.T(p+"next")
+	e.Title = l.T(p + "title")
+	e.Meaning = l.T(p + "meaning")
+	e.Next = l.T(p + "next")
 	return e
 }
 

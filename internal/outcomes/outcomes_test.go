@@ -15,7 +15,12 @@ import (
 // contract, and the failures of the call itself have a title, one sentence and a next step,
 // none of them naming a code or an HTTP status.
 func TestEveryCDPAnswerHasPlainWords(t *testing.T) {
-	success := map[string]cdp.Outcome{"lookup": cdp.Found, "get_customer": cdp.Found, "onboard": cdp.Accepted, "update": cdp.Accepted}
+	success := map[string]cdp.Outcome{
+		"lookup":       cdp.Found,
+		"get_customer": cdp.Found,
+		"onboard":      cdp.Accepted,
+		"update":       cdp.Accepted,
+	}
 	for _, call := range cdp.Calls {
 		outs := []cdp.Outcome{success[call], cdp.CDPError, cdp.AuthFailed, cdp.Unavailable}
 		for code, o := range cdp.Codes(call) {
@@ -32,7 +37,8 @@ func TestEveryCDPAnswerHasPlainWords(t *testing.T) {
 
 func check(t *testing.T, e outcomes.Entry, code int) {
 	t.Helper()
-	if !e.Known || e.Title == "" || e.Next == "" || strings.Count(strings.TrimSuffix(e.Meaning, "."), ". ") > 0 || !strings.HasSuffix(e.Meaning, ".") {
+	if !e.Known || e.Title == "" || e.Next == "" || strings.Count(strings.TrimSuffix(e.Meaning, "."), ". ") > 0 ||
+		!strings.HasSuffix(e.Meaning, ".") {
 		t.Errorf("entry %+v: want a known title, one sentence and a next step", e)
 	}
 	for _, s := range []string{e.Title, e.Meaning, e.Next} {

@@ -83,7 +83,13 @@ func (p *Pack) checkCDP() error {
 	for _, d := range p.Documents {
 		claim("document "+d.Kind, d.CDP)
 		if appends(d.CDP) != (d.DocumentID != "") {
-			errs = append(errs, fmt.Errorf("document %s: a document appended to a list (path ending in []), and only one, names its document_id", d.Kind))
+			errs = append(
+				errs,
+				fmt.Errorf(
+					"document %s: a document appended to a list (path ending in []), and only one, names its document_id",
+					d.Kind,
+				),
+			)
 		}
 	}
 	for path := range p.CDPFixed {

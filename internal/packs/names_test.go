@@ -67,7 +67,10 @@ func TestMalaysianNameOnTheIDMustMatchItsParts(t *testing.T) {
 	}
 	base["middle_name"] = ""
 	base["last_name"] = "Binti Ahmad"
-	if msg := strings.NewReplacer("\u2068", "", "\u2069", "").Replace(problem(base)); !strings.Contains(msg, `the middle name "BINTI"`) {
+	if msg := strings.NewReplacer("\u2068", "", "\u2069", "").Replace(problem(base)); !strings.Contains(
+		msg,
+		`the middle name "BINTI"`,
+	) {
 		t.Errorf("marker in the last name: %q, want the split spelled out", msg)
 	}
 	// Without a marker the ID does not say which word is the family name: a Chinese name is
@@ -78,7 +81,12 @@ func TestMalaysianNameOnTheIDMustMatchItsParts(t *testing.T) {
 		{"Ah", "", "Tan"}:     false, // a word of the ID is missing
 		{"Ah Kow", "", "Lim"}: false,
 	} {
-		v := map[string]string{"name_as_per_id": "TAN AH KOW", "first_name": parts[0], "middle_name": parts[1], "last_name": parts[2]}
+		v := map[string]string{
+			"name_as_per_id": "TAN AH KOW",
+			"first_name":     parts[0],
+			"middle_name":    parts[1],
+			"last_name":      parts[2],
+		}
 		if msg := problem(v); (msg == "") != ok {
 			t.Errorf("TAN AH KOW as %q: problem %q, want accepted %v", parts, msg, ok)
 		}

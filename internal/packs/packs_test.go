@@ -56,7 +56,12 @@ func TestSchemaRefuses(t *testing.T) {
 		{"id code", `"code": "4"`, `"code": "1234"`, "1 to 3 characters"},
 		{"file name", `"version": 1`, `"version": 2`, "should be named ae-v2.json"},
 		{"untranslated label", `"Visa type": "نوع التأشيرة",`, ``, `ar lacks "Visa type"`},
-		{"stale translation", `"Visa type": "Jenis visa"`, `"Visa type": "Jenis visa", "Visa kind": "Jenis visa"`, `ms translates "Visa kind"`},
+		{
+			"stale translation",
+			`"Visa type": "Jenis visa"`,
+			`"Visa type": "Jenis visa", "Visa kind": "Jenis visa"`,
+			`ms translates "Visa kind"`,
+		},
 		{"unknown language", `"ms": {`, `"fr": {`, `"fr" is not a language`},
 	}
 	for _, tt := range tests {

@@ -23,8 +23,15 @@ func TestPackInALanguage(t *testing.T) {
 		gender, _ := p.Field("gender")
 		nationality, _ := p.Field("nationality")
 		pep, _ := p.Field("political_exposed_person")
-		if f.Label != tt.label || p.Display(gender, "Male") != tt.option || p.Display(nationality, map[string]string{"ar": "MY", "ms": "AE"}[tt.lang]) != tt.country {
-			t.Errorf("%s: label %q, option %q, country %q", tt.lang, f.Label, p.Display(gender, "Male"), p.Display(nationality, "MY"))
+		if f.Label != tt.label || p.Display(gender, "Male") != tt.option ||
+			p.Display(nationality, map[string]string{"ar": "MY", "ms": "AE"}[tt.lang]) != tt.country {
+			t.Errorf(
+				"%s: label %q, option %q, country %q",
+				tt.lang,
+				f.Label,
+				p.Display(gender, "Male"),
+				p.Display(nationality, "MY"),
+			)
 		}
 		if p.Display(pep, "yes") != tt.yes {
 			t.Errorf("%s: yes = %q", tt.lang, p.Display(pep, "yes"))
@@ -33,7 +40,8 @@ func TestPackInALanguage(t *testing.T) {
 		if len(problems) == 0 || problems[0].Message != tt.required {
 			t.Errorf("%s: first problem %+v, want %q", tt.lang, problems, tt.required)
 		}
-		if f, _ := p.Field("email_id"); !strings.Contains(p.Invalid(f, "nope", today), "name@example.com") || p.Invalid(f, "nope", today) == ae.Invalid(f, "nope", today) {
+		if f, _ := p.Field("email_id"); !strings.Contains(p.Invalid(f, "nope", today), "name@example.com") ||
+			p.Invalid(f, "nope", today) == ae.Invalid(f, "nope", today) {
 			t.Errorf("%s: e-mail message %q", tt.lang, p.Invalid(f, "nope", today))
 		}
 	}

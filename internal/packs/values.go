@@ -132,7 +132,8 @@ func (p *Pack) Invalid(f *Field, v string, today time.Time) string {
 			return p.say("pack.choose_listed")
 		}
 	case TypeEmail:
-		if a, err := mail.ParseAddress(v); err != nil || a.Address != v || !strings.Contains(v[strings.LastIndex(v, "@"):], ".") {
+		if a, err := mail.ParseAddress(v); err != nil || a.Address != v ||
+			!strings.Contains(v[strings.LastIndex(v, "@"):], ".") {
 			return p.say("pack.email")
 		}
 	case TypePhone:
@@ -239,7 +240,8 @@ func arabicName(v string) bool {
 func (p *Pack) SplitName(full string) (first, middle, last string, marked bool) {
 	words := strings.Fields(full)
 	for i, w := range words {
-		if slices.ContainsFunc(p.NameMarkers, func(m string) bool { return strings.EqualFold(m, w) }) && i > 0 && i < len(words)-1 {
+		if slices.ContainsFunc(p.NameMarkers, func(m string) bool { return strings.EqualFold(m, w) }) && i > 0 &&
+			i < len(words)-1 {
 			return strings.Join(words[:i], " "), w, strings.Join(words[i+1:], " "), true
 		}
 	}
@@ -269,10 +271,21 @@ func (p *Pack) nameMismatch(f *Field, values map[string]string) string {
 	if !marked {
 		return p.say("pack.name_words")
 	}
-	return p.say("pack.name_mismatch", "First", i18n.Isolate(first), "Middle", i18n.Isolate(middle), "Last", i18n.Isolate(last))
+	return p.say(
+		"pack.name_mismatch",
+		"First",
+		i18n.Isolate(first),
+		"Middle",
+		i18n.Isolate(middle),
+		"Last",
+		i18n.Isolate(last),
+	)
 }
 
 // sameWords tells whether parts, joined in order, are the words of full, case aside.
 func sameWords(full string, parts ...string) bool {
-	return strings.EqualFold(strings.Join(strings.Fields(full), " "), strings.Join(strings.Fields(strings.Join(parts, " ")), " "))
+	return strings.EqualFold(
+		strings.Join(strings.Fields(full), " "),
+		strings.Join(strings.Fields(strings.Join(parts, " ")), " "),
+	)
 }

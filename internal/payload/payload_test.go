@@ -51,7 +51,10 @@ func TestGoldenPayloads(t *testing.T) {
 func TestEveryPackAndIDTypeHasADraft(t *testing.T) {
 	for _, p := range packs.Default().Countries() {
 		for _, it := range p.IDTypes {
-			if !slices.ContainsFunc(cdptest.Drafts(), func(d cdptest.Draft) bool { return d.Country == p.Country && d.IDType == it.Code }) {
+			if !slices.ContainsFunc(
+				cdptest.Drafts(),
+				func(d cdptest.Draft) bool { return d.Country == p.Country && d.IDType == it.Code },
+			) {
 				t.Errorf("%s: no realistic draft with ID type %s (%s)", p.Country, it.Code, it.Label)
 			}
 		}
@@ -83,7 +86,8 @@ func TestEveryCDPFieldReachesThePayload(t *testing.T) {
 			doc, _ := in.Pack.Document(f.Kind)
 			if !slices.ContainsFunc(docs(p, doc.CDP), func(m map[string]any) bool {
 				data, _ := m["base64_data"].([]byte)
-				return bytes.Equal(data, f.Data) && m["content_type"] == f.ContentType && m["document_id"] == nilIfEmpty(doc.DocumentID)
+				return bytes.Equal(data, f.Data) && m["content_type"] == f.ContentType &&
+					m["document_id"] == nilIfEmpty(doc.DocumentID)
 			}) {
 				t.Errorf("%s: document %s is not at %s", d.Name, doc.Kind, doc.CDP)
 			}
@@ -143,7 +147,8 @@ func TestUnfedElementsStayOut(t *testing.T) {
 func TestABadNumberIsAnError(t *testing.T) {
 	d := cdptest.DraftNamed("ae-national")
 	d.Values["txn_count_month"] = "four"
-	if _, err := payload.Build(d.Input(), cdptest.Branch("AE"), nil); err == nil || !strings.Contains(err.Error(), "txn_count_month") {
+	if _, err := payload.Build(d.Input(), cdptest.Branch("AE"), nil); err == nil ||
+		!strings.Contains(err.Error(), "txn_count_month") {
 		t.Fatalf("err = %v; want one naming txn_count_month", err)
 	}
 }

@@ -36,7 +36,10 @@ func (p *perf) createLockedTable() {
 		p.t.Fatal(err)
 	}
 	p.t.Cleanup(func() {
-		_, _ = p.db.Pool.Exec(context.Background(), `DROP TABLE IF EXISTS `+lockedTable+`; DROP SEQUENCE IF EXISTS `+lockedTable+`_id_seq`)
+		_, _ = p.db.Pool.Exec(
+			context.Background(),
+			`DROP TABLE IF EXISTS `+lockedTable+`; DROP SEQUENCE IF EXISTS `+lockedTable+`_id_seq`,
+		)
 	})
 }
 

@@ -146,7 +146,11 @@ func (p *perf) appendVerdicts() []budget {
 	last := p.appends[len(p.appends)-1]
 	return []budget{
 		{fmt.Sprintf("sealer lag ≤ %s under %d writers", bench.Millis(audit.LagAlert), last.after.writers),
-			fmt.Sprintf("max %s, %.0f events/s", bench.Millis(last.after.maxLag), last.after.rate), last.after.maxLag <= audit.LagAlert},
+			fmt.Sprintf(
+				"max %s, %.0f events/s",
+				bench.Millis(last.after.maxLag),
+				last.after.rate,
+			), last.after.maxLag <= audit.LagAlert},
 		{fmt.Sprintf("appends from %d writers: after ≥ before (the locked append)", last.after.writers),
 			fmt.Sprintf("%.0f/s after, %.0f/s before", last.after.rate, last.before.rate), last.after.rate >= last.before.rate},
 	}

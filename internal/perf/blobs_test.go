@@ -18,7 +18,9 @@ import (
 // documents measures the photo uploads (the full-size photo and the one the browser
 // scaled) and the documents' way through each blob store, beside their floors.
 func (p *perf) documents() {
-	p.run(append([]bench.Route{p.upload(routeUpload, p.photo()), p.upload(routeScaled, p.browserPhoto())}, p.blobRoutes()...))
+	p.run(
+		append([]bench.Route{p.upload(routeUpload, p.photo()), p.upload(routeScaled, p.browserPhoto())}, p.blobRoutes()...),
+	)
 }
 
 // blobRoutes measure a document written and read back through each blob store, encrypted

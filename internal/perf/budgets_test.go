@@ -26,7 +26,9 @@ func (p *perf) budgets(ran func(part string) bool) {
 	}
 	ms := bench.Millis
 	id, id0 := lane(routeExactID, bench.Full), lane(routeExactID, bench.F0)
-	name, save, list := lane(routeName, bench.Full), lane(routeAutosave, bench.Full), lane(routeAudit, bench.Full)
+	name := lane(routeName, bench.Full)
+	save := lane(routeAutosave, bench.Full)
+	list := lane(routeAudit, bench.Full)
 	export, scaled := lane(routeExport, bench.Full), lane(routeScaled, bench.Full)
 	rowsPerSec := float64(p.exportRows) / max(export.P50.Seconds(), 1e-9)
 	perUpload := float64(p.uploadPeak.Growth()) / uploadsInFlight
@@ -37,11 +39,19 @@ func (p *perf) budgets(ran func(part string) bool) {
 		{"lanes", []budget{
 			{"exact-ID search FULL p50 ≤ 2 ms", ms(id.P50), id.P50 <= 2*time.Millisecond},
 			{"exact-ID search FULL p99 ≤ 10 ms", ms(id.P99), id.P99 <= 10*time.Millisecond},
-			{"exact-ID search FULL/F0 ≤ 3× at p50", fmt.Sprintf("%.2f×", float64(id.P50)/float64(max(id0.P50, 1))), id.P50 <= 3*id0.P50},
+			{
+				"exact-ID search FULL/F0 ≤ 3× at p50",
+				fmt.Sprintf("%.2f×", float64(id.P50)/float64(max(id0.P50, 1))),
+				id.P50 <= 3*id0.P50,
+			},
 			{"name-prefix search FULL p99 ≤ 20 ms", ms(name.P99), name.P99 <= 20*time.Millisecond},
 			{"autosave FULL p99 ≤ 20 ms", ms(save.P99), save.P99 <= 20*time.Millisecond},
 			{"audit page (two filters) FULL p99 ≤ 50 ms", ms(list.P99), list.P99 <= 50*time.Millisecond},
-			{"export ≥ 100,000 rows/s", fmt.Sprintf("%.0f rows/s (%d rows, p50 %s)", rowsPerSec, p.exportRows, ms(export.P50)), rowsPerSec >= 100_000},
+			{
+				"export ≥ 100,000 rows/s",
+				fmt.Sprintf("%.0f rows/s (%d rows, p50 %s)", rowsPerSec, p.exportRows, ms(export.P50)),
+				rowsPerSec >= 100_000,
+			},
 		}},
 		{"documents", []budget{
 			{"browser-sized photo FULL p50 ≤ 300 ms", ms(scaled.P50), scaled.P50 <= 300*time.Millisecond},
@@ -49,22 +59,40 @@ func (p *perf) budgets(ran func(part string) bool) {
 			p.blobBudget(routeS3Blob),
 		}},
 		{"memory", []budget{
-			{"export under 64 MiB RSS", fmt.Sprintf("peak %s, +%s during the export", bench.MiB(p.exportPeak.Peak), bench.MiB(p.exportPeak.Growth())),
-				p.exportPeak.Peak <= 64<<20},
-			{"full-size upload memory ≤ 3× the file per upload in flight", fmt.Sprintf("%.1f× (%s of %s)", perUpload/float64(p.photoSize),
-				bench.MiB(int64(perUpload)), bench.MiB(int64(p.photoSize))), perUpload <= 3*float64(p.photoSize)},
+			{
+				"export under 64 MiB RSS",
+				fmt.Sprintf("peak %s, +%s during the export", bench.MiB(p.exportPeak.Peak), bench.MiB(p.exportPeak.Growth())),
+				p.exportPeak.Peak <= 64<<20,
+			},
+			{
+				"full-size upload memory ≤ 3× the file per upload in flight",
+				fmt.Sprintf("%.1f× (%s of %s)", perUpload/float64(p.photoSize),
+					bench.MiB(int64(perUpload)), bench.MiB(int64(p.photoSize))),
+				perUpload <= 3*float64(p.photoSize),
+			},
 		}},
 		{"worker", []budget{
 			{"worker ≥ 200 submissions/s", fmt.Sprintf("%.0f/s", p.workerRate), p.workerRate >= 200},
-			{"worker: portal CPU ≤ 3 ms a submission (sandbox in its own process)", bench.Millis(p.workerCPU), p.workerCPU <= 3*time.Millisecond},
+			{
+				"worker: portal CPU ≤ 3 ms a submission (sandbox in its own process)",
+				bench.Millis(p.workerCPU),
+				p.workerCPU <= 3*time.Millisecond,
+			},
 			{"worker 0 duplicates", fmt.Sprint(p.workerDuplicates), p.workerDuplicates == 0},
 		}},
 		{"load", []budget{
-			{"search sustained ≥ 1,000 requests/s at p99 ≤ 25 ms", fmt.Sprintf("%d/s (p99 %s)", p.searchRate, ms(p.searchLoad.P99)), p.searchRate >= 1000},
+			{
+				"search sustained ≥ 1,000 requests/s at p99 ≤ 25 ms",
+				fmt.Sprintf("%d/s (p99 %s)", p.searchRate, ms(p.searchLoad.P99)),
+				p.searchRate >= 1000,
+			},
 			ceilingVerdict("search", p.searchRate, p.searchCeiling),
 			ceilingVerdict("autosave", p.autosaveRate, p.autosaveCeiling),
-			{"0 samples waiting on Lock:advisory under load", fmt.Sprintf("%d of %d busy backends sampled", p.loadWaits.Advisory, p.loadWaits.Busy),
-				p.loadWaits.Advisory == 0},
+			{
+				"0 samples waiting on Lock:advisory under load",
+				fmt.Sprintf("%d of %d busy backends sampled", p.loadWaits.Advisory, p.loadWaits.Busy),
+				p.loadWaits.Advisory == 0,
+			},
 		}},
 		{"audit", p.appendVerdicts()},
 	}

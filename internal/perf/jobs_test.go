@@ -42,7 +42,10 @@ func (p *perf) jobs() {
 	}
 	cdpSrv := httptest.NewServer(sb)
 	defer cdpSrv.Close()
-	client, err := cdp.New(cdp.Config{BaseURL: cdpSrv.URL, Scope: cdp.DefaultScope}.WithSandboxDefaults(), cdp.Options{Logger: log})
+	client, err := cdp.New(
+		cdp.Config{BaseURL: cdpSrv.URL, Scope: cdp.DefaultScope}.WithSandboxDefaults(),
+		cdp.Options{Logger: log},
+	)
 	if err != nil {
 		p.t.Fatal(err)
 	}
@@ -89,8 +92,13 @@ func (p *perf) watchRun(w *worklist.Service, day time.Time, what string) jobRun 
 	if err != nil || !ran {
 		p.t.Fatalf("the watch of %s: ran %v, %v", day.Format(time.DateOnly), ran, err)
 	}
-	return jobRun{job: "worklist_watch", schedule: fmt.Sprintf("daily %02d:00 UTC, once across replicas", worklist.WatchHour),
-		what: what, rows: int64(added), took: time.Since(start)}
+	return jobRun{
+		job:      "worklist_watch",
+		schedule: fmt.Sprintf("daily %02d:00 UTC, once across replicas", worklist.WatchHour),
+		what:     what,
+		rows:     int64(added),
+		took:     time.Since(start),
+	}
 }
 
 // checkSweep times the checks of the cases under investigation, each once, as the queue's
@@ -102,7 +110,11 @@ func (p *perf) checkSweep(services *app.App) jobRun {
 	if !p.cfg.full {
 		limit = 5
 	}
-	rows, err := p.db.Pool.Query(p.ctx, `SELECT draft_id FROM submissions WHERE state = 'under_investigation' LIMIT $1`, limit)
+	rows, err := p.db.Pool.Query(
+		p.ctx,
+		`SELECT draft_id FROM submissions WHERE state = 'under_investigation' LIMIT $1`,
+		limit,
+	)
 	if err != nil {
 		p.t.Fatal(err)
 	}
@@ -140,7 +152,11 @@ func (p *perf) checkSweep(services *app.App) jobRun {
 	var open int64
 	_ = p.db.Pool.QueryRow(p.ctx, `SELECT count(*) FROM submissions WHERE state = 'under_investigation'`).Scan(&open)
 	return jobRun{job: "submission_check", schedule: "per case: 15 min, 1 h, 4 h, 16 h, then daily",
-		what: fmt.Sprintf("%d cases checked once, of %d under investigation", len(ids), open), rows: int64(len(ids)), took: took}
+		what: fmt.Sprintf(
+			"%d cases checked once, of %d under investigation",
+			len(ids),
+			open,
+		), rows: int64(len(ids)), took: took}
 }
 
 // waitJobs waits, up to ten minutes, until river completed every job of ids.

@@ -37,7 +37,14 @@ func (p *perf) load() {
 	search := p.loadRun("exact-ID search", searchLoadBudget, func() (*perfUser, string, url.Values) {
 		d := drafts[i%len(drafts)]
 		i++
-		return p.agentOf(d.Branch, i), "/search", url.Values{"country": {d.Country}, "id_type": {d.IDType}, "id_number": {d.IDNumber}}
+		return p.agentOf(
+				d.Branch,
+				i,
+			), "/search", url.Values{
+				"country":   {d.Country},
+				"id_type":   {d.IDType},
+				"id_number": {d.IDNumber},
+			}
 	})
 	open := alternate(p.sampleDrafts("open", 4000), 0)
 	j := 0
@@ -62,7 +69,9 @@ func (p *perf) loadRun(name string, budget time.Duration, next func() (*perfUser
 		mu.Lock()
 		u, path, form := next()
 		mu.Unlock()
-		t.Method, t.URL, t.Body = http.MethodPost, p.base+path, []byte(form.Encode())
+		t.Method = http.MethodPost
+		t.URL = p.base + path
+		t.Body = []byte(form.Encode())
 		t.Header = http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Hx-Request": {"true"},
 			"X-Csrf-Token": {u.csrf}, "Cookie": {session.CookieName + "=" + u.cookie}}
 		return nil
@@ -93,14 +102,32 @@ func (p *perf) loadRun(name string, budget time.Duration, next func() (*perfUser
 	lean := leanest(steps)
 	rate, _ := best(steps, budget)
 	v := ceilingVerdict(name, rate, bench.Ceiling(lean))
-	fmt.Fprintf(p.out, "%s: CPU-bound ceiling %.0f requests/s (%d cores ÷ %s a request, the least of the rates answered in full, at %d/s)\n"+
-		"%s: %s: %s\n",
-		name, bench.Ceiling(lean), runtime.NumCPU(), bench.Millis(lean.CPUPerRequest()), lean.Rate, v.what, v.measured, v.yesNo())
-	fmt.Fprintf(p.out, "%s: busy backends sampled %d times every 20 ms: %d busy, %d waiting on Lock:advisory; "+
-		"the pool's %d connections were all taken at %d of %d acquisitions, which waited %s in all\n\n",
-		name, waits.Samples, waits.Busy, waits.Advisory,
-		poolAfter.MaxConns(), poolAfter.EmptyAcquireCount()-pool.EmptyAcquireCount(), poolAfter.AcquireCount()-pool.AcquireCount(),
-		(poolAfter.AcquireDuration() - pool.AcquireDuration()).Round(time.Millisecond))
+	fmt.Fprintf(
+		p.out,
+		"%s: CPU-bound ceiling %.0f requests/s (%d cores ÷ %s a request, the least of the rates answered in full, at %d/s)\n"+
+			"%s: %s: %s\n",
+		name,
+		bench.Ceiling(lean),
+		runtime.NumCPU(),
+		bench.Millis(lean.CPUPerRequest()),
+		lean.Rate,
+		v.what,
+		v.measured,
+		v.yesNo(),
+	)
+	fmt.Fprintf(
+		p.out,
+		"%s: busy backends sampled %d times every 20 ms: %d busy, %d waiting on Lock:advisory; "+
+			"the pool's %d connections were all taken at %d of %d acquisitions, which waited %s in all\n\n",
+		name,
+		waits.Samples,
+		waits.Busy,
+		waits.Advisory,
+		poolAfter.MaxConns(),
+		poolAfter.EmptyAcquireCount()-pool.EmptyAcquireCount(),
+		poolAfter.AcquireCount()-pool.AcquireCount(),
+		(poolAfter.AcquireDuration() - pool.AcquireDuration()).Round(time.Millisecond),
+	)
 	p.loadWaits.Samples += waits.Samples
 	p.loadWaits.Busy += waits.Busy
 	p.loadWaits.Advisory += waits.Advisory

@@ -49,8 +49,12 @@ func (p *perf) uploadMemory() {
 		for i, d := range drafts {
 			wg.Go(func() {
 				u := p.agentOf(d.Branch, i)
-				_, errs[i] = p.send(context.Background(), u, request{method: http.MethodPost, file: bodies[i], contentType: ctypes[i],
-					path: fmt.Sprintf("/drafts/%d/documents/id_front", d.ID), want: http.StatusSeeOther})
+				_, errs[i] = p.send(
+					context.Background(),
+					u,
+					request{method: http.MethodPost, file: bodies[i], contentType: ctypes[i],
+						path: fmt.Sprintf("/drafts/%d/documents/id_front", d.ID), want: http.StatusSeeOther},
+				)
 			})
 		}
 		wg.Wait()
@@ -59,11 +63,21 @@ func (p *perf) uploadMemory() {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	p.exportPeak, p.uploadPeak, p.photoSize = export, peak, photoSize
+	p.exportPeak = export
+	p.uploadPeak = peak
+	p.photoSize = photoSize
 	fmt.Fprintf(p.out, "Export of branch %s: resident memory %s before, %s at the peak (+%s).\n",
 		p.agents[0].Branch, bench.MiB(export.Before), bench.MiB(export.Peak), bench.MiB(export.Growth()))
-	fmt.Fprintf(p.out, "%d uploads of the %s photo at once: resident memory %s before, %s at the peak (+%s, %s an upload in flight, %.1f× the file).\n\n",
-		len(drafts), bench.MiB(int64(photoSize)), bench.MiB(peak.Before), bench.MiB(peak.Peak),
-		bench.MiB(peak.Growth()), bench.MiB(peak.Growth()/int64(len(drafts))),
-		float64(peak.Growth())/float64(len(drafts))/float64(photoSize))
+	fmt.Fprintf(
+		p.out,
+		"%d uploads of the %s photo at once: resident memory %s before, %s at the peak (+%s, %s an upload in flight, "+
+			"%.1f× the file).\n\n",
+		len(drafts),
+		bench.MiB(int64(photoSize)),
+		bench.MiB(peak.Before),
+		bench.MiB(peak.Peak),
+		bench.MiB(peak.Growth()),
+		bench.MiB(peak.Growth()/int64(len(drafts))),
+		float64(peak.Growth())/float64(len(drafts))/float64(photoSize),
+	)
 }

@@ -68,7 +68,10 @@ func benchConfig(scale string) (perfConfig, error) {
 	c := perfConfig{full: true, warmup: 30,
 		rounds: map[string]int{routeExactID: 2000, routeName: 2000, routeAutosave: 2000, routeAudit: 1000,
 			routeExport: 8, routeUpload: 40, routeScaled: 40, routePGBlob: 200, routeS3Blob: 200},
-		photoPixels: [2]int{4000, 3000}, loadStart: 100, loadShares: []float64{0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 1, 1.2, 1.5, 2},
+		photoPixels: [2]int{
+			4000,
+			3000,
+		}, loadStart: 100, loadShares: []float64{0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 1, 1.2, 1.5, 2},
 		loadFor: 10 * time.Second, workerJobs: 1000, appendWriters: []int{1, 4, 16, 64}, appendFor: 5 * time.Second}
 	parts := strings.Split(scale, ",")
 	var err1, err2 error
@@ -213,7 +216,8 @@ func (p *perf) benchDatabase() *store.DB {
 	}
 	p.db = db
 	var drafts, events int64
-	_ = db.Pool.QueryRow(p.ctx, `SELECT (SELECT count(*) FROM drafts), (SELECT count(*) FROM audit_events)`).Scan(&drafts, &events)
+	_ = db.Pool.QueryRow(p.ctx, `SELECT (SELECT count(*) FROM drafts), (SELECT count(*) FROM audit_events)`).
+		Scan(&drafts, &events)
 	switch {
 	case drafts == 0:
 		p.seed()
@@ -227,7 +231,12 @@ func (p *perf) benchDatabase() *store.DB {
 }
 
 func (p *perf) seed() {
-	fmt.Fprintf(p.out, "Seeding %d customers and %d audit events (portal seed's code):\n\n```\n", p.cfg.customers, p.cfg.events)
+	fmt.Fprintf(
+		p.out,
+		"Seeding %d customers and %d audit events (portal seed's code):\n\n```\n",
+		p.cfg.customers,
+		p.cfg.events,
+	)
 	_, err := seed.Run(p.ctx, p.db, seed.Options{Customers: p.cfg.customers, AuditEvents: p.cfg.events,
 		Password: perfPassword, AuditKey: []byte(perfAuditKey), Log: p.out})
 	if err != nil {
@@ -244,7 +253,12 @@ func (p *perf) seal() {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	fmt.Fprintf(p.out, "Audit log sealed: a tree of %d leaves, in %s.\n\n", size, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(
+		p.out,
+		"Audit log sealed: a tree of %d leaves, in %s.\n\n",
+		size,
+		time.Since(start).Round(time.Millisecond),
+	)
 }
 
 // serve runs the portal as serve wires it, with a CDP sandbox that answers at once, both
@@ -257,12 +271,23 @@ func (p *perf) serve() {
 	cdpSrv := httptest.NewServer(sb)
 	p.t.Cleanup(cdpSrv.Close)
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	client, err := cdp.New(cdp.Config{BaseURL: cdpSrv.URL, Scope: cdp.DefaultScope}.WithSandboxDefaults(), cdp.Options{Logger: log})
+	client, err := cdp.New(
+		cdp.Config{BaseURL: cdpSrv.URL, Scope: cdp.DefaultScope}.WithSandboxDefaults(),
+		cdp.Options{Logger: log},
+	)
 	if err != nil {
 		p.t.Fatal(err)
 	}
 	p.app = p.services(client, log, packs.Default(), nil)
-	d := handlers.Deps{Services: p.app, DB: p.db, CDP: client, Log: log, Metrics: prometheus.NewRegistry(), Now: time.Now, Sandbox: true}
+	d := handlers.Deps{
+		Services: p.app,
+		DB:       p.db,
+		CDP:      client,
+		Log:      log,
+		Metrics:  prometheus.NewRegistry(),
+		Now:      time.Now,
+		Sandbox:  true,
+	}
 	if p.floors, err = handlers.NewFloors(d); err != nil {
 		p.t.Fatal(err)
 	}
@@ -288,7 +313,9 @@ func (p *perf) services(client *cdp.Client, log *slog.Logger, reg *packs.Registr
 	}
 	services, err := app.New(app.Options{DB: p.db, CDP: client, Log: log, Metrics: prometheus.NewRegistry(), Now: time.Now,
 		Hasher: auth.NewHasher(2), Packs: reg, Blobs: p.docs, Scanner: documents.NoScanner{},
-		AuditKey: []byte(perfAuditKey), AuditLog: testdb.AuditKey(p.t), LookupLimit: search.Limit{Lookups: 1 << 30, Window: time.Minute},
+		AuditKey: []byte(
+			perfAuditKey,
+		), AuditLog: testdb.AuditKey(p.t), LookupLimit: search.Limit{Lookups: 1 << 30, Window: time.Minute},
 		Rules: submission.DefaultRules, Watch: worklist.DefaultRules, SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour, Worker: worker})
 	if err != nil {
 		p.t.Fatal(err)
@@ -376,8 +403,11 @@ func (p *perf) machine() {
 	_ = p.db.Pool.QueryRow(p.ctx, `SELECT version()`).Scan(&pg)
 	fmt.Fprintf(p.out, "Machine: %s; %s; %s; load average at the start %s.\n",
 		bench.Machine(), strings.SplitN(pg, ",", 2)[0], runtime.Version(), bench.LoadAverage())
-	fmt.Fprintf(p.out, "PostgreSQL settings of the run: fsync, synchronous_commit and full_page_writes off (durability off), %s.\n\n",
-		strings.Join(bench.Settings, ", "))
+	fmt.Fprintf(
+		p.out,
+		"PostgreSQL settings of the run: fsync, synchronous_commit and full_page_writes off (durability off), %s.\n\n",
+		strings.Join(bench.Settings, ", "),
+	)
 }
 
 // cpu is the CPU time used so far by this process and the database server.

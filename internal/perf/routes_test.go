@@ -336,7 +336,13 @@ func (p *perf) autosave() bench.Route {
 		id, v := r.cur.ID, versions[r.cur.ID]
 		res, err := p.app.Drafts.Save(who().as(ctx), who().User, id, v, map[string]string{"current_city": newCity(v)})
 		if err == nil && len(res.Changed) != 1 {
-			err = fmt.Errorf("draft %d: the save changed %v (conflicts %v, refused %v)", id, res.Changed, res.Conflicts, res.Refused)
+			err = fmt.Errorf(
+				"draft %d: the save changed %v (conflicts %v, refused %v)",
+				id,
+				res.Changed,
+				res.Conflicts,
+				res.Refused,
+			)
 		}
 		versions[id] = res.Draft.Version
 		return res, err
@@ -345,7 +351,12 @@ func (p *perf) autosave() bench.Route {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	view, err := p.floors.AutosaveView(p.ctx, res, map[string]string{"current_city": res.Draft.Values["current_city"]}, "addresses")
+	view, err := p.floors.AutosaveView(
+		p.ctx,
+		res,
+		map[string]string{"current_city": res.Draft.Values["current_city"]},
+		"addresses",
+	)
 	if err != nil {
 		p.t.Fatal(err)
 	}

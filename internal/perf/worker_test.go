@@ -35,7 +35,10 @@ import (
 func (p *perf) worker() {
 	sandboxURL, sandboxPID := p.sandboxProcess()
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	client, err := cdp.New(cdp.Config{BaseURL: sandboxURL, Scope: cdp.DefaultScope}.WithSandboxDefaults(), cdp.Options{Logger: log})
+	client, err := cdp.New(
+		cdp.Config{BaseURL: sandboxURL, Scope: cdp.DefaultScope}.WithSandboxDefaults(),
+		cdp.Options{Logger: log},
+	)
 	if err != nil {
 		p.t.Fatal(err)
 	}
@@ -46,12 +49,16 @@ func (p *perf) worker() {
 	q := services.Queue
 	ctx, stop := context.WithCancel(p.ctx)
 	defer func() { stop(); <-q.Stopped() }()
-	start, before, sandboxBefore := time.Now(), p.cpu(), p.processCPU(sandboxPID)
+	start := time.Now()
+	before := p.cpu()
+	sandboxBefore := p.processCPU(sandboxPID)
 	if err := q.Start(ctx); err != nil {
 		p.t.Fatal(err)
 	}
 	p.waitOnboarded(ids)
-	took, cpu, sandboxCPU := time.Since(start), p.cpu().Sub(before), p.processCPU(sandboxPID)-sandboxBefore
+	took := time.Since(start)
+	cpu := p.cpu().Sub(before)
+	sandboxCPU := p.processCPU(sandboxPID) - sandboxBefore
 	var onboarded, ecrns int64
 	err = p.db.Pool.QueryRow(p.ctx, `SELECT count(*) FILTER (WHERE state = 'onboarded'), count(DISTINCT ecrn)
 		FROM submissions WHERE draft_id = ANY($1)`, ids).Scan(&onboarded, &ecrns)
@@ -63,11 +70,22 @@ func (p *perf) worker() {
 	onboards := p.sandboxOnboards(sandboxURL)
 	p.workerRate, p.workerDuplicates = float64(jobs)/took.Seconds(), max(onboards-jobs, 0)+jobs-ecrns
 	p.workerCPU = cpu.Self / time.Duration(jobs)
-	fmt.Fprintf(p.out, "Submission worker as serve runs it, %d sends at once, sandbox in its own process without latency: "+
-		"%d submissions onboarded in %s, %.0f a second; %d onboard calls reached the CDP, %d distinct ECRNs: %d duplicates. "+
-		"CPU a submission: portal %s, Postgres %s, and the sandbox, not counted as the portal's, %s.\n\n",
-		submission.ServeConcurrency, jobs, took.Round(time.Millisecond), p.workerRate, onboards, ecrns, p.workerDuplicates,
-		bench.Millis(p.workerCPU), bench.Millis(cpu.Server/time.Duration(jobs)), bench.Millis(sandboxCPU/time.Duration(jobs)))
+	fmt.Fprintf(
+		p.out,
+		"Submission worker as serve runs it, %d sends at once, sandbox in its own process without latency: "+
+			"%d submissions onboarded in %s, %.0f a second; %d onboard calls reached the CDP, %d distinct ECRNs: %d duplicates. "+
+			"CPU a submission: portal %s, Postgres %s, and the sandbox, not counted as the portal's, %s.\n\n",
+		submission.ServeConcurrency,
+		jobs,
+		took.Round(time.Millisecond),
+		p.workerRate,
+		onboards,
+		ecrns,
+		p.workerDuplicates,
+		bench.Millis(p.workerCPU),
+		bench.Millis(cpu.Server/time.Duration(jobs)),
+		bench.Millis(sandboxCPU/time.Duration(jobs)),
+	)
 }
 
 // noCheckerPacks are the packs built in, except that the AE pack asks for no checker, so

@@ -87,7 +87,8 @@ func (c *Cluster) EnsureDatabase(ctx context.Context, name string) error {
 	}
 	defer conn.Close(ctx)
 	var exists bool
-	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database
+		WHERE datname = $1)`, name).Scan(&exists); err != nil {
 		return fmt.Errorf("pgcluster: %w", err)
 	}
 	if exists {
@@ -106,7 +107,9 @@ func (c *Cluster) placeForPostgres(ctx context.Context) error {
 	if err := os.MkdirAll(parent, 0o755); err != nil { // #nosec G301 -- the postgres user walks through it to its cluster
 		return fmt.Errorf("pgcluster: %w", err)
 	}
-	walkable := exec.CommandContext(ctx, c.asUser[0], append(c.asUser[1:], "test", "-x", parent)...).Run() == nil // #nosec G204 -- fixed programs, no shell
+	walkable := exec.CommandContext(ctx, c.asUser[0], append(c.asUser[1:], "test", "-x", parent)...).
+		Run() ==
+		nil // #nosec G204 -- fixed programs, no shell
 	if walkable && len(c.socketPath()) <= maxSocketPath {
 		return nil
 	}

@@ -40,7 +40,11 @@ func (p Policy) Validate() error {
 		return fmt.Errorf("audit retention of %d days is below the minimum of %d", p.AuditDays, MinAuditDays)
 	}
 	if p.DiscardedDays < MinDiscardedDays {
-		return fmt.Errorf("discarded-draft retention of %d days is below the minimum of %d", p.DiscardedDays, MinDiscardedDays)
+		return fmt.Errorf(
+			"discarded-draft retention of %d days is below the minimum of %d",
+			p.DiscardedDays,
+			MinDiscardedDays,
+		)
 	}
 	return nil
 }
@@ -89,7 +93,9 @@ func Purge(ctx context.Context, db *store.DB, p Policy, now time.Time, dryRun bo
 			}
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: audit.RetentionPurged, EntityType: "retention",
-			EntityID: now.UTC().Format(time.DateOnly), After: rep, Reason: fmt.Sprintf("policy: audit %d days, discarded drafts %d days", p.AuditDays, p.DiscardedDays)})
+			EntityID: now.UTC().
+				Format(time.DateOnly),
+			After: rep, Reason: fmt.Sprintf("policy: audit %d days, discarded drafts %d days", p.AuditDays, p.DiscardedDays)})
 	})
 	return rep, err
 }

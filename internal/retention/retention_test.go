@@ -26,7 +26,11 @@ func event(t *testing.T, db *store.DB, at time.Time) {
 	t.Helper()
 	ctx := context.Background()
 	err := db.InTx(ctx, func(tx pgx.Tx) error {
-		return audit.Record(ctx, tx, audit.Event{OccurredAt: at, Action: audit.LoginSuccess, EntityType: "user", EntityID: "1"})
+		return audit.Record(
+			ctx,
+			tx,
+			audit.Event{OccurredAt: at, Action: audit.LoginSuccess, EntityType: "user", EntityID: "1"},
+		)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +51,9 @@ func draft(t *testing.T, db *store.DB, number string, discardedAt time.Time) int
 	status, reason := "open", any(nil)
 	var at any
 	if !discardedAt.IsZero() {
-		status, reason, at = "discarded", "duplicate", discardedAt
+		status = "discarded"
+		reason = "duplicate"
+		at = discardedAt
 	}
 	err = db.Pool.QueryRow(ctx, `INSERT INTO drafts (country, pack_version, id_type, id_number, issued_country, branch,
 		status, created_by, updated_by, created_at, updated_at, discarded_at, discard_reason)
@@ -59,8 +65,14 @@ func draft(t *testing.T, db *store.DB, number string, discardedAt time.Time) int
 	if _, err := db.Pool.Exec(ctx, `INSERT INTO blobs (key, data) VALUES ('k'||$1::bigint, 'jpeg')`, id); err != nil {
 		t.Fatal(err)
 	}
-	_, err = db.Pool.Exec(ctx, `INSERT INTO draft_documents (draft_id, kind, content_type, blob_key, size_bytes, sha256, uploaded_by, uploaded_at)
-		VALUES ($1, 'face', 'image/jpeg', 'k'||$1::bigint, 4, 'h', $2, $3)`, id, userID, now.AddDate(-1, 0, 0))
+	_, err = db.Pool.Exec(
+		ctx,
+		`INSERT INTO draft_documents (draft_id, kind, content_type, blob_key, size_bytes, sha256, uploaded_by, uploaded_at)
+		VALUES ($1, 'face', 'image/jpeg', 'k'||$1::bigint, 4, 'h', $2, $3)`,
+		id,
+		userID,
+		now.AddDate(-1, 0, 0),
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +137,8 @@ func TestPurgeRemovesOnlyWhatIsPastRetention(t *testing.T) {
 		t.Errorf("purge report %+v", rep)
 	}
 	var left int
-	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM drafts WHERE id = $1`, old).Scan(&left); err != nil || left != 0 {
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM drafts WHERE id = $1`, old).Scan(&left); err != nil ||
+		left != 0 {
 		t.Errorf("the old discarded draft is still there")
 	}
 	if count(t, db, "drafts") != 2 || count(t, db, "blobs") != 2 || count(t, db, "audit_events") != 2 {
@@ -156,7 +169,8 @@ func TestLegalHoldBlocksThePurge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Drafts != 0 || rep.HeldDrafts != 1 || rep.AuditEvents != 0 || !rep.AuditHeldByHold || count(t, db, "drafts") != 1 {
+	if rep.Drafts != 0 || rep.HeldDrafts != 1 || rep.AuditEvents != 0 || !rep.AuditHeldByHold ||
+		count(t, db, "drafts") != 1 {
 		t.Fatalf("purge under a hold: %+v", rep)
 	}
 	if err := retention.Release(ctx, db, id, "case closed", now); err != nil {

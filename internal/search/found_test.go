@@ -47,7 +47,19 @@ func TestFoundCustomersStayWithTheirSession(t *testing.T) {
 	}
 	clock := cdptest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	svc := &Service{DB: db, Key: []byte("k"), Limit: DefaultLimit, Now: clock.Now}
-	mine, theirs := savedSession(t, db, u.ID, "token of mine", clock.Now()), savedSession(t, db, u.ID, "token of theirs", clock.Now())
+	mine, theirs := savedSession(
+		t,
+		db,
+		u.ID,
+		"token of mine",
+		clock.Now(),
+	), savedSession(
+		t,
+		db,
+		u.ID,
+		"token of theirs",
+		clock.Now(),
+	)
 	doc := func(i int) Document {
 		return Document{Country: "AE", IDType: "4", IssuedCountry: "AE", Number: fmt.Sprintf("78419901234%04d", i)}
 	}

@@ -51,7 +51,10 @@ func ParseQuery(by, text string) (Query, error) {
 	switch by {
 	case ByName:
 		if !nameQuery.MatchString(text) || letters(text) < 2 {
-			return Query{}, InvalidQuery{"q", "Type the start of the name: at least 2 letters (spaces, apostrophes and hyphens allowed)."}
+			return Query{}, InvalidQuery{
+				"q",
+				"Type the start of the name: at least 2 letters (spaces, apostrophes and hyphens allowed).",
+			}
 		}
 		return Query{ByName, text}, nil
 	case ByPhone:

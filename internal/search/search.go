@@ -94,7 +94,12 @@ func (s *Service) OwnByID(ctx context.Context, u store.User, doc Document) ([]st
 		return nil, err
 	}
 	n := len(own)
-	e := audit.Event{Action: audit.DraftIDChecked, EntityType: "customer", After: s.details(doc, cdp.Result{}, &n), Outcome: audit.Success}
+	e := audit.Event{
+		Action:     audit.DraftIDChecked,
+		EntityType: "customer",
+		After:      s.details(doc, cdp.Result{}, &n),
+		Outcome:    audit.Success,
+	}
 	return own, s.record(ctx, e)
 }
 

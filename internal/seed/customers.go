@@ -70,7 +70,8 @@ func customerOf(r rng, k, n int64) customer {
 	c := customer{k: k, branch: branchOf(k), agent: agentOf(k)}
 	country := c.country()
 	c.idType, c.idNumber = national[country].code, idNumber(country, k)
-	c.createdAt = epoch.Add(time.Duration(float64(span) * float64(k) / float64(n))).Add(time.Duration(r.IntN(3600)) * time.Second)
+	c.createdAt = epoch.Add(time.Duration(float64(span) * float64(k) / float64(n))).
+		Add(time.Duration(r.IntN(3600)) * time.Second)
 	c.updatedAt = c.createdAt.Add(time.Duration(r.IntN(72*3600)) * time.Second)
 	switch p := r.Float64(); {
 	case p < 0.55:

@@ -75,7 +75,9 @@ func (g *events) as(a account, role, branch string) audit.Actor {
 func (g *events) draftID(c int64) string { return strconv.FormatInt(g.firstID+c, 10) }
 
 func (g *events) onDraft(c int64, e *audit.Event, action audit.Action) {
-	e.Action, e.EntityType, e.EntityID = action, "draft", g.draftID(c)
+	e.Action = action
+	e.EntityType = "draft"
+	e.EntityID = g.draftID(c)
 }
 
 func (g *events) draftUpdated(c int64, e *audit.Event) {
@@ -98,7 +100,9 @@ func (g *events) draftCreated(c int64, e *audit.Event) {
 func (g *events) customerSearched(c int64, e *audit.Event) {
 	b := branches[branchOf(c)]
 	ref := audit.NewIDRef(g.key, idNumber(b.Country, c))
-	e.Action, e.EntityType, e.EntityID = audit.CustomerSearched, "customer", ecrnOf(c)
+	e.Action = audit.CustomerSearched
+	e.EntityType = "customer"
+	e.EntityID = ecrnOf(c)
 	e.After = map[string]any{"country": b.Country, "id_type": national[b.Country].code, "issued_country": b.Country,
 		"id_last4": ref.Last4, "id_hmac": ref.HMAC, "result": "found", "own_matches": 1}
 }
@@ -127,7 +131,9 @@ func (g *events) logout(c int64, e *audit.Event) {
 // moved makes a change of a submission's state; a checker approves.
 func moved(action audit.Action, from, to string) func(*events, int64, *audit.Event) {
 	return func(g *events, c int64, e *audit.Event) {
-		e.Action, e.EntityType, e.EntityID = action, "submission", g.draftID(c)
+		e.Action = action
+		e.EntityType = "submission"
+		e.EntityID = g.draftID(c)
 		e.Before, e.After = map[string]any{"state": from}, map[string]any{"state": to}
 		if action == audit.SubmissionApproved {
 			e.Actor = g.as(g.staff.supervisors[branchOf(c)][0], store.RoleSupervisor, branches[branchOf(c)].Code)
@@ -138,13 +144,19 @@ func moved(action audit.Action, from, to string) func(*events, int64, *audit.Eve
 var worker = audit.Actor{Username: "cdp-worker", Role: "system"}
 
 func (g *events) cdpAttempt(c int64, e *audit.Event) {
-	e.Actor, e.Action, e.EntityType, e.EntityID = worker, audit.CDPAttempt, "submission", g.draftID(c)
+	e.Actor = worker
+	e.Action = audit.CDPAttempt
+	e.EntityType = "submission"
+	e.EntityID = g.draftID(c)
 	e.After = map[string]any{"call": "onboard", "outcome": "accepted", "status": 200, "code": 20001,
 		"latency_ms": 40 + c%200, "request_id": hexOf(uint64(c))} // #nosec G115 -- c counts up from 0
 }
 
 func (g *events) cdpOutcome(c int64, e *audit.Event) {
-	e.Actor, e.Action, e.EntityType, e.EntityID = worker, audit.CDPOutcome, "submission", g.draftID(c)
+	e.Actor = worker
+	e.Action = audit.CDPOutcome
+	e.EntityType = "submission"
+	e.EntityID = g.draftID(c)
 	e.Before = map[string]any{"state": "sending"}
 	e.After = map[string]any{"state": "onboarded", "outcome": "accepted", "status": 200, "code": 20001, "ecrn": ecrnOf(c)}
 }
@@ -152,12 +164,16 @@ func (g *events) cdpOutcome(c int64, e *audit.Event) {
 func (g *events) auditViewed(c int64, e *audit.Event) {
 	b := branches[branchOf(c)]
 	e.Actor = g.as(g.staff.supervisors[branchOf(c)][1], store.RoleSupervisor, b.Code)
-	e.Action, e.EntityType, e.EntityID = audit.AuditViewed, "audit", "list"
+	e.Action = audit.AuditViewed
+	e.EntityType = "audit"
+	e.EntityID = "list"
 	e.After = map[string]any{"branch": b.Code, "group": "drafts"}
 }
 
 func (g *events) accessDenied(c int64, e *audit.Event) {
-	e.Action, e.EntityType, e.EntityID = audit.AccessDenied, "route", "GET /audit"
+	e.Action = audit.AccessDenied
+	e.EntityType = "route"
+	e.EntityID = "GET /audit"
 	e.Outcome, e.Reason = audit.Denied, "role agent not in [supervisor admin]"
 }
 

@@ -46,7 +46,11 @@ func dropIndexes(ctx context.Context, tx pgx.Tx, tables []string) ([]index, erro
 
 func (ix index) drop() string {
 	if ix.constraint {
-		return fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", pgx.Identifier{ix.table}.Sanitize(), pgx.Identifier{ix.name}.Sanitize())
+		return fmt.Sprintf(
+			"ALTER TABLE %s DROP CONSTRAINT %s",
+			pgx.Identifier{ix.table}.Sanitize(),
+			pgx.Identifier{ix.name}.Sanitize(),
+		)
 	}
 	return "DROP INDEX " + pgx.Identifier{ix.name}.Sanitize()
 }

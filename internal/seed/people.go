@@ -65,10 +65,12 @@ func insertStaff(ctx context.Context, tx pgx.Tx, passwordHash string) (staff, er
 	}
 	for _, b := range branches {
 		for n := 1; n <= agentsPerBranch; n++ {
-			add(accountName(store.RoleAgent, b, n), fmt.Sprintf("Agent %d of %s", n, b.Code), store.RoleAgent, b.Code, []string{b.Country})
+			add(accountName(store.RoleAgent, b, n), fmt.Sprintf("Agent %d of %s", n, b.Code),
+				store.RoleAgent, b.Code, []string{b.Country})
 		}
 		for n := 1; n <= supervisorsPerBranch; n++ {
-			add(accountName(store.RoleSupervisor, b, n), fmt.Sprintf("Supervisor %d of %s", n, b.Code), store.RoleSupervisor, b.Code, []string{b.Country})
+			add(accountName(store.RoleSupervisor, b, n), fmt.Sprintf("Supervisor %d of %s", n, b.Code),
+				store.RoleSupervisor, b.Code, []string{b.Country})
 		}
 	}
 	for n := 1; n <= admins; n++ {

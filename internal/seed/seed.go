@@ -49,7 +49,9 @@ func Run(ctx context.Context, db *store.DB, o Options) ([]Phase, error) {
 	l.bulk(ctx, db, func(tx pgx.Tx, firstDraft int64) {
 		l.phase("users", int64(len(branches)*(agentsPerBranch+supervisorsPerBranch)+admins), func() (err error) {
 			var seeded bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE username LIKE 'seed-%')`).Scan(&seeded); err != nil || seeded {
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE
+				username LIKE 'seed-%')`).Scan(&seeded); err != nil ||
+				seeded {
 				return errors.Join(err, ErrSeeded)
 			}
 			l.staff, err = insertStaff(ctx, tx, hash)

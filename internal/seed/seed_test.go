@@ -95,7 +95,12 @@ func checkNameParts(t *testing.T, db *store.DB) {
 
 func checkIDNumbers(t *testing.T, db *store.DB) {
 	t.Helper()
-	kinds := map[string]string{"4": idnumber.EmiratesID, "28": idnumber.MyKad, "30": idnumber.Aadhaar, "40": idnumber.PhilSys}
+	kinds := map[string]string{
+		"4":  idnumber.EmiratesID,
+		"28": idnumber.MyKad,
+		"30": idnumber.Aadhaar,
+		"40": idnumber.PhilSys,
+	}
 	rows, err := db.Pool.Query(context.Background(), `SELECT id_type, id_number FROM drafts`)
 	if err != nil {
 		t.Fatal(err)

@@ -62,8 +62,14 @@ func recordOf(row store.SessionRow) *Record {
 	v := row.Values
 	r := &Record{UserID: row.UserID, CSRFToken: row.CSRFToken, CreatedAt: row.CreatedAt, LastSeenAt: row.LastSeenAt,
 		SSO: v[valueMethod] == "oidc", OIDCSID: v[valueOIDCSID], Grant: v[valueGrant], Ended: v[valueEnded],
-		Pending: Pending{SSOState: v[valueSSOState], SSONonce: v[valueSSONonce], SSOVerifier: v[valueSSOVerifier], TOTP: v[valueTOTP],
-			StepUpCase: v[valueStepUpCase], StepUpSince: v[valueStepUpSince]}}
+		Pending: Pending{
+			SSOState:    v[valueSSOState],
+			SSONonce:    v[valueSSONonce],
+			SSOVerifier: v[valueSSOVerifier],
+			TOTP:        v[valueTOTP],
+			StepUpCase:  v[valueStepUpCase],
+			StepUpSince: v[valueStepUpSince],
+		}}
 	return r
 }
 

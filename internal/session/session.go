@@ -150,7 +150,9 @@ func (m *Manager) Save(r *http.Request, w http.ResponseWriter, s *sessions.Sessi
 	return m.save(ctx, m.DB.Pool, r, w, s)
 }
 
-func (m *Manager) save(ctx context.Context, q store.Querier, r *http.Request, w http.ResponseWriter, s *sessions.Session) error {
+func (m *Manager) save(
+	ctx context.Context, q store.Querier, r *http.Request, w http.ResponseWriter, s *sessions.Session,
+) error {
 	now, rec := m.Now(), RecordOf(s)
 	if rec.CreatedAt.IsZero() {
 		rec.CreatedAt = now
@@ -172,13 +174,17 @@ func (m *Manager) save(ctx context.Context, q store.Querier, r *http.Request, w 
 // Login replaces the request's session by a new one for user (a new id and CSRF token, so a
 // session fixed before login is dead after it) and records the login in the same
 // transaction.
-func (m *Manager) Login(r *http.Request, w http.ResponseWriter, old *sessions.Session, user store.User) (*sessions.Session, error) {
+func (m *Manager) Login(
+	r *http.Request, w http.ResponseWriter, old *sessions.Session, user store.User,
+) (*sessions.Session, error) {
 	return m.login(r, w, old, user, nil)
 }
 
 // login is Login with how the user signed in, set on the new session's record (nil: with
 // their password).
-func (m *Manager) login(r *http.Request, w http.ResponseWriter, old *sessions.Session, user store.User, how func(*Record)) (*sessions.Session, error) {
+func (m *Manager) login(
+	r *http.Request, w http.ResponseWriter, old *sessions.Session, user store.User, how func(*Record),
+) (*sessions.Session, error) {
 	ctx := r.Context()
 	s := m.fresh(old.Name())
 	rec := RecordOf(s)
@@ -197,7 +203,11 @@ func (m *Manager) login(r *http.Request, w http.ResponseWriter, old *sessions.Se
 			return err
 		}
 		actor := audit.ActorFrom(ctx)
-		actor.UserID, actor.Username, actor.Role, actor.Branch, actor.SessionRef = user.ID, user.Username, user.Role, user.Branch, Ref(s)
+		actor.UserID = user.ID
+		actor.Username = user.Username
+		actor.Role = user.Role
+		actor.Branch = user.Branch
+		actor.SessionRef = Ref(s)
 		return audit.Record(ctx, tx, audit.Event{Actor: actor, Action: audit.LoginSuccess,
 			EntityType: "user", EntityID: strconv.FormatInt(user.ID, 10)})
 	})

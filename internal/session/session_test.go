@@ -93,7 +93,9 @@ func TestSessionLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	loaded, err := m.New(request(viaProvider.ID), "kyc")
-	if rec := RecordOf(loaded); err != nil || !SignedInWithSSO(loaded) || rec.OIDCSID != "provider session" || Grant(loaded) != "sealed grant" || rec.Pending.TOTP != "" {
+	if rec := RecordOf(loaded); err != nil || !SignedInWithSSO(loaded) || rec.OIDCSID != "provider session" ||
+		Grant(loaded) != "sealed grant" ||
+		rec.Pending.TOTP != "" {
 		t.Errorf("signed in through the provider: %+v %v", rec, err)
 	}
 	if gone, _ := m.New(request(s.ID), "kyc"); !gone.IsNew {
@@ -102,7 +104,8 @@ func TestSessionLifecycle(t *testing.T) {
 
 	scope, ok := ScopeOf(viaProvider)
 	other, _ := ScopeOf(&sessions.Session{ID: "another token"})
-	if hash := sha256.Sum256([]byte(viaProvider.ID)); !ok || string(scope.ID) != string(hash[:]) || scope.Key == other.Key {
+	if hash := sha256.Sum256([]byte(viaProvider.ID)); !ok || string(scope.ID) != string(hash[:]) ||
+		scope.Key == other.Key {
 		t.Errorf("scope %x (%v), want the token's hash and a key of its own", scope.ID, ok)
 	}
 	if _, ok := ScopeOf(before); ok {

@@ -12,8 +12,14 @@ import (
 
 // LoginSSO is Login for a user the identity provider signed in; sid is the provider's
 // session ("" when it sends none), grant the sealed tokens to ask the provider again.
-func (m *Manager) LoginSSO(r *http.Request, w http.ResponseWriter, old *sessions.Session, user store.User, sid, grant string) (*sessions.Session, error) {
-	return m.login(r, w, old, user, func(rec *Record) { rec.SSO, rec.OIDCSID, rec.Grant = true, sid, grant })
+func (m *Manager) LoginSSO(
+	r *http.Request, w http.ResponseWriter, old *sessions.Session, user store.User, sid, grant string,
+) (*sessions.Session, error) {
+	return m.login(r, w, old, user, func(rec *Record) {
+		rec.SSO = true
+		rec.OIDCSID = sid
+		rec.Grant = grant
+	})
 }
 
 // SignedInWithSSO tells whether s was signed in through the identity provider.

@@ -141,7 +141,10 @@ func (p *Provider) Finish(ctx context.Context, code string, pending Pending) (Cl
 	}
 	claims := Claims{}
 	if d.provider.UserInfoEndpoint() == "" {
-		return nil, nil, fmt.Errorf("%w: the provider has no userinfo endpoint, where the portal re-reads the claims", ErrProvider)
+		return nil, nil, fmt.Errorf(
+			"%w: the provider has no userinfo endpoint, where the portal re-reads the claims",
+			ErrProvider,
+		)
 	}
 	info, err := d.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok))
 	if err != nil {

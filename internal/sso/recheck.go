@@ -113,14 +113,18 @@ func (s *Service) Recheck(ctx context.Context, u store.User, sealed string) (sto
 	if err != nil || !renewed {
 		return u, "", err
 	}
-	g.Access, g.Refresh, g.Expiry = tok.AccessToken, cmp.Or(tok.RefreshToken, g.Refresh), tok.Expiry
+	g.Access = tok.AccessToken
+	g.Refresh = cmp.Or(tok.RefreshToken, g.Refresh)
+	g.Expiry = tok.Expiry
 	sealed, err = s.seal(u.ID, g)
 	return u, sealed, err
 }
 
 // accessToken is the access token of g, refreshed first when it has expired (renewed);
 // sealed is g as the session keeps it.
-func (s *Service) accessToken(ctx context.Context, d *discovered, g *Grant, sealed string) (*oauth2.Token, bool, error) {
+func (s *Service) accessToken(
+	ctx context.Context, d *discovered, g *Grant, sealed string,
+) (*oauth2.Token, bool, error) {
 	old := &oauth2.Token{AccessToken: g.Access, RefreshToken: g.Refresh, Expiry: g.Expiry, TokenType: "Bearer"}
 	if old.Valid() {
 		return old, false, nil
@@ -132,7 +136,8 @@ func (s *Service) accessToken(ctx context.Context, d *discovered, g *Grant, seal
 	// tokens, and a second use of the old one would be refused.
 	v, err, _ := s.refreshes.Do(sealed, func() (any, error) {
 		status := &lastStatus{base: s.client.Transport}
-		t, err := d.oauth.TokenSource(oidc.ClientContext(ctx, &http.Client{Timeout: s.client.Timeout, Transport: status}), old).Token()
+		t, err := d.oauth.TokenSource(oidc.ClientContext(ctx, &http.Client{Timeout: s.client.Timeout, Transport: status}), old).
+			Token()
 		return refreshed{t, status.code}, err
 	})
 	r := v.(refreshed)

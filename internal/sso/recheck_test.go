@@ -66,8 +66,14 @@ func TestRecheckRefreshesAnExpiredAccessToken(t *testing.T) {
 	if err != nil || renewed == "" {
 		t.Fatalf("recheck with an expired token: renewed %t, %v", renewed != "", err)
 	}
-	if next, err := s.open(in.User.ID, renewed); err != nil || next.Access == g.Access || next.Refresh == g.Refresh || !next.Expiry.After(time.Now()) {
-		t.Errorf("the refreshed grant: %v; new access token %t, new refresh token %t", err, next.Access != g.Access, next.Refresh != g.Refresh)
+	if next, err := s.open(in.User.ID, renewed); err != nil || next.Access == g.Access || next.Refresh == g.Refresh ||
+		!next.Expiry.After(time.Now()) {
+		t.Errorf(
+			"the refreshed grant: %v; new access token %t, new refresh token %t",
+			err,
+			next.Access != g.Access,
+			next.Refresh != g.Refresh,
+		)
 	}
 	if _, _, err := s.Recheck(ctx, in.User, expired); !errors.Is(err, ErrGrantEnded) {
 		t.Errorf("a spent refresh token again: err = %v, want ErrGrantEnded", err)

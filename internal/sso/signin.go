@@ -20,11 +20,15 @@ var ErrRefused = errors.New("sign-in refused")
 
 // Why a sign-in through the provider is refused; each is shown to the user and audited.
 var (
-	ErrNoRole         = errors.New("your account at the identity provider grants no role in the portal: ask your administrator")
+	ErrNoRole = errors.New(
+		"your account at the identity provider grants no role in the portal: ask your administrator",
+	)
 	ErrNotProvisioned = errors.New("no portal account is linked to your sign-in: ask an administrator to create one")
-	ErrUsernameTaken  = errors.New("a portal account with your username exists and is not linked to the identity provider: ask an administrator")
-	ErrDisabled       = errors.New("your portal account is disabled")
-	ErrUnknownBranch  = errors.New("the identity provider names a branch the portal does not know: ask your administrator")
+	ErrUsernameTaken  = errors.New(
+		"a portal account with your username exists and is not linked to the identity provider: ask an administrator",
+	)
+	ErrDisabled      = errors.New("your portal account is disabled")
+	ErrUnknownBranch = errors.New("the identity provider names a branch the portal does not know: ask your administrator")
 )
 
 // Service signs users in through the provider and keeps their accounts in step with the claims.
@@ -87,7 +91,9 @@ func (s *Service) SignIn(ctx context.Context, claims Claims) (store.User, Identi
 func (s *Service) refuse(ctx context.Context, user store.User, id Identity, reason error) error {
 	err := audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		e := userEvent(ctx, audit.SSORefused, user)
-		e.Outcome, e.Reason, e.After = audit.Failure, reason.Error(), map[string]any{"username": id.Username, "role": id.Role}
+		e.Outcome = audit.Failure
+		e.Reason = reason.Error()
+		e.After = map[string]any{"username": id.Username, "role": id.Role}
 		if user.ID == 0 {
 			return e, nil
 		}
@@ -193,10 +199,15 @@ func (s *Service) update(ctx context.Context, u store.User, id Identity) (store.
 	if len(after) == 0 {
 		return u, nil
 	}
-	u.Role, u.Branch, u.Countries, u.DisplayName = id.Role, id.Branch, id.Countries, id.DisplayName
+	u.Role = id.Role
+	u.Branch = id.Branch
+	u.Countries = id.Countries
+	u.DisplayName = id.DisplayName
 	err := audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		e := userEvent(ctx, audit.SSOClaimsChanged, u)
-		e.Before, e.After, e.Reason = before, after, "claims of the identity provider"
+		e.Before = before
+		e.After = after
+		e.Reason = "claims of the identity provider"
 		return e, store.UpdateUserProfile(ctx, tx, u)
 	})
 	return u, err

@@ -28,15 +28,34 @@ var agent = oidctest.User{ID: "u-amira", Username: "amira.sso", Password: "provi
 
 // testConfig maps the example provider's claims (see oidctest.User).
 func testConfig(issuer string) config.OIDC {
-	return config.OIDC{Issuer: issuer, Name: "Test provider", ClientID: oidctest.ClientID, ClientSecret: oidctest.ClientSecret,
-		RedirectURL: redirect, Scopes: []string{"openid", "profile", "phone"}, RoleClaim: "family_name",
-		RoleValues:  map[string][]string{"agent": {"kyc-agents"}, "supervisor": {"kyc-supervisors"}, "admin": {"kyc-admins"}},
-		BranchClaim: "phone_number", CountriesClaim: "given_name", UsernameClaim: "preferred_username", Provision: true}
+	return config.OIDC{
+		Issuer:       issuer,
+		Name:         "Test provider",
+		ClientID:     oidctest.ClientID,
+		ClientSecret: oidctest.ClientSecret,
+		RedirectURL:  redirect,
+		Scopes:       []string{"openid", "profile", "phone"},
+		RoleClaim:    "family_name",
+		RoleValues: map[string][]string{
+			"agent":      {"kyc-agents"},
+			"supervisor": {"kyc-supervisors"},
+			"admin":      {"kyc-admins"},
+		},
+		BranchClaim:    "phone_number",
+		CountriesClaim: "given_name",
+		UsernameClaim:  "preferred_username",
+		Provision:      true,
+	}
 }
 
 func TestMapReadsRoleBranchAndCountries(t *testing.T) {
-	cfg := config.OIDC{UsernameClaim: "preferred_username", RoleClaim: "groups", BranchClaim: "branch", CountriesClaim: "countries",
-		RoleValues: map[string][]string{"agent": {"kyc-agents"}, "supervisor": {"kyc-checkers"}}}
+	cfg := config.OIDC{
+		UsernameClaim:  "preferred_username",
+		RoleClaim:      "groups",
+		BranchClaim:    "branch",
+		CountriesClaim: "countries",
+		RoleValues:     map[string][]string{"agent": {"kyc-agents"}, "supervisor": {"kyc-checkers"}},
+	}
 	base := func() Claims {
 		return Claims{"iss": "https://idp", "sub": "42", "preferred_username": "Amira@Bank.AE", "name": "Amira K",
 			"groups": []any{"staff", "kyc-agents"}, "branch": "DXB-01", "countries": []any{"my", "AE", "AE"}}
@@ -77,7 +96,11 @@ func idToken(t *testing.T, op *oidctest.Provider, client, nonce string) string {
 	conf := oauth2.Config{ClientID: client, ClientSecret: oidctest.ClientSecret, Endpoint: provider.Endpoint(),
 		RedirectURL: redirect, Scopes: []string{"openid"}}
 	verifier := oauth2.GenerateVerifier()
-	back := op.SignIn(conf.AuthCodeURL("st", oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), agent.Username, agent.Password)
+	back := op.SignIn(
+		conf.AuthCodeURL("st", oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)),
+		agent.Username,
+		agent.Password,
+	)
 	tok, err := conf.Exchange(ctx, back.Query().Get("code"), oauth2.VerifierOption(verifier))
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +154,11 @@ func TestLogoutTokenChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.verifier = oidc.NewVerifier(op.Issuer, &oidc.StaticKeySet{PublicKeys: []crypto.PublicKey{&key.PublicKey}}, &oidc.Config{ClientID: oidctest.ClientID})
+	d.verifier = oidc.NewVerifier(
+		op.Issuer,
+		&oidc.StaticKeySet{PublicKeys: []crypto.PublicKey{&key.PublicKey}},
+		&oidc.Config{ClientID: oidctest.ClientID},
+	)
 	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, nil)
 	if err != nil {
 		t.Fatal(err)

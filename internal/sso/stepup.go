@@ -22,7 +22,9 @@ const clockSkew = 30 * time.Second
 // its nonce), then that it names u's linked subject and that its auth_time is no earlier
 // than since, when the step-up began. A provider that ignored prompt=login answers with the
 // time of an earlier sign-in and is refused.
-func (s *Service) Reauthenticated(ctx context.Context, code string, pending Pending, u store.User, since time.Time) error {
+func (s *Service) Reauthenticated(
+	ctx context.Context, code string, pending Pending, u store.User, since time.Time,
+) error {
 	claims, _, err := s.Finish(ctx, code, pending)
 	if errors.Is(err, ErrToken) {
 		return fmt.Errorf("%w: %v", ErrStepUp, err)

@@ -69,10 +69,7 @@ func UpdateBranch(ctx context.Context, q Querier, b Branch) error {
 
 // BranchByCode finds a branch; lock holds it until the transaction ends.
 func BranchByCode(ctx context.Context, q Querier, code string, lock bool) (Branch, error) {
-	sql := `SELECT ` + branchColumns + ` FROM branches WHERE code = $1`
-	if lock {
-		sql += ` FOR UPDATE`
-	}
+	sql := lockedIf(`SELECT `+branchColumns+` FROM branches WHERE code = $1`, lock, "")
 	b, err := scanBranch(q.QueryRow(ctx, sql, code))
 	if err != nil {
 		return b, fmt.Errorf("store.BranchByCode(%q): %w", code, err)

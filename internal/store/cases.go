@@ -58,7 +58,8 @@ type CaseFilter struct {
 // casesFrom is the cases of f's owner or branch, discarded drafts left out: $1 the branch,
 // $2 the owner or 0. A submission is always in its draft's branch; saying so lets the
 // planner read only the branch's submissions, not the whole table.
-const casesFrom = ` FROM drafts d LEFT JOIN submissions s ON s.draft_id = d.id AND s.branch = $1 JOIN users cu ON cu.id = d.created_by
+const casesFrom = ` FROM drafts d LEFT JOIN submissions s ON s.draft_id = d.id AND s.branch = $1 JOIN users cu ON
+	cu.id = d.created_by
 	WHERE d.branch = $1 AND ($2::bigint = 0 OR d.created_by = $2) AND d.status <> 'discarded'`
 
 // textMatch narrows to cases whose name contains the folded text, or whose ID number,

@@ -50,7 +50,9 @@ type ReturnReason struct {
 }
 
 // BranchDashboard gathers the dashboard as of now; today starts at midnight in loc.
-func BranchDashboard(ctx context.Context, q Querier, branch string, now time.Time, loc *time.Location) (Dashboard, error) {
+func BranchDashboard(
+	ctx context.Context, q Querier, branch string, now time.Time, loc *time.Location,
+) (Dashboard, error) {
 	var d Dashboard
 	today := midnight(now, loc)
 	for _, step := range []func(context.Context, Querier, string, time.Time, *Dashboard) error{
@@ -74,7 +76,14 @@ func midnight(now time.Time, loc *time.Location) time.Time {
 
 // countedStates are the states the dashboard counts entries into; the others are steps on
 // the way (queued, sending) that say nothing to a supervisor.
-var countedStates = []string{"awaiting_approval", "returned", "rejected", "onboarded", "under_investigation", "needs_attention"}
+var countedStates = []string{
+	"awaiting_approval",
+	"returned",
+	"rejected",
+	"onboarded",
+	"under_investigation",
+	"needs_attention",
+}
 
 // inBranch limits a query on submissions s to the branch, unless it is "".
 const inBranch = `($1 = '' OR s.branch = $1)`
@@ -82,7 +91,15 @@ const inBranch = `($1 = '' OR s.branch = $1)`
 // dashStates counts the entries into each state from the trail: a submission returned
 // three times in the month counts three returns, whatever its state now.
 func dashStates(ctx context.Context, q Querier, branch string, now, today time.Time, d *Dashboard) error {
-	entries, err := audit.StateEntriesSince(ctx, q, branch, today, now.AddDate(0, 0, -7), now.AddDate(0, 0, -30), countedStates)
+	entries, err := audit.StateEntriesSince(
+		ctx,
+		q,
+		branch,
+		today,
+		now.AddDate(0, 0, -7),
+		now.AddDate(0, 0, -30),
+		countedStates,
+	)
 	for _, e := range entries {
 		d.States = append(d.States, StateCount{State: e.State, Today: e.Since1, Week: e.Since2, Month: e.From})
 	}
@@ -197,6 +214,9 @@ func dashReasons(ctx context.Context, q Querier, branch string, now time.Time, d
 // the CDP could not answer. Only the attempts record their latency.
 func dashCDP(ctx context.Context, q Querier, _ string, now time.Time, d *Dashboard) error {
 	h, err := audit.CDPHealthSince(ctx, q, now.Add(-time.Hour))
-	d.CDPCalls, d.CDPFailures, d.CDPLatencyP50, d.CDPLatencyP95 = h.Calls, h.Failures, h.P50, h.P95
+	d.CDPCalls = h.Calls
+	d.CDPFailures = h.Failures
+	d.CDPLatencyP50 = h.P50
+	d.CDPLatencyP95 = h.P95
 	return err
 }

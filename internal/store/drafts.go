@@ -79,10 +79,7 @@ func CreateDraft(ctx context.Context, q Querier, d DraftRow) (int64, error) {
 // DraftByID reads a draft; forUpdate locks its row until the transaction ends, so that
 // concurrent saves are judged one after the other.
 func DraftByID(ctx context.Context, q Querier, id int64, forUpdate bool) (DraftRow, error) {
-	sql := `SELECT ` + draftColumns + draftFrom + ` WHERE d.id = $1`
-	if forUpdate {
-		sql += ` FOR UPDATE OF d`
-	}
+	sql := lockedIf(`SELECT `+draftColumns+draftFrom+` WHERE d.id = $1`, forUpdate, "d")
 	d, err := scanDraft(q.QueryRow(ctx, sql, id))
 	if err != nil {
 		return d, fmt.Errorf("store.DraftByID(%d): %w", id, err)
@@ -166,8 +163,12 @@ type DraftCustomer struct {
 
 // DraftCustomers names the customers of the drafts ids.
 func DraftCustomers(ctx context.Context, q Querier, ids []int64) ([]DraftCustomer, error) {
-	rows, err := q.Query(ctx, `SELECT id, coalesce(values->>'first_name', ''), coalesce(values->>'last_name', ''), id_number
-		FROM drafts WHERE id = ANY($1)`, ids)
+	rows, err := q.Query(
+		ctx,
+		`SELECT id, coalesce(values->>'first_name', ''), coalesce(values->>'last_name', ''), id_number
+		FROM drafts WHERE id = ANY($1)`,
+		ids,
+	)
 	if err == nil {
 		var out []DraftCustomer
 		out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[DraftCustomer])
@@ -180,7 +181,9 @@ func DraftCustomers(ctx context.Context, q Querier, ids []int64) ([]DraftCustome
 
 // DraftsWithIDNumber lists the drafts, but except, of the same identity document: open,
 // submitted or discarded, newest first.
-func DraftsWithIDNumber(ctx context.Context, q Querier, issuedCountry, idType, number string, except int64) ([]DraftSummary, error) {
+func DraftsWithIDNumber(
+	ctx context.Context, q Querier, issuedCountry, idType, number string, except int64,
+) ([]DraftSummary, error) {
 	out, err := collectSummaries(q.Query(ctx, `SELECT `+summaryColumns+draftFrom+`
 		WHERE d.issued_country = $1 AND d.id_type = $2 AND d.id_number = $3 AND d.id <> $4
 		ORDER BY d.created_at DESC LIMIT 20`, issuedCountry, idType, number, except))

@@ -51,7 +51,8 @@ func AddLoginFailure(ctx context.Context, q Querier, key string, at time.Time, d
 	if d := lockFor(f.Failures); d > 0 {
 		f.LockedUntil = at.Add(d)
 	}
-	if _, err := q.Exec(ctx, `UPDATE login_failures SET locked_until = $2 WHERE key = $1`, key, nullTime(f.LockedUntil)); err != nil {
+	if _, err := q.Exec(ctx, `UPDATE login_failures SET locked_until =
+		$2 WHERE key = $1`, key, nullTime(f.LockedUntil)); err != nil {
 		return f, fmt.Errorf("store.AddLoginFailure: %w", err)
 	}
 	return f, nil

@@ -16,7 +16,11 @@ func TestNamePartsFollowOnlyTheName(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := testdb.Open(t).Pool
-	u, err := store.CreateUser(ctx, pool, store.User{Username: "np", DisplayName: "NP", Role: store.RoleAgent, Branch: "B1", PasswordHash: "x"})
+	u, err := store.CreateUser(
+		ctx,
+		pool,
+		store.User{Username: "np", DisplayName: "NP", Role: store.RoleAgent, Branch: "B1", PasswordHash: "x"},
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,13 +28,18 @@ func TestNamePartsFollowOnlyTheName(t *testing.T) {
 	err = pool.QueryRow(ctx, `INSERT INTO drafts (country, pack_version, id_type, id_number, issued_country, branch, values,
 		created_by, updated_by, created_at, updated_at)
 		VALUES ('AE', 1, '4', '784199012345676', 'AE', 'B1', '{"first_name": "Fatima", "last_name": "Hassan"}', $1, $1, now(), now())
-		RETURNING id`, u.ID).Scan(&id)
+		RETURNING id`, u.ID).
+		Scan(&id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	parts := func() (rows []string, xmins []string) {
 		t.Helper()
-		r, err := pool.Query(ctx, `SELECT branch || ':' || part, xmin::text FROM draft_name_parts WHERE draft_id = $1 ORDER BY part`, id)
+		r, err := pool.Query(
+			ctx,
+			`SELECT branch || ':' || part, xmin::text FROM draft_name_parts WHERE draft_id = $1 ORDER BY part`,
+			id,
+		)
 		if err != nil {
 			t.Fatal(err)
 		}

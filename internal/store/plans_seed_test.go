@@ -58,12 +58,15 @@ func seedCustomers(ctx context.Context, db *store.DB) error {
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO submissions (draft_id, state, country, branch, maker_id, ecrn, submitted_at, updated_at)
+		_, err = tx.Exec(
+			ctx,
+			`INSERT INTO submissions (draft_id, state, country, branch, maker_id, ecrn, submitted_at, updated_at)
 			SELECT d.id, s.state, d.country, d.branch, d.created_by,
 				CASE WHEN s.state <> 'awaiting_approval' THEN (1000000 + d.id)::text END, d.updated_at, d.updated_at
 			FROM drafts d CROSS JOIN LATERAL (SELECT CASE WHEN d.id % 33 = 0 THEN 'under_investigation'
 				WHEN d.id % 17 = 0 THEN 'awaiting_approval' ELSE 'onboarded' END AS state) s
-			WHERE d.status = 'submitted'`)
+			WHERE d.status = 'submitted'`,
+		)
 		return err
 	})
 }

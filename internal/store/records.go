@@ -43,7 +43,8 @@ const recordScope = ` AND ($1::text = '' OR d.branch = $1) AND ($3::boolean OR d
 // The three searches (docs/search.md); each is read off its own index, which
 // TestSearchesUseTheirIndexes checks against a seeded table.
 const (
-	recordsByNameSQL = `SELECT ` + summaryColumns + `, d.id_number, coalesce(d.values->>'primary_mobile_number', ''), p.part
+	recordsByNameSQL = `SELECT ` + summaryColumns + `, d.id_number,
+		coalesce(d.values->>'primary_mobile_number', ''), p.part
 		FROM draft_name_parts p JOIN drafts d ON d.id = p.draft_id JOIN users cu ON cu.id = d.created_by
 		JOIN users uu ON uu.id = d.updated_by
 		WHERE ($1::text = '' OR p.branch = $1) AND p.part LIKE name_fold($4) || '%' AND p.part >= $5
@@ -61,7 +62,9 @@ const (
 // with prefix, in the order of those parts and, for one part, newest first; a draft two of
 // whose parts match is listed once a page. prefix holds no LIKE wildcards: the caller
 // checked it.
-func RecordsByName(ctx context.Context, q Querier, scope RecordScope, prefix string, after NameCursor, limit int) ([]Record, error) {
+func RecordsByName(
+	ctx context.Context, q Querier, scope RecordScope, prefix string, after NameCursor, limit int,
+) ([]Record, error) {
 	if after.ID == 0 {
 		after.ID = maxID
 	}
@@ -78,7 +81,9 @@ func RecordsByName(ctx context.Context, q Querier, scope RecordScope, prefix str
 }
 
 // RecordsByPhone lists drafts whose mobile number holds digits, newest first, older than afterID.
-func RecordsByPhone(ctx context.Context, q Querier, scope RecordScope, digits string, afterID int64, limit int) ([]Record, error) {
+func RecordsByPhone(
+	ctx context.Context, q Querier, scope RecordScope, digits string, afterID int64, limit int,
+) ([]Record, error) {
 	out, err := collectRecords(ctx, q, recordsByPhoneSQL, scope, digits, orMax(afterID), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store.RecordsByPhone: %w", err)
@@ -87,7 +92,9 @@ func RecordsByPhone(ctx context.Context, q Querier, scope RecordScope, digits st
 }
 
 // RecordsByIDNumber lists drafts whose normalised ID number holds part, newest first.
-func RecordsByIDNumber(ctx context.Context, q Querier, scope RecordScope, part string, afterID int64, limit int) ([]Record, error) {
+func RecordsByIDNumber(
+	ctx context.Context, q Querier, scope RecordScope, part string, afterID int64, limit int,
+) ([]Record, error) {
 	out, err := collectRecords(ctx, q, recordsByIDNumberSQL, scope, part, orMax(afterID), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store.RecordsByIDNumber: %w", err)
@@ -114,7 +121,10 @@ func collectRecords(ctx context.Context, q Querier, sql string, scope RecordScop
 	// in place of the pattern the planner cannot tell a rare fragment from a common one, and
 	// walks the primary key backwards hoping to meet matches early, reading the whole table
 	// for a rare one (TestSearchesUseTheirIndexes).
-	rows, err := q.Query(ctx, sql, append([]any{pgx.QueryExecModeExec, scope.Branch, countries, scope.AnyCountry}, args...)...)
+	rows, err := q.Query(
+		ctx,
+		sql,
+		append([]any{pgx.QueryExecModeExec, scope.Branch, countries, scope.AnyCountry}, args...)...)
 	if err != nil {
 		return nil, err
 	}

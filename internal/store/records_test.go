@@ -22,8 +22,10 @@ func TestSearchesUseTheirIndexes(t *testing.T) {
 	db, last := testdb.TracedOn(t, plansDB(t))
 	pool := db.Pool
 	var name, surname, phone, number string
-	err := pool.QueryRow(ctx, `SELECT draft_search_name(values), name_fold(values->>'last_name'), draft_search_phone(values), id_number
-		FROM drafts ORDER BY id OFFSET 1234 LIMIT 1`).Scan(&name, &surname, &phone, &number)
+	err := pool.QueryRow(ctx, `SELECT draft_search_name(values), name_fold(values->>'last_name'),
+		draft_search_phone(values), id_number
+		FROM drafts ORDER BY id OFFSET 1234 LIMIT 1`).
+		Scan(&name, &surname, &phone, &number)
 	if err != nil {
 		t.Fatal(err)
 	}

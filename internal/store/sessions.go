@@ -29,7 +29,8 @@ type SessionRow struct {
 func SessionByHash(ctx context.Context, q Querier, idHash []byte) (SessionRow, error) {
 	s := SessionRow{IDHash: idHash}
 	u := &s.User
-	err := q.QueryRow(ctx, `SELECT coalesce(s.user_id, 0), s.csrf_token, s.values, s.client_ip, s.created_at, s.last_seen_at,
+	err := q.QueryRow(ctx, `SELECT coalesce(s.user_id, 0), s.csrf_token, s.values, s.client_ip, s.created_at,
+		s.last_seen_at,
 			coalesce(u.id, 0), coalesce(u.username, ''), coalesce(u.display_name, ''), coalesce(u.role, ''),
 			coalesce(u.branch, ''), coalesce(u.countries, '{}'), coalesce(u.password_hash, ''),
 			coalesce(u.must_change_password, false), coalesce(u.totp_secret, ''), coalesce(u.active, false),
@@ -61,8 +62,13 @@ func SaveSession(ctx context.Context, q Querier, s SessionRow) error {
 
 // SetSessionValue sets one value of a session, and nothing else: not its activity.
 func SetSessionValue(ctx context.Context, q Querier, idHash []byte, key, value string) error {
-	_, err := q.Exec(ctx, `UPDATE sessions SET values = values || jsonb_build_object($2::text, $3::text) WHERE id_hash = $1`,
-		idHash, key, value)
+	_, err := q.Exec(
+		ctx,
+		`UPDATE sessions SET values = values || jsonb_build_object($2::text, $3::text) WHERE id_hash = $1`,
+		idHash,
+		key,
+		value,
+	)
 	if err != nil {
 		return fmt.Errorf("store.SetSessionValue: %w", err)
 	}

@@ -144,3 +144,16 @@ func isUniqueViolation(err error) bool {
 	var pg *pgconn.PgError
 	return errors.As(err, &pg) && pg.Code == "23505"
 }
+
+// lockedIf is the query sql, locking the rows it reads of table alias (all of them, for "")
+// until the transaction ends when lock is set: two changes to one row are then judged one
+// after the other.
+func lockedIf(sql string, lock bool, alias string) string {
+	switch {
+	case !lock:
+		return sql
+	case alias == "":
+		return sql + ` FOR UPDATE`
+	}
+	return sql + ` FOR UPDATE OF ` + alias
+}

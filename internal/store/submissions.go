@@ -77,10 +77,7 @@ func scanSubmission(row pgx.Row) (Submission, error) {
 // SubmissionByDraft reads the submission of a draft; forUpdate locks it until the
 // transaction ends, so that two changes to one submission are judged one after the other.
 func SubmissionByDraft(ctx context.Context, q Querier, draftID int64, forUpdate bool) (Submission, error) {
-	sql := `SELECT ` + submissionColumns + submissionFrom + ` WHERE s.draft_id = $1`
-	if forUpdate {
-		sql += ` FOR UPDATE OF s`
-	}
+	sql := lockedIf(`SELECT `+submissionColumns+submissionFrom+` WHERE s.draft_id = $1`, forUpdate, "s")
 	s, err := scanSubmission(q.QueryRow(ctx, sql, draftID))
 	if err != nil {
 		return s, fmt.Errorf("store.SubmissionByDraft(%d): %w", draftID, err)
@@ -243,7 +240,8 @@ func KeepSent(ctx context.Context, q Querier, draftID int64, sent map[string]str
 // Sent reads what the latest submission of a draft sent, and what the one before it sent
 // (nil when there was none).
 func Sent(ctx context.Context, q Querier, draftID int64) (latest, previous map[string]string, err error) {
-	err = q.QueryRow(ctx, `SELECT sent, previously_sent FROM submissions WHERE draft_id = $1`, draftID).Scan(&latest, &previous)
+	err = q.QueryRow(ctx, `SELECT sent, previously_sent FROM submissions WHERE draft_id = $1`, draftID).
+		Scan(&latest, &previous)
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = ErrNotFound
 	}

@@ -13,7 +13,8 @@ func ReplaceRecoveryCodes(ctx context.Context, q Querier, userID int64, hashes [
 		return fmt.Errorf("store.ReplaceRecoveryCodes(%d): %w", userID, err)
 	}
 	for _, h := range hashes {
-		if _, err := q.Exec(ctx, `INSERT INTO totp_recovery_codes (user_id, code_hash) VALUES ($1, $2)`, userID, h); err != nil {
+		if _, err := q.Exec(ctx, `INSERT INTO totp_recovery_codes (user_id, code_hash)
+			VALUES ($1, $2)`, userID, h); err != nil {
 			return fmt.Errorf("store.ReplaceRecoveryCodes(%d): %w", userID, err)
 		}
 	}

@@ -190,7 +190,8 @@ func PasswordHistory(ctx context.Context, q Querier, id int64) ([]string, error)
 
 // SetUserLanguage saves the interface language a user chose ("" follows the browser again).
 func SetUserLanguage(ctx context.Context, q Querier, id int64, language string) error {
-	if _, err := q.Exec(ctx, `UPDATE users SET language = nullif($2, ''), updated_at = now() WHERE id = $1`, id, language); err != nil {
+	if _, err := q.Exec(ctx, `UPDATE users SET language = nullif($2, ''), updated_at =
+		now() WHERE id = $1`, id, language); err != nil {
 		return fmt.Errorf("store.SetUserLanguage(%d): %w", id, err)
 	}
 	return nil

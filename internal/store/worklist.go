@@ -151,10 +151,7 @@ func Worklist(ctx context.Context, q Querier, branch string, limit int) ([]Workl
 
 // WorklistItemByID reads one item; forUpdate locks it until the transaction ends.
 func WorklistItemByID(ctx context.Context, q Querier, id int64, forUpdate bool) (WorklistItem, error) {
-	sql := worklistSelect + ` WHERE w.id = $1`
-	if forUpdate {
-		sql += ` FOR UPDATE OF w`
-	}
+	sql := lockedIf(worklistSelect+` WHERE w.id = $1`, forUpdate, "w")
 	it, err := scanWorklistItem(q.QueryRow(ctx, sql, id))
 	if err != nil {
 		return it, fmt.Errorf("store.WorklistItemByID(%d): %w", id, err)
@@ -163,9 +160,18 @@ func WorklistItemByID(ctx context.Context, q Querier, id int64, forUpdate bool) 
 }
 
 // AddWorklistContact records one attempt to reach an item's customer.
-func AddWorklistContact(ctx context.Context, q Querier, itemID int64, outcome, note string, by int64, at time.Time) error {
-	_, err := q.Exec(ctx, `INSERT INTO worklist_contacts (item_id, outcome, note, by_user, at) VALUES ($1, $2, $3, $4, $5)`,
-		itemID, outcome, note, by, at)
+func AddWorklistContact(
+	ctx context.Context, q Querier, itemID int64, outcome, note string, by int64, at time.Time,
+) error {
+	_, err := q.Exec(
+		ctx,
+		`INSERT INTO worklist_contacts (item_id, outcome, note, by_user, at) VALUES ($1, $2, $3, $4, $5)`,
+		itemID,
+		outcome,
+		note,
+		by,
+		at,
+	)
 	if err != nil {
 		return fmt.Errorf("store.AddWorklistContact(%d): %w", itemID, err)
 	}
@@ -201,8 +207,14 @@ type ReviewConfirmation struct {
 // AddReviewConfirmation records an agent's confirmation, awaiting a checker. A second one
 // while one waits or after one was approved breaks a unique index: the caller checks first.
 func AddReviewConfirmation(ctx context.Context, q Querier, rc ReviewConfirmation) error {
-	_, err := q.Exec(ctx, `INSERT INTO review_confirmations (item_id, maker_id, note, confirmed_at) VALUES ($1, $2, $3, $4)`,
-		rc.ItemID, rc.MakerID, rc.Note, rc.ConfirmedAt)
+	_, err := q.Exec(
+		ctx,
+		`INSERT INTO review_confirmations (item_id, maker_id, note, confirmed_at) VALUES ($1, $2, $3, $4)`,
+		rc.ItemID,
+		rc.MakerID,
+		rc.Note,
+		rc.ConfirmedAt,
+	)
 	if err != nil {
 		return fmt.Errorf("store.AddReviewConfirmation(%d): %w", rc.ItemID, err)
 	}

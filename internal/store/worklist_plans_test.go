@@ -88,13 +88,16 @@ func TestWatchAndCaseListPlans(t *testing.T) {
 
 	var branch string
 	var agent int64
-	err := db.Pool.QueryRow(ctx, `SELECT branch, created_by FROM drafts GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`).Scan(&branch, &agent)
+	err := db.Pool.QueryRow(ctx, `SELECT branch, created_by FROM drafts GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`).
+		Scan(&branch, &agent)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var inBranch, ofAgent float64
-	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE branch = $1), count(*) FILTER (WHERE created_by = $2) FROM drafts`,
-		branch, agent).Scan(&inBranch, &ofAgent)
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE branch = $1), count(*) FILTER (WHERE created_by =
+		$2) FROM drafts`,
+		branch, agent).
+		Scan(&inBranch, &ofAgent)
 	for name, f := range map[string]store.CaseFilter{
 		"agent's cases":        {Branch: branch, OwnerID: agent, Limit: 200},
 		"branch cases":         {Branch: branch, Limit: 200},

@@ -44,7 +44,11 @@ func (r Review) check(p *packs.Pack) error {
 		_, isField := p.Field(name)
 		_, known := ReasonTypes[r.Reasons[name]]
 		if (!isField && !slices.Contains(packs.DocumentKinds, name)) || !known {
-			fe["reasons"] = fmt.Sprintf("%q with reason %q is not a field or document and a known reason.", name, r.Reasons[name])
+			fe["reasons"] = fmt.Sprintf(
+				"%q with reason %q is not a field or document and a known reason.",
+				name,
+				r.Reasons[name],
+			)
 		}
 	}
 	if l := len([]rune(strings.TrimSpace(r.Comment))); l < 3 || l > 1000 {
@@ -58,7 +62,9 @@ func (r Review) check(p *packs.Pack) error {
 
 // decision loads a case for supervisor u and checks that u may decide on it now: it awaits
 // approval, u did not prepare it, and u holds an unexpired claim on it.
-func (s *Service) decision(ctx context.Context, tx pgx.Tx, u store.User, draftID int64) (drafts.Draft, store.Submission, error) {
+func (s *Service) decision(
+	ctx context.Context, tx pgx.Tx, u store.User, draftID int64,
+) (drafts.Draft, store.Submission, error) {
 	d, sub, err := s.awaiting(ctx, tx, u, draftID)
 	if err == nil && (sub.ClaimedBy != u.ID || !sub.ClaimExpiresAt.After(s.Now())) {
 		err = ErrNotClaimed
@@ -68,7 +74,9 @@ func (s *Service) decision(ctx context.Context, tx pgx.Tx, u store.User, draftID
 
 // locked reads, for user u, a draft and its submission, and locks both until tx ends; a
 // draft without a submission is not found.
-func (s *Service) locked(ctx context.Context, tx pgx.Tx, u store.User, draftID int64) (drafts.Draft, store.Submission, error) {
+func (s *Service) locked(
+	ctx context.Context, tx pgx.Tx, u store.User, draftID int64,
+) (drafts.Draft, store.Submission, error) {
 	d, err := s.Drafts.ForUpdate(ctx, tx, u, draftID)
 	if err != nil {
 		return d, store.Submission{}, err
@@ -80,7 +88,9 @@ func (s *Service) locked(ctx context.Context, tx pgx.Tx, u store.User, draftID i
 	return d, sub, err
 }
 
-func (s *Service) awaiting(ctx context.Context, tx pgx.Tx, u store.User, draftID int64) (drafts.Draft, store.Submission, error) {
+func (s *Service) awaiting(
+	ctx context.Context, tx pgx.Tx, u store.User, draftID int64,
+) (drafts.Draft, store.Submission, error) {
 	d, sub, err := s.locked(ctx, tx, u, draftID)
 	switch {
 	case err != nil:
@@ -107,7 +117,9 @@ func (s *Service) Claim(ctx context.Context, u store.User, draftID int64) error 
 		if err := s.lapsed(ctx, tx, sub, u); err != nil {
 			return err
 		}
-		sub.ClaimedBy, sub.ClaimExpiresAt, sub.UpdatedAt = u.ID, s.Now().Add(s.Rules.ClaimFor), s.Now()
+		sub.ClaimedBy = u.ID
+		sub.ClaimExpiresAt = s.Now().Add(s.Rules.ClaimFor)
+		sub.UpdatedAt = s.Now()
 		if err := store.SaveSubmission(ctx, tx, sub); err != nil {
 			return err
 		}
@@ -145,7 +157,12 @@ func (s *Service) ApproveWithCode(ctx context.Context, u store.User, draftID int
 
 // stepUpFailure is the event a refused step-up records.
 func stepUpFailure(draftID int64) audit.Event {
-	return audit.Event{Action: audit.StepUpFailed, EntityType: "submission", EntityID: entityID(draftID), Outcome: audit.Denied}
+	return audit.Event{
+		Action:     audit.StepUpFailed,
+		EntityType: "submission",
+		EntityID:   entityID(draftID),
+		Outcome:    audit.Denied,
+	}
 }
 
 // stepUpErr is ErrStepUp for a refused password or code.
@@ -159,7 +176,9 @@ func stepUpErr(err error) error {
 // ApproveWith is Approve with another proof that u is at the keyboard: signing in again at
 // the identity provider, for a checker who signed in there and has no password. stepUp
 // returns nil once u proved it, ErrStepUp (recorded) when not.
-func (s *Service) ApproveWith(ctx context.Context, u store.User, draftID int64, stepUp func(context.Context) error) error {
+func (s *Service) ApproveWith(
+	ctx context.Context, u store.User, draftID int64, stepUp func(context.Context) error,
+) error {
 	var d drafts.Draft
 	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
 		var err error
@@ -202,7 +221,9 @@ func (s *Service) Return(ctx context.Context, u store.User, draftID int64, r Rev
 		if err != nil {
 			return err
 		}
-		sub.CheckerID, sub.ClaimedBy, sub.Returns = u.ID, 0, sub.Returns+1
+		sub.CheckerID = u.ID
+		sub.ClaimedBy = 0
+		sub.Returns++
 		if sub.ReturnNote, err = returnNote(ctx, tx, d, "checker", strings.TrimSpace(r.Comment), r.Reasons); err != nil {
 			return err
 		}

@@ -25,7 +25,10 @@ func (e *env) submitted() int64 {
 	return id
 }
 
-var review = Review{Reasons: map[string]string{"date_of_birth": "mismatch", "face": "illegible"}, Comment: "Check the birth date"}
+var review = Review{
+	Reasons: map[string]string{"date_of_birth": "mismatch", "face": "illegible"},
+	Comment: "Check the birth date",
+}
 
 func TestMakerCannotCheck(t *testing.T) {
 	t.Parallel()
@@ -67,7 +70,9 @@ func TestExpiredClaimIsReleased(t *testing.T) {
 		t.Errorf("state %s checker %d, want queued by %d", s.State, s.CheckerID, b.ID)
 	}
 	var jobs int
-	if err := e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE (args->>'draft_id')::bigint = $1`, id).Scan(&jobs); err != nil || jobs != 1 {
+	if err := e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE
+		(args->>'draft_id')::bigint = $1`, id).Scan(&jobs); err != nil ||
+		jobs != 1 {
 		t.Errorf("%d jobs queued (%v), want 1", jobs, err)
 	}
 }
@@ -167,7 +172,10 @@ func TestStepUpSharesTheSignInThrottle(t *testing.T) {
 	if err := e.svc.Approve(ctx, sup, id, password); !errors.As(err, &locked) {
 		t.Errorf("the right step-up while locked: %v, want locked", err)
 	}
-	_, err := e.svc.Passwords.(*auth.Service).Login(ctx, auth.Attempt{Username: sup.Username, Password: password, ClientIP: "10.0.0.7"})
+	_, err := e.svc.Passwords.(*auth.Service).Login(
+		ctx,
+		auth.Attempt{Username: sup.Username, Password: password, ClientIP: "10.0.0.7"},
+	)
 	if !errors.As(err, &locked) {
 		t.Errorf("signing in from the same address: %v, want locked", err)
 	}

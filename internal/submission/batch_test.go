@@ -36,7 +36,9 @@ func TestBatchUnderFaults(t *testing.T) {
 	e.startWorker(cdpSrv.client)
 	states := e.settled(ids)
 
-	onboarded, attempts, ecrns := 0, 0, map[string]int64{}
+	onboarded := 0
+	attempts := 0
+	ecrns := map[string]int64{}
 	busiest := ids[0]
 	for _, id := range ids {
 		s := e.submission(id)
@@ -61,7 +63,14 @@ func TestBatchUnderFaults(t *testing.T) {
 		"onboard_requests=%d lookup_requests=%d", n, onboarded, duplicates, attempts, sum(cdpSrv.created),
 		cdpSrv.lost, cdpSrv.count(cdp.OnboardPath), cdpSrv.count(cdp.LookupPath))
 	if onboarded != n || duplicates != 0 || sum(cdpSrv.created) != n {
-		t.Errorf("want %d onboarded, 0 duplicates, %d created; got %d, %d, %d", n, n, onboarded, duplicates, sum(cdpSrv.created))
+		t.Errorf(
+			"want %d onboarded, 0 duplicates, %d created; got %d, %d, %d",
+			n,
+			n,
+			onboarded,
+			duplicates,
+			sum(cdpSrv.created),
+		)
 	}
 	if cdpSrv.lost == 0 || attempts <= n {
 		t.Errorf("the faults did not happen (lost %d, attempts %d): the test proves nothing", cdpSrv.lost, attempts)

@@ -63,7 +63,10 @@ type CheckWorker struct {
 // ends the checks without a call or a record.
 func (cw *CheckWorker) Work(ctx context.Context, job *river.Job[CheckArgs]) error {
 	w := cw.send
-	ctx = audit.WithActor(ctx, audit.Actor{Username: "cdp-worker", Role: "system", RequestID: fmt.Sprintf("job-%d", job.ID)})
+	ctx = audit.WithActor(
+		ctx,
+		audit.Actor{Username: "cdp-worker", Role: "system", RequestID: fmt.Sprintf("job-%d", job.ID)},
+	)
 	sub, err := store.SubmissionByDraft(ctx, w.DB.Pool, job.Args.DraftID, false)
 	if err != nil || State(sub.State) != UnderInvestigation {
 		return err
@@ -74,7 +77,12 @@ func (cw *CheckWorker) Work(ctx context.Context, job *river.Job[CheckArgs]) erro
 		return err
 	}
 	var v verdict
-	res := w.call(ctx, &v, "lookup", func(ctx context.Context) cdp.Result { return w.CDP.Lookup(ctx, d.IDType, d.IDNumber) })
+	res := w.call(
+		ctx,
+		&v,
+		"lookup",
+		func(ctx context.Context) cdp.Result { return w.CDP.Lookup(ctx, d.IDType, d.IDNumber) },
+	)
 	return w.DB.InTx(ctx, func(tx pgx.Tx) error {
 		sub, err := caseLocked(ctx, tx, job.Args.DraftID)
 		if err != nil || State(sub.State) != UnderInvestigation {

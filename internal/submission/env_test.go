@@ -59,7 +59,10 @@ func newEnv(t *testing.T, makerChecker bool) *env {
 	e.svc = newEnvService(t, e.db, e.clock.Now, makerChecker)
 	e.svc.Passwords = &auth.Service{DB: e.db, Hasher: hasher, Now: e.clock.Now}
 	e.agent = e.user(hasher, "agent", store.RoleAgent)
-	e.supervisors = [2]store.User{e.user(hasher, "sup-a", store.RoleSupervisor), e.user(hasher, "sup-b", store.RoleSupervisor)}
+	e.supervisors = [2]store.User{
+		e.user(hasher, "sup-a", store.RoleSupervisor),
+		e.user(hasher, "sup-b", store.RoleSupervisor),
+	}
 	return e
 }
 
@@ -102,8 +105,13 @@ func aePack(t *testing.T, makerChecker bool) *packs.Registry {
 func (e *env) user(h *auth.Hasher, name, role string) store.User {
 	e.t.Helper()
 	branchtest.Ensure(e.t, e.db.Pool, "DXB-01")
-	u, err := (&auth.Accounts{DB: e.db, Hasher: h}).CreateUser(context.Background(), auth.NewUser{Username: name, DisplayName: name,
-		Role: role, Branch: "DXB-01", Countries: []string{"AE"}}, password, "test")
+	u, err := (&auth.Accounts{DB: e.db, Hasher: h}).CreateUser(
+		context.Background(),
+		auth.NewUser{Username: name, DisplayName: name,
+			Role: role, Branch: "DXB-01", Countries: []string{"AE"}},
+		password,
+		"test",
+	)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -192,7 +200,9 @@ func (e *env) startSandbox(cfg sandbox.Config, loseAnswers float64) *cdpServer {
 // sandboxConfig is the sandbox with no latency, seeded so a run's draws repeat.
 func sandboxConfig(failRate, dropRate float64) sandbox.Config {
 	c := sandbox.DefaultConfig()
-	c.FailRate, c.DropRate, c.Seed = failRate, dropRate, 6
+	c.FailRate = failRate
+	c.DropRate = dropRate
+	c.Seed = 6
 	return c
 }
 
@@ -204,7 +214,9 @@ func (e *env) startWorker(client *cdp.Client) *river.Client[pgx.Tx] {
 		e.t.Fatal(err)
 	}
 	w.RetryBase, w.RetryMax = 2*time.Millisecond, 20*time.Millisecond
-	e.queue.Worker, e.queue.Concurrency, e.queue.Log = w, 8, slog.New(slog.DiscardHandler)
+	e.queue.Worker = w
+	e.queue.Concurrency = 8
+	e.queue.Log = slog.New(slog.DiscardHandler)
 	e.queue.PollInterval = 20 * time.Millisecond
 	q, err := NewQueue(e.db.Pool, e.queue)
 	if err != nil {

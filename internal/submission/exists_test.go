@@ -90,7 +90,8 @@ func (e *env) setValues(id int64, values map[string]string) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if saved, err := e.svc.Drafts.Save(context.Background(), e.agent, id, d.Version, values); err != nil || len(saved.Refused) > 0 {
+	if saved, err := e.svc.Drafts.Save(context.Background(), e.agent, id, d.Version, values); err != nil ||
+		len(saved.Refused) > 0 {
 		e.t.Fatalf("save: %v %v", err, saved.Refused)
 	}
 }

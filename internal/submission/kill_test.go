@@ -48,7 +48,10 @@ func TestWorkerProcess(t *testing.T) {
 	e := &env{t: t, db: db, queue: QueueConfig{}}
 	e.svc = newEnvService(t, db, time.Now, false)
 	cfg := cdp.Config{BaseURL: cdpURL, Scope: cdp.DefaultScope, Timeout: 5 * time.Second}.WithSandboxDefaults()
-	client, err := cdp.New(cfg, cdp.Options{Logger: slog.New(slog.DiscardHandler), HTTPClient: &http.Client{Transport: exitAfterOnboard{}}})
+	client, err := cdp.New(
+		cfg,
+		cdp.Options{Logger: slog.New(slog.DiscardHandler), HTTPClient: &http.Client{Transport: exitAfterOnboard{}}},
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +86,8 @@ func TestWorkerKilledAfterCDPAccepted(t *testing.T) {
 	// The restart comes after the dead run's rescue window and leadership lapsed: rather than
 	// wait them out, move the run's start back and drop the dead leader.
 	e.queue.JobTimeout, e.queue.RescueAfter = 10*time.Second, time.Minute
-	if _, err := e.db.Pool.Exec(ctx, `UPDATE river_job SET attempted_at = attempted_at - interval '2 minutes'`); err != nil {
+	if _, err := e.db.Pool.Exec(ctx, `UPDATE river_job SET attempted_at = attempted_at -
+		interval '2 minutes'`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.db.Pool.Exec(ctx, `DELETE FROM river_leader`); err != nil {
@@ -97,7 +101,11 @@ func TestWorkerKilledAfterCDPAccepted(t *testing.T) {
 		t.Errorf("state %s ECRN %q, want onboarded with the CDP's %q", s.State, s.ECRN, lookup.ECRN)
 	}
 	if cdpSrv.created[number] != 1 || cdpSrv.duplicates[number] != 0 {
-		t.Errorf("CDP created %d and got %d duplicate onboards, want 1 and 0", cdpSrv.created[number], cdpSrv.duplicates[number])
+		t.Errorf(
+			"CDP created %d and got %d duplicate onboards, want 1 and 0",
+			cdpSrv.created[number],
+			cdpSrv.duplicates[number],
+		)
 	}
 	if a := e.actions(id); !slices.Contains(a, "cdp.attempt") {
 		t.Errorf("timeline %v has no attempt", a)

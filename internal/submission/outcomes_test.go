@@ -42,7 +42,8 @@ func TestSandboxOutcomes(t *testing.T) {
 	// The pre-flight refuses an ID front whose bytes are not a JPEG, as the CDP would ...
 	missing := e.draftWithFront(emiratesID(901), &payload.File{ContentType: "image/jpeg", Data: []byte("not a picture")})
 	var refused *PreflightError
-	if err := e.svc.Submit(context.Background(), e.agent, missing); !errors.As(err, &refused) || refused.Findings[0].Field != packs.DocIDFront {
+	if err := e.svc.Submit(context.Background(), e.agent, missing); !errors.As(err, &refused) ||
+		refused.Findings[0].Field != packs.DocIDFront {
 		t.Fatalf("submit = %v; want the pre-flight to refuse the ID front", err)
 	}
 	// ... so the CDP's own refusal is seen by spoiling the stored front after the submit.
@@ -70,7 +71,8 @@ func TestSandboxOutcomes(t *testing.T) {
 	}
 	t.Run("missing field returned with the CDP's message on the field", func(t *testing.T) {
 		s := e.submission(missing)
-		if s.State != Returned || s.ReturnNote == nil || s.ReturnNote.By != "cdp" || s.ReturnNote.Fields[packs.DocIDFront] == "" {
+		if s.State != Returned || s.ReturnNote == nil || s.ReturnNote.By != "cdp" ||
+			s.ReturnNote.Fields[packs.DocIDFront] == "" {
 			t.Fatalf("state %s, note %+v; want returned with a message on id_front", s.State, s.ReturnNote)
 		}
 		d, err := e.svc.Drafts.View(context.Background(), e.agent, missing)

@@ -43,7 +43,13 @@ func (s *Service) payloadIn(ctx context.Context, q store.Querier, d drafts.Draft
 	for i, doc := range docs {
 		files[i] = payload.File{Kind: doc.Kind, ContentType: doc.ContentType, Data: data[i]}
 	}
-	in := payload.Draft{Pack: d.Pack, Values: d.Values, IDType: d.IDType, IDNumber: d.IDNumber, IssuedCountry: d.IssuedCountry}
+	in := payload.Draft{
+		Pack:          d.Pack,
+		Values:        d.Values,
+		IDType:        d.IDType,
+		IDNumber:      d.IDNumber,
+		IssuedCountry: d.IssuedCountry,
+	}
 	return payload.Build(in, payload.Branch{Channel: b.Channel, LocationID: b.CDPLocationID}, files)
 }
 

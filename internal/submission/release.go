@@ -19,7 +19,9 @@ func (s *Service) Release(ctx context.Context, u store.User, draftID int64) erro
 		if err != nil {
 			return err
 		}
-		sub.ClaimedBy, sub.ClaimExpiresAt, sub.UpdatedAt = 0, time.Time{}, s.Now()
+		sub.ClaimedBy = 0
+		sub.ClaimExpiresAt = time.Time{}
+		sub.UpdatedAt = s.Now()
 		if err := store.SaveSubmission(ctx, tx, sub); err != nil {
 			return err
 		}

@@ -69,7 +69,15 @@ func entityID(draftID int64) string { return strconv.FormatInt(draftID, 10) }
 
 // move takes sub from its state to to, if the machine allows it, saves it and records
 // the change as action with facts. Callers set any other columns on sub before.
-func (s *Service) move(ctx context.Context, tx pgx.Tx, sub *store.Submission, to State, action audit.Action, facts map[string]any, reason string) error {
+func (s *Service) move(
+	ctx context.Context,
+	tx pgx.Tx,
+	sub *store.Submission,
+	to State,
+	action audit.Action,
+	facts map[string]any,
+	reason string,
+) error {
 	ctx = inBranch(ctx, sub.Branch)
 	from := State(sub.State)
 	if err := check(from, to); err != nil {
@@ -107,7 +115,12 @@ func inBranch(ctx context.Context, branch string) context.Context {
 
 // enqueue queues sub and its job in tx: both commit, or neither.
 func (s *Service) enqueue(ctx context.Context, tx pgx.Tx, sub *store.Submission, action audit.Action) error {
-	res, err := s.Queue.InsertTx(ctx, tx, SendArgs{DraftID: sub.DraftID}, &river.InsertOpts{MaxAttempts: s.Rules.MaxAttempts})
+	res, err := s.Queue.InsertTx(
+		ctx,
+		tx,
+		SendArgs{DraftID: sub.DraftID},
+		&river.InsertOpts{MaxAttempts: s.Rules.MaxAttempts},
+	)
 	if err != nil {
 		return err
 	}
@@ -149,8 +162,16 @@ func (s *Service) Submit(ctx context.Context, u store.User, draftID int64) error
 }
 
 func (s *Service) create(ctx context.Context, tx pgx.Tx, d drafts.Draft) (store.Submission, error) {
-	sub := store.Submission{DraftID: d.ID, State: string(StateDraft), Kind: KindOnboard, Country: d.Country, Branch: d.Branch,
-		MakerID: d.CreatedBy, Round: 1, SubmittedAt: s.Now()}
+	sub := store.Submission{
+		DraftID:     d.ID,
+		State:       string(StateDraft),
+		Kind:        KindOnboard,
+		Country:     d.Country,
+		Branch:      d.Branch,
+		MakerID:     d.CreatedBy,
+		Round:       1,
+		SubmittedAt: s.Now(),
+	}
 	if d.UpdateECRN != "" { // an update case: the worker sends the CDP's update call
 		sub.Kind, sub.ECRN = KindUpdate, d.UpdateECRN
 	}
@@ -160,7 +181,9 @@ func (s *Service) create(ctx context.Context, tx pgx.Tx, d drafts.Draft) (store.
 // complete refuses a draft with an issue left, and returns its documents, read in tx: a
 // transaction never waits for a second connection of the pool, which the requests it
 // blocks may hold.
-func (s *Service) complete(ctx context.Context, tx pgx.Tx, d drafts.Draft, sub store.Submission) ([]store.Document, error) {
+func (s *Service) complete(
+	ctx context.Context, tx pgx.Tx, d drafts.Draft, sub store.Submission,
+) ([]store.Document, error) {
 	docs, err := store.CurrentDocuments(ctx, tx, d.ID)
 	if err != nil {
 		return nil, err
@@ -224,7 +247,9 @@ func (s *Service) Issues(ctx context.Context, d drafts.Draft, docs []store.Docum
 
 // returnNote is the note of a return of d, keeping what each returned field and document
 // holds now, so that each stays an issue until the agent changes it; read in tx.
-func returnNote(ctx context.Context, tx pgx.Tx, d drafts.Draft, by, comment string, fields map[string]string) (*store.ReturnNote, error) {
+func returnNote(
+	ctx context.Context, tx pgx.Tx, d drafts.Draft, by, comment string, fields map[string]string,
+) (*store.ReturnNote, error) {
 	docs, err := store.CurrentDocuments(ctx, tx, d.ID)
 	if err != nil {
 		return nil, err
@@ -237,7 +262,9 @@ func returnNote(ctx context.Context, tx pgx.Tx, d drafts.Draft, by, comment stri
 }
 
 // send moves a submission from the agent's hands on, closing the draft to edits.
-func (s *Service) send(ctx context.Context, tx pgx.Tx, u store.User, d drafts.Draft, sub *store.Submission, first bool) error {
+func (s *Service) send(
+	ctx context.Context, tx pgx.Tx, u store.User, d drafts.Draft, sub *store.Submission, first bool,
+) error {
 	facts := map[string]any{"draft_version": d.Version, "pack_version": d.PackVersion}
 	if sub.State == string(Returned) {
 		if err := s.move(ctx, tx, sub, StateDraft, audit.SubmissionReopened, nil, "corrected after a return"); err != nil {
@@ -255,7 +282,10 @@ func (s *Service) send(ctx context.Context, tx pgx.Tx, u store.User, d drafts.Dr
 			action = audit.SubmissionQueued
 		}
 	}
-	sub.MakerID, sub.CheckerID, sub.ReturnNote, sub.SubmittedAt = u.ID, 0, nil, s.Now()
+	sub.MakerID = u.ID
+	sub.CheckerID = 0
+	sub.ReturnNote = nil
+	sub.SubmittedAt = s.Now()
 	if err := store.SetDraftStatus(ctx, tx, d.ID, store.DraftSubmitted, s.Now()); err != nil {
 		return err
 	}

@@ -45,7 +45,11 @@ func TestSlowCDPBeyondTheTimeout(t *testing.T) {
 	gate := &late{next: cdpSrv.recorder, delay: 300 * time.Millisecond}
 	gate.slow.Store(2 * n)
 	cdpSrv.srv.Config.Handler = gate
-	cfg := cdp.Config{BaseURL: cdpSrv.srv.URL, Scope: cdp.DefaultScope, Timeout: 150 * time.Millisecond}.WithSandboxDefaults()
+	cfg := cdp.Config{
+		BaseURL: cdpSrv.srv.URL,
+		Scope:   cdp.DefaultScope,
+		Timeout: 150 * time.Millisecond,
+	}.WithSandboxDefaults()
 	client, err := cdp.New(cfg, cdp.Options{Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now})
 	if err != nil {
 		t.Fatal(err)

@@ -74,7 +74,8 @@ func TestUpdateCaseSendsUpdate(t *testing.T) {
 		t.Errorf("changes %q, want the ID's expiry", changed)
 	}
 	if again, err := e.svc.Drafts.StartUpdate(ctx, e.agent, drafts.NewDraft{Country: "AE", IDType: "4", IDNumber: foundNumber},
-		foundECRN, nil); err != nil || again != id {
+		foundECRN, nil); err != nil ||
+		again != id {
 		t.Errorf("a second start: case %d (%v), want the open one %d", again, err, id)
 	}
 	if err := e.svc.Submit(ctx, e.agent, id); err != nil {

@@ -85,7 +85,10 @@ type verdict struct {
 // Work runs one attempt: it marks the submission sending, calls the CDP outside any
 // transaction, then records every call and the outcome in one.
 func (w *Worker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
-	ctx = audit.WithActor(ctx, audit.Actor{Username: "cdp-worker", Role: "system", RequestID: fmt.Sprintf("job-%d", job.ID)})
+	ctx = audit.WithActor(
+		ctx,
+		audit.Actor{Username: "cdp-worker", Role: "system", RequestID: fmt.Sprintf("job-%d", job.ID)},
+	)
 	sub, err := w.begin(ctx, job)
 	if err != nil || sub == nil {
 		return err
@@ -133,7 +136,12 @@ func (w *Worker) begin(ctx context.Context, job *river.Job[SendArgs]) (*store.Su
 func (w *Worker) attempt(ctx context.Context, sub store.Submission, d drafts.Draft, body cdp.Payload) verdict {
 	var v verdict
 	lookup := func() *cdp.Result {
-		r := w.call(ctx, &v, "lookup", func(ctx context.Context) cdp.Result { return w.CDP.Lookup(ctx, d.IDType, d.IDNumber) })
+		r := w.call(
+			ctx,
+			&v,
+			"lookup",
+			func(ctx context.Context) cdp.Result { return w.CDP.Lookup(ctx, d.IDType, d.IDNumber) },
+		)
 		return &r
 	}
 	var lk *cdp.Result
@@ -161,7 +169,12 @@ func (w *Worker) attempt(ctx context.Context, sub store.Submission, d drafts.Dra
 		if lk == nil {
 			lk = lookup()
 		}
-		got := w.call(ctx, &v, "get_customer", func(ctx context.Context) cdp.Result { return w.CDP.GetCustomer(ctx, res.ECRN) })
+		got := w.call(
+			ctx,
+			&v,
+			"get_customer",
+			func(ctx context.Context) cdp.Result { return w.CDP.GetCustomer(ctx, res.ECRN) },
+		)
 		w.alreadyExists(&v, *lk, got, body)
 		return v
 	}
@@ -207,10 +220,15 @@ func samePerson(body cdp.Payload, got cdp.Result) (bool, map[string]any) {
 	rec := got.Customer
 	existingName := fullName(rec.FirstName, rec.MiddleName, rec.LastName)
 	compared := map[string]any{
-		"existing_customer": map[string]any{"name": existingName, "date_of_birth": rec.DateOfBirth, "found": got.Outcome.String()},
-		"this_draft":        map[string]any{"name": draftName, "date_of_birth": text("date_of_birth")},
+		"existing_customer": map[string]any{
+			"name":          existingName,
+			"date_of_birth": rec.DateOfBirth,
+			"found":         got.Outcome.String(),
+		},
+		"this_draft": map[string]any{"name": draftName, "date_of_birth": text("date_of_birth")},
 	}
-	same := got.Outcome == cdp.Found && existingName == draftName && rec.DateOfBirth != "" && rec.DateOfBirth == text("date_of_birth")
+	same := got.Outcome == cdp.Found && existingName == draftName && rec.DateOfBirth != "" &&
+		rec.DateOfBirth == text("date_of_birth")
 	return same, compared
 }
 
@@ -255,7 +273,9 @@ var errRetry = errors.New("CDP attempt failed; retrying")
 
 // finish records the calls and moves the submission as v says, in one transaction. A
 // submission some other run moved meanwhile keeps its state; only the calls are recorded.
-func (w *Worker) finish(ctx context.Context, job *river.Job[SendArgs], d drafts.Draft, body cdp.Payload, v verdict) error {
+func (w *Worker) finish(
+	ctx context.Context, job *river.Job[SendArgs], d drafts.Draft, body cdp.Payload, v verdict,
+) error {
 	if v.res.Outcome == cdp.AuthFailed {
 		w.authFailures.Inc()
 		w.Log.ErrorContext(ctx, "CDP refused the portal's credentials: check CDP_CLIENT_ID, CDP_USERNAME and their secrets",
@@ -281,7 +301,9 @@ func (w *Worker) finish(ctx context.Context, job *river.Job[SendArgs], d drafts.
 	return nil
 }
 
-func (w *Worker) conclude(ctx context.Context, tx pgx.Tx, sub *store.Submission, d drafts.Draft, body cdp.Payload, v verdict, again bool) error {
+func (w *Worker) conclude(
+	ctx context.Context, tx pgx.Tx, sub *store.Submission, d drafts.Draft, body cdp.Payload, v verdict, again bool,
+) error {
 	facts := map[string]any{"outcome": v.res.Outcome.String(), "status": v.res.Status, "code": v.res.Code}
 	sub.NeedsLookup = sub.NeedsLookup && v.to == "" || v.lookup
 	switch {
@@ -312,8 +334,16 @@ func (w *Worker) conclude(ctx context.Context, tx pgx.Tx, sub *store.Submission,
 		maps.Copy(facts, v.compared)
 		if v.to == NeedsAttention {
 			facts["existing_ecrn"] = v.ecrn
-			return w.move(ctx, tx, sub, NeedsAttention, audit.CDPOutcome, facts,
-				"the CDP already holds this ID for a customer the portal cannot confirm is this person: a supervisor compares the two")
+			return w.move(
+				ctx,
+				tx,
+				sub,
+				NeedsAttention,
+				audit.CDPOutcome,
+				facts,
+				"the CDP already holds this ID for a customer the portal cannot confirm is this person: a supervisor "+
+					"compares the two",
+			)
 		}
 	}
 	if v.ecrn != "" {
@@ -332,7 +362,9 @@ func (w *Worker) conclude(ctx context.Context, tx pgx.Tx, sub *store.Submission,
 // becomeUpdate turns a submission whose customer the CDP already holds into an update of
 // that ECRN carrying the agent's data: it goes to the checker again when the pack asks for
 // one, and straight back to the queue otherwise.
-func (w *Worker) becomeUpdate(ctx context.Context, tx pgx.Tx, sub *store.Submission, d drafts.Draft, v verdict, facts map[string]any) error {
+func (w *Worker) becomeUpdate(
+	ctx context.Context, tx pgx.Tx, sub *store.Submission, d drafts.Draft, v verdict, facts map[string]any,
+) error {
 	maps.Copy(facts, v.compared)
 	sub.ECRN, facts["ecrn"] = v.ecrn, v.ecrn
 	const why = "the CDP already holds this person under this ECRN: the agent's data is sent as an update"

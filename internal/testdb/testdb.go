@@ -197,7 +197,11 @@ func ownCluster(ctx context.Context) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil { // #nosec G301 -- the postgres user walks through it to its cluster
 		return "", err
 	}
-	lock, err := os.OpenFile(dir+".lock", os.O_CREATE|os.O_RDWR, 0o600) // #nosec G304 -- our own folder under the temporary one
+	lock, err := os.OpenFile(
+		dir+".lock",
+		os.O_CREATE|os.O_RDWR,
+		0o600,
+	) // #nosec G304 -- our own folder under the temporary one
 	if err != nil {
 		return "", err
 	}

@@ -67,9 +67,18 @@ func completions() map[string][]string {
 		"work.outcome_":  worklist.Outcomes,
 		"review.risk_":   {"high", "medium", "low"},
 		"review.kind_":   {"id_expiry", "visa_expiry", "review"},
-		"next.":          {"awaiting_approval", "approved", "onboarded", "returned", "draft", "under_investigation", "rejected", "needs_attention"},
-		"draft.":         {"documents", "review"},
-		"month.":         {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
+		"next.": {
+			"awaiting_approval",
+			"approved",
+			"onboarded",
+			"returned",
+			"draft",
+			"under_investigation",
+			"rejected",
+			"needs_attention",
+		},
+		"draft.": {"documents", "review"},
+		"month.": {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
 	}
 }
 

@@ -15,7 +15,11 @@ import (
 func TestLayoutEscapesUserData(t *testing.T) {
 	t.Parallel()
 	hostile := `<script>alert(1)</script>" onmouseover="x`
-	c := views.Chrome{Title: hostile, CSRF: "tok", Viewer: &views.Viewer{DisplayName: hostile, Role: "agent", Branch: hostile}}
+	c := views.Chrome{
+		Title:  hostile,
+		CSRF:   "tok",
+		Viewer: &views.Viewer{DisplayName: hostile, Role: "agent", Branch: hostile},
+	}
 	var b strings.Builder
 	if err := pages.HomePage(c).Render(context.Background(), &b); err != nil {
 		t.Fatal(err)
@@ -33,7 +37,8 @@ func TestLayoutEscapesUserData(t *testing.T) {
 	}
 	// Scripts that run: htmx and portal.js, from /static; the page's words are data, never run.
 	running := doc.Find(`script:not([type="application/json"])`)
-	if running.Length() != 2 || doc.Find(`script[src^="/static/"]`).Length() != 2 || doc.Find(`script#portal-words`).Length() != 1 {
+	if running.Length() != 2 || doc.Find(`script[src^="/static/"]`).Length() != 2 ||
+		doc.Find(`script#portal-words`).Length() != 1 {
 		t.Errorf("scripts = %d, want htmx and portal.js, both from /static, and the words as JSON", running.Length())
 	}
 }
@@ -46,7 +51,12 @@ func TestLayoutByAudience(t *testing.T) {
 		logout, badge bool
 	}{
 		{"anonymous", views.Chrome{Title: "Sign in"}, false, false},
-		{"agent on the sandbox", views.Chrome{Title: "Home", Sandbox: true, Viewer: &views.Viewer{DisplayName: "A", Role: "agent"}}, true, true},
+		{
+			"agent on the sandbox",
+			views.Chrome{Title: "Home", Sandbox: true, Viewer: &views.Viewer{DisplayName: "A", Role: "agent"}},
+			true,
+			true,
+		},
 	}
 	for _, tc := range cases {
 		var b strings.Builder

@@ -7,7 +7,9 @@ import (
 )
 
 // physical are the CSS properties that do not mirror in a right-to-left page.
-var physical = regexp.MustCompile(`(?m)(?:margin|padding|border)-(?:left|right)\b|[\s;{](?:left|right)\s*:|text-align:\s*(?:left|right)|float:\s*(?:left|right)`)
+var physical = regexp.MustCompile(
+	`(?m)(?:margin|padding|border)-(?:left|right)\b|[\s;{](?:left|right)\s*:|text-align:\s*(?:left|right)|float:\s*(?:left|right)`,
+)
 
 // TestStylesheetIsWrittenInLogicalProperties: Arabic pages mirror only if the stylesheet says
 // start and end, never left and right.

@@ -89,8 +89,7 @@ func (s *Service) ConfirmNoChange(ctx context.Context, u store.User, id int64, n
 	}
 	return audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		it, err := s.item(ctx, tx, u, id)
-		ev := audit.Event{Action: audit.WorklistReviewConfirmed, EntityType: "worklist_item", EntityID: strconv.FormatInt(id, 10),
-			After: map[string]any{"ecrn": it.ECRN}, Reason: note}
+		ev := itemEvent(audit.WorklistReviewConfirmed, id, it.ECRN, note)
 		switch {
 		case err != nil:
 		case it.Kind != "review":
@@ -100,7 +99,11 @@ func (s *Service) ConfirmNoChange(ctx context.Context, u store.User, id int64, n
 		case it.Awaiting:
 			err = ErrReviewWaiting
 		default:
-			err = store.AddReviewConfirmation(ctx, tx, store.ReviewConfirmation{ItemID: id, MakerID: u.ID, Note: note, ConfirmedAt: s.Now()})
+			err = store.AddReviewConfirmation(
+				ctx,
+				tx,
+				store.ReviewConfirmation{ItemID: id, MakerID: u.ID, Note: note, ConfirmedAt: s.Now()},
+			)
 		}
 		return ev, err
 	})
@@ -108,7 +111,9 @@ func (s *Service) ConfirmNoChange(ctx context.Context, u store.User, id int64, n
 
 // deciding reads and locks, for checker u, a review item whose confirmation waits, made by
 // someone else; a confirmation of u's own is a refusal the trail keeps.
-func (s *Service) deciding(ctx context.Context, tx pgx.Tx, u store.User, id int64) (store.WorklistItem, store.ReviewConfirmation, error) {
+func (s *Service) deciding(
+	ctx context.Context, tx pgx.Tx, u store.User, id int64,
+) (store.WorklistItem, store.ReviewConfirmation, error) {
 	it, err := s.item(ctx, tx, u, id)
 	if err != nil {
 		return it, store.ReviewConfirmation{}, err
@@ -149,8 +154,17 @@ func (s *Service) Approve(ctx context.Context, u store.User, id int64, stepUp fu
 		err = audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 			it, rc, err := s.deciding(ctx, tx, u, id)
 			next := s.nextDue(it)
-			ev := audit.Event{Action: audit.WorklistReviewApproved, EntityType: "worklist_item", EntityID: strconv.FormatInt(id, 10),
-				After: map[string]any{"ecrn": it.ECRN, "risk": it.Risk, "next_due": next.Format(time.DateOnly), "step_up": true}}
+			ev := audit.Event{
+				Action:     audit.WorklistReviewApproved,
+				EntityType: "worklist_item",
+				EntityID:   strconv.FormatInt(id, 10),
+				After: map[string]any{
+					"ecrn":     it.ECRN,
+					"risk":     it.Risk,
+					"next_due": next.Format(time.DateOnly),
+					"step_up":  true,
+				},
+			}
 			if err != nil {
 				return ev, err
 			}
@@ -172,8 +186,7 @@ func (s *Service) Return(ctx context.Context, u store.User, id int64, comment st
 	}
 	err := audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		it, rc, err := s.deciding(ctx, tx, u, id)
-		ev := audit.Event{Action: audit.WorklistReviewReturned, EntityType: "worklist_item", EntityID: strconv.FormatInt(id, 10),
-			After: map[string]any{"ecrn": it.ECRN}, Reason: comment}
+		ev := itemEvent(audit.WorklistReviewReturned, id, it.ECRN, comment)
 		if err != nil {
 			return ev, err
 		}
@@ -187,13 +200,30 @@ func (s *Service) Return(ctx context.Context, u store.User, id int64, comment st
 
 // decide writes checker u's decision on rc; an approval closes the item. The agent who
 // confirmed is told, in the same transaction.
-func (s *Service) decide(ctx context.Context, tx pgx.Tx, it store.WorklistItem, rc store.ReviewConfirmation, u store.User,
-	state, comment string, next time.Time) error {
-	rc.State, rc.CheckerID, rc.Comment, rc.DecidedAt, rc.NextDue = state, u.ID, comment, s.Now(), next
+func (s *Service) decide(
+	ctx context.Context,
+	tx pgx.Tx,
+	it store.WorklistItem,
+	rc store.ReviewConfirmation,
+	u store.User,
+	state, comment string,
+	next time.Time,
+) error {
+	rc.State = state
+	rc.CheckerID = u.ID
+	rc.Comment = comment
+	rc.DecidedAt = s.Now()
+	rc.NextDue = next
 	if err := store.DecideReviewConfirmation(ctx, tx, rc); err != nil {
 		return err
 	}
-	n := store.Notification{UserID: rc.MakerID, Branch: it.Branch, DraftID: it.DraftID, CreatedAt: s.Now(), Kind: NoticeReviewReturned}
+	n := store.Notification{
+		UserID:    rc.MakerID,
+		Branch:    it.Branch,
+		DraftID:   it.DraftID,
+		CreatedAt: s.Now(),
+		Kind:      NoticeReviewReturned,
+	}
 	if state == "returned" {
 		return submission.Notify(ctx, tx, n, "notice.review_returned", "ECRN", it.ECRN, "Comment", comment)
 	}
@@ -215,8 +245,12 @@ type StepUps interface {
 // through the identity provider (no password here), a code of their authenticator app. A
 // wrong one is recorded and answers ErrStepUp.
 func (s *Service) StepUp(u store.User, id int64, viaProvider bool, password, code string) func(context.Context) error {
-	failure := audit.Event{Action: audit.WorklistStepUpFailed, EntityType: "worklist_item", EntityID: strconv.FormatInt(id, 10),
-		Outcome: audit.Denied}
+	failure := audit.Event{
+		Action:     audit.WorklistStepUpFailed,
+		EntityType: "worklist_item",
+		EntityID:   strconv.FormatInt(id, 10),
+		Outcome:    audit.Denied,
+	}
 	return func(ctx context.Context) error {
 		var err error
 		if viaProvider {
@@ -229,4 +263,10 @@ func (s *Service) StepUp(u store.User, id int64, viaProvider bool, password, cod
 		}
 		return err
 	}
+}
+
+// itemEvent is the audit event of action on worklist item id, a review of customer ecrn.
+func itemEvent(action audit.Action, id int64, ecrn, reason string) audit.Event {
+	return audit.Event{Action: action, EntityType: "worklist_item", EntityID: strconv.FormatInt(id, 10),
+		After: map[string]any{"ecrn": ecrn}, Reason: reason}
 }

@@ -21,7 +21,11 @@ func TestReviewConfirmedWithoutChange(t *testing.T) {
 	e := newEnv(t)
 	checker := e.user("sara", store.RoleSupervisor, "DXB-01")
 	// medium risk: a review every 24 months, due 2027-02-01, inside the 60-day window of day0
-	e.customer("7841000000000007", time.Date(2025, 2, 1, 12, 0, 0, 0, time.UTC), map[string]string{"date_of_expiry": "2031-01-01"})
+	e.customer(
+		"7841000000000007",
+		time.Date(2025, 2, 1, 12, 0, 0, 0, time.UTC),
+		map[string]string{"date_of_expiry": "2031-01-01"},
+	)
 	if _, list := e.watch(); !slices.Equal(list, []string{"7841000000000007 review"}) {
 		t.Fatalf("worklist %q, want the review", list)
 	}
@@ -48,7 +52,10 @@ func TestReviewConfirmedWithoutChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	confirm()
-	if err := e.svc.Approve(ctx, checker, id, e.svc.StepUp(checker, id, false, "not my password", "")); !errors.Is(err, ErrStepUp) {
+	if err := e.svc.Approve(ctx, checker, id, e.svc.StepUp(checker, id, false, "not my password", "")); !errors.Is(
+		err,
+		ErrStepUp,
+	) {
 		t.Errorf("a wrong password: %v, want the step-up refused", err)
 	}
 	if err := e.svc.Approve(ctx, checker, id, e.svc.StepUp(checker, id, false, "correct horse battery staple", "")); err != nil {
@@ -59,15 +66,25 @@ func TestReviewConfirmedWithoutChange(t *testing.T) {
 	}
 	r, err := e.svc.Show(ctx, e.agent, id)
 	if err != nil || !r.Item.Done || len(r.Confirmations) != 2 || r.Confirmations[0].State != "approved" ||
-		r.Confirmations[0].NextDue.Format(time.DateOnly) != "2029-01-10" || r.Confirmations[1].Comment != "Ask for the new payslip first." {
-		t.Errorf("item after the approval: %+v (%v), want done, approved with the next review on 2029-01-10 after one return", r, err)
+		r.Confirmations[0].NextDue.Format(
+			time.DateOnly,
+		) != "2029-01-10" || r.Confirmations[1].Comment != "Ask for the new payslip first." {
+		t.Errorf(
+			"item after the approval: %+v (%v), want done, approved with the next review on 2029-01-10 after one return",
+			r,
+			err,
+		)
 	}
 	var events, notices int
-	_ = e.db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE action IN ('worklist.review_confirmed', 'worklist.review_returned',
+	_ = e.db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE action IN ('worklist.review_confirmed',
+		'worklist.review_returned',
 		'worklist.review_approved') AND outcome = 'success') * 10 + count(*) FILTER (WHERE action IN ('worklist.step_up_failed',
-		'worklist.review_refused') AND outcome = 'denied') FROM audit_events`).Scan(&events)
-	_ = e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM notifications WHERE user_id = $1 AND kind IN ('review_returned', 'review_approved')`,
-		e.agent.ID).Scan(&notices)
+		'worklist.review_refused') AND outcome = 'denied') FROM audit_events`).
+		Scan(&events)
+	_ = e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM notifications WHERE user_id = $1 AND kind IN ('review_returned',
+		'review_approved')`,
+		e.agent.ID).
+		Scan(&notices)
 	if events != 42 || notices != 2 {
 		t.Errorf("audit %d (want 4 decisions ×10 + 2 denials = 42), notices %d (want 2)", events, notices)
 	}
@@ -89,7 +106,10 @@ func TestOnlyReviewsAreConfirmedWithoutChange(t *testing.T) {
 	e.customer("7841000000000008", day0.AddDate(-1, 0, 0), map[string]string{"date_of_expiry": "2027-02-01"})
 	e.watch()
 	items, _ := e.svc.List(context.Background(), e.agent)
-	if err := e.svc.ConfirmNoChange(context.Background(), e.agent, items[0].ID, "Called: nothing changed."); !errors.Is(err, ErrNotReview) {
+	if err := e.svc.ConfirmNoChange(context.Background(), e.agent, items[0].ID, "Called: nothing changed."); !errors.Is(
+		err,
+		ErrNotReview,
+	) {
 		t.Errorf("confirming an ID expiry: %v, want refused", err)
 	}
 }
@@ -115,7 +135,13 @@ func TestReturnNoticeInTheAgentsLanguage(t *testing.T) {
 	}
 	var message string
 	err := e.db.Pool.QueryRow(ctx, `SELECT message FROM notifications WHERE kind = 'review_returned'`).Scan(&message)
-	if err != nil || !strings.HasPrefix(message, "أعاد المدقق") || utf8.RuneCountInString(message) != 500 || !strings.HasSuffix(message, "…") {
-		t.Errorf("notice %.60q… of %d characters (%v), want Arabic, cut at 500", message, utf8.RuneCountInString(message), err)
+	if err != nil || !strings.HasPrefix(message, "أعاد المدقق") || utf8.RuneCountInString(message) != 500 ||
+		!strings.HasSuffix(message, "…") {
+		t.Errorf(
+			"notice %.60q… of %d characters (%v), want Arabic, cut at 500",
+			message,
+			utf8.RuneCountInString(message),
+			err,
+		)
 	}
 }

@@ -69,7 +69,11 @@ func (s *Service) Watch(ctx context.Context, day time.Time) (bool, int, error) {
 		if ran, err = store.StartWatchRun(ctx, tx, day, s.Now()); err != nil || !ran {
 			return err
 		}
-		items, err := store.WatchScan(ctx, tx, store.WatchRules{Today: day, Window: s.Rules.WindowDays, Review: s.Rules.ReviewMonths})
+		items, err := store.WatchScan(
+			ctx,
+			tx,
+			store.WatchRules{Today: day, Window: s.Rules.WindowDays, Review: s.Rules.ReviewMonths},
+		)
 		if err != nil {
 			return err
 		}
@@ -178,8 +182,12 @@ func (s *Service) StartRenewal(ctx context.Context, u store.User, id int64) (int
 	var draftID int64
 	err := audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		it, err := s.item(ctx, tx, u, id)
-		ev := audit.Event{Action: audit.WorklistRenewalStarted, EntityType: "worklist_item", EntityID: strconv.FormatInt(id, 10),
-			After: map[string]any{"draft_id": it.DraftID, "kind": it.Kind}}
+		ev := audit.Event{
+			Action:     audit.WorklistRenewalStarted,
+			EntityType: "worklist_item",
+			EntityID:   strconv.FormatInt(id, 10),
+			After:      map[string]any{"draft_id": it.DraftID, "kind": it.Kind},
+		}
 		if err != nil {
 			return ev, err
 		}

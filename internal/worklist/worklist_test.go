@@ -51,8 +51,13 @@ func newEnv(t *testing.T) *env {
 func (e *env) user(name, role, branch string) store.User {
 	e.t.Helper()
 	branchtest.Ensure(e.t, e.db.Pool, branch)
-	u, err := (&auth.Accounts{DB: e.db, Hasher: auth.NewTestHasher()}).CreateUser(context.Background(), auth.NewUser{Username: name, DisplayName: name,
-		Role: role, Branch: branch, Countries: []string{"AE"}}, "correct horse battery staple", "test")
+	u, err := (&auth.Accounts{DB: e.db, Hasher: auth.NewTestHasher()}).CreateUser(
+		context.Background(),
+		auth.NewUser{Username: name, DisplayName: name,
+			Role: role, Branch: branch, Countries: []string{"AE"}},
+		"correct horse battery staple",
+		"test",
+	)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -104,7 +109,11 @@ func (e *env) watch() (bool, []string) {
 func TestWatchAddsEachItemOnce(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.customer("7841000000000001", day0.AddDate(-1, 0, 0), map[string]string{"date_of_expiry": "2027-04-10"}) // 90 days ahead
+	e.customer(
+		"7841000000000001",
+		day0.AddDate(-1, 0, 0),
+		map[string]string{"date_of_expiry": "2027-04-10"},
+	) // 90 days ahead
 	e.customer("7841000000000002", day0.AddDate(0, -11, 0), map[string]string{"political_exposed_person": "yes",
 		"date_of_expiry": "2030-01-01", "visa_expiry_date": "2027-01-01"}) // visa expired; high risk: review in a month
 	e.customer("7841000000000003", day0.AddDate(0, -11, 0), map[string]string{"annual_income_range_id": "1",
@@ -142,7 +151,11 @@ func TestWatchRunsOnceAcrossReplicas(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.svc.Now = time.Now
-	e.customer("7841000000000004", time.Now().AddDate(-1, 0, 0), map[string]string{"date_of_expiry": time.Now().Format(time.DateOnly)})
+	e.customer(
+		"7841000000000004",
+		time.Now().AddDate(-1, 0, 0),
+		map[string]string{"date_of_expiry": time.Now().Format(time.DateOnly)},
+	)
 	for range 2 {
 		w, err := submission.NewWorker(e.svc.Submissions, nil, slog.New(slog.DiscardHandler), nil)
 		if err != nil {
@@ -215,7 +228,8 @@ func TestContactAndRenewal(t *testing.T) {
 		t.Errorf("after the renewal: %s %s (%v), want a draft of kind update", sub.State, sub.Kind, err)
 	}
 	// The update goes through: the item is done and leaves the worklist.
-	if _, err := e.db.Pool.Exec(ctx, `UPDATE submissions SET state = 'onboarded' WHERE draft_id = $1`, draftID); err != nil {
+	if _, err := e.db.Pool.Exec(ctx, `UPDATE submissions SET state = 'onboarded'
+		WHERE draft_id = $1`, draftID); err != nil {
 		t.Fatal(err)
 	}
 	if list, _ := e.svc.List(ctx, e.agent); len(list) != 0 {
@@ -242,7 +256,8 @@ func TestWatchNoticesInEachAgentsLanguage(t *testing.T) {
 		malay.ID: "Pelanggan ECRN 7841000000000002: ID tamat tempoh 2027-02-10. Lihat senarai kerja."}
 	for id, message := range want {
 		var got string
-		err := e.db.Pool.QueryRow(ctx, `SELECT message FROM notifications WHERE user_id = $1 AND kind = 'expiry_due'`, id).Scan(&got)
+		err := e.db.Pool.QueryRow(ctx, `SELECT message FROM notifications WHERE user_id = $1 AND kind = 'expiry_due'`, id).
+			Scan(&got)
 		if err != nil || got != message {
 			t.Errorf("notice to user %d: %q (%v), want %q", id, got, err, message)
 		}

@@ -79,7 +79,10 @@ func (d Draft) Files() []payload.File {
 
 // Branch is the demo branch of the country's sandbox location.
 func Branch(country string) payload.Branch {
-	return payload.Branch{Channel: "WEB", LocationID: map[string]string{"AE": "784101", "MY": "458101", "IN": "356101", "PH": "608101"}[country]}
+	return payload.Branch{
+		Channel:    "WEB",
+		LocationID: map[string]string{"AE": "784101", "MY": "458101", "IN": "356101", "PH": "608101"}[country],
+	}
 }
 
 // Payload is the onboard request of the draft called name, from its demo branch.

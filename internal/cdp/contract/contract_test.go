@@ -101,7 +101,9 @@ func TestRules(t *testing.T) {
 		{"count as text", func(m map[string]any) { obj(m, "customer_classification")["txn_count_month"] = "4" }, 40002, "customer_classification.txn_count_month"},
 		{"Aadhaar check digit", func(m map[string]any) {
 			id := obj(m, "id_details", 0)
-			id["id_type"], id["id_number"], id["issued_country"] = 30, "234123412345", "IN"
+			id["id_type"] = 30
+			id["id_number"] = "234123412345"
+			id["issued_country"] = "IN"
 		}, 40002, "id_details[0].id_number"},
 		{"PhilID of another country", func(m map[string]any) {
 			id := obj(m, "id_details", 0)

@@ -41,7 +41,11 @@ func (s *Sandbox) closeAlert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !slices.Contains(amlStatuses, req.AMLScanStatus) || !slices.Contains(customerStatuses, req.CustomerStatus) {
-		http.Error(w, fmt.Sprintf("aml_scan_status must be one of %q and customer_status one of %q", amlStatuses, customerStatuses), http.StatusBadRequest)
+		http.Error(
+			w,
+			fmt.Sprintf("aml_scan_status must be one of %q and customer_status one of %q", amlStatuses, customerStatuses),
+			http.StatusBadRequest,
+		)
 		return
 	}
 	c, found, err := s.store.modify(req.ECRN, func(c *customer) {
@@ -56,7 +60,11 @@ func (s *Sandbox) closeAlert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The payload in the only shape the contract evidences: no alert id, no closing time.
-	closure := cdp.AlertClosure{ECRN: c.ECRN, AMLScanStatus: c.Profile.AMLScanStatus, CustomerStatus: c.Profile.CustomerStatus}
+	closure := cdp.AlertClosure{
+		ECRN:           c.ECRN,
+		AMLScanStatus:  c.Profile.AMLScanStatus,
+		CustomerStatus: c.Profile.CustomerStatus,
+	}
 	var answer alertClosed
 	if !req.Callback {
 		answer.CallbackError = "not sent: the request asked for no callback"

@@ -78,7 +78,9 @@ func (s *Sandbox) onboard(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Sandbox) create(w http.ResponseWriter, c customer) {
-	c.Profile.CustomerStatus, c.Profile.AMLScanStatus, c.Profile.IDStatus = "ACTIVE", "Accepted", "Active"
+	c.Profile.CustomerStatus = "ACTIVE"
+	c.Profile.AMLScanStatus = "Accepted"
+	c.Profile.IDStatus = "Active"
 	switch s.scripts[idKey{c.IDType, c.IDNumber}].Onboard {
 	case scriptBlocked:
 		onboardBlocked.write(w)
@@ -106,7 +108,9 @@ func (s *Sandbox) create(w http.ResponseWriter, c customer) {
 func (s *Sandbox) update(w http.ResponseWriter, o onboarding) {
 	c, found, err := s.store.modify(o.ecrn, func(c *customer) {
 		p := o.c.Profile
-		p.CustomerStatus, p.AMLScanStatus, p.IDStatus = c.Profile.CustomerStatus, c.Profile.AMLScanStatus, c.Profile.IDStatus
+		p.CustomerStatus = c.Profile.CustomerStatus
+		p.AMLScanStatus = c.Profile.AMLScanStatus
+		p.IDStatus = c.Profile.IDStatus
 		c.Profile, c.PEP = p, o.c.PEP
 	})
 	switch {

@@ -21,19 +21,98 @@ type answer struct {
 }
 
 var (
-	notFound             = answer{http: 200, statusCode: 404, status: "failure", code: 45001, message: "Customer not found"}
-	notSubscribed        = answer{http: 200, statusCode: 404, status: "failure", code: 45003, message: "Customer not Subscribed"}
-	lookupBadRequest     = answer{http: 200, statusCode: 400, status: "failure", code: 45005, message: "Invalid Lookup request"}
-	lookupSearchError    = answer{http: 200, statusCode: 404, status: "failure", code: 45006, message: "Error while searching customer!"}
-	lookupInvestigation  = answer{http: 200, statusCode: 406, status: "failure", code: 45013, message: "Customer under compliance investigation"}
-	lookupBlocked        = answer{http: 200, statusCode: 406, status: "failure", code: 45051, message: "Customer is blocked"}
-	onboardInvestigation = answer{http: 406, statusCode: 406, status: "failed", code: 45013, snakeCase: true, message: "Customer created with ECRN %s and is under compliance investigation"}
-	onboardBlocked       = answer{http: 406, statusCode: 406, status: "failed", code: 45051, message: "Customer is blocked"}
-	onboardExists        = answer{http: 406, statusCode: 406, status: "failed", code: 45002, message: "Customer already exists with ECRN %s"}
-	onboardMasterData    = answer{http: 400, statusCode: 400, status: "failure", code: 45053, message: "Invalid master data"}
-	onboardMissing       = answer{http: 400, statusCode: 400, status: "failure", code: 40002, message: "Invalid format or missing mandatory request"}
-	updateFailed         = answer{http: 404, statusCode: 404, status: "failed", code: 45032, message: "Customer updation failed: ECRN not found"}
-	backendFailure       = answer{http: 502, statusCode: 502, status: "failed", code: 40001, message: "Backend Technical Problem"}
+	notFound = answer{
+		http:       200,
+		statusCode: 404,
+		status:     "failure",
+		code:       45001,
+		message:    "Customer not found",
+	}
+	notSubscribed = answer{
+		http:       200,
+		statusCode: 404,
+		status:     "failure",
+		code:       45003,
+		message:    "Customer not Subscribed",
+	}
+	lookupBadRequest = answer{
+		http:       200,
+		statusCode: 400,
+		status:     "failure",
+		code:       45005,
+		message:    "Invalid Lookup request",
+	}
+	lookupSearchError = answer{
+		http:       200,
+		statusCode: 404,
+		status:     "failure",
+		code:       45006,
+		message:    "Error while searching customer!",
+	}
+	lookupInvestigation = answer{
+		http:       200,
+		statusCode: 406,
+		status:     "failure",
+		code:       45013,
+		message:    "Customer under compliance investigation",
+	}
+	lookupBlocked = answer{
+		http:       200,
+		statusCode: 406,
+		status:     "failure",
+		code:       45051,
+		message:    "Customer is blocked",
+	}
+	onboardInvestigation = answer{
+		http:       406,
+		statusCode: 406,
+		status:     "failed",
+		code:       45013,
+		snakeCase:  true,
+		message:    "Customer created with ECRN %s and is under compliance investigation",
+	}
+	onboardBlocked = answer{
+		http:       406,
+		statusCode: 406,
+		status:     "failed",
+		code:       45051,
+		message:    "Customer is blocked",
+	}
+	onboardExists = answer{
+		http:       406,
+		statusCode: 406,
+		status:     "failed",
+		code:       45002,
+		message:    "Customer already exists with ECRN %s",
+	}
+	onboardMasterData = answer{
+		http:       400,
+		statusCode: 400,
+		status:     "failure",
+		code:       45053,
+		message:    "Invalid master data",
+	}
+	onboardMissing = answer{
+		http:       400,
+		statusCode: 400,
+		status:     "failure",
+		code:       40002,
+		message:    "Invalid format or missing mandatory request",
+	}
+	updateFailed = answer{
+		http:       404,
+		statusCode: 404,
+		status:     "failed",
+		code:       45032,
+		message:    "Customer updation failed: ECRN not found",
+	}
+	backendFailure = answer{
+		http:       502,
+		statusCode: 502,
+		status:     "failed",
+		code:       40001,
+		message:    "Backend Technical Problem",
+	}
 )
 
 type failureBody struct {
@@ -79,7 +158,16 @@ type customerData struct {
 }
 
 func writeCustomer(w http.ResponseWriter, c customer) {
-	writeJSON(w, http.StatusOK, successBody{Status: "success", StatusCode: 200, Message: "Successfully Processed", Data: customerData{c.ECRN, c.Profile}})
+	writeJSON(
+		w,
+		http.StatusOK,
+		successBody{
+			Status:     "success",
+			StatusCode: 200,
+			Message:    "Successfully Processed",
+			Data:       customerData{c.ECRN, c.Profile},
+		},
+	)
 }
 
 type onboardData struct {

@@ -49,9 +49,19 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.RefreshTTL, "refresh-ttl", c.RefreshTTL, knob("refresh-ttl", "refresh token lifetime"))
 	fs.DurationVar(&c.Latency, "latency", c.Latency, knob("latency", "delay added to every answer"))
 	fs.Float64Var(&c.FailRate, "fail-rate", c.FailRate, knob("fail-rate", "share of API calls answered 502/40001, 0 to 1"))
-	fs.Float64Var(&c.DropRate, "drop-rate", c.DropRate, knob("drop-rate", "share of API calls whose connection is dropped, 0 to 1"))
+	fs.Float64Var(
+		&c.DropRate,
+		"drop-rate",
+		c.DropRate,
+		knob("drop-rate", "share of API calls whose connection is dropped, 0 to 1"),
+	)
 	fs.BoolVar(&c.TokenFail, "token-fail", c.TokenFail, knob("token-fail", "make the token endpoint answer 503"))
-	fs.StringVar(&c.CallbackURL, "callback-url", c.CallbackURL, knob("callback-url", "the portal's AML alert closure callback URL"))
+	fs.StringVar(
+		&c.CallbackURL,
+		"callback-url",
+		c.CallbackURL,
+		knob("callback-url", "the portal's AML alert closure callback URL"),
+	)
 	fs.StringVar(&c.StorePath, "store", c.StorePath, knob("store", "JSON file keeping onboarded customers"))
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, knob("seed", "random seed for fail/drop draws and ECRNs, 0 for a random one"))
 }
@@ -110,7 +120,14 @@ func New(cfg Config) (*Sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Sandbox{cfg: cfg, tokens: newTokens(), store: st, scripts: sd.scriptsByID(), ecrnPrefixes: sd.ECRNPrefixes, rng: mathrand.New(mathrand.NewPCG(seed, seed))} // #nosec G404 -- as above
+	s := &Sandbox{
+		cfg:          cfg,
+		tokens:       newTokens(),
+		store:        st,
+		scripts:      sd.scriptsByID(),
+		ecrnPrefixes: sd.ECRNPrefixes,
+		rng:          mathrand.New(mathrand.NewPCG(seed, seed)),
+	} // #nosec G404 -- as above
 	s.routes()
 	return s, nil
 }

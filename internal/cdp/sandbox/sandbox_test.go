@@ -143,10 +143,16 @@ func TestTokenAnswerAndRefresh(t *testing.T) {
 	t.Parallel()
 	s := newTestSandbox(t)
 	a := s.tokenForm(t, passwordForm())
-	if a.str("token_type") != "bearer" || a.num("expires_in") != 300 || a.num("refresh_expires_in") != 1800 || a.str("access_token") == "" {
+	if a.str("token_type") != "bearer" || a.num("expires_in") != 300 || a.num("refresh_expires_in") != 1800 ||
+		a.str("access_token") == "" {
 		t.Fatalf("token reply %v", a.body)
 	}
-	refresh := url.Values{"grant_type": {"refresh_token"}, "client_id": {cdp.SandboxClientID}, "client_secret": {cdp.SandboxClientSecret}, "refresh_token": {a.str("refresh_token")}}
+	refresh := url.Values{
+		"grant_type":    {"refresh_token"},
+		"client_id":     {cdp.SandboxClientID},
+		"client_secret": {cdp.SandboxClientSecret},
+		"refresh_token": {a.str("refresh_token")},
+	}
 	s.clock.Advance(1799 * time.Second)
 	if got := s.tokenForm(t, refresh); got.status != 200 || got.str("access_token") == a.str("access_token") {
 		t.Fatalf("refresh within its lifetime: %d %v", got.status, got.body)
@@ -178,7 +184,8 @@ func TestAPIRefusesBadTokensWithSpring401(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			a := s.postJSON(t, tc.path, tc.bearer, map[string]string{"idType": "4", "idNumber": "784199012345676"})
-			if a.status != 401 || a.num("status") != 401 || a.str("error") != "Unauthorized" || a.str("path") != tc.want || a.str("timestamp") != "2025-03-03T09:01:00.000+00:00" {
+			if a.status != 401 || a.num("status") != 401 || a.str("error") != "Unauthorized" || a.str("path") != tc.want ||
+				a.str("timestamp") != "2025-03-03T09:01:00.000+00:00" {
 				t.Fatalf("got %d %v", a.status, a.body)
 			}
 		})
@@ -270,7 +277,8 @@ func TestSeedMakesKnobsRepeatable(t *testing.T) {
 			failed++
 		}
 	}
-	if failed < 8 || failed > 32 || firstECRN != secondECRN || !strings.HasPrefix(firstECRN, "784") || len(firstECRN) != 16 {
+	if failed < 8 || failed > 32 || firstECRN != secondECRN || !strings.HasPrefix(firstECRN, "784") ||
+		len(firstECRN) != 16 {
 		t.Errorf("%d of 40 failed at rate 0.5; ECRNs %q and %q", failed, firstECRN, secondECRN)
 	}
 }
@@ -325,7 +333,10 @@ func TestAnswersKeepTheContractsShape(t *testing.T) {
 		return s.send(t, http.MethodPost, cdp.OnboardPath, tok, "application/json", b)
 	}
 	investigated := onboard("784200167890126")
-	ecrn := strings.TrimSuffix(strings.TrimPrefix(investigated.str("message"), "Customer created with ECRN "), " and is under compliance investigation")
+	ecrn := strings.TrimSuffix(
+		strings.TrimPrefix(investigated.str("message"), "Customer created with ECRN "),
+		" and is under compliance investigation",
+	)
 	accepted := onboard("784199554586091")
 	data, _ := accepted.body["data"].(map[string]any)
 	for name, tc := range map[string]struct {

@@ -76,7 +76,11 @@ type oauthError struct {
 // token is Keycloak's token endpoint for realm cdp: password and refresh_token grants.
 func (s *Sandbox) token(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.TokenFail {
-		writeJSON(w, http.StatusServiceUnavailable, oauthError{"temporarily_unavailable", "token endpoint disabled by CDP_SANDBOX_TOKEN_FAIL"})
+		writeJSON(
+			w,
+			http.StatusServiceUnavailable,
+			oauthError{"temporarily_unavailable", "token endpoint disabled by CDP_SANDBOX_TOKEN_FAIL"},
+		)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)

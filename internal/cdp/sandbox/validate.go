@@ -62,11 +62,17 @@ func read(body []byte) onboarding {
 	var r request
 	_ = json.Unmarshal(body, &r) // the contract has checked every field read here
 	c := customer{PEP: r.PEP}
-	c.Profile.AgentLocationID, c.Profile.FirstName, c.Profile.MiddleName = r.AgentLocationID, r.FirstName, r.MiddleName
-	c.Profile.LastName, c.Profile.PrimaryMobileNumber, c.Profile.EmailID = r.LastName, r.Mobile, r.Email
+	c.Profile.AgentLocationID = r.AgentLocationID
+	c.Profile.FirstName = r.FirstName
+	c.Profile.MiddleName = r.MiddleName
+	c.Profile.LastName = r.LastName
+	c.Profile.PrimaryMobileNumber = r.Mobile
+	c.Profile.EmailID = r.Email
 	c.Profile.DateOfBirth = r.DateOfBirth
 	id := r.IDs[0]
-	c.IDType, c.IDNumber, c.IssuedCountry = strconv.Itoa(id.IDType), id.IDNumber, id.IssuedCountry
+	c.IDType = strconv.Itoa(id.IDType)
+	c.IDNumber = id.IDNumber
+	c.IssuedCountry = id.IssuedCountry
 	if t, err := time.Parse(time.DateOnly, id.DateOfExpiry); err == nil {
 		c.Profile.IDDateOfExpiry = t.Format("2006-01-02T15:04:05.000-07:00")
 	}

@@ -36,7 +36,9 @@ func TestOnboardAnswersTheContractsFindings(t *testing.T) {
 				}
 			}
 			a := s.send(t, http.MethodPost, cdp.OnboardPath, tok, "application/json", body)
-			if got, _ := a.body["details"].(map[string]any); a.status != 400 || a.num("errorCode") != float64(findings[0].Code) || !equal(got, want) {
+			if got, _ := a.body["details"].(map[string]any); a.status != 400 ||
+				a.num("errorCode") != float64(findings[0].Code) ||
+				!equal(got, want) {
 				t.Fatalf("sandbox answered %d %v; the contract finds %v", a.status, a.body, findings)
 			}
 		})

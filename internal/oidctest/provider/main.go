@@ -83,7 +83,15 @@ func (b backchannel) TerminateSession(ctx context.Context, userID, clientID stri
 	if err != nil {
 		return err
 	}
-	claims := oidc.NewLogoutTokenClaims(b.issuer, userID, oidc.Audience{clientID}, time.Now().Add(2*time.Minute), uuid.NewString(), "", 0)
+	claims := oidc.NewLogoutTokenClaims(
+		b.issuer,
+		userID,
+		oidc.Audience{clientID},
+		time.Now().Add(2*time.Minute),
+		uuid.NewString(),
+		"",
+		0,
+	)
 	token, err := crypto.Sign(claims, signer)
 	if err != nil {
 		return err
@@ -111,7 +119,11 @@ func main() {
 		storage.WebClient("web", "secret", cfg.RedirectURI...),
 		storage.WebClient("api", "secret", cfg.RedirectURI...),
 	)
-	stor := backchannel{Storage: storage.NewStorage(directory{cfg.UsersFile}), issuer: issuer, uriFile: os.Getenv("BACKCHANNEL_LOGOUT_FILE")}
+	stor := backchannel{
+		Storage: storage.NewStorage(directory{cfg.UsersFile}),
+		issuer:  issuer,
+		uriFile: os.Getenv("BACKCHANNEL_LOGOUT_FILE"),
+	}
 	router := exampleop.SetupServer(issuer, stor, logger, false)
 	server := &http.Server{Addr: "127.0.0.1:" + cfg.Port, Handler: router, ReadHeaderTimeout: 10 * time.Second}
 	logger.Info("listening", "issuer", issuer)
