@@ -157,7 +157,7 @@ func mask(s string) string {
 }
 
 // watchCSP fails t when the browser reports that the page broke its Content Security
-// Policy: an inline script or style, or a source the policy does not allow (row 16).
+// Policy: an inline script or style, or a source the policy does not allow (docs/security.md: security headers).
 func watchCSP(t *testing.T, page playwright.Page) {
 	var mu sync.Mutex
 	var violations []string
