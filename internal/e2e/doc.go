@@ -7,7 +7,7 @@
 // in a branch of its own with its own users; the others start their own (Start). A package
 // hands its TestMain to Main, which stops the shared portals and scans their logs.
 //
-// It needs /usr/bin/chromium and the Playwright driver, both installed by
+// It needs Debian's chromium-headless-shell and the Playwright driver, both installed by
 // scripts/install-e2e-tools.sh (make test runs it), with PLAYWRIGHT_DRIVER_PATH exported as
 // that script prints. Nothing is downloaded at test time. A page a journey captures is
 // checked with axe-core (a serious or critical violation fails the test) and shot full-page

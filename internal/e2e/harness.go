@@ -25,7 +25,8 @@ import (
 	"kycportal/internal/testdb"
 )
 
-const chromiumPath = "/usr/bin/chromium"
+// chromiumPath is Debian's headless shell of Chromium (scripts/install-e2e-tools.sh).
+const chromiumPath = "/usr/lib/chromium/chromium-headless-shell"
 
 // chromiumArgs keep Chromium, run as root, quiet on a machine without a network.
 var chromiumArgs = []string{

@@ -34,12 +34,22 @@ func TestAgentLoginLogout(t *testing.T) {
 	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("home")).ToBeVisible())
 	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("current-user")).ToHaveText(agent.DisplayName))
 	p.Capture(page, "home")
+	// A page at rest animates nothing: an endless animation, even of something invisible,
+	// keeps an old branch PC drawing frames all day.
+	_, err := page.WaitForFunction(`() => !document.querySelector(".htmx-request")`, nil)
+	e2e.Check(t, err)
+	running, err := page.Evaluate(`() => document.getAnimations().filter((a) => a.playState === "running")
+		.map((a) => a.animationName || a.constructor.name).join(", ")`)
+	e2e.Check(t, err)
+	if running != "" {
+		t.Errorf("animations running on the home page at rest: %s", running)
+	}
 	for _, path := range []string{"/search", "/drafts", "/notifications", "/worklist", "/account/password"} {
 		_, err := page.Goto(path) // each page an agent reaches from the menu, shot and checked
 		e2e.Check(t, err)
 		p.Capture(page, strings.ReplaceAll(strings.Trim(path, "/"), "/", "-"))
 	}
-	_, err := page.Goto("/")
+	_, err = page.Goto("/")
 	e2e.Check(t, err)
 	session := sessionCookie(t, page)
 

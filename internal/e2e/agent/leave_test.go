@@ -2,6 +2,7 @@ package agent
 
 import (
 	"testing"
+	"time"
 
 	"github.com/playwright-community/playwright-go"
 
@@ -13,14 +14,18 @@ import (
 // badge say so, and leaving the page asks first while the save goes out at once; staying,
 // the value is saved and a reload shows it, without asking again.
 func TestLeavingWithAnUnsavedValueAsksFirst(t *testing.T) {
-	// Not parallel: "Not saved yet" shows only while typing is quicker than autosave's pause,
-	// which a busy machine cannot promise.
+	t.Parallel()
 	p := e2e.Shared(t)
 	agent := p.NewUser("agent")
 	page := p.SignedIn(t, agent)
 	draftURL := e2e.NewDraft(t, p, page, "AE", "4", cdptest.EmiratesID(4601))
+	// The page's clock stands still until the save on leaving has answered: autosave's
+	// pause never ends on its own, so the value stays unsaved however slowly the machine
+	// types, and the save that goes out is the one leaving sends at once.
+	e2e.Check(t, page.Clock().Install())
 	_, err := page.Goto(draftURL)
 	e2e.Check(t, err)
+	e2e.Check(t, page.Clock().PauseAt(time.Now().Add(time.Minute)))
 
 	var asked []string
 	page.OnDialog(func(d playwright.Dialog) {
@@ -33,6 +38,7 @@ func TestLeavingWithAnUnsavedValueAsksFirst(t *testing.T) {
 		return page.Close(playwright.PageCloseOptions{RunBeforeUnload: playwright.Bool(true)})
 	})
 	e2e.Check(t, err)
+	e2e.Check(t, page.Clock().Resume())
 	if saved.Status() != 200 {
 		t.Errorf("the save sent on leaving: %d", saved.Status())
 	}

@@ -16,6 +16,7 @@ import (
 // stores before sending it, so the request carries far fewer bytes and pixels, and the
 // portal keeps it upright at that size.
 func TestBrowserScalesALargePhoto(t *testing.T) {
+	t.Parallel()
 	p, page, _ := agentOnDocuments(t, "784-1990-1234567-6")
 
 	photo := sideways(t, bench.Photo(4000, 3000))

@@ -40,6 +40,7 @@ const corners = `frame => {
 // ID front inside the frame, and at every zoom and quarter turn each of the picture's four
 // corners can be scrolled to.
 func TestDocumentViewerKeepsEveryCornerReachable(t *testing.T) {
+	t.Parallel()
 	p, page, draftURL := agentOnDocuments(t, cdptest.EmiratesID(4501))
 	// A report over the limit is refused as it is chosen, and not kept to be sent (photos
 	// are scaled by the browser before they are sent instead).
