@@ -31,8 +31,7 @@ var (
 // Submit presses the review step's submit button and expects the state shown.
 func Submit(t *testing.T, page playwright.Page, draftURL, state string) {
 	t.Helper()
-	_, err := page.Goto(draftURL + "?step=review")
-	Check(t, err)
+	show(t, page, draftURL+"?step=review")
 	Check(t, page.GetByTestId("submit").Click())
 	Check(t, Expect.Locator(page.GetByTestId("submission-state")).ToHaveText(state))
 }

@@ -78,7 +78,7 @@ func FillDraft(t *testing.T, p *Portal, page playwright.Page, draftURL string, s
 func FillSteps(t *testing.T, p *Portal, page playwright.Page, draftURL string, steps []Step, files []string) {
 	t.Helper()
 	for i, s := range steps {
-		OpenStep(t, page, draftURL, s.Key)
+		show(t, page, draftURL+"?step="+s.Key)
 		for name, value := range s.Values {
 			Fill(t, page, name, value)
 		}
@@ -90,14 +90,23 @@ func FillSteps(t *testing.T, p *Portal, page playwright.Page, draftURL string, s
 		SaveStep(t, page, next)
 	}
 
-	_, err := page.Goto(draftURL + "?step=documents")
-	Check(t, err)
+	show(t, page, draftURL+"?step=documents")
 	for _, f := range files {
 		kind, name := SplitPair(f)
 		Check(t, page.GetByTestId("file-"+kind).SetInputFiles(filepath.Join(corpus.Dir(), name))) // sent as it is chosen
 		Check(t, Expect.Locator(page.GetByTestId("doc-present-"+kind)).ToBeVisible())
 	}
 	p.Capture(page, "documents")
+}
+
+// show opens url unless the page shows it already, freshly loaded by the save that led
+// there: opening it again would cost the browser a whole page and prove nothing more.
+func show(t *testing.T, page playwright.Page, url string) {
+	t.Helper()
+	if page.URL() != url {
+		_, err := page.Goto(url)
+		Check(t, err)
+	}
 }
 
 // ChooseBlank chooses, in the file input, a file called name of size zero bytes, as a
