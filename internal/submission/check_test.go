@@ -52,18 +52,20 @@ func TestCheckResolvesLostCallback(t *testing.T) {
 }
 
 // TestCallbackEndsChecks: the closure callback resolves the case; the check already
-// scheduled then ends the checks without calling the CDP or recording anything.
+// scheduled then ends the checks without calling the CDP or recording anything. The check is
+// scheduled an hour on and made due once the callback has landed: scheduled 300 ms on, it
+// came before the callback on a busy machine.
 func TestCallbackEndsChecks(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, false)
 	e.svc.Now = time.Now
-	e.svc.Rules.CheckFirst, e.svc.Rules.CheckMax = 300*time.Millisecond, 300*time.Millisecond
+	e.svc.Rules.CheckFirst, e.svc.Rules.CheckMax = time.Hour, time.Hour
 	cdpSrv := e.startSandbox(sandboxConfig(0, 0), 0)
 	id := e.draft("784200167890126")
 	if err := e.svc.Submit(context.Background(), e.agent, id); err != nil {
 		t.Fatal(err)
 	}
-	e.startWorker(cdpSrv.client)
+	queue := e.startWorker(cdpSrv.client)
 	e.settled([]int64{id})
 	ecrn := e.submission(id).ECRN
 	err := e.svc.CloseAlert(context.Background(), cdp.AlertClosure{ECRN: ecrn, AMLScanStatus: "Accepted",
@@ -73,6 +75,15 @@ func TestCallbackEndsChecks(t *testing.T) {
 	}
 	lookups := cdpSrv.count(cdp.LookupPath)
 	// The check scheduled before the callback comes and goes; none follows it.
+	var scheduled int64
+	err = e.db.Pool.QueryRow(context.Background(), `SELECT id FROM river_job
+		WHERE kind = 'submission_check' AND state = 'scheduled'`).Scan(&scheduled)
+	if err != nil {
+		t.Fatalf("the check scheduled before the callback: %v", err)
+	}
+	if _, err := queue.JobRetry(context.Background(), scheduled); err != nil {
+		t.Fatal(err)
+	}
 	var done int
 	for deadline := time.Now().Add(30 * time.Second); done == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		err = e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM river_job

@@ -153,16 +153,28 @@ func (k keys) typeInto(selector, text string) {
 	}
 }
 
-// choose tabs to a select and types the first word of the label of the option whose
-// value is value, as a keyboard user picks from a closed list.
+// choose tabs to a select and types the start of the label of the option whose value is
+// value, as a keyboard user picks from a closed list.
 func (k keys) choose(selector, value string) {
 	k.t.Helper()
-	label, err := k.page.Locator(selector + ` option[value="` + value + `"]`).TextContent()
+	// The fewest letters that land on the option: its label alone starts with them. A select's type-ahead forgets what was typed after a second without
+	// a key, and on a loaded machine a word can arrive in pieces, so the fewer the better,
+	// and a try that missed is followed by a pause that lets the select forget it.
+	prefix, err := k.page.Locator(selector).Evaluate(`(select, value) => {
+		const labels = [...select.options].map((o) => [o.value, o.textContent.trim().toLowerCase()]);
+		const label = labels.find(([v]) => v === value)[1];
+		for (let n = 1; n <= label.length; n++) {
+			const typed = label.slice(0, n);
+			if (labels.filter(([, l]) => l.startsWith(typed)).length === 1) return typed;
+		}
+		return label;
+	}`, value)
 	e2e.Check(k.t, err)
-	// A select's type-ahead forgets what was typed after a second without a key: on a
-	// loaded machine the word can arrive in pieces, so it is typed again until it lands.
 	for try := 0; try < 3; try++ {
-		k.typeInto(selector, strings.Fields(label)[0])
+		if try > 0 {
+			time.Sleep(1500 * time.Millisecond)
+		}
+		k.typeInto(selector, prefix.(string))
 		if got, err := k.page.Locator(selector).InputValue(); err == nil && got == value {
 			break
 		}

@@ -24,6 +24,7 @@ func TestIdleSessionUnderHtmx(t *testing.T) {
 		t.Fatalf("autosave within the first session: %d", resp.Status())
 	}
 	e2e.Check(t, page.GetByTestId("logout").Click())
+	e2e.ExpectLoginPage(t, page) // the sign-out's own way to the login page, ended before the next
 	e2e.Login(t, page, agent)
 	_, err := page.Goto(draftURL)
 	e2e.Check(t, err)
