@@ -73,19 +73,29 @@ func (s *Service) Create(ctx context.Context, u store.User, in NewDraft) (int64,
 	if err != nil {
 		return 0, err
 	}
-	p := doc.Pack
 	var id int64
 	err = audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
-		id, err = store.CreateDraft(ctx, tx, store.DraftRow{Country: p.Country, PackVersion: p.Version,
-			IDType: doc.IDType, IDNumber: doc.Number, IssuedCountry: doc.IssuedCountry, Branch: u.Branch, CreatedBy: u.ID,
-			CreatedAt: s.Now()})
-		after := s.idFields(doc.Number)
-		maps.Copy(after, map[string]any{"country": p.Country, "pack_version": p.Version, "id_type": doc.IDType,
-			"issued_country": doc.IssuedCountry, "branch": u.Branch})
-		return audit.Event{Action: audit.DraftCreated, EntityType: "draft", EntityID: strconv.FormatInt(id, 10),
-			After: after}, err
+		id, err = store.CreateDraft(ctx, tx, s.newRow(u, doc))
+		return s.created(id, u, doc, nil), err
 	})
 	return id, err
+}
+
+// newRow is the row of a draft that u starts for doc, under doc's pack.
+func (s *Service) newRow(u store.User, doc identity.Document) store.DraftRow {
+	return store.DraftRow{Country: doc.Pack.Country, PackVersion: doc.Pack.Version, IDType: doc.IDType,
+		IDNumber: doc.Number, IssuedCountry: doc.IssuedCountry, Branch: u.Branch, CreatedBy: u.ID, CreatedAt: s.Now()}
+}
+
+// created is the event of draft id started by u for doc, with extra fields beside the
+// document's and the pack's.
+func (s *Service) created(id int64, u store.User, doc identity.Document, extra map[string]any) audit.Event {
+	after := s.idFields(doc.Number)
+	maps.Copy(after, map[string]any{"country": doc.Pack.Country, "pack_version": doc.Pack.Version,
+		"id_type": doc.IDType, "issued_country": doc.IssuedCountry, "branch": u.Branch})
+	maps.Copy(after, extra)
+	return audit.Event{Action: audit.DraftCreated, EntityType: "draft", EntityID: strconv.FormatInt(id, 10),
+		After: after}
 }
 
 // idFields names an ID number in an event as the trail allows: its last 4 and keyed hash.

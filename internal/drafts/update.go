@@ -3,8 +3,6 @@ package drafts
 import (
 	"context"
 	"errors"
-	"maps"
-	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
@@ -24,7 +22,6 @@ func (s *Service) StartUpdate(
 	if err != nil {
 		return 0, err
 	}
-	p := doc.Pack
 	var id int64
 	err = audit.Apply(ctx, s.DB.Pool, func(tx pgx.Tx) (audit.Event, error) {
 		var err error
@@ -34,14 +31,13 @@ func (s *Service) StartUpdate(
 		if id != 0 {
 			return audit.Event{}, errOpenAlready
 		}
-		id, err = store.CreateDraft(ctx, tx, store.DraftRow{Country: p.Country, PackVersion: p.Version,
-			IDType: doc.IDType, IDNumber: doc.Number, IssuedCountry: doc.IssuedCountry, Branch: u.Branch, CreatedBy: u.ID,
-			CreatedAt: s.Now(), Values: record, UpdateECRN: ecrn, CDPRecord: record})
-		after := s.idFields(doc.Number)
-		maps.Copy(after, map[string]any{"country": p.Country, "pack_version": p.Version, "id_type": doc.IDType,
-			"issued_country": doc.IssuedCountry, "branch": u.Branch, "update_of": ecrn})
-		return audit.Event{Action: audit.DraftCreated, EntityType: "draft", EntityID: strconv.FormatInt(id, 10),
-			After: after, Reason: "update of a CDP customer"}, err
+		row := s.newRow(u, doc)
+		row.Values, row.CDPRecord = record, record
+		row.UpdateECRN = ecrn
+		id, err = store.CreateDraft(ctx, tx, row)
+		event := s.created(id, u, doc, map[string]any{"update_of": ecrn})
+		event.Reason = "update of a CDP customer"
+		return event, err
 	})
 	if errors.Is(err, errOpenAlready) {
 		return id, nil

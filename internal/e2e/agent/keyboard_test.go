@@ -157,9 +157,10 @@ func (k keys) typeInto(selector, text string) {
 // value, as a keyboard user picks from a closed list.
 func (k keys) choose(selector, value string) {
 	k.t.Helper()
-	// The fewest letters that land on the option: its label alone starts with them. A select's type-ahead forgets what was typed after a second without
-	// a key, and on a loaded machine a word can arrive in pieces, so the fewer the better,
-	// and a try that missed is followed by a pause that lets the select forget it.
+	// The fewest letters that land on the option: its label alone starts with them. A
+	// select's type-ahead forgets what was typed after a second without a key, and on a
+	// loaded machine a word can arrive in pieces, so the fewer the better, and a try that
+	// missed is followed by a pause that lets the select forget it.
 	prefix, err := k.page.Locator(selector).Evaluate(`(select, value) => {
 		const labels = [...select.options].map((o) => [o.value, o.textContent.trim().toLowerCase()]);
 		const label = labels.find(([v]) => v === value)[1];
