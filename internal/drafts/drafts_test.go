@@ -2,16 +2,14 @@ package drafts
 
 import (
 	"context"
-	"io/fs"
-	"os"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"kycportal/internal/blobs"
 	"kycportal/internal/documents"
 	"kycportal/internal/packs"
+	"kycportal/internal/packs/packstest"
 	"kycportal/internal/store"
 	"kycportal/internal/testdb"
 )
@@ -20,26 +18,13 @@ import (
 // place of birth becomes required.
 func registry(t *testing.T, withV2 bool) *packs.Registry {
 	t.Helper()
-	fsys := fstest.MapFS{}
-	for _, name := range []string{"countries.json", "ae-v1.json"} {
-		b, err := os.ReadFile("../packs/data/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fsys["data/"+name] = &fstest.MapFile{Data: b}
-	}
-	if withV2 {
-		v1 := string(fsys["data/ae-v1.json"].Data)
-		v2 := strings.Replace(v1, `"version": 1`, `"version": 2`, 1)
-		v2 = strings.Replace(v2, `"label": "Place of birth",`, `"label": "Place of birth",
+	return packstest.AE(t, func(files map[string]string) {
+		if withV2 {
+			v2 := strings.Replace(files["data/ae-v1.json"], `"version": 1`, `"version": 2`, 1)
+			files["data/ae-v2.json"] = strings.Replace(v2, `"label": "Place of birth",`, `"label": "Place of birth",
           "required": true,`, 1)
-		fsys["data/ae-v2.json"] = &fstest.MapFile{Data: []byte(v2)}
-	}
-	r, err := packs.Load(fs.FS(fsys), "data")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+		}
+	})
 }
 
 func service(t *testing.T, db *store.DB, r *packs.Registry) *Service {

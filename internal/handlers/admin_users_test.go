@@ -270,11 +270,7 @@ func TestPagesAnsweringAPostNameTheirAddress(t *testing.T) {
 	agent := e.agent("amal", "DXB-01", "AE")
 	checker := e.checkerOf("sara", "DXB-01")
 	id := claimedCase(agent, checker, 4900)
-	resp := checker.post(fmt.Sprintf("/approvals/%d/approve", id), url.Values{"password": {"wrong"}})
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(readBody(t, resp)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, doc := postDoc(t, checker, fmt.Sprintf("/approvals/%d/approve", id), url.Values{"password": {"wrong"}})
 	if got, _ := doc.Find(`[data-testid="approval"]`).Attr("data-page-url"); got != fmt.Sprintf("/approvals/%d", id) {
 		t.Errorf("case after a refused approval names %q", got)
 	}

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/PuerkitoBio/goquery"
-
 	"kycportal/internal/auth"
 	"kycportal/internal/branches/branchtest"
 	"kycportal/internal/store"
@@ -119,11 +117,8 @@ func TestMistypedApprovalPasswordStaysInTheCase(t *testing.T) {
 	agent := e.agent("amal", "DXB-01", "AE")
 	checker := e.checkerOf("sara", "DXB-01")
 	id := claimedCase(agent, checker, 4400)
-	resp := checker.post(fmt.Sprintf("/approvals/%d/approve", id), url.Values{"password": {"not my password at all"}})
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(readBody(t, resp)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, doc := postDoc(t, checker, fmt.Sprintf("/approvals/%d/approve", id),
+		url.Values{"password": {"not my password at all"}})
 	input := doc.Find(`[data-testid="step-up"]`)
 	described, _ := input.Attr("aria-describedby")
 	if resp.StatusCode != http.StatusForbidden || doc.Find(`[data-testid="approval"]`).Length() != 1 ||

@@ -216,6 +216,10 @@ func mustLoad(fsys fs.FS, dir string) *Registry {
 // Default is the registry of the packs built into the binary.
 func Default() *Registry { return defaultRegistry }
 
+// File is the embedded pack file called name (ae-v1.json, countries.json) as it ships: tests
+// edit it into the registry they need (packstest).
+func File(name string) ([]byte, error) { return embedded.ReadFile("data/" + name) }
+
 // Load reads every <country>-v<version>.json of dir, with countries.json as the shared
 // "country" list, and checks each pack against the schema.
 func Load(fsys fs.FS, dir string) (*Registry, error) {

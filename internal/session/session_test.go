@@ -41,14 +41,7 @@ func TestRecordKeepsEveryField(t *testing.T) {
 func TestSessionLifecycle(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := testdb.Open(t)
-	clock := cdptest.NewClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
-	m := &Manager{DB: db, Now: clock.Now, Idle: 15 * time.Minute, Absolute: 8 * time.Hour}
-	u, err := store.CreateUser(ctx, db.Pool, store.User{Username: "amal", DisplayName: "Amal", Role: store.RoleAgent,
-		Branch: "DXB-01", Countries: []string{"AE"}, PasswordHash: "x"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, clock, m, u := newManager(t)
 	request := func(token string) *http.Request {
 		r := httptest.NewRequest(http.MethodGet, "/", nil)
 		if token != "" {
@@ -127,14 +120,7 @@ func TestSessionLifecycle(t *testing.T) {
 func TestAnEndedSessionIsRecordedOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := testdb.Open(t)
-	clock := cdptest.NewClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
-	m := &Manager{DB: db, Now: clock.Now, Idle: 15 * time.Minute, Absolute: 8 * time.Hour}
-	u, err := store.CreateUser(ctx, db.Pool, store.User{Username: "amal", DisplayName: "Amal", Role: store.RoleAgent,
-		Branch: "DXB-01", Countries: []string{"AE"}, PasswordHash: "x"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, clock, m, u := newManager(t)
 	s, err := m.Login(httptest.NewRequest(http.MethodGet, "/", nil), httptest.NewRecorder(), m.fresh("kyc"), u)
 	if err != nil {
 		t.Fatal(err)
@@ -170,4 +156,19 @@ func TestAnEndedSessionIsRecordedOnce(t *testing.T) {
 			t.Errorf("%d %s events, want 1", n, action)
 		}
 	}
+}
+
+// newManager is a session manager on a database of its own, with a 15-minute idle timeout
+// and a clock of its own, and an agent to sign in.
+func newManager(t *testing.T) (db *store.DB, clock *cdptest.Clock, m *Manager, agent store.User) {
+	t.Helper()
+	db = testdb.Open(t)
+	clock = cdptest.NewClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
+	m = &Manager{DB: db, Now: clock.Now, Idle: 15 * time.Minute, Absolute: 8 * time.Hour}
+	agent, err := store.CreateUser(context.Background(), db.Pool, store.User{Username: "amal", DisplayName: "Amal",
+		Role: store.RoleAgent, Branch: "DXB-01", Countries: []string{"AE"}, PasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, clock, m, agent
 }

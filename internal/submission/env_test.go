@@ -4,13 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,6 +22,7 @@ import (
 	"kycportal/internal/documents"
 	"kycportal/internal/drafts"
 	"kycportal/internal/packs"
+	"kycportal/internal/packs/packstest"
 	"kycportal/internal/payload"
 	"kycportal/internal/store"
 	"kycportal/internal/testdb"
@@ -81,25 +79,14 @@ func newEnvService(t *testing.T, db *store.DB, now func() time.Time, makerChecke
 // aePack is the embedded AE pack, with maker-checker on or off.
 func aePack(t *testing.T, makerChecker bool) *packs.Registry {
 	t.Helper()
-	fsys := fstest.MapFS{}
-	for _, name := range []string{"countries.json", "ae-v1.json"} {
-		b, err := os.ReadFile("../packs/data/" + name)
-		if err != nil {
-			t.Fatal(err)
+	return packstest.AE(t, func(files map[string]string) {
+		ae := files["data/ae-v1.json"]
+		if !strings.Contains(ae, `"maker_checker": true`) {
+			t.Fatal("the AE pack no longer asks for a checker: adjust aePack")
 		}
-		fsys["data/"+name] = &fstest.MapFile{Data: b}
-	}
-	ae := string(fsys["data/ae-v1.json"].Data)
-	if !strings.Contains(ae, `"maker_checker": true`) {
-		t.Fatal("the AE pack no longer asks for a checker: adjust aePack")
-	}
-	ae = strings.Replace(ae, `"maker_checker": true`, fmt.Sprintf(`"maker_checker": %t`, makerChecker), 1)
-	fsys["data/ae-v1.json"] = &fstest.MapFile{Data: []byte(ae)}
-	r, err := packs.Load(fs.FS(fsys), "data")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+		files["data/ae-v1.json"] = strings.Replace(ae, `"maker_checker": true`,
+			fmt.Sprintf(`"maker_checker": %t`, makerChecker), 1)
+	})
 }
 
 func (e *env) user(h *auth.Hasher, name, role string) store.User {
