@@ -50,16 +50,21 @@ func TestUploadWaitIsShown(t *testing.T) {
 }
 
 // holdAnswers holds the answers to page's POST requests to URLs matching pattern (a CDP
-// Fetch pattern) until release is closed; other requests go on.
+// Fetch pattern) until release is closed, or t ends; other requests go on.
 func holdAnswers(t *testing.T, page playwright.Page, pattern string, release <-chan struct{}) {
 	t.Helper()
+	ended := make(chan struct{})
+	t.Cleanup(func() { close(ended) })
 	cdp, err := page.Context().NewCDPSession(page)
 	e2e.Check(t, err)
 	cdp.On("Fetch.requestPaused", func(ev map[string]any) {
 		request, _ := ev["request"].(map[string]any)
 		go func() {
 			if request["method"] == http.MethodPost {
-				<-release
+				select {
+				case <-release:
+				case <-ended:
+				}
 			}
 			_, _ = cdp.Send("Fetch.continueResponse", map[string]any{"requestId": ev["requestId"]})
 		}()
