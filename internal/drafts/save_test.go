@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"kycportal/internal/audit"
+	"kycportal/internal/store"
 )
 
 // TestEverySaveWritesOneEvent: a save that changes fields writes exactly one draft.updated
@@ -19,13 +20,7 @@ import (
 func TestEverySaveWritesOneEvent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := openDB(t)
-	u := agent(t, db)
-	s := service(t, db, registry(t, false))
-	id, err := s.Create(ctx, u, NewDraft{Country: "AE", IDType: "4", IDNumber: "784199012345676"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, u, s, id := aeDraft(t)
 	events := func() []string {
 		t.Helper()
 		rows, err := db.Pool.Query(ctx, `SELECT coalesce(before::text, ''), after::text FROM audit_events
@@ -101,13 +96,7 @@ func TestEverySaveWritesOneEvent(t *testing.T) {
 func TestConcurrentSavesAreJudgedInTurn(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := openDB(t)
-	u := agent(t, db)
-	s := service(t, db, registry(t, false))
-	id, err := s.Create(ctx, u, NewDraft{Country: "AE", IDType: "4", IDNumber: "784199012345676"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, u, s, id := aeDraft(t)
 	seen := 1
 	for round := range 10 {
 		var results [2]Saved
@@ -138,4 +127,17 @@ func TestConcurrentSavesAreJudgedInTurn(t *testing.T) {
 		}
 		seen++
 	}
+}
+
+// aeDraft is a service on a database of its own and an AE draft that its agent started.
+func aeDraft(t *testing.T) (db *store.DB, u store.User, s *Service, id int64) {
+	t.Helper()
+	db = openDB(t)
+	u = agent(t, db)
+	s = service(t, db, registry(t, false))
+	id, err := s.Create(context.Background(), u, NewDraft{Country: "AE", IDType: "4", IDNumber: "784199012345676"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, u, s, id
 }
