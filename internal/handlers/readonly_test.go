@@ -28,7 +28,8 @@ func TestGETChangesNothing(t *testing.T) {
 	own := e.agent("own-branch-agent", "DXB-01", "AE").completeDraft("784-1985-0000004-1")
 	clients := e.matrixClients()
 	checked := 0
-	before := e.tableDigests() // each request's after is the next one's before
+	tableDigests := e.tableDigester()
+	before := tableDigests() // each request's after is the next one's before
 	for _, row := range readMatrix(t) {
 		if row.method != http.MethodGet {
 			continue
@@ -38,7 +39,7 @@ func TestGETChangesNothing(t *testing.T) {
 			for role, c := range clients {
 				since := e.lastEventID()
 				readBody(t, c.do(http.MethodGet, target, nil))
-				after := e.tableDigests()
+				after := tableDigests()
 				for table, digest := range after {
 					if before[table] != digest {
 						t.Errorf("GET %s as %s changed table %s", target, role, table)
@@ -57,10 +58,10 @@ func TestGETChangesNothing(t *testing.T) {
 	t.Logf("%d GET requests changed nothing", checked)
 }
 
-// tableDigests is an md5 of every table's rows, in one query, but the sessions' (a GET
-// refreshes their last activity) and the trail's with its queue of events to seal
-// (checked event by event).
-func (e *env) tableDigests() map[string]string {
+// tableDigester reads the names of the tables once and returns what digests them: an md5 of
+// every table's rows, in one query, but the sessions' (a GET refreshes their last activity)
+// and the trail's with its queue of events to seal (checked event by event).
+func (e *env) tableDigester() func() map[string]string {
 	e.t.Helper()
 	ctx := context.Background()
 	rows, err := e.db.Pool.Query(ctx, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'
@@ -77,20 +78,24 @@ func (e *env) tableDigests() map[string]string {
 		parts[i] = fmt.Sprintf(`SELECT %s, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM %s t`,
 			quoteLiteral(table), pgx.Identifier{table}.Sanitize())
 	}
-	rows, err = e.db.Pool.Query(ctx, strings.Join(parts, " UNION ALL "))
-	if err != nil {
-		e.t.Fatal(err)
+	query := strings.Join(parts, " UNION ALL ")
+	return func() map[string]string {
+		e.t.Helper()
+		rows, err := e.db.Pool.Query(ctx, query)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		out := map[string]string{}
+		var table, digest string
+		_, err = pgx.ForEachRow(rows, []any{&table, &digest}, func() error {
+			out[table] = digest
+			return nil
+		})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return out
 	}
-	out := map[string]string{}
-	var table, digest string
-	_, err = pgx.ForEachRow(rows, []any{&table, &digest}, func() error {
-		out[table] = digest
-		return nil
-	})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return out
 }
 
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
