@@ -62,7 +62,8 @@ func (p *perf) load() {
 
 // loadRun runs the open load against the requests next makes: a warm-up at the first rate,
 // the first rate again, which estimates the ceiling, then rising shares of that ceiling
-// until loadMisses in a row miss the budget.
+// until loadMisses in a row miss the budget, then a rate past the ceiling when none has
+// reached it (saturationRate), then the rate the verdict asks (verdictRate).
 func (p *perf) loadRun(name string, budget time.Duration, next func() (*perfUser, string, url.Values)) []bench.Step {
 	var mu sync.Mutex
 	fill := func(t *vegeta.Target) error {
@@ -93,6 +94,16 @@ func (p *perf) loadRun(name string, budget time.Duration, next func() (*perfUser
 		more, err = bench.Load(p.ctx, run)
 		steps = append(steps, more...)
 	}
+	then := func(rate int) {
+		if err == nil && rate > 0 {
+			var more []bench.Step
+			run.Rates = []int{rate}
+			more, err = bench.Load(p.ctx, run)
+			steps = append(steps, more...)
+		}
+	}
+	then(saturationRate(steps))
+	then(verdictRate(steps, budget))
 	waits, poolAfter := stop(), p.db.Pool.Stat()
 	if err != nil {
 		p.t.Fatal(err)
@@ -152,6 +163,38 @@ func ceilingRates(first bench.Step, shares []float64) []int {
 	return rates
 }
 
+// saturationRate is a rate past the ceiling the steps so far give, when none has reached
+// it: the run stops after two misses, which a neighbour's burst can cause well below the
+// ceiling, and a request costs less CPU the busier the machine (a second's fixed costs,
+// batched wake-ups), so the ceiling is only measured at saturation. Without it an early
+// stop sets a low ceiling, and a lenient verdict. 0 when a step reached the ceiling.
+func saturationRate(steps []bench.Step) int {
+	ceiling := bench.Ceiling(leanest(steps))
+	for _, s := range steps {
+		if float64(s.Rate) >= ceiling {
+			return 0
+		}
+	}
+	return int(math.Round(1.2*ceiling/10)) * 10
+}
+
+// verdictRate is the rate that decides the ceiling's verdict, when no step has tried it:
+// the share the budget asks of the ceiling the steps so far give, rounded up to 10 a
+// second. The rising rates are shares of the first step's estimate, which a low rate
+// overstates (a second's fixed costs), so without it the run may step from a rate under
+// the share to one well over it and never try the rate the verdict is about. It is 0
+// when a step at or above that rate already held.
+func verdictRate(steps []bench.Step, budget time.Duration) int {
+	if len(steps) == 0 {
+		return 0
+	}
+	rate := int(math.Ceil(ceilingShare*bench.Ceiling(leanest(steps))/10)) * 10
+	if held, _ := best(steps, budget); rate == 0 || held >= rate {
+		return 0
+	}
+	return rate
+}
+
 // leanest is the step whose CPU a request sets the ceiling: the least of the steps that
 // answered every request, else the first. A second's fixed costs (the sealer's rounds,
 // the waits sampler, the collector's background work) weigh on few requests at a low rate,
@@ -196,5 +239,44 @@ func TestTheCeilingIsSetByTheLeanestFullStep(t *testing.T) {
 	}
 	if got := leanest([]bench.Step{step(100, time.Second, 0.9), step(200, time.Second/2, 0.8)}); got.Rate != 100 {
 		t.Errorf("with no step answered in full: %d/s, want the first, 100/s", got.Rate)
+	}
+}
+
+// TestTheVerdictRateIsTried: after the rising rates, the run tries 70 % of the ceiling the
+// steps give, unless a rate at least that high held.
+func TestTheVerdictRateIsTried(t *testing.T) {
+	t.Parallel()
+	step := func(rate int, cpu time.Duration, p99 time.Duration) bench.Step {
+		return bench.Step{Rate: rate, Requests: 1000, Success: 1, P99: p99, CPU: bench.CPU{Self: cpu}}
+	}
+	// 1,000 requests a step; the leanest, 1 ms a request at 1550/s, sets a ceiling of
+	// NumCPU ÷ 1 ms.
+	want := int(math.Ceil(ceilingShare*float64(runtime.NumCPU())*1000/10)) * 10
+	lowHeld := []bench.Step{step(100, 2500*time.Millisecond, time.Millisecond),
+		step(want/2, 1200*time.Millisecond, 5*time.Millisecond), step(1550, time.Second, time.Second)}
+	if got := verdictRate(lowHeld, 25*time.Millisecond); got != want {
+		t.Errorf("verdict rate after %v: %d/s, want %d/s", lowHeld, got, want)
+	}
+	highHeld := append(lowHeld, step(want+10, 1100*time.Millisecond, 20*time.Millisecond))
+	if got := verdictRate(highHeld, 25*time.Millisecond); got != 0 {
+		t.Errorf("with %d/s held: verdict rate %d/s, want none", want+10, got)
+	}
+}
+
+// TestTheCeilingIsMeasuredAtSaturation: a run that stopped below the ceiling its steps give
+// goes on to a rate past it; one that reached it does not.
+func TestTheCeilingIsMeasuredAtSaturation(t *testing.T) {
+	t.Parallel()
+	step := func(rate int, cpu time.Duration) bench.Step {
+		return bench.Step{Rate: rate, Requests: 1000, Success: 1, CPU: bench.CPU{Self: cpu}}
+	}
+	// 2 ms a request: a ceiling of NumCPU ÷ 2 ms, 500/s a core.
+	ceiling := 500 * runtime.NumCPU()
+	early := []bench.Step{step(100, 2500*time.Millisecond), step(ceiling/2, 2000*time.Millisecond)}
+	if got, want := saturationRate(early), int(math.Round(1.2*float64(ceiling)/10))*10; got != want {
+		t.Errorf("after %v: %d/s, want %d/s", early, got, want)
+	}
+	if got := saturationRate(append(early, step(ceiling+10, 2000*time.Millisecond))); got != 0 {
+		t.Errorf("with a step past the ceiling: %d/s, want none", got)
 	}
 }
