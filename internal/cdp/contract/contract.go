@@ -9,13 +9,14 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
 	"sort"
 	"time"
+
+	json "github.com/segmentio/encoding/json"
 
 	"kycportal/internal/idnumber"
 )

@@ -1,9 +1,10 @@
 package sandbox
 
 import (
-	"encoding/json"
 	"strconv"
 	"time"
+
+	json "github.com/segmentio/encoding/json"
 
 	"kycportal/internal/cdp/contract"
 )
