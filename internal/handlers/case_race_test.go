@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -16,8 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"kycportal/internal/app"
-	"kycportal/internal/cdp"
-	"kycportal/internal/cdp/sandbox"
+	"kycportal/internal/cdp/sandbox/sandboxtest"
 	"kycportal/internal/submission"
 )
 
@@ -31,21 +29,8 @@ func withOptions(o *app.Options) envOption {
 // o (the env's, its documents store included), with a worker.
 func (e *env) startCaseWorker(o app.Options) {
 	e.t.Helper()
-	sb, err := sandbox.New(sandbox.DefaultConfig())
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	cdpSrv := httptest.NewServer(sb)
-	e.t.Cleanup(cdpSrv.Close)
 	log := slog.New(slog.NewJSONHandler(e.logs, nil))
-	client, err := cdp.New(
-		cdp.Config{BaseURL: cdpSrv.URL, Scope: cdp.DefaultScope, Timeout: 5 * time.Second}.WithSandboxDefaults(),
-		cdp.Options{Logger: log},
-	)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	o.CDP = client
+	o.CDP = sandboxtest.Client(e.t, log, 5*time.Second)
 	o.Log = log
 	o.Now = time.Now
 	o.Metrics = prometheus.NewRegistry()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,8 +12,7 @@ import (
 
 	"kycportal/internal/app"
 	"kycportal/internal/bench"
-	"kycportal/internal/cdp"
-	"kycportal/internal/cdp/sandbox"
+	"kycportal/internal/cdp/sandbox/sandboxtest"
 	"kycportal/internal/packs"
 	"kycportal/internal/store"
 	"kycportal/internal/submission"
@@ -36,19 +34,7 @@ type jobRun struct {
 // that a reused benchmark database keeps its data.
 func (p *perf) jobs() {
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	sb, err := sandbox.New(sandbox.DefaultConfig()) // in this process: the jobs are timed by the clock, not by CPU
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	cdpSrv := httptest.NewServer(sb)
-	defer cdpSrv.Close()
-	client, err := cdp.New(
-		cdp.Config{BaseURL: cdpSrv.URL, Scope: cdp.DefaultScope}.WithSandboxDefaults(),
-		cdp.Options{Logger: log},
-	)
-	if err != nil {
-		p.t.Fatal(err)
-	}
+	client := sandboxtest.Client(p.t, log, 0) // in this process: the jobs are timed by the clock, not by CPU
 	services := p.services(client, log, packs.Default(), &app.WorkerOptions{Concurrency: submission.ServeConcurrency,
 		Cooldown: submission.ServeCooldown, JobTimeout: time.Minute, RescueAfter: 5 * time.Minute})
 	p.exec(`DELETE FROM notifications WHERE kind IN ('expiry_due', 'review_due')`, `DELETE FROM worklist_items`,

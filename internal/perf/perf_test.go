@@ -27,7 +27,7 @@ import (
 	"kycportal/internal/bench"
 	"kycportal/internal/blobs"
 	"kycportal/internal/cdp"
-	"kycportal/internal/cdp/sandbox"
+	"kycportal/internal/cdp/sandbox/sandboxtest"
 	"kycportal/internal/documents"
 	"kycportal/internal/handlers"
 	"kycportal/internal/packs"
@@ -264,20 +264,8 @@ func (p *perf) seal() {
 // serve runs the portal as serve wires it, with a CDP sandbox that answers at once, both
 // on loopback; logs are formatted as in production and dropped.
 func (p *perf) serve() {
-	sb, err := sandbox.New(sandbox.DefaultConfig())
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	cdpSrv := httptest.NewServer(sb)
-	p.t.Cleanup(cdpSrv.Close)
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	client, err := cdp.New(
-		cdp.Config{BaseURL: cdpSrv.URL, Scope: cdp.DefaultScope}.WithSandboxDefaults(),
-		cdp.Options{Logger: log},
-	)
-	if err != nil {
-		p.t.Fatal(err)
-	}
+	client := sandboxtest.Client(p.t, log, 0)
 	p.app = p.services(client, log, packs.Default(), nil)
 	d := handlers.Deps{
 		Services: p.app,
@@ -288,6 +276,7 @@ func (p *perf) serve() {
 		Now:      time.Now,
 		Sandbox:  true,
 	}
+	var err error
 	if p.floors, err = handlers.NewFloors(d); err != nil {
 		p.t.Fatal(err)
 	}

@@ -133,12 +133,8 @@ func closeAtSandbox(t *testing.T, c *cdpServer, ecrn string) {
 // checkReasons are the plain words of a case's checks, oldest first.
 func (e *env) checkReasons(id int64) []string {
 	e.t.Helper()
-	entries, err := e.svc.Timeline(context.Background(), id)
-	if err != nil {
-		e.t.Fatal(err)
-	}
 	var out []string
-	for _, en := range entries {
+	for _, en := range e.timeline(id) {
 		if en.Action == audit.CDPCheck {
 			out = append(out, en.Reason)
 		}

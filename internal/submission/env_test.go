@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"kycportal/internal/audit"
 	"kycportal/internal/auth"
 	"kycportal/internal/blobs"
 	"kycportal/internal/branches/branchtest"
@@ -269,15 +270,21 @@ func (e *env) submission(id int64) sub {
 	return sub{State: State(s.State), Submission: s}
 }
 
-// actions lists the audit actions of a submission's timeline, oldest first.
-func (e *env) actions(id int64) []string {
+// timeline is a submission's timeline, oldest first.
+func (e *env) timeline(id int64) []audit.Entry {
 	e.t.Helper()
 	entries, err := e.svc.Timeline(context.Background(), id)
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	return entries
+}
+
+// actions lists the audit actions of a submission's timeline, oldest first.
+func (e *env) actions(id int64) []string {
+	e.t.Helper()
 	var out []string
-	for _, en := range entries {
+	for _, en := range e.timeline(id) {
 		out = append(out, string(en.Action))
 	}
 	return out
