@@ -31,7 +31,7 @@ const pageShape = `() => document.documentElement.lang + " " + [...new Set([...d
 	.map((e) => (e.tagName + "#" + e.id + "@" + (e.dataset.testid || "")).replace(/[0-9]+/g, "N")))].sort().join(" ")`
 
 // Capture checks page with axe-core (see checkAccessibility) and writes full-page
-// screenshots of it at both screen sizes, as NN-name-1366.png and NN-name-768.png, the
+// screenshots of it at both screen sizes, as NN-name-1366.jpg and NN-name-768.jpg, the
 // first time this test binary captures name on a page of its shape.
 func (p *Portal) Capture(page playwright.Page, name string) {
 	p.t.Helper()
@@ -62,13 +62,16 @@ func firstCapture(key string) bool {
 	return first || captureAll
 }
 
-// screenshot writes a full-page screenshot of page to the output folder as name.png.
+// screenshot writes a full-page screenshot of page to the output folder as name.jpg.
+// JPEG, not PNG: Chromium's PNG encoder was three quarters of a shot's CPU, in its browser
+// process (docs/testing.md#browser-journeys); at quality 85 the text reads as well.
 func (p *Portal) screenshot(page playwright.Page, name string) {
 	p.t.Helper()
-	path := filepath.Join(p.Out, name+".png")
+	path := filepath.Join(p.Out, name+".jpg")
 	// The caret stays as it is: hiding it leaves style="" on every input, which htmx's settle
 	// then copies onto the swapped-in inputs, an inline style the CSP refuses.
-	opts := playwright.PageScreenshotOptions{Path: &path, FullPage: playwright.Bool(true), Caret: playwright.ScreenshotCaretInitial}
+	opts := playwright.PageScreenshotOptions{Path: &path, FullPage: playwright.Bool(true), Caret: playwright.ScreenshotCaretInitial,
+		Type: playwright.ScreenshotTypeJpeg, Quality: playwright.Int(85)}
 	if _, err := page.Screenshot(opts); err != nil {
 		p.t.Errorf("screenshot %s: %v", name, err)
 	}

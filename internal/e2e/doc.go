@@ -12,7 +12,7 @@
 // that script prints. Nothing is downloaded at test time. A page a journey captures is
 // checked with axe-core (a serious or critical violation fails the test) and shot full-page
 // at 1366×768 and 768×1024 the first time the test binary captures a page of its name and
-// shape (every time with E2E_CAPTURE=all); the screenshots (NN-page-1366.png, NN-page-768.png) and the axe results
+// shape (every time with E2E_CAPTURE=all); the screenshots (NN-page-1366.jpg, NN-page-768.jpg) and the axe results
 // (axe.jsonl) are written to $E2E_OUT/<TestName>/, by default .data/e2e-output/<TestName>/,
 // and a portal's log beside them, or for a shared portal to $E2E_OUT/<package>-portal-N/.
 package e2e
