@@ -203,7 +203,7 @@ func (b *browser) upload(base string, id int64, kind string, data []byte) int {
 	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/drafts/%d/documents/%s", base, id, kind), &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.AddCookie(&http.Cookie{Name: session.CookieName, Value: b.cookie})
-	resp, err := http.DefaultTransport.RoundTrip(req)
+	resp, err := client.Transport.RoundTrip(req)
 	if err != nil {
 		return 0
 	}

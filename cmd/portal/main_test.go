@@ -24,6 +24,12 @@ import (
 // These tests run the real binary, as an operator would: the image's (build_test.go).
 var binary string
 
+// client posts to the portals the tests start, through a transport of its own: the
+// fleet's httptest server closes http.DefaultTransport's idle connections when it ends,
+// and a POST about to reuse one of them fails ("http: CloseIdleConnections called"),
+// since a POST is never retried.
+var client = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "portal-bin-")
 	if err != nil {

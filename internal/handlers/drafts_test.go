@@ -479,7 +479,7 @@ func (c *client) upload(id int64, kind, filename string, data []byte, tokenInHea
 func (c *client) send(req *http.Request) *http.Response {
 	c.e.t.Helper()
 	req.AddCookie(&http.Cookie{Name: session.CookieName, Value: c.cookie})
-	resp, err := http.DefaultTransport.RoundTrip(req)
+	resp, err := c.roundTrip(req)
 	if err != nil {
 		c.e.t.Fatal(err)
 	}

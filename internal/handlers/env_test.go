@@ -183,7 +183,7 @@ type client struct {
 	loginCookie string // the sign-in form's cookie, which its token is bound to
 	csrf        string
 	headers     map[string]string
-	transport   http.RoundTripper // nil: http.DefaultTransport, from 127.0.0.1
+	transport   http.RoundTripper // nil: the server's own (roundTrip), from 127.0.0.1
 }
 
 func (e *env) client() *client { return &client{e: e, headers: map[string]string{}} }
@@ -224,16 +224,23 @@ func (c *client) do(method, path string, form url.Values, extra ...string) *http
 	for i := 0; i+1 < len(extra); i += 2 {
 		req.Header.Set(extra[i], extra[i+1])
 	}
-	rt := http.DefaultTransport
-	if c.transport != nil {
-		rt = c.transport
-	}
-	resp, err := rt.RoundTrip(req)
+	resp, err := c.roundTrip(req)
 	if err != nil {
 		c.e.t.Fatal(err)
 	}
 	c.keepCookie(resp)
 	return resp
+}
+
+// roundTrip sends req through the client's transport, else its server's own: not
+// http.DefaultTransport, whose idle connections every other test's server closes when it
+// ends (httptest does), which broke a POST of a parallel test about to reuse one ("http:
+// CloseIdleConnections called"; a POST is never retried).
+func (c *client) roundTrip(req *http.Request) (*http.Response, error) {
+	if c.transport != nil {
+		return c.transport.RoundTrip(req)
+	}
+	return c.e.srv.Client().Transport.RoundTrip(req)
 }
 
 func (c *client) keepCookie(resp *http.Response) {

@@ -128,7 +128,7 @@ func TestUnsignedCallbacksAreAggregated(t *testing.T) {
 	send := func() int {
 		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+cdp.CallbackPath, strings.NewReader(`{"alert_id":"x"}`))
 		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := e.srv.Client().Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -196,7 +196,7 @@ func TestAMLAlertClosureCallback(t *testing.T) {
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set(cdp.HeaderCallbackTimestamp, ts)
 		req.Header.Set(cdp.HeaderCallbackSignature, sig)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := e.srv.Client().Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
