@@ -124,9 +124,7 @@ func TestCaseList(t *testing.T) {
 	if doc.Find(`[data-testid="unread-count"]`).Length() != 0 {
 		t.Error("still unread after marking read")
 	}
-	if !slices.Contains(e.auditActions(), "notifications.read") {
-		t.Error("marking the inbox read is not audited")
-	}
+	e.expectAudited("notifications.read", "marking the inbox read is not audited")
 }
 
 // TestPollingKeepsNoSessionAlive: an open page's polls of the inbox and of its case do not

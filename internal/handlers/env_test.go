@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -327,6 +328,15 @@ func readBody(t *testing.T, resp *http.Response) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// expectAudited fails the test, saying what was not audited, when the trail holds no
+// event of action.
+func (e *env) expectAudited(action, what string) {
+	e.t.Helper()
+	if !slices.Contains(e.auditActions(), action) {
+		e.t.Error(what)
+	}
 }
 
 // auditActions lists the actions recorded so far, oldest first.
