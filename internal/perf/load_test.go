@@ -102,8 +102,10 @@ func (p *perf) loadRun(name string, budget time.Duration, next func() (*perfUser
 			steps = append(steps, more...)
 		}
 	}
-	then(saturationRate(steps))
-	then(verdictRate(steps, budget))
+	if len(p.cfg.loadShares) > 0 { // the full run; make test's smoke run checks one step
+		then(saturationRate(steps))
+		then(verdictRate(steps, budget))
+	}
 	waits, poolAfter := stop(), p.db.Pool.Stat()
 	if err != nil {
 		p.t.Fatal(err)
