@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -34,10 +35,15 @@ var (
 	template  string
 	onceError error
 	spares    = make(chan spare, spareClones)
+	wanted    = make(chan struct{}, spareClones) // a clone to make ahead, for each token
+	ahead     atomic.Int32                       // clones asked ahead: made, being made or wanted
 )
 
-// spareClones are made ahead of the tests that will ask for them, so that a test seldom
-// waits for CREATE DATABASE.
+// spareClones is the most clones made ahead of the tests that will ask for them, so that a
+// test seldom waits for CREATE DATABASE. The binary makes as many as its tests show it
+// needs: each clone taken asks for the next, and a test that found none ready asks for one
+// more ahead. A package with one database test then makes one clone too many, where a fixed
+// four ahead made five, and one of many parallel tests soon has four waiting.
 const spareClones = 4
 
 // spare is a clone made ahead, or the error that making it met.
@@ -77,7 +83,18 @@ func take(t testing.TB) string {
 	if onceError != nil {
 		t.Fatalf("testdb: %v", onceError)
 	}
-	s := <-spares
+	var s spare
+	select {
+	case s = <-spares:
+	default:
+		if ahead.Add(1) <= spareClones {
+			wanted <- struct{}{}
+		} else {
+			ahead.Add(-1)
+		}
+		s = <-spares
+	}
+	wanted <- struct{}{} // the next, in place of this one
 	if s.err != nil {
 		t.Fatalf("testdb: %v", s.err)
 	}
@@ -125,11 +142,12 @@ func AdminURL(t testing.TB) string {
 	return adminURL
 }
 
-// makeSpares keeps spareClones clones ready for as long as the test binary runs. Their names
-// carry the process id, so that a later run drops the spares this one left (dropOrphans).
+// makeSpares makes a clone ahead for each one wanted, for as long as the test binary runs.
+// Their names carry the process id, so that a later run drops the spares this one left
+// (dropOrphans).
 func makeSpares(ctx context.Context) {
 	prefix := fmt.Sprintf("test_%d_", os.Getpid())
-	for {
+	for range wanted {
 		name := prefix + randomHex(6)
 		err := clone(ctx, name)
 		spares <- spare{name: name, err: err}
