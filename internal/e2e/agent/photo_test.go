@@ -33,7 +33,8 @@ func TestBrowserScalesALargePhoto(t *testing.T) {
 	// Decoding and scaling twelve megapixels is the browser's own work, which took over the
 	// assertions' default 10 s once on a fully loaded two-core machine.
 	scaled := playwright.LocatorAssertionsToHaveAttributeOptions{Timeout: playwright.Float(60_000)}
-	e2e.Check(t, e2e.Expect.Locator(page.GetByTestId("upload-id_front")).Not().ToHaveAttribute("aria-busy", "true", scaled))
+	form := e2e.Expect.Locator(page.GetByTestId("upload-id_front"))
+	e2e.Check(t, form.Not().ToHaveAttribute("aria-busy", "true", scaled))
 	// What the form will send: the file its input now holds.
 	chosen, err := input.Evaluate(`async (input) => {
 		const file = input.files[0], bitmap = await createImageBitmap(file);
