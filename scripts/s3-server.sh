@@ -3,7 +3,8 @@
 # module proxy with go install into .tools/, never in go.mod), posix backend with
 # versioning (object lock needs it), on a free loopback port, under the folder $1.
 # Prints the TEST_S3_* lines to export on stdout and the server's pid to $1/pid; the
-# caller stops it. Progress goes to stderr.
+# caller stops it. Progress goes to stderr. With --build instead of a folder, it only
+# builds the server when .tools/ lacks it.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,6 +16,7 @@ if [[ ! -x $bin ]]; then
 	echo "s3-server: building versitygw $version into .tools/ (about 90 s, once)" >&2
 	GOBIN=$(dirname "$bin") GOTOOLCHAIN=auto go install "github.com/versity/versitygw/cmd/versitygw@$version" >&2
 fi
+[[ $dir == --build ]] && exit 0
 
 mkdir -p "$dir/root" "$dir/versions"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -26,6 +26,13 @@ step() {
 export CGO_ENABLED=0
 export GOFLAGS="$(go env GOFLAGS) -trimpath"
 
+# The S3 server's build, when .tools/ lacks it (about a minute of compiling, once), runs
+# beside the steps before the tests, which wait on apt, npm and the module proxy.
+s3_build_log=$(mktemp /tmp/kycportal-s3-build-XXXXXX)
+trap 'rm -f "$s3_build_log"' EXIT
+scripts/s3-server.sh --build >"$s3_build_log" 2>&1 &
+s3_build_pid=$!
+
 step "tools: Chromium (apt), Playwright driver and axe-core (npm)"
 eval "$(scripts/install-e2e-tools.sh)"
 
@@ -46,7 +53,7 @@ go tool templ generate -check
 # lowest priority, so that they take what the tests leave rather than slow a journey.
 step "static checks (go vet, staticcheck, gosec, govulncheck), beside the tests"
 static_log=$(mktemp /tmp/kycportal-static-XXXXXX)
-trap 'kill "$static_pid" 2>/dev/null; rm -f "$static_log" "$static_log.times"' EXIT
+trap 'kill "$static_pid" 2>/dev/null; rm -f "$static_log" "$static_log.times" "$s3_build_log"' EXIT
 static_checks() {
 	local start
 	for check in "go vet ./..." "go tool staticcheck ./..." "go tool gosec -quiet -exclude-generated ./..." \
@@ -66,7 +73,7 @@ chmod 755 "$dir"
 go build -o "$dir/testcluster" ./internal/testdb/testcluster
 cleanup() {
 	kill "$static_pid" 2>/dev/null || true
-	rm -f "$static_log" "$static_log.times"
+	rm -f "$static_log" "$static_log.times" "$s3_build_log"
 	if [[ -f $dir/s3/pid ]]; then kill "$(cat "$dir/s3/pid")" 2>/dev/null || true; fi
 	"$dir/testcluster" stop "$dir/pg" >/dev/null 2>&1 || true
 	rm -rf "$dir"
@@ -77,6 +84,10 @@ export TEST_DATABASE_URL
 echo "cluster up under $dir/pg"
 
 step "S3 server: versitygw (posix backend) on loopback, for the blob-store suite"
+built=0
+wait "$s3_build_pid" || built=$?
+cat "$s3_build_log"
+((built == 0)) || exit "$built"
 eval "$(scripts/s3-server.sh "$dir/s3")"
 echo "S3 up at $TEST_S3_ENDPOINT"
 
