@@ -37,18 +37,25 @@ type NameCursor struct {
 const recordColumns = summaryColumns + `, d.id_number, coalesce(d.values->>'primary_mobile_number', ''),
 	draft_search_name(d.values)`
 
-// recordScope is $1 branch, $2 countries, $3 any country.
-const recordScope = ` AND ($1::text = '' OR d.branch = $1) AND ($3::boolean OR d.country = ANY($2::text[]))`
+// countryScope is $2 countries, $3 any country; recordScope is $1 branch and countryScope.
+const (
+	countryScope = ` AND ($3::boolean OR d.country = ANY($2::text[]))`
+	recordScope  = ` AND ($1::text = '' OR d.branch = $1)` + countryScope
+)
 
 // The three searches (docs/search.md); each is read off its own index, which
 // TestSearchesUseTheirIndexes checks against a seeded table.
 const (
+	// The branch is asked of the name part's copy of it only: asked of the draft too, the
+	// planner took the two for independent filters, expected a handful of rows, and read
+	// and sorted every draft of a common name (docs/search.md). RecordsByName checks each
+	// draft's own branch as it reads it.
 	recordsByNameSQL = `SELECT ` + summaryColumns + `, d.id_number,
 		coalesce(d.values->>'primary_mobile_number', ''), p.part
 		FROM draft_name_parts p JOIN drafts d ON d.id = p.draft_id JOIN users cu ON cu.id = d.created_by
 		JOIN users uu ON uu.id = d.updated_by
 		WHERE ($1::text = '' OR p.branch = $1) AND p.part LIKE name_fold($4) || '%' AND p.part >= $5
-		AND (p.part > $5 OR p.draft_id < $6)` + recordScope + `
+		AND (p.part > $5 OR p.draft_id < $6)` + countryScope + `
 		ORDER BY p.part, p.draft_id DESC LIMIT $7`
 	recordsByPhoneSQL = `SELECT ` + recordColumns + draftFrom + `
 		WHERE draft_search_phone(d.values) LIKE '%' || $4 || '%' AND d.id < $5` + recordScope + `
@@ -60,8 +67,10 @@ const (
 
 // RecordsByName lists drafts with a part of their folded name (from any word on) that starts
 // with prefix, in the order of those parts and, for one part, newest first; a draft two of
-// whose parts match is listed once a page. prefix holds no LIKE wildcards: the caller
-// checked it.
+// whose parts match is listed once a page, and a draft outside the scope never (the branch
+// a name part carries is its draft's, which the trigger keeps; checked again here, a part
+// left stale could not show another branch's draft). prefix holds no LIKE wildcards: the
+// caller checked it.
 func RecordsByName(
 	ctx context.Context, q Querier, scope RecordScope, prefix string, after NameCursor, limit int,
 ) ([]Record, error) {
@@ -76,7 +85,7 @@ func RecordsByName(
 	return slices.DeleteFunc(out, func(r Record) bool {
 		dup := seen[r.ID]
 		seen[r.ID] = true
-		return dup
+		return dup || !scope.Includes(r.Branch, r.Country)
 	}), nil
 }
 
