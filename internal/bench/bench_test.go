@@ -2,6 +2,9 @@ package bench
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"runtime"
@@ -61,6 +64,30 @@ func TestLoadTargetsLoopbackOnly(t *testing.T) {
 		if err == nil {
 			t.Errorf("a load run against %s was allowed", base)
 		}
+	}
+}
+
+// TestLoadWaitsUntilSettledBetweenRates: after each step's pause the run waits for
+// Settled (the sealer's backlog drained) before the next rate, and stops on its error.
+func TestLoadWaitsUntilSettledBetweenRates(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	t.Cleanup(srv.Close)
+	settled, drained := 0, errors.New("the backlog did not drain")
+	run := LoadRun{Base: srv.URL, Fill: func(tgt *vegeta.Target) error {
+		tgt.Method, tgt.URL = http.MethodGet, srv.URL+"/"
+		return nil
+	}, Rates: []int{10, 10, 10}, For: 100 * time.Millisecond, Budget: time.Second, Postmaster: os.Getpid(),
+		Settled: func(context.Context) error {
+			if settled++; settled == 2 {
+				return drained
+			}
+			return nil
+		}}
+	steps, err := Load(context.Background(), run)
+	if len(steps) != 2 || settled != 2 || !errors.Is(err, drained) {
+		t.Errorf("%d steps, settled %d times, error %v: want 2 steps, the run stopped by the second wait",
+			len(steps), settled, err)
 	}
 }
 

@@ -46,6 +46,10 @@ type LoadRun struct {
 	Budget     time.Duration
 	Misses     int
 	Postmaster int // the database server, whose CPU time is counted with this process's
+	// Settled, when set, waits after each step's pause until the work the step left behind
+	// is done (the audit sealer's backlog), so that the next rate starts from a drained
+	// portal rather than behind the queue of the one before.
+	Settled func(context.Context) error
 }
 
 // Load runs r.
@@ -89,6 +93,11 @@ func Load(ctx context.Context, r LoadRun) ([]Step, error) {
 			break
 		}
 		time.Sleep(time.Second) // let queues drain before the next rate
+		if r.Settled != nil {
+			if err := r.Settled(ctx); err != nil {
+				return steps, err
+			}
+		}
 	}
 	return steps, nil
 }
