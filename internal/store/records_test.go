@@ -142,12 +142,8 @@ func TestACommonNameReadsOnlyItsPage(t *testing.T) {
 func TestAStaleNamePartShowsNoOtherBranch(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := store.Open(ctx, testdb.New(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	_, err = db.Pool.Exec(ctx, `WITH u AS (INSERT INTO users (username, display_name, role, branch, countries,
+	db := testdb.Open(t)
+	_, err := db.Pool.Exec(ctx, `WITH u AS (INSERT INTO users (username, display_name, role, branch, countries,
 			password_hash) VALUES ('agent-dxb', 'Agent', 'agent', 'DXB-01', '{AE}', 'x') RETURNING id)
 		INSERT INTO drafts (country, pack_version, id_type, id_number, issued_country, branch, status, values,
 			created_by, updated_by, created_at, updated_at)
