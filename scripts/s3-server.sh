@@ -12,9 +12,10 @@ version=v1.8.0
 bin=$root/.tools/versitygw-$version/versitygw
 dir=$1
 
-# Its GitHub dependencies, the bulk of it and, but for six small ones, nothing the tests
-# build too, are compiled without optimisation or inlining: a test server answers a few
-# hundred requests, and the cold build takes 111 CPU-seconds instead of 151 (docs/testing.md).
+# Its GitHub dependencies are the bulk of its build, and the tests build only six small ones
+# of them too: they are compiled without optimisation or inlining. A test server answers a
+# few hundred requests, and the cold build takes 111 CPU-seconds instead of 151
+# (docs/testing.md).
 if [[ ! -x $bin ]]; then
 	echo "s3-server: building versitygw $version into .tools/ (about a minute, once)" >&2
 	GOBIN=$(dirname "$bin") GOTOOLCHAIN=auto go install "-gcflags=github.com/...=-N -l" \
