@@ -100,9 +100,10 @@ echo "S3 up at $TEST_S3_ENDPOINT"
 # 23 CPU-seconds of facts about every dependency (docs/testing.md).
 step "tests"
 status=0
-go test -count=1 -vet=off -p 4 -parallel 4 -timeout 20m "$@" $(go list ./... | grep -v '/internal/e2e') >"$dir/unit.log" 2>&1 &
+test_flags=(-count=1 -vet=off -p 4 -parallel 4 -timeout 20m "$@")
+go test "${test_flags[@]}" $(go list ./... | grep -v '/internal/e2e') >"$dir/unit.log" 2>&1 &
 unit_pid=$!
-go test -count=1 -vet=off -p 4 -parallel 4 -timeout 20m "$@" ./internal/e2e/... 2>&1 | tee "$dir/go-test.log" || status=$?
+go test "${test_flags[@]}" ./internal/e2e/... 2>&1 | tee "$dir/go-test.log" || status=$?
 wait "$unit_pid" || status=$?
 cat "$dir/unit.log"
 cat "$dir/unit.log" >>"$dir/go-test.log"
